@@ -1,0 +1,196 @@
+//! Command-line interface. Help is in Vietnamese throughout (headings included).
+
+use clap::{Arg, ArgAction, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lamtheo",
+    version,
+    about = "lamtheo – quản lý việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh (Chỉ thị 05-CT/TW)"
+)]
+pub struct Cli {
+    /// Địa chỉ cơ sở dữ liệu: postgres://… cho PostgreSQL; để trống dùng SQLite trong thư mục dữ liệu
+    #[arg(long, global = true, env = "LAMTHEO_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Thư mục dữ liệu (chứa lamtheo.db khi dùng SQLite)
+    #[arg(
+        long,
+        global = true,
+        env = "LAMTHEO_DATA_DIR",
+        default_value = "./lamtheo-data",
+        value_name = "THƯ_MỤC"
+    )]
+    pub data_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Chạy máy chủ web
+    Serve(ServeArgs),
+    /// Tạo hoặc nâng cấp cấu trúc cơ sở dữ liệu
+    Migrate,
+    /// Quản lý tài khoản
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Nhập đơn vị hoặc đảng viên từ tệp CSV/XLSX (tất cả hoặc không)
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Xuất danh sách ra tệp
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Nạp bộ dữ liệu mẫu vào cơ sở dữ liệu trống
+    Demo {
+        /// Quy mô: city (thành phố Bến Tre), province (tỉnh) hoặc national (toàn quốc)
+        #[arg(long, default_value = "city", value_name = "QUY_MÔ")]
+        scale: String,
+        /// Hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu
+        #[arg(long, default_value_t = 2020, value_name = "SỐ")]
+        seed: u64,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Địa chỉ và cổng lắng nghe
+    #[arg(
+        long,
+        env = "LAMTHEO_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ĐỊA_CHỈ"
+    )]
+    pub listen: String,
+    /// Nạp dữ liệu mẫu trước khi chạy nếu cơ sở dữ liệu còn trống
+    #[arg(long, env = "LAMTHEO_DEMO")]
+    pub demo: bool,
+    /// Đặt cookie Secure (khi chạy sau HTTPS)
+    #[arg(long, env = "LAMTHEO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Lấy địa chỉ người dùng từ X-Forwarded-For (chỉ khi chạy sau proxy tin cậy)
+    #[arg(long, env = "LAMTHEO_TRUST_PROXY")]
+    pub trust_proxy: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Tạo tài khoản (mật khẩu lấy từ LAMTHEO_PASSWORD hoặc hỏi khi chạy)
+    Add {
+        /// Tên đăng nhập
+        #[arg(value_name = "TÊN_ĐĂNG_NHẬP")]
+        username: String,
+        /// Vai trò: admin, office, secretary, inspector, member
+        #[arg(long, value_name = "VAI_TRÒ")]
+        role: String,
+        /// Mã đơn vị được cấp quyền (gồm cả đơn vị trực thuộc)
+        #[arg(long, value_name = "MÃ")]
+        unit: String,
+        /// Với vai trò member: số thẻ đảng viên của hồ sơ gắn với tài khoản
+        #[arg(long, value_name = "SỐ_THẺ")]
+        member_card: Option<String>,
+        /// Họ tên người dùng
+        #[arg(long, value_name = "HỌ_TÊN")]
+        name: Option<String>,
+    },
+    /// Liệt kê tài khoản
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    /// Nhập đơn vị
+    Units {
+        /// Tệp CSV hoặc XLSX
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+        /// Chỉ kiểm tra, không ghi
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Nhập đảng viên
+    Members {
+        /// Tệp CSV hoặc XLSX
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+        /// Chỉ kiểm tra, không ghi
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportWhat {
+    /// Xuất danh sách đảng viên (cùng cột với tệp mẫu nhập)
+    Members {
+        /// Mã đơn vị (cả cây); mặc định đơn vị gốc
+        #[arg(long, value_name = "MÃ")]
+        unit: Option<String>,
+        /// Định dạng: csv hoặc xlsx
+        #[arg(long, default_value = "xlsx", value_name = "ĐỊNH_DẠNG")]
+        format: String,
+        /// Tệp kết quả
+        #[arg(long, value_name = "TỆP")]
+        output: PathBuf,
+    },
+}
+
+const TEMPLATE: &str =
+    "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+
+/// Vietnamese headings and help/version flags on every (sub)command.
+pub fn localized(cmd: clap::Command) -> clap::Command {
+    let cmd = cmd
+        .help_template(TEMPLATE)
+        .subcommand_help_heading("Lệnh")
+        .subcommand_value_name("LỆNH")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .mut_args(heading)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("In hướng dẫn sử dụng")
+                .help_heading("Tùy chọn")
+                .global(true),
+        );
+    let cmd = if cmd.get_version().is_some() {
+        cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("In phiên bản")
+                .help_heading("Tùy chọn"),
+        )
+    } else {
+        cmd
+    };
+    cmd.mut_subcommands(localized_sub)
+}
+
+fn localized_sub(cmd: clap::Command) -> clap::Command {
+    cmd.help_template(TEMPLATE)
+        .subcommand_help_heading("Lệnh")
+        .subcommand_value_name("LỆNH")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .mut_args(heading)
+        .mut_subcommands(localized_sub)
+}
+
+fn heading(arg: Arg) -> Arg {
+    if arg.is_positional() {
+        arg.help_heading("Tham số")
+    } else {
+        arg.help_heading("Tùy chọn")
+    }
+}

@@ -1,0 +1,344 @@
+//! `lamtheo`: the one binary. Serves the web application and runs the clerk's command-line tasks.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod demo_load;
+
+use anyhow::{bail, Context, Result};
+use clap::{CommandFactory, FromArgMatches};
+use cli::{Cli, Command, ExportWhat, ImportWhat, UserCmd};
+use domain::{Role, SystemClock};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use store::{Actor, Db, ImportOutcome, NewAccount};
+
+fn main() -> ExitCode {
+    let matches = cli::localized(Cli::command()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LAMTHEO_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Lỗi: không khởi động được: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The database URL: the flag / environment, else SQLite in the data directory (created if missing).
+fn database_url(url: Option<&str>, data_dir: &Path) -> Result<String> {
+    if let Some(u) = url.filter(|u| !u.is_empty()) {
+        return Ok(u.to_string());
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("không tạo được thư mục dữ liệu {}", data_dir.display()))?;
+    Ok(store::sqlite_url_for_dir(data_dir))
+}
+
+async fn open_db(cli: &Cli) -> Result<Db> {
+    let url = database_url(cli.database_url.as_deref(), &cli.data_dir)?;
+    Db::open(&url, Arc::new(SystemClock))
+        .await
+        .with_context(|| "không mở được cơ sở dữ liệu".to_string())
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Serve(args) => {
+            let db = open_db(&cli).await?;
+            if args.demo && db.is_empty().await? {
+                println!("Đang nạp dữ liệu mẫu (thành phố Bến Tre)…");
+                demo_load::load(&db, demo::Scale::City, 2020, true).await?;
+            }
+            ensure_admin(&db).await?;
+            let config = web::WebConfig {
+                secure_cookies: args.secure_cookies,
+                trust_proxy: args.trust_proxy,
+                ..Default::default()
+            };
+            let app = web::router(db.clone(), config);
+            let listener = tokio::net::TcpListener::bind(&args.listen)
+                .await
+                .with_context(|| format!("không mở được cổng {}", args.listen))?;
+            let addr = listener.local_addr()?;
+            println!(
+                "lamtheo đang chạy tại http://{addr}/ (cơ sở dữ liệu: {})",
+                db.backend().as_str()
+            );
+            tracing::info!(%addr, backend = db.backend().as_str(), "serving");
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown())
+            .await?;
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let db = open_db(&cli).await?;
+            println!(
+                "Đã nâng cấp cơ sở dữ liệu ({}) lên phiên bản {}.",
+                db.backend().as_str(),
+                db.schema_version().await?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { cmd } => {
+            let db = open_db(&cli).await?;
+            match cmd {
+                UserCmd::Add {
+                    username,
+                    role,
+                    unit,
+                    member_card,
+                    name,
+                } => {
+                    let role = Role::parse(role).with_context(|| format!("vai trò \"{role}\" không có; dùng admin, office, secretary, inspector hoặc member"))?;
+                    let password = match std::env::var("LAMTHEO_PASSWORD") {
+                        Ok(p) if !p.is_empty() => p,
+                        _ => {
+                            let p1 = rpassword::prompt_password("Mật khẩu: ")?;
+                            let p2 = rpassword::prompt_password("Nhập lại mật khẩu: ")?;
+                            if p1 != p2 {
+                                bail!("hai lần nhập mật khẩu không khớp");
+                            }
+                            p1
+                        }
+                    };
+                    let member_id = match member_card {
+                        Some(card) => Some(
+                            db.member_id_by_card(card)
+                                .await?
+                                .with_context(|| format!("không có đảng viên số thẻ {card}"))?,
+                        ),
+                        None => None,
+                    };
+                    let new = NewAccount {
+                        username: username.clone(),
+                        password,
+                        role,
+                        unit_code: unit.clone(),
+                        member_id,
+                        display_name: name.clone().unwrap_or_default(),
+                    };
+                    match db.create_account(&Actor::system("cli"), None, &new).await {
+                        Ok(a) => {
+                            println!(
+                                "Đã tạo tài khoản {} ({}) với phạm vi {} – {}.",
+                                a.username,
+                                a.role.label(),
+                                a.unit_code,
+                                a.unit_name
+                            );
+                            Ok(ExitCode::SUCCESS)
+                        }
+                        Err(store::StoreError::Invalid(errs)) => {
+                            for e in errs {
+                                eprintln!("Lỗi ({}): {}", e.field, e.message);
+                            }
+                            Ok(ExitCode::FAILURE)
+                        }
+                        Err(e) => Err(e.into()),
+                    }
+                }
+                UserCmd::List => {
+                    println!(
+                        "{:<24} {:<10} {:<14} {:<8} Đơn vị",
+                        "Tên đăng nhập", "Vai trò", "Mã đơn vị", "Khóa"
+                    );
+                    for a in db.list_accounts(None).await? {
+                        println!(
+                            "{:<24} {:<10} {:<14} {:<8} {}",
+                            a.username,
+                            a.role.as_str(),
+                            a.unit_code,
+                            if a.active { "" } else { "đã khóa" },
+                            a.unit_name
+                        );
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+        Command::Import { what } => {
+            let db = open_db(&cli).await?;
+            let (file, dry_run, units) = match what {
+                ImportWhat::Units { file, dry_run } => (file, *dry_run, true),
+                ImportWhat::Members { file, dry_run } => (file, *dry_run, false),
+            };
+            let bytes = std::fs::read(file)
+                .with_context(|| format!("không đọc được tệp {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let actor = Actor::system("cli");
+            let started = std::time::Instant::now();
+            let outcome = if units {
+                let parsed = office::parse_units(&name, &bytes)?;
+                db.import_units(&actor, None, parsed, dry_run).await?
+            } else {
+                let parsed = office::parse_members(&name, &bytes, db.today())?;
+                db.import_members(&actor, None, parsed, dry_run).await?
+            };
+            match outcome {
+                ImportOutcome::Done(r) => {
+                    println!(
+                        "{} {} dòng: thêm mới {}, cập nhật {}, không đổi {} ({:.2} giây).",
+                        if r.dry_run {
+                            "Kiểm tra xong (chưa ghi gì):"
+                        } else {
+                            "Đã nhập"
+                        },
+                        r.rows,
+                        r.created,
+                        r.updated,
+                        r.unchanged,
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                ImportOutcome::Rejected(errors) => {
+                    eprintln!("Không nhập dòng nào: tệp có {} lỗi.", errors.len());
+                    for e in &errors {
+                        eprintln!("{e}");
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Export { what } => {
+            let db = open_db(&cli).await?;
+            let ExportWhat::Members {
+                unit,
+                format,
+                output,
+            } = what;
+            let unit = match unit {
+                Some(code) => db
+                    .unit_by_code_unscoped(code)
+                    .await?
+                    .with_context(|| format!("không có đơn vị mã {code}"))?,
+                None => db
+                    .root_units()
+                    .await?
+                    .into_iter()
+                    .next()
+                    .context("cơ sở dữ liệu chưa có đơn vị nào")?,
+            };
+            let principal = domain::policy::Principal {
+                user_id: 0,
+                username: "cli".into(),
+                role: Role::Admin,
+                unit_id: unit.id,
+                unit_path: unit.path.clone(),
+                member_id: None,
+            };
+            let members = db.members_for_export(&principal, Some(&unit.path)).await?;
+            let rows = web::api::export_rows(&members);
+            let bytes = match format.as_str() {
+                "csv" => office::members_csv(&rows),
+                "xlsx" => office::members_xlsx(&rows)?,
+                other => bail!("định dạng \"{other}\" không có; dùng csv hoặc xlsx"),
+            };
+            std::fs::write(output, bytes)
+                .with_context(|| format!("không ghi được {}", output.display()))?;
+            println!(
+                "Đã xuất {} đảng viên của {} vào {}.",
+                rows.len(),
+                unit.name,
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { scale, seed } => {
+            let scale = demo::Scale::parse(scale).with_context(|| {
+                format!("quy mô \"{scale}\" không có; dùng city, province hoặc national")
+            })?;
+            let db = open_db(&cli).await?;
+            if !db.is_empty().await? {
+                bail!("cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống (dùng --data-dir hoặc --database-url khác)");
+            }
+            demo_load::load(&db, scale, *seed, true).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// On an empty account table, creates `admin` over the root unit (creating a root unit if there is none),
+/// with the password from LAMTHEO_ADMIN_PASSWORD or a random one printed once.
+async fn ensure_admin(db: &Db) -> Result<()> {
+    if db.account_count().await? > 0 {
+        return Ok(());
+    }
+    let root = match db.root_units().await?.into_iter().next() {
+        Some(u) => u,
+        None => {
+            let input = store::UnitInput {
+                code: "ROOT".into(),
+                name: "Đảng bộ".into(),
+                unit_type: domain::UnitType::PartyCommittee,
+                parent_code: None,
+                sort_order: 0,
+                valid_from: None,
+            };
+            db.create_unit(&Actor::system("cli"), None, input).await?
+        }
+    };
+    let (password, printed) = match std::env::var("LAMTHEO_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (store::random_password(), true),
+    };
+    let new = NewAccount {
+        username: "admin".into(),
+        password: password.clone(),
+        role: Role::Admin,
+        unit_code: root.code.clone(),
+        member_id: None,
+        display_name: "Quản trị hệ thống".into(),
+    };
+    match db.create_account(&Actor::system("cli"), None, &new).await {
+        Ok(_) => {}
+        Err(store::StoreError::Invalid(e)) => bail!(
+            "không tạo được tài khoản admin: {}",
+            e.iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Err(e) => return Err(e.into()),
+    }
+    if printed {
+        println!("Đã tạo tài khoản quản trị: tên đăng nhập admin, mật khẩu {password}");
+        println!("(Mật khẩu chỉ in một lần; hãy đổi sau khi đăng nhập.)");
+    } else {
+        println!("Đã tạo tài khoản quản trị admin (mật khẩu từ LAMTHEO_ADMIN_PASSWORD).");
+    }
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,159 @@
+//! Spreadsheet import and export for lamtheo (PRODUCT.md §2, §11).
+//!
+//! * [`read_table`] reads a CSV (UTF-8 with or without BOM, UTF-16 LE/BE with BOM, Windows-1258) or an XLSX
+//!   file into header + rows of trimmed, NFC-normalised text, with spreadsheet line numbers
+//!   (header = line 1).
+//! * [`parse_units`] and [`parse_members`] map Vietnamese or English headers, check every row and collect
+//!   **all** errors as [`RowError`]s (`dòng 5, cột "Ngày sinh": …`).
+//! * [`members_csv`], [`members_xlsx`], [`units_csv`], [`units_xlsx`] export rows so that they import back
+//!   unchanged; [`members_template_xlsx`] and [`units_template_xlsx`] give users an empty form with an
+//!   example row and a "Hướng dẫn" sheet.
+#![forbid(unsafe_code)]
+
+mod columns;
+mod export;
+mod members;
+mod read;
+mod units;
+
+use serde::{Deserialize, Serialize};
+
+pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
+pub use export::{
+    members_csv, members_template_xlsx, members_xlsx, units_csv, units_template_xlsx, units_xlsx,
+};
+pub use members::{parse_members, unknown_unit_errors, MemberRow};
+pub use read::{read_table, Table, TableRow};
+pub use units::{parse_units, unknown_parent_errors, UnitRow};
+
+/// A file that cannot be read at all (as opposed to [`RowError`]s, which are about single rows).
+/// Messages are Vietnamese: they are shown to the user as they are.
+#[derive(Debug, thiserror::Error)]
+pub enum OfficeError {
+    /// The file has no non-empty row.
+    #[error("Tệp không có dữ liệu")]
+    Empty,
+    /// The XLSX package cannot be opened or its first worksheet cannot be read.
+    #[error("Không đọc được tệp Excel: {0}")]
+    Xlsx(String),
+    /// The workbook has no worksheet.
+    #[error("Tệp Excel không có trang tính nào")]
+    NoWorksheet,
+    /// A format we recognise but do not read (e.g. the old binary .xls).
+    #[error("Định dạng tệp không được hỗ trợ: {0}")]
+    Unsupported(String),
+    /// An XLSX sheet with more non-empty cells than an import may have (a guard against "zip bombs").
+    #[error("Tệp quá lớn: hơn {0} ô có dữ liệu")]
+    TooLarge(usize),
+    /// More rows than one worksheet can hold.
+    #[error("Quá nhiều dòng cho một trang tính Excel ({0} dòng, tối đa 1.048.575)")]
+    TooManyRows(usize),
+    /// rust_xlsxwriter failed to build a workbook.
+    #[error("Không tạo được tệp Excel: {0}")]
+    XlsxWrite(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// One problem in one cell of an imported file.
+///
+/// `Display` is exactly `dòng {line}, cột "{column}": {message}`; other tools parse it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[error("dòng {line}, cột \"{column}\": {message}")]
+pub struct RowError {
+    /// Spreadsheet line: the header is line 1, the first data row line 2.
+    pub line: usize,
+    /// Vietnamese header name of the column, e.g. "Mã đơn vị".
+    pub column: String,
+    /// Vietnamese explanation.
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(line: usize, column: impl Into<String>, message: impl Into<String>) -> Self {
+        RowError {
+            line,
+            column: column.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Result of parsing a file: the rows that passed every check, and every error found.
+///
+/// A row with at least one error is not in `rows`. Errors are sorted with [`sort_errors`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parsed<T> {
+    pub rows: Vec<T>,
+    pub errors: Vec<RowError>,
+}
+
+impl<T> Parsed<T> {
+    /// True when the file has no error at all.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Sorts errors by line, then by column in the order the columns appear in the import templates
+/// (unit columns, then member columns; unknown column names last, alphabetically). The sort is stable:
+/// several errors on the same cell keep their order.
+pub fn sort_errors(errors: &mut [RowError]) {
+    errors.sort_by(|a, b| {
+        a.line
+            .cmp(&b.line)
+            .then_with(|| column_rank(&a.column).cmp(&column_rank(&b.column)))
+            .then_with(|| a.column.cmp(&b.column))
+    });
+}
+
+fn column_rank(column: &str) -> usize {
+    const ORDER: [&str; 15] = [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Loại",
+        "Mã đơn vị cấp trên",
+        "Thứ tự",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Số thẻ đảng viên",
+        "Số CCCD",
+        "Ngày vào Đảng",
+        "Ngày chính thức",
+        "Chức vụ",
+        "Điện thoại",
+        "Từ ngày",
+    ];
+    ORDER
+        .iter()
+        .position(|c| *c == column)
+        .unwrap_or(ORDER.len())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_error_display_is_exact() {
+        let e = RowError::new(5, "Ngày sinh", "Ngày không hợp lệ");
+        assert_eq!(
+            e.to_string(),
+            "dòng 5, cột \"Ngày sinh\": Ngày không hợp lệ"
+        );
+    }
+
+    #[test]
+    fn sort_by_line_then_template_column_order() {
+        let mut errs = vec![
+            RowError::new(3, "Điện thoại", "a"),
+            RowError::new(2, "Zzz", "b"),
+            RowError::new(2, "Họ và tên", "c"),
+            RowError::new(2, "Mã đơn vị", "d"),
+            RowError::new(2, "Họ và tên", "e"),
+        ];
+        sort_errors(&mut errs);
+        let got: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(got, ["d", "c", "e", "b", "a"]);
+    }
+}

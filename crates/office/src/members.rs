@@ -1,0 +1,394 @@
+//! Party member import.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use domain::Gender;
+use serde::{Deserialize, Serialize};
+
+use crate::columns::{
+    drive, MEMBER_COLUMNS, M_BIRTH, M_CARD, M_CITIZEN, M_GENDER, M_JOINED, M_NAME, M_OFFICIAL,
+    M_PHONE, M_POSITIONS, M_SINCE, M_UNIT,
+};
+use crate::{sort_errors, OfficeError, Parsed, RowError};
+
+/// One member read from a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    /// Spreadsheet line (header = 1).
+    pub line: usize,
+    pub unit_code: String,
+    pub full_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub gender: Option<Gender>,
+    pub card_number: Option<String>,
+    /// Digits only: 12 (CCCD) or 9 (old CMND).
+    pub citizen_id: Option<String>,
+    pub joined_on: Option<NaiveDate>,
+    /// None = probationary (dự bị).
+    pub official_on: Option<NaiveDate>,
+    pub positions: Vec<String>,
+    /// Digits only, starting with 0 (+84 rewritten), 10 or 11 digits.
+    pub phone: Option<String>,
+    /// Date the member started in this unit.
+    pub since: Option<NaiveDate>,
+}
+
+fn col(spec: usize) -> &'static str {
+    MEMBER_COLUMNS[spec].name
+}
+
+/// Years accepted in any date of an import (the Party was founded in 1930; nobody alive was born
+/// before 1900). Also keeps date arithmetic far from chrono's limits.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Errors of the row being parsed.
+struct RowErrors {
+    line: usize,
+    list: Vec<RowError>,
+}
+
+impl RowErrors {
+    fn push(&mut self, spec: usize, message: String) {
+        self.list.push(RowError::new(self.line, col(spec), message));
+    }
+
+    /// An optional date cell; the flag is false when the cell was not empty and not a date.
+    fn date(&mut self, spec: usize, text: &str) -> (Option<NaiveDate>, bool) {
+        match parse_date_cell(text) {
+            Ok(d) => (d, true),
+            Err(message) => {
+                self.push(spec, message);
+                (None, false)
+            }
+        }
+    }
+}
+
+/// An optional dd/mm/yyyy (or d/m/yyyy, yyyy-mm-dd) cell. Err holds the Vietnamese message.
+pub(crate) fn parse_date_cell(text: &str) -> Result<Option<NaiveDate>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match domain::text::parse_date(text) {
+        Some(d) if YEARS.contains(&d.year()) => Ok(Some(d)),
+        Some(_) => Err(format!(
+            "Ngày không hợp lệ: \"{text}\" (năm phải từ {} đến {})",
+            YEARS.start(),
+            YEARS.end()
+        )),
+        None => Err(format!(
+            "Ngày không hợp lệ: \"{text}\" (định dạng dd/mm/yyyy)"
+        )),
+    }
+}
+
+const LOST_ZERO_HINT: &str =
+    "có thể Excel đã bỏ số 0 ở đầu; hãy định dạng cột là Văn bản (Text) rồi nhập lại";
+
+/// Citizen ID: spaces and dots ignored, then 12 digits (CCCD) or 9 (old CMND).
+fn normalize_citizen_id(text: &str) -> Result<String, String> {
+    let compact: String = text.chars().filter(|c| *c != ' ' && *c != '.').collect();
+    if !compact.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("Số CCCD chỉ được gồm chữ số: \"{text}\""));
+    }
+    match compact.len() {
+        12 | 9 => Ok(compact),
+        11 => Err(format!(
+            "Số CCCD phải có 12 chữ số (hoặc 9 với CMND cũ), nhận được 11 chữ số: \"{text}\" ({LOST_ZERO_HINT})"
+        )),
+        n => Err(format!(
+            "Số CCCD phải có 12 chữ số (hoặc 9 với CMND cũ), nhận được {n} chữ số: \"{text}\""
+        )),
+    }
+}
+
+/// Phone: spaces, dots, dashes and parentheses ignored; "+84"/"0084" becomes "0"; then 10–11 digits
+/// starting with 0.
+fn normalize_phone(text: &str) -> Result<String, String> {
+    let mut digits = String::with_capacity(text.len());
+    let mut plus = false;
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '.' | '-' | '(' | ')' => {}
+            '+' if digits.is_empty() && !plus => plus = true,
+            _ => {
+                return Err(format!(
+                "Số điện thoại chỉ được gồm chữ số (có thể có dấu cách, dấu chấm, +84): \"{text}\""
+            ))
+            }
+        }
+    }
+    if plus {
+        match digits.strip_prefix("84") {
+            Some(rest) => digits = format!("0{rest}"),
+            None => return Err(format!("Chỉ nhận số điện thoại Việt Nam (+84): \"{text}\"")),
+        }
+    } else if let Some(rest) = digits.strip_prefix("0084") {
+        digits = format!("0{rest}");
+    }
+    if !digits.starts_with('0') {
+        if digits.len() == 9 || digits.len() == 10 {
+            return Err(format!(
+                "Số điện thoại phải bắt đầu bằng 0 hoặc +84: \"{text}\" ({LOST_ZERO_HINT})"
+            ));
+        }
+        return Err(format!(
+            "Số điện thoại phải bắt đầu bằng 0 hoặc +84: \"{text}\""
+        ));
+    }
+    if !(10..=11).contains(&digits.len()) {
+        return Err(format!(
+            "Số điện thoại phải có 10–11 chữ số, nhận được {} chữ số: \"{text}\"",
+            digits.len()
+        ));
+    }
+    Ok(digits)
+}
+
+/// Records `key` as seen on `line`; Err(first line) when it was seen before. One hash per call.
+pub(crate) fn first_line(
+    seen: &mut HashMap<String, usize>,
+    key: &str,
+    line: usize,
+) -> Result<(), usize> {
+    match seen.entry(key.to_owned()) {
+        std::collections::hash_map::Entry::Occupied(o) => Err(*o.get()),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(line);
+            Ok(())
+        }
+    }
+}
+
+/// Parses a member file (CSV or XLSX) and checks every row, collecting all errors. Whether unit codes
+/// exist is checked by [`unknown_unit_errors`], which needs the database.
+pub fn parse_members(
+    filename: &str,
+    bytes: &[u8],
+    today: NaiveDate,
+) -> Result<Parsed<MemberRow>, OfficeError> {
+    let estimate = crate::read::row_estimate(bytes);
+    let mut rows = Vec::with_capacity(estimate);
+    let mut errors = Vec::new();
+    let mut cards: HashMap<String, usize> = HashMap::with_capacity(estimate);
+    let mut citizen_ids: HashMap<String, usize> = HashMap::with_capacity(estimate);
+    let header_errors = drive(filename, bytes, &MEMBER_COLUMNS, |line, mut f| {
+        let mut e = RowErrors {
+            line,
+            list: Vec::new(),
+        };
+        let unit_code = f.take(M_UNIT);
+        let full_name = f.take(M_NAME);
+        let birth_text = f.take(M_BIRTH);
+        let gender_text = f.take(M_GENDER);
+        let card = f.take(M_CARD);
+        let citizen_text = f.take(M_CITIZEN);
+        let joined_text = f.take(M_JOINED);
+        let official_text = f.take(M_OFFICIAL);
+        let positions_text = f.take(M_POSITIONS);
+        let phone_text = f.take(M_PHONE);
+        let since_text = f.take(M_SINCE);
+
+        if unit_code.is_empty() {
+            e.push(M_UNIT, "Thiếu mã đơn vị".to_string());
+        }
+        if full_name.is_empty() {
+            e.push(M_NAME, "Thiếu họ và tên".to_string());
+        }
+        let (birth_date, _) = e.date(M_BIRTH, &birth_text);
+        let gender = if gender_text.is_empty() {
+            None
+        } else {
+            let g = match gender_text.as_str() {
+                "Nam" => Some(Gender::Male),
+                "Nữ" => Some(Gender::Female),
+                other => Gender::parse(other),
+            };
+            if g.is_none() {
+                e.push(
+                    M_GENDER,
+                    format!("Giới tính không hợp lệ: \"{gender_text}\" (ghi Nam hoặc Nữ)"),
+                );
+            }
+            g
+        };
+        if card.is_empty() && citizen_text.is_empty() {
+            e.push(
+                M_CARD,
+                "Cần có số thẻ đảng viên hoặc số CCCD để nhận diện đảng viên".to_string(),
+            );
+        }
+        if !card.is_empty() {
+            if let Err(other) = first_line(&mut cards, &card, line) {
+                e.push(
+                    M_CARD,
+                    format!("Số thẻ đảng viên \"{card}\" trùng với dòng {other}"),
+                );
+            }
+        }
+        let citizen_id = if citizen_text.is_empty() {
+            None
+        } else {
+            match normalize_citizen_id(&citizen_text) {
+                Ok(id) => {
+                    if let Err(other) = first_line(&mut citizen_ids, &id, line) {
+                        e.push(
+                            M_CITIZEN,
+                            format!("Số CCCD \"{id}\" trùng với dòng {other}"),
+                        );
+                    }
+                    Some(id)
+                }
+                Err(message) => {
+                    e.push(M_CITIZEN, message);
+                    None
+                }
+            }
+        };
+        let (joined_on, joined_ok) = e.date(M_JOINED, &joined_text);
+        let (official_on, _) = e.date(M_OFFICIAL, &official_text);
+        let positions: Vec<String> = positions_text
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        let phone = if phone_text.is_empty() {
+            None
+        } else {
+            match normalize_phone(&phone_text) {
+                Ok(p) => Some(p),
+                Err(message) => {
+                    e.push(M_PHONE, message);
+                    None
+                }
+            }
+        };
+        let (since, _) = e.date(M_SINCE, &since_text);
+
+        // An unreadable joining date must not be reported again as "official date without joining
+        // date": cross-check the official date only when the joining date was readable.
+        let official_checked = if joined_ok { official_on } else { None };
+        for (field, message) in
+            domain::validate_member_dates(birth_date, joined_on, official_checked, today)
+        {
+            let spec = match field {
+                "birth_date" => M_BIRTH,
+                "joined_on" => M_JOINED,
+                _ => M_OFFICIAL,
+            };
+            e.push(spec, message);
+        }
+        if let (Some(s), Some(j)) = (since, joined_on) {
+            if s < j {
+                e.push(
+                    M_SINCE,
+                    format!(
+                        "Ngày bắt đầu sinh hoạt ở đơn vị ({}) không được trước ngày vào Đảng ({})",
+                        domain::text::format_date(s),
+                        domain::text::format_date(j)
+                    ),
+                );
+            }
+        }
+
+        if e.list.is_empty() {
+            rows.push(MemberRow {
+                line,
+                unit_code,
+                full_name,
+                birth_date,
+                gender,
+                card_number: (!card.is_empty()).then_some(card),
+                citizen_id,
+                joined_on,
+                official_on,
+                positions,
+                phone,
+                since,
+            });
+        } else {
+            errors.append(&mut e.list);
+        }
+    })?;
+    if !header_errors.is_empty() {
+        return Ok(Parsed {
+            rows: Vec::new(),
+            errors: header_errors,
+        });
+    }
+    sort_errors(&mut errors);
+    Ok(Parsed { rows, errors })
+}
+
+/// Errors for members whose unit code is unknown (`known` is called at most once per distinct code).
+pub fn unknown_unit_errors(rows: &[MemberRow], known: &dyn Fn(&str) -> bool) -> Vec<RowError> {
+    let mut cache: HashMap<&str, bool> = HashMap::new();
+    let mut errors = Vec::new();
+    for row in rows {
+        let code = row.unit_code.as_str();
+        if !*cache.entry(code).or_insert_with(|| known(code)) {
+            errors.push(RowError::new(
+                row.line,
+                col(M_UNIT),
+                format!("Không tìm thấy đơn vị có mã \"{code}\""),
+            ));
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones() {
+        assert_eq!(normalize_phone("0912 345 678").unwrap(), "0912345678");
+        assert_eq!(normalize_phone("+84 912.345.678").unwrap(), "0912345678");
+        assert_eq!(normalize_phone("(+84) 912-345-678").unwrap(), "0912345678");
+        assert_eq!(normalize_phone("0084912345678").unwrap(), "0912345678");
+        assert_eq!(normalize_phone("02753822123").unwrap(), "02753822123");
+        assert!(normalize_phone("912345678").unwrap_err().contains("số 0"));
+        assert!(normalize_phone("091234567").is_err());
+        assert!(normalize_phone("091234567890").is_err());
+        assert!(normalize_phone("+1 555 1234567").is_err());
+        assert!(normalize_phone("09123abc78").is_err());
+        assert!(normalize_phone("09+12345678").is_err());
+    }
+
+    #[test]
+    fn citizen_ids() {
+        assert_eq!(
+            normalize_citizen_id("083185001234").unwrap(),
+            "083185001234"
+        );
+        assert_eq!(
+            normalize_citizen_id("083 185 001 234").unwrap(),
+            "083185001234"
+        );
+        assert_eq!(normalize_citizen_id("321456789").unwrap(), "321456789");
+        assert!(normalize_citizen_id("83185001234")
+            .unwrap_err()
+            .contains("số 0"));
+        assert!(normalize_citizen_id("08318500123A").is_err());
+        assert!(normalize_citizen_id("0831850012345").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date_cell("3/2/2010").unwrap(),
+            NaiveDate::from_ymd_opt(2010, 2, 3)
+        );
+        assert_eq!(parse_date_cell("").unwrap(), None);
+        assert_eq!(
+            parse_date_cell("31/02/2020").unwrap_err(),
+            "Ngày không hợp lệ: \"31/02/2020\" (định dạng dd/mm/yyyy)"
+        );
+        assert!(parse_date_cell("01/01/1085").unwrap_err().contains("năm"));
+    }
+}

@@ -1,0 +1,755 @@
+//! All-or-nothing imports of units and members (issue 2 §6), and the bulk loader the demo uses.
+//! Rows arrive parsed by `office`; this module adds the checks that need the database (unknown unit codes,
+//! scope, identifiers that belong to someone else), then writes everything in one transaction or nothing.
+
+use crate::audit::{self, PendingAudit};
+use crate::members::{member_json, member_snapshot, validate_member_input, MemberInput};
+use crate::sql::{Arg, Sql};
+use crate::units::{insert_unit, unit_json, UnitInput};
+use crate::{date_str, get, opt_date_str, ts, Actor, Backend, Db, Result, StoreError};
+use chrono::NaiveDate;
+use domain::policy::Principal;
+use domain::{text, Member, MemberStatus, Position, Unit};
+use office::{MemberRow, Parsed, RowError, UnitRow};
+use std::collections::HashMap;
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub dry_run: bool,
+}
+
+/// Either the import happened, or nothing was written and every bad row is listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Done(ImportReport),
+    Rejected(Vec<RowError>),
+}
+
+const COL_UNIT: &str = "Mã đơn vị";
+const COL_PARENT: &str = "Mã đơn vị cấp trên";
+const COL_CARD: &str = "Số thẻ đảng viên";
+const COL_CID: &str = "Số CCCD";
+
+fn sorted(mut errors: Vec<RowError>) -> Vec<RowError> {
+    errors.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.column.cmp(&b.column)));
+    errors
+}
+
+/// A member to insert with its full history (import: one membership; demo: transfers too).
+pub struct NewMemberFull {
+    pub input: MemberInput,
+    /// (unit, from) in order; each ends when the next starts; the last is current.
+    pub memberships: Vec<(Unit, NaiveDate)>,
+    pub status: MemberStatus,
+    pub status_since: Option<NaiveDate>,
+}
+
+impl Db {
+    async fn all_units_by_code(&self) -> Result<HashMap<String, Unit>> {
+        let rows = sqlx::query(&format!("SELECT {} FROM units u", crate::units::UNIT_COLS))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut map = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let u = crate::units::unit_from_row(r)?;
+            map.insert(u.code.clone(), u);
+        }
+        Ok(map)
+    }
+
+    /// Imports units. `p` None = unscoped (CLI). Parents may come earlier or later in the file.
+    pub async fn import_units(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        parsed: Parsed<UnitRow>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome> {
+        let existing = self.all_units_by_code().await?;
+        let mut parsed = parsed;
+        // An empty parent code means "directly under the top unit": the importing user's own unit, or for
+        // an unscoped caller (CLI) the single root unit when there is exactly one.
+        let default_parent = match p {
+            Some(p) => existing
+                .values()
+                .find(|u| u.id == p.unit_id)
+                .map(|u| u.code.clone()),
+            None => {
+                let roots: Vec<&Unit> = existing
+                    .values()
+                    .filter(|u| u.parent_id.is_none())
+                    .collect();
+                if roots.len() == 1 {
+                    Some(roots[0].code.clone())
+                } else {
+                    None
+                }
+            }
+        };
+        for row in &mut parsed.rows {
+            if row.parent_code.is_none()
+                && default_parent.as_deref() != Some(row.code.as_str())
+                && !existing
+                    .get(&row.code)
+                    .is_some_and(|u| u.parent_id.is_none())
+            {
+                row.parent_code = default_parent.clone();
+            }
+        }
+        let mut errors = parsed.errors;
+        let in_file: HashMap<&str, &UnitRow> =
+            parsed.rows.iter().map(|r| (r.code.as_str(), r)).collect();
+        errors.extend(office::unknown_parent_errors(&parsed.rows, &|c: &str| {
+            existing.contains_key(c)
+        }));
+        let writable = |u: &Unit| p.is_none_or(|p| p.can_write_unit(&u.path));
+        let mut report = ImportReport {
+            rows: parsed.rows.len(),
+            dry_run,
+            ..Default::default()
+        };
+        let mut updates: Vec<(&UnitRow, &Unit)> = Vec::new();
+        for row in &parsed.rows {
+            match existing.get(&row.code) {
+                Some(u) => {
+                    if !writable(u) {
+                        errors.push(RowError {
+                            line: row.line,
+                            column: COL_UNIT.into(),
+                            message: format!(
+                                "Đơn vị \"{}\" nằm ngoài phạm vi quản lý của bạn",
+                                row.code
+                            ),
+                        });
+                        continue;
+                    }
+                    let current_parent = u
+                        .parent_id
+                        .and_then(|pid| existing.values().find(|x| x.id == pid))
+                        .map(|x| x.code.clone());
+                    if current_parent != row.parent_code {
+                        errors.push(RowError {
+                            line: row.line,
+                            column: COL_PARENT.into(),
+                            message: format!(
+                                "Đơn vị \"{}\" đang trực thuộc \"{}\"; để chuyển đơn vị cấp trên hãy dùng chức năng chuyển đơn vị",
+                                row.code,
+                                current_parent.unwrap_or_default()
+                            ),
+                        });
+                        continue;
+                    }
+                    if text::normalize(&row.name) != u.name
+                        || row.unit_type != u.unit_type
+                        || row.sort_order.is_some_and(|o| o != u.sort_order)
+                    {
+                        updates.push((row, u));
+                    } else {
+                        report.unchanged += 1;
+                    }
+                }
+                None => {
+                    // A new unit: its nearest existing ancestor must be writable; roots only unscoped.
+                    let mut cur = row.parent_code.clone();
+                    let mut guard = 0;
+                    let mut ok = false;
+                    while let Some(code) = cur {
+                        guard += 1;
+                        if guard > 10_000 {
+                            break;
+                        }
+                        if let Some(u) = existing.get(&code) {
+                            ok = writable(u);
+                            break;
+                        }
+                        match in_file.get(code.as_str()) {
+                            Some(r) if r.code != row.code => cur = r.parent_code.clone(),
+                            _ => break,
+                        }
+                    }
+                    if row.parent_code.is_none() {
+                        ok = p.is_none();
+                    }
+                    if !ok
+                        && !errors
+                            .iter()
+                            .any(|e| e.line == row.line && e.column == COL_PARENT)
+                    {
+                        errors.push(RowError {
+                            line: row.line,
+                            column: COL_PARENT.into(),
+                            message: "Đơn vị cấp trên nằm ngoài phạm vi quản lý của bạn".into(),
+                        });
+                    }
+                    report.created += 1;
+                }
+            }
+        }
+        report.updated = updates.len();
+        // Order new units so that parents come first; anything left is a cycle.
+        let mut pending: Vec<&UnitRow> = parsed
+            .rows
+            .iter()
+            .filter(|r| !existing.contains_key(&r.code))
+            .collect();
+        let mut ordered: Vec<&UnitRow> = Vec::with_capacity(pending.len());
+        let mut known: std::collections::HashSet<String> = existing.keys().cloned().collect();
+        loop {
+            let before = pending.len();
+            pending.retain(|r| {
+                let ready = r.parent_code.as_ref().is_none_or(|pc| known.contains(pc));
+                if ready {
+                    known.insert(r.code.clone());
+                    ordered.push(r);
+                }
+                !ready
+            });
+            if pending.is_empty() || pending.len() == before {
+                break;
+            }
+        }
+        for r in &pending {
+            if !errors.iter().any(|e| e.line == r.line) {
+                errors.push(RowError {
+                    line: r.line,
+                    column: COL_PARENT.into(),
+                    message: "Đơn vị cấp trên tạo thành vòng lặp (đơn vị là cấp trên của chính nó)"
+                        .into(),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(ImportOutcome::Rejected(sorted(errors)));
+        }
+        if dry_run {
+            return Ok(ImportOutcome::Done(report));
+        }
+        let now = self.now();
+        let mut w = self.write().await?;
+        let mut created: HashMap<String, Unit> = HashMap::new();
+        for r in ordered {
+            let parent = r
+                .parent_code
+                .as_ref()
+                .and_then(|pc| created.get(pc).or_else(|| existing.get(pc)))
+                .cloned();
+            let input = UnitInput {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                unit_type: r.unit_type,
+                parent_code: r.parent_code.clone(),
+                sort_order: r.sort_order.unwrap_or(r.line as i64),
+                valid_from: r.valid_from,
+            };
+            let unit = insert_unit(&mut w.tx, now, &input, parent.as_ref()).await?;
+            audit::record(
+                &mut w.tx,
+                now,
+                actor,
+                "import",
+                "unit",
+                &unit.id.to_string(),
+                &unit.name,
+                &unit.path,
+                None,
+                Some(&unit_json(&unit)),
+            )
+            .await?;
+            created.insert(unit.code.clone(), unit);
+        }
+        for (r, u) in updates {
+            let name = text::normalize(&r.name);
+            let order = r.sort_order.unwrap_or(u.sort_order);
+            sqlx::query("UPDATE units SET name = $1, name_fold = $2, unit_type = $3, sort_order = $4, updated_at = $5 WHERE id = $6")
+                .bind(name.clone()).bind(text::fold(&name)).bind(r.unit_type.as_str()).bind(order).bind(ts(now)).bind(u.id)
+                .execute(&mut *w.tx).await?;
+            let after = Unit {
+                name,
+                unit_type: r.unit_type,
+                sort_order: order,
+                ..u.clone()
+            };
+            audit::record(
+                &mut w.tx,
+                now,
+                actor,
+                "import",
+                "unit",
+                &u.id.to_string(),
+                &after.name,
+                &u.path,
+                Some(&unit_json(u)),
+                Some(&unit_json(&after)),
+            )
+            .await?;
+        }
+        w.commit().await?;
+        Ok(ImportOutcome::Done(report))
+    }
+
+    /// Imports members: identified by card number, else citizen ID; re-import updates, never duplicates.
+    pub async fn import_members(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        parsed: Parsed<MemberRow>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome> {
+        let units = self.all_units_by_code().await?;
+        let today = self.today();
+        let mut errors = parsed.errors;
+        errors.extend(office::unknown_unit_errors(&parsed.rows, &|c: &str| {
+            units.contains_key(c)
+        }));
+        let existing = self.existing_by_identifiers(&parsed.rows).await?;
+        let mut creates: Vec<NewMemberFull> = Vec::new();
+        let mut changes: Vec<(Member, String, MemberInput, Unit, NaiveDate)> = Vec::new();
+        let mut report = ImportReport {
+            rows: parsed.rows.len(),
+            dry_run,
+            ..Default::default()
+        };
+        for row in &parsed.rows {
+            let Some(unit) = units.get(&row.unit_code) else {
+                continue;
+            };
+            if !p.is_none_or(|p| p.can_write_member(&unit.path)) {
+                errors.push(RowError {
+                    line: row.line,
+                    column: COL_UNIT.into(),
+                    message: format!(
+                        "Đơn vị \"{}\" nằm ngoài phạm vi quản lý của bạn",
+                        row.unit_code
+                    ),
+                });
+                continue;
+            }
+            if !unit.unit_type.is_party() {
+                errors.push(RowError {
+                    line: row.line,
+                    column: COL_UNIT.into(),
+                    message: format!(
+                        "\"{}\" ({}) không phải là tổ chức đảng",
+                        unit.name,
+                        unit.unit_type.label()
+                    ),
+                });
+                continue;
+            }
+            let input = MemberInput {
+                full_name: row.full_name.clone(),
+                gender: row.gender,
+                birth_date: row.birth_date,
+                card_number: row.card_number.clone(),
+                citizen_id: row.citizen_id.clone(),
+                joined_on: row.joined_on,
+                official_on: row.official_on,
+                phone: row.phone.clone(),
+                positions: row
+                    .positions
+                    .iter()
+                    .map(|t| (t.clone(), String::new()))
+                    .collect(),
+            };
+            let input = match validate_member_input(&input, today) {
+                Ok(i) => i,
+                Err(fe) => {
+                    for e in fe {
+                        errors.push(RowError {
+                            line: row.line,
+                            column: column_of(&e.field).into(),
+                            message: e.message,
+                        });
+                    }
+                    continue;
+                }
+            };
+            let by_card = input
+                .card_number
+                .as_ref()
+                .and_then(|c| existing.by_card.get(c));
+            let by_cid = input
+                .citizen_id
+                .as_ref()
+                .and_then(|c| existing.by_cid.get(c));
+            let target = match (by_card, by_cid) {
+                (Some(a), Some(b)) if a != b => {
+                    errors.push(RowError { line: row.line, column: COL_CID.into(), message: format!("Số CCCD \"{}\" đã thuộc một đảng viên khác (không phải người có số thẻ này)", input.citizen_id.clone().unwrap_or_default()) });
+                    continue;
+                }
+                (Some(a), _) => Some(*a),
+                (None, Some(b)) => {
+                    let (m, _) = &existing.members[b];
+                    if m.card_number.is_some() && input.card_number.is_some() {
+                        errors.push(RowError {
+                            line: row.line,
+                            column: COL_CARD.into(),
+                            message: format!(
+                                "Số CCCD \"{}\" đã gắn với số thẻ \"{}\"",
+                                input.citizen_id.clone().unwrap_or_default(),
+                                m.card_number.clone().unwrap_or_default()
+                            ),
+                        });
+                        continue;
+                    }
+                    Some(*b)
+                }
+                (None, None) => None,
+            };
+            let since = row.since.or(input.joined_on).unwrap_or(today);
+            match target {
+                None => {
+                    creates.push(NewMemberFull {
+                        input,
+                        memberships: vec![(unit.clone(), since)],
+                        status: MemberStatus::Active,
+                        status_since: None,
+                    });
+                }
+                Some(id) => {
+                    let (before, path) = existing.members[&id].clone();
+                    if !p.is_none_or(|p| p.can_write_member(&path)) {
+                        errors.push(RowError { line: row.line, column: COL_CARD.into(), message: "Đảng viên này đang sinh hoạt ở đơn vị ngoài phạm vi quản lý của bạn".into() });
+                        continue;
+                    }
+                    let after = member_snapshot(id, &input, unit, before.status);
+                    if member_json(&after) == member_json(&before) {
+                        report.unchanged += 1;
+                    } else {
+                        changes.push((
+                            before,
+                            path,
+                            input,
+                            unit.clone(),
+                            row.since.unwrap_or(today),
+                        ));
+                    }
+                }
+            }
+        }
+        report.created = creates.len();
+        report.updated = changes.len();
+        if !errors.is_empty() {
+            return Ok(ImportOutcome::Rejected(sorted(errors)));
+        }
+        if dry_run {
+            return Ok(ImportOutcome::Done(report));
+        }
+        let now = self.now();
+        let mut w = self.write().await?;
+        self.bulk_insert_members(&mut w.tx, actor, "import", &creates)
+            .await?;
+        let mut audits = Vec::new();
+        for (before, path, input, unit, since) in changes {
+            crate::members::update_member_row(&mut w.tx, now, before.id, &input).await?;
+            let mut new_path = path.clone();
+            if unit.id != before.unit_id {
+                sqlx::query(
+                    "UPDATE memberships SET to_date = $1 WHERE member_id = $2 AND to_date IS NULL",
+                )
+                .bind(date_str(since))
+                .bind(before.id)
+                .execute(&mut *w.tx)
+                .await?;
+                sqlx::query("INSERT INTO memberships (member_id, unit_id, from_date, to_date) VALUES ($1, $2, $3, NULL)")
+                    .bind(before.id).bind(unit.id).bind(date_str(since)).execute(&mut *w.tx).await?;
+                sqlx::query("UPDATE members SET unit_id = $1 WHERE id = $2")
+                    .bind(unit.id)
+                    .bind(before.id)
+                    .execute(&mut *w.tx)
+                    .await?;
+                new_path = unit.path.clone();
+            }
+            let after = member_snapshot(before.id, &input, &unit, before.status);
+            audits.push(PendingAudit {
+                action: "import",
+                object_type: "member",
+                object_id: before.id.to_string(),
+                object_label: after.full_name.clone(),
+                unit_path: new_path,
+                before: Some(member_json(&before).to_string()),
+                after: Some(member_json(&after).to_string()),
+            });
+        }
+        audit::record_many(&mut w.tx, now, actor, &audits).await?;
+        w.commit().await?;
+        Ok(ImportOutcome::Done(report))
+    }
+
+    async fn existing_by_identifiers(&self, rows: &[MemberRow]) -> Result<Existing> {
+        let mut ex = Existing::default();
+        let cards: Vec<String> = rows.iter().filter_map(|r| r.card_number.clone()).collect();
+        let cids: Vec<String> = rows.iter().filter_map(|r| r.citizen_id.clone()).collect();
+        if self.member_count().await? == 0 {
+            return Ok(ex);
+        }
+        for (col, values) in [("card_number", cards), ("citizen_id", cids)] {
+            for chunk in values.chunks(500) {
+                let mut q = Sql::new(&format!("SELECT m.id FROM members m WHERE m.{col} IN ("));
+                for (i, v) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        q.push(", ");
+                    }
+                    q.text(v.clone());
+                }
+                q.push(")");
+                for r in q.query().fetch_all(&self.pool).await? {
+                    let id: i64 = get(&r, "id")?;
+                    if let std::collections::hash_map::Entry::Vacant(e) = ex.members.entry(id) {
+                        if let Some(found) = self.member_unscoped(id).await? {
+                            e.insert(found);
+                        }
+                    }
+                }
+            }
+        }
+        for (id, (m, _)) in &ex.members {
+            if let Some(c) = &m.card_number {
+                ex.by_card.insert(c.clone(), *id);
+            }
+            if let Some(c) = &m.citizen_id {
+                ex.by_cid.insert(c.clone(), *id);
+            }
+        }
+        Ok(ex)
+    }
+
+    /// Inserts many new members with their memberships, status and positions, in the caller's transaction,
+    /// with multi-row statements (the import and demo hot path). Records one audit row per member.
+    pub(crate) async fn bulk_insert_members(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        action: &'static str,
+        items: &[NewMemberFull],
+    ) -> Result<Vec<i64>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = self.now();
+        let stamp = ts(now);
+        if self.backend() == Backend::Postgres {
+            sqlx::query("LOCK TABLE members IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut **tx)
+                .await?;
+        }
+        let base: i64 = get(
+            &sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM members")
+                .fetch_one(&mut **tx)
+                .await?,
+            "m",
+        )?;
+        let ids: Vec<i64> = (1..=items.len() as i64).map(|i| base + i).collect();
+        for (chunk_no, chunk) in items.chunks(400).enumerate() {
+            let mut q = Sql::new("INSERT INTO members (id, full_name, name_fold, sort_key, gender, birth_date, card_number, citizen_id, joined_on, official_on, phone, status, status_since, unit_id, created_at, updated_at) VALUES ");
+            for (i, it) in chunk.iter().enumerate() {
+                let c = &it.input;
+                let id = ids[chunk_no * 400 + i];
+                let unit = it.memberships.last().map(|(u, _)| u.id).unwrap_or_default();
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push("(")
+                    .int(id)
+                    .push(", ")
+                    .text(c.full_name.clone())
+                    .push(", ")
+                    .text(text::fold(&c.full_name))
+                    .push(", ")
+                    .text(text::name_sort_key(&c.full_name))
+                    .push(", ");
+                q.arg(Arg::OptText(c.gender.map(|g| g.as_str().to_string())))
+                    .push(", ");
+                q.arg(Arg::OptText(opt_date_str(c.birth_date))).push(", ");
+                q.arg(Arg::OptText(c.card_number.clone())).push(", ");
+                q.arg(Arg::OptText(c.citizen_id.clone())).push(", ");
+                q.arg(Arg::OptText(opt_date_str(c.joined_on))).push(", ");
+                q.arg(Arg::OptText(opt_date_str(c.official_on))).push(", ");
+                q.arg(Arg::OptText(c.phone.clone())).push(", ");
+                q.text(it.status.as_str())
+                    .push(", ")
+                    .arg(Arg::OptText(opt_date_str(it.status_since)))
+                    .push(", ");
+                q.int(unit)
+                    .push(", ")
+                    .text(stamp.clone())
+                    .push(", ")
+                    .text(stamp.clone())
+                    .push(")");
+            }
+            q.query().execute(&mut **tx).await?;
+        }
+        // Memberships, status history and positions: no ids needed, multi-row inserts.
+        let mut ms_rows: Vec<(i64, i64, String, Option<String>)> = Vec::new();
+        let mut st_rows: Vec<(i64, &'static str, Option<String>)> = Vec::new();
+        let mut pos_rows: Vec<(i64, Position, i64)> = Vec::new();
+        for (it, id) in items.iter().zip(&ids) {
+            for (k, (u, from)) in it.memberships.iter().enumerate() {
+                let to = it.memberships.get(k + 1).map(|(_, f)| date_str(*f));
+                ms_rows.push((*id, u.id, date_str(*from), to));
+            }
+            let first = it.memberships.first().map(|(_, f)| date_str(*f));
+            st_rows.push((*id, MemberStatus::Active.as_str(), first));
+            if it.status != MemberStatus::Active {
+                st_rows.push((*id, it.status.as_str(), opt_date_str(it.status_since)));
+            }
+            for (k, (t, d)) in it.input.positions.iter().enumerate() {
+                pos_rows.push((*id, Position::new(t, d), k as i64));
+            }
+        }
+        for chunk in ms_rows.chunks(800) {
+            let mut q = Sql::new(
+                "INSERT INTO memberships (member_id, unit_id, from_date, to_date) VALUES ",
+            );
+            for (i, (m, u, f, t)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push("(")
+                    .int(*m)
+                    .push(", ")
+                    .int(*u)
+                    .push(", ")
+                    .text(f.clone())
+                    .push(", ")
+                    .arg(Arg::OptText(t.clone()))
+                    .push(")");
+            }
+            q.query().execute(&mut **tx).await?;
+        }
+        for chunk in st_rows.chunks(800) {
+            let mut q = Sql::new("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ");
+            for (i, (m, s, f)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push("(")
+                    .int(*m)
+                    .push(", ")
+                    .text(*s)
+                    .push(", ")
+                    .arg(Arg::OptText(f.clone()))
+                    .push(", ")
+                    .text(stamp.clone())
+                    .push(")");
+            }
+            q.query().execute(&mut **tx).await?;
+        }
+        for chunk in pos_rows.chunks(600) {
+            let mut q = Sql::new("INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order) VALUES ");
+            for (i, (m, pos, k)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push("(")
+                    .int(*m)
+                    .push(", ")
+                    .text(pos.title.clone())
+                    .push(", ")
+                    .text(pos.duties.clone())
+                    .push(", ");
+                q.int(i64::from(pos.head))
+                    .push(", ")
+                    .int(i64::from(pos.key_cadre))
+                    .push(", ")
+                    .int(*k)
+                    .push(")");
+            }
+            q.query().execute(&mut **tx).await?;
+        }
+        if self.backend() == Backend::Postgres {
+            sqlx::query("SELECT setval(pg_get_serial_sequence('members', 'id'), (SELECT MAX(id) FROM members))").execute(&mut **tx).await?;
+        }
+        let audits: Vec<PendingAudit> = items
+            .iter()
+            .zip(&ids)
+            .filter_map(|(it, id)| {
+                let (unit, _) = it.memberships.last()?;
+                let m = member_snapshot(*id, &it.input, unit, it.status);
+                Some(PendingAudit {
+                    action,
+                    object_type: "member",
+                    object_id: id.to_string(),
+                    object_label: m.full_name.clone(),
+                    unit_path: unit.path.clone(),
+                    before: None,
+                    after: Some(member_json(&m).to_string()),
+                })
+            })
+            .collect();
+        audit::record_many(tx, now, actor, &audits).await?;
+        Ok(ids)
+    }
+
+    /// Loads pre-validated members (the demo dataset) in one transaction per call.
+    pub async fn load_members(&self, actor: &Actor, items: &[NewMemberFull]) -> Result<Vec<i64>> {
+        let mut w = self.write().await?;
+        let ids = self
+            .bulk_insert_members(&mut w.tx, actor, "demo", items)
+            .await?;
+        w.commit().await?;
+        Ok(ids)
+    }
+
+    /// Loads units (the demo dataset): parents must precede children.
+    pub async fn load_units(
+        &self,
+        actor: &Actor,
+        inputs: &[UnitInput],
+    ) -> Result<HashMap<String, Unit>> {
+        let mut map = self.all_units_by_code().await?;
+        let now = self.now();
+        let mut w = self.write().await?;
+        let mut audits = Vec::new();
+        for input in inputs {
+            let parent =
+                match &input.parent_code {
+                    Some(pc) => Some(map.get(pc).cloned().ok_or_else(|| {
+                        StoreError::Conflict(format!("thiếu đơn vị cấp trên {pc}"))
+                    })?),
+                    None => None,
+                };
+            let unit = insert_unit(&mut w.tx, now, input, parent.as_ref()).await?;
+            audits.push(PendingAudit {
+                action: "demo",
+                object_type: "unit",
+                object_id: unit.id.to_string(),
+                object_label: unit.name.clone(),
+                unit_path: unit.path.clone(),
+                before: None,
+                after: Some(unit_json(&unit).to_string()),
+            });
+            map.insert(unit.code.clone(), unit);
+        }
+        audit::record_many(&mut w.tx, now, actor, &audits).await?;
+        w.commit().await?;
+        Ok(map)
+    }
+}
+
+#[derive(Default)]
+struct Existing {
+    members: HashMap<i64, (Member, String)>,
+    by_card: HashMap<String, i64>,
+    by_cid: HashMap<String, i64>,
+}
+
+fn column_of(field: &str) -> &'static str {
+    match field {
+        "full_name" => "Họ và tên",
+        "birth_date" => "Ngày sinh",
+        "gender" => "Giới tính",
+        "card_number" => COL_CARD,
+        "citizen_id" => COL_CID,
+        "joined_on" => "Ngày vào Đảng",
+        "official_on" => "Ngày chính thức",
+        "phone" => "Điện thoại",
+        "positions" => "Chức vụ",
+        _ => COL_UNIT,
+    }
+}

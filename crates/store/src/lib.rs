@@ -1,0 +1,278 @@
+//! lamtheo's persistence: one `Db` over SQLite or PostgreSQL (chosen from the URL), migrations per backend,
+//! and every query. Scope filters come from `domain::policy`; this crate only turns them into SQL.
+#![forbid(unsafe_code)]
+
+mod accounts;
+mod audit;
+mod import;
+mod members;
+mod sql;
+mod units;
+
+pub use accounts::*;
+pub use audit::*;
+pub use import::*;
+pub use members::*;
+pub use units::*;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Clock;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Errors of the storage layer. Messages meant for users are Vietnamese.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("lỗi nâng cấp cơ sở dữ liệu: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("không tìm thấy")]
+    NotFound,
+    #[error("không có quyền thực hiện thao tác này")]
+    Forbidden,
+    #[error("dữ liệu không hợp lệ")]
+    Invalid(Vec<FieldError>),
+    #[error("xung đột dữ liệu: {0}")]
+    Conflict(String),
+    #[error("dữ liệu hỏng trong cơ sở dữ liệu: {0}")]
+    Corrupt(String),
+    #[error("lỗi mã hóa mật khẩu")]
+    Password,
+}
+
+/// A validation error tied to a form field (`field` is the English field name, `message` Vietnamese).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Who performs a write, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    /// "web", "api", "cli", "import", "demo".
+    pub source: &'static str,
+}
+
+impl Actor {
+    pub fn system(source: &'static str) -> Actor {
+        Actor {
+            user_id: None,
+            username: "hệ thống".to_string(),
+            source,
+        }
+    }
+    pub fn user(p: &domain::policy::Principal, source: &'static str) -> Actor {
+        Actor {
+            user_id: Some(p.user_id),
+            username: p.username.clone(),
+            source,
+        }
+    }
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The database handle, cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// SQLite allows one writer; writes queue here instead of failing with SQLITE_BUSY.
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The SQLite URL for a data directory.
+pub fn sqlite_url_for_dir(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("lamtheo.db").display())
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) and runs pending migrations.
+    pub async fn open(url: &str, clock: Arc<dyn Clock>) -> Result<Db> {
+        let db = Db::connect(url, clock).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
+                                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?
+            }
+        };
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        Ok(Db {
+            pool,
+            backend,
+            clock,
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    /// Applies pending migrations. On PostgreSQL the migrator holds an advisory lock, so several
+    /// instances may start together.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATOR.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATOR.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// Highest applied migration version.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM _sqlx_migrations",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("v")?)
+    }
+
+    /// True when no unit exists yet (a fresh install).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM units")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(n == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a write transaction; on SQLite, writers queue on a process-wide lock first.
+    pub(crate) async fn write(&self) -> Result<WriteTx<'_>> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+}
+
+pub(crate) struct WriteTx<'a> {
+    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl WriteTx<'_> {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+pub(crate) fn date_str(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub(crate) fn opt_date_str(d: Option<NaiveDate>) -> Option<String> {
+    d.map(date_str)
+}
+
+pub(crate) fn parse_opt_date(s: Option<String>) -> Result<Option<NaiveDate>> {
+    match s {
+        None => Ok(None),
+        Some(s) if s.is_empty() => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| StoreError::Corrupt(format!("ngày không hợp lệ: {s}"))),
+    }
+}
+
+pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    Ok(row.try_get(col)?)
+}

@@ -1,0 +1,943 @@
+//! Members: scoped search and reads, create/edit, transfers with dated membership history, status.
+
+use crate::sql::Sql;
+use crate::{
+    audit, date_str, get, opt_date_str, parse_opt_date, ts, Actor, Db, FieldError, Result,
+    StoreError,
+};
+use chrono::NaiveDate;
+use domain::policy::{MemberScope, Principal};
+use domain::{text, Gender, Member, MemberStatus, Position, Unit};
+use sqlx::any::AnyRow;
+
+/// Search and paging parameters of the member list.
+#[derive(Debug, Clone, Default)]
+pub struct MemberQuery {
+    /// Free text: folded name fragment, or an exact card number / citizen ID / phone.
+    pub q: Option<String>,
+    /// Restrict to this unit's subtree (must itself be in scope, else nothing is returned).
+    pub unit_path: Option<String>,
+    /// Include members who left (transferred out, deceased, expelled).
+    pub include_inactive: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One row of the member list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MemberListItem {
+    pub id: i64,
+    pub full_name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub card_number: Option<String>,
+    pub phone: Option<String>,
+    pub status: MemberStatus,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+}
+
+/// Editable fields of a member.
+#[derive(Debug, Clone, Default)]
+pub struct MemberInput {
+    pub full_name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub card_number: Option<String>,
+    pub citizen_id: Option<String>,
+    pub joined_on: Option<NaiveDate>,
+    pub official_on: Option<NaiveDate>,
+    pub phone: Option<String>,
+    /// (title, duties)
+    pub positions: Vec<(String, String)>,
+}
+
+/// A membership period: the member belonged to `unit` from `from_date` until `to_date` (exclusive).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MembershipEntry {
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub from_date: NaiveDate,
+    pub to_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StatusEntry {
+    pub status: MemberStatus,
+    pub from_date: Option<NaiveDate>,
+    pub recorded_at: String,
+}
+
+const LIST_COLS: &str = "m.id, m.full_name, m.gender, m.birth_date, m.card_number, m.phone, m.status, m.unit_id, u.code AS unit_code, u.name AS unit_name";
+const MEMBER_COLS: &str = "m.id, m.full_name, m.gender, m.birth_date, m.card_number, m.citizen_id, m.joined_on, m.official_on, m.phone, m.status, m.unit_id, u.code AS unit_code, u.name AS unit_name, u.path AS unit_path";
+
+fn status_of(row: &AnyRow) -> Result<MemberStatus> {
+    let s: String = get(row, "status")?;
+    MemberStatus::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("trạng thái {s}")))
+}
+
+fn gender_of(row: &AnyRow) -> Result<Option<Gender>> {
+    let g: Option<String> = get(row, "gender")?;
+    Ok(g.and_then(|g| Gender::parse(&g)))
+}
+
+fn list_item(row: &AnyRow) -> Result<MemberListItem> {
+    Ok(MemberListItem {
+        id: get(row, "id")?,
+        full_name: get(row, "full_name")?,
+        gender: gender_of(row)?,
+        birth_date: parse_opt_date(get(row, "birth_date")?)?,
+        card_number: get(row, "card_number")?,
+        phone: get(row, "phone")?,
+        status: status_of(row)?,
+        unit_id: get(row, "unit_id")?,
+        unit_code: get(row, "unit_code")?,
+        unit_name: get(row, "unit_name")?,
+    })
+}
+
+/// Appends the principal's member scope to a WHERE clause over `m` (members) and `u` (their unit).
+pub(crate) fn push_member_scope(q: &mut Sql, p: &Principal) {
+    match p.member_scope() {
+        MemberScope::Subtree(prefix) => {
+            q.subtree("u.path", &prefix);
+        }
+        MemberScope::Only(id) => {
+            q.push("m.id = ").int(id);
+        }
+        MemberScope::Nothing => {
+            q.push("1 = 0");
+        }
+    }
+}
+
+/// Validates member fields; returns the cleaned input or field errors (Vietnamese).
+pub fn validate_member_input(
+    input: &MemberInput,
+    today: NaiveDate,
+) -> std::result::Result<MemberInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let full_name = text::normalize(&input.full_name);
+    if full_name.is_empty() {
+        errors.push(FieldError::new("full_name", "Thiếu họ và tên"));
+    } else if full_name.split(' ').count() < 2 {
+        errors.push(FieldError::new(
+            "full_name",
+            "Họ và tên phải có ít nhất họ và tên",
+        ));
+    }
+    let clean = |s: &Option<String>| {
+        s.as_ref()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let card_number = clean(&input.card_number);
+    let citizen_id = clean(&input.citizen_id);
+    let phone = clean(&input.phone);
+    let card_number = match card_number
+        .map(|c| domain::check_card_number(&c))
+        .transpose()
+    {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(FieldError::new("card_number", e));
+            None
+        }
+    };
+    let citizen_id = match citizen_id.map(|c| domain::check_citizen_id(&c)).transpose() {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(FieldError::new("citizen_id", e));
+            None
+        }
+    };
+    if card_number.is_none()
+        && citizen_id.is_none()
+        && !errors
+            .iter()
+            .any(|e| e.field == "card_number" || e.field == "citizen_id")
+    {
+        errors.push(FieldError::new(
+            "card_number",
+            "Cần số thẻ đảng viên hoặc số CCCD để nhận diện đảng viên",
+        ));
+    }
+    let phone = match phone.map(|c| domain::normalize_phone(&c)).transpose() {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(FieldError::new("phone", e));
+            None
+        }
+    };
+    for (field, msg) in
+        domain::validate_member_dates(input.birth_date, input.joined_on, input.official_on, today)
+    {
+        errors.push(FieldError::new(field, msg));
+    }
+    let positions = input
+        .positions
+        .iter()
+        .map(|(t, d)| (text::normalize(t), text::normalize(d)))
+        .filter(|(t, _)| !t.is_empty())
+        .collect();
+    if errors.is_empty() {
+        Ok(MemberInput {
+            full_name,
+            card_number,
+            citizen_id,
+            phone,
+            positions,
+            ..input.clone()
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+impl Db {
+    /// The member list: scoped, searched with diacritic folding, sorted the Vietnamese way, paged.
+    pub async fn search_members(
+        &self,
+        p: &Principal,
+        f: &MemberQuery,
+    ) -> Result<(Vec<MemberListItem>, i64)> {
+        let mut w = Sql::new(" FROM members m JOIN units u ON u.id = m.unit_id WHERE ");
+        push_member_scope(&mut w, p);
+        if let Some(prefix) = &f.unit_path {
+            w.push(" AND ").subtree("u.path", prefix);
+        }
+        if !f.include_inactive {
+            w.push(" AND m.status IN ('active', 'exempt')");
+        }
+        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let folded = text::fold(q);
+            if q.chars()
+                .all(|c| c.is_ascii_digit() || c == '+' || c == ' ' || c == '.')
+            {
+                let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
+                let phone = domain::normalize_phone(q).unwrap_or_else(|_| digits.clone());
+                w.push(" AND (m.card_number = ").text(digits.clone());
+                w.push(" OR m.citizen_id = ").text(digits);
+                w.push(" OR m.phone = ").text(phone).push(")");
+            } else {
+                // Escape LIKE wildcards typed by the user.
+                let escaped = folded
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                w.push(" AND m.name_fold LIKE ")
+                    .text(format!("%{escaped}%"))
+                    .push(" ESCAPE '\\'");
+            }
+        }
+        let mut count = Sql::new("SELECT COUNT(*) AS n");
+        count.push(&w.sql);
+        let total: i64 = get(
+            &w.query_with_sql(&count.sql).fetch_one(&self.pool).await?,
+            "n",
+        )?;
+        let per_page = f.per_page.clamp(1, 500);
+        let page = f.page.max(1);
+        let mut list = Sql::new(&format!("SELECT {LIST_COLS}"));
+        list.push(&w.sql);
+        list.push(&format!(
+            " ORDER BY m.sort_key, m.id LIMIT {} OFFSET {}",
+            per_page,
+            (page - 1) * per_page
+        ));
+        let rows = w.query_with_sql(&list.sql).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(list_item).collect::<Result<Vec<_>>>()?;
+        Ok((items, total))
+    }
+
+    /// All members in scope under a unit (for exports), Vietnamese order, current members only.
+    pub async fn members_for_export(
+        &self,
+        p: &Principal,
+        unit_path: Option<&str>,
+    ) -> Result<Vec<Member>> {
+        let mut q = Sql::new(&format!(
+            "SELECT {MEMBER_COLS} FROM members m JOIN units u ON u.id = m.unit_id WHERE "
+        ));
+        push_member_scope(&mut q, p);
+        if let Some(prefix) = unit_path {
+            q.push(" AND ").subtree("u.path", prefix);
+        }
+        q.push(" AND m.status IN ('active', 'exempt') ORDER BY m.sort_key, m.id");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut members = Vec::with_capacity(rows.len());
+        for r in &rows {
+            members.push(member_from_row(r)?);
+        }
+        self.attach_positions(&mut members).await?;
+        Ok(members)
+    }
+
+    async fn attach_positions(&self, members: &mut [Member]) -> Result<()> {
+        for chunk in members.chunks_mut(500) {
+            let mut q =
+                Sql::new("SELECT member_id, title, duties FROM positions WHERE member_id IN (");
+            for (i, m) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.int(m.id);
+            }
+            q.push(") ORDER BY member_id, sort_order, id");
+            let rows = q.query().fetch_all(&self.pool).await?;
+            let mut by_id: std::collections::HashMap<i64, Vec<Position>> =
+                std::collections::HashMap::new();
+            for r in &rows {
+                let mid: i64 = get(r, "member_id")?;
+                let title: String = get(r, "title")?;
+                let duties: String = get(r, "duties")?;
+                by_id
+                    .entry(mid)
+                    .or_default()
+                    .push(Position::new(&title, &duties));
+            }
+            for m in chunk.iter_mut() {
+                m.positions = by_id.remove(&m.id).unwrap_or_default();
+                m.head = m.positions.iter().any(|p| p.head);
+                m.key_cadre = m.positions.iter().any(|p| p.key_cadre);
+            }
+        }
+        Ok(())
+    }
+
+    /// One member with positions, if `p` may read them; `NotFound` otherwise.
+    pub async fn member(&self, p: &Principal, id: i64) -> Result<Member> {
+        let (member, path) = self
+            .member_unscoped(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !p.can_read_member(id, &path) {
+            return Err(StoreError::NotFound);
+        }
+        Ok(member)
+    }
+
+    /// A member and their unit's path, without scope (internal and CLI use only).
+    pub async fn member_unscoped(&self, id: i64) -> Result<Option<(Member, String)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {MEMBER_COLS} FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let path: String = get(&row, "unit_path")?;
+        let mut members = vec![member_from_row(&row)?];
+        self.attach_positions(&mut members).await?;
+        Ok(members.pop().map(|m| (m, path)))
+    }
+
+    /// Membership history, oldest first.
+    pub async fn member_history(
+        &self,
+        p: &Principal,
+        id: i64,
+    ) -> Result<(Vec<MembershipEntry>, Vec<StatusEntry>)> {
+        self.member(p, id).await?;
+        let rows = sqlx::query(
+            "SELECT ms.unit_id, u.code, u.name, ms.from_date, ms.to_date FROM memberships ms JOIN units u ON u.id = ms.unit_id \
+             WHERE ms.member_id = $1 ORDER BY ms.from_date, ms.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut ms = Vec::new();
+        for r in &rows {
+            ms.push(MembershipEntry {
+                unit_id: get(r, "unit_id")?,
+                unit_code: get(r, "code")?,
+                unit_name: get(r, "name")?,
+                from_date: parse_opt_date(get(r, "from_date")?)?
+                    .ok_or_else(|| StoreError::Corrupt("from_date".into()))?,
+                to_date: parse_opt_date(get(r, "to_date")?)?,
+            });
+        }
+        let rows = sqlx::query("SELECT status, from_date, recorded_at FROM member_status_history WHERE member_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut st = Vec::new();
+        for r in &rows {
+            st.push(StatusEntry {
+                status: status_of(r)?,
+                from_date: parse_opt_date(get(r, "from_date")?)?,
+                recorded_at: get(r, "recorded_at")?,
+            });
+        }
+        Ok((ms, st))
+    }
+
+    async fn check_identifiers_free(
+        &self,
+        card: Option<&str>,
+        cid: Option<&str>,
+        except: Option<i64>,
+    ) -> Result<Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (col, val, field, label) in [
+            ("card_number", card, "card_number", "Số thẻ đảng viên"),
+            ("citizen_id", cid, "citizen_id", "Số CCCD"),
+        ] {
+            let Some(val) = val else { continue };
+            let row = sqlx::query(&format!("SELECT id FROM members WHERE {col} = $1"))
+                .bind(val.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(row) = row {
+                let other: i64 = get(&row, "id")?;
+                if Some(other) != except {
+                    errors.push(FieldError::new(
+                        field,
+                        format!("{label} \"{val}\" đã thuộc một đảng viên khác"),
+                    ));
+                }
+            }
+        }
+        Ok(errors)
+    }
+
+    /// Creates a member in `unit_code` from `since` (default: joined_on, else today).
+    pub async fn create_member(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        input: &MemberInput,
+        unit_code: &str,
+        since: Option<NaiveDate>,
+    ) -> Result<Member> {
+        let today = self.today();
+        let mut errors = Vec::new();
+        let clean = match validate_member_input(input, today) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        };
+        let unit = match self.unit_by_code_unscoped(unit_code).await? {
+            Some(u) if p.can_write_member(&u.path) && u.unit_type.is_party() => Some(u),
+            Some(u) if p.can_write_member(&u.path) => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    format!("\"{}\" không phải là tổ chức đảng", u.name),
+                ));
+                None
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    format!("Không có đơn vị mã \"{unit_code}\" trong phạm vi quản lý"),
+                ));
+                None
+            }
+        };
+        if let Some(c) = &clean {
+            errors.extend(
+                self.check_identifiers_free(
+                    c.card_number.as_deref(),
+                    c.citizen_id.as_deref(),
+                    None,
+                )
+                .await?,
+            );
+        }
+        let (Some(clean), Some(unit), true) = (clean, unit, errors.is_empty()) else {
+            return Err(StoreError::Invalid(errors));
+        };
+        let since = since.or(clean.joined_on).unwrap_or(today);
+        let mut w = self.write().await?;
+        let id = insert_member_row(
+            &mut w.tx,
+            self.now(),
+            &clean,
+            &unit,
+            since,
+            MemberStatus::Active,
+            None,
+        )
+        .await?;
+        let member = member_snapshot(id, &clean, &unit, MemberStatus::Active);
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "create",
+            "member",
+            &id.to_string(),
+            &member.full_name,
+            &unit.path,
+            None,
+            Some(&member_json(&member)),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(member)
+    }
+
+    /// Edits a member's fields and positions (not their unit: use `transfer_member`).
+    pub async fn update_member(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        input: &MemberInput,
+    ) -> Result<Member> {
+        let (before, path) = self
+            .member_unscoped(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !p.can_read_member(id, &path) {
+            return Err(StoreError::NotFound);
+        }
+        if !p.can_write_member(&path) {
+            return Err(StoreError::Forbidden);
+        }
+        let clean = validate_member_input(input, self.today()).map_err(StoreError::Invalid)?;
+        let errors = self
+            .check_identifiers_free(
+                clean.card_number.as_deref(),
+                clean.citizen_id.as_deref(),
+                Some(id),
+            )
+            .await?;
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let mut w = self.write().await?;
+        update_member_row(&mut w.tx, self.now(), id, &clean).await?;
+        let after = Member {
+            full_name: clean.full_name.clone(),
+            gender: clean.gender,
+            birth_date: clean.birth_date,
+            card_number: clean.card_number.clone(),
+            citizen_id: clean.citizen_id.clone(),
+            joined_on: clean.joined_on,
+            official_on: clean.official_on,
+            phone: clean.phone.clone(),
+            positions: clean
+                .positions
+                .iter()
+                .map(|(t, d)| Position::new(t, d))
+                .collect(),
+            ..before.clone()
+        };
+        let after = with_flags(after);
+        let (bj, aj) = (member_json(&before), member_json(&after));
+        if bj != aj {
+            audit::record(
+                &mut w.tx,
+                self.now(),
+                actor,
+                "update",
+                "member",
+                &id.to_string(),
+                &after.full_name,
+                &path,
+                Some(&bj),
+                Some(&aj),
+            )
+            .await?;
+        }
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Transfers a member to another party unit from `date` (chuyển sinh hoạt). The old membership ends
+    /// on `date`; "as of" queries before `date` still count the member in the old unit.
+    pub async fn transfer_member(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        unit_code: &str,
+        date: NaiveDate,
+    ) -> Result<Member> {
+        let (before, from_path) = self
+            .member_unscoped(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !p.can_read_member(id, &from_path) {
+            return Err(StoreError::NotFound);
+        }
+        let target = self.unit_by_code_unscoped(unit_code).await?;
+        let target = match target {
+            Some(t) if p.can_transfer_member(&from_path, &t.path) => t,
+            Some(_) | None => {
+                if !p.can_write_member(&from_path) {
+                    return Err(StoreError::Forbidden);
+                }
+                return Err(StoreError::Invalid(vec![FieldError::new(
+                    "unit_code",
+                    format!("Không có đơn vị mã \"{unit_code}\" trong phạm vi quản lý"),
+                )]));
+            }
+        };
+        let mut errors = Vec::new();
+        if !target.unit_type.is_party() {
+            errors.push(FieldError::new(
+                "unit_code",
+                format!("\"{}\" không phải là tổ chức đảng", target.name),
+            ));
+        }
+        if target.id == before.unit_id {
+            errors.push(FieldError::new(
+                "unit_code",
+                "Đảng viên đang sinh hoạt tại đơn vị này",
+            ));
+        }
+        if !target.is_open_on(date) {
+            errors.push(FieldError::new(
+                "unit_code",
+                format!(
+                    "Đơn vị \"{}\" không hoạt động vào ngày {}",
+                    target.name,
+                    text::format_date(date)
+                ),
+            ));
+        }
+        let current_from: Option<String> = sqlx::query(
+            "SELECT from_date FROM memberships WHERE member_id = $1 AND to_date IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| get::<String>(&r, "from_date"))
+        .transpose()?;
+        if let Some(cf) = parse_opt_date(current_from)? {
+            if date <= cf {
+                errors.push(FieldError::new(
+                    "date",
+                    format!(
+                        "Ngày chuyển phải sau ngày bắt đầu sinh hoạt ở đơn vị hiện tại ({})",
+                        text::format_date(cf)
+                    ),
+                ));
+            }
+        }
+        if date > self.today() + chrono::Duration::days(31) {
+            errors.push(FieldError::new(
+                "date",
+                "Ngày chuyển không được quá 1 tháng sau hôm nay",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let mut w = self.write().await?;
+        sqlx::query("UPDATE memberships SET to_date = $1 WHERE member_id = $2 AND to_date IS NULL")
+            .bind(date_str(date))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query("INSERT INTO memberships (member_id, unit_id, from_date, to_date) VALUES ($1, $2, $3, NULL)")
+            .bind(id).bind(target.id).bind(date_str(date)).execute(&mut *w.tx).await?;
+        sqlx::query("UPDATE members SET unit_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(target.id)
+            .bind(ts(self.now()))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        let after = Member {
+            unit_id: target.id,
+            unit_code: target.code.clone(),
+            unit_name: target.name.clone(),
+            ..before.clone()
+        };
+        let mut bj = member_json(&before);
+        let mut aj = member_json(&after);
+        bj["transfer_date"] = serde_json::json!(date);
+        aj["transfer_date"] = serde_json::json!(date);
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "transfer",
+            "member",
+            &id.to_string(),
+            &after.full_name,
+            &target.path,
+            Some(&bj),
+            Some(&aj),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes a member's status from `date`.
+    pub async fn set_member_status(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        status: MemberStatus,
+        date: NaiveDate,
+    ) -> Result<Member> {
+        let (before, path) = self
+            .member_unscoped(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !p.can_read_member(id, &path) {
+            return Err(StoreError::NotFound);
+        }
+        if !p.can_write_member(&path) {
+            return Err(StoreError::Forbidden);
+        }
+        if before.status == status {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "status",
+                format!("Đảng viên đã ở trạng thái \"{}\"", status.label()),
+            )]));
+        }
+        if date > self.today() + chrono::Duration::days(31) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "date",
+                "Ngày không được quá 1 tháng sau hôm nay",
+            )]));
+        }
+        let mut w = self.write().await?;
+        sqlx::query(
+            "UPDATE members SET status = $1, status_since = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(date_str(date))
+        .bind(ts(self.now()))
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
+            .bind(id).bind(status.as_str()).bind(date_str(date)).bind(ts(self.now())).execute(&mut *w.tx).await?;
+        let after = Member {
+            status,
+            ..before.clone()
+        };
+        let mut aj = member_json(&after);
+        aj["status_date"] = serde_json::json!(date);
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "status",
+            "member",
+            &id.to_string(),
+            &after.full_name,
+            &path,
+            Some(&member_json(&before)),
+            Some(&aj),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Ids of the members who belonged to the subtree `unit_path` on `date` and were active (not exempt,
+    /// not gone) then. This is the "as of date" rule every later rate uses.
+    pub async fn member_ids_as_of(&self, unit_path: &str, date: NaiveDate) -> Result<Vec<i64>> {
+        let d = date_str(date);
+        let mut q = Sql::new(
+            "SELECT ms.member_id FROM memberships ms JOIN units u ON u.id = ms.unit_id \
+             JOIN members m ON m.id = ms.member_id WHERE ",
+        );
+        q.subtree("u.path", unit_path);
+        q.push(" AND ms.from_date <= ").text(d.clone());
+        q.push(" AND (ms.to_date IS NULL OR ms.to_date > ")
+            .text(d.clone())
+            .push(")");
+        q.push(" AND COALESCE((SELECT h.status FROM member_status_history h WHERE h.member_id = m.id AND (h.from_date IS NULL OR h.from_date <= ")
+            .text(d)
+            .push(") ORDER BY h.from_date DESC, h.id DESC LIMIT 1), 'active') = 'active' ORDER BY ms.member_id");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        rows.iter().map(|r| get(r, "member_id")).collect()
+    }
+
+    /// Total members (all statuses) — for health and benchmarks.
+    pub async fn member_count(&self) -> Result<i64> {
+        get(
+            &sqlx::query("SELECT COUNT(*) AS n FROM members")
+                .fetch_one(&self.pool)
+                .await?,
+            "n",
+        )
+    }
+}
+
+fn with_flags(mut m: Member) -> Member {
+    m.head = m.positions.iter().any(|p| p.head);
+    m.key_cadre = m.positions.iter().any(|p| p.key_cadre);
+    m
+}
+
+pub(crate) fn member_from_row(r: &AnyRow) -> Result<Member> {
+    Ok(Member {
+        id: get(r, "id")?,
+        full_name: get(r, "full_name")?,
+        gender: gender_of(r)?,
+        birth_date: parse_opt_date(get(r, "birth_date")?)?,
+        card_number: get(r, "card_number")?,
+        citizen_id: get(r, "citizen_id")?,
+        joined_on: parse_opt_date(get(r, "joined_on")?)?,
+        official_on: parse_opt_date(get(r, "official_on")?)?,
+        phone: get(r, "phone")?,
+        status: status_of(r)?,
+        unit_id: get(r, "unit_id")?,
+        unit_code: get(r, "unit_code")?,
+        unit_name: get(r, "unit_name")?,
+        positions: Vec::new(),
+        head: false,
+        key_cadre: false,
+    })
+}
+
+pub(crate) fn member_snapshot(
+    id: i64,
+    c: &MemberInput,
+    unit: &Unit,
+    status: MemberStatus,
+) -> Member {
+    with_flags(Member {
+        id,
+        full_name: c.full_name.clone(),
+        gender: c.gender,
+        birth_date: c.birth_date,
+        card_number: c.card_number.clone(),
+        citizen_id: c.citizen_id.clone(),
+        joined_on: c.joined_on,
+        official_on: c.official_on,
+        phone: c.phone.clone(),
+        status,
+        unit_id: unit.id,
+        unit_code: unit.code.clone(),
+        unit_name: unit.name.clone(),
+        positions: c
+            .positions
+            .iter()
+            .map(|(t, d)| Position::new(t, d))
+            .collect(),
+        head: false,
+        key_cadre: false,
+    })
+}
+
+/// The audited view of a member (what "before" and "after" show).
+pub(crate) fn member_json(m: &Member) -> serde_json::Value {
+    serde_json::json!({
+        "full_name": m.full_name,
+        "gender": m.gender.map(|g| g.as_str()),
+        "birth_date": m.birth_date,
+        "card_number": m.card_number,
+        "citizen_id": m.citizen_id,
+        "joined_on": m.joined_on,
+        "official_on": m.official_on,
+        "phone": m.phone,
+        "status": m.status.as_str(),
+        "unit_code": m.unit_code,
+        "positions": m.positions.iter().map(|p| if p.duties.is_empty() { p.title.clone() } else { format!("{} ({})", p.title, p.duties) }).collect::<Vec<_>>(),
+    })
+}
+
+pub(crate) async fn insert_member_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: chrono::DateTime<chrono::Utc>,
+    c: &MemberInput,
+    unit: &Unit,
+    since: NaiveDate,
+    status: MemberStatus,
+    status_since: Option<NaiveDate>,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO members (full_name, name_fold, sort_key, gender, birth_date, card_number, citizen_id, joined_on, official_on, phone, status, status_since, unit_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+    )
+    .bind(c.full_name.clone())
+    .bind(text::fold(&c.full_name))
+    .bind(text::name_sort_key(&c.full_name))
+    .bind(c.gender.map(|g| g.as_str()))
+    .bind(opt_date_str(c.birth_date))
+    .bind(c.card_number.clone())
+    .bind(c.citizen_id.clone())
+    .bind(opt_date_str(c.joined_on))
+    .bind(opt_date_str(c.official_on))
+    .bind(c.phone.clone())
+    .bind(status.as_str())
+    .bind(opt_date_str(status_since))
+    .bind(unit.id)
+    .bind(ts(now))
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = get(&row, "id")?;
+    sqlx::query("INSERT INTO memberships (member_id, unit_id, from_date, to_date) VALUES ($1, $2, $3, NULL)")
+        .bind(id).bind(unit.id).bind(date_str(since)).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
+        .bind(id).bind(status.as_str()).bind(opt_date_str(status_since.or(Some(since)))).bind(ts(now)).execute(&mut **tx).await?;
+    replace_positions(tx, id, &c.positions).await?;
+    Ok(id)
+}
+
+pub(crate) async fn update_member_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: chrono::DateTime<chrono::Utc>,
+    id: i64,
+    c: &MemberInput,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE members SET full_name = $1, name_fold = $2, sort_key = $3, gender = $4, birth_date = $5, card_number = $6, \
+         citizen_id = $7, joined_on = $8, official_on = $9, phone = $10, updated_at = $11 WHERE id = $12",
+    )
+    .bind(c.full_name.clone())
+    .bind(text::fold(&c.full_name))
+    .bind(text::name_sort_key(&c.full_name))
+    .bind(c.gender.map(|g| g.as_str()))
+    .bind(opt_date_str(c.birth_date))
+    .bind(c.card_number.clone())
+    .bind(c.citizen_id.clone())
+    .bind(opt_date_str(c.joined_on))
+    .bind(opt_date_str(c.official_on))
+    .bind(c.phone.clone())
+    .bind(ts(now))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    replace_positions(tx, id, &c.positions).await
+}
+
+async fn replace_positions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    positions: &[(String, String)],
+) -> Result<()> {
+    sqlx::query("DELETE FROM positions WHERE member_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for (i, (title, duties)) in positions.iter().enumerate() {
+        let pos = Position::new(title, duties);
+        sqlx::query("INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(pos.title)
+            .bind(pos.duties)
+            .bind(i64::from(pos.head))
+            .bind(i64::from(pos.key_cadre))
+            .bind(i as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// The member with this party card number (CLI and demo loader; no scope).
+    pub async fn member_id_by_card(&self, card: &str) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT id FROM members WHERE card_number = $1")
+            .bind(card.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| get(&r, "id")).transpose()
+    }
+}

@@ -1,0 +1,165 @@
+//! Authentication: browser sessions in a cookie, API tokens in `Authorization: Bearer`, CSRF tokens bound
+//! to the session. Sessions live in the database (see `store::accounts`).
+
+use crate::error::problem;
+use crate::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::policy::Principal;
+use std::net::SocketAddr;
+use store::SessionKind;
+
+pub const SESSION_COOKIE: &str = "lamtheo_session";
+pub const PRELOGIN_COOKIE: &str = "lamtheo_prelogin";
+
+/// Reads one cookie from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when configured.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The client address, for login throttling.
+pub fn client_address(
+    parts_headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    trust_proxy: bool,
+) -> String {
+    if trust_proxy {
+        if let Some(v) = parts_headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+        {
+            if let Some(first) = v.split(',').next() {
+                return first.trim().to_string();
+            }
+        }
+    }
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// A signed-in browser user. Pages that need one take this extractor; without a session the browser is
+/// sent to the login page.
+#[derive(Debug, Clone)]
+pub struct WebUser {
+    pub principal: Principal,
+    pub display_name: String,
+    pub csrf: String,
+    pub token: String,
+}
+
+impl WebUser {
+    /// Checks the CSRF token of a submitted form.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
+        if constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(crate::pages::csrf_failure())
+        }
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let login = || {
+            let target = format!(
+                "/dang-nhap?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            Redirect::to(&target).into_response()
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(login());
+        };
+        match st.db.session(&token, SessionKind::Web).await {
+            Ok(Some(s)) => Ok(WebUser {
+                principal: s.principal,
+                display_name: s.display_name,
+                csrf: s.csrf,
+                token,
+            }),
+            Ok(None) => Err(login()),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                Err((
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Máy chủ tạm thời không phục vụ được; xin thử lại sau.",
+                )
+                    .into_response())
+            }
+        }
+    }
+}
+
+/// A caller of the JSON API with a bearer token.
+#[derive(Debug, Clone)]
+pub struct ApiUser {
+    pub principal: Principal,
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let unauthorized = || {
+            problem(
+                StatusCode::UNAUTHORIZED,
+                "Thiếu hoặc sai mã truy cập (Authorization: Bearer …)",
+                &[],
+            )
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(unauthorized)?;
+        match st.db.session(token, SessionKind::Api).await {
+            Ok(Some(s)) => Ok(ApiUser {
+                principal: s.principal,
+            }),
+            Ok(None) => Err(unauthorized()),
+            Err(e) => {
+                tracing::error!(error = %e, "token lookup failed");
+                Err(problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Máy chủ tạm thời không phục vụ được",
+                    &[],
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! lamtheo's HTTP face: server-rendered staff pages (askama, auto-escaped), the JSON API under /api/v1
+//! with its OpenAPI document, and embedded static assets. Every handler asks `domain::policy` through the
+//! store's scoped queries; nothing here decides access on its own.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+pub mod view;
+
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+use store::Db;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (serve behind HTTPS). Off for plain-HTTP local installs.
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Largest accepted upload, in bytes.
+    pub max_upload: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            max_upload: 32 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole application router.
+pub fn router(db: Db, config: WebConfig) -> Router {
+    let max_upload = config.max_upload;
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+    };
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/api/openapi.json", get(api::openapi::openapi_json))
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+        .fallback(pages::not_found_fallback)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(max_upload))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+async fn healthz(
+    axum::extract::State(st): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    match st.db.schema_version().await {
+        Ok(v) => axum::Json(serde_json::json!({
+            "status": "ok",
+            "backend": st.db.backend().as_str(),
+            "schema_version": v,
+            "version": env!("CARGO_PKG_VERSION"),
+        }))
+        .into_response(),
+        Err(e) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "error", "backend": st.db.backend().as_str(), "detail": e.to_string()})),
+        )
+            .into_response(),
+    }
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.js"),
+    )
+}

@@ -1,0 +1,103 @@
+//! The dashboard: the user's part of the unit tree and headline counts.
+
+use super::{render, store_error};
+use crate::auth::WebUser;
+use crate::view::{num, Ctx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::Role;
+use serde::Deserialize;
+use store::UnitSummary;
+
+#[derive(Deserialize, Default)]
+pub struct FlashQuery {
+    pub tb: Option<String>,
+}
+
+pub struct TreeNode {
+    pub id: i64,
+    pub name: String,
+    pub type_label: &'static str,
+    pub members: String,
+    pub children: Vec<TreeNode>,
+    pub more: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: Ctx,
+    root_name: String,
+    root_id: i64,
+    members_total: String,
+    units_total: String,
+    key_cadres: String,
+    probationary: String,
+    tree: Vec<TreeNode>,
+}
+
+fn node(s: &UnitSummary, children: Vec<TreeNode>) -> TreeNode {
+    TreeNode {
+        id: s.unit.id,
+        name: s.unit.name.clone(),
+        type_label: s.unit.unit_type.label(),
+        members: num(s.member_count),
+        more: if children.is_empty() {
+            s.child_count
+        } else {
+            0
+        },
+        children,
+    }
+}
+
+pub async fn dashboard(
+    State(st): State<AppState>,
+    user: WebUser,
+    Query(q): Query<FlashQuery>,
+) -> Response {
+    let p = &user.principal;
+    if p.role == Role::Member {
+        if let Some(mid) = p.member_id {
+            return Redirect::to(&format!("/dang-vien/{mid}")).into_response();
+        }
+    }
+    let result = async {
+        let root = st.db.unit(p, p.unit_id).await?;
+        let stats = st.db.scope_stats(p, &root.path).await?;
+        let mut tree = Vec::new();
+        for child in st.db.child_units(p, root.id).await? {
+            let grand = if child.child_count > 0 && child.child_count <= 40 {
+                st.db
+                    .child_units(p, child.unit.id)
+                    .await?
+                    .iter()
+                    .map(|g| node(g, Vec::new()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            tree.push(node(&child, grand));
+        }
+        Ok::<_, store::StoreError>((root, stats, tree))
+    }
+    .await;
+    let (root, stats, tree) = match result {
+        Ok(v) => v,
+        Err(e) => return store_error(&user, e),
+    };
+    let ctx = Ctx::new(&user, "Tổng quan", "home")
+        .with_flash(crate::view::flash_message(q.tb.as_deref()));
+    render(&HomePage {
+        ctx,
+        root_name: root.name,
+        root_id: root.id,
+        members_total: num(stats.members),
+        units_total: num(stats.units),
+        key_cadres: num(stats.key_cadres),
+        probationary: num(stats.probationary),
+        tree,
+    })
+}

@@ -1,0 +1,226 @@
+//! Login, logout and password change.
+
+use super::{render, FormErrors};
+use crate::auth::{
+    client_address, constant_time_eq, cookie, set_cookie, WebUser, PRELOGIN_COOKIE, SESSION_COOKIE,
+};
+use crate::view::Ctx;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use store::{Actor, LoginOutcome, SessionKind, StoreError};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    username: String,
+    next: String,
+    csrf: String,
+    error: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+fn login_page(st: &AppState, username: &str, next: &str, error: &str) -> Response {
+    let csrf = store::random_token();
+    let page = LoginPage {
+        ctx: Ctx::anonymous("Đăng nhập"),
+        username: username.into(),
+        next: next.into(),
+        csrf: csrf.clone(),
+        error: error.into(),
+    };
+    let mut resp = render(&page);
+    if let Ok(v) = set_cookie(PRELOGIN_COOKIE, &csrf, 3600, st.config.secure_cookies).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn form(State(st): State<AppState>, Query(q): Query<NextQuery>) -> Response {
+    login_page(&st, "", &safe_next(q.next.as_deref()), "")
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn submit(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    req_ext: axum::extract::Request,
+) -> Response {
+    let (parts, body) = req_ext.into_parts();
+    let address = client_address(&headers, &parts.extensions, st.config.trust_proxy);
+    let req = axum::extract::Request::from_parts(parts, body);
+    let Ok(Form(f)) =
+        <Form<LoginForm> as axum::extract::FromRequest<AppState>>::from_request(req, &st).await
+    else {
+        return login_page(&st, "", "/", "Biểu mẫu không hợp lệ.");
+    };
+    let next = safe_next(Some(&f.next));
+    let pre = cookie(&headers, PRELOGIN_COOKIE).unwrap_or_default();
+    if pre.is_empty() || !constant_time_eq(pre.as_bytes(), f.csrf.as_bytes()) {
+        return login_page(
+            &st,
+            &f.username,
+            &next,
+            "Biểu mẫu đã hết hạn, hãy đăng nhập lại.",
+        );
+    }
+    match st
+        .db
+        .login(&f.username, &f.password, &address, SessionKind::Web)
+        .await
+    {
+        Ok(LoginOutcome::Ok { token, .. }) => {
+            // A fresh session id on every login; any old cookie is simply replaced.
+            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+                let _ = st.db.logout(&old).await;
+            }
+            let mut resp = Redirect::to(&next).into_response();
+            if let Ok(v) =
+                set_cookie(SESSION_COOKIE, &token, 12 * 3600, st.config.secure_cookies).parse()
+            {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            if let Ok(v) = set_cookie(PRELOGIN_COOKIE, "", 0, st.config.secure_cookies).parse() {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            resp
+        }
+        Ok(LoginOutcome::Invalid) => login_page(
+            &st,
+            &f.username,
+            &next,
+            "Tên đăng nhập hoặc mật khẩu không đúng.",
+        ),
+        Ok(LoginOutcome::Throttled) => login_page(
+            &st,
+            &f.username,
+            &next,
+            "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "login failed");
+            login_page(
+                &st,
+                &f.username,
+                &next,
+                "Máy chủ đang gặp sự cố, xin thử lại sau.",
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(st): State<AppState>,
+    user: WebUser,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(r) = user.check_csrf(&f.csrf) {
+        return r;
+    }
+    if let Err(e) = st.db.logout(&user.token).await {
+        tracing::error!(error = %e, "logout failed");
+    }
+    let mut resp = Redirect::to("/dang-nhap").into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, st.config.secure_cookies).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    ctx: Ctx,
+    errors: FormErrors,
+}
+
+pub async fn password_form(user: WebUser, Query(q): Query<super::home::FlashQuery>) -> Response {
+    let ctx =
+        Ctx::new(&user, "Đổi mật khẩu", "").with_flash(crate::view::flash_message(q.tb.as_deref()));
+    render(&PasswordPage {
+        ctx,
+        errors: FormErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn password_submit(
+    State(st): State<AppState>,
+    user: WebUser,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    if let Err(r) = user.check_csrf(&f.csrf) {
+        return r;
+    }
+    let mut errors = FormErrors::default();
+    if f.new != f.confirm {
+        errors.push("confirm", "Mật khẩu nhập lại không khớp");
+    } else {
+        let actor = Actor::user(&user.principal, "web");
+        match st
+            .db
+            .change_password(
+                &actor,
+                user.principal.user_id,
+                &f.current,
+                &f.new,
+                Some(&user.token),
+            )
+            .await
+        {
+            Ok(()) => return Redirect::to("/doi-mat-khau?tb=da-doi-mat-khau").into_response(),
+            Err(StoreError::Invalid(e)) => errors.0.extend(e),
+            Err(e) => return super::store_error(&user, e),
+        }
+    }
+    render(&PasswordPage {
+        ctx: Ctx::new(&user, "Đổi mật khẩu", ""),
+        errors,
+    })
+}

@@ -1,0 +1,174 @@
+//! Server-rendered staff pages. Each handler takes `WebUser` (the login wall), asks the store for data
+//! already filtered by the user's scope, and renders an askama template.
+
+mod accounts;
+mod audit;
+mod home;
+mod import;
+mod login;
+mod members;
+mod units;
+
+use crate::auth::WebUser;
+use crate::view::Ctx;
+use crate::AppState;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use store::StoreError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::dashboard))
+        .route("/dang-nhap", get(login::form).post(login::submit))
+        .route("/dang-xuat", post(login::logout))
+        .route(
+            "/doi-mat-khau",
+            get(login::password_form).post(login::password_submit),
+        )
+        .route("/don-vi/{id}", get(units::show))
+        .route("/dang-vien", get(members::list))
+        .route(
+            "/dang-vien/moi",
+            get(members::new_form).post(members::create),
+        )
+        .route("/dang-vien/{id}", get(members::show))
+        .route(
+            "/dang-vien/{id}/sua",
+            get(members::edit_form).post(members::update),
+        )
+        .route(
+            "/dang-vien/{id}/chuyen",
+            get(members::transfer_form).post(members::transfer),
+        )
+        .route("/dang-vien/{id}/trang-thai", post(members::status))
+        .route("/xuat/dang-vien", get(members::export))
+        .route("/nhap-du-lieu", get(import::show).post(import::upload))
+        .route("/nhap-du-lieu/{id}/thu-lai", post(import::retry))
+        .route("/nhap-du-lieu/{id}/tep", get(import::download))
+        .route("/nhap-du-lieu/mau/{kind}", get(import::template))
+        .route("/tai-khoan", get(accounts::list).post(accounts::create))
+        .route("/tai-khoan/{id}/trang-thai", post(accounts::toggle))
+        .route("/nhat-ky", get(audit::list))
+}
+
+/// Renders a template, or a plain 500 if rendering itself fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Đã có lỗi khi hiển thị trang.",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    ctx: Ctx,
+    heading: String,
+    text: String,
+}
+
+/// The "not found" page. Objects outside a user's scope answer exactly this, never their data.
+pub fn not_found(user: Option<&WebUser>) -> Response {
+    let ctx = match user {
+        Some(u) => Ctx::new(u, "Không tìm thấy", ""),
+        None => Ctx::anonymous("Không tìm thấy"),
+    };
+    let page = MessagePage {
+        ctx,
+        heading: "Không tìm thấy trang".into(),
+        text: "Trang hoặc hồ sơ bạn tìm không tồn tại, hoặc nằm ngoài phạm vi bạn được xem.".into(),
+    };
+    (StatusCode::NOT_FOUND, render(&page)).into_response()
+}
+
+pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::problem(StatusCode::NOT_FOUND, "Không có đường dẫn API này", &[]);
+    }
+    not_found(None)
+}
+
+pub fn csrf_failure() -> Response {
+    let page = MessagePage {
+        ctx: Ctx::anonymous("Phiên làm việc hết hạn"),
+        heading: "Biểu mẫu đã hết hạn".into(),
+        text: "Biểu mẫu này đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại.".into(),
+    };
+    (StatusCode::FORBIDDEN, render(&page)).into_response()
+}
+
+/// Maps store errors that are not form errors to pages.
+pub fn store_error(user: &WebUser, e: StoreError) -> Response {
+    match e {
+        StoreError::NotFound | StoreError::Forbidden => not_found(Some(user)),
+        other => {
+            tracing::error!(error = %other, "page error");
+            let page = MessagePage {
+                ctx: Ctx::new(user, "Lỗi", ""),
+                heading: "Đã có lỗi".into(),
+                text: "Máy chủ không thực hiện được yêu cầu. Dữ liệu của bạn không bị thay đổi; xin thử lại sau.".into(),
+            };
+            (StatusCode::INTERNAL_SERVER_ERROR, render(&page)).into_response()
+        }
+    }
+}
+
+/// Field error lookup for templates.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<store::FieldError>);
+
+impl FormErrors {
+    pub fn get(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+    pub fn push(&mut self, field: &str, msg: impl Into<String>) {
+        self.0.push(store::FieldError::new(field, msg));
+    }
+}
+
+/// Builds `?key=value&…` with URL encoding.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        if !v.is_empty() {
+            s.append_pair(k, v);
+        }
+    }
+    let out = s.finish();
+    if out.is_empty() {
+        out
+    } else {
+        format!("?{out}")
+    }
+}
+
+/// A short error page for a form whose input could not be used, with a link back.
+pub fn bad_form(user: &WebUser, back: &str, message: &str) -> Response {
+    let page = MessagePage {
+        ctx: Ctx::new(user, "Không thực hiện được", ""),
+        heading: "Không thực hiện được".into(),
+        text: format!("{message} ({back})"),
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+}

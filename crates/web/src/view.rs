@@ -1,0 +1,112 @@
+//! What every page template receives, and small formatting helpers (dates dd/mm/yyyy, numbers 3.520).
+
+use crate::auth::WebUser;
+use chrono::NaiveDate;
+use domain::policy::Capability;
+
+#[derive(Debug, Clone)]
+pub struct UserNav {
+    pub display: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    pub can_import: bool,
+    pub can_accounts: bool,
+    pub can_audit: bool,
+}
+
+/// Page context for `base.html`.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub title: String,
+    pub active: &'static str,
+    pub user: Option<UserNav>,
+    pub flash: Option<String>,
+}
+
+impl Ctx {
+    pub fn new(user: &WebUser, title: impl Into<String>, active: &'static str) -> Ctx {
+        let p = &user.principal;
+        Ctx {
+            title: title.into(),
+            active,
+            user: Some(UserNav {
+                display: if user.display_name.is_empty() {
+                    p.username.clone()
+                } else {
+                    user.display_name.clone()
+                },
+                role_label: p.role.label(),
+                csrf: user.csrf.clone(),
+                can_import: p.has(Capability::ImportMembers),
+                can_accounts: p.has(Capability::ManageAccounts),
+                can_audit: p.has(Capability::ReadAudit),
+            }),
+            flash: None,
+        }
+    }
+
+    pub fn anonymous(title: impl Into<String>) -> Ctx {
+        Ctx {
+            title: title.into(),
+            active: "",
+            user: None,
+            flash: None,
+        }
+    }
+
+    pub fn with_flash(mut self, flash: Option<String>) -> Ctx {
+        self.flash = flash;
+        self
+    }
+}
+
+pub fn date(d: Option<NaiveDate>) -> String {
+    d.map(domain::text::format_date).unwrap_or_default()
+}
+
+/// Date for an `<input type=date>` (ISO).
+pub fn iso(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+pub fn num(n: i64) -> String {
+    domain::text::format_int(n)
+}
+
+/// "2026-11-27T08:00:00.000Z" → "27/11/2026 15:00" in Asia/Ho_Chi_Minh.
+pub fn timestamp(ts: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .map(|t| {
+            (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(7))
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| ts.to_string())
+}
+
+/// Parses a date typed in a form: ISO from `<input type=date>` or dd/mm/yyyy typed by hand.
+pub fn parse_form_date(s: &str) -> Result<Option<NaiveDate>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    domain::text::parse_date(s)
+        .map(Some)
+        .ok_or_else(|| format!("Ngày không hợp lệ: \"{s}\" (dd/mm/yyyy)"))
+}
+
+/// Messages shown after a redirect (`?tb=code`).
+pub fn flash_message(code: Option<&str>) -> Option<String> {
+    let m = match code? {
+        "da-luu" => "Đã lưu thay đổi.",
+        "da-tao" => "Đã thêm mới.",
+        "da-chuyen" => "Đã chuyển sinh hoạt đảng.",
+        "da-doi-trang-thai" => "Đã cập nhật trạng thái.",
+        "da-doi-mat-khau" => "Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất.",
+        "da-khoa" => "Đã khóa tài khoản.",
+        "da-mo-khoa" => "Đã mở khóa tài khoản.",
+        _ => return None,
+    };
+    Some(m.to_string())
+}
