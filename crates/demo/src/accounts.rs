@@ -104,9 +104,12 @@ fn password(rng: &mut ChaCha8Rng) -> String {
         if g > 0 {
             s.push('-');
         }
+        // One position is surely a digit, the next one surely a letter, the others either.
         let digit_at = rng.gen_range(0..4);
+        let letter_at = (digit_at + 1) % 4;
         for i in 0..4 {
-            let c = if i == digit_at || (i != 0 && rng.gen_ratio(1, 5)) && i != (digit_at + 1) % 4 {
+            let digit = i == digit_at || (i != letter_at && rng.gen_ratio(1, 5));
+            let c = if digit {
                 DIGITS[rng.gen_range(0..DIGITS.len())]
             } else {
                 LETTERS[rng.gen_range(0..LETTERS.len())]

@@ -432,7 +432,6 @@ impl Region {
         match code {
             11 | 12 | 14 | 2 | 4 | 6 | 10 => Region::Highland,
             0..=39 => Region::North,
-            62..=67 => Region::Central,
             40..=69 => Region::Central,
             _ => Region::South,
         }

@@ -1,0 +1,162 @@
+// lamtheo browser journeys: starts a real `lamtheo serve --demo` on a fresh SQLite database, drives
+// Debian's Chromium through the main journeys, and saves screenshots under e2e/screenshots/.
+// Usage: node run.mjs [path-to-lamtheo-binary]
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.argv[2] || join(here, '..', 'target', 'debug', 'lamtheo');
+const shots = join(here, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const dataDir = mkdtempSync(join(tmpdir(), 'lamtheo-e2e-'));
+const port = 18000 + Math.floor(Math.random() * 2000);
+const base = `http://127.0.0.1:${port}`;
+const ADMIN_PASSWORD = 'e2e-matkhau-2026';
+
+let failures = 0;
+const results = [];
+async function journey(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failures++;
+    results.push(`  ✗ ${name}: ${e && e.stack ? e.stack : e}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// --- start the server and read the demo accounts it prints ---
+const server = spawn(bin, ['--data-dir', dataDir, 'serve', '--demo', '--listen', `127.0.0.1:${port}`], {
+  env: { ...process.env, LAMTHEO_ADMIN_PASSWORD: ADMIN_PASSWORD, LAMTHEO_LOG: 'warn' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let out = '';
+server.stdout.on('data', (d) => { out += d.toString(); });
+const deadline = Date.now() + 120000;
+while (!out.includes('đang chạy tại')) {
+  if (Date.now() > deadline || server.exitCode !== null) { console.error(out); throw new Error('server did not start'); }
+  await new Promise((r) => setTimeout(r, 200));
+}
+const accounts = {};
+for (const line of out.split('\n')) {
+  const m = line.match(/^\s+(\S+)\s+(\S+)\s+(admin|office|secretary|inspector|member)\s/);
+  if (m) accounts[m[1]] = m[2];
+}
+accounts.admin = accounts.admin || ADMIN_PASSWORD;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function login(page, username, password) {
+  await page.goto(`${base}/dang-nhap`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+}
+
+async function apiToken(username, password) {
+  const r = await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  assert(r.ok, `token for ${username}: ${r.status}`);
+  return (await r.json()).token;
+}
+
+try {
+  await journey('đăng nhập và xem tổng quan', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await page.goto(base);
+    assert(page.url().includes('/dang-nhap'), 'anonymous visitor is sent to the login page');
+    await page.screenshot({ path: join(shots, '01-dang-nhap.png') });
+    await page.fill('#username', 'admin');
+    await page.fill('#password', 'sai-mat-khau-1');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    assert((await page.textContent('.flash.err')).includes('không đúng'), 'wrong password is refused in Vietnamese');
+    await login(page, 'admin', accounts.admin);
+    assert((await page.textContent('h1')).includes('Thành ủy Bến Tre'), 'dashboard shows the root unit');
+    assert((await page.textContent('.tree')).includes('Phường 7'), 'tree lists the wards');
+    await page.screenshot({ path: join(shots, '02-tong-quan.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  await journey('tìm đảng viên bằng tên không dấu', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await login(page, 'admin', accounts.admin);
+    // Take a real member with diacritics from the API, then search for the folded name.
+    const token = await apiToken('admin', accounts.admin);
+    const list = await (await fetch(`${base}/api/v1/members?q=nguyen&per_page=1`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const name = list.items[0].full_name;
+    const folded = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+    await page.goto(`${base}/dang-vien`);
+    await page.fill('input[name=q]', folded);
+    await Promise.all([page.waitForNavigation(), page.click('form.searchbar button')]);
+    const table = await page.textContent('table');
+    assert(table.includes(name), `searching "${folded}" finds "${name}"`);
+    await page.screenshot({ path: join(shots, '03-tim-khong-dau.png'), fullPage: true });
+    await page.click(`text=${name}`);
+    assert((await page.textContent('h1')).includes(name), 'member page opens');
+    await page.screenshot({ path: join(shots, '04-ho-so-dang-vien.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  await journey('nhập tệp có lỗi và xem danh sách lỗi', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await login(page, 'admin', accounts.admin);
+    const csv = '\ufeffMã đơn vị,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Số CCCD,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại\n'
+      + 'KHONG-CO,Trần Văn Bình,12/03/1980,Nam,09123456,083080001111,03/02/2010,03/02/2011,,0912345678\n'
+      + 'P7,,31/02/1980,Nam,09123457,083080001112,03/02/2010,03/02/2009,,0912345679\n';
+    const file = join(dataDir, 'loi.csv');
+    writeFileSync(file, csv);
+    await page.goto(`${base}/nhap-du-lieu`);
+    await page.setInputFiles('#file-members', file);
+    await Promise.all([page.waitForNavigation(), page.click('form:has(#file-members) button[type=submit]')]);
+    const text = await page.textContent('.errors-list');
+    assert(text.includes('KHONG-CO'), 'unknown unit code is reported');
+    assert(text.includes('Họ và tên'), 'missing name is reported with its column');
+    assert((await page.textContent('body')).includes('Không nhập dòng nào'), 'nothing was imported');
+    await page.screenshot({ path: join(shots, '05-nhap-loi.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  await journey('bí thư phường không mở được đảng viên phường khác', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    const token = await apiToken('admin', accounts.admin);
+    const other = await (await fetch(`${base}/api/v1/members?unit=SD&per_page=1`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const own = await (await fetch(`${base}/api/v1/members?unit=P7&per_page=1`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert(other.items.length && own.items.length, 'demo has members in both wards');
+    await login(page, 'bithu.p7', accounts['bithu.p7']);
+    await page.goto(`${base}/dang-vien/${own.items[0].id}`);
+    assert((await page.textContent('h1')).includes(own.items[0].full_name), 'own ward member opens');
+    await page.screenshot({ path: join(shots, '06-bi-thu-dien-thoai.png'), fullPage: true });
+    const resp = await page.goto(`${base}/dang-vien/${other.items[0].id}`);
+    assert(resp.status() === 404, `other ward member answers 404, got ${resp.status()}`);
+    const body = await page.textContent('body');
+    assert(!body.includes(other.items[0].full_name), 'the other member name is not shown');
+    assert(body.includes('Không tìm thấy'), 'the not-found page is shown');
+    await page.screenshot({ path: join(shots, '07-ngoai-pham-vi.png'), fullPage: true });
+    await page.goto(`${base}/dang-vien?q=${encodeURIComponent(other.items[0].full_name)}`);
+    const list = await page.textContent('table');
+    assert(!list.includes(other.items[0].unit_name), 'search never lists the other ward');
+    await page.goto(`${base}/dang-vien`);
+    await page.screenshot({ path: join(shots, '08-danh-sach-dien-thoai.png'), fullPage: false });
+    await ctx.close();
+  });
+} finally {
+  await browser.close();
+  server.kill('SIGINT');
+  rmSync(dataDir, { recursive: true, force: true });
+}
+console.log('Playwright journeys:');
+console.log(results.join('\n'));
+console.log(failures ? `${failures} journey(s) failed` : 'all journeys passed');
+process.exit(failures ? 1 : 0);
