@@ -47,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Đo tốc độ (ghi kết quả vào docs/BENCHMARKS.md)
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Nạp bộ dữ liệu mẫu vào cơ sở dữ liệu trống
     Demo {
         /// Quy mô: city (thành phố Bến Tre), province (tỉnh) hoặc national (toàn quốc)
@@ -122,6 +127,25 @@ pub enum ImportWhat {
         /// Chỉ kiểm tra, không ghi
         #[arg(long)]
         dry_run: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchWhat {
+    /// Nhập đảng viên từ tệp sinh ra (vào cơ sở dữ liệu trống)
+    Import {
+        /// Số dòng
+        #[arg(long, default_value_t = 90_000)]
+        rows: usize,
+        /// csv hoặc xlsx
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
+    /// Độ trễ tìm kiếm và danh sách trên cơ sở dữ liệu có sẵn
+    Queries {
+        /// Số lần đo
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
     },
 }
 

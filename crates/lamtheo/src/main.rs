@@ -1,12 +1,13 @@
 //! `lamtheo`: the one binary. Serves the web application and runs the clerk's command-line tasks.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod cli;
 mod demo_load;
 
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, FromArgMatches};
-use cli::{Cli, Command, ExportWhat, ImportWhat, UserCmd};
+use cli::{BenchWhat, Cli, Command, ExportWhat, ImportWhat, UserCmd};
 use domain::{Role, SystemClock};
 use std::path::Path;
 use std::process::ExitCode;
@@ -270,6 +271,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 unit.name,
                 output.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { what } => {
+            let db = open_db(&cli).await?;
+            match what {
+                BenchWhat::Import { rows, format } => bench::import(&db, *rows, format).await?,
+                BenchWhat::Queries { samples } => bench::queries(&db, *samples).await?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { scale, seed } => {

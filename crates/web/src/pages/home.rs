@@ -68,8 +68,10 @@ pub async fn dashboard(
         let root = st.db.unit(p, p.unit_id).await?;
         let stats = st.db.scope_stats(p, &root.path).await?;
         let mut tree = Vec::new();
-        for child in st.db.child_units(p, root.id).await? {
-            let grand = if child.child_count > 0 && child.child_count <= 40 {
+        let children = st.db.child_units(p, root.id).await?;
+        let expand = children.len() <= 40;
+        for child in children {
+            let grand = if expand && child.child_count > 0 && child.child_count <= 80 {
                 st.db
                     .child_units(p, child.unit.id)
                     .await?

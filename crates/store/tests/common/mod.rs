@@ -1,0 +1,467 @@
+//! Shared harness of the store conformance suite.
+//!
+//! Every scenario runs on SQLite (a fresh temporary file) and, when `LAMTHEO_TEST_DATABASE_URL` is set
+//! (an admin URL such as `postgres://postgres@127.0.0.1:5432/postgres`), also on PostgreSQL in a fresh
+//! database `lt_test_<random hex>` that is dropped at the end, even when the scenario panics. If the
+//! variable is set but the server cannot be reached, the PostgreSQL tests fail: they never skip silently.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use domain::policy::Principal;
+use domain::{Clock, Role, Unit, UnitType};
+use sqlx::any::AnyRow;
+use sqlx::{Column, Connection, Executor, Row};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use store::{Actor, Db, MemberInput, UnitInput};
+
+/// The environment variable holding the PostgreSQL admin URL.
+pub const PG_ENV: &str = "LAMTHEO_TEST_DATABASE_URL";
+
+/// A test clock: fixed at 2026-11-27T03:00:00Z (10:00 in Hanoi), movable forward by the scenario.
+pub struct TestClock {
+    base: DateTime<Utc>,
+    offset_secs: AtomicI64,
+}
+
+impl TestClock {
+    pub fn new() -> Arc<TestClock> {
+        let base = Utc
+            .with_ymd_and_hms(2026, 11, 27, 3, 0, 0)
+            .single()
+            .expect("valid base time");
+        Arc::new(TestClock {
+            base,
+            offset_secs: AtomicI64::new(0),
+        })
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.offset_secs.fetch_add(by.num_seconds(), Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.base + Duration::seconds(self.offset_secs.load(Ordering::SeqCst))
+    }
+}
+
+/// The date the test clock shows at the start (Asia/Ho_Chi_Minh).
+pub fn today() -> NaiveDate {
+    d(2026, 11, 27)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL admin URL, if PostgreSQL tests are wanted.
+pub fn pg_admin_url() -> Option<String> {
+    std::env::var(PG_ENV)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Removes the test database when dropped (also during a panic).
+pub enum Guard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let Guard::Postgres { admin_url, name } = self else {
+            return;
+        };
+        let (admin_url, name) = (admin_url.clone(), name.clone());
+        // Best effort, on a thread of its own: Drop may run inside (or outside) a runtime.
+        let handle = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(&admin_url).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    if let Err(e) = conn.execute(sql.as_str()).await {
+                        eprintln!("could not drop test database {name}: {e}");
+                    }
+                    let _ = conn.close().await;
+                }
+            });
+        });
+        let _ = handle.join();
+    }
+}
+
+/// `admin_url` with its database name replaced by `name`.
+pub fn with_database(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.find('?') {
+        Some(i) => (&admin_url[..i], &admin_url[i..]),
+        None => (admin_url, ""),
+    };
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[after_scheme..].find('/') {
+        Some(i) => &base[..after_scheme + i],
+        None => base,
+    };
+    format!("{host_part}/{name}{query}")
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// A fresh, empty (not migrated) database of `kind`: its URL and the guard that removes it.
+/// None only for PostgreSQL when the variable is not set.
+pub async fn fresh_database(kind: Kind) -> Option<(String, Guard)> {
+    match kind {
+        Kind::Sqlite => {
+            let dir = tempfile::Builder::new()
+                .prefix("lamtheo-store-test-")
+                .tempdir()
+                .expect("temporary directory");
+            let url = store::sqlite_url_for_dir(dir.path());
+            Some((url, Guard::Sqlite(dir)))
+        }
+        Kind::Postgres => {
+            let admin_url = pg_admin_url()?;
+            let name = format!("lt_test_{}", random_hex(8));
+            let mut conn = sqlx::postgres::PgConnection::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("{PG_ENV} is set to {admin_url} but PostgreSQL is unreachable: {e}")
+                });
+            conn.execute(format!("CREATE DATABASE \"{name}\"").as_str())
+                .await
+                .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+            let _ = conn.close().await;
+            let url = with_database(&admin_url, &name);
+            Some((url, Guard::Postgres { admin_url, name }))
+        }
+    }
+}
+
+/// One scenario's database: the opened `Db`, its URL (to open more instances or raw connections) and
+/// the clock every instance shares.
+pub struct Env {
+    pub db: Db,
+    pub url: String,
+    pub kind: Kind,
+    pub clock: Arc<TestClock>,
+    _guard: Guard,
+}
+
+impl Env {
+    pub async fn new(kind: Kind) -> Option<Env> {
+        let (url, guard) = fresh_database(kind).await?;
+        let clock = TestClock::new();
+        let db = Db::open(&url, clock.clone())
+            .await
+            .unwrap_or_else(|e| panic!("Db::open({url}) failed: {e}"));
+        Some(Env {
+            db,
+            url,
+            kind,
+            clock,
+            _guard: guard,
+        })
+    }
+
+    /// Another `Db` instance on the same database (as a second app server would be).
+    pub async fn open_another(&self) -> Db {
+        Db::open(&self.url, self.clock.clone())
+            .await
+            .expect("second Db instance")
+    }
+
+    pub async fn raw(&self) -> sqlx::AnyConnection {
+        raw_connection(&self.url).await
+    }
+
+    pub async fn dump(&self) -> Vec<String> {
+        dump(&self.url).await
+    }
+}
+
+fn skipped(kind: Kind) {
+    eprintln!("{kind:?}: {PG_ENV} not set, PostgreSQL variant not run");
+}
+
+/// Runs a scenario that needs only the `Db`.
+pub async fn run_db<F>(kind: Kind, scenario: F)
+where
+    F: AsyncFnOnce(&Db),
+{
+    let Some(env) = Env::new(kind).await else {
+        return skipped(kind);
+    };
+    scenario(&env.db).await;
+    env.db.close().await;
+}
+
+/// Runs a scenario that needs the whole environment (URL, clock, more instances).
+pub async fn run_env<F>(kind: Kind, scenario: F)
+where
+    F: AsyncFnOnce(&Env),
+{
+    let Some(env) = Env::new(kind).await else {
+        return skipped(kind);
+    };
+    scenario(&env).await;
+    env.db.close().await;
+}
+
+/// Declares `<scenario>::sqlite` and `<scenario>::postgres` tests for an `async fn <scenario>(&Db)`
+/// (`db:`) or `async fn <scenario>(&Env)` (`env:`). Extra attributes (e.g. `#[ignore = "BUG: …"]`)
+/// go before the kind.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($(#[$attr:meta])* db: $name:ident) => {
+        $crate::on_every_backend!(@emit [$(#[$attr])*] run_db $name);
+    };
+    ($(#[$attr:meta])* env: $name:ident) => {
+        $crate::on_every_backend!(@emit [$(#[$attr])*] run_env $name);
+    };
+    (@emit [$(#[$attr:meta])*] $runner:ident $name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            $(#[$attr])*
+            async fn sqlite() {
+                $crate::common::$runner($crate::common::Kind::Sqlite, super::$name).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            $(#[$attr])*
+            async fn postgres() {
+                $crate::common::$runner($crate::common::Kind::Postgres, super::$name).await
+            }
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw SQL (the store has no public pool; tests open their own connection)
+// ---------------------------------------------------------------------------------------------
+
+pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("raw connection to {url}: {e}"))
+}
+
+/// Every table of the foundation schema with a deterministic order.
+pub const TABLES: [(&str, &str); 11] = [
+    ("units", "id"),
+    ("unit_parent_history", "id"),
+    ("members", "id"),
+    ("memberships", "id"),
+    ("member_status_history", "id"),
+    ("positions", "id"),
+    ("users", "id"),
+    ("sessions", "id_hash"),
+    ("login_attempts", "key"),
+    ("audit_log", "id"),
+    ("uploads", "id"),
+];
+
+fn cell(row: &AnyRow, i: usize) -> String {
+    fn show<T: ToString>(v: Option<T>) -> String {
+        v.map_or_else(|| "NULL".to_string(), |v| format!("{:?}", v.to_string()))
+    }
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return show(v);
+    }
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return show(v);
+    }
+    if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+        return show(v.map(hex::encode));
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+        return show(v);
+    }
+    panic!("cannot decode column {i}")
+}
+
+/// Every row of every table as text, in a deterministic order.
+pub async fn dump(url: &str) -> Vec<String> {
+    let mut conn = raw_connection(url).await;
+    let mut out = Vec::new();
+    for (table, order) in TABLES {
+        let rows = sqlx::query(&format!("SELECT * FROM {table} ORDER BY {order}"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("dump {table}: {e}"));
+        for r in &rows {
+            let mut line = table.to_string();
+            for (i, c) in r.columns().iter().enumerate() {
+                line.push_str(&format!(" {}={}", c.name(), cell(r, i)));
+            }
+            out.push(line);
+        }
+    }
+    let _ = conn.close().await;
+    out
+}
+
+/// Runs `sql` returning one integer column `n`.
+pub async fn count(conn: &mut sqlx::AnyConnection, sql: &str) -> i64 {
+    let row = sqlx::query(sql)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    row.try_get::<i64, _>(0).expect("integer count")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+}
+
+pub fn cli() -> Actor {
+    Actor::system("cli")
+}
+
+/// A principal with `role` over `unit` (built directly, as the policy sees it).
+pub fn principal(role: Role, unit: &Unit, member_id: Option<i64>) -> Principal {
+    Principal {
+        user_id: 900_000 + unit.id,
+        username: format!("{}.{}", role.as_str(), unit.code.to_lowercase()),
+        role,
+        unit_id: unit.id,
+        unit_path: unit.path.clone(),
+        member_id,
+    }
+}
+
+pub fn unit_input(code: &str, name: &str, t: UnitType, parent: Option<&str>) -> UnitInput {
+    UnitInput {
+        code: code.to_string(),
+        name: name.to_string(),
+        unit_type: t,
+        parent_code: parent.map(str::to_string),
+        sort_order: 0,
+        valid_from: Some(d(2016, 1, 1)),
+    }
+}
+
+/// A valid member: born 1980, joined 2010, official 2011, identified by `card`.
+pub fn person(full_name: &str, card: &str) -> MemberInput {
+    MemberInput {
+        full_name: full_name.to_string(),
+        gender: None,
+        birth_date: Some(d(1980, 3, 15)),
+        card_number: Some(card.to_string()),
+        citizen_id: None,
+        joined_on: Some(d(2010, 5, 19)),
+        official_on: Some(d(2011, 5, 19)),
+        phone: None,
+        positions: Vec::new(),
+    }
+}
+
+/// The standard tree:
+/// TU (Thành ủy) → P7, P8 (wards) → P7-KP1, P7-KP2 (cells of P7), P8-KP1 (cell of P8); MTTQ (front,
+/// not a party organisation) under TU.
+pub struct Tree {
+    pub root: Unit,
+    pub ward_a: Unit,
+    pub ward_b: Unit,
+    pub cell_a1: Unit,
+    pub cell_a2: Unit,
+    pub cell_b1: Unit,
+    pub front: Unit,
+}
+
+impl Tree {
+    pub fn all(&self) -> Vec<&Unit> {
+        vec![
+            &self.root,
+            &self.ward_a,
+            &self.ward_b,
+            &self.cell_a1,
+            &self.cell_a2,
+            &self.cell_b1,
+            &self.front,
+        ]
+    }
+
+    pub fn admin(&self) -> Principal {
+        principal(Role::Admin, &self.root, None)
+    }
+}
+
+pub async fn tree(db: &Db) -> Tree {
+    let root = db
+        .create_unit(
+            &cli(),
+            None,
+            unit_input("TU", "Thành ủy Bến Tre", UnitType::PartyCommittee, None),
+        )
+        .await
+        .expect("root unit");
+    let admin = principal(Role::Admin, &root, None);
+    let mut mk = async |code: &str, name: &str, t: UnitType, parent: &str| {
+        db.create_unit(
+            &cli(),
+            Some(&admin),
+            unit_input(code, name, t, Some(parent)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("create unit {code}: {e:?}"))
+    };
+    let ward_a = mk(
+        "P7",
+        "Đảng bộ Phường 7",
+        UnitType::GrassrootsCommittee,
+        "TU",
+    )
+    .await;
+    let ward_b = mk(
+        "P8",
+        "Đảng bộ Phường 8",
+        UnitType::GrassrootsCommittee,
+        "TU",
+    )
+    .await;
+    let cell_a1 = mk("P7-KP1", "Chi bộ Khu phố 1", UnitType::Cell, "P7").await;
+    let cell_a2 = mk("P7-KP2", "Chi bộ Khu phố 2", UnitType::Cell, "P7").await;
+    let cell_b1 = mk("P8-KP1", "Chi bộ Khu phố 1", UnitType::Cell, "P8").await;
+    let front = mk(
+        "MTTQ",
+        "Ủy ban MTTQ thành phố",
+        UnitType::Front,
+        "TU",
+    )
+    .await;
+    Tree {
+        root,
+        ward_a,
+        ward_b,
+        cell_a1,
+        cell_a2,
+        cell_b1,
+        front,
+    }
+}
+
+/// Creates a member as the CLI/admin would, in `unit` since 2015-01-01.
+pub async fn add_member(db: &Db, admin: &Principal, input: MemberInput, unit: &Unit) -> i64 {
+    db.create_member(&cli(), admin, &input, &unit.code, Some(d(2015, 1, 1)))
+        .await
+        .unwrap_or_else(|e| panic!("create member {}: {e:?}", input.full_name))
+        .id
+}

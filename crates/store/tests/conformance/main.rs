@@ -1,0 +1,17 @@
+//! Store conformance suite: the same scenarios on SQLite and (with `LAMTHEO_TEST_DATABASE_URL`) on
+//! PostgreSQL. Each scenario is an `async fn` over a fresh database; `on_every_backend!` declares one test
+//! per backend (`<scenario>::sqlite`, `<scenario>::postgres`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+#[macro_use]
+mod common;
+
+mod accounts;
+mod audit;
+mod concurrency;
+mod import;
+mod members;
+mod scope;
+mod search;
+mod units;
