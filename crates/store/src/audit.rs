@@ -77,41 +77,60 @@ pub(crate) struct PendingAudit {
     pub after: Option<String>,
 }
 
+/// The multi-row INSERT for `entries` (at most `rows_per_statement(5)` of them).
+pub(crate) fn insert_sql(
+    backend: crate::Backend,
+    at: &str,
+    actor: &Actor,
+    entries: &[PendingAudit],
+) -> Sql {
+    let mut q = Sql::bulk(
+        backend,
+        "INSERT INTO audit_log (at, user_id, username, source, action, object_type, object_id, object_label, unit_path, before_json, after_json) VALUES ",
+    );
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push("(").safe(at).push(", ");
+        match actor.user_id {
+            Some(id) => q.lit(id),
+            None => q.push("NULL"),
+        };
+        q.push(", ")
+            .text(actor.username.as_str())
+            .push(", ")
+            .safe(actor.source)
+            .push(", ");
+        q.safe(e.action)
+            .push(", ")
+            .safe(e.object_type)
+            .push(", ")
+            .safe(e.object_id.as_str())
+            .push(", ");
+        q.text(e.object_label.as_str())
+            .push(", ")
+            .text(e.unit_path.as_str())
+            .push(", ");
+        q.arg(crate::sql::Arg::OptText(e.before.clone())).push(", ");
+        q.arg(crate::sql::Arg::OptText(e.after.clone())).push(")");
+    }
+    q
+}
+
 pub(crate) async fn record_many(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
     now: DateTime<Utc>,
     actor: &Actor,
     entries: &[PendingAudit],
 ) -> Result<()> {
     let at = ts(now);
-    for chunk in entries.chunks(400) {
-        let mut q = Sql::new(
-            "INSERT INTO audit_log (at, user_id, username, source, action, object_type, object_id, object_label, unit_path, before_json, after_json) VALUES ",
-        );
-        for (i, e) in chunk.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.push("(").text(at.clone()).push(", ");
-            q.arg(crate::sql::Arg::OptInt(actor.user_id)).push(", ");
-            q.text(actor.username.clone())
-                .push(", ")
-                .text(actor.source)
-                .push(", ");
-            q.text(e.action)
-                .push(", ")
-                .text(e.object_type)
-                .push(", ")
-                .text(e.object_id.clone())
-                .push(", ");
-            q.text(e.object_label.clone())
-                .push(", ")
-                .text(e.unit_path.clone())
-                .push(", ");
-            q.arg(crate::sql::Arg::OptText(e.before.clone())).push(", ");
-            q.arg(crate::sql::Arg::OptText(e.after.clone())).push(")");
-        }
-        q.query().execute(&mut **tx).await?;
+    for chunk in entries.chunks(crate::sql::rows_per_statement(5)) {
+        insert_sql(backend, &at, actor, chunk)
+            .query()
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }

@@ -94,9 +94,9 @@ impl Db {
         for row in &mut parsed.rows {
             if row.parent_code.is_none()
                 && default_parent.as_deref() != Some(row.code.as_str())
-                && !existing
+                && existing
                     .get(&row.code)
-                    .is_some_and(|u| u.parent_id.is_none())
+                    .is_none_or(|u| u.parent_id.is_some())
             {
                 row.parent_code = default_parent.clone();
             }
@@ -300,6 +300,7 @@ impl Db {
         parsed: Parsed<MemberRow>,
         dry_run: bool,
     ) -> Result<ImportOutcome> {
+        let started = std::time::Instant::now();
         let units = self.all_units_by_code().await?;
         let today = self.today();
         let mut errors = parsed.errors;
@@ -441,9 +442,17 @@ impl Db {
             return Ok(ImportOutcome::Done(report));
         }
         let now = self.now();
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "import: checks done"
+        );
         let mut w = self.write().await?;
         self.bulk_insert_members(&mut w.tx, actor, "import", &creates)
             .await?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "import: members inserted"
+        );
         let mut audits = Vec::new();
         for (before, path, input, unit, since) in changes {
             crate::members::update_member_row(&mut w.tx, now, before.id, &input).await?;
@@ -476,20 +485,25 @@ impl Db {
                 after: Some(member_json(&after).to_string()),
             });
         }
-        audit::record_many(&mut w.tx, now, actor, &audits).await?;
+        audit::record_many(&mut w.tx, self.backend(), now, actor, &audits).await?;
         w.commit().await?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "import: committed"
+        );
         Ok(ImportOutcome::Done(report))
     }
 
     async fn existing_by_identifiers(&self, rows: &[MemberRow]) -> Result<Existing> {
         let mut ex = Existing::default();
-        let cards: Vec<String> = rows.iter().filter_map(|r| r.card_number.clone()).collect();
-        let cids: Vec<String> = rows.iter().filter_map(|r| r.citizen_id.clone()).collect();
         if self.member_count().await? == 0 {
             return Ok(ex);
         }
+        let cards: Vec<String> = rows.iter().filter_map(|r| r.card_number.clone()).collect();
+        let cids: Vec<String> = rows.iter().filter_map(|r| r.citizen_id.clone()).collect();
+        let mut ids: Vec<i64> = Vec::new();
         for (col, values) in [("card_number", cards), ("citizen_id", cids)] {
-            for chunk in values.chunks(500) {
+            for chunk in values.chunks(crate::sql::MAX_PARAMS) {
                 let mut q = Sql::new(&format!("SELECT m.id FROM members m WHERE m.{col} IN ("));
                 for (i, v) in chunk.iter().enumerate() {
                     if i > 0 {
@@ -499,28 +513,27 @@ impl Db {
                 }
                 q.push(")");
                 for r in q.query().fetch_all(&self.pool).await? {
-                    let id: i64 = get(&r, "id")?;
-                    if let std::collections::hash_map::Entry::Vacant(e) = ex.members.entry(id) {
-                        if let Some(found) = self.member_unscoped(id).await? {
-                            e.insert(found);
-                        }
-                    }
+                    ids.push(get(&r, "id")?);
                 }
             }
         }
-        for (id, (m, _)) in &ex.members {
+        ids.sort_unstable();
+        ids.dedup();
+        for (m, path) in self.members_by_ids(&ids).await? {
             if let Some(c) = &m.card_number {
-                ex.by_card.insert(c.clone(), *id);
+                ex.by_card.insert(c.clone(), m.id);
             }
             if let Some(c) = &m.citizen_id {
-                ex.by_cid.insert(c.clone(), *id);
+                ex.by_cid.insert(c.clone(), m.id);
             }
+            ex.members.insert(m.id, (m, path));
         }
         Ok(ex)
     }
 
     /// Inserts many new members with their memberships, status and positions, in the caller's transaction,
     /// with multi-row statements (the import and demo hot path). Records one audit row per member.
+    /// Statement building overlaps with execution: while the database runs one chunk, the next is built.
     pub(crate) async fn bulk_insert_members(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -533,7 +546,8 @@ impl Db {
         }
         let now = self.now();
         let stamp = ts(now);
-        if self.backend() == Backend::Postgres {
+        let backend = self.backend();
+        if backend == Backend::Postgres {
             sqlx::query("LOCK TABLE members IN SHARE ROW EXCLUSIVE MODE")
                 .execute(&mut **tx)
                 .await?;
@@ -544,66 +558,71 @@ impl Db {
                 .await?,
             "m",
         )?;
-        let ids: Vec<i64> = (1..=items.len() as i64).map(|i| base + i).collect();
-        for (chunk_no, chunk) in items.chunks(400).enumerate() {
-            let mut q = Sql::new("INSERT INTO members (id, full_name, name_fold, sort_key, gender, birth_date, card_number, citizen_id, joined_on, official_on, phone, status, status_since, unit_id, created_at, updated_at) VALUES ");
-            for (i, it) in chunk.iter().enumerate() {
+        let with_ids: Vec<(i64, &NewMemberFull)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (base + 1 + i as i64, it))
+            .collect();
+
+        let members_sql = |chunk: &[(i64, &NewMemberFull)]| {
+            let mut q = Sql::bulk(
+                backend,
+                "INSERT INTO members (id, full_name, name_fold, sort_key, gender, birth_date, card_number, \
+                 citizen_id, joined_on, official_on, phone, status, status_since, unit_id, created_at, updated_at) VALUES ",
+            );
+            for (i, (id, it)) in chunk.iter().enumerate() {
                 let c = &it.input;
-                let id = ids[chunk_no * 400 + i];
                 let unit = it.memberships.last().map(|(u, _)| u.id).unwrap_or_default();
                 if i > 0 {
                     q.push(", ");
                 }
-                q.push("(")
-                    .int(id)
-                    .push(", ")
-                    .text(c.full_name.clone())
-                    .push(", ")
-                    .text(text::fold(&c.full_name))
-                    .push(", ")
-                    .text(text::name_sort_key(&c.full_name))
-                    .push(", ");
-                q.arg(Arg::OptText(c.gender.map(|g| g.as_str().to_string())))
-                    .push(", ");
-                q.arg(Arg::OptText(opt_date_str(c.birth_date))).push(", ");
+                q.push("(").lit(*id).push(", ");
+                q.text(c.full_name.as_str()).push(", ");
+                q.text(text::fold(&c.full_name)).push(", ");
+                q.text(text::name_sort_key(&c.full_name)).push(", ");
+                q.safe_opt(c.gender.map(|g| g.as_str())).push(", ");
+                q.safe_opt(opt_date_str(c.birth_date).as_deref()).push(", ");
                 q.arg(Arg::OptText(c.card_number.clone())).push(", ");
                 q.arg(Arg::OptText(c.citizen_id.clone())).push(", ");
-                q.arg(Arg::OptText(opt_date_str(c.joined_on))).push(", ");
-                q.arg(Arg::OptText(opt_date_str(c.official_on))).push(", ");
-                q.arg(Arg::OptText(c.phone.clone())).push(", ");
-                q.text(it.status.as_str())
-                    .push(", ")
-                    .arg(Arg::OptText(opt_date_str(it.status_since)))
+                q.safe_opt(opt_date_str(c.joined_on).as_deref()).push(", ");
+                q.safe_opt(opt_date_str(c.official_on).as_deref())
                     .push(", ");
-                q.int(unit)
+                q.arg(Arg::OptText(c.phone.clone())).push(", ");
+                q.safe(it.status.as_str()).push(", ");
+                q.safe_opt(opt_date_str(it.status_since).as_deref())
+                    .push(", ");
+                q.lit(unit)
                     .push(", ")
-                    .text(stamp.clone())
+                    .safe(&stamp)
                     .push(", ")
-                    .text(stamp.clone())
+                    .safe(&stamp)
                     .push(")");
             }
-            q.query().execute(&mut **tx).await?;
-        }
-        // Memberships, status history and positions: no ids needed, multi-row inserts.
-        let mut ms_rows: Vec<(i64, i64, String, Option<String>)> = Vec::new();
-        let mut st_rows: Vec<(i64, &'static str, Option<String>)> = Vec::new();
-        let mut pos_rows: Vec<(i64, Position, i64)> = Vec::new();
-        for (it, id) in items.iter().zip(&ids) {
-            for (k, (u, from)) in it.memberships.iter().enumerate() {
-                let to = it.memberships.get(k + 1).map(|(_, f)| date_str(*f));
-                ms_rows.push((*id, u.id, date_str(*from), to));
-            }
-            let first = it.memberships.first().map(|(_, f)| date_str(*f));
-            st_rows.push((*id, MemberStatus::Active.as_str(), first));
-            if it.status != MemberStatus::Active {
-                st_rows.push((*id, it.status.as_str(), opt_date_str(it.status_since)));
-            }
-            for (k, (t, d)) in it.input.positions.iter().enumerate() {
-                pos_rows.push((*id, Position::new(t, d), k as i64));
-            }
-        }
-        for chunk in ms_rows.chunks(800) {
-            let mut q = Sql::new(
+            q
+        };
+        run_pipelined(
+            tx,
+            &with_ids,
+            crate::sql::rows_per_statement(6),
+            members_sql,
+        )
+        .await?;
+
+        // Memberships: each period ends when the next begins.
+        let ms_rows: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = with_ids
+            .iter()
+            .flat_map(|(id, it)| {
+                it.memberships
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, (u, from))| {
+                        (*id, u.id, *from, it.memberships.get(k + 1).map(|(_, f)| *f))
+                    })
+            })
+            .collect();
+        run_pipelined(tx, &ms_rows, 500, |chunk| {
+            let mut q = Sql::bulk(
+                backend,
                 "INSERT INTO memberships (member_id, unit_id, from_date, to_date) VALUES ",
             );
             for (i, (m, u, f, t)) in chunk.iter().enumerate() {
@@ -611,79 +630,94 @@ impl Db {
                     q.push(", ");
                 }
                 q.push("(")
-                    .int(*m)
+                    .lit(*m)
                     .push(", ")
-                    .int(*u)
+                    .lit(*u)
                     .push(", ")
-                    .text(f.clone())
-                    .push(", ")
-                    .arg(Arg::OptText(t.clone()))
-                    .push(")");
+                    .safe(&date_str(*f))
+                    .push(", ");
+                q.safe_opt(opt_date_str(*t).as_deref()).push(")");
             }
-            q.query().execute(&mut **tx).await?;
-        }
-        for chunk in st_rows.chunks(800) {
-            let mut q = Sql::new("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ");
-            for (i, (m, s, f)) in chunk.iter().enumerate() {
+            q
+        })
+        .await?;
+
+        // Status history: active from the first membership, then the current status if different.
+        let st_rows: Vec<(i64, &'static str, Option<NaiveDate>)> = with_ids
+            .iter()
+            .flat_map(|(id, it)| {
+                let first = it.memberships.first().map(|(_, f)| *f);
+                let mut v = vec![(*id, MemberStatus::Active.as_str(), first)];
+                if it.status != MemberStatus::Active {
+                    v.push((*id, it.status.as_str(), it.status_since.or(first)));
+                }
+                v
+            })
+            .collect();
+        run_pipelined(tx, &st_rows, 500, |chunk| {
+            let mut q = Sql::bulk(backend, "INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ");
+            for (i, (m, st, f)) in chunk.iter().enumerate() {
                 if i > 0 {
                     q.push(", ");
                 }
-                q.push("(")
-                    .int(*m)
-                    .push(", ")
-                    .text(*s)
-                    .push(", ")
-                    .arg(Arg::OptText(f.clone()))
-                    .push(", ")
-                    .text(stamp.clone())
-                    .push(")");
+                q.push("(").lit(*m).push(", ").safe(st).push(", ");
+                q.safe_opt(opt_date_str(*f).as_deref()).push(", ").safe(&stamp).push(")");
             }
-            q.query().execute(&mut **tx).await?;
-        }
-        for chunk in pos_rows.chunks(600) {
-            let mut q = Sql::new("INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order) VALUES ");
+            q
+        })
+        .await?;
+
+        let pos_rows: Vec<(i64, Position, i64)> = with_ids
+            .iter()
+            .flat_map(|(id, it)| {
+                it.input
+                    .positions
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, (t, d))| (*id, Position::new(t, d), k as i64))
+            })
+            .collect();
+        run_pipelined(tx, &pos_rows, crate::sql::rows_per_statement(2), |chunk| {
+            let mut q = Sql::bulk(backend, "INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order) VALUES ");
             for (i, (m, pos, k)) in chunk.iter().enumerate() {
                 if i > 0 {
                     q.push(", ");
                 }
-                q.push("(")
-                    .int(*m)
-                    .push(", ")
-                    .text(pos.title.clone())
-                    .push(", ")
-                    .text(pos.duties.clone())
-                    .push(", ");
-                q.int(i64::from(pos.head))
-                    .push(", ")
-                    .int(i64::from(pos.key_cadre))
-                    .push(", ")
-                    .int(*k)
-                    .push(")");
+                q.push("(").lit(*m).push(", ").text(pos.title.as_str()).push(", ").text(pos.duties.as_str()).push(", ");
+                q.lit(i64::from(pos.head)).push(", ").lit(i64::from(pos.key_cadre)).push(", ").lit(*k).push(")");
             }
-            q.query().execute(&mut **tx).await?;
+            q
+        })
+        .await?;
+
+        if backend == Backend::Postgres {
+            sqlx::query("SELECT setval(pg_get_serial_sequence('members', 'id'), (SELECT MAX(id) FROM members))")
+                .execute(&mut **tx)
+                .await?;
         }
-        if self.backend() == Backend::Postgres {
-            sqlx::query("SELECT setval(pg_get_serial_sequence('members', 'id'), (SELECT MAX(id) FROM members))").execute(&mut **tx).await?;
-        }
-        let audits: Vec<PendingAudit> = items
-            .iter()
-            .zip(&ids)
-            .filter_map(|(it, id)| {
-                let (unit, _) = it.memberships.last()?;
-                let m = member_snapshot(*id, &it.input, unit, it.status);
-                Some(PendingAudit {
-                    action,
-                    object_type: "member",
-                    object_id: id.to_string(),
-                    object_label: m.full_name.clone(),
-                    unit_path: unit.path.clone(),
-                    before: None,
-                    after: Some(member_json(&m).to_string()),
+        // One audit row per member; the JSON snapshots are built while the previous chunk is written.
+        let audit_chunk = crate::sql::rows_per_statement(5);
+        run_pipelined(tx, &with_ids, audit_chunk, |chunk| {
+            let entries: Vec<PendingAudit> = chunk
+                .iter()
+                .filter_map(|(id, it)| {
+                    let (unit, _) = it.memberships.last()?;
+                    let m = member_snapshot(*id, &it.input, unit, it.status);
+                    Some(PendingAudit {
+                        action,
+                        object_type: "member",
+                        object_id: id.to_string(),
+                        object_label: m.full_name.clone(),
+                        unit_path: unit.path.clone(),
+                        before: None,
+                        after: Some(member_json(&m).to_string()),
+                    })
                 })
-            })
-            .collect();
-        audit::record_many(tx, now, actor, &audits).await?;
-        Ok(ids)
+                .collect();
+            audit::insert_sql(backend, &stamp, actor, &entries)
+        })
+        .await?;
+        Ok(with_ids.iter().map(|(id, _)| *id).collect())
     }
 
     /// Loads pre-validated members (the demo dataset) in one transaction per call.
@@ -726,10 +760,36 @@ impl Db {
             });
             map.insert(unit.code.clone(), unit);
         }
-        audit::record_many(&mut w.tx, now, actor, &audits).await?;
+        audit::record_many(&mut w.tx, self.backend(), now, actor, &audits).await?;
         w.commit().await?;
         Ok(map)
     }
+}
+
+/// Executes one multi-row statement per chunk of `rows`, building chunk k+1 while chunk k runs.
+async fn run_pipelined<T, F>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rows: &[T],
+    per_statement: usize,
+    build: F,
+) -> Result<()>
+where
+    F: Fn(&[T]) -> Sql,
+{
+    let mut chunks = rows.chunks(per_statement.max(1));
+    let Some(first) = chunks.next() else {
+        return Ok(());
+    };
+    let mut current = build(first);
+    for next_rows in chunks {
+        let (done, next) = tokio::join!(current.query().execute(&mut **tx), async {
+            build(next_rows)
+        });
+        done?;
+        current = next;
+    }
+    current.query().execute(&mut **tx).await?;
+    Ok(())
 }
 
 #[derive(Default)]

@@ -275,15 +275,40 @@ impl Db {
         Ok(members)
     }
 
+    /// Members and their unit paths by id, in id order (no scope: internal use).
+    pub(crate) async fn members_by_ids(&self, ids: &[i64]) -> Result<Vec<(Member, String)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let mut q = Sql::new(&format!("SELECT {MEMBER_COLS} FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id IN ("));
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.lit(*id);
+            }
+            q.push(") ORDER BY m.id");
+            let rows = q.query().fetch_all(&self.pool).await?;
+            let mut members = Vec::with_capacity(rows.len());
+            let mut paths = Vec::with_capacity(rows.len());
+            for r in &rows {
+                members.push(member_from_row(r)?);
+                paths.push(get::<String>(r, "unit_path")?);
+            }
+            self.attach_positions(&mut members).await?;
+            out.extend(members.into_iter().zip(paths));
+        }
+        Ok(out)
+    }
+
     async fn attach_positions(&self, members: &mut [Member]) -> Result<()> {
-        for chunk in members.chunks_mut(500) {
+        for chunk in members.chunks_mut(1000) {
             let mut q =
                 Sql::new("SELECT member_id, title, duties FROM positions WHERE member_id IN (");
             for (i, m) in chunk.iter().enumerate() {
                 if i > 0 {
                     q.push(", ");
                 }
-                q.int(m.id);
+                q.lit(m.id);
             }
             q.push(") ORDER BY member_id, sort_order, id");
             let rows = q.query().fetch_all(&self.pool).await?;

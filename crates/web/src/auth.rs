@@ -67,13 +67,9 @@ pub struct WebUser {
 }
 
 impl WebUser {
-    /// Checks the CSRF token of a submitted form.
-    pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
-        if constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes()) {
-            Ok(())
-        } else {
-            Err(crate::pages::csrf_failure())
-        }
+    /// Whether a submitted form carries this session's CSRF token (answer `pages::csrf_failure()` if not).
+    pub fn csrf_ok(&self, submitted: &str) -> bool {
+        constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes())
     }
 }
 

@@ -49,7 +49,9 @@ async fn member_reads_and_edits_follow_the_policy() {
                 let can_write = p.can_write_member(&m.unit_path);
 
                 // GET /members/{id}
-                let r = app.get(&format!("/api/v1/members/{}", m.id), Some(token)).await;
+                let r = app
+                    .get(&format!("/api/v1/members/{}", m.id), Some(token))
+                    .await;
                 if can_read {
                     allowed_reads += 1;
                     assert_eq!(r.status, StatusCode::OK, "{ctx}: {}", r.text());
@@ -112,7 +114,10 @@ async fn member_reads_and_edits_follow_the_policy() {
         }
         // The matrix is not vacuous: both outcomes occur.
         let n = USERS.len() * MEMBERS.len();
-        assert!(allowed_reads > 0 && allowed_reads < n, "{allowed_reads}/{n}");
+        assert!(
+            allowed_reads > 0 && allowed_reads < n,
+            "{allowed_reads}/{n}"
+        );
         assert!(allowed_writes > 0 && allowed_writes < allowed_reads);
     })
     .await;
@@ -149,7 +154,10 @@ async fn lists_searches_and_exports_stay_in_scope() {
                 let q: String = url::form_urlencoded::byte_serialize(m.name.as_bytes()).collect();
                 for query in [q.clone(), q.to_lowercase(), fold_for_url(&m.name)] {
                     let r = app
-                        .get(&format!("/api/v1/members?q={query}&per_page=500"), Some(&token))
+                        .get(
+                            &format!("/api/v1/members?q={query}&per_page=500"),
+                            Some(&token),
+                        )
                         .await;
                     assert_eq!(r.status, StatusCode::OK, "{who} q={query}");
                     let found: BTreeSet<i64> = r.json()["items"]
@@ -179,8 +187,11 @@ async fn lists_searches_and_exports_stay_in_scope() {
                         .iter()
                         .map(|i| i["id"].as_i64().unwrap())
                         .collect();
-                    let expected: Vec<i64> =
-                        allowed.contains(&m.id).then_some(m.id).into_iter().collect();
+                    let expected: Vec<i64> = allowed
+                        .contains(&m.id)
+                        .then_some(m.id)
+                        .into_iter()
+                        .collect();
                     assert_eq!(found, expected, "{who} q={q}");
                 }
             }
@@ -189,7 +200,10 @@ async fn lists_searches_and_exports_stay_in_scope() {
             for (code, _, _, _) in UNITS {
                 let unit = app.fx.unit(code);
                 let r = app
-                    .get(&format!("/api/v1/members?unit={code}&per_page=500"), Some(&token))
+                    .get(
+                        &format!("/api/v1/members?unit={code}&per_page=500"),
+                        Some(&token),
+                    )
                     .await;
                 if p.can_read_unit(&unit.path) {
                     assert_eq!(r.status, StatusCode::OK, "{who} unit={code}");
@@ -269,7 +283,9 @@ async fn unit_reads_follow_the_policy() {
                 .collect();
             assert_eq!(listed, expected, "{}", p.username);
             for u in app.fx.units.values() {
-                let r = app.get(&format!("/api/v1/units/{}", u.id), Some(&token)).await;
+                let r = app
+                    .get(&format!("/api/v1/units/{}", u.id), Some(&token))
+                    .await;
                 let ctx = format!("{} → unit {}", p.username, u.code);
                 if p.can_read_unit(&u.path) {
                     assert_eq!(r.status, StatusCode::OK, "{ctx}");

@@ -47,7 +47,6 @@ CREATE TABLE members (
 );
 CREATE INDEX members_unit ON members(unit_id, sort_key);
 CREATE INDEX members_sort ON members(sort_key);
-CREATE INDEX members_fold ON members(name_fold);
 
 CREATE TABLE memberships (
     id INTEGER PRIMARY KEY,

@@ -37,7 +37,8 @@ impl TestClock {
     }
 
     pub fn advance(&self, by: Duration) {
-        self.offset_secs.fetch_add(by.num_seconds(), Ordering::SeqCst);
+        self.offset_secs
+            .fetch_add(by.num_seconds(), Ordering::SeqCst);
     }
 }
 
@@ -222,25 +223,32 @@ where
 }
 
 /// Declares `<scenario>::sqlite` and `<scenario>::postgres` tests for an `async fn <scenario>(&Db)`
-/// (`db:`) or `async fn <scenario>(&Env)` (`env:`). Extra attributes (e.g. `#[ignore = "BUG: …"]`)
-/// go before the kind.
+/// (`db:`) or `async fn <scenario>(&Env)` (`env:`). Attributes before the kind (e.g.
+/// `#[ignore = "BUG: …"]`) apply to both tests; `sqlite: #[…]` / `postgres: #[…]` after the name apply to
+/// one backend only.
 #[macro_export]
 macro_rules! on_every_backend {
-    ($(#[$attr:meta])* db: $name:ident) => {
-        $crate::on_every_backend!(@emit [$(#[$attr])*] run_db $name);
+    ($(#[$attr:meta])* $kind:ident: $name:ident
+        $(, sqlite: $(#[$sattr:meta])+)? $(, postgres: $(#[$pattr:meta])+)? $(,)?) => {
+        $crate::on_every_backend!(@emit $kind $name
+            [$(#[$attr])* $($(#[$sattr])+)?]
+            [$(#[$attr])* $($(#[$pattr])+)?]);
     };
-    ($(#[$attr:meta])* env: $name:ident) => {
-        $crate::on_every_backend!(@emit [$(#[$attr])*] run_env $name);
+    (@emit db $name:ident [$($s:tt)*] [$($p:tt)*]) => {
+        $crate::on_every_backend!(@tests run_db $name [$($s)*] [$($p)*]);
     };
-    (@emit [$(#[$attr:meta])*] $runner:ident $name:ident) => {
+    (@emit env $name:ident [$($s:tt)*] [$($p:tt)*]) => {
+        $crate::on_every_backend!(@tests run_env $name [$($s)*] [$($p)*]);
+    };
+    (@tests $runner:ident $name:ident [$($s:tt)*] [$($p:tt)*]) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            $(#[$attr])*
+            $($s)*
             async fn sqlite() {
                 $crate::common::$runner($crate::common::Kind::Sqlite, super::$name).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            $(#[$attr])*
+            $($p)*
             async fn postgres() {
                 $crate::common::$runner($crate::common::Kind::Postgres, super::$name).await
             }
@@ -414,7 +422,7 @@ pub async fn tree(db: &Db) -> Tree {
         .await
         .expect("root unit");
     let admin = principal(Role::Admin, &root, None);
-    let mut mk = async |code: &str, name: &str, t: UnitType, parent: &str| {
+    let mk = async |code: &str, name: &str, t: UnitType, parent: &str| {
         db.create_unit(
             &cli(),
             Some(&admin),
@@ -440,13 +448,7 @@ pub async fn tree(db: &Db) -> Tree {
     let cell_a1 = mk("P7-KP1", "Chi bộ Khu phố 1", UnitType::Cell, "P7").await;
     let cell_a2 = mk("P7-KP2", "Chi bộ Khu phố 2", UnitType::Cell, "P7").await;
     let cell_b1 = mk("P8-KP1", "Chi bộ Khu phố 1", UnitType::Cell, "P8").await;
-    let front = mk(
-        "MTTQ",
-        "Ủy ban MTTQ thành phố",
-        UnitType::Front,
-        "TU",
-    )
-    .await;
+    let front = mk("MTTQ", "Ủy ban MTTQ thành phố", UnitType::Front, "TU").await;
     Tree {
         root,
         ward_a,

@@ -124,8 +124,8 @@ pub async fn create(
     user: WebUser,
     Form(f): Form<AccountForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     if !user.principal.has(Capability::ManageAccounts) {
         return not_found(Some(&user));
@@ -190,8 +190,8 @@ pub async fn toggle(
     Path(id): Path<i64>,
     Form(f): Form<ToggleForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     let active = f.active == "1";
     match st

@@ -175,8 +175,8 @@ pub async fn upload(State(st): State<AppState>, user: WebUser, mut mp: Multipart
             }
         }
     }
-    if let Err(r) = user.check_csrf(&csrf) {
-        return r;
+    if !user.csrf_ok(&csrf) {
+        return super::csrf_failure();
     }
     let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         let mut view = page(&user);
@@ -212,8 +212,8 @@ pub async fn retry(
     Path(id): Path<i64>,
     Form(f): Form<RetryForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     match st.db.upload(user.principal.user_id, id).await {
         Ok(u) => run(&st, &user, u, f.dry_run.is_some()).await,

@@ -149,8 +149,8 @@ pub async fn logout(
     user: WebUser,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     if let Err(e) = st.db.logout(&user.token).await {
         tracing::error!(error = %e, "logout failed");
@@ -195,8 +195,8 @@ pub async fn password_submit(
     user: WebUser,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     let mut errors = FormErrors::default();
     if f.new != f.confirm {

@@ -412,8 +412,8 @@ pub async fn create(
     user: WebUser,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     if !user.principal.has(Capability::WriteMembers) {
         return not_found(Some(&user));
@@ -464,8 +464,8 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     let mut errors = FormErrors::default();
     let input = f.to_input(&mut errors);
@@ -576,8 +576,8 @@ pub async fn transfer(
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     let mut errors = FormErrors::default();
     let date = match parse_form_date(&f.date) {
@@ -622,8 +622,8 @@ pub async fn status(
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
     }
     let (Some(status), Ok(Some(date))) = (MemberStatus::parse(&f.status), parse_form_date(&f.date))
     else {

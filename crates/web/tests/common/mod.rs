@@ -179,7 +179,9 @@ impl Resp {
 /// True when the text carries Vietnamese letters (a cheap but effective check for our messages).
 pub fn looks_vietnamese(s: &str) -> bool {
     const MARKS: &str = "ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵĐ";
-    !s.is_empty() && s.chars().any(|c| MARKS.contains(c.to_lowercase().next().unwrap_or(c)))
+    !s.is_empty()
+        && s.chars()
+            .any(|c| MARKS.contains(c.to_lowercase().next().unwrap_or(c)))
 }
 
 /// A test application: the database with the fixture and the router over it.
@@ -277,7 +279,12 @@ impl TestApp {
                 Some(&serde_json::json!({"username": username, "password": PASSWORD})),
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "token for {username}: {}", r.text());
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "token for {username}: {}",
+            r.text()
+        );
         r.json()["token"].as_str().unwrap().to_string()
     }
 
@@ -307,11 +314,19 @@ impl TestApp {
     }
 
     /// A urlencoded form POST with an optional cookie header.
-    pub async fn post_form(&self, uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Resp {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in fields {
-            s.append_pair(k, v);
-        }
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        let form = {
+            let mut s = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in fields {
+                s.append_pair(k, v);
+            }
+            s.finish()
+        };
         let mut b = Request::builder()
             .method(Method::POST)
             .uri(uri)
@@ -319,7 +334,7 @@ impl TestApp {
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
         }
-        self.send(b.body(Body::from(s.finish())).unwrap()).await
+        self.send(b.body(Body::from(form)).unwrap()).await
     }
 
     /// A multipart/form-data POST: text fields, then an optional file field.
@@ -351,13 +366,10 @@ impl TestApp {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let mut b = Request::builder()
-            .method(Method::POST)
-            .uri(uri)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            );
+        let mut b = Request::builder().method(Method::POST).uri(uri).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
         }
@@ -376,7 +388,12 @@ impl TestApp {
     }
 
     /// Submits the login form; returns the raw response.
-    pub async fn login_submit(&self, username: &str, password: &str, extra_cookie: Option<&str>) -> Resp {
+    pub async fn login_submit(
+        &self,
+        username: &str,
+        password: &str,
+        extra_cookie: Option<&str>,
+    ) -> Resp {
         let (pre, csrf) = self.login_form().await;
         let mut cookie = format!("{}={pre}", web::auth::PRELOGIN_COOKIE);
         if let Some(c) = extra_cookie {
@@ -627,10 +644,13 @@ impl PgDatabase {
     async fn drop_database(&self) {
         use sqlx::Connection;
         let mut conn = sqlx::PgConnection::connect(&self.admin_url).await.unwrap();
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
         let _ = conn.close().await;
     }
 }
