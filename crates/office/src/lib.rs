@@ -34,7 +34,7 @@ pub enum OfficeError {
     #[error("Tệp không có dữ liệu")]
     Empty,
     /// The XLSX package cannot be opened or its first worksheet cannot be read.
-    #[error("Không đọc được tệp Excel: {0}")]
+    #[error("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx (hãy mở bằng Excel và lưu lại dạng .xlsx)")]
     Xlsx(String),
     /// The workbook has no worksheet.
     #[error("Tệp Excel không có trang tính nào")]

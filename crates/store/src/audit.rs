@@ -170,7 +170,7 @@ impl Db {
         count.push(&w.sql);
         let total: i64 = get(&w_query(&count, &w).fetch_one(&self.pool).await?, "n")?;
         let per_page = f.per_page.clamp(1, 500);
-        let page = f.page.max(1);
+        let page = f.page.clamp(1, 1_000_000);
         let mut list = Sql::new(
             "SELECT a.id, a.at, a.user_id, a.username, a.source, a.action, a.object_type, a.object_id, a.object_label, a.before_json, a.after_json",
         );

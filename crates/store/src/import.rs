@@ -404,6 +404,17 @@ impl Db {
             };
             let since = row.since.or(input.joined_on).unwrap_or(today);
             match target {
+                None if unit.valid_to.is_some_and(|t| t <= since.max(today)) => {
+                    errors.push(RowError {
+                        line: row.line,
+                        column: COL_UNIT.into(),
+                        message: format!(
+                            "Đơn vị \"{}\" đã giải thể từ ngày {}",
+                            unit.name,
+                            unit.valid_to.map(text::format_date).unwrap_or_default()
+                        ),
+                    });
+                }
                 None => {
                     creates.push(NewMemberFull {
                         input,
@@ -417,6 +428,38 @@ impl Db {
                     if !p.is_none_or(|p| p.can_write_member(&path)) {
                         errors.push(RowError { line: row.line, column: COL_CARD.into(), message: "Đảng viên này đang sinh hoạt ở đơn vị ngoài phạm vi quản lý của bạn".into() });
                         continue;
+                    }
+                    let transfer_date = row.since.unwrap_or(today);
+                    if unit.id != before.unit_id {
+                        if let Some(from) = existing
+                            .current_from
+                            .get(&id)
+                            .filter(|f| **f >= transfer_date)
+                        {
+                            errors.push(RowError {
+                                line: row.line,
+                                column: "Từ ngày".into(),
+                                message: format!(
+                                    "Chuyển sang \"{}\" từ {} nhưng đảng viên sinh hoạt ở đơn vị hiện tại từ {}: ngày chuyển phải sau ngày đó",
+                                    unit.name,
+                                    text::format_date(transfer_date),
+                                    text::format_date(*from)
+                                ),
+                            });
+                            continue;
+                        }
+                        if !unit.is_open_on(transfer_date) {
+                            errors.push(RowError {
+                                line: row.line,
+                                column: COL_UNIT.into(),
+                                message: format!(
+                                    "Đơn vị \"{}\" không hoạt động vào ngày {}",
+                                    unit.name,
+                                    text::format_date(transfer_date)
+                                ),
+                            });
+                            continue;
+                        }
                     }
                     let after = member_snapshot(id, &input, unit, before.status);
                     if member_json(&after) == member_json(&before) {
@@ -519,6 +562,22 @@ impl Db {
         }
         ids.sort_unstable();
         ids.dedup();
+        for chunk in ids.chunks(1000) {
+            let mut q = Sql::new("SELECT member_id, from_date FROM memberships WHERE to_date IS NULL AND member_id IN (");
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.lit(*id);
+            }
+            q.push(")");
+            for r in q.query().fetch_all(&self.pool).await? {
+                let from: String = get(&r, "from_date")?;
+                if let Ok(d) = NaiveDate::parse_from_str(&from, "%Y-%m-%d") {
+                    ex.current_from.insert(get(&r, "member_id")?, d);
+                }
+            }
+        }
         for (m, path) in self.members_by_ids(&ids).await? {
             if let Some(c) = &m.card_number {
                 ex.by_card.insert(c.clone(), m.id);
@@ -795,6 +854,8 @@ where
 #[derive(Default)]
 struct Existing {
     members: HashMap<i64, (Member, String)>,
+    /// Start of each member's current membership.
+    current_from: HashMap<i64, NaiveDate>,
     by_card: HashMap<String, i64>,
     by_cid: HashMap<String, i64>,
 }

@@ -239,7 +239,7 @@ impl Db {
             "n",
         )?;
         let per_page = f.per_page.clamp(1, 500);
-        let page = f.page.max(1);
+        let page = f.page.clamp(1, 1_000_000);
         let mut list = Sql::new(&format!("SELECT {LIST_COLS}"));
         list.push(&w.sql);
         list.push(&format!(
@@ -477,6 +477,18 @@ impl Db {
             return Err(StoreError::Invalid(errors));
         };
         let since = since.or(clean.joined_on).unwrap_or(today);
+        // A dissolved unit takes no new members (membership may start before a unit's valid_from: members
+        // of a ward created in a reorganisation keep their party history).
+        if let Some(closed) = unit.valid_to.filter(|t| *t <= since.max(today)) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "unit_code",
+                format!(
+                    "Đơn vị \"{}\" đã giải thể từ ngày {}",
+                    unit.name,
+                    text::format_date(closed)
+                ),
+            )]));
+        }
         let mut w = self.write().await?;
         let id = insert_member_row(
             &mut w.tx,
@@ -487,7 +499,8 @@ impl Db {
             MemberStatus::Active,
             None,
         )
-        .await?;
+        .await
+        .map_err(unique_to_field)?;
         let member = member_snapshot(id, &clean, &unit, MemberStatus::Active);
         audit::record(
             &mut w.tx,
@@ -536,7 +549,9 @@ impl Db {
             return Err(StoreError::Invalid(errors));
         }
         let mut w = self.write().await?;
-        update_member_row(&mut w.tx, self.now(), id, &clean).await?;
+        update_member_row(&mut w.tx, self.now(), id, &clean)
+            .await
+            .map_err(unique_to_field)?;
         let after = Member {
             full_name: clean.full_name.clone(),
             gender: clean.gender,
@@ -765,19 +780,41 @@ impl Db {
     /// Ids of the members who belonged to the subtree `unit_path` on `date` and were active (not exempt,
     /// not gone) then. This is the "as of date" rule every later rate uses.
     pub async fn member_ids_as_of(&self, unit_path: &str, date: NaiveDate) -> Result<Vec<i64>> {
+        // The subtree as it was on `date`: follow unit_parent_history downwards from the root unit, so a
+        // cell that moved to another ward later still counts where it was then.
+        let root: i64 = unit_path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("đường dẫn đơn vị {unit_path}")))?;
         let d = date_str(date);
-        let mut q = Sql::new(
-            "SELECT ms.member_id FROM memberships ms JOIN units u ON u.id = ms.unit_id \
-             JOIN members m ON m.id = ms.member_id WHERE ",
+        let mut q = Sql::new("WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = ");
+        q.int(root);
+        q.push(
+            " UNION SELECT h.unit_id FROM unit_parent_history h JOIN sub ON h.parent_id = sub.id \
+             WHERE (h.from_date IS NULL OR h.from_date <= ",
+        )
+        .text(d.clone())
+        .push(") AND (h.to_date IS NULL OR h.to_date > ")
+        .text(d.clone())
+        .push(
+            ")) SELECT DISTINCT ms.member_id FROM memberships ms JOIN sub ON sub.id = ms.unit_id \
+               JOIN members m ON m.id = ms.member_id WHERE ms.from_date <= ",
+        )
+        .text(d.clone())
+        .push(" AND (ms.to_date IS NULL OR ms.to_date > ")
+        .text(d.clone())
+        .push(")");
+        q.push(
+            " AND COALESCE((SELECT h.status FROM member_status_history h WHERE h.member_id = m.id \
+               AND (h.from_date IS NULL OR h.from_date <= ",
+        )
+        .text(d)
+        .push(
+            ") ORDER BY COALESCE(h.from_date, '0000-01-01') DESC, h.id DESC LIMIT 1), 'active') = 'active' \
+             ORDER BY ms.member_id",
         );
-        q.subtree("u.path", unit_path);
-        q.push(" AND ms.from_date <= ").text(d.clone());
-        q.push(" AND (ms.to_date IS NULL OR ms.to_date > ")
-            .text(d.clone())
-            .push(")");
-        q.push(" AND COALESCE((SELECT h.status FROM member_status_history h WHERE h.member_id = m.id AND (h.from_date IS NULL OR h.from_date <= ")
-            .text(d)
-            .push(") ORDER BY h.from_date DESC, h.id DESC LIMIT 1), 'active') = 'active' ORDER BY ms.member_id");
         let rows = q.query().fetch_all(&self.pool).await?;
         rows.iter().map(|r| get(r, "member_id")).collect()
     }
@@ -791,6 +828,29 @@ impl Db {
             "n",
         )
     }
+}
+
+/// A UNIQUE violation on an identifier (two people saving the same card number at once) becomes the same
+/// field error the pre-check gives, instead of a database error.
+pub(crate) fn unique_to_field(e: StoreError) -> StoreError {
+    if let StoreError::Database(sqlx::Error::Database(db)) = &e {
+        if db.is_unique_violation() {
+            let msg = db.message();
+            if msg.contains("card_number") {
+                return StoreError::Invalid(vec![FieldError::new(
+                    "card_number",
+                    "Số thẻ đảng viên này đã thuộc một đảng viên khác",
+                )]);
+            }
+            if msg.contains("citizen_id") {
+                return StoreError::Invalid(vec![FieldError::new(
+                    "citizen_id",
+                    "Số CCCD này đã thuộc một đảng viên khác",
+                )]);
+            }
+        }
+    }
+    e
 }
 
 fn with_flags(mut m: Member) -> Member {

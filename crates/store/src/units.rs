@@ -321,7 +321,7 @@ impl Db {
             .bind(id).bind(parent.id).bind(date_str(date)).bind(ts(self.now())).execute(&mut *w.tx).await?;
         let old_len = unit.path.len() as i64;
         sqlx::query(
-            "UPDATE units SET path = $1 || SUBSTR(path, $2), depth = depth + $3, updated_at = $4 \
+            "UPDATE units SET path = $1 || SUBSTR(path, CAST($2 AS INTEGER)), depth = depth + $3, updated_at = $4 \
              WHERE path >= $5 AND path < $6",
         )
         .bind(new_path.clone())

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod extract;
 pub mod pages;
 pub mod view;
 
@@ -62,6 +63,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .route("/static/app.js", get(js))
         .fallback(pages::not_found_fallback)
         .with_state(state)
+        .layer(axum::middleware::from_fn(method_not_allowed))
         .layer(RequestBodyLimitLayer::new(max_upload))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(SetResponseHeaderLayer::overriding(
@@ -83,6 +85,36 @@ pub fn router(db: Db, config: WebConfig) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// Axum answers a wrong HTTP method with an empty 405; give it a Vietnamese body like every other error.
+async fn method_not_allowed(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    if resp.status() != axum::http::StatusCode::METHOD_NOT_ALLOWED {
+        return resp;
+    }
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let mut out = if api {
+        error::problem(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "Đường dẫn này không nhận phương thức HTTP đã dùng",
+            &[],
+        )
+    } else {
+        (
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            pages::bad_address(),
+        )
+            .into_response()
+    };
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
+    }
+    out
 }
 
 async fn healthz(

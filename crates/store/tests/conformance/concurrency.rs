@@ -156,7 +156,6 @@ pub async fn concurrent_duplicate_card(db: &Db) {
     }
 }
 on_every_backend!(
-    #[ignore = "BUG: create_member checks identifiers outside its write transaction; two concurrent saves of the same card number end in a raw UNIQUE-constraint StoreError::Database instead of the Vietnamese field error"]
     db: concurrent_duplicate_card
 );
 

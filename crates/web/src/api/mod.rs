@@ -5,8 +5,9 @@ pub mod openapi;
 
 use crate::auth::{client_address, ApiUser};
 use crate::error::{problem, ApiError};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::AppState;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, MethodRouter};
@@ -213,7 +214,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn parse_date_field(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+    let v = v.trim();
+    let shape_ok = v.len() == 10
+        && v.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shape_ok {
+        return Err(ApiError::unprocessable(format!(
+            "Trường \"{name}\" phải là ngày dạng YYYY-MM-DD"
+        )));
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
         ApiError::unprocessable(format!("Trường \"{name}\" phải là ngày dạng YYYY-MM-DD"))
     })
 }
@@ -281,7 +296,7 @@ struct UnitsQuery {
 async fn units(
     State(st): State<AppState>,
     user: ApiUser,
-    Query(q): Query<UnitsQuery>,
+    ApiQuery(q): ApiQuery<UnitsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let p = &user.principal;
     let under = match q.unit.as_deref().filter(|s| !s.is_empty()) {
@@ -308,7 +323,7 @@ async fn units(
 async fn unit(
     State(st): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let p = &user.principal;
     let u = st.db.unit(p, id).await?;
@@ -337,7 +352,7 @@ struct MembersQuery {
 async fn members(
     State(st): State<AppState>,
     user: ApiUser,
-    Query(q): Query<MembersQuery>,
+    ApiQuery(q): ApiQuery<MembersQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let p = &user.principal;
     let unit_path = match q.unit.as_deref().filter(|s| !s.is_empty()) {
@@ -367,7 +382,7 @@ async fn members(
 async fn member(
     State(st): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Member>, ApiError> {
     Ok(Json(st.db.member(&user.principal, id).await?))
 }
@@ -375,7 +390,7 @@ async fn member(
 async fn member_history(
     State(st): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let (memberships, statuses) = st.db.member_history(&user.principal, id).await?;
     Ok(Json(
@@ -505,7 +520,7 @@ async fn create_member(
 async fn update_member(
     State(st): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Member>, ApiError> {
     let p = &user.principal;
@@ -527,7 +542,7 @@ struct TransferBody {
 async fn transfer(
     State(st): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TransferBody>,
 ) -> Result<Json<Member>, ApiError> {
     let date = parse_date_field("date", &b.date)?;
@@ -548,7 +563,7 @@ struct StatusBody {
 async fn set_status(
     State(st): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<StatusBody>,
 ) -> Result<Json<Member>, ApiError> {
     let status = MemberStatus::parse(&b.status).ok_or_else(|| {
@@ -635,7 +650,7 @@ struct AuditQuery {
 async fn audit(
     State(st): State<AppState>,
     user: ApiUser,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let p = &user.principal;
     if !p.has(Capability::ReadAudit) {
@@ -689,7 +704,7 @@ fn import_response(outcome: ImportOutcome) -> Response {
 async fn import_units(
     State(st): State<AppState>,
     user: ApiUser,
-    Query(q): Query<ImportQuery>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let p = &user.principal;
@@ -714,7 +729,7 @@ async fn import_units(
 async fn import_members(
     State(st): State<AppState>,
     user: ApiUser,
-    Query(q): Query<ImportQuery>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let p = &user.principal;
@@ -767,7 +782,7 @@ struct ExportQuery {
 async fn export_members(
     State(st): State<AppState>,
     user: ApiUser,
-    Query(q): Query<ExportQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let p = &user.principal;
     if !p.has(Capability::ExportMembers) {

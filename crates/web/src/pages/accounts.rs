@@ -2,10 +2,11 @@
 
 use super::{not_found, render, store_error, FormErrors};
 use crate::auth::WebUser;
+use crate::extract::{PagePath, PageQuery};
 use crate::view::{timestamp, Ctx};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::policy::Capability;
@@ -104,7 +105,7 @@ async fn page(
 pub async fn list(
     State(st): State<AppState>,
     user: WebUser,
-    Query(q): Query<super::home::FlashQuery>,
+    PageQuery(q): PageQuery<super::home::FlashQuery>,
 ) -> Response {
     if !user.principal.has(Capability::ManageAccounts) {
         return not_found(Some(&user));
@@ -187,7 +188,7 @@ pub struct ToggleForm {
 pub async fn toggle(
     State(st): State<AppState>,
     user: WebUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ToggleForm>,
 ) -> Response {
     if !user.csrf_ok(&f.csrf) {

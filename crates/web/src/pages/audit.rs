@@ -2,10 +2,11 @@
 
 use super::{not_found, query_string, render, store_error};
 use crate::auth::WebUser;
+use crate::extract::PageQuery;
 use crate::view::{num, parse_form_date, timestamp, Ctx};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::policy::Capability;
 use serde::Deserialize;
@@ -116,7 +117,7 @@ fn changes(
 pub async fn list(
     State(st): State<AppState>,
     user: WebUser,
-    Query(q): Query<AuditQuery>,
+    PageQuery(q): PageQuery<AuditQuery>,
 ) -> Response {
     if !user.principal.has(Capability::ReadAudit) {
         return not_found(Some(&user));

@@ -2,10 +2,11 @@
 
 use super::{render, store_error};
 use crate::auth::WebUser;
+use crate::extract::PageQuery;
 use crate::view::{num, Ctx};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Role;
 use serde::Deserialize;
@@ -56,7 +57,7 @@ fn node(s: &UnitSummary, children: Vec<TreeNode>) -> TreeNode {
 pub async fn dashboard(
     State(st): State<AppState>,
     user: WebUser,
-    Query(q): Query<FlashQuery>,
+    PageQuery(q): PageQuery<FlashQuery>,
 ) -> Response {
     let p = &user.principal;
     if p.role == Role::Member {

@@ -3,6 +3,7 @@
 
 use super::{not_found, render, store_error};
 use crate::auth::WebUser;
+use crate::extract::PagePath;
 use crate::view::{num, Ctx};
 use crate::AppState;
 use askama::Template;
@@ -87,7 +88,8 @@ async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool
             Ok(parsed) => st.db.import_units(&actor, Some(p), parsed, dry_run).await,
             Err(e) => {
                 view.problem = e.to_string();
-                return render(&view);
+                return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view))
+                    .into_response();
             }
         }
     } else {
@@ -95,7 +97,8 @@ async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool
             Ok(parsed) => st.db.import_members(&actor, Some(p), parsed, dry_run).await,
             Err(e) => {
                 view.problem = e.to_string();
-                return render(&view);
+                return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view))
+                    .into_response();
             }
         }
     };
@@ -209,7 +212,7 @@ pub struct RetryForm {
 pub async fn retry(
     State(st): State<AppState>,
     user: WebUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<RetryForm>,
 ) -> Response {
     if !user.csrf_ok(&f.csrf) {
@@ -221,7 +224,11 @@ pub async fn retry(
     }
 }
 
-pub async fn download(State(st): State<AppState>, user: WebUser, Path(id): Path<i64>) -> Response {
+pub async fn download(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+) -> Response {
     match st.db.upload(user.principal.user_id, id).await {
         Ok(u) => {
             let safe: String = u

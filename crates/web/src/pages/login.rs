@@ -4,10 +4,11 @@ use super::{render, FormErrors};
 use crate::auth::{
     client_address, constant_time_eq, cookie, set_cookie, WebUser, PRELOGIN_COOKIE, SESSION_COOKIE,
 };
+use crate::extract::PageQuery;
 use crate::view::Ctx;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -54,7 +55,7 @@ fn login_page(st: &AppState, username: &str, next: &str, error: &str) -> Respons
     resp
 }
 
-pub async fn form(State(st): State<AppState>, Query(q): Query<NextQuery>) -> Response {
+pub async fn form(State(st): State<AppState>, PageQuery(q): PageQuery<NextQuery>) -> Response {
     login_page(&st, "", &safe_next(q.next.as_deref()), "")
 }
 
@@ -169,7 +170,10 @@ struct PasswordPage {
     errors: FormErrors,
 }
 
-pub async fn password_form(user: WebUser, Query(q): Query<super::home::FlashQuery>) -> Response {
+pub async fn password_form(
+    user: WebUser,
+    PageQuery(q): PageQuery<super::home::FlashQuery>,
+) -> Response {
     let ctx =
         Ctx::new(&user, "Đổi mật khẩu", "").with_flash(crate::view::flash_message(q.tb.as_deref()));
     render(&PasswordPage {

@@ -4,10 +4,11 @@
 use super::units::MemberRowView;
 use super::{not_found, query_string, render, store_error, FormErrors};
 use crate::auth::WebUser;
+use crate::extract::{PagePath, PageQuery};
 use crate::view::{date, iso, num, parse_form_date, Ctx};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -51,7 +52,7 @@ struct ListPage {
 pub async fn list(
     State(st): State<AppState>,
     user: WebUser,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Response {
     let p = &user.principal;
     let mut unit_name = String::new();
@@ -167,8 +168,8 @@ struct MemberPage {
 pub async fn show(
     State(st): State<AppState>,
     user: WebUser,
-    Path(id): Path<i64>,
-    Query(fq): Query<super::home::FlashQuery>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(fq): PageQuery<super::home::FlashQuery>,
 ) -> Response {
     let p = &user.principal;
     let loaded = async {
@@ -391,7 +392,7 @@ pub struct NewQuery {
     don_vi: String,
 }
 
-pub async fn new_form(user: WebUser, Query(q): Query<NewQuery>) -> Response {
+pub async fn new_form(user: WebUser, PageQuery(q): PageQuery<NewQuery>) -> Response {
     if !user.principal.has(Capability::WriteMembers) {
         return not_found(Some(&user));
     }
@@ -444,7 +445,11 @@ pub async fn create(
     form_page(&user, true, None, f, errors)
 }
 
-pub async fn edit_form(State(st): State<AppState>, user: WebUser, Path(id): Path<i64>) -> Response {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+) -> Response {
     let m = match st.db.member(&user.principal, id).await {
         Ok(m) => m,
         Err(e) => return store_error(&user, e),
@@ -461,7 +466,7 @@ pub async fn edit_form(State(st): State<AppState>, user: WebUser, Path(id): Path
 pub async fn update(
     State(st): State<AppState>,
     user: WebUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
     if !user.csrf_ok(&f.csrf) {
@@ -558,7 +563,7 @@ async fn transfer_page(
 pub async fn transfer_form(
     State(st): State<AppState>,
     user: WebUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     transfer_page(
         &st,
@@ -573,7 +578,7 @@ pub async fn transfer_form(
 pub async fn transfer(
     State(st): State<AppState>,
     user: WebUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<TransferForm>,
 ) -> Response {
     if !user.csrf_ok(&f.csrf) {
@@ -619,7 +624,7 @@ pub struct StatusForm {
 pub async fn status(
     State(st): State<AppState>,
     user: WebUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<StatusForm>,
 ) -> Response {
     if !user.csrf_ok(&f.csrf) {
@@ -663,7 +668,7 @@ pub struct ExportQuery {
 pub async fn export(
     State(st): State<AppState>,
     user: WebUser,
-    Query(q): Query<ExportQuery>,
+    PageQuery(q): PageQuery<ExportQuery>,
 ) -> Response {
     let p = &user.principal;
     if !p.has(Capability::ExportMembers) {

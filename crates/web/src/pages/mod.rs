@@ -98,6 +98,16 @@ pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {
     not_found(None)
 }
 
+/// A short page for an address with malformed parameters.
+pub fn bad_address() -> Response {
+    let page = MessagePage {
+        ctx: Ctx::anonymous("Địa chỉ không hợp lệ"),
+        heading: "Địa chỉ không hợp lệ".into(),
+        text: "Đường dẫn có tham số không đúng (ví dụ số trang không phải là số). Hãy quay lại và thử lại.".into(),
+    };
+    render(&page)
+}
+
 pub fn csrf_failure() -> Response {
     let page = MessagePage {
         ctx: Ctx::anonymous("Phiên làm việc hết hạn"),

@@ -2,10 +2,11 @@
 
 use super::{render, store_error};
 use crate::auth::WebUser;
+use crate::extract::PagePath;
 use crate::view::{date, num, Ctx};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use store::{MemberListItem, MemberQuery, UnitSummary};
 
@@ -55,7 +56,11 @@ struct UnitPage {
     can_export: bool,
 }
 
-pub async fn show(State(st): State<AppState>, user: WebUser, Path(id): Path<i64>) -> Response {
+pub async fn show(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+) -> Response {
     let p = &user.principal;
     let loaded = async {
         let unit = st.db.unit(p, id).await?;
