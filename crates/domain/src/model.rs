@@ -451,17 +451,6 @@ impl Clock for SystemClock {
     }
 }
 
-/// Checks a citizen ID (CCCD, 12 digits) or an old identity card number (CMND, 9 digits).
-pub fn check_citizen_id(s: &str) -> Result<String, String> {
-    let s = s.trim();
-    if !s.chars().all(|c| c.is_ascii_digit()) || !(s.len() == 12 || s.len() == 9) {
-        return Err(format!(
-            "Số CCCD \"{s}\" phải gồm 12 chữ số (hoặc 9 chữ số với CMND cũ)"
-        ));
-    }
-    Ok(s.to_string())
-}
-
 /// Checks a party card number: 6–12 digits, leading zeros kept.
 pub fn check_card_number(s: &str) -> Result<String, String> {
     let s = s.trim();
@@ -471,29 +460,66 @@ pub fn check_card_number(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-/// Normalises a Vietnamese phone number: drops spaces, dots and dashes, turns +84/84 into 0, and
-/// requires 10 or 11 digits starting with 0.
-pub fn normalize_phone(s: &str) -> Result<String, String> {
-    let digits: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        .collect();
-    let digits = if let Some(rest) = digits.strip_prefix("+84") {
-        format!("0{rest}")
-    } else if digits.starts_with("84") && digits.len() == 11 {
-        format!("0{}", &digits[2..])
-    } else {
-        digits
-    };
-    if digits.starts_with('0')
-        && (digits.len() == 10 || digits.len() == 11)
-        && digits.chars().all(|c| c.is_ascii_digit())
-    {
-        Ok(digits)
-    } else {
-        Err(format!(
-            "Số điện thoại \"{}\" không hợp lệ (10–11 chữ số, bắt đầu bằng 0)",
-            s.trim()
-        ))
+const LOST_ZERO_HINT: &str =
+    "có thể Excel đã bỏ số 0 ở đầu; hãy định dạng cột là Văn bản (Text) rồi nhập lại";
+
+/// Citizen ID: spaces and dots ignored, then 12 digits (CCCD) or 9 (old CMND).
+pub fn normalize_citizen_id(text: &str) -> Result<String, String> {
+    let compact: String = text.chars().filter(|c| *c != ' ' && *c != '.').collect();
+    if !compact.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("Số CCCD chỉ được gồm chữ số: \"{text}\""));
     }
+    match compact.len() {
+        12 | 9 => Ok(compact),
+        11 => Err(format!(
+            "Số CCCD phải có 12 chữ số (hoặc 9 với CMND cũ), nhận được 11 chữ số: \"{text}\" ({LOST_ZERO_HINT})"
+        )),
+        n => Err(format!(
+            "Số CCCD phải có 12 chữ số (hoặc 9 với CMND cũ), nhận được {n} chữ số: \"{text}\""
+        )),
+    }
+}
+
+/// Phone: spaces, dots, dashes and parentheses ignored; "+84"/"0084" becomes "0"; then 10–11 digits
+/// starting with 0.
+pub fn normalize_phone(text: &str) -> Result<String, String> {
+    let mut digits = String::with_capacity(text.len());
+    let mut plus = false;
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '.' | '-' | '(' | ')' => {}
+            '+' if digits.is_empty() && !plus => plus = true,
+            _ => {
+                return Err(format!(
+                "Số điện thoại chỉ được gồm chữ số (có thể có dấu cách, dấu chấm, +84): \"{text}\""
+            ))
+            }
+        }
+    }
+    if plus {
+        match digits.strip_prefix("84") {
+            Some(rest) => digits = format!("0{rest}"),
+            None => return Err(format!("Chỉ nhận số điện thoại Việt Nam (+84): \"{text}\"")),
+        }
+    } else if let Some(rest) = digits.strip_prefix("0084") {
+        digits = format!("0{rest}");
+    }
+    if !digits.starts_with('0') {
+        if digits.len() == 9 || digits.len() == 10 {
+            return Err(format!(
+                "Số điện thoại phải bắt đầu bằng 0 hoặc +84: \"{text}\" ({LOST_ZERO_HINT})"
+            ));
+        }
+        return Err(format!(
+            "Số điện thoại phải bắt đầu bằng 0 hoặc +84: \"{text}\""
+        ));
+    }
+    if !(10..=11).contains(&digits.len()) {
+        return Err(format!(
+            "Số điện thoại phải có 10–11 chữ số, nhận được {} chữ số: \"{text}\"",
+            digits.len()
+        ));
+    }
+    Ok(digits)
 }

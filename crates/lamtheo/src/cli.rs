@@ -198,7 +198,7 @@ pub fn localized(cmd: clap::Command) -> clap::Command {
     } else {
         cmd
     };
-    cmd.mut_subcommands(localized_sub)
+    vietnamese_usage(cmd.mut_subcommands(localized_sub), "")
 }
 
 fn localized_sub(cmd: clap::Command) -> clap::Command {
@@ -211,10 +211,92 @@ fn localized_sub(cmd: clap::Command) -> clap::Command {
         .mut_subcommands(localized_sub)
 }
 
+/// Vietnamese section heading, and the environment variable and default written into the help text in
+/// Vietnamese (clap prints "[env: …]" and "[default: …]" in English).
 fn heading(arg: Arg) -> Arg {
+    let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+    if let Some(env) = arg.get_env() {
+        help.push_str(&format!(" [biến môi trường: {}]", env.to_string_lossy()));
+    }
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().to_string())
+        .collect();
+    // Flags carry a "false" default from the derive; they show no default and must not hide one.
+    let is_flag = defaults.iter().all(|v| v == "false" || v == "true");
+    let arg = if defaults.is_empty() || is_flag {
+        arg.help(help).hide_env(true)
+    } else {
+        help.push_str(&format!(" [mặc định: {}]", defaults.join(", ")));
+        arg.help(help).hide_env(true).hide_default_value(true)
+    };
     if arg.is_positional() {
         arg.help_heading("Tham số")
     } else {
         arg.help_heading("Tùy chọn")
+    }
+}
+
+/// "Usage: serve [OPTIONS]" → "lamtheo serve [TÙY_CHỌN]", for the command and all its subcommands.
+fn vietnamese_usage(mut cmd: clap::Command, parent: &str) -> clap::Command {
+    let name = cmd.get_name().to_string();
+    let full = if parent.is_empty() {
+        name.clone()
+    } else {
+        format!("{parent} {name}")
+    };
+    let rendered = cmd.render_usage().to_string();
+    let rest = rendered
+        .trim_start_matches("Usage:")
+        .trim()
+        .trim_start_matches(name.as_str())
+        .trim()
+        .to_string();
+    let usage = format!("{full} {rest}")
+        .replace("[OPTIONS]", "[TÙY_CHỌN]")
+        .replace("<COMMAND>", "<LỆNH>");
+    let full_for_children = full.clone();
+    cmd.override_usage(usage.trim().to_string())
+        .mut_subcommands(move |sub| vietnamese_usage(sub, &full_for_children))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every (sub)command's help renders, in Vietnamese, without clap's English headings.
+    #[test]
+    fn help_is_vietnamese_everywhere() {
+        let mut cmd = localized(Cli::command());
+        cmd.build();
+        fn walk(cmd: &mut clap::Command, seen: &mut usize) {
+            let help = cmd.render_help().to_string();
+            for english in [
+                "Usage:",
+                "Options:",
+                "Commands:",
+                "Arguments:",
+                "[OPTIONS]",
+                "[env:",
+                "[default:",
+                "Print help",
+            ] {
+                assert!(
+                    !help.contains(english),
+                    "{english} in help of {}:\n{help}",
+                    cmd.get_name()
+                );
+            }
+            assert!(help.contains("Cách dùng:"), "{help}");
+            *seen += 1;
+            for sub in cmd.get_subcommands_mut() {
+                walk(sub, seen);
+            }
+        }
+        let mut seen = 0;
+        walk(&mut cmd, &mut seen);
+        assert!(seen >= 12, "{seen} commands");
     }
 }

@@ -83,70 +83,6 @@ pub(crate) fn parse_date_cell(text: &str) -> Result<Option<NaiveDate>, String> {
     }
 }
 
-const LOST_ZERO_HINT: &str =
-    "có thể Excel đã bỏ số 0 ở đầu; hãy định dạng cột là Văn bản (Text) rồi nhập lại";
-
-/// Citizen ID: spaces and dots ignored, then 12 digits (CCCD) or 9 (old CMND).
-fn normalize_citizen_id(text: &str) -> Result<String, String> {
-    let compact: String = text.chars().filter(|c| *c != ' ' && *c != '.').collect();
-    if !compact.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("Số CCCD chỉ được gồm chữ số: \"{text}\""));
-    }
-    match compact.len() {
-        12 | 9 => Ok(compact),
-        11 => Err(format!(
-            "Số CCCD phải có 12 chữ số (hoặc 9 với CMND cũ), nhận được 11 chữ số: \"{text}\" ({LOST_ZERO_HINT})"
-        )),
-        n => Err(format!(
-            "Số CCCD phải có 12 chữ số (hoặc 9 với CMND cũ), nhận được {n} chữ số: \"{text}\""
-        )),
-    }
-}
-
-/// Phone: spaces, dots, dashes and parentheses ignored; "+84"/"0084" becomes "0"; then 10–11 digits
-/// starting with 0.
-fn normalize_phone(text: &str) -> Result<String, String> {
-    let mut digits = String::with_capacity(text.len());
-    let mut plus = false;
-    for c in text.chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '.' | '-' | '(' | ')' => {}
-            '+' if digits.is_empty() && !plus => plus = true,
-            _ => {
-                return Err(format!(
-                "Số điện thoại chỉ được gồm chữ số (có thể có dấu cách, dấu chấm, +84): \"{text}\""
-            ))
-            }
-        }
-    }
-    if plus {
-        match digits.strip_prefix("84") {
-            Some(rest) => digits = format!("0{rest}"),
-            None => return Err(format!("Chỉ nhận số điện thoại Việt Nam (+84): \"{text}\"")),
-        }
-    } else if let Some(rest) = digits.strip_prefix("0084") {
-        digits = format!("0{rest}");
-    }
-    if !digits.starts_with('0') {
-        if digits.len() == 9 || digits.len() == 10 {
-            return Err(format!(
-                "Số điện thoại phải bắt đầu bằng 0 hoặc +84: \"{text}\" ({LOST_ZERO_HINT})"
-            ));
-        }
-        return Err(format!(
-            "Số điện thoại phải bắt đầu bằng 0 hoặc +84: \"{text}\""
-        ));
-    }
-    if !(10..=11).contains(&digits.len()) {
-        return Err(format!(
-            "Số điện thoại phải có 10–11 chữ số, nhận được {} chữ số: \"{text}\"",
-            digits.len()
-        ));
-    }
-    Ok(digits)
-}
-
 /// Records `key` as seen on `line`; Err(first line) when it was seen before. One hash per call.
 pub(crate) fn first_line(
     seen: &mut HashMap<String, usize>,
@@ -231,7 +167,7 @@ pub fn parse_members(
         let citizen_id = if citizen_text.is_empty() {
             None
         } else {
-            match normalize_citizen_id(&citizen_text) {
+            match domain::normalize_citizen_id(&citizen_text) {
                 Ok(id) => {
                     if let Err(other) = first_line(&mut citizen_ids, &id, line) {
                         e.push(
@@ -258,7 +194,7 @@ pub fn parse_members(
         let phone = if phone_text.is_empty() {
             None
         } else {
-            match normalize_phone(&phone_text) {
+            match domain::normalize_phone(&phone_text) {
                 Ok(p) => Some(p),
                 Err(message) => {
                     e.push(M_PHONE, message);
@@ -347,35 +283,55 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert_eq!(normalize_phone("0912 345 678").unwrap(), "0912345678");
-        assert_eq!(normalize_phone("+84 912.345.678").unwrap(), "0912345678");
-        assert_eq!(normalize_phone("(+84) 912-345-678").unwrap(), "0912345678");
-        assert_eq!(normalize_phone("0084912345678").unwrap(), "0912345678");
-        assert_eq!(normalize_phone("02753822123").unwrap(), "02753822123");
-        assert!(normalize_phone("912345678").unwrap_err().contains("số 0"));
-        assert!(normalize_phone("091234567").is_err());
-        assert!(normalize_phone("091234567890").is_err());
-        assert!(normalize_phone("+1 555 1234567").is_err());
-        assert!(normalize_phone("09123abc78").is_err());
-        assert!(normalize_phone("09+12345678").is_err());
+        assert_eq!(
+            domain::normalize_phone("0912 345 678").unwrap(),
+            "0912345678"
+        );
+        assert_eq!(
+            domain::normalize_phone("+84 912.345.678").unwrap(),
+            "0912345678"
+        );
+        assert_eq!(
+            domain::normalize_phone("(+84) 912-345-678").unwrap(),
+            "0912345678"
+        );
+        assert_eq!(
+            domain::normalize_phone("0084912345678").unwrap(),
+            "0912345678"
+        );
+        assert_eq!(
+            domain::normalize_phone("02753822123").unwrap(),
+            "02753822123"
+        );
+        assert!(domain::normalize_phone("912345678")
+            .unwrap_err()
+            .contains("số 0"));
+        assert!(domain::normalize_phone("091234567").is_err());
+        assert!(domain::normalize_phone("091234567890").is_err());
+        assert!(domain::normalize_phone("+1 555 1234567").is_err());
+        assert!(domain::normalize_phone("09123abc78").is_err());
+        assert!(domain::normalize_phone("09+12345678").is_err());
     }
 
     #[test]
     fn citizen_ids() {
         assert_eq!(
-            normalize_citizen_id("083185001234").unwrap(),
+            domain::normalize_citizen_id("083185001234").unwrap(),
             "083185001234"
         );
         assert_eq!(
-            normalize_citizen_id("083 185 001 234").unwrap(),
+            domain::normalize_citizen_id("083 185 001 234").unwrap(),
             "083185001234"
         );
-        assert_eq!(normalize_citizen_id("321456789").unwrap(), "321456789");
-        assert!(normalize_citizen_id("83185001234")
+        assert_eq!(
+            domain::normalize_citizen_id("321456789").unwrap(),
+            "321456789"
+        );
+        assert!(domain::normalize_citizen_id("83185001234")
             .unwrap_err()
             .contains("số 0"));
-        assert!(normalize_citizen_id("08318500123A").is_err());
-        assert!(normalize_citizen_id("0831850012345").is_err());
+        assert!(domain::normalize_citizen_id("08318500123A").is_err());
+        assert!(domain::normalize_citizen_id("0831850012345").is_err());
     }
 
     #[test]

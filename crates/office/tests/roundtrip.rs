@@ -226,7 +226,8 @@ fn member_strategy() -> impl Strategy<Value = MemberRow> {
             proptest::option::of(0u32..60),
         ),
         proptest::collection::vec(name(), 0..3),
-        proptest::option::of("0[0-9]{9,10}"),
+        // Vietnamese numbers start 0[1-9]; "00…" would be read as the international prefix 0084.
+        proptest::option::of("0[1-9][0-9]{8,9}"),
         (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
     )
         .prop_map(

@@ -146,7 +146,10 @@ pub fn validate_member_input(
             None
         }
     };
-    let citizen_id = match citizen_id.map(|c| domain::check_citizen_id(&c)).transpose() {
+    let citizen_id = match citizen_id
+        .map(|c| domain::normalize_citizen_id(&c))
+        .transpose()
+    {
         Ok(v) => v,
         Err(e) => {
             errors.push(FieldError::new("citizen_id", e));

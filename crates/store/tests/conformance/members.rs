@@ -41,7 +41,7 @@ pub async fn validation(db: &Db) {
         message_for(&errors, "official_on"),
         "Ngày chính thức (01/01/2011) không được trước ngày vào Đảng (01/01/2012)"
     );
-    assert!(message_for(&errors, "citizen_id").contains("phải gồm 12 chữ số"));
+    assert!(message_for(&errors, "citizen_id").contains("phải có 12 chữ số"));
 
     // A name needs a family and a given name; a card number needs 6–12 digits; phones are Vietnamese.
     let mut bad = person("An", "12a");
