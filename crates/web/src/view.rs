@@ -105,6 +105,10 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
         "da-doi-trang-thai" => "Đã cập nhật trạng thái.",
         "da-doi-mat-khau" => "Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất.",
         "da-khoa" => "Đã khóa tài khoản.",
+        "da-chuyen-don-vi" => {
+            "Đã chuyển đơn vị sang đơn vị cấp trên mới; lịch sử trực thuộc được giữ lại."
+        }
+        "da-giai-the" => "Đã ghi nhận giải thể / sáp nhập đơn vị.",
         "da-mo-khoa" => "Đã mở khóa tài khoản.",
         _ => return None,
     };

@@ -92,6 +92,34 @@ pub fn table() -> Vec<ApiRoute> {
             get(unit),
         ),
         r(
+            "post",
+            "/units",
+            "units",
+            "Thêm đơn vị (dưới một đơn vị cấp trên trong phạm vi)",
+            post(create_unit),
+        ),
+        r(
+            "patch",
+            "/units/{id}",
+            "units",
+            "Sửa tên, loại, thứ tự của đơn vị",
+            patch(update_unit),
+        ),
+        r(
+            "post",
+            "/units/{id}/move",
+            "units",
+            "Chuyển đơn vị sang đơn vị cấp trên khác từ một ngày (giữ lịch sử)",
+            post(move_unit),
+        ),
+        r(
+            "post",
+            "/units/{id}/close",
+            "units",
+            "Giải thể / sáp nhập đơn vị từ một ngày (giữ lịch sử)",
+            post(close_unit),
+        ),
+        r(
             "get",
             "/members",
             "members",
@@ -338,6 +366,132 @@ async fn unit(
         })
         .collect();
     Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct UnitBody {
+    code: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "type")]
+    unit_type: Option<String>,
+    parent_code: Option<String>,
+    sort_order: Option<i64>,
+    valid_from: Option<String>,
+}
+
+fn unit_type_field(v: Option<&str>) -> Result<Option<domain::UnitType>, ApiError> {
+    v.map(|t| {
+        domain::UnitType::parse(t).ok_or_else(|| {
+            ApiError::unprocessable(
+                "\"type\" phải là party_committee, grassroots_committee, grassroots_cell, cell, front, mass_organisation, mass_mobilisation_team hoặc mass_mobilisation_bloc",
+            )
+        })
+    })
+    .transpose()
+}
+
+async fn create_unit(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiJson(b): ApiJson<UnitBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let p = &user.principal;
+    if !p.has(Capability::WriteUnits) {
+        return Err(ApiError::forbidden());
+    }
+    let unit_type = unit_type_field(b.unit_type.as_deref())?
+        .ok_or_else(|| ApiError::unprocessable("Thiếu \"type\""))?;
+    let input = store::UnitInput {
+        code: b.code.unwrap_or_default(),
+        name: b.name.unwrap_or_default(),
+        unit_type,
+        parent_code: Some(b.parent_code.unwrap_or_default()),
+        sort_order: b.sort_order.unwrap_or(0),
+        valid_from: b
+            .valid_from
+            .as_deref()
+            .map(|s| parse_date_field("valid_from", s))
+            .transpose()?,
+    };
+    let u = st
+        .db
+        .create_unit(&Actor::user(p, "api"), Some(p), input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(unit_json(&u, None))))
+}
+
+async fn update_unit(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UnitBody>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let current = st.db.unit(p, id).await?;
+    if !p.can_write_unit(&current.path) {
+        return Err(ApiError::forbidden());
+    }
+    let unit_type = unit_type_field(b.unit_type.as_deref())?.unwrap_or(current.unit_type);
+    let name = b.name.unwrap_or(current.name);
+    let u = st
+        .db
+        .update_unit(
+            &Actor::user(p, "api"),
+            p,
+            id,
+            &name,
+            unit_type,
+            b.sort_order.unwrap_or(current.sort_order),
+        )
+        .await?;
+    Ok(Json(unit_json(&u, None)))
+}
+
+#[derive(Deserialize)]
+struct MoveBody {
+    parent_code: String,
+    date: String,
+}
+
+async fn move_unit(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<MoveBody>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let date = parse_date_field("date", &b.date)?;
+    let parent = st.db.unit_by_code(p, &b.parent_code).await.map_err(|_| {
+        ApiError::unprocessable(format!(
+            "Không có đơn vị mã \"{}\" trong phạm vi quản lý",
+            b.parent_code
+        ))
+    })?;
+    let u = st
+        .db
+        .move_unit(&Actor::user(p, "api"), p, id, parent.id, date)
+        .await?;
+    Ok(Json(unit_json(&u, Some(&parent.code))))
+}
+
+#[derive(Deserialize)]
+struct CloseBody {
+    date: String,
+}
+
+async fn close_unit(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CloseBody>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let date = parse_date_field("date", &b.date)?;
+    let u = st
+        .db
+        .close_unit(&Actor::user(p, "api"), p, id, date)
+        .await?;
+    Ok(Json(unit_json(&u, None)))
 }
 
 #[derive(Deserialize)]

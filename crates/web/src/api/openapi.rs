@@ -16,6 +16,9 @@ fn schemas() -> Value {
             "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},
             "type": {"type": "string", "enum": ["party_committee", "grassroots_committee", "grassroots_cell", "cell", "front", "mass_organisation", "mass_mobilisation_team", "mass_mobilisation_bloc"]},
             "parent_id": {"type": ["integer", "null"]}, "parent_code": {"type": ["string", "null"]}, "valid_from": {"type": ["string", "null"], "format": "date"}, "valid_to": {"type": ["string", "null"], "format": "date"}}},
+        "UnitInput": {"type": "object", "description": "Khi thêm mới cần code, name, type, parent_code; khi sửa (PATCH) chỉ name, type, sort_order.",
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"}, "parent_code": {"type": "string"},
+            "sort_order": {"type": "integer"}, "valid_from": {"type": "string", "format": "date"}}},
         "MemberListItem": {"type": "object", "properties": {
             "id": {"type": "integer"}, "full_name": {"type": "string"}, "unit_code": {"type": "string"}, "unit_name": {"type": "string"},
             "phone": {"type": ["string", "null"]}, "card_number": {"type": ["string", "null"]}, "birth_date": {"type": ["string", "null"], "format": "date"},
@@ -53,6 +56,19 @@ fn shapes(method: &str, path: &str) -> (Option<Value>, Value) {
         ("post", "/auth/token") => (Some(r("TokenRequest")), r("Token")),
         ("get", "/units") => (None, list("Unit")),
         ("get", "/units/{id}") => (None, r("Unit")),
+        ("post", "/units") | ("patch", "/units/{id}") => (Some(r("UnitInput")), r("Unit")),
+        ("post", "/units/{id}/move") => (
+            Some(
+                json!({"type": "object", "required": ["parent_code", "date"], "properties": {"parent_code": {"type": "string"}, "date": {"type": "string", "format": "date"}}}),
+            ),
+            r("Unit"),
+        ),
+        ("post", "/units/{id}/close") => (
+            Some(
+                json!({"type": "object", "required": ["date"], "properties": {"date": {"type": "string", "format": "date"}}}),
+            ),
+            r("Unit"),
+        ),
         ("get", "/members") => (None, list("MemberListItem")),
         ("post", "/members") | ("patch", "/members/{id}") => (Some(r("MemberInput")), r("Member")),
         ("get", "/members/{id}") => (None, r("Member")),

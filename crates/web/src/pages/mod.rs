@@ -29,6 +29,10 @@ pub fn routes() -> Router<AppState> {
             get(login::password_form).post(login::password_submit),
         )
         .route("/don-vi/{id}", get(units::show))
+        .route("/don-vi/{id}/sua", post(units::edit))
+        .route("/don-vi/{id}/them", post(units::add_child))
+        .route("/don-vi/{id}/chuyen", post(units::move_to))
+        .route("/don-vi/{id}/giai-the", post(units::close))
         .route("/dang-vien", get(members::list))
         .route(
             "/dang-vien/moi",

@@ -1,14 +1,16 @@
 //! The unit page: where it sits, its sub-units with member counts, and its members.
 
-use super::{render, store_error};
+use super::{render, store_error, FormErrors};
 use crate::auth::WebUser;
-use crate::extract::PagePath;
+use crate::extract::{PagePath, PageQuery};
 use crate::view::{date, num, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
-use store::{MemberListItem, MemberQuery, UnitSummary};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::UnitType;
+use store::{Actor, MemberListItem, MemberQuery, UnitInput, UnitSummary};
 
 pub struct Crumb {
     pub id: i64,
@@ -42,6 +44,7 @@ impl MemberRowView {
 struct UnitPage {
     ctx: Ctx,
     crumbs: Vec<Crumb>,
+    id: i64,
     code: String,
     name: String,
     type_label: &'static str,
@@ -54,12 +57,53 @@ struct UnitPage {
     more_members: bool,
     can_add_member: bool,
     can_export: bool,
+    closed: bool,
+    can_manage: bool,
+    can_move: bool,
+    csrf: String,
+    types: Vec<(&'static str, &'static str)>,
+    form_kind: &'static str,
+    f: UnitForm,
+    errors: FormErrors,
+}
+
+/// What a unit-management form posted (all strings, re-shown with errors).
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct UnitForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub unit_type: String,
+    #[serde(default)]
+    pub sort_order: String,
+    #[serde(default)]
+    pub parent_code: String,
+    #[serde(default)]
+    pub date: String,
 }
 
 pub async fn show(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<super::home::FlashQuery>,
+) -> Response {
+    let flash = crate::view::flash_message(q.tb.as_deref());
+    unit_page(&st, &user, id, None, FormErrors::default(), flash).await
+}
+
+/// The unit page; `posted` is the management form that failed (which one, and what was typed).
+async fn unit_page(
+    st: &AppState,
+    user: &WebUser,
+    id: i64,
+    posted: Option<(&'static str, UnitForm)>,
+    errors: FormErrors,
+    flash: Option<String>,
 ) -> Response {
     let p = &user.principal;
     let loaded = async {
@@ -83,10 +127,29 @@ pub async fn show(
     .await;
     let (unit, crumbs, children, members, total) = match loaded {
         Ok(v) => v,
-        Err(e) => return store_error(&user, e),
+        Err(e) => return store_error(user, e),
+    };
+    let can_manage = p.can_write_unit(&unit.path);
+    let (form_kind, form) = match posted {
+        Some((k, f)) => (k, f),
+        None => (
+            "",
+            UnitForm {
+                name: unit.name.clone(),
+                unit_type: unit.unit_type.as_str().to_string(),
+                sort_order: unit.sort_order.to_string(),
+                date: crate::view::iso(Some(st.db.today())),
+                ..Default::default()
+            },
+        ),
+    };
+    let status = if errors.any() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
     };
     let page = UnitPage {
-        ctx: Ctx::new(&user, unit.name.clone(), "home"),
+        ctx: Ctx::new(user, unit.name.clone(), "home").with_flash(flash),
         crumbs: crumbs
             .into_iter()
             .map(|u| Crumb {
@@ -94,18 +157,241 @@ pub async fn show(
                 name: u.name,
             })
             .collect(),
+        id: unit.id,
         code: unit.code.clone(),
         name: unit.name.clone(),
         type_label: unit.unit_type.label(),
         valid_from: date(unit.valid_from),
         valid_to: date(unit.valid_to),
+        closed: unit.valid_to.is_some(),
         child_members: children.iter().map(|c| num(c.member_count)).collect(),
         children,
         more_members: total > members.len() as i64,
         members: members.iter().map(MemberRowView::from).collect(),
         members_total: num(total),
-        can_add_member: p.can_write_member(&unit.path) && unit.unit_type.is_party(),
+        can_add_member: p.can_write_member(&unit.path)
+            && unit.unit_type.is_party()
+            && unit.valid_to.is_none(),
         can_export: p.has(domain::policy::Capability::ExportMembers),
+        can_manage,
+        can_move: can_manage && unit.id != p.unit_id && unit.parent_id.is_some(),
+        csrf: user.csrf.clone(),
+        types: UnitType::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label()))
+            .collect(),
+        form_kind,
+        f: form,
+        errors,
     };
-    render(&page)
+    (status, render(&page)).into_response()
+}
+
+fn parse_type(f: &UnitForm, errors: &mut FormErrors) -> Option<UnitType> {
+    let t = UnitType::parse(&f.unit_type);
+    if t.is_none() {
+        errors.push("unit_type", "Chọn loại đơn vị");
+    }
+    t
+}
+
+fn parse_order(f: &UnitForm, errors: &mut FormErrors) -> i64 {
+    if f.sort_order.trim().is_empty() {
+        return 0;
+    }
+    match f.sort_order.trim().parse::<i64>() {
+        Ok(v) if (0..=1_000_000).contains(&v) => v,
+        _ => {
+            errors.push("sort_order", "Thứ tự là một số từ 0");
+            0
+        }
+    }
+}
+
+fn parse_date_field(f: &UnitForm, errors: &mut FormErrors) -> Option<chrono::NaiveDate> {
+    match crate::view::parse_form_date(&f.date) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.push("date", "Chọn ngày");
+            None
+        }
+        Err(e) => {
+            errors.push("date", e);
+            None
+        }
+    }
+}
+
+/// Runs one management action and shows the result: back to the page with a message, or the form again
+/// with the errors beside its fields.
+async fn finish(
+    st: &AppState,
+    user: &WebUser,
+    id: i64,
+    kind: &'static str,
+    f: UnitForm,
+    mut errors: FormErrors,
+    result: Option<Result<domain::Unit, store::StoreError>>,
+) -> Response {
+    match result {
+        Some(Ok(u)) => {
+            let flash = match kind {
+                "edit" => "da-luu",
+                "add" => "da-tao",
+                "move" => "da-chuyen-don-vi",
+                _ => "da-giai-the",
+            };
+            Redirect::to(&format!("/don-vi/{}?tb={flash}", u.id)).into_response()
+        }
+        Some(Err(store::StoreError::Invalid(e))) => {
+            errors.0.extend(e);
+            unit_page(st, user, id, Some((kind, f)), errors, None).await
+        }
+        Some(Err(e)) => store_error(user, e),
+        None => unit_page(st, user, id, Some((kind, f)), errors, None).await,
+    }
+}
+
+pub async fn edit(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<UnitForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let mut errors = FormErrors::default();
+    let t = parse_type(&f, &mut errors);
+    let order = parse_order(&f, &mut errors);
+    let result = match (t, errors.any()) {
+        (Some(t), false) => Some(
+            st.db
+                .update_unit(
+                    &Actor::user(&user.principal, "web"),
+                    &user.principal,
+                    id,
+                    &f.name,
+                    t,
+                    order,
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(&st, &user, id, "edit", f, errors, result).await
+}
+
+pub async fn add_child(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<UnitForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let parent = match st.db.unit(&user.principal, id).await {
+        Ok(u) => u,
+        Err(e) => return store_error(&user, e),
+    };
+    let mut errors = FormErrors::default();
+    let t = parse_type(&f, &mut errors);
+    let order = parse_order(&f, &mut errors);
+    let result = match (t, errors.any()) {
+        (Some(t), false) => {
+            let input = UnitInput {
+                code: f.code.trim().to_string(),
+                name: f.name.clone(),
+                unit_type: t,
+                parent_code: Some(parent.code.clone()),
+                sort_order: order,
+                valid_from: crate::view::parse_form_date(&f.date).ok().flatten(),
+            };
+            Some(
+                st.db
+                    .create_unit(
+                        &Actor::user(&user.principal, "web"),
+                        Some(&user.principal),
+                        input,
+                    )
+                    .await,
+            )
+        }
+        _ => None,
+    };
+    finish(&st, &user, id, "add", f, errors, result).await
+}
+
+pub async fn move_to(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<UnitForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let p = &user.principal;
+    let mut errors = FormErrors::default();
+    let date = parse_date_field(&f, &mut errors);
+    let parent = match st.db.unit_by_code(p, f.parent_code.trim()).await {
+        Ok(u) => Some(u),
+        Err(store::StoreError::NotFound) => {
+            errors.push(
+                "parent_code",
+                format!(
+                    "Không có đơn vị mã \"{}\" trong phạm vi quản lý",
+                    f.parent_code.trim()
+                ),
+            );
+            None
+        }
+        Err(e) => return store_error(&user, e),
+    };
+    let result = match (parent, date, errors.any()) {
+        (Some(parent), Some(date), false) => Some(
+            st.db
+                .move_unit(&Actor::user(p, "web"), p, id, parent.id, date)
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Forbidden => {
+                        store::StoreError::Invalid(vec![store::FieldError::new(
+                    "parent_code",
+                    "Không được chuyển đơn vị này hoặc chuyển vào đơn vị ngoài phạm vi quản lý",
+                )])
+                    }
+                    other => other,
+                }),
+        ),
+        _ => None,
+    };
+    finish(&st, &user, id, "move", f, errors, result).await
+}
+
+pub async fn close(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<UnitForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let mut errors = FormErrors::default();
+    let date = parse_date_field(&f, &mut errors);
+    let result = match date {
+        Some(date) if !errors.any() => Some(
+            st.db
+                .close_unit(
+                    &Actor::user(&user.principal, "web"),
+                    &user.principal,
+                    id,
+                    date,
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(&st, &user, id, "close", f, errors, result).await
 }
