@@ -87,7 +87,7 @@ try {
   });
 
   await journey('tìm đảng viên bằng tên không dấu', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
     await login(page, 'admin', accounts.admin);
     // Take a real member with diacritics from the API, then search for the folded name.
@@ -108,7 +108,7 @@ try {
   });
 
   await journey('nhập tệp có lỗi và xem danh sách lỗi', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
     await login(page, 'admin', accounts.admin);
     const csv = '\ufeffMã đơn vị,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Số CCCD,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại\n'
@@ -128,7 +128,7 @@ try {
   });
 
   await journey('bí thư phường không mở được đảng viên phường khác', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
     const page = await ctx.newPage();
     const token = await apiToken('admin', accounts.admin);
     const other = await (await fetch(`${base}/api/v1/members?unit=SD&per_page=1`, { headers: { authorization: `Bearer ${token}` } })).json();
@@ -149,6 +149,44 @@ try {
     assert(!list.includes(other.items[0].unit_name), 'search never lists the other ward');
     await page.goto(`${base}/dang-vien`);
     await page.screenshot({ path: join(shots, '08-danh-sach-dien-thoai.png'), fullPage: false });
+    await ctx.close();
+  });
+  await journey('sửa hồ sơ sai ngày: lỗi hiện cạnh ô, giữ nguyên dữ liệu đã gõ', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    const token = await apiToken('admin', accounts.admin);
+    const one = await (await fetch(`${base}/api/v1/members?unit=P7&per_page=1`, { headers: { authorization: `Bearer ${token}` } })).json();
+    await login(page, 'bithu.p7', accounts['bithu.p7']);
+    await page.goto(`${base}/dang-vien/${one.items[0].id}/sua`);
+    await page.fill('#phone', '0912 000 111');
+    await page.fill('#joined_on', '2010-05-01');
+    await page.fill('#official_on', '2009-05-01');
+    await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+    const err = await page.textContent('#official_on-err');
+    assert(err.includes('không được trước ngày vào Đảng'), `error beside the field: ${err}`);
+    assert((await page.inputValue('#phone')) === '0912 000 111', 'typed phone is kept');
+    await page.screenshot({ path: join(shots, '09-loi-canh-o.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  await journey('quản lý đơn vị: thêm chi bộ, báo lỗi mã trùng', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await login(page, 'admin', accounts.admin);
+    const token = await apiToken('admin', accounts.admin);
+    const units = await (await fetch(`${base}/api/v1/units?unit=P7`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const p7 = units.items.find((u) => u.code === 'P7');
+    await page.goto(`${base}/don-vi/${p7.id}`);
+    await page.fill('#a-code', 'P7-KP1');
+    await page.fill('#a-name', 'Chi bộ trùng mã');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/them"] button[type=submit]')]);
+    assert((await page.textContent('body')).includes('đã tồn tại'), 'duplicate code is reported');
+    assert((await page.inputValue('#a-name')) === 'Chi bộ trùng mã', 'typed name is kept');
+    await page.screenshot({ path: join(shots, '10-don-vi-loi.png'), fullPage: true });
+    await page.fill('#a-code', 'P7-KP99');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/them"] button[type=submit]')]);
+    assert((await page.textContent('h1')).includes('Chi bộ trùng mã'), 'the new unit page opens');
+    assert((await page.textContent('.crumbs')).includes('Phường 7'), 'it sits under Phường 7');
     await ctx.close();
   });
 } finally {

@@ -63,6 +63,8 @@ struct UnitPage {
     csrf: String,
     types: Vec<(&'static str, &'static str)>,
     form_kind: &'static str,
+    cur_type: &'static str,
+    cur_order: String,
     f: UnitForm,
     errors: FormErrors,
 }
@@ -181,6 +183,8 @@ async fn unit_page(
             .map(|t| (t.as_str(), t.label()))
             .collect(),
         form_kind,
+        cur_type: unit.unit_type.as_str(),
+        cur_order: unit.sort_order.to_string(),
         f: form,
         errors,
     };
