@@ -5,7 +5,7 @@ use domain::policy::Principal;
 use domain::Role;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
-use store::{Actor, Db, ImportOutcome, MemberQuery, UnitInput};
+use store::{Actor, Db, ImportOutcome, MemberQuery};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -26,17 +26,7 @@ pub async fn import(db: &Db, rows: usize, format: &str) -> Result<()> {
     }
     let scale = demo::Scale::Province;
     let units = demo::units(scale, 1);
-    let inputs: Vec<UnitInput> = units
-        .iter()
-        .map(|u| UnitInput {
-            code: u.code.clone(),
-            name: u.name.clone(),
-            unit_type: u.unit_type,
-            parent_code: u.parent_code.clone(),
-            sort_order: u.sort_order,
-            valid_from: u.valid_from,
-        })
-        .collect();
+    let inputs = crate::demo_load::unit_inputs(&units);
     db.load_units(&Actor::system("bench"), &inputs).await?;
     let members: Vec<office::MemberRow> = demo::members(scale, 1, &units)
         .take(rows)

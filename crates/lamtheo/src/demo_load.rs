@@ -11,21 +11,10 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
     let started = Instant::now();
     let actor = Actor::system("demo");
     let units = demo::units(scale, seed);
-    let inputs: Vec<UnitInput> = units
-        .iter()
-        .map(|u| UnitInput {
-            code: u.code.clone(),
-            name: u.name.clone(),
-            unit_type: u.unit_type,
-            parent_code: u.parent_code.clone(),
-            sort_order: u.sort_order,
-            valid_from: u.valid_from,
-        })
-        .collect();
-    let mut by_code = HashMap::new();
+    let inputs = unit_inputs(&units);
+    let mut by_code: HashMap<String, domain::Unit> = HashMap::new();
     for chunk in inputs.chunks(20_000) {
-        by_code = db
-            .load_units(&actor, chunk)
+        db.load_units_into(&actor, chunk, &mut by_code)
             .await
             .context("nạp đơn vị mẫu")?;
     }
@@ -136,4 +125,19 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         }
     }
     Ok(())
+}
+
+/// The demo's units as store inputs (parents before children).
+pub fn unit_inputs(units: &[demo::DemoUnit]) -> Vec<UnitInput> {
+    units
+        .iter()
+        .map(|u| UnitInput {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            unit_type: u.unit_type,
+            parent_code: u.parent_code.clone(),
+            sort_order: u.sort_order,
+            valid_from: u.valid_from,
+        })
+        .collect()
 }

@@ -257,7 +257,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 member_id: None,
             };
             let members = db.members_for_export(&principal, Some(&unit.path)).await?;
-            let rows = web::api::export_rows(&members);
+            let rows = store::member_rows(&members);
             let bytes = match format.as_str() {
                 "csv" => office::members_csv(&rows),
                 "xlsx" => office::members_xlsx(&rows)?,

@@ -796,6 +796,18 @@ impl Db {
         inputs: &[UnitInput],
     ) -> Result<HashMap<String, Unit>> {
         let mut map = self.all_units_by_code().await?;
+        self.load_units_into(actor, inputs, &mut map).await?;
+        Ok(map)
+    }
+
+    /// Like `load_units`, with the caller keeping the code → unit map between calls (loading a large tree
+    /// in chunks without re-reading every unit each time).
+    pub async fn load_units_into(
+        &self,
+        actor: &Actor,
+        inputs: &[UnitInput],
+        map: &mut HashMap<String, Unit>,
+    ) -> Result<()> {
         let now = self.now();
         let mut w = self.write().await?;
         let mut audits = Vec::new();
@@ -821,7 +833,7 @@ impl Db {
         }
         audit::record_many(&mut w.tx, self.backend(), now, actor, &audits).await?;
         w.commit().await?;
-        Ok(map)
+        Ok(())
     }
 }
 

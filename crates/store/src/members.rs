@@ -1029,3 +1029,25 @@ impl Db {
         row.map(|r| get(&r, "id")).transpose()
     }
 }
+
+/// Members as export rows (the import template's columns, so an export re-imports unchanged).
+pub fn member_rows(members: &[Member]) -> Vec<office::MemberRow> {
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| office::MemberRow {
+            line: i + 2,
+            unit_code: m.unit_code.clone(),
+            full_name: m.full_name.clone(),
+            birth_date: m.birth_date,
+            gender: m.gender,
+            card_number: m.card_number.clone(),
+            citizen_id: m.citizen_id.clone(),
+            joined_on: m.joined_on,
+            official_on: m.official_on,
+            positions: m.positions.iter().map(|p| p.title.clone()).collect(),
+            phone: m.phone.clone(),
+            since: None,
+        })
+        .collect()
+}

@@ -316,6 +316,18 @@ fn unit_json(u: &domain::Unit, parent_code: Option<&str>) -> Value {
     })
 }
 
+/// The path of the unit `code` (when given and non-empty), checked against the caller's scope.
+async fn subtree_of(
+    st: &AppState,
+    p: &domain::policy::Principal,
+    code: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    match code.filter(|s| !s.is_empty()) {
+        Some(code) => Ok(Some(st.db.unit_by_code(p, code).await?.path)),
+        None => Ok(None),
+    }
+}
+
 #[derive(Deserialize)]
 struct UnitsQuery {
     unit: Option<String>,
@@ -327,10 +339,7 @@ async fn units(
     ApiQuery(q): ApiQuery<UnitsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let p = &user.principal;
-    let under = match q.unit.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => Some(st.db.unit_by_code(p, code).await?.path),
-        None => None,
-    };
+    let under = subtree_of(&st, p, q.unit.as_deref()).await?;
     let list = st.db.list_units(p, under.as_deref(), None).await?;
     let codes: std::collections::HashMap<i64, String> =
         list.iter().map(|u| (u.id, u.code.clone())).collect();
@@ -509,10 +518,7 @@ async fn members(
     ApiQuery(q): ApiQuery<MembersQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let p = &user.principal;
-    let unit_path = match q.unit.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => Some(st.db.unit_by_code(p, code).await?.path),
-        None => None,
-    };
+    let unit_path = subtree_of(&st, p, q.unit.as_deref()).await?;
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let (items, total) = st
@@ -905,28 +911,6 @@ async fn import_members(
     Ok(import_response(outcome))
 }
 
-/// Members as export rows (the import template's columns, so an export re-imports unchanged).
-pub fn export_rows(members: &[Member]) -> Vec<office::MemberRow> {
-    members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| office::MemberRow {
-            line: i + 2,
-            unit_code: m.unit_code.clone(),
-            full_name: m.full_name.clone(),
-            birth_date: m.birth_date,
-            gender: m.gender,
-            card_number: m.card_number.clone(),
-            citizen_id: m.citizen_id.clone(),
-            joined_on: m.joined_on,
-            official_on: m.official_on,
-            positions: m.positions.iter().map(|p| p.title.clone()).collect(),
-            phone: m.phone.clone(),
-            since: None,
-        })
-        .collect()
-}
-
 #[derive(Deserialize)]
 struct ExportQuery {
     unit: Option<String>,
@@ -947,7 +931,7 @@ async fn export_members(
         None => st.db.unit(p, p.unit_id).await?,
     };
     let members = st.db.members_for_export(p, Some(&unit.path)).await?;
-    let rows = export_rows(&members);
+    let rows = store::member_rows(&members);
     let (bytes, ctype) = match q.format.as_deref().unwrap_or("csv") {
         "csv" => (office::members_csv(&rows), "text/csv; charset=utf-8"),
         "xlsx" => (

@@ -687,7 +687,7 @@ pub async fn export(
         Ok(m) => m,
         Err(e) => return store_error(&user, e),
     };
-    let rows = crate::api::export_rows(&members);
+    let rows = store::member_rows(&members);
     let (bytes, ctype, ext) = if q.dinh_dang == "csv" {
         (
             Ok(office::members_csv(&rows)),
