@@ -701,16 +701,13 @@ impl Db {
         })
         .await?;
 
-        // Status history: active from the first membership, then the current status if different.
+        // Status history records changes only (active from the first membership is implied).
         let st_rows: Vec<(i64, &'static str, Option<NaiveDate>)> = with_ids
             .iter()
-            .flat_map(|(id, it)| {
+            .filter(|(_, it)| it.status != MemberStatus::Active)
+            .map(|(id, it)| {
                 let first = it.memberships.first().map(|(_, f)| *f);
-                let mut v = vec![(*id, MemberStatus::Active.as_str(), first)];
-                if it.status != MemberStatus::Active {
-                    v.push((*id, it.status.as_str(), it.status_since.or(first)));
-                }
-                v
+                (*id, it.status.as_str(), it.status_since.or(first))
             })
             .collect();
         run_pipelined(tx, &st_rows, 500, |chunk| {

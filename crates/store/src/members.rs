@@ -392,12 +392,27 @@ impl Db {
             .fetch_all(&self.pool)
             .await?;
         let mut st = Vec::new();
-        for r in &rows {
+        // The implied first period: active from the first membership (history records changes only).
+        if let Some(first) = ms.first() {
             st.push(StatusEntry {
+                status: MemberStatus::Active,
+                from_date: Some(first.from_date),
+                recorded_at: String::new(),
+            });
+        }
+        for r in &rows {
+            let entry = StatusEntry {
                 status: status_of(r)?,
                 from_date: parse_opt_date(get(r, "from_date")?)?,
                 recorded_at: get(r, "recorded_at")?,
-            });
+            };
+            if st.len() == 1
+                && entry.status == MemberStatus::Active
+                && entry.from_date == st[0].from_date
+            {
+                continue;
+            }
+            st.push(entry);
         }
         Ok((ms, st))
     }
@@ -962,8 +977,12 @@ pub(crate) async fn insert_member_row(
     let id: i64 = get(&row, "id")?;
     sqlx::query("INSERT INTO memberships (member_id, unit_id, from_date, to_date) VALUES ($1, $2, $3, NULL)")
         .bind(id).bind(unit.id).bind(date_str(since)).execute(&mut **tx).await?;
-    sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
-        .bind(id).bind(status.as_str()).bind(opt_date_str(status_since.or(Some(since)))).bind(ts(now)).execute(&mut **tx).await?;
+    // Status history records changes only: a member is active from their first membership until the first
+    // recorded status (member_history shows that implied first period).
+    if status != MemberStatus::Active {
+        sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
+            .bind(id).bind(status.as_str()).bind(opt_date_str(status_since.or(Some(since)))).bind(ts(now)).execute(&mut **tx).await?;
+    }
     replace_positions(tx, id, &c.positions).await?;
     Ok(id)
 }
