@@ -814,3 +814,25 @@ mod tests {
         }
     }
 }
+
+/// The folded name with the given name first: "Nguyễn Văn An" → "an nguyen van". Stored beside the
+/// folded name so that a prefix search finds a member by given name as well as by full name.
+pub fn given_first_fold(full_name: &str) -> String {
+    let folded = fold(full_name);
+    match folded.rsplit_once(' ') {
+        Some((rest, given)) => format!("{given} {rest}"),
+        None => folded,
+    }
+}
+
+#[cfg(test)]
+mod given_first_tests {
+    use super::*;
+
+    #[test]
+    fn given_name_comes_first() {
+        assert_eq!(given_first_fold("Nguyễn Văn An"), "an nguyen van");
+        assert_eq!(given_first_fold("Đặng Thị Thu Hà"), "ha dang thi thu");
+        assert_eq!(given_first_fold("Ánh"), "anh");
+    }
+}

@@ -626,7 +626,7 @@ impl Db {
         let members_sql = |chunk: &[(i64, &NewMemberFull)]| {
             let mut q = Sql::bulk(
                 backend,
-                "INSERT INTO members (id, full_name, name_fold, sort_key, gender, birth_date, card_number, \
+                "INSERT INTO members (id, full_name, name_fold, given_fold, sort_key, gender, birth_date, card_number, \
                  citizen_id, joined_on, official_on, phone, status, status_since, unit_id, created_at, updated_at) VALUES ",
             );
             for (i, (id, it)) in chunk.iter().enumerate() {
@@ -638,6 +638,7 @@ impl Db {
                 q.push("(").lit(*id).push(", ");
                 q.text(c.full_name.as_str()).push(", ");
                 q.text(text::fold(&c.full_name)).push(", ");
+                q.text(text::given_first_fold(&c.full_name)).push(", ");
                 q.text(text::name_sort_key(&c.full_name)).push(", ");
                 q.safe_opt(c.gender.map(|g| g.as_str())).push(", ");
                 q.safe_opt(opt_date_str(c.birth_date).as_deref()).push(", ");

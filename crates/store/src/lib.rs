@@ -146,7 +146,7 @@ impl Db {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
-                                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;",
+                                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;",
                             )
                             .await?;
                             Ok(())

@@ -113,6 +113,73 @@ pub(crate) fn push_member_scope(q: &mut Sql, p: &Principal) {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameMatch {
+    Prefix,
+    Substring,
+}
+
+/// The folded name part of a query (None for empty or identifier-only queries).
+fn name_query(f: &MemberQuery) -> Option<String> {
+    let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty())?;
+    if is_identifier_query(q) {
+        return None;
+    }
+    // LIKE wildcards typed by the user are treated as spaces (they are never part of a name).
+    let folded = text::fold(&q.replace(['%', '_', '\\'], " "));
+    Some(folded).filter(|s| !s.is_empty())
+}
+
+fn is_identifier_query(q: &str) -> bool {
+    q.chars()
+        .all(|c| c.is_ascii_digit() || c == '+' || c == ' ' || c == '.')
+}
+
+/// FROM/WHERE of the member list: scope, unit, status and the query.
+fn member_where(p: &Principal, f: &MemberQuery, mode: NameMatch) -> Sql {
+    let mut w = Sql::new(" FROM members m JOIN units u ON u.id = m.unit_id WHERE ");
+    push_member_scope(&mut w, p);
+    if let Some(prefix) = &f.unit_path {
+        w.push(" AND ").subtree("u.path", prefix);
+    }
+    if !f.include_inactive {
+        w.push(" AND m.status IN ('active', 'exempt')");
+    }
+    let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
+        return w;
+    };
+    if is_identifier_query(q) {
+        let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
+        let phone = domain::normalize_phone(q).unwrap_or_else(|_| digits.clone());
+        w.push(" AND (m.card_number = ").text(digits.clone());
+        w.push(" OR m.citizen_id = ").text(digits);
+        w.push(" OR m.phone = ").text(phone).push(")");
+        return w;
+    }
+    let Some(name) = name_query(f) else {
+        w.push(" AND 1 = 0");
+        return w;
+    };
+    match mode {
+        NameMatch::Prefix => {
+            let upper = format!("{name}\u{10FFFF}");
+            w.push(" AND ((m.name_fold >= ")
+                .text(name.clone())
+                .push(" AND m.name_fold < ")
+                .text(upper.clone());
+            w.push(") OR (m.given_fold >= ")
+                .text(name)
+                .push(" AND m.given_fold < ")
+                .text(upper)
+                .push("))");
+        }
+        NameMatch::Substring => {
+            w.push(" AND m.name_fold LIKE ").text(format!("%{name}%"));
+        }
+    }
+    w
+}
+
 /// Validates member fields; returns the cleaned input or field errors (Vietnamese).
 pub fn validate_member_input(
     input: &MemberInput,
@@ -206,41 +273,32 @@ impl Db {
         p: &Principal,
         f: &MemberQuery,
     ) -> Result<(Vec<MemberListItem>, i64)> {
-        let mut w = Sql::new(" FROM members m JOIN units u ON u.id = m.unit_id WHERE ");
-        push_member_scope(&mut w, p);
-        if let Some(prefix) = &f.unit_path {
-            w.push(" AND ").subtree("u.path", prefix);
-        }
-        if !f.include_inactive {
-            w.push(" AND m.status IN ('active', 'exempt')");
-        }
-        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let folded = text::fold(q);
-            if q.chars()
-                .all(|c| c.is_ascii_digit() || c == '+' || c == ' ' || c == '.')
-            {
-                let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
-                let phone = domain::normalize_phone(q).unwrap_or_else(|_| digits.clone());
-                w.push(" AND (m.card_number = ").text(digits.clone());
-                w.push(" OR m.citizen_id = ").text(digits);
-                w.push(" OR m.phone = ").text(phone).push(")");
-            } else {
-                // Escape LIKE wildcards typed by the user.
-                let escaped = folded
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                w.push(" AND m.name_fold LIKE ")
-                    .text(format!("%{escaped}%"))
-                    .push(" ESCAPE '\\'");
+        // Names are matched by prefix on the folded full name ("nguyen van a…") or on the folded name with
+        // the given name first ("an nguyen…"), both indexed; only when that finds nobody does the search
+        // fall back to a substring scan ("van an" inside a name), which is slow only on very large scopes.
+        let mut mode = NameMatch::Prefix;
+        loop {
+            let w = member_where(p, f, mode);
+            let mut count = Sql::new("SELECT COUNT(*) AS n");
+            count.push(&w.sql);
+            let total: i64 = get(
+                &w.query_with_sql(&count.sql).fetch_one(&self.pool).await?,
+                "n",
+            )?;
+            if total == 0 && mode == NameMatch::Prefix && name_query(f).is_some() {
+                mode = NameMatch::Substring;
+                continue;
             }
+            return self.member_page(&w, f, total).await;
         }
-        let mut count = Sql::new("SELECT COUNT(*) AS n");
-        count.push(&w.sql);
-        let total: i64 = get(
-            &w.query_with_sql(&count.sql).fetch_one(&self.pool).await?,
-            "n",
-        )?;
+    }
+
+    async fn member_page(
+        &self,
+        w: &Sql,
+        f: &MemberQuery,
+        total: i64,
+    ) -> Result<(Vec<MemberListItem>, i64)> {
         let per_page = f.per_page.clamp(1, 500);
         let page = f.page.clamp(1, 1_000_000);
         let mut list = Sql::new(&format!("SELECT {LIST_COLS}"));
@@ -955,8 +1013,8 @@ pub(crate) async fn insert_member_row(
     status_since: Option<NaiveDate>,
 ) -> Result<i64> {
     let row = sqlx::query(
-        "INSERT INTO members (full_name, name_fold, sort_key, gender, birth_date, card_number, citizen_id, joined_on, official_on, phone, status, status_since, unit_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        "INSERT INTO members (full_name, name_fold, sort_key, gender, birth_date, card_number, citizen_id, joined_on, official_on, phone, status, status_since, unit_id, created_at, updated_at, given_fold) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
     )
     .bind(c.full_name.clone())
     .bind(text::fold(&c.full_name))
@@ -972,6 +1030,7 @@ pub(crate) async fn insert_member_row(
     .bind(opt_date_str(status_since))
     .bind(unit.id)
     .bind(ts(now))
+    .bind(text::given_first_fold(&c.full_name))
     .fetch_one(&mut **tx)
     .await?;
     let id: i64 = get(&row, "id")?;
@@ -995,7 +1054,7 @@ pub(crate) async fn update_member_row(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE members SET full_name = $1, name_fold = $2, sort_key = $3, gender = $4, birth_date = $5, card_number = $6, \
-         citizen_id = $7, joined_on = $8, official_on = $9, phone = $10, updated_at = $11 WHERE id = $12",
+         citizen_id = $7, joined_on = $8, official_on = $9, phone = $10, updated_at = $11, given_fold = $13 WHERE id = $12",
     )
     .bind(c.full_name.clone())
     .bind(text::fold(&c.full_name))
@@ -1009,6 +1068,7 @@ pub(crate) async fn update_member_row(
     .bind(c.phone.clone())
     .bind(ts(now))
     .bind(id)
+    .bind(text::given_first_fold(&c.full_name))
     .execute(&mut **tx)
     .await?;
     replace_positions(tx, id, &c.positions).await

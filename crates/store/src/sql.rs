@@ -16,7 +16,7 @@ pub(crate) enum Arg {
 /// chunks of 16 columns imported 3.000 rows/s). Bulk statements use anonymous `?` placeholders on SQLite
 /// (see `Sql::bulk`), which bind in O(n), and may hold `BULK_PARAMS`.
 pub(crate) const MAX_PARAMS: usize = 300;
-pub(crate) const BULK_PARAMS: usize = 3000;
+pub(crate) const BULK_PARAMS: usize = 12000;
 
 /// Rows per multi-row `Sql::bulk` statement with `cols` bound parameters per row.
 pub(crate) fn rows_per_statement(cols: usize) -> usize {

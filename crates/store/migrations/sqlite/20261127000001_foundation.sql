@@ -31,6 +31,7 @@ CREATE TABLE members (
     id INTEGER PRIMARY KEY,
     full_name TEXT NOT NULL,
     name_fold TEXT NOT NULL,
+    given_fold TEXT NOT NULL,
     sort_key TEXT NOT NULL,
     gender TEXT,
     birth_date TEXT,
@@ -47,6 +48,9 @@ CREATE TABLE members (
 );
 CREATE INDEX members_unit ON members(unit_id, sort_key);
 CREATE INDEX members_sort ON members(sort_key);
+-- Prefix search by full name ("nguyen van an…") and by given name first ("an nguyen…").
+CREATE INDEX members_fold ON members(name_fold);
+CREATE INDEX members_given ON members(given_fold);
 
 CREATE TABLE memberships (
     id INTEGER PRIMARY KEY,
