@@ -18,9 +18,9 @@ PID=$!
 trap 'kill $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
 curl -s http://127.0.0.1:$PORT/healthz; echo
-TOKEN=$(curl -s http://127.0.0.1:$PORT/api/v1/auth/token -H 'content-type: application/json' \
+TOKEN=$(curl -s http://127.0.0.1:$PORT/api/v1/auth/token -H "content-type: application/json" \
   -d "{\"username\":\"admin\",\"password\":\"$LAMTHEO_ADMIN_PASSWORD\"}" | sed -E 's/.*"token":"([0-9a-f]+)".*/\1/')
-ID=$(curl -s "http://127.0.0.1:$PORT/api/v1/members?unit=P7&per_page=1" -H "Authorization: Bearer $TOKEN" | sed -E 's/.*"items":\[\{"id":([0-9]+).*/\1/')
+ID=$(curl -s "http://127.0.0.1:$PORT/api/v1/members?unit=P7&per_page=1" -H "Authorization: Bearer $TOKEN" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"items\"][0][\"id\"])")
 # Browser session for the page.
 JAR="$DATA/jar"
 CSRF=$(curl -s -c "$JAR" http://127.0.0.1:$PORT/dang-nhap | sed -nE 's/.*name="csrf" value="([0-9a-f]+)".*/\1/p')

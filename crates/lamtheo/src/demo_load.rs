@@ -88,7 +88,15 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
     if print_accounts && !accounts.is_empty() {
         println!("Tài khoản mẫu:");
     }
-    for a in accounts {
+    for mut a in accounts {
+        // The demo's admin takes LAMTHEO_ADMIN_PASSWORD when it is set, like a fresh install.
+        if a.username == "admin" {
+            if let Ok(p) = std::env::var("LAMTHEO_ADMIN_PASSWORD") {
+                if !p.is_empty() {
+                    a.password = p;
+                }
+            }
+        }
         let role = domain::Role::parse(a.role).with_context(|| format!("vai trò {}", a.role))?;
         let member_id = match &a.member_card {
             Some(card) => db.member_id_by_card(card).await?,
