@@ -3,7 +3,9 @@
 //! scope, identifiers that belong to someone else), then writes everything in one transaction or nothing.
 
 use crate::audit::{self, PendingAudit};
-use crate::members::{member_json, member_snapshot, validate_member_input, MemberInput};
+use crate::members::{
+    member_json, member_snapshot, validate_member_input, MemberAudit, MemberInput,
+};
 use crate::sql::{Arg, Sql};
 use crate::units::{insert_unit, unit_json, UnitInput};
 use crate::{date_str, get, opt_date_str, ts, Actor, Backend, Db, Result, StoreError};
@@ -759,15 +761,18 @@ impl Db {
                 .iter()
                 .filter_map(|(id, it)| {
                     let (unit, _) = it.memberships.last()?;
-                    let m = member_snapshot(*id, &it.input, unit, it.status);
+                    let after = serde_json::to_string(&MemberAudit::of_input(
+                        &it.input, &unit.code, it.status,
+                    ))
+                    .ok()?;
                     Some(PendingAudit {
                         action,
                         object_type: "member",
                         object_id: id.to_string(),
-                        object_label: m.full_name.clone(),
+                        object_label: it.input.full_name.clone(),
                         unit_path: unit.path.clone(),
                         before: None,
-                        after: Some(member_json(&m).to_string()),
+                        after: Some(after),
                     })
                 })
                 .collect();
@@ -845,6 +850,8 @@ async fn run_pipelined<T, F>(
 where
     F: Fn(&[T]) -> Sql,
 {
+    let started = std::time::Instant::now();
+    let mut building = std::time::Duration::ZERO;
     let mut chunks = rows.chunks(per_statement.max(1));
     let Some(first) = chunks.next() else {
         return Ok(());
@@ -852,12 +859,21 @@ where
     let mut current = build(first);
     for next_rows in chunks {
         let (done, next) = tokio::join!(current.query().execute(&mut **tx), async {
-            build(next_rows)
+            let t = std::time::Instant::now();
+            let q = build(next_rows);
+            building += t.elapsed();
+            q
         });
         done?;
         current = next;
     }
     current.query().execute(&mut **tx).await?;
+    tracing::debug!(
+        rows = rows.len(),
+        total_ms = started.elapsed().as_millis() as u64,
+        building_ms = building.as_millis() as u64,
+        "bulk statements"
+    );
     Ok(())
 }
 

@@ -987,20 +987,81 @@ pub(crate) fn member_snapshot(
 }
 
 /// The audited view of a member (what "before" and "after" show).
+/// The audited view of a member (what "before" and "after" show). Fields in alphabetical order, so the
+/// stored text is the same whether it comes from a `Value` or straight from this struct.
+#[derive(serde::Serialize)]
+pub(crate) struct MemberAudit<'a> {
+    birth_date: Option<NaiveDate>,
+    card_number: Option<&'a str>,
+    citizen_id: Option<&'a str>,
+    full_name: &'a str,
+    gender: Option<&'static str>,
+    joined_on: Option<NaiveDate>,
+    official_on: Option<NaiveDate>,
+    phone: Option<&'a str>,
+    positions: Vec<String>,
+    status: &'static str,
+    unit_code: &'a str,
+}
+
+fn position_text(title: &str, duties: &str) -> String {
+    if duties.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} ({duties})")
+    }
+}
+
+impl<'a> MemberAudit<'a> {
+    pub(crate) fn of_member(m: &'a Member) -> MemberAudit<'a> {
+        MemberAudit {
+            birth_date: m.birth_date,
+            card_number: m.card_number.as_deref(),
+            citizen_id: m.citizen_id.as_deref(),
+            full_name: &m.full_name,
+            gender: m.gender.map(|g| g.as_str()),
+            joined_on: m.joined_on,
+            official_on: m.official_on,
+            phone: m.phone.as_deref(),
+            positions: m
+                .positions
+                .iter()
+                .map(|p| position_text(&p.title, &p.duties))
+                .collect(),
+            status: m.status.as_str(),
+            unit_code: &m.unit_code,
+        }
+    }
+
+    /// The same view built from the input of a new member (the bulk path: no `Member` is materialised).
+    pub(crate) fn of_input(
+        c: &'a MemberInput,
+        unit_code: &'a str,
+        status: MemberStatus,
+    ) -> MemberAudit<'a> {
+        MemberAudit {
+            birth_date: c.birth_date,
+            card_number: c.card_number.as_deref(),
+            citizen_id: c.citizen_id.as_deref(),
+            full_name: &c.full_name,
+            gender: c.gender.map(|g| g.as_str()),
+            joined_on: c.joined_on,
+            official_on: c.official_on,
+            phone: c.phone.as_deref(),
+            // Positions are stored trimmed (Position::new); mirror that here.
+            positions: c
+                .positions
+                .iter()
+                .map(|(t, d)| position_text(t.trim(), d.trim()))
+                .collect(),
+            status: status.as_str(),
+            unit_code,
+        }
+    }
+}
+
 pub(crate) fn member_json(m: &Member) -> serde_json::Value {
-    serde_json::json!({
-        "full_name": m.full_name,
-        "gender": m.gender.map(|g| g.as_str()),
-        "birth_date": m.birth_date,
-        "card_number": m.card_number,
-        "citizen_id": m.citizen_id,
-        "joined_on": m.joined_on,
-        "official_on": m.official_on,
-        "phone": m.phone,
-        "status": m.status.as_str(),
-        "unit_code": m.unit_code,
-        "positions": m.positions.iter().map(|p| if p.duties.is_empty() { p.title.clone() } else { format!("{} ({})", p.title, p.duties) }).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(MemberAudit::of_member(m)).unwrap_or(serde_json::Value::Null)
 }
 
 pub(crate) async fn insert_member_row(
