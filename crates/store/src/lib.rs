@@ -137,6 +137,9 @@ impl Db {
         } else {
             Backend::Sqlite
         };
+        if backend == Backend::Sqlite {
+            create_sqlite_file(url).await?;
+        }
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
@@ -234,6 +237,28 @@ impl Db {
         let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, _guard: guard })
     }
+}
+
+/// Creates a new SQLite database file with 16 KiB pages in WAL mode (page size can only be chosen before
+/// the first table exists; larger pages make bulk loads and commits markedly cheaper). Existing files are
+/// left alone.
+async fn create_sqlite_file(url: &str) -> Result<()> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let opts = SqliteConnectOptions::from_str(url)?;
+    let path = opts.get_filename().to_path_buf();
+    if path.as_os_str().is_empty() || path.to_string_lossy() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let conn = opts
+        .create_if_missing(true)
+        .page_size(16384)
+        .journal_mode(SqliteJournalMode::Wal)
+        .connect()
+        .await?;
+    sqlx::Connection::close(conn).await?;
+    Ok(())
 }
 
 pub(crate) struct WriteTx<'a> {
