@@ -317,7 +317,10 @@ impl Db {
             dry_run,
             ..Default::default()
         };
-        for row in &parsed.rows {
+        // Field validation is pure CPU work: run it on all cores before the sequential checks.
+        let validated_all = validate_rows(&parsed.rows, today);
+        for (row, checked) in parsed.rows.iter().zip(validated_all) {
+            let mut validated = std::iter::once(checked);
             let Some(unit) = units.get(&row.unit_code) else {
                 continue;
             };
@@ -344,24 +347,9 @@ impl Db {
                 });
                 continue;
             }
-            let input = MemberInput {
-                full_name: row.full_name.clone(),
-                gender: row.gender,
-                birth_date: row.birth_date,
-                card_number: row.card_number.clone(),
-                citizen_id: row.citizen_id.clone(),
-                joined_on: row.joined_on,
-                official_on: row.official_on,
-                phone: row.phone.clone(),
-                positions: row
-                    .positions
-                    .iter()
-                    .map(|t| (t.clone(), String::new()))
-                    .collect(),
-            };
-            let input = match validate_member_input(&input, today) {
-                Ok(i) => i,
-                Err(fe) => {
+            let input = match validated.next() {
+                Some(Ok(i)) => i,
+                Some(Err(fe)) => {
                     for e in fe {
                         errors.push(RowError {
                             line: row.line,
@@ -371,6 +359,7 @@ impl Db {
                     }
                     continue;
                 }
+                None => continue,
             };
             let by_card = input
                 .card_number
@@ -838,6 +827,54 @@ impl Db {
         w.commit().await?;
         Ok(())
     }
+}
+
+/// Builds and validates the member input of every row, in parallel over the available cores, keeping order.
+fn validate_rows(
+    rows: &[MemberRow],
+    today: NaiveDate,
+) -> Vec<std::result::Result<MemberInput, Vec<crate::FieldError>>> {
+    let one = |row: &MemberRow| {
+        let input = MemberInput {
+            full_name: row.full_name.clone(),
+            gender: row.gender,
+            birth_date: row.birth_date,
+            card_number: row.card_number.clone(),
+            citizen_id: row.citizen_id.clone(),
+            joined_on: row.joined_on,
+            official_on: row.official_on,
+            phone: row.phone.clone(),
+            positions: row
+                .positions
+                .iter()
+                .map(|t| (t.clone(), String::new()))
+                .collect(),
+        };
+        validate_member_input(&input, today)
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || rows.len() < 2_000 {
+        return rows.iter().map(one).collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for (h, part) in handles.into_iter().zip(rows.chunks(chunk)) {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                // A panic in validation is a bug; validate that part again on this thread to surface it here.
+                Err(_) => out.extend(part.iter().map(one)),
+            }
+        }
+        out
+    })
 }
 
 /// Executes one multi-row statement per chunk of `rows`, building chunk k+1 while chunk k runs.
