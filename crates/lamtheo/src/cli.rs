@@ -106,6 +106,12 @@ pub enum UserCmd {
     },
     /// Liệt kê tài khoản
     List,
+    /// Đặt lại mật khẩu (lấy từ LAMTHEO_PASSWORD hoặc hỏi khi chạy); các phiên đăng nhập cũ bị hủy
+    Passwd {
+        /// Tên đăng nhập
+        #[arg(value_name = "TÊN_ĐĂNG_NHẬP")]
+        username: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

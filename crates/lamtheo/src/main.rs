@@ -116,17 +116,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     name,
                 } => {
                     let role = Role::parse(role).with_context(|| format!("vai trò \"{role}\" không có; dùng admin, office, secretary, inspector hoặc member"))?;
-                    let password = match std::env::var("LAMTHEO_PASSWORD") {
-                        Ok(p) if !p.is_empty() => p,
-                        _ => {
-                            let p1 = rpassword::prompt_password("Mật khẩu: ")?;
-                            let p2 = rpassword::prompt_password("Nhập lại mật khẩu: ")?;
-                            if p1 != p2 {
-                                bail!("hai lần nhập mật khẩu không khớp");
-                            }
-                            p1
-                        }
-                    };
+                    let password = password_from_env_or_prompt()?;
                     let member_id = match member_card {
                         Some(card) => Some(
                             db.member_id_by_card(card)
@@ -162,6 +152,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         }
                         Err(e) => Err(e.into()),
                     }
+                }
+                UserCmd::Passwd { username } => {
+                    let account = db
+                        .account_by_username(username)
+                        .await?
+                        .with_context(|| format!("không có tài khoản \"{username}\""))?;
+                    let password = password_from_env_or_prompt()?;
+                    if let Err(e) = domain::policy::check_new_password(&password, &account.username)
+                    {
+                        bail!("{e}");
+                    }
+                    db.set_password(&Actor::system("cli"), account.id, &password, None)
+                        .await?;
+                    println!(
+                        "Đã đặt lại mật khẩu cho {}; các phiên đăng nhập cũ đã bị hủy.",
+                        account.username
+                    );
+                    Ok(ExitCode::SUCCESS)
                 }
                 UserCmd::List => {
                     println!(
@@ -293,6 +301,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A password from LAMTHEO_PASSWORD, else asked twice on the terminal.
+fn password_from_env_or_prompt() -> Result<String> {
+    if let Ok(p) = std::env::var("LAMTHEO_PASSWORD") {
+        if !p.is_empty() {
+            return Ok(p);
+        }
+    }
+    let p1 = rpassword::prompt_password("Mật khẩu: ")?;
+    let p2 = rpassword::prompt_password("Nhập lại mật khẩu: ")?;
+    if p1 != p2 {
+        bail!("hai lần nhập mật khẩu không khớp");
+    }
+    Ok(p1)
 }
 
 /// On an empty account table, creates `admin` over the root unit (creating a root unit if there is none),

@@ -275,6 +275,17 @@ impl Db {
         row.as_ref().map(account_from_row).transpose()
     }
 
+    /// The account with this user name (CLI use; no scope).
+    pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLS} FROM users a JOIN units u ON u.id = a.unit_id WHERE a.username = $1"
+        ))
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
     /// Accounts `p` may manage (all accounts for the CLI when `p` is None).
     pub async fn list_accounts(&self, p: Option<&Principal>) -> Result<Vec<Account>> {
         let mut q = Sql::new(&format!(
