@@ -189,6 +189,29 @@ try {
     assert((await page.textContent('.crumbs')).includes('Phường 7'), 'it sits under Phường 7');
     await ctx.close();
   });
+  await journey('quản trị đặt lại mật khẩu cho bí thư, bí thư đăng nhập bằng mật khẩu mới', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await login(page, 'admin', accounts.admin);
+    await page.goto(`${base}/tai-khoan`);
+    const row = page.locator('tr', { hasText: 'bithu.sd' });
+    await row.locator('summary').click();
+    await row.locator('input[name=password]').fill('ngan');
+    await Promise.all([page.waitForNavigation(), row.locator('form[action$="/mat-khau"] button').click()]);
+    assert((await page.textContent('.flash.err')).includes('ít nhất 10 ký tự'), 'a weak password is refused in Vietnamese');
+    const row2 = page.locator('tr', { hasText: 'bithu.sd' });
+    await row2.locator('summary').click();
+    await row2.locator('input[name=password]').fill('matkhaumoi2027');
+    await Promise.all([page.waitForNavigation(), row2.locator('form[action$="/mat-khau"] button').click()]);
+    assert((await page.textContent('.flash.ok')).includes('Đã đặt lại mật khẩu'), 'reset confirmed');
+    await page.screenshot({ path: join(shots, '11-tai-khoan.png'), fullPage: true });
+    const other = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'vi-VN' });
+    const p2 = await other.newPage();
+    await login(p2, 'bithu.sd', 'matkhaumoi2027');
+    assert((await p2.textContent('h1')).includes('Sơn Đông'), 'the secretary lands on their own commune');
+    await other.close();
+    await ctx.close();
+  });
 } finally {
   await browser.close();
   server.kill('SIGINT');

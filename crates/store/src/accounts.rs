@@ -535,6 +535,28 @@ impl Db {
         w.commit().await
     }
 
+    /// Resets the password of an account `p` manages (never their own: that is `change_password`), ending
+    /// its sessions. Out-of-scope or higher accounts answer `NotFound`.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        user_id: i64,
+        new: &str,
+    ) -> Result<()> {
+        let account = self
+            .account_by_id(user_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if p.user_id == user_id || !p.can_manage_account(account.role, &account.unit_path) {
+            return Err(StoreError::NotFound);
+        }
+        if let Err(e) = domain::policy::check_new_password(new, &account.username) {
+            return Err(StoreError::Invalid(vec![FieldError::new("password", e)]));
+        }
+        self.set_password(actor, user_id, new, None).await
+    }
+
     /// Enables or disables an account (disabling ends its sessions).
     pub async fn set_account_active(
         &self,

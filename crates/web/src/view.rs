@@ -105,6 +105,9 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
         "da-doi-trang-thai" => "Đã cập nhật trạng thái.",
         "da-doi-mat-khau" => "Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất.",
         "da-khoa" => "Đã khóa tài khoản.",
+        "da-dat-lai-mat-khau" => {
+            "Đã đặt lại mật khẩu; các phiên đăng nhập cũ của tài khoản đó đã bị hủy."
+        }
         "da-chuyen-don-vi" => {
             "Đã chuyển đơn vị sang đơn vị cấp trên mới; lịch sử trực thuộc được giữ lại."
         }

@@ -91,6 +91,46 @@ pub async fn accounts_and_sessions(env: &Env) {
     let sec_p = sec.principal();
     assert_eq!(sec_p.unit_path, t.ward_a.path);
 
+    // ---- password reset by the office: allowed below it, never upwards, never for oneself.
+    let weak = db
+        .reset_password(&Actor::user(&office_p, "web"), &office_p, sec.id, "ngan")
+        .await;
+    match weak {
+        Err(StoreError::Invalid(list)) => assert_eq!(list[0].field, "password"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    db.reset_password(
+        &Actor::user(&office_p, "web"),
+        &office_p,
+        sec.id,
+        "moimatkhau2026",
+    )
+    .await
+    .expect("office resets a secretary's password");
+    assert!(matches!(
+        db.reset_password(
+            &Actor::user(&office_p, "web"),
+            &office_p,
+            admin.id,
+            "moimatkhau2026"
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        db.reset_password(
+            &Actor::user(&sec_p, "web"),
+            &sec_p,
+            sec.id,
+            "moimatkhau2026"
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    db.set_password(&cli(), sec.id, PASSWORD, None)
+        .await
+        .expect("restore the fixture password");
+
     for role in [Role::Admin, Role::Office, Role::Secretary, Role::Member] {
         let fields = invalid_fields(
             db.create_account(&cli(), Some(&sec_p), &new_account("x.p7", role, "P7"))

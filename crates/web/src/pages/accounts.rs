@@ -178,6 +178,42 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Resets the password of a managed account; the error (too short…) is shown at the top of the page.
+pub async fn reset(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<ResetForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let actor = Actor::user(&user.principal, "web");
+    match st
+        .db
+        .reset_password(&actor, &user.principal, id, &f.password)
+        .await
+    {
+        Ok(()) => Redirect::to("/tai-khoan?tb=da-dat-lai-mat-khau").into_response(),
+        Err(StoreError::Invalid(e)) => {
+            let mut errors = FormErrors::default();
+            for fe in e {
+                errors.push("reset", fe.message);
+            }
+            page(&st, &user, AccountForm::default(), errors, None).await
+        }
+        Err(e) => store_error(&user, e),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct ToggleForm {
     #[serde(default)]
     csrf: String,

@@ -55,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/nhap-du-lieu/mau/{kind}", get(import::template))
         .route("/tai-khoan", get(accounts::list).post(accounts::create))
         .route("/tai-khoan/{id}/trang-thai", post(accounts::toggle))
+        .route("/tai-khoan/{id}/mat-khau", post(accounts::reset))
         .route("/nhat-ky", get(audit::list))
 }
 
