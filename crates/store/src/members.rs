@@ -53,6 +53,27 @@ pub struct MemberInput {
     pub positions: Vec<(String, String)>,
 }
 
+impl MemberInput {
+    /// The editable fields of a stored member (the starting point of a partial update).
+    pub fn from_member(m: &Member) -> MemberInput {
+        MemberInput {
+            full_name: m.full_name.clone(),
+            gender: m.gender,
+            birth_date: m.birth_date,
+            card_number: m.card_number.clone(),
+            citizen_id: m.citizen_id.clone(),
+            joined_on: m.joined_on,
+            official_on: m.official_on,
+            phone: m.phone.clone(),
+            positions: m
+                .positions
+                .iter()
+                .map(|p| (p.title.clone(), p.duties.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// A membership period: the member belonged to `unit` from `from_date` until `to_date` (exclusive).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MembershipEntry {

@@ -558,24 +558,6 @@ async fn member_history(
     ))
 }
 
-fn input_from_member(m: &Member) -> MemberInput {
-    MemberInput {
-        full_name: m.full_name.clone(),
-        gender: m.gender,
-        birth_date: m.birth_date,
-        card_number: m.card_number.clone(),
-        citizen_id: m.citizen_id.clone(),
-        joined_on: m.joined_on,
-        official_on: m.official_on,
-        phone: m.phone.clone(),
-        positions: m
-            .positions
-            .iter()
-            .map(|p| (p.title.clone(), p.duties.clone()))
-            .collect(),
-    }
-}
-
 /// Applies the fields present in a JSON object to a member input; `null` clears a field.
 fn apply_patch(mut input: MemberInput, body: &Value) -> Result<MemberInput, ApiError> {
     let obj = body
@@ -685,7 +667,7 @@ async fn update_member(
 ) -> Result<Json<Member>, ApiError> {
     let p = &user.principal;
     let current = st.db.member(p, id).await?;
-    let input = apply_patch(input_from_member(&current), &body)?;
+    let input = apply_patch(MemberInput::from_member(&current), &body)?;
     Ok(Json(
         st.db
             .update_member(&Actor::user(p, "api"), p, id, &input)
