@@ -70,7 +70,7 @@ pub async fn dashboard(
         let stats = st.db.scope_stats(p, &root.path).await?;
         let mut tree = Vec::new();
         let children = st.db.child_units(p, root.id).await?;
-        let expand = children.len() <= 40;
+        let expand = children.len() <= 80;
         for child in children {
             let grand = if expand && child.child_count > 0 && child.child_count <= 80 {
                 st.db
