@@ -800,30 +800,111 @@ impl Db {
         inputs: &[UnitInput],
         map: &mut HashMap<String, Unit>,
     ) -> Result<()> {
+        if inputs.is_empty() {
+            return Ok(());
+        }
         let now = self.now();
+        let stamp = ts(now);
+        let backend = self.backend();
         let mut w = self.write().await?;
-        let mut audits = Vec::new();
-        for input in inputs {
+        if backend == Backend::Postgres {
+            sqlx::query("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        let base: i64 = get(
+            &sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM units")
+                .fetch_one(&mut *w.tx)
+                .await?,
+            "m",
+        )?;
+        // Ids, paths and depths are computed here (parents come first), so the rows go in with multi-row
+        // statements instead of three round trips per unit.
+        let mut units: Vec<Unit> = Vec::with_capacity(inputs.len());
+        for (k, input) in inputs.iter().enumerate() {
             let parent =
                 match &input.parent_code {
-                    Some(pc) => Some(map.get(pc).cloned().ok_or_else(|| {
+                    Some(pc) => Some(map.get(pc).ok_or_else(|| {
                         StoreError::Conflict(format!("thiếu đơn vị cấp trên {pc}"))
                     })?),
                     None => None,
                 };
-            let unit = insert_unit(&mut w.tx, now, input, parent.as_ref()).await?;
-            audits.push(PendingAudit {
+            let id = base + 1 + k as i64;
+            let unit = Unit {
+                id,
+                code: input.code.trim().to_string(),
+                name: text::normalize(&input.name),
+                unit_type: input.unit_type,
+                parent_id: parent.map(|p| p.id),
+                path: format!("{}{}/", parent.map_or("/", |p| p.path.as_str()), id),
+                depth: parent.map_or(0, |p| p.depth + 1),
+                sort_order: input.sort_order,
+                valid_from: input.valid_from,
+                valid_to: None,
+            };
+            map.insert(unit.code.clone(), unit.clone());
+            units.push(unit);
+        }
+        run_pipelined(&mut w.tx, &units, crate::sql::rows_per_statement(4), |chunk| {
+            let mut q = Sql::bulk(
+                backend,
+                "INSERT INTO units (id, code, name, name_fold, unit_type, parent_id, path, depth, sort_order, valid_from, valid_to, created_at, updated_at) VALUES ",
+            );
+            for (i, u) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push("(").lit(u.id).push(", ").text(u.code.as_str()).push(", ").text(u.name.as_str()).push(", ");
+                q.text(text::fold(&u.name)).push(", ").safe(u.unit_type.as_str()).push(", ");
+                match u.parent_id {
+                    Some(pid) => q.lit(pid),
+                    None => q.push("NULL"),
+                };
+                q.push(", ").safe(&u.path).push(", ").lit(u.depth).push(", ").lit(u.sort_order).push(", ");
+                q.safe_opt(opt_date_str(u.valid_from).as_deref()).push(", NULL, ").safe(&stamp).push(", ").safe(&stamp).push(")");
+            }
+            q
+        })
+        .await?;
+        run_pipelined(&mut w.tx, &units, 1000, |chunk| {
+            let mut q = Sql::bulk(
+                backend,
+                "INSERT INTO unit_parent_history (unit_id, parent_id, from_date, to_date, recorded_at) VALUES ",
+            );
+            for (i, u) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push("(").lit(u.id).push(", ");
+                match u.parent_id {
+                    Some(pid) => q.lit(pid),
+                    None => q.push("NULL"),
+                };
+                q.push(", ").safe_opt(opt_date_str(u.valid_from).as_deref()).push(", NULL, ").safe(&stamp).push(")");
+            }
+            q
+        })
+        .await?;
+        if backend == Backend::Postgres {
+            sqlx::query(
+                "SELECT setval(pg_get_serial_sequence('units', 'id'), (SELECT MAX(id) FROM units))",
+            )
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        let audits: Vec<PendingAudit> = units
+            .iter()
+            .map(|unit| PendingAudit {
                 action: "demo",
                 object_type: "unit",
                 object_id: unit.id.to_string(),
                 object_label: unit.name.clone(),
                 unit_path: unit.path.clone(),
                 before: None,
-                after: Some(unit_json(&unit).to_string()),
-            });
-            map.insert(unit.code.clone(), unit);
-        }
-        audit::record_many(&mut w.tx, self.backend(), now, actor, &audits).await?;
+                after: Some(unit_json(unit).to_string()),
+            })
+            .collect();
+        audit::record_many(&mut w.tx, backend, now, actor, &audits).await?;
         w.commit().await?;
         Ok(())
     }
