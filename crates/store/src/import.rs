@@ -376,7 +376,7 @@ impl Db {
                 }
                 (Some(a), _) => Some(*a),
                 (None, Some(b)) => {
-                    let (m, _) = &existing.members[b];
+                    let (m, _) = existing.member(*b)?;
                     if m.card_number.is_some() && input.card_number.is_some() {
                         errors.push(RowError {
                             line: row.line,
@@ -415,7 +415,7 @@ impl Db {
                     });
                 }
                 Some(id) => {
-                    let (before, path) = existing.members[&id].clone();
+                    let (before, path) = existing.member(id)?.clone();
                     if !p.is_none_or(|p| p.can_write_member(&path)) {
                         errors.push(RowError { line: row.line, column: COL_CARD.into(), message: "Đảng viên này đang sinh hoạt ở đơn vị ngoài phạm vi quản lý của bạn".into() });
                         continue;
@@ -993,6 +993,15 @@ where
         "bulk statements"
     );
     Ok(())
+}
+
+impl Existing {
+    /// A member found by identifier (the identifier maps are built from `members`, so this always hits).
+    fn member(&self, id: i64) -> Result<&(Member, String)> {
+        self.members
+            .get(&id)
+            .ok_or_else(|| StoreError::Corrupt(format!("đảng viên {id}")))
+    }
 }
 
 #[derive(Default)]

@@ -10,19 +10,8 @@ use store::{Db, MemberInput, MemberQuery, StoreError};
 
 fn input_of(m: &Member, phone: String) -> MemberInput {
     MemberInput {
-        full_name: m.full_name.clone(),
-        gender: m.gender,
-        birth_date: m.birth_date,
-        card_number: m.card_number.clone(),
-        citizen_id: m.citizen_id.clone(),
-        joined_on: m.joined_on,
-        official_on: m.official_on,
         phone: Some(phone),
-        positions: m
-            .positions
-            .iter()
-            .map(|p| (p.title.clone(), p.duties.clone()))
-            .collect(),
+        ..MemberInput::from_member(m)
     }
 }
 

@@ -80,6 +80,8 @@ struct MessagePage {
     ctx: Ctx,
     heading: String,
     text: String,
+    /// Where the button leads ("Quay lại" when it is not the home page).
+    back: String,
 }
 
 /// The "not found" page. Objects outside a user's scope answer exactly this, never their data.
@@ -92,6 +94,7 @@ pub fn not_found(user: Option<&WebUser>) -> Response {
         ctx,
         heading: "Không tìm thấy trang".into(),
         text: "Trang hoặc hồ sơ bạn tìm không tồn tại, hoặc nằm ngoài phạm vi bạn được xem.".into(),
+        back: "/".into(),
     };
     (StatusCode::NOT_FOUND, render(&page)).into_response()
 }
@@ -109,6 +112,7 @@ pub fn bad_address() -> Response {
         ctx: Ctx::anonymous("Địa chỉ không hợp lệ"),
         heading: "Địa chỉ không hợp lệ".into(),
         text: "Đường dẫn có tham số không đúng (ví dụ số trang không phải là số). Hãy quay lại và thử lại.".into(),
+        back: "/".into(),
     };
     render(&page)
 }
@@ -118,6 +122,7 @@ pub fn csrf_failure() -> Response {
         ctx: Ctx::anonymous("Phiên làm việc hết hạn"),
         heading: "Biểu mẫu đã hết hạn".into(),
         text: "Biểu mẫu này đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại.".into(),
+        back: "/".into(),
     };
     (StatusCode::FORBIDDEN, render(&page)).into_response()
 }
@@ -132,6 +137,7 @@ pub fn store_error(user: &WebUser, e: StoreError) -> Response {
                 ctx: Ctx::new(user, "Lỗi", ""),
                 heading: "Đã có lỗi".into(),
                 text: "Máy chủ không thực hiện được yêu cầu. Dữ liệu của bạn không bị thay đổi; xin thử lại sau.".into(),
+        back: "/".into(),
             };
             (StatusCode::INTERNAL_SERVER_ERROR, render(&page)).into_response()
         }
@@ -183,7 +189,8 @@ pub fn bad_form(user: &WebUser, back: &str, message: &str) -> Response {
     let page = MessagePage {
         ctx: Ctx::new(user, "Không thực hiện được", ""),
         heading: "Không thực hiện được".into(),
-        text: format!("{message} ({back})"),
+        text: message.to_string(),
+        back: back.to_string(),
     };
     (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
 }
