@@ -51,6 +51,11 @@ impl UnitType {
         }
     }
 
+    /// Party cells hold the monthly cell meeting (sinh hoạt chi bộ) and set its topic.
+    pub fn holds_cell_meetings(self) -> bool {
+        matches!(self, UnitType::Cell | UnitType::GrassrootsCell)
+    }
+
     /// The Vietnamese label used in the UI, imports and exports.
     pub fn label(self) -> &'static str {
         match self {

@@ -33,6 +33,12 @@ pub enum Capability {
     ExportMembers,
     ManageAccounts,
     ReadAudit,
+    /// Directives, plans, yearly themes.
+    ManageCampaign,
+    /// Create study sessions and cell meetings, set monthly topics, open check-in.
+    ManageMeetings,
+    /// Set attendance marks of others.
+    MarkAttendance,
 }
 
 /// Which members a principal may see, for SQL filtering.
@@ -60,7 +66,13 @@ impl Principal {
             Role::Office => true,
             Role::Secretary => matches!(
                 cap,
-                ReadUnits | ReadMembers | WriteMembers | ImportMembers | ExportMembers
+                ReadUnits
+                    | ReadMembers
+                    | WriteMembers
+                    | ImportMembers
+                    | ExportMembers
+                    | ManageMeetings
+                    | MarkAttendance
             ),
             Role::Inspector => matches!(cap, ReadUnits | ReadMembers | ExportMembers),
             Role::Member => matches!(cap, ReadUnits | ReadMembers),
@@ -137,6 +149,44 @@ impl Principal {
         self.can_grant(role, unit_path)
     }
 
+    /// May see a meeting held by the unit with `meeting_unit_path`: meetings inside the subtree, and
+    /// meetings held above it (they concern the principal's members too). A member account sees the
+    /// meetings it is expected at — the store checks that through the attendance row.
+    pub fn can_see_meeting(&self, meeting_unit_path: &str) -> bool {
+        self.has(Capability::ReadUnits)
+            && (self.covers(meeting_unit_path) || in_subtree(meeting_unit_path, &self.unit_path))
+    }
+
+    /// May create or edit a meeting held by this unit, and open its check-in.
+    pub fn can_manage_meeting(&self, meeting_unit_path: &str) -> bool {
+        self.has(Capability::ManageMeetings) && self.covers(meeting_unit_path)
+    }
+
+    /// May set the mark of a member who belonged, on the meeting date, to the unit with this path: a cell
+    /// secretary marks only their own cell's members, even at a session held by the ward.
+    pub fn can_mark(&self, member_unit_path: &str) -> bool {
+        self.has(Capability::MarkAttendance) && self.covers(member_unit_path)
+    }
+
+    /// May see the mark of this member, who belonged to the unit with this path on the meeting date.
+    pub fn can_read_mark(&self, member_id: i64, member_unit_path: &str) -> bool {
+        match self.role {
+            Role::Member => self.member_id == Some(member_id),
+            _ => self.has(Capability::ReadMembers) && self.covers(member_unit_path),
+        }
+    }
+
+    /// May see attendance rates and absentee lists of a subtree (aggregates name no one outside it, but a
+    /// member account sees only its own marks).
+    pub fn can_read_rates(&self, unit_path: &str) -> bool {
+        self.role != Role::Member && self.has(Capability::ReadMembers) && self.covers(unit_path)
+    }
+
+    /// May write directives, plans and yearly themes issued by this unit.
+    pub fn can_manage_campaign(&self, unit_path: &str) -> bool {
+        self.has(Capability::ManageCampaign) && self.covers(unit_path)
+    }
+
     /// Audit rows carry the path of the unit the object belonged to.
     pub fn can_read_audit(&self, unit_path: &str) -> bool {
         self.has(Capability::ReadAudit) && self.covers(unit_path)
@@ -193,6 +243,27 @@ mod tests {
         assert!(!s.can_transfer_member("/1/7/30/", "/1/8/31/"));
         assert!(!s.can_grant(Role::Member, "/1/7/30/"));
         assert!(!s.can_write_unit("/1/7/"));
+    }
+
+    #[test]
+    fn cell_secretary_marks_only_own_cell() {
+        let s = p(Role::Secretary, "/1/7/30/", None);
+        // A ward-held session concerns the cell: visible, but only the cell's marks may be set.
+        assert!(s.can_see_meeting("/1/7/"));
+        assert!(!s.can_see_meeting("/1/8/"));
+        assert!(!s.can_manage_meeting("/1/7/"));
+        assert!(s.can_manage_meeting("/1/7/30/"));
+        assert!(s.can_mark("/1/7/30/"));
+        assert!(!s.can_mark("/1/7/31/"));
+        let m = p(Role::Member, "/1/7/30/", Some(42));
+        assert!(m.can_read_mark(42, "/1/7/30/"));
+        assert!(!m.can_read_mark(43, "/1/7/30/"));
+        assert!(!m.can_mark("/1/7/30/"));
+        let i = p(Role::Inspector, "/1/", None);
+        assert!(i.can_read_mark(43, "/1/7/30/"));
+        assert!(!i.can_mark("/1/7/30/"));
+        assert!(!i.can_manage_campaign("/1/"));
+        assert!(p(Role::Office, "/1/", None).can_manage_campaign("/1/"));
     }
 
     #[test]

@@ -4,14 +4,18 @@
 
 mod accounts;
 mod audit;
+mod campaign;
 mod import;
+mod meetings;
 mod members;
 mod sql;
 mod units;
 
 pub use accounts::*;
 pub use audit::*;
+pub use campaign::*;
 pub use import::*;
+pub use meetings::*;
 pub use members::*;
 pub use units::*;
 

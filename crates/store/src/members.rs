@@ -805,6 +805,9 @@ impl Db {
         )
         .await?;
         w.commit().await?;
+        // A back-dated transfer changes who was expected at meetings held since then.
+        self.refresh_meetings(actor, &[from_path.clone(), target.path.clone()], date)
+            .await?;
         Ok(after)
     }
 
@@ -871,12 +874,24 @@ impl Db {
         )
         .await?;
         w.commit().await?;
+        self.refresh_meetings(actor, std::slice::from_ref(&path), date)
+            .await?;
         Ok(after)
     }
 
     /// Ids of the members who belonged to the subtree `unit_path` on `date` and were active (not exempt,
     /// not gone) then. This is the "as of date" rule every later rate uses.
     pub async fn member_ids_as_of(&self, unit_path: &str, date: NaiveDate) -> Result<Vec<i64>> {
+        Ok(self
+            .members_as_of(unit_path, date)
+            .await?
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect())
+    }
+
+    /// `member_ids_as_of` with, for each member, the unit they belonged to on `date`.
+    pub async fn members_as_of(&self, unit_path: &str, date: NaiveDate) -> Result<Vec<(i64, i64)>> {
         // The subtree as it was on `date`: follow unit_parent_history downwards from the root unit, so a
         // cell that moved to another ward later still counts where it was then.
         let root: i64 = unit_path
@@ -896,7 +911,7 @@ impl Db {
         .push(") AND (h.to_date IS NULL OR h.to_date > ")
         .text(d.clone())
         .push(
-            ")) SELECT DISTINCT ms.member_id FROM memberships ms JOIN sub ON sub.id = ms.unit_id \
+            ")) SELECT ms.member_id, ms.unit_id FROM memberships ms JOIN sub ON sub.id = ms.unit_id \
                JOIN members m ON m.id = ms.member_id WHERE ms.from_date <= ",
         )
         .text(d.clone())
@@ -913,7 +928,16 @@ impl Db {
              ORDER BY ms.member_id",
         );
         let rows = q.query().fetch_all(&self.pool).await?;
-        rows.iter().map(|r| get(r, "member_id")).collect()
+        let mut out: Vec<(i64, i64)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let m: i64 = get(r, "member_id")?;
+            // Half-open periods never overlap; keep one row per member even if data says otherwise.
+            if out.last().is_some_and(|(last, _)| *last == m) {
+                continue;
+            }
+            out.push((m, get(r, "unit_id")?));
+        }
+        Ok(out)
     }
 
     /// Total members (all statuses) — for health and benchmarks.

@@ -332,6 +332,21 @@ impl Db {
         .bind(format!("{}~", unit.path))
         .execute(&mut *w.tx)
         .await?;
+        // Meetings and attendance tallies follow the unit (rates read them by path).
+        for (table, col) in [
+            ("meetings", "unit_path"),
+            ("attendance_counts", "unit_path"),
+        ] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET {col} = $1 || SUBSTR({col}, CAST($2 AS INTEGER)) WHERE {col} >= $3 AND {col} < $4"
+            ))
+            .bind(new_path.clone())
+            .bind(old_len + 1)
+            .bind(unit.path.clone())
+            .bind(format!("{}~", unit.path))
+            .execute(&mut *w.tx)
+            .await?;
+        }
         sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
             .bind(parent.id)
             .bind(id)

@@ -8,6 +8,7 @@
 mod common;
 
 mod accounts;
+mod attendance;
 mod audit;
 mod concurrency;
 mod import;

@@ -1,0 +1,713 @@
+//! The campaign (PRODUCT.md §3): directives, plans with their targets, yearly themes and the monthly
+//! cell-meeting topics that secretaries set by the 20th of the month before.
+
+use crate::sql::Sql;
+use crate::{audit, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
+use chrono::NaiveDate;
+use domain::attendance::{topic_deadline, topic_overdue};
+use domain::policy::{Capability, Principal};
+use domain::text;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Directive {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub issued_on: NaiveDate,
+    pub issuer: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub issued_on: NaiveDate,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub directive_code: Option<String>,
+    pub scope: String,
+    /// Target attendance in per-mille (950 = 95%).
+    pub target_attendance: i64,
+    /// Target share registered in per-mille.
+    pub target_registered: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PlanInput {
+    pub number: String,
+    pub title: String,
+    pub issued_on: Option<NaiveDate>,
+    pub unit_code: String,
+    pub directive_code: Option<String>,
+    pub scope: String,
+    pub target_attendance: Option<i64>,
+    pub target_registered: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Theme {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub plan_number: Option<String>,
+    pub year: i32,
+    pub title: String,
+    pub description: String,
+}
+
+/// A cell and its topic for one month.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicStatus {
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub month: String,
+    pub topic: Option<String>,
+    pub thematic: bool,
+    pub set_by: Option<String>,
+    pub set_at: Option<String>,
+    /// Not set and the deadline (the 20th of the month before) has passed.
+    pub overdue: bool,
+    pub deadline: Option<NaiveDate>,
+}
+
+fn date_col(row: &AnyRow, col: &str) -> Result<NaiveDate> {
+    let s: String = get(row, col)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
+}
+
+const PLAN_COLS: &str = "p.id, p.number, p.title, p.issued_on, p.unit_id, u.code AS unit_code, \
+    u.name AS unit_name, u.path AS unit_path, d.code AS directive_code, p.scope, p.target_attendance, \
+    p.target_registered";
+
+fn plan_from_row(r: &AnyRow) -> Result<Plan> {
+    Ok(Plan {
+        id: get(r, "id")?,
+        number: get(r, "number")?,
+        title: get(r, "title")?,
+        issued_on: date_col(r, "issued_on")?,
+        unit_id: get(r, "unit_id")?,
+        unit_code: get(r, "unit_code")?,
+        unit_name: get(r, "unit_name")?,
+        unit_path: get(r, "unit_path")?,
+        directive_code: get(r, "directive_code")?,
+        scope: get(r, "scope")?,
+        target_attendance: get(r, "target_attendance")?,
+        target_registered: get(r, "target_registered")?,
+    })
+}
+
+/// The paths of a unit and all its ancestors ("/1/5/23/" → "/1/", "/1/5/", "/1/5/23/").
+pub(crate) fn ancestor_paths(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut acc = String::from("/");
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        acc.push_str(seg);
+        acc.push('/');
+        out.push(acc.clone());
+    }
+    out
+}
+
+/// `col IN (…)` over the given paths (bound parameters); `IN (NULL)` when empty.
+pub(crate) fn push_in_paths(q: &mut Sql, col: &str, paths: &[String]) {
+    q.push(col).push(" IN (");
+    for (i, a) in paths.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.text(a.clone());
+    }
+    if paths.is_empty() {
+        q.push("NULL");
+    }
+    q.push(")");
+}
+
+impl Db {
+    pub async fn create_directive(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        code: &str,
+        title: &str,
+        issued_on: NaiveDate,
+        issuer: &str,
+    ) -> Result<Directive> {
+        if p.is_some_and(|p| !p.has(Capability::ManageCampaign)) {
+            return Err(StoreError::Forbidden);
+        }
+        let code = text::normalize(code.trim());
+        let title = text::normalize(title.trim());
+        let mut errors = Vec::new();
+        if code.is_empty() {
+            errors.push(FieldError::new("code", "Phải nhập số hiệu chỉ thị"));
+        }
+        if title.is_empty() {
+            errors.push(FieldError::new("title", "Phải nhập trích yếu"));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let mut w = self.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO directives (code, title, issued_on, issuer, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(code.clone())
+        .bind(title.clone())
+        .bind(date_str(issued_on))
+        .bind(issuer.trim().to_string())
+        .bind(ts(self.now()))
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| unique_to_invalid(e, "code", "Số hiệu chỉ thị này đã có"))?;
+        let d = Directive {
+            id: get(&row, "id")?,
+            code,
+            title,
+            issued_on,
+            issuer: issuer.trim().to_string(),
+        };
+        let after = serde_json::to_value(&d).ok();
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "create",
+            "directive",
+            &d.id.to_string(),
+            &d.code,
+            "/",
+            None,
+            after.as_ref(),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn directives(&self) -> Result<Vec<Directive>> {
+        let rows = sqlx::query(
+            "SELECT id, code, title, issued_on, issuer FROM directives ORDER BY issued_on, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Directive {
+                    id: get(r, "id")?,
+                    code: get(r, "code")?,
+                    title: get(r, "title")?,
+                    issued_on: date_col(r, "issued_on")?,
+                    issuer: get(r, "issuer")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Creates a plan issued by a unit in the principal's subtree (None = system, for the CLI and demo).
+    pub async fn create_plan(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        input: PlanInput,
+    ) -> Result<Plan> {
+        let mut errors = Vec::new();
+        let number = text::normalize(input.number.trim());
+        let title = text::normalize(input.title.trim());
+        if number.is_empty() {
+            errors.push(FieldError::new(
+                "number",
+                "Phải nhập số kế hoạch, ví dụ 43-KH/TU",
+            ));
+        }
+        if title.is_empty() {
+            errors.push(FieldError::new("title", "Phải nhập trích yếu"));
+        }
+        if input.issued_on.is_none() {
+            errors.push(FieldError::new(
+                "issued_on",
+                "Phải nhập ngày ban hành (dd/mm/yyyy)",
+            ));
+        }
+        for (field, v) in [
+            ("target_attendance", input.target_attendance),
+            ("target_registered", input.target_registered),
+        ] {
+            if v.is_some_and(|v| !(0..=1000).contains(&v)) {
+                errors.push(FieldError::new(field, "Chỉ tiêu phải từ 0% đến 100%"));
+            }
+        }
+        let unit = self.unit_by_code_unscoped(input.unit_code.trim()).await?;
+        let unit = match unit {
+            Some(u) if p.is_none_or(|p| p.can_manage_campaign(&u.path)) => Some(u),
+            Some(_) if p.is_some_and(|p| !p.has(Capability::ManageCampaign)) => {
+                return Err(StoreError::Forbidden)
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    format!("Không có đơn vị mã \"{}\"", input.unit_code.trim()),
+                ));
+                None
+            }
+        };
+        let directive_id = match input.directive_code.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(code) => {
+                let row = sqlx::query("SELECT id FROM directives WHERE code = $1")
+                    .bind(code.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(r) => Some(get::<i64>(&r, "id")?),
+                    None => {
+                        errors.push(FieldError::new(
+                            "directive_code",
+                            format!("Không có chỉ thị \"{code}\""),
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        let (Some(unit), Some(issued_on), true) = (unit, input.issued_on, errors.is_empty()) else {
+            return Err(StoreError::Invalid(errors));
+        };
+        let mut w = self.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO plans (number, title, issued_on, unit_id, directive_id, scope, target_attendance, target_registered, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(number.clone())
+        .bind(title)
+        .bind(date_str(issued_on))
+        .bind(unit.id)
+        .bind(directive_id)
+        .bind(input.scope.trim().to_string())
+        .bind(input.target_attendance.unwrap_or(950))
+        .bind(input.target_registered.unwrap_or(1000))
+        .bind(ts(self.now()))
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| unique_to_invalid(e, "number", "Đơn vị này đã có kế hoạch cùng số"))?;
+        let id: i64 = get(&row, "id")?;
+        let plan = self.plan_in(&mut w.tx, id).await?;
+        let after = serde_json::to_value(&plan).ok();
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "create",
+            "plan",
+            &id.to_string(),
+            &plan.number,
+            &plan.unit_path,
+            None,
+            after.as_ref(),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(plan)
+    }
+
+    async fn plan_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: i64,
+    ) -> Result<Plan> {
+        let row = sqlx::query(&format!(
+            "SELECT {PLAN_COLS} FROM plans p JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN directives d ON d.id = p.directive_id WHERE p.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+        plan_from_row(&row)
+    }
+
+    /// Plans the principal may see: issued inside their subtree or by a unit above it.
+    pub async fn plans(&self, p: &Principal) -> Result<Vec<Plan>> {
+        let mut q = Sql::new(&format!(
+            "SELECT {PLAN_COLS} FROM plans p JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN directives d ON d.id = p.directive_id WHERE ("
+        ));
+        q.subtree("u.path", p.unit_prefix()).push(" OR ");
+        push_in_paths(&mut q, "u.path", &ancestor_paths(p.unit_prefix()));
+        q.push(") ORDER BY p.issued_on, p.id");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        rows.iter().map(plan_from_row).collect()
+    }
+
+    /// The plan whose targets apply to a unit on a date: the latest issued on or before the date by the
+    /// unit or its nearest ancestor.
+    pub async fn plan_for(&self, unit_path: &str, date: NaiveDate) -> Result<Option<Plan>> {
+        let mut q = Sql::new(&format!(
+            "SELECT {PLAN_COLS} FROM plans p JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN directives d ON d.id = p.directive_id WHERE "
+        ));
+        push_in_paths(&mut q, "u.path", &ancestor_paths(unit_path));
+        q.push(" AND p.issued_on <= ")
+            .text(date_str(date))
+            .push(" ORDER BY u.depth DESC, p.issued_on DESC, p.id DESC LIMIT 1");
+        let row = q.query().fetch_optional(&self.pool).await?;
+        row.as_ref().map(plan_from_row).transpose()
+    }
+
+    /// Sets (creates or replaces) the yearly theme a unit issues.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_theme(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        unit_code: &str,
+        year: i32,
+        title: &str,
+        description: &str,
+        plan_number: Option<&str>,
+    ) -> Result<Theme> {
+        let mut errors = Vec::new();
+        let title = text::normalize(title.trim());
+        if title.is_empty() {
+            errors.push(FieldError::new("title", "Phải nhập tên chuyên đề"));
+        }
+        if !(2000..=2100).contains(&year) {
+            errors.push(FieldError::new("year", "Năm không hợp lệ"));
+        }
+        let unit = match self.unit_by_code_unscoped(unit_code.trim()).await? {
+            Some(u) if p.is_none_or(|p| p.can_manage_campaign(&u.path)) => Some(u),
+            Some(_) => return Err(StoreError::Forbidden),
+            None => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    format!("Không có đơn vị mã \"{}\"", unit_code.trim()),
+                ));
+                None
+            }
+        };
+        let plan_id = match plan_number.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(n) => {
+                let row = sqlx::query("SELECT id FROM plans WHERE number = $1 ORDER BY id LIMIT 1")
+                    .bind(n.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(r) => Some(get::<i64>(&r, "id")?),
+                    None => {
+                        errors.push(FieldError::new(
+                            "plan",
+                            format!("Không có kế hoạch \"{n}\""),
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        let (Some(unit), true) = (unit, errors.is_empty()) else {
+            return Err(StoreError::Invalid(errors));
+        };
+        let mut w = self.write().await?;
+        let before = sqlx::query("SELECT id, title FROM themes WHERE unit_id = $1 AND year = $2")
+            .bind(unit.id)
+            .bind(i64::from(year))
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let id: i64 = match &before {
+            Some(r) => {
+                let id: i64 = get(r, "id")?;
+                sqlx::query(
+                    "UPDATE themes SET title = $1, description = $2, plan_id = $3 WHERE id = $4",
+                )
+                .bind(title.clone())
+                .bind(description.trim().to_string())
+                .bind(plan_id)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+                id
+            }
+            None => get(
+                &sqlx::query(
+                    "INSERT INTO themes (unit_id, plan_id, year, title, description, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(unit.id)
+                .bind(plan_id)
+                .bind(i64::from(year))
+                .bind(title.clone())
+                .bind(description.trim().to_string())
+                .bind(ts(self.now()))
+                .fetch_one(&mut *w.tx)
+                .await?,
+                "id",
+            )?,
+        };
+        let before_json = match &before {
+            Some(r) => Some(serde_json::json!({ "title": get::<String>(r, "title")? })),
+            None => None,
+        };
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            if before.is_some() { "update" } else { "create" },
+            "theme",
+            &id.to_string(),
+            &format!("Chuyên đề năm {year}"),
+            &unit.path,
+            before_json.as_ref(),
+            Some(&serde_json::json!({ "year": year, "title": title })),
+        )
+        .await?;
+        w.commit().await?;
+        let themes = self.themes_where(Some(id), None).await?;
+        themes.into_iter().next().ok_or(StoreError::NotFound)
+    }
+
+    async fn themes_where(&self, id: Option<i64>, paths: Option<&[String]>) -> Result<Vec<Theme>> {
+        let mut q = Sql::new(
+            "SELECT t.id, t.unit_id, u.code AS unit_code, u.name AS unit_name, pl.number AS plan_number, \
+             t.year, t.title, t.description FROM themes t JOIN units u ON u.id = t.unit_id \
+             LEFT JOIN plans pl ON pl.id = t.plan_id WHERE 1 = 1",
+        );
+        if let Some(id) = id {
+            q.push(" AND t.id = ").int(id);
+        }
+        if let Some(paths) = paths {
+            q.push(" AND ");
+            push_in_paths(&mut q, "u.path", paths);
+        }
+        q.push(" ORDER BY t.year DESC, u.depth DESC");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Theme {
+                    id: get(r, "id")?,
+                    unit_id: get(r, "unit_id")?,
+                    unit_code: get(r, "unit_code")?,
+                    unit_name: get(r, "unit_name")?,
+                    plan_number: get(r, "plan_number")?,
+                    year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
+                    title: get(r, "title")?,
+                    description: get(r, "description")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Themes that apply to a unit: issued by it or its ancestors, newest year first; per year the
+    /// nearest issuer wins.
+    pub async fn themes_for(&self, unit_path: &str) -> Result<Vec<Theme>> {
+        let all = self
+            .themes_where(None, Some(&ancestor_paths(unit_path)))
+            .await?;
+        let mut out: Vec<Theme> = Vec::new();
+        for t in all {
+            if out.last().is_none_or(|l| l.year != t.year) {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn theme(&self, id: i64) -> Result<Option<Theme>> {
+        Ok(self.themes_where(Some(id), None).await?.into_iter().next())
+    }
+
+    /// Sets a cell's topic for a month ("YYYY-MM").
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_topic(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        unit_id: i64,
+        year: i32,
+        month: u32,
+        topic: &str,
+        thematic: bool,
+    ) -> Result<TopicStatus> {
+        let unit = self
+            .unit_unscoped(unit_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if p.is_some_and(|p| !p.can_manage_meeting(&unit.path)) {
+            return Err(if p.is_some_and(|p| p.can_read_unit(&unit.path)) {
+                StoreError::Forbidden
+            } else {
+                StoreError::NotFound
+            });
+        }
+        let topic = text::normalize(topic.trim());
+        let mut errors = Vec::new();
+        if topic.is_empty() {
+            errors.push(FieldError::new("topic", "Phải nhập chủ đề sinh hoạt"));
+        }
+        if topic.chars().count() > 500 {
+            errors.push(FieldError::new("topic", "Chủ đề dài quá 500 ký tự"));
+        }
+        if !(1..=12).contains(&month) || !(2000..=2100).contains(&year) {
+            errors.push(FieldError::new("month", "Tháng không hợp lệ"));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let key = format!("{year:04}-{month:02}");
+        let mut w = self.write().await?;
+        let before =
+            sqlx::query("SELECT topic FROM monthly_topics WHERE unit_id = $1 AND month = $2")
+                .bind(unit_id)
+                .bind(key.clone())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let now = ts(self.now());
+        if before.is_some() {
+            sqlx::query(
+                "UPDATE monthly_topics SET topic = $1, thematic = $2, set_by = $3, set_at = $4 WHERE unit_id = $5 AND month = $6",
+            )
+            .bind(topic.clone())
+            .bind(i64::from(thematic))
+            .bind(actor.username.clone())
+            .bind(now.clone())
+            .bind(unit_id)
+            .bind(key.clone())
+            .execute(&mut *w.tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO monthly_topics (unit_id, month, topic, thematic, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(unit_id)
+            .bind(key.clone())
+            .bind(topic.clone())
+            .bind(i64::from(thematic))
+            .bind(actor.username.clone())
+            .bind(now.clone())
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        let before_json = match &before {
+            Some(r) => Some(serde_json::json!({ "topic": get::<String>(r, "topic")? })),
+            None => None,
+        };
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            if before.is_some() { "update" } else { "create" },
+            "topic",
+            &format!("{unit_id}:{key}"),
+            &format!("Chủ đề tháng {month:02}/{year} — {}", unit.name),
+            &unit.path,
+            before_json.as_ref(),
+            Some(&serde_json::json!({ "topic": topic, "thematic": thematic })),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(TopicStatus {
+            unit_id,
+            unit_code: unit.code,
+            unit_name: unit.name,
+            month: key,
+            topic: Some(topic),
+            thematic,
+            set_by: Some(actor.username.clone()),
+            set_at: Some(now),
+            overdue: false,
+            deadline: topic_deadline(year, month),
+        })
+    }
+
+    /// Every open cell in the subtree with its topic for (year, month), cells without one first.
+    pub async fn topic_board(
+        &self,
+        p: &Principal,
+        root_path: &str,
+        year: i32,
+        month: u32,
+    ) -> Result<Vec<TopicStatus>> {
+        if !p.can_read_unit(root_path) {
+            return Err(StoreError::NotFound);
+        }
+        let key = format!("{year:04}-{month:02}");
+        let mut q = Sql::new(
+            "SELECT u.id, u.code, u.name, u.sort_order, u.path, t.topic, t.thematic, t.set_by, t.set_at FROM units u \
+             LEFT JOIN monthly_topics t ON t.unit_id = u.id AND t.month = ",
+        );
+        q.text(key.clone())
+            .push(" WHERE u.unit_type IN ('cell', 'grassroots_cell') AND u.valid_to IS NULL AND ");
+        q.subtree("u.path", root_path);
+        q.push(" ORDER BY u.path LIMIT 5000");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let today = self.today();
+        let deadline = topic_deadline(year, month);
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let topic: Option<String> = get(r, "topic")?;
+            out.push(TopicStatus {
+                unit_id: get(r, "id")?,
+                unit_code: get(r, "code")?,
+                unit_name: get(r, "name")?,
+                month: key.clone(),
+                overdue: topic.is_none() && topic_overdue(year, month, today),
+                thematic: get::<Option<i64>>(r, "thematic")?.unwrap_or(0) != 0,
+                topic,
+                set_by: get(r, "set_by")?,
+                set_at: get(r, "set_at")?,
+                deadline,
+            });
+        }
+        out.sort_by_key(|t| t.topic.is_some());
+        Ok(out)
+    }
+
+    /// A cell's topic for a month, if set.
+    pub async fn topic_of(
+        &self,
+        unit_id: i64,
+        year: i32,
+        month: u32,
+    ) -> Result<Option<(String, bool)>> {
+        let row = sqlx::query(
+            "SELECT topic, thematic FROM monthly_topics WHERE unit_id = $1 AND month = $2",
+        )
+        .bind(unit_id)
+        .bind(format!("{year:04}-{month:02}"))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((get(&r, "topic")?, get::<i64>(&r, "thematic")? != 0))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A UNIQUE violation becomes a field error.
+pub(crate) fn unique_to_invalid(e: sqlx::Error, field: &str, message: &str) -> StoreError {
+    if let sqlx::Error::Database(d) = &e {
+        if d.is_unique_violation() {
+            return StoreError::Invalid(vec![FieldError::new(field, message)]);
+        }
+    }
+    StoreError::Database(e)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ancestors_of_a_path() {
+        assert_eq!(
+            super::ancestor_paths("/1/5/23/"),
+            vec!["/1/".to_string(), "/1/5/".into(), "/1/5/23/".into()]
+        );
+        assert!(super::ancestor_paths("").is_empty());
+    }
+}

@@ -1,0 +1,1686 @@
+//! Study sessions and cell meetings with their attendance (PRODUCT.md §4, issue 3).
+//!
+//! A meeting stores one `attendance` row per expected member (status NULL until marked), fixed from
+//! membership history on the meeting date (`Db::members_as_of`). Tallies are kept per meeting and per
+//! (meeting, member's unit) in `attendance_counts`, rewritten in the same transaction as every mark, so that
+//! the rate of any subtree and period is a sum over small tables. The rate itself is `domain::Tally`.
+
+use crate::campaign::{ancestor_paths, push_in_paths};
+use crate::sql::Sql;
+use crate::{audit, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::attendance::{
+    check_checkin, check_mark, checkin_mark, made_up_from, normalize_code, parse_time,
+    CheckinAttempt, CheckinError, CheckinWindow, Mark, MeetingKind, MeetingQuality, Tally,
+    CHECKIN_CODE_LEN,
+};
+use domain::policy::{Capability, Principal};
+use domain::{text, Role};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use std::collections::{BTreeMap, HashMap};
+
+/// Largest document attached to a meeting.
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Checkin {
+    pub code: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meeting {
+    pub id: i64,
+    pub kind: MeetingKind,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub date: NaiveDate,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: String,
+    pub online: bool,
+    pub title: String,
+    pub theme_id: Option<i64>,
+    pub theme_title: Option<String>,
+    pub thematic: bool,
+    pub minutes: String,
+    pub quality: Option<MeetingQuality>,
+    /// Units the meeting is held for when not the whole subtree of the holding unit.
+    pub for_units: Vec<UnitRef>,
+    #[serde(flatten)]
+    pub tally: Tally,
+    #[serde(skip)]
+    pub checkin: Option<Checkin>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Meeting {
+    pub fn checkin_window(&self) -> Option<CheckinWindow> {
+        self.checkin.as_ref().map(|c| CheckinWindow {
+            code: c.code.clone(),
+            opens_at: c.opens_at,
+            closes_at: c.closes_at,
+        })
+    }
+
+    /// Start as local date-time, if a start time was given.
+    pub fn start_local(&self) -> Option<chrono::NaiveDateTime> {
+        let t = parse_time(self.starts_at.as_deref()?)?;
+        Some(self.date.and_time(t))
+    }
+}
+
+/// What a user supplies to create or edit a meeting.
+#[derive(Debug, Clone)]
+pub struct MeetingInput {
+    pub kind: MeetingKind,
+    pub unit_code: String,
+    pub date: Option<NaiveDate>,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    pub online: bool,
+    pub title: String,
+    pub theme_id: Option<i64>,
+    pub thematic: bool,
+    /// Codes of the units the session is for; empty = the holding unit's whole subtree.
+    pub for_unit_codes: Vec<String>,
+    pub minutes: String,
+    pub quality: Option<MeetingQuality>,
+}
+
+impl MeetingInput {
+    pub fn new(kind: MeetingKind, unit_code: &str, date: NaiveDate, title: &str) -> MeetingInput {
+        MeetingInput {
+            kind,
+            unit_code: unit_code.to_string(),
+            date: Some(date),
+            starts_at: String::new(),
+            ends_at: String::new(),
+            place: String::new(),
+            online: false,
+            title: title.to_string(),
+            theme_id: None,
+            thematic: false,
+            for_unit_codes: Vec::new(),
+            minutes: String::new(),
+            quality: None,
+        }
+    }
+}
+
+/// One expected member's place on a meeting's sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarkRow {
+    pub member_id: i64,
+    pub full_name: String,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub status: Option<Mark>,
+    pub made_up_from: Option<Mark>,
+    pub self_checkin: bool,
+    pub marked_by: Option<String>,
+    pub marked_at: Option<String>,
+    /// Whether the viewer may change this mark.
+    #[serde(skip)]
+    pub can_mark: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MeetingFilter {
+    pub kind: Option<MeetingKind>,
+    /// Subtree the meetings concern (held inside it or above it); None = the principal's own unit.
+    pub unit_path: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub limit: i64,
+}
+
+/// A member's mark at one meeting, for their attendance history.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberMark {
+    pub meeting_id: i64,
+    pub kind: MeetingKind,
+    pub date: NaiveDate,
+    pub title: String,
+    pub unit_name: String,
+    pub status: Option<Mark>,
+    pub made_up_from: Option<Mark>,
+    pub self_checkin: bool,
+    pub marked_by: Option<String>,
+    pub marked_at: Option<String>,
+}
+
+/// A sub-unit's row in the attendance table.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitTally {
+    pub unit: UnitRef,
+    pub child_count: i64,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// A member whose last two marked study sessions were absences.
+#[derive(Debug, Clone, Serialize)]
+pub struct Absentee {
+    pub member_id: i64,
+    pub full_name: String,
+    pub unit_name: String,
+    /// The two most recent marked sessions, newest first: (date, title, mark).
+    pub last: Vec<(NaiveDate, String, Mark)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentInfo {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+const MEETING_COLS: &str = "mt.id, mt.kind, mt.unit_id, u.code AS unit_code, u.name AS unit_name, mt.unit_path, \
+    mt.held_on, mt.starts_at, mt.ends_at, mt.place, mt.online, mt.title, mt.theme_id, th.title AS theme_title, \
+    mt.thematic, mt.minutes, mt.quality, mt.checkin_code, mt.checkin_opens_at, mt.checkin_closes_at, \
+    mt.expected, mt.present, mt.late, mt.excused, mt.absent, mt.makeup, mt.created_by, mt.created_at";
+
+const MEETING_FROM: &str =
+    "FROM meetings mt JOIN units u ON u.id = mt.unit_id LEFT JOIN themes th ON th.id = mt.theme_id";
+
+fn parse_date_col(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
+}
+
+fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("thời điểm không hợp lệ: {s}")))
+}
+
+fn mark_col(row: &AnyRow, col: &str) -> Result<Option<Mark>> {
+    let s: Option<String> = get(row, col)?;
+    match s {
+        None => Ok(None),
+        Some(s) => Mark::parse(&s)
+            .map(Some)
+            .ok_or_else(|| StoreError::Corrupt(format!("trạng thái điểm danh {s}"))),
+    }
+}
+
+fn tally_from_row(r: &AnyRow) -> Result<Tally> {
+    Ok(Tally {
+        expected: get(r, "expected")?,
+        present: get(r, "present")?,
+        late: get(r, "late")?,
+        excused: get(r, "excused")?,
+        absent: get(r, "absent")?,
+        makeup: get(r, "makeup")?,
+    })
+}
+
+fn meeting_from_row(r: &AnyRow) -> Result<Meeting> {
+    let kind: String = get(r, "kind")?;
+    let quality: Option<String> = get(r, "quality")?;
+    let code: Option<String> = get(r, "checkin_code")?;
+    let opens: Option<String> = get(r, "checkin_opens_at")?;
+    let closes: Option<String> = get(r, "checkin_closes_at")?;
+    let checkin = match (code, opens, closes) {
+        (Some(code), Some(o), Some(c)) => Some(Checkin {
+            code,
+            opens_at: parse_ts(&o)?,
+            closes_at: parse_ts(&c)?,
+        }),
+        _ => None,
+    };
+    Ok(Meeting {
+        id: get(r, "id")?,
+        kind: MeetingKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("loại buổi {kind}")))?,
+        unit_id: get(r, "unit_id")?,
+        unit_code: get(r, "unit_code")?,
+        unit_name: get(r, "unit_name")?,
+        unit_path: get(r, "unit_path")?,
+        date: parse_date_col(&get::<String>(r, "held_on")?)?,
+        starts_at: get(r, "starts_at")?,
+        ends_at: get(r, "ends_at")?,
+        place: get(r, "place")?,
+        online: get::<i64>(r, "online")? != 0,
+        title: get(r, "title")?,
+        theme_id: get(r, "theme_id")?,
+        theme_title: get(r, "theme_title")?,
+        thematic: get::<i64>(r, "thematic")? != 0,
+        minutes: get(r, "minutes")?,
+        quality: quality.as_deref().and_then(MeetingQuality::parse),
+        for_units: Vec::new(),
+        tally: tally_from_row(r)?,
+        checkin,
+        created_by: get(r, "created_by")?,
+        created_at: get(r, "created_at")?,
+    })
+}
+
+/// Sum columns of a tally, cast so both backends return BIGINT.
+const SUM_TALLY: &str = "CAST(COALESCE(SUM(expected), 0) AS BIGINT) AS expected, \
+    CAST(COALESCE(SUM(present), 0) AS BIGINT) AS present, CAST(COALESCE(SUM(late), 0) AS BIGINT) AS late, \
+    CAST(COALESCE(SUM(excused), 0) AS BIGINT) AS excused, CAST(COALESCE(SUM(absent), 0) AS BIGINT) AS absent, \
+    CAST(COALESCE(SUM(makeup), 0) AS BIGINT) AS makeup";
+
+fn validate_time(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match parse_time(s) {
+        Some(t) => Some(t.format("%H:%M").to_string()),
+        None => {
+            errors.push(FieldError::new(
+                field,
+                format!("Giờ không hợp lệ: \"{s}\" (ví dụ 07:30)"),
+            ));
+            None
+        }
+    }
+}
+
+impl Db {
+    /// Creates a study session or a cell meeting and fixes its expected attendees from membership history
+    /// on the date. `p` None = system (CLI, demo).
+    pub async fn create_meeting(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        input: MeetingInput,
+    ) -> Result<Meeting> {
+        let mut errors = Vec::new();
+        let unit = match self.unit_by_code_unscoped(input.unit_code.trim()).await? {
+            Some(u) if p.is_none_or(|p| p.can_manage_meeting(&u.path)) => Some(u),
+            Some(u) if p.is_some_and(|p| p.can_read_unit(&u.path)) => {
+                return Err(StoreError::Forbidden)
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    format!("Không có đơn vị mã \"{}\"", input.unit_code.trim()),
+                ));
+                None
+            }
+        };
+        if let Some(u) = &unit {
+            if input.kind == MeetingKind::Cell && !u.unit_type.holds_cell_meetings() {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    "Sinh hoạt chi bộ do chi bộ tổ chức; hãy chọn một chi bộ",
+                ));
+            }
+            if u.valid_to
+                .is_some_and(|d| input.date.is_some_and(|x| x >= d))
+            {
+                errors.push(FieldError::new("date", "Đơn vị đã giải thể vào ngày này"));
+            }
+        }
+        let title = text::normalize(input.title.trim());
+        if title.is_empty() {
+            errors.push(FieldError::new(
+                "title",
+                match input.kind {
+                    MeetingKind::Study => "Phải nhập tên buổi học tập",
+                    MeetingKind::Cell => "Phải nhập chủ đề sinh hoạt",
+                },
+            ));
+        }
+        if title.chars().count() > 500 {
+            errors.push(FieldError::new("title", "Tên dài quá 500 ký tự"));
+        }
+        let Some(date) = input.date else {
+            errors.push(FieldError::new(
+                "date",
+                "Phải nhập ngày tổ chức (dd/mm/yyyy)",
+            ));
+            return Err(StoreError::Invalid(errors));
+        };
+        if chrono::Datelike::year(&date) < 2000 || date > self.today() + chrono::Duration::days(366)
+        {
+            errors.push(FieldError::new("date", "Ngày tổ chức không hợp lý"));
+        }
+        let starts_at = validate_time("starts_at", &input.starts_at, &mut errors);
+        let ends_at = validate_time("ends_at", &input.ends_at, &mut errors);
+        if let (Some(s), Some(e)) = (&starts_at, &ends_at) {
+            if e <= s {
+                errors.push(FieldError::new(
+                    "ends_at",
+                    "Giờ kết thúc phải sau giờ bắt đầu",
+                ));
+            }
+        }
+        let mut for_units = Vec::new();
+        if let Some(u) = &unit {
+            for code in input
+                .for_unit_codes
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+            {
+                match self.unit_by_code_unscoped(code).await? {
+                    Some(f) if f.path.starts_with(&u.path) => for_units.push(f),
+                    _ => errors.push(FieldError::new(
+                        "for_units",
+                        format!("\"{code}\" không phải đơn vị trực thuộc {}", u.name),
+                    )),
+                }
+            }
+        }
+        if let Some(t) = input.theme_id {
+            if self.theme(t).await?.is_none() {
+                errors.push(FieldError::new("theme_id", "Không có chuyên đề này"));
+            }
+        }
+        let (Some(unit), true) = (unit, errors.is_empty()) else {
+            return Err(StoreError::Invalid(errors));
+        };
+        // Expected attendees, each with their unit on the date.
+        let mut expected: BTreeMap<i64, i64> = BTreeMap::new();
+        let roots: Vec<String> = if for_units.is_empty() {
+            vec![unit.path.clone()]
+        } else {
+            for_units.iter().map(|u| u.path.clone()).collect()
+        };
+        for r in &roots {
+            for (m, u) in self.members_as_of(r, date).await? {
+                expected.entry(m).or_insert(u);
+            }
+        }
+        let now = ts(self.now());
+        let mut w = self.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO meetings (kind, unit_id, unit_path, held_on, starts_at, ends_at, place, online, title, theme_id, \
+             thematic, minutes, quality, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+        )
+        .bind(input.kind.as_str())
+        .bind(unit.id)
+        .bind(unit.path.clone())
+        .bind(date_str(date))
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(text::normalize(input.place.trim()))
+        .bind(i64::from(input.online))
+        .bind(title.clone())
+        .bind(input.theme_id)
+        .bind(i64::from(input.thematic))
+        .bind(text::normalize(input.minutes.trim()))
+        .bind(input.quality.map(|q| q.as_str()))
+        .bind(actor.username.clone())
+        .bind(now)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        let id: i64 = get(&row, "id")?;
+        for f in &for_units {
+            sqlx::query("INSERT INTO meeting_units (meeting_id, unit_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(f.id)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        let rows: Vec<(i64, i64)> = expected.into_iter().collect();
+        insert_attendance(self.backend(), &mut w.tx, id, &rows).await?;
+        recount(&mut w.tx, id).await?;
+        let meeting = meeting_in(&mut w.tx, id).await?;
+        let after = serde_json::to_value(&meeting).ok();
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "create",
+            meeting_object(meeting.kind),
+            &id.to_string(),
+            &meeting.title,
+            &meeting.unit_path,
+            None,
+            after.as_ref(),
+        )
+        .await?;
+        w.commit().await?;
+        self.meeting_unscoped(id).await
+    }
+
+    /// Edits a meeting's details (not its date or unit: those fix who was expected). Cell meetings also
+    /// take minutes and the quality self-rating here.
+    pub async fn update_meeting(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        input: MeetingInput,
+    ) -> Result<Meeting> {
+        let before = self.meeting(p, id).await?;
+        if !p.can_manage_meeting(&before.unit_path) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errors = Vec::new();
+        let title = text::normalize(input.title.trim());
+        if title.is_empty() {
+            errors.push(FieldError::new("title", "Phải nhập tên / chủ đề"));
+        }
+        let starts_at = validate_time("starts_at", &input.starts_at, &mut errors);
+        let ends_at = validate_time("ends_at", &input.ends_at, &mut errors);
+        if input.minutes.chars().count() > 100_000 {
+            errors.push(FieldError::new("minutes", "Biên bản dài quá 100.000 ký tự"));
+        }
+        if let Some(t) = input.theme_id {
+            if self.theme(t).await?.is_none() {
+                errors.push(FieldError::new("theme_id", "Không có chuyên đề này"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let mut w = self.write().await?;
+        sqlx::query(
+            "UPDATE meetings SET title = $1, starts_at = $2, ends_at = $3, place = $4, online = $5, theme_id = $6, \
+             thematic = $7, minutes = $8, quality = $9, updated_at = $10 WHERE id = $11",
+        )
+        .bind(title)
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(text::normalize(input.place.trim()))
+        .bind(i64::from(input.online))
+        .bind(input.theme_id)
+        .bind(i64::from(input.thematic))
+        .bind(text::normalize(input.minutes.trim()))
+        .bind(input.quality.map(|q| q.as_str()))
+        .bind(ts(self.now()))
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        let after = meeting_in(&mut w.tx, id).await?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "update",
+            meeting_object(after.kind),
+            &id.to_string(),
+            &after.title,
+            &after.unit_path,
+            serde_json::to_value(&before).ok().as_ref(),
+            serde_json::to_value(&after).ok().as_ref(),
+        )
+        .await?;
+        w.commit().await?;
+        self.meeting_unscoped(id).await
+    }
+
+    pub async fn meeting_unscoped(&self, id: i64) -> Result<Meeting> {
+        let row = sqlx::query(&format!(
+            "SELECT {MEETING_COLS} {MEETING_FROM} WHERE mt.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut m = meeting_from_row(&row)?;
+        let rows = sqlx::query(
+            "SELECT u.id, u.code, u.name FROM meeting_units mu JOIN units u ON u.id = mu.unit_id \
+             WHERE mu.meeting_id = $1 ORDER BY u.path",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            m.for_units.push(UnitRef {
+                id: get(r, "id")?,
+                code: get(r, "code")?,
+                name: get(r, "name")?,
+            });
+        }
+        Ok(m)
+    }
+
+    /// A meeting the principal may see (404 otherwise): held in or above their subtree; for a member
+    /// account, one they are expected at.
+    pub async fn meeting(&self, p: &Principal, id: i64) -> Result<Meeting> {
+        let m = self.meeting_unscoped(id).await?;
+        if self.may_see_meeting(p, &m).await? {
+            Ok(m)
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    async fn may_see_meeting(&self, p: &Principal, m: &Meeting) -> Result<bool> {
+        if p.role == Role::Member {
+            let Some(own) = p.member_id else {
+                return Ok(false);
+            };
+            let row = sqlx::query(
+                "SELECT 1 AS x FROM attendance WHERE meeting_id = $1 AND member_id = $2",
+            )
+            .bind(m.id)
+            .bind(own)
+            .fetch_optional(&self.pool)
+            .await?;
+            return Ok(row.is_some());
+        }
+        Ok(p.can_see_meeting(&m.unit_path))
+    }
+
+    /// Meetings concerning a subtree: held inside it, or held above it for it. Newest first.
+    pub async fn list_meetings(&self, p: &Principal, f: &MeetingFilter) -> Result<Vec<Meeting>> {
+        let root = f
+            .unit_path
+            .clone()
+            .unwrap_or_else(|| p.unit_prefix().to_string());
+        let mut q = Sql::new(&format!("SELECT {MEETING_COLS} {MEETING_FROM} WHERE "));
+        if p.role == Role::Member {
+            let Some(own) = p.member_id else {
+                return Ok(Vec::new());
+            };
+            q.push("mt.id IN (SELECT meeting_id FROM attendance WHERE member_id = ")
+                .int(own)
+                .push(")");
+        } else {
+            if !p.can_read_unit(&root) {
+                return Err(StoreError::NotFound);
+            }
+            q.push("(");
+            q.subtree("mt.unit_path", &root).push(" OR ");
+            let mut above = ancestor_paths(&root);
+            above.pop();
+            push_in_paths(&mut q, "mt.unit_path", &above);
+            q.push(")");
+        }
+        if let Some(k) = f.kind {
+            q.push(" AND mt.kind = ").safe(k.as_str());
+        }
+        if let Some(d) = f.from {
+            q.push(" AND mt.held_on >= ").safe(&date_str(d));
+        }
+        if let Some(d) = f.to {
+            q.push(" AND mt.held_on <= ").safe(&date_str(d));
+        }
+        q.push(" ORDER BY mt.held_on DESC, mt.id DESC LIMIT ")
+            .lit(if f.limit > 0 { f.limit.min(5000) } else { 500 });
+        let rows = q.query().fetch_all(&self.pool).await?;
+        rows.iter().map(meeting_from_row).collect()
+    }
+
+    /// The marking sheet: every expected member the viewer may see, in Vietnamese name order.
+    pub async fn meeting_marks(&self, p: &Principal, id: i64) -> Result<Vec<MarkRow>> {
+        let m = self.meeting(p, id).await?;
+        let mut q = Sql::new(
+            "SELECT a.member_id, mb.full_name, mb.sort_key, a.unit_id, u.code AS unit_code, u.name AS unit_name, \
+             u.path AS unit_path, a.status, a.made_up_from, a.self_checkin, a.marked_by, a.marked_at \
+             FROM attendance a JOIN members mb ON mb.id = a.member_id JOIN units u ON u.id = a.unit_id \
+             WHERE a.meeting_id = ",
+        );
+        q.int(m.id);
+        if p.role == Role::Member {
+            q.push(" AND a.member_id = ").int(p.member_id.unwrap_or(-1));
+        } else if !p.covers(&m.unit_path) {
+            // A session held above: only the viewer's own subtree.
+            q.push(" AND ");
+            q.subtree("u.path", p.unit_prefix());
+        }
+        q.push(" ORDER BY mb.sort_key, mb.id");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let member_id: i64 = get(r, "member_id")?;
+            let unit_path: String = get(r, "unit_path")?;
+            if !p.can_read_mark(member_id, &unit_path) {
+                continue;
+            }
+            out.push(MarkRow {
+                member_id,
+                full_name: get(r, "full_name")?,
+                unit_id: get(r, "unit_id")?,
+                unit_code: get(r, "unit_code")?,
+                unit_name: get(r, "unit_name")?,
+                can_mark: p.can_mark(&unit_path),
+                unit_path,
+                status: mark_col(r, "status")?,
+                made_up_from: mark_col(r, "made_up_from")?,
+                self_checkin: get::<i64>(r, "self_checkin")? != 0,
+                marked_by: get(r, "marked_by")?,
+                marked_at: get(r, "marked_at")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Sets marks, all or nothing. Refused with the reason per mark for a member who was not expected, an
+    /// impossible make-up or a date in the future; refused as forbidden for a member outside the
+    /// principal's subtree. `p` None = system (import of a whole file, demo).
+    pub async fn set_marks(
+        &self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        meeting_id: i64,
+        marks: &[(i64, Mark)],
+    ) -> Result<Meeting> {
+        let m = match p {
+            Some(p) => self.meeting(p, meeting_id).await?,
+            None => self.meeting_unscoped(meeting_id).await?,
+        };
+        if p.is_some_and(|p| !p.has(Capability::MarkAttendance)) {
+            return Err(StoreError::Forbidden);
+        }
+        let today = self.today();
+        let mut w = self.write().await?;
+        let current = load_marks(&mut w.tx, meeting_id, marks.iter().map(|(id, _)| *id)).await?;
+        let mut errors = Vec::new();
+        let mut forbidden = false;
+        let mut seen = HashMap::new();
+        for (i, (member_id, mark)) in marks.iter().enumerate() {
+            if seen.insert(*member_id, i).is_some() {
+                errors.push(FieldError::new(
+                    &format!("marks[{i}].member_id"),
+                    format!("Đảng viên mã {member_id} được điểm danh hai lần trong cùng yêu cầu"),
+                ));
+                continue;
+            }
+            let Some(cur) = current.get(member_id) else {
+                errors.push(FieldError::new(
+                    &format!("marks[{i}].member_id"),
+                    format!(
+                        "Đảng viên mã {member_id} không thuộc danh sách phải dự buổi này (ngày {})",
+                        text::format_date(m.date)
+                    ),
+                ));
+                continue;
+            };
+            if p.is_some_and(|p| !p.can_mark(&cur.unit_path)) {
+                forbidden = true;
+                continue;
+            }
+            if let Err(e) = check_mark(cur.status, *mark, m.date, today) {
+                errors.push(FieldError::new(
+                    &format!("marks[{i}].status"),
+                    format!("Đảng viên mã {member_id}: {e}"),
+                ));
+            }
+        }
+        if forbidden {
+            return Err(StoreError::Forbidden);
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let now = ts(self.now());
+        let mut groups: BTreeMap<(Mark, Option<Mark>), Vec<i64>> = BTreeMap::new();
+        let mut before = serde_json::Map::new();
+        let mut after = serde_json::Map::new();
+        for (member_id, mark) in marks {
+            let Some(cur) = current.get(member_id) else {
+                continue;
+            };
+            let from = made_up_from(cur.status, cur.made_up_from, *mark);
+            if cur.status == Some(*mark) && cur.made_up_from == from {
+                continue;
+            }
+            groups.entry((*mark, from)).or_default().push(*member_id);
+            before.insert(
+                member_id.to_string(),
+                serde_json::json!(cur.status.map(|s| s.as_str())),
+            );
+            after.insert(member_id.to_string(), serde_json::json!(mark.as_str()));
+        }
+        if groups.is_empty() {
+            w.commit().await?;
+            return Ok(m);
+        }
+        for ((mark, from), ids) in &groups {
+            for chunk in ids.chunks(2000) {
+                let mut q = Sql::new("UPDATE attendance SET status = ");
+                q.safe(mark.as_str())
+                    .push(", made_up_from = ")
+                    .safe_opt(from.map(|f| f.as_str()))
+                    .push(", self_checkin = 0, marked_by = ")
+                    .text(actor.username.clone())
+                    .push(", marked_at = ")
+                    .safe(&now)
+                    .push(" WHERE meeting_id = ")
+                    .lit(meeting_id)
+                    .push(" AND member_id IN (");
+                for (k, id) in chunk.iter().enumerate() {
+                    if k > 0 {
+                        q.push(",");
+                    }
+                    q.lit(*id);
+                }
+                q.push(")");
+                q.query().execute(&mut *w.tx).await?;
+            }
+        }
+        recount(&mut w.tx, meeting_id).await?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "attendance",
+            meeting_object(m.kind),
+            &meeting_id.to_string(),
+            &m.title,
+            &m.unit_path,
+            Some(&serde_json::Value::Object(before)),
+            Some(&serde_json::Value::Object(after)),
+        )
+        .await?;
+        w.commit().await?;
+        self.meeting_unscoped(meeting_id).await
+    }
+
+    /// Opens self check-in with a fresh code for the window [opens_at, closes_at].
+    pub async fn open_checkin(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        opens_at: DateTime<Utc>,
+        closes_at: DateTime<Utc>,
+    ) -> Result<Meeting> {
+        let m = self.meeting(p, id).await?;
+        if !p.can_manage_meeting(&m.unit_path) {
+            return Err(StoreError::Forbidden);
+        }
+        if closes_at <= opens_at {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "closes_at",
+                "Giờ đóng phải sau giờ mở điểm danh",
+            )]));
+        }
+        let code = new_code();
+        let mut w = self.write().await?;
+        sqlx::query(
+            "UPDATE meetings SET checkin_code = $1, checkin_opens_at = $2, checkin_closes_at = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(code.clone())
+        .bind(ts(opens_at))
+        .bind(ts(closes_at))
+        .bind(ts(self.now()))
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "open_checkin",
+            meeting_object(m.kind),
+            &id.to_string(),
+            &m.title,
+            &m.unit_path,
+            None,
+            Some(&serde_json::json!({ "opens_at": ts(opens_at), "closes_at": ts(closes_at) })),
+        )
+        .await?;
+        w.commit().await?;
+        self.meeting_unscoped(id).await
+    }
+
+    /// Ends self check-in now.
+    pub async fn close_checkin(&self, actor: &Actor, p: &Principal, id: i64) -> Result<Meeting> {
+        let m = self.meeting(p, id).await?;
+        if !p.can_manage_meeting(&m.unit_path) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        sqlx::query("UPDATE meetings SET checkin_code = NULL, checkin_opens_at = NULL, checkin_closes_at = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "close_checkin",
+            meeting_object(m.kind),
+            &id.to_string(),
+            &m.title,
+            &m.unit_path,
+            None,
+            None,
+        )
+        .await?;
+        w.commit().await?;
+        self.meeting_unscoped(id).await
+    }
+
+    /// A member checks themself in with the code shown at the session. `for_member` is the member the
+    /// request names, if any (refused unless it is the account's own member).
+    pub async fn check_in(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        meeting_id: i64,
+        code: &str,
+        for_member: Option<i64>,
+    ) -> std::result::Result<(Meeting, Mark), CheckinFailure> {
+        let m = self
+            .meeting_unscoped(meeting_id)
+            .await
+            .map_err(CheckinFailure::Store)?;
+        let now = self.now();
+        let normalized = normalize_code(code);
+        // A code that is wrong here but open for another session: say so.
+        if m.checkin.as_ref().is_none_or(|c| c.code != normalized) && !normalized.is_empty() {
+            let other = sqlx::query(
+                "SELECT id FROM meetings WHERE checkin_code = $1 AND id <> $2 AND checkin_closes_at >= $3 LIMIT 1",
+            )
+            .bind(normalized.clone())
+            .bind(meeting_id)
+            .bind(ts(now))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| CheckinFailure::Store(e.into()))?;
+            if other.is_some()
+                && p.member_id.is_some()
+                && for_member.is_none_or(|f| Some(f) == p.member_id)
+            {
+                return Err(CheckinFailure::Refused(CheckinError::OtherSession));
+            }
+        }
+        let own = p.member_id;
+        let current = match own {
+            Some(own) => {
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(|e| CheckinFailure::Store(e.into()))?;
+                let row = sqlx::query(
+                    "SELECT status FROM attendance WHERE meeting_id = $1 AND member_id = $2",
+                )
+                .bind(meeting_id)
+                .bind(own)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(|e| CheckinFailure::Store(e.into()))?;
+                match row {
+                    Some(r) => Some(mark_col(&r, "status").map_err(CheckinFailure::Store)?),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let attempt = CheckinAttempt {
+            code,
+            now,
+            own_member: if p.role == Role::Member || own.is_some() {
+                own
+            } else {
+                None
+            },
+            for_member,
+            expected: current.is_some(),
+            current: current.flatten(),
+        };
+        let window = m.checkin_window();
+        check_checkin(window.as_ref(), &attempt, |t| {
+            (t + chrono::Duration::hours(7))
+                .format("%H:%M ngày %d/%m/%Y")
+                .to_string()
+        })
+        .map_err(CheckinFailure::Refused)?;
+        let own = own.ok_or(CheckinFailure::Refused(CheckinError::NoMember))?;
+        let local_now = (now + chrono::Duration::hours(7)).naive_utc();
+        let mark = checkin_mark(m.start_local(), local_now);
+        let mut w = self.write().await.map_err(CheckinFailure::Store)?;
+        // Guard against a second check-in racing this one: only an unattended place is taken.
+        let done = sqlx::query(
+            "UPDATE attendance SET status = $1, made_up_from = NULL, self_checkin = 1, marked_by = $2, marked_at = $3 \
+             WHERE meeting_id = $4 AND member_id = $5 AND (status IS NULL OR status IN ('absent', 'excused'))",
+        )
+        .bind(mark.as_str())
+        .bind(actor.username.clone())
+        .bind(ts(now))
+        .bind(meeting_id)
+        .bind(own)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| CheckinFailure::Store(e.into()))?;
+        if done.rows_affected() == 0 {
+            return Err(CheckinFailure::Refused(CheckinError::AlreadyMarked(
+                "có mặt".to_string(),
+            )));
+        }
+        recount(&mut w.tx, meeting_id)
+            .await
+            .map_err(CheckinFailure::Store)?;
+        audit::record(
+            &mut w.tx,
+            now,
+            actor,
+            "check_in",
+            meeting_object(m.kind),
+            &meeting_id.to_string(),
+            &m.title,
+            &m.unit_path,
+            Some(&serde_json::json!({ own.to_string(): current.flatten().map(|s| s.as_str()) })),
+            Some(&serde_json::json!({ own.to_string(): mark.as_str() })),
+        )
+        .await
+        .map_err(CheckinFailure::Store)?;
+        w.commit().await.map_err(CheckinFailure::Store)?;
+        let m = self
+            .meeting_unscoped(meeting_id)
+            .await
+            .map_err(CheckinFailure::Store)?;
+        Ok((m, mark))
+    }
+
+    /// The open session with this code at which the member is expected (for typing just the code).
+    pub async fn find_checkin(&self, p: &Principal, code: &str) -> Result<Option<i64>> {
+        let code = normalize_code(code);
+        if code.len() != CHECKIN_CODE_LEN {
+            return Ok(None);
+        }
+        let Some(own) = p.member_id else {
+            return Ok(None);
+        };
+        let row = sqlx::query(
+            "SELECT mt.id FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id AND a.member_id = $1 \
+             WHERE mt.checkin_code = $2 ORDER BY mt.held_on DESC LIMIT 1",
+        )
+        .bind(own)
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| get(&r, "id")).transpose()
+    }
+
+    /// Attendance of a subtree over a period (inclusive), one kind of meeting: the marks of the members
+    /// who belonged to the subtree on each meeting date, at meetings held in the subtree or above it.
+    pub async fn attendance_summary(
+        &self,
+        p: &Principal,
+        unit_path: &str,
+        kind: MeetingKind,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Tally> {
+        if !p.can_read_rates(unit_path) {
+            return Err(StoreError::NotFound);
+        }
+        self.summary_unscoped(unit_path, kind, from, to).await
+    }
+
+    pub async fn summary_unscoped(
+        &self,
+        unit_path: &str,
+        kind: MeetingKind,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Tally> {
+        // Meetings held inside the subtree: all their expected members belonged to it.
+        let mut q = Sql::new(&format!("SELECT {SUM_TALLY} FROM meetings WHERE kind = "));
+        q.safe(kind.as_str()).push(" AND ");
+        q.subtree("unit_path", unit_path);
+        q.push(" AND held_on >= ")
+            .safe(&date_str(from))
+            .push(" AND held_on <= ")
+            .safe(&date_str(to));
+        let mut t = tally_from_row(&q.query().fetch_one(&self.pool).await?)?;
+        // Meetings held above: only the subtree's own members.
+        let mut above = ancestor_paths(unit_path);
+        above.pop();
+        if !above.is_empty() {
+            let mut q = Sql::new(&format!(
+                "SELECT {SUM_TALLY} FROM attendance_counts c WHERE c.kind = "
+            ));
+            q.safe(kind.as_str()).push(" AND ");
+            q.subtree("c.unit_path", unit_path);
+            q.push(" AND c.held_on >= ")
+                .safe(&date_str(from))
+                .push(" AND c.held_on <= ")
+                .safe(&date_str(to))
+                .push(" AND c.meeting_id IN (SELECT id FROM meetings WHERE kind = ")
+                .safe(kind.as_str())
+                .push(" AND ");
+            push_in_paths(&mut q, "unit_path", &above);
+            q.push(" AND held_on >= ")
+                .safe(&date_str(from))
+                .push(" AND held_on <= ")
+                .safe(&date_str(to))
+                .push(")");
+            t.add(&tally_from_row(&q.query().fetch_one(&self.pool).await?)?);
+        }
+        Ok(t)
+    }
+
+    /// One row per direct sub-unit (open on `to`), each with `attendance_summary` of its subtree.
+    pub async fn attendance_by_subunit(
+        &self,
+        p: &Principal,
+        unit_id: i64,
+        kind: MeetingKind,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<UnitTally>> {
+        let unit = self.unit(p, unit_id).await?;
+        if !p.can_read_rates(&unit.path) {
+            return Err(StoreError::NotFound);
+        }
+        let children = self.child_units(p, unit.id).await?;
+        let mut out = Vec::with_capacity(children.len());
+        for c in children {
+            if c.unit.valid_to.is_some_and(|d| d <= from) {
+                continue;
+            }
+            let tally = self.summary_unscoped(&c.unit.path, kind, from, to).await?;
+            out.push(UnitTally {
+                unit: UnitRef {
+                    id: c.unit.id,
+                    code: c.unit.code,
+                    name: c.unit.name,
+                },
+                child_count: c.child_count,
+                tally,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A member's marks, newest first.
+    pub async fn member_marks(
+        &self,
+        p: &Principal,
+        member_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<MemberMark>> {
+        let _ = self.member(p, member_id).await?;
+        let mut q = Sql::new(
+            "SELECT mt.id, mt.kind, mt.held_on, mt.title, u.name AS unit_name, a.status, a.made_up_from, \
+             a.self_checkin, a.marked_by, a.marked_at FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id \
+             JOIN units u ON u.id = mt.unit_id WHERE a.member_id = ",
+        );
+        q.int(member_id);
+        if let Some(d) = from {
+            q.push(" AND mt.held_on >= ").safe(&date_str(d));
+        }
+        if let Some(d) = to {
+            q.push(" AND mt.held_on <= ").safe(&date_str(d));
+        }
+        q.push(" ORDER BY mt.held_on DESC, mt.id DESC LIMIT 1000");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = get(r, "kind")?;
+                Ok(MemberMark {
+                    meeting_id: get(r, "id")?,
+                    kind: MeetingKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("loại buổi {kind}")))?,
+                    date: parse_date_col(&get::<String>(r, "held_on")?)?,
+                    title: get(r, "title")?,
+                    unit_name: get(r, "unit_name")?,
+                    status: mark_col(r, "status")?,
+                    made_up_from: mark_col(r, "made_up_from")?,
+                    self_checkin: get::<i64>(r, "self_checkin")? != 0,
+                    marked_by: get(r, "marked_by")?,
+                    marked_at: get(r, "marked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Members now in the subtree whose last two marked study sessions were absences
+    /// (`domain::attendance::absent_twice_running`). Only computed for subtrees up to `limit_members`
+    /// expected places a year (None = too large, choose a smaller unit).
+    pub async fn absentees(
+        &self,
+        p: &Principal,
+        unit_path: &str,
+        kind: MeetingKind,
+        limit_members: i64,
+    ) -> Result<Option<Vec<Absentee>>> {
+        if !p.can_read_rates(unit_path) {
+            return Err(StoreError::NotFound);
+        }
+        let today = self.today();
+        let year_ago = today - chrono::Duration::days(366 * 2);
+        let size = self
+            .summary_unscoped(unit_path, kind, year_ago, today)
+            .await?;
+        if size.expected > limit_members {
+            return Ok(None);
+        }
+        let mut q = Sql::new(
+            "SELECT member_id, full_name, unit_name, held_on, title, status FROM (\
+             SELECT a.member_id, mb.full_name, mb.sort_key, u.name AS unit_name, mt.held_on, mt.title, a.status, \
+             ROW_NUMBER() OVER (PARTITION BY a.member_id ORDER BY mt.held_on DESC, mt.id DESC) AS rn \
+             FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id JOIN members mb ON mb.id = a.member_id \
+             JOIN units u ON u.id = mb.unit_id WHERE a.status IS NOT NULL AND mt.kind = ",
+        );
+        q.safe(kind.as_str()).push(" AND mb.status = 'active' AND ");
+        q.subtree("u.path", unit_path);
+        q.push(") r WHERE rn <= 2 ORDER BY sort_key, member_id, held_on");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut out: Vec<Absentee> = Vec::new();
+        let mut marks: Vec<Option<Mark>> = Vec::new();
+        let mut current: Option<Absentee> = None;
+        let flush =
+            |cur: Option<Absentee>, marks: &mut Vec<Option<Mark>>, out: &mut Vec<Absentee>| {
+                if let Some(mut a) = cur {
+                    if domain::attendance::absent_twice_running(marks) {
+                        a.last.reverse();
+                        out.push(a);
+                    }
+                }
+                marks.clear();
+            };
+        for r in &rows {
+            let id: i64 = get(r, "member_id")?;
+            if current.as_ref().is_none_or(|c| c.member_id != id) {
+                flush(current.take(), &mut marks, &mut out);
+                current = Some(Absentee {
+                    member_id: id,
+                    full_name: get(r, "full_name")?,
+                    unit_name: get(r, "unit_name")?,
+                    last: Vec::new(),
+                });
+            }
+            let mark = mark_col(r, "status")?;
+            marks.push(mark);
+            if let (Some(c), Some(mk)) = (current.as_mut(), mark) {
+                c.last.push((
+                    parse_date_col(&get::<String>(r, "held_on")?)?,
+                    get(r, "title")?,
+                    mk,
+                ));
+            }
+        }
+        flush(current.take(), &mut marks, &mut out);
+        Ok(Some(out))
+    }
+
+    /// Attaches a document (PDF, Word, Excel, PowerPoint, image, text) to a meeting.
+    pub async fn add_document(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        meeting_id: i64,
+        filename: &str,
+        content: &[u8],
+    ) -> Result<DocumentInfo> {
+        let m = self.meeting(p, meeting_id).await?;
+        if !p.can_manage_meeting(&m.unit_path) {
+            return Err(StoreError::Forbidden);
+        }
+        let filename = sanitize_filename(filename);
+        let content_type = match document_type(&filename, content) {
+            Ok(t) => t,
+            Err(msg) => return Err(StoreError::Invalid(vec![FieldError::new("file", msg)])),
+        };
+        let mut w = self.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO meeting_documents (meeting_id, filename, content_type, size, content, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(meeting_id)
+        .bind(filename.clone())
+        .bind(content_type)
+        .bind(content.len() as i64)
+        .bind(content.to_vec())
+        .bind(actor.username.clone())
+        .bind(ts(self.now()))
+        .fetch_one(&mut *w.tx)
+        .await?;
+        let id: i64 = get(&row, "id")?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "add_document",
+            meeting_object(m.kind),
+            &meeting_id.to_string(),
+            &m.title,
+            &m.unit_path,
+            None,
+            Some(&serde_json::json!({ "document_id": id, "filename": filename, "size": content.len() })),
+        )
+        .await?;
+        w.commit().await?;
+        self.documents(p, meeting_id)
+            .await?
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn documents(&self, p: &Principal, meeting_id: i64) -> Result<Vec<DocumentInfo>> {
+        let _ = self.meeting(p, meeting_id).await?;
+        let rows = sqlx::query(
+            "SELECT id, filename, content_type, size, uploaded_by, uploaded_at FROM meeting_documents \
+             WHERE meeting_id = $1 ORDER BY id",
+        )
+        .bind(meeting_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DocumentInfo {
+                    id: get(r, "id")?,
+                    filename: get(r, "filename")?,
+                    content_type: get(r, "content_type")?,
+                    size: get(r, "size")?,
+                    uploaded_by: get(r, "uploaded_by")?,
+                    uploaded_at: get(r, "uploaded_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A document's bytes, for download.
+    pub async fn document(
+        &self,
+        p: &Principal,
+        meeting_id: i64,
+        doc_id: i64,
+    ) -> Result<(DocumentInfo, Vec<u8>)> {
+        let info = self
+            .documents(p, meeting_id)
+            .await?
+            .into_iter()
+            .find(|d| d.id == doc_id)
+            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query("SELECT content FROM meeting_documents WHERE id = $1")
+            .bind(doc_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((info, get(&row, "content")?))
+    }
+
+    /// Brings the expected lists of meetings on or after `since` that concern the given unit paths up to
+    /// date with membership history (after a back-dated transfer or status change). New members become
+    /// unmarked places; places of members who no longer belonged are removed, their marks kept in the
+    /// audit log.
+    pub async fn refresh_meetings(
+        &self,
+        actor: &Actor,
+        paths: &[String],
+        since: NaiveDate,
+    ) -> Result<usize> {
+        let mut all: Vec<String> = paths.iter().flat_map(|p| ancestor_paths(p)).collect();
+        all.sort();
+        all.dedup();
+        if all.is_empty() {
+            return Ok(0);
+        }
+        let mut q = Sql::new("SELECT id FROM meetings WHERE held_on >= ");
+        q.safe(&date_str(since)).push(" AND ");
+        push_in_paths(&mut q, "unit_path", &all);
+        let ids: Vec<i64> = q
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| get(r, "id"))
+            .collect::<Result<_>>()?;
+        let mut changed = 0;
+        for id in ids {
+            if self.refresh_meeting(actor, id).await? {
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
+    async fn refresh_meeting(&self, actor: &Actor, id: i64) -> Result<bool> {
+        let m = self.meeting_unscoped(id).await?;
+        let mut expected: BTreeMap<i64, i64> = BTreeMap::new();
+        let roots: Vec<String> = if m.for_units.is_empty() {
+            vec![m.unit_path.clone()]
+        } else {
+            let mut v = Vec::new();
+            for u in &m.for_units {
+                if let Some(u) = self.unit_unscoped(u.id).await? {
+                    v.push(u.path);
+                }
+            }
+            v
+        };
+        for r in &roots {
+            for (mem, u) in self.members_as_of(r, m.date).await? {
+                expected.entry(mem).or_insert(u);
+            }
+        }
+        let mut w = self.write().await?;
+        let rows =
+            sqlx::query("SELECT member_id, unit_id, status FROM attendance WHERE meeting_id = $1")
+                .bind(id)
+                .fetch_all(&mut *w.tx)
+                .await?;
+        let mut have: HashMap<i64, (i64, Option<String>)> = HashMap::new();
+        for r in &rows {
+            have.insert(
+                get(r, "member_id")?,
+                (get(r, "unit_id")?, get(r, "status")?),
+            );
+        }
+        let add: Vec<(i64, i64)> = expected
+            .iter()
+            .filter(|(m, u)| have.get(m).is_none_or(|(hu, _)| hu != *u))
+            .map(|(m, u)| (*m, *u))
+            .collect();
+        let remove: Vec<i64> = have
+            .iter()
+            .filter(|(m, (u, _))| expected.get(m) != Some(u))
+            .map(|(m, _)| *m)
+            .collect();
+        if add.is_empty() && remove.is_empty() {
+            return Ok(false);
+        }
+        let removed: serde_json::Map<String, serde_json::Value> = remove
+            .iter()
+            .map(|m| {
+                (
+                    m.to_string(),
+                    serde_json::json!(have.get(m).and_then(|(_, s)| s.clone())),
+                )
+            })
+            .collect();
+        for chunk in remove.chunks(2000) {
+            let mut q = Sql::new("DELETE FROM attendance WHERE meeting_id = ");
+            q.lit(id).push(" AND member_id IN (");
+            for (k, mid) in chunk.iter().enumerate() {
+                if k > 0 {
+                    q.push(",");
+                }
+                q.lit(*mid);
+            }
+            q.push(")");
+            q.query().execute(&mut *w.tx).await?;
+        }
+        insert_attendance(self.backend(), &mut w.tx, id, &add).await?;
+        recount(&mut w.tx, id).await?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "refresh_expected",
+            meeting_object(m.kind),
+            &id.to_string(),
+            &m.title,
+            &m.unit_path,
+            Some(&serde_json::json!({ "removed": removed })),
+            Some(&serde_json::json!({ "added": add.iter().map(|(m, _)| m).collect::<Vec<_>>() })),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(true)
+    }
+}
+
+/// Why a self check-in failed.
+#[derive(Debug)]
+pub enum CheckinFailure {
+    Refused(CheckinError),
+    Store(StoreError),
+}
+
+fn meeting_object(kind: MeetingKind) -> &'static str {
+    match kind {
+        MeetingKind::Study => "study_session",
+        MeetingKind::Cell => "cell_meeting",
+    }
+}
+
+fn new_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..CHECKIN_CODE_LEN)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect()
+}
+
+struct CurrentMark {
+    status: Option<Mark>,
+    made_up_from: Option<Mark>,
+    unit_path: String,
+}
+
+async fn load_marks(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    meeting_id: i64,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, CurrentMark>> {
+    let ids: Vec<i64> = ids.collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(2000) {
+        let mut q = Sql::new(
+            "SELECT a.member_id, a.status, a.made_up_from, u.path FROM attendance a JOIN units u ON u.id = a.unit_id \
+             WHERE a.meeting_id = ",
+        );
+        q.lit(meeting_id).push(" AND a.member_id IN (");
+        for (k, id) in chunk.iter().enumerate() {
+            if k > 0 {
+                q.push(",");
+            }
+            q.lit(*id);
+        }
+        q.push(")");
+        for r in q.query().fetch_all(&mut **tx).await? {
+            out.insert(
+                get::<i64>(&r, "member_id")?,
+                CurrentMark {
+                    status: mark_col(&r, "status")?,
+                    made_up_from: mark_col(&r, "made_up_from")?,
+                    unit_path: get(&r, "path")?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+async fn insert_attendance(
+    backend: crate::Backend,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    meeting_id: i64,
+    rows: &[(i64, i64)],
+) -> Result<()> {
+    let _ = backend;
+    for chunk in rows.chunks(2000) {
+        let mut q = Sql::new("INSERT INTO attendance (meeting_id, member_id, unit_id) VALUES ");
+        for (k, (m, u)) in chunk.iter().enumerate() {
+            if k > 0 {
+                q.push(",");
+            }
+            q.push("(")
+                .lit(meeting_id)
+                .push(",")
+                .lit(*m)
+                .push(",")
+                .lit(*u)
+                .push(")");
+        }
+        q.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites a meeting's tallies (per meeting and per member unit) from its marks.
+pub(crate) async fn recount(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    meeting_id: i64,
+) -> Result<()> {
+    let head = sqlx::query("SELECT kind, held_on FROM meetings WHERE id = $1")
+        .bind(meeting_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let kind: String = get(&head, "kind")?;
+    let held_on: String = get(&head, "held_on")?;
+    let rows = sqlx::query(
+        "SELECT a.unit_id, u.path, a.status, CAST(COUNT(*) AS BIGINT) AS n FROM attendance a \
+         JOIN units u ON u.id = a.unit_id WHERE a.meeting_id = $1 GROUP BY a.unit_id, u.path, a.status",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut per_unit: BTreeMap<i64, (String, Tally)> = BTreeMap::new();
+    for r in &rows {
+        let unit_id: i64 = get(r, "unit_id")?;
+        let path: String = get(r, "path")?;
+        let n: i64 = get(r, "n")?;
+        let mark = mark_col(r, "status")?;
+        let e = per_unit
+            .entry(unit_id)
+            .or_insert_with(|| (path, Tally::default()));
+        for _ in 0..n {
+            e.1.add_mark(mark);
+        }
+    }
+    let mut total = Tally::default();
+    sqlx::query("DELETE FROM attendance_counts WHERE meeting_id = $1")
+        .bind(meeting_id)
+        .execute(&mut **tx)
+        .await?;
+    let list: Vec<(i64, (String, Tally))> = per_unit.into_iter().collect();
+    for chunk in list.chunks(500) {
+        let mut q = Sql::new(
+            "INSERT INTO attendance_counts (meeting_id, unit_id, unit_path, kind, held_on, expected, present, late, excused, absent, makeup) VALUES ",
+        );
+        for (k, (unit_id, (path, t))) in chunk.iter().enumerate() {
+            total.add(t);
+            if k > 0 {
+                q.push(",");
+            }
+            q.push("(")
+                .lit(meeting_id)
+                .push(",")
+                .lit(*unit_id)
+                .push(",")
+                .text(path.clone());
+            q.push(",").safe(&kind).push(",").safe(&held_on);
+            for v in [t.expected, t.present, t.late, t.excused, t.absent, t.makeup] {
+                q.push(",").lit(v);
+            }
+            q.push(")");
+        }
+        q.query().execute(&mut **tx).await?;
+    }
+    let mut q = Sql::new("UPDATE meetings SET expected = ");
+    q.lit(total.expected)
+        .push(", present = ")
+        .lit(total.present)
+        .push(", late = ")
+        .lit(total.late)
+        .push(", excused = ")
+        .lit(total.excused)
+        .push(", absent = ")
+        .lit(total.absent)
+        .push(", makeup = ")
+        .lit(total.makeup)
+        .push(" WHERE id = ")
+        .lit(meeting_id);
+    q.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn meeting_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<Meeting> {
+    let row = sqlx::query(&format!(
+        "SELECT {MEETING_COLS} {MEETING_FROM} WHERE mt.id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    meeting_from_row(&row)
+}
+
+fn sanitize_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | ':' | '*' | '?'))
+        .take(200)
+        .collect();
+    let cleaned = text::normalize(cleaned.trim());
+    if cleaned.is_empty() {
+        "tai-lieu".to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// The content type of an accepted document, decided from its bytes (the name's extension must agree).
+pub fn document_type(filename: &str, content: &[u8]) -> std::result::Result<&'static str, String> {
+    if content.is_empty() {
+        return Err("Tệp rỗng".to_string());
+    }
+    if content.len() > MAX_DOCUMENT_BYTES {
+        return Err(format!(
+            "Tệp lớn quá {} MB (giới hạn {} MB)",
+            content.len() / (1024 * 1024),
+            MAX_DOCUMENT_BYTES / (1024 * 1024)
+        ));
+    }
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let by_magic = if content.starts_with(b"%PDF-") {
+        Some("pdf")
+    } else if content.starts_with(b"PK\x03\x04") {
+        Some("zip")
+    } else if content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some("ole")
+    } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if content.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else {
+        None
+    };
+    let t = match (ext.as_str(), by_magic) {
+        ("pdf", Some("pdf")) => "application/pdf",
+        ("docx", Some("zip")) => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ("xlsx", Some("zip")) => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ("pptx", Some("zip")) => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ("doc", Some("ole")) => "application/msword",
+        ("xls", Some("ole")) => "application/vnd.ms-excel",
+        ("ppt", Some("ole")) => "application/vnd.ms-powerpoint",
+        ("jpg" | "jpeg", Some("jpg")) => "image/jpeg",
+        ("png", Some("png")) => "image/png",
+        ("txt", None) if std::str::from_utf8(content).is_ok() => "text/plain; charset=utf-8",
+        (_, _) => {
+            return Err(format!(
+                "Tệp \"{filename}\" không đúng loại: chỉ nhận PDF, Word, Excel, PowerPoint, JPG, PNG hoặc TXT, và nội dung phải đúng với phần mở rộng"
+            ))
+        }
+    };
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::document_type;
+
+    #[test]
+    fn documents_are_typed_by_content() {
+        assert!(document_type("a.pdf", b"%PDF-1.7 ...").is_ok());
+        assert!(document_type("a.pdf", b"MZ\x90\x00").is_err());
+        assert!(document_type("a.docx", b"%PDF-1.7").is_err());
+        assert!(document_type("a.exe", b"PK\x03\x04").is_err());
+        assert!(document_type("a.txt", "Nội dung".as_bytes()).is_ok());
+        assert!(document_type("a.txt", b"").is_err());
+    }
+}

@@ -1,0 +1,646 @@
+//! Study sessions, marks, rates, check-in and scope (issue 3) on both backends.
+
+use crate::common::*;
+use chrono::Duration;
+use domain::attendance::{CheckinError, Mark, MeetingKind, Tally};
+use domain::{MemberStatus, Role};
+use store::{CheckinFailure, Db, MeetingFilter, MeetingInput, PlanInput, StoreError};
+
+struct World {
+    t: Tree,
+    /// Members of P7-KP1 (4), P7-KP2 (2), P8-KP1 (2), and one directly in P7.
+    a1: Vec<i64>,
+    a2: Vec<i64>,
+    b1: Vec<i64>,
+    ward_a_direct: i64,
+}
+
+async fn world(db: &Db) -> World {
+    let t = tree(db).await;
+    let admin = t.admin();
+    let mut n = 0;
+    let mut add = async |unit: &domain::Unit, k: usize| {
+        let mut v = Vec::new();
+        for _ in 0..k {
+            n += 1;
+            let name = format!("Trần Văn Số {n}");
+            v.push(
+                add_member(
+                    db,
+                    &admin,
+                    person(&name, &format!("{:06}", 700_000 + n)),
+                    unit,
+                )
+                .await,
+            );
+        }
+        v
+    };
+    let a1 = add(&t.cell_a1, 4).await;
+    let a2 = add(&t.cell_a2, 2).await;
+    let b1 = add(&t.cell_b1, 2).await;
+    let ward_a_direct = add(&t.ward_a, 1).await[0];
+    World {
+        t,
+        a1,
+        a2,
+        b1,
+        ward_a_direct,
+    }
+}
+
+fn invalid(e: StoreError) -> Vec<store::FieldError> {
+    match e {
+        StoreError::Invalid(v) => v,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+pub async fn expected_follows_history(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    // Exempt from 2019-01-01: not expected at a 2019 session, still expected in 2018.
+    db.set_member_status(&cli(), &admin, w.a1[3], MemberStatus::Exempt, d(2019, 1, 1))
+        .await
+        .unwrap();
+    let s2018 = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Study, "P7", d(2018, 6, 1), "Chuyên đề 2018"),
+        )
+        .await
+        .unwrap();
+    let s2019 = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Chuyên đề 2019"),
+        )
+        .await
+        .unwrap();
+    // P7: 4 + 2 + 1 direct.
+    assert_eq!(s2018.tally.expected, 7);
+    assert_eq!(s2019.tally.expected, 6);
+    // Transfer after the session: the mark stays where the member was.
+    db.set_marks(&cli(), None, s2019.id, &[(w.a1[0], Mark::Present)])
+        .await
+        .unwrap();
+    db.transfer_member(&cli(), &admin, w.a1[0], "P8-KP1", d(2020, 3, 1))
+        .await
+        .unwrap();
+    let p7 = db
+        .summary_unscoped(
+            &w.t.ward_a.path,
+            MeetingKind::Study,
+            d(2019, 1, 1),
+            d(2019, 12, 31),
+        )
+        .await
+        .unwrap();
+    assert_eq!((p7.expected, p7.present), (6, 1));
+    let p8 = db
+        .summary_unscoped(
+            &w.t.ward_b.path,
+            MeetingKind::Study,
+            d(2019, 1, 1),
+            d(2019, 12, 31),
+        )
+        .await
+        .unwrap();
+    assert_eq!(p8.expected, 0);
+    // A back-dated transfer (effective before the 2018 session) moves that member out of its list.
+    db.transfer_member(&cli(), &admin, w.a2[0], "P8-KP1", d(2018, 1, 1))
+        .await
+        .unwrap();
+    let again = db.meeting(&admin, s2018.id).await.unwrap();
+    assert_eq!(again.tally.expected, 6);
+}
+
+pub async fn marks_rates_and_rollup(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let ward = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Chuyên đề 2019"),
+        )
+        .await
+        .unwrap();
+    let city = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(
+                MeetingKind::Study,
+                "TU",
+                d(2019, 7, 1),
+                "Hội nghị thành phố",
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(city.tally.expected, 9);
+    db.set_marks(
+        &cli(),
+        Some(&admin),
+        ward.id,
+        &[
+            (w.a1[0], Mark::Present),
+            (w.a1[1], Mark::Late),
+            (w.a1[2], Mark::Excused),
+            (w.a1[3], Mark::Absent),
+            (w.a2[0], Mark::Present),
+            (w.ward_a_direct, Mark::Present),
+        ],
+    )
+    .await
+    .unwrap();
+    let m = db.meeting(&admin, ward.id).await.unwrap();
+    assert_eq!(
+        m.tally,
+        Tally {
+            expected: 7,
+            present: 3,
+            late: 1,
+            excused: 1,
+            absent: 1,
+            makeup: 0
+        }
+    );
+    assert_eq!(m.tally.unmarked(), 1);
+    // Make-up turns the absence into attendance and keeps what it replaced.
+    db.set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[3], Mark::Makeup)])
+        .await
+        .unwrap();
+    let rows = db.meeting_marks(&admin, ward.id).await.unwrap();
+    let r = rows.iter().find(|r| r.member_id == w.a1[3]).unwrap();
+    assert_eq!(
+        (r.status, r.made_up_from),
+        (Some(Mark::Makeup), Some(Mark::Absent))
+    );
+    // Make-up over an attended mark is refused with the reason.
+    let e = invalid(
+        db.set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[0], Mark::Makeup)])
+            .await
+            .unwrap_err(),
+    );
+    assert!(e[0].message.contains("không cần học bù"), "{e:?}");
+    // Not expected: refused with the reason, nothing changed.
+    let e = invalid(
+        db.set_marks(
+            &cli(),
+            Some(&admin),
+            ward.id,
+            &[(w.a1[2], Mark::Present), (w.b1[0], Mark::Present)],
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(e.len(), 1);
+    assert!(e[0].message.contains("không thuộc danh sách"), "{e:?}");
+    assert_eq!(db.meeting(&admin, ward.id).await.unwrap().tally.excused, 1);
+
+    db.set_marks(
+        &cli(),
+        None,
+        city.id,
+        &[
+            (w.a1[0], Mark::Present),
+            (w.b1[0], Mark::Present),
+            (w.b1[1], Mark::Absent),
+        ],
+    )
+    .await
+    .unwrap();
+    let year = async |u: &domain::Unit| {
+        db.summary_unscoped(&u.path, MeetingKind::Study, d(2019, 1, 1), d(2019, 12, 31))
+            .await
+    };
+    let root = year(&w.t.root).await.unwrap();
+    assert_eq!((root.expected, root.attended()), (16, 7));
+    let p7 = year(&w.t.ward_a).await.unwrap();
+    // Ward session (7 expected, 5 attended) + the city session's 7 P7 members (1 attended).
+    assert_eq!((p7.expected, p7.attended()), (14, 6));
+    let kp1 = year(&w.t.cell_a1).await.unwrap();
+    assert_eq!((kp1.expected, kp1.attended(), kp1.excused), (8, 4, 1));
+    let p8 = year(&w.t.ward_b).await.unwrap();
+    assert_eq!((p8.expected, p8.attended(), p8.absent), (2, 1, 1));
+    // Sub-unit table: one row per child, each equal to its own summary.
+    let rows = db
+        .attendance_by_subunit(
+            &admin,
+            w.t.ward_a.id,
+            MeetingKind::Study,
+            d(2019, 1, 1),
+            d(2019, 12, 31),
+        )
+        .await
+        .unwrap();
+    let kp1_row = rows.iter().find(|r| r.unit.code == "P7-KP1").unwrap();
+    assert_eq!(kp1_row.tally, kp1);
+    // Outside the period: nothing.
+    let none = db
+        .summary_unscoped(
+            &w.t.root.path,
+            MeetingKind::Study,
+            d(2020, 1, 1),
+            d(2020, 12, 31),
+        )
+        .await
+        .unwrap();
+    assert_eq!(none, Tally::default());
+    // Every change is in the audit log.
+    let audit = db
+        .list_audit(
+            &admin,
+            &store::AuditFilter {
+                object_type: Some("study_session".into()),
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(audit.0.iter().filter(|a| a.action == "attendance").count() >= 3);
+}
+
+pub async fn scope_of_marking(db: &Db) {
+    let w = world(db).await;
+    let s = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Chuyên đề 2019"),
+        )
+        .await
+        .unwrap();
+    let cell_sec = principal(Role::Secretary, &w.t.cell_a1, None);
+    // The cell secretary sees the ward's session with only their own cell's members.
+    let rows = db.meeting_marks(&cell_sec, s.id).await.unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r.unit_code == "P7-KP1" && r.can_mark));
+    db.set_marks(&cli(), Some(&cell_sec), s.id, &[(w.a1[0], Mark::Present)])
+        .await
+        .unwrap();
+    let e = db
+        .set_marks(&cli(), Some(&cell_sec), s.id, &[(w.a2[0], Mark::Present)])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden), "{e:?}");
+    // Another ward's secretary cannot see the session at all.
+    let other = principal(Role::Secretary, &w.t.ward_b, None);
+    assert!(matches!(
+        db.meeting(&other, s.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        db.meeting_marks(&other, s.id).await,
+        Err(StoreError::NotFound)
+    ));
+    // A member sees only their own mark, and cannot mark.
+    let me = principal(Role::Member, &w.t.cell_a1, Some(w.a1[1]));
+    let mine = db.meeting_marks(&me, s.id).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].member_id, w.a1[1]);
+    assert!(matches!(
+        db.set_marks(&cli(), Some(&me), s.id, &[(w.a1[1], Mark::Present)])
+            .await,
+        Err(StoreError::Forbidden)
+    ));
+    assert!(db.member_marks(&me, w.a1[0], None, None).await.is_err());
+    assert_eq!(
+        db.member_marks(&me, w.a1[1], None, None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(matches!(
+        db.attendance_summary(
+            &me,
+            &w.t.cell_a1.path,
+            MeetingKind::Study,
+            d(2019, 1, 1),
+            d(2019, 12, 31)
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    // Lists follow the same rule.
+    let listed = db
+        .list_meetings(&other, &MeetingFilter::default())
+        .await
+        .unwrap();
+    assert!(listed.is_empty());
+    let listed = db
+        .list_meetings(&cell_sec, &MeetingFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    // A cell secretary cannot create a session for the ward (which is outside their scope: not found).
+    let e = db
+        .create_meeting(
+            &cli(),
+            Some(&cell_sec),
+            MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 2), "x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    // A ward secretary may create one for the ward.
+    let ward_sec = principal(Role::Secretary, &w.t.ward_a, None);
+    db.create_meeting(
+        &cli(),
+        Some(&ward_sec),
+        MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 2), "x"),
+    )
+    .await
+    .unwrap();
+}
+
+pub async fn self_checkin(env: &Env) {
+    let db = &env.db;
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let today = today();
+    let mut input = MeetingInput::new(MeetingKind::Study, "P7-KP1", today, "Học tập chuyên đề");
+    input.starts_at = "09:30".into();
+    let s = db.create_meeting(&cli(), None, input).await.unwrap();
+    let other = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Study, "P7-KP2", today, "Buổi khác"),
+        )
+        .await
+        .unwrap();
+    let now = db.now();
+    let me = principal(Role::Member, &w.t.cell_a1, Some(w.a1[0]));
+    let refused = |r: Result<_, CheckinFailure>| match r {
+        Err(CheckinFailure::Refused(e)) => e,
+        Err(CheckinFailure::Store(e)) => panic!("store error {e:?}"),
+        Ok(_) => panic!("check-in accepted"),
+    };
+    // Not open yet.
+    assert_eq!(
+        refused(db.check_in(&cli(), &me, s.id, "123456", None).await),
+        CheckinError::NotOpen
+    );
+    let s = db
+        .open_checkin(
+            &cli(),
+            &admin,
+            s.id,
+            now - Duration::minutes(5),
+            now + Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    let code = s.checkin.clone().unwrap().code;
+    assert_eq!(code.len(), 6);
+    let o = db
+        .open_checkin(&cli(), &admin, other.id, now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    let other_code = o.checkin.unwrap().code;
+    // Wrong member named in the request.
+    assert_eq!(
+        refused(db.check_in(&cli(), &me, s.id, &code, Some(w.a1[1])).await),
+        CheckinError::OtherMember
+    );
+    // Code of another session.
+    if other_code != code {
+        assert_eq!(
+            refused(db.check_in(&cli(), &me, s.id, &other_code, None).await),
+            CheckinError::OtherSession
+        );
+    }
+    // A member of another cell is not on this list.
+    let stranger = principal(Role::Member, &w.t.cell_b1, Some(w.b1[0]));
+    assert_eq!(
+        refused(db.check_in(&cli(), &stranger, s.id, &code, None).await),
+        CheckinError::NotExpected
+    );
+    // Success (10:00 local, session at 09:30 → đi trễ), then a replay is refused.
+    let (_, mark) = db
+        .check_in(&cli(), &me, s.id, &code, None)
+        .await
+        .map_err(|_| ())
+        .unwrap();
+    assert_eq!(mark, Mark::Late);
+    assert!(matches!(
+        refused(db.check_in(&cli(), &me, s.id, &code, None).await),
+        CheckinError::AlreadyMarked(_)
+    ));
+    assert_eq!(db.find_checkin(&me, &code).await.unwrap(), Some(s.id));
+    // Expired.
+    env.clock.advance(Duration::hours(2));
+    let me2 = principal(Role::Member, &w.t.cell_a1, Some(w.a1[1]));
+    assert!(matches!(
+        refused(db.check_in(&cli(), &me2, s.id, &code, None).await),
+        CheckinError::Expired(_)
+    ));
+    let rows = db.meeting_marks(&admin, s.id).await.unwrap();
+    let r = rows.iter().find(|r| r.member_id == w.a1[0]).unwrap();
+    assert!(r.self_checkin);
+    assert_eq!(rows.iter().filter(|r| r.status.is_some()).count(), 1);
+}
+
+pub async fn campaign_and_topics(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    db.create_directive(
+        &cli(),
+        Some(&admin),
+        "05-CT/TW",
+        "Về đẩy mạnh học tập và làm theo …",
+        d(2016, 5, 15),
+        "Bộ Chính trị",
+    )
+    .await
+    .unwrap();
+    let plan = db
+        .create_plan(
+            &cli(),
+            Some(&admin),
+            PlanInput {
+                number: "43-KH/TU".into(),
+                title: "Kế hoạch thực hiện Chỉ thị 05-CT/TW".into(),
+                issued_on: Some(d(2016, 6, 21)),
+                unit_code: "TU".into(),
+                directive_code: Some("05-CT/TW".into()),
+                target_attendance: Some(950),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(plan.directive_code.as_deref(), Some("05-CT/TW"));
+    let dup = db
+        .create_plan(
+            &cli(),
+            Some(&admin),
+            PlanInput {
+                number: "43-KH/TU".into(),
+                title: "x".into(),
+                issued_on: Some(d(2016, 6, 21)),
+                unit_code: "TU".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(dup, StoreError::Invalid(_)));
+    let found = db
+        .plan_for(&w.t.cell_a1.path, d(2019, 1, 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.number, "43-KH/TU");
+    assert!(db
+        .plan_for(&w.t.cell_a1.path, d(2016, 1, 1))
+        .await
+        .unwrap()
+        .is_none());
+    let sec = principal(Role::Secretary, &w.t.ward_a, None);
+    assert!(db
+        .plans(&sec)
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.number == "43-KH/TU"));
+    assert!(matches!(
+        db.create_plan(
+            &cli(),
+            Some(&sec),
+            PlanInput {
+                number: "1-KH/DU".into(),
+                title: "x".into(),
+                issued_on: Some(d(2016, 7, 1)),
+                unit_code: "P7".into(),
+                ..Default::default()
+            }
+        )
+        .await,
+        Err(StoreError::Forbidden)
+    ));
+    db.set_theme(
+        &cli(),
+        Some(&admin),
+        "TU",
+        2019,
+        "Nâng cao ý thức tôn trọng nhân dân",
+        "",
+        Some("43-KH/TU"),
+    )
+    .await
+    .unwrap();
+    let themes = db.themes_for(&w.t.cell_a1.path).await.unwrap();
+    assert_eq!(themes[0].year, 2019);
+
+    // Topics: next month's (December 2026) is due on 20/11/2026; today is 27/11 → overdue.
+    let board = db
+        .topic_board(&sec, &w.t.ward_a.path, 2026, 12)
+        .await
+        .unwrap();
+    assert_eq!(board.len(), 2);
+    assert!(board.iter().all(|b| b.topic.is_none() && b.overdue));
+    db.set_topic(
+        &cli(),
+        Some(&principal(Role::Secretary, &w.t.cell_a1, None)),
+        w.t.cell_a1.id,
+        2026,
+        12,
+        "Học tập và làm theo về tinh thần trách nhiệm",
+        true,
+    )
+    .await
+    .unwrap();
+    let board = db
+        .topic_board(&sec, &w.t.ward_a.path, 2026, 12)
+        .await
+        .unwrap();
+    assert_eq!(board.iter().filter(|b| b.topic.is_some()).count(), 1);
+    // The first rows are the cells that still have to set one.
+    assert!(board[0].topic.is_none());
+    // A cell secretary cannot set another cell's topic.
+    assert!(db
+        .set_topic(
+            &cli(),
+            Some(&principal(Role::Secretary, &w.t.cell_a1, None)),
+            w.t.cell_a2.id,
+            2026,
+            12,
+            "x",
+            false
+        )
+        .await
+        .is_err());
+}
+
+pub async fn absent_twice_flag(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let mut ids = Vec::new();
+    for (i, day) in [d(2019, 3, 1), d(2019, 6, 1), d(2019, 9, 1)]
+        .into_iter()
+        .enumerate()
+    {
+        let s = db
+            .create_meeting(
+                &cli(),
+                None,
+                MeetingInput::new(MeetingKind::Study, "P7-KP1", day, &format!("Buổi {i}")),
+            )
+            .await
+            .unwrap();
+        ids.push(s.id);
+    }
+    let [s1, s2, s3] = [ids[0], ids[1], ids[2]];
+    let all = |m: Mark| w.a1.iter().map(|id| (*id, m)).collect::<Vec<_>>();
+    db.set_marks(&cli(), None, s1, &all(Mark::Present))
+        .await
+        .unwrap();
+    db.set_marks(&cli(), None, s2, &all(Mark::Present))
+        .await
+        .unwrap();
+    db.set_marks(&cli(), None, s3, &all(Mark::Present))
+        .await
+        .unwrap();
+    db.set_marks(
+        &cli(),
+        None,
+        s2,
+        &[(w.a1[0], Mark::Absent), (w.a1[1], Mark::Excused)],
+    )
+    .await
+    .unwrap();
+    db.set_marks(
+        &cli(),
+        None,
+        s3,
+        &[(w.a1[0], Mark::Excused), (w.a1[2], Mark::Absent)],
+    )
+    .await
+    .unwrap();
+    let list = db
+        .absentees(&admin, &w.t.ward_a.path, MeetingKind::Study, 10_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        list.iter().map(|a| a.member_id).collect::<Vec<_>>(),
+        vec![w.a1[0]]
+    );
+    assert_eq!(list[0].last.len(), 2);
+    assert_eq!(list[0].last[0].0, d(2019, 9, 1));
+}
+
+on_every_backend!(db: expected_follows_history);
+on_every_backend!(db: marks_rates_and_rollup);
+on_every_backend!(db: scope_of_marking);
+on_every_backend!(env: self_checkin);
+on_every_backend!(db: campaign_and_topics);
+on_every_backend!(db: absent_twice_flag);
