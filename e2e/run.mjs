@@ -212,6 +212,80 @@ try {
     await other.close();
     await ctx.close();
   });
+  await journey('bí thư chi bộ điểm danh trên điện thoại, đảng viên tự điểm danh bằng mã, bảng đơn vị hiện tỷ lệ mới', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+    const sctx = await browser.newContext(phone);
+    const sec = await sctx.newPage();
+    await login(sec, 'bithu.p7kp1', accounts['bithu.p7kp1']);
+    await sec.goto(`${base}/hoc-tap/moi`);
+    await sec.selectOption('#unit_code', 'P7-KP1');
+    await sec.fill('#title', 'Học tập chuyên đề năm nay (kiểm thử)');
+    await sec.fill('#place', 'Nhà văn hóa Khu phố 1');
+    await sec.screenshot({ path: join(shots, '12-tao-buoi-hoc.png'), fullPage: true });
+    await Promise.all([sec.waitForNavigation(), sec.click('form[action="/hoc-tap/moi"] button[type=submit]')]);
+    assert((await sec.textContent('h1')).includes('Học tập chuyên đề năm nay'), 'the session page opens');
+    const sessionUrl = sec.url().split('?')[0];
+    const expectedText = await sec.textContent('.stats .card:nth-child(2) .stat');
+    const expected = Number(expectedText.split('/')[1].replace(/\./g, ''));
+    assert(expected > 10, `the cell's members are expected (${expectedText})`);
+    // Open self check-in and read the code shown to the room.
+    await Promise.all([sec.waitForNavigation(), sec.click('form[action$="/mo-diem-danh"] button')]);
+    const code = (await sec.textContent('#ma-diem-danh')).trim();
+    assert(/^\d{6}$/.test(code), `a 6-digit code is shown (${code})`);
+    assert(await sec.locator('img[src$="/qr.svg"]').isVisible(), 'the QR code is shown');
+    const qr = await sec.request.get(`${sessionUrl}/qr.svg`);
+    assert(qr.ok() && (await qr.text()).includes('<svg'), 'the QR code is an SVG made by the server');
+    await sec.screenshot({ path: join(shots, '13-ma-diem-danh.png') });
+
+    // A member checks in on their phone with the code; a second try is refused.
+    const mctx = await browser.newContext(phone);
+    const mem = await mctx.newPage();
+    await login(mem, 'dangvien.p7', accounts['dangvien.p7']);
+    await mem.goto(`${base}/diem-danh`);
+    await mem.fill('#ma', '000000' === code ? '111111' : '000000');
+    await Promise.all([mem.waitForNavigation(), mem.click('#xac-nhan')]);
+    assert((await mem.textContent('#loi')).length > 5, 'a wrong code is refused with a message');
+    await mem.fill('#ma', code);
+    await Promise.all([mem.waitForNavigation(), mem.click('#xac-nhan')]);
+    const done = await mem.textContent('#ket-qua');
+    assert(done.includes('Đã điểm danh'), `check-in confirmed (${done})`);
+    await mem.screenshot({ path: join(shots, '14-tu-diem-danh.png') });
+    await mem.fill('#ma', code);
+    await Promise.all([mem.waitForNavigation(), mem.click('#xac-nhan')]);
+    assert((await mem.textContent('#loi')).includes('đã điểm danh'), 'a replayed code is refused');
+    // The member sees only their own mark on the session page.
+    await mem.goto(sessionUrl);
+    assert((await mem.locator('.sheet-row').count()) === 1, 'a member sees only their own row');
+    await mctx.close();
+
+    // The secretary marks everyone present, then taps two exceptions and saves.
+    await sec.goto(sessionUrl);
+    assert((await sec.locator('.sheet-row[data-status="present"], .sheet-row[data-status="late"]').count()) === 1, 'the self check-in shows on the sheet');
+    await Promise.all([sec.waitForNavigation(), sec.click('#tat-ca-co-mat')]);
+    assert((await sec.textContent('.flash.ok')).includes('Đã lưu điểm danh'), 'all present saved');
+    const rows = sec.locator('.sheet-row');
+    await rows.nth(2).locator('.seg-excused').click();
+    await rows.nth(3).locator('.seg-absent').click();
+    await sec.screenshot({ path: join(shots, '15-phieu-diem-danh.png'), fullPage: false });
+    await Promise.all([sec.waitForNavigation(), sec.click('#luu-diem-danh')]);
+    assert((await sec.textContent('.flash.ok')).includes('Đã lưu điểm danh'), 'exceptions saved');
+    const tally = await sec.textContent('.stats .card:nth-child(2) .stat');
+    assert(tally.replace(/\./g, '') === `${expected - 2}/${expected}`, `tally after marking: ${tally}`);
+    await sec.screenshot({ path: join(shots, '16-buoi-hoc-sau-diem-danh.png'), fullPage: true });
+    await sctx.close();
+
+    // The ward secretary's unit table shows the cell's new rate.
+    const wctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const ward = await wctx.newPage();
+    await login(ward, 'bithu.p7', accounts['bithu.p7']);
+    await ward.goto(`${base}/chuyen-can`);
+    const row = ward.locator('#bang-don-vi tr', { hasText: 'Chi bộ Khu phố 1' }).first();
+    const pct = ((expected - 2) / expected * 100).toFixed(1).replace('.', ',').replace(/,0$/, '') + '%';
+    const rowText = await row.textContent();
+    assert(rowText.includes(pct), `the cell row shows ${pct}: ${rowText}`);
+    await ward.screenshot({ path: join(shots, '17-ty-le-don-vi.png'), fullPage: true });
+    await wctx.close();
+  });
 } finally {
   await browser.close();
   server.kill('SIGINT');

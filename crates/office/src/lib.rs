@@ -8,8 +8,11 @@
 //! * [`members_csv`], [`members_xlsx`], [`units_csv`], [`units_xlsx`] export rows so that they import back
 //!   unchanged; [`members_template_xlsx`] and [`units_template_xlsx`] give users an empty form with an
 //!   example row and a "Hướng dẫn" sheet.
+//! * [`signin_sheet_xlsx`] prints a session's sign-in sheet; [`marks_xlsx`] exports its marks and
+//!   [`parse_marks`] reads them back.
 #![forbid(unsafe_code)]
 
+mod attendance;
 mod columns;
 mod export;
 mod members;
@@ -18,6 +21,9 @@ mod units;
 
 use serde::{Deserialize, Serialize};
 
+pub use attendance::{
+    marks_xlsx, parse_marks, signin_sheet_xlsx, MarkImportRow, SheetHeader, SheetRow, MARK_HEADERS,
+};
 pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
 pub use export::{
     members_csv, members_template_xlsx, members_xlsx, units_csv, units_template_xlsx, units_xlsx,
@@ -106,7 +112,7 @@ pub fn sort_errors(errors: &mut [RowError]) {
 }
 
 fn column_rank(column: &str) -> usize {
-    const ORDER: [&str; 15] = [
+    const ORDER: [&str; 17] = [
         "Mã đơn vị",
         "Tên đơn vị",
         "Loại",
@@ -122,6 +128,8 @@ fn column_rank(column: &str) -> usize {
         "Chức vụ",
         "Điện thoại",
         "Từ ngày",
+        "Mã đảng viên",
+        "Trạng thái",
     ];
     ORDER
         .iter()

@@ -1082,7 +1082,9 @@ impl Db {
         let children = self.child_units(p, unit.id).await?;
         let mut out = Vec::with_capacity(children.len());
         for c in children {
-            if c.unit.valid_to.is_some_and(|d| d <= from) {
+            // Closed before the period, or not a party organisation (fronts and mass organisations hold
+            // no party members).
+            if c.unit.valid_to.is_some_and(|d| d <= from) || !c.unit.unit_type.is_party() {
                 continue;
             }
             let tally = self.summary_unscoped(&c.unit.path, kind, from, to).await?;

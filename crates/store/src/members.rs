@@ -874,8 +874,20 @@ impl Db {
         )
         .await?;
         w.commit().await?;
-        self.refresh_meetings(actor, std::slice::from_ref(&path), date)
-            .await?;
+        // Every unit the member belonged to since `date` may hold meetings whose list changes.
+        let mut paths = vec![path];
+        let rows = sqlx::query(
+            "SELECT u.path FROM memberships ms JOIN units u ON u.id = ms.unit_id \
+             WHERE ms.member_id = $1 AND (ms.to_date IS NULL OR ms.to_date > $2)",
+        )
+        .bind(id)
+        .bind(date_str(date))
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            paths.push(get(r, "path")?);
+        }
+        self.refresh_meetings(actor, &paths, date).await?;
         Ok(after)
     }
 

@@ -12,6 +12,8 @@ pub struct UserNav {
     pub can_import: bool,
     pub can_accounts: bool,
     pub can_audit: bool,
+    /// The account is linked to a member (self check-in, own attendance).
+    pub is_member: bool,
 }
 
 /// Page context for `base.html`.
@@ -40,6 +42,7 @@ impl Ctx {
                 can_import: p.has(Capability::ImportMembers),
                 can_accounts: p.has(Capability::ManageAccounts),
                 can_audit: p.has(Capability::ReadAudit),
+                is_member: p.role == domain::Role::Member,
             }),
             flash: None,
         }
@@ -113,6 +116,11 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
         }
         "da-giai-the" => "Đã ghi nhận giải thể / sáp nhập đơn vị.",
         "da-mo-khoa" => "Đã mở khóa tài khoản.",
+        "da-diem-danh" => "Đã lưu điểm danh.",
+        "da-mo-diem-danh" => "Đã mở tự điểm danh: đọc mã hoặc cho đảng viên quét mã QR.",
+        "da-dong-diem-danh" => "Đã đóng tự điểm danh.",
+        "da-tai-len" => "Đã tải tài liệu lên.",
+        "da-nhap-diem-danh" => "Đã nhập điểm danh từ tệp.",
         _ => return None,
     };
     Some(m.to_string())

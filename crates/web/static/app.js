@@ -10,3 +10,12 @@
     s.addEventListener('change', function () { s.form.submit(); });
   });
 })();
+// Marking sheet: live counts as radios change, so a secretary sees the tally before saving.
+(function () {
+  var form = document.getElementById('phieu-diem-danh');
+  if (!form) { return; }
+  form.addEventListener('change', function (e) {
+    var row = e.target.closest && e.target.closest('.sheet-row');
+    if (row && e.target.type === 'radio') { row.setAttribute('data-status', e.target.value); }
+  });
+})();

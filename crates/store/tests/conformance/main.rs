@@ -9,6 +9,7 @@ mod common;
 
 mod accounts;
 mod attendance;
+mod attendance_props;
 mod audit;
 mod concurrency;
 mod import;

@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1. Routes are declared once in `table()`: the router and the OpenAPI document
 //! are both built from it, and a test fails when a route has no documentation.
 
+pub mod attendance;
 pub mod openapi;
 
 use crate::auth::{client_address, ApiUser};
@@ -52,6 +53,12 @@ fn r(
 
 /// Every API route (paths relative to /api/v1).
 pub fn table() -> Vec<ApiRoute> {
+    let mut routes = foundation_routes();
+    routes.extend(attendance::routes());
+    routes
+}
+
+fn foundation_routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute {
             auth: false,

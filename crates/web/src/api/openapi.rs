@@ -50,6 +50,9 @@ fn schemas() -> Value {
 
 /// Request body and success response schema for a route.
 fn shapes(method: &str, path: &str) -> (Option<Value>, Value) {
+    if let Some(s) = super::attendance::shapes(method, path) {
+        return s;
+    }
     let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
     let list = |name: &str| json!({"type": "object", "properties": {"items": {"type": "array", "items": r(name)}, "total": {"type": "integer"}}});
     match (method, path) {
@@ -85,7 +88,7 @@ fn shapes(method: &str, path: &str) -> (Option<Value>, Value) {
 
 fn parameters(method: &str, path: &str) -> Vec<Value> {
     let q = |name: &str, ty: &str, desc: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": ty}, "description": desc});
-    let mut params = Vec::new();
+    let mut params = super::attendance::parameters(method, path);
     if path.contains("{id}") {
         params.push(
             json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
@@ -147,6 +150,14 @@ fn parameters(method: &str, path: &str) -> Vec<Value> {
     params
 }
 
+fn all_schemas() -> Value {
+    let mut s = schemas();
+    if let (Some(a), Value::Object(b)) = (s.as_object_mut(), super::attendance::schemas()) {
+        a.extend(b);
+    }
+    s
+}
+
 /// Builds the document from the route table.
 pub fn document() -> Value {
     let mut paths: Map<String, Value> = Map::new();
@@ -180,10 +191,10 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "lamtheo API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "API của lamtheo: đơn vị, đảng viên, tài khoản, nhật ký, nhập/xuất. Mọi truy vấn chỉ trả về dữ liệu trong phạm vi quyền của tài khoản; đối tượng ngoài phạm vi trả về 404."},
+                 "description": "API của lamtheo: đơn vị, đảng viên, tài khoản, nhật ký, nhập/xuất, kế hoạch, học tập, sinh hoạt chi bộ và điểm danh. Mọi truy vấn chỉ trả về dữ liệu trong phạm vi quyền của tài khoản; đối tượng ngoài phạm vi trả về 404."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas()},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": all_schemas()},
         "paths": paths,
     })
 }

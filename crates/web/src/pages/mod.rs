@@ -2,6 +2,7 @@
 //! already filtered by the user's scope, and renders an askama template.
 
 mod accounts;
+mod attendance;
 mod audit;
 mod home;
 mod import;
@@ -57,6 +58,62 @@ pub fn routes() -> Router<AppState> {
         .route("/tai-khoan/{id}/trang-thai", post(accounts::toggle))
         .route("/tai-khoan/{id}/mat-khau", post(accounts::reset))
         .route("/nhat-ky", get(audit::list))
+        .route("/ke-hoach", get(attendance::campaign))
+        .route("/ke-hoach/moi", post(attendance::create_plan))
+        .route("/ke-hoach/chuyen-de", post(attendance::set_theme))
+        .route("/hoc-tap", get(attendance::list_study))
+        .route(
+            "/hoc-tap/moi",
+            get(attendance::new_study).post(attendance::create_study),
+        )
+        .route("/hoc-tap/{id}", get(attendance::show_study))
+        .route("/sinh-hoat", get(attendance::register))
+        .route(
+            "/sinh-hoat/moi",
+            get(attendance::new_cell).post(attendance::create_cell),
+        )
+        .route("/sinh-hoat/chu-de", post(attendance::set_topic))
+        .route("/sinh-hoat/{id}", get(attendance::show_cell))
+        .route("/{section}/{id}/diem-danh", post(attendance::mark))
+        .route(
+            "/{section}/{id}/mo-diem-danh",
+            post(attendance::open_checkin),
+        )
+        .route(
+            "/{section}/{id}/dong-diem-danh",
+            post(attendance::close_checkin),
+        )
+        .route("/{section}/{id}/qr.svg", get(attendance::qr))
+        .route("/{section}/{id}/sua", post(attendance::edit))
+        .route(
+            "/{section}/{id}/tai-lieu",
+            post(attendance::upload_document),
+        )
+        .route(
+            "/{section}/{id}/tai-lieu/{doc}",
+            get(attendance::download_document),
+        )
+        .route(
+            "/{section}/{id}/danh-sach-ky.xlsx",
+            get(attendance::signin_sheet),
+        )
+        .route(
+            "/{section}/{id}/diem-danh.xlsx",
+            get(attendance::export_marks),
+        )
+        .route(
+            "/{section}/{id}/nhap-diem-danh",
+            post(attendance::import_marks),
+        )
+        .route(
+            "/diem-danh",
+            get(attendance::checkin_form).post(attendance::checkin_submit),
+        )
+        .route("/chuyen-can", get(attendance::table))
+        .route(
+            "/dang-vien/{id}/chuyen-can",
+            get(attendance::member_history),
+        )
 }
 
 /// Renders a template, or a plain 500 if rendering itself fails.
