@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+pub mod attendance;
 mod members;
 mod names;
 mod places;
@@ -25,6 +26,7 @@ use domain::{Gender, MemberStatus, UnitType};
 use std::fmt;
 use std::str::FromStr;
 
+pub use attendance::{Calendar, DemoMark, DemoMeeting, DemoTopic};
 pub use members::Members;
 
 /// Size of the demo dataset.

@@ -225,3 +225,156 @@ pub async fn queries(db: &Db, samples: usize) -> Result<()> {
     );
     Ok(())
 }
+
+/// Attendance rates and marking on an existing database with study sessions (issue 3): the whole tree's
+/// rate for a year, one cell's rate, and marking a session of ≥ 500 members in one call.
+pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
+    use domain::attendance::{Mark, MeetingKind};
+    let root = db
+        .root_units()
+        .await?
+        .into_iter()
+        .next()
+        .context("empty database")?;
+    let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
+    let to = chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
+    let total_members = db.member_count().await?;
+    println!(
+        "database: {} backend, {} members",
+        db.backend().as_str(),
+        total_members
+    );
+    // Whole tree, one year.
+    let mut whole = Vec::new();
+    let mut tally = domain::attendance::Tally::default();
+    for _ in 0..5 {
+        let t = Instant::now();
+        tally = db
+            .summary_unscoped(&root.path, MeetingKind::Study, from, to)
+            .await?;
+        whole.push(t.elapsed());
+    }
+    whole.sort();
+    println!(
+        "whole-tree study attendance {year}: {} expected, rate {:.4}; median {} (min {}, n=5)",
+        tally.expected,
+        tally.rate().unwrap_or(0.0),
+        ms(percentile(&whole, 0.5)),
+        ms(whole[0])
+    );
+    // Random cells.
+    let max_id = db.unit_count().await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let mut cells = Vec::new();
+    let mut tries = 0;
+    while cells.len() < samples && tries < samples * 200 {
+        tries += 1;
+        let id = rng.gen_range(1..=max_id.max(1));
+        if let Some(u) = db.unit_unscoped(id).await? {
+            if u.unit_type.holds_cell_meetings() {
+                cells.push(u);
+            }
+        }
+    }
+    let mut cell_times = Vec::new();
+    let mut nonzero = 0;
+    for c in &cells {
+        let t = Instant::now();
+        let s = db
+            .summary_unscoped(&c.path, MeetingKind::Study, from, to)
+            .await?;
+        cell_times.push(t.elapsed());
+        if s.expected > 0 {
+            nonzero += 1;
+        }
+    }
+    cell_times.sort();
+    println!(
+        "one cell's study attendance {year}: p50 {} p99 {} (n={}, {} with sessions)",
+        ms(percentile(&cell_times, 0.5)),
+        ms(percentile(&cell_times, 0.99)),
+        cell_times.len(),
+        nonzero
+    );
+    // A session of at least 500 members: walk up from a cell until the subtree is big enough.
+    let date = to;
+    let mut holder = None;
+    'search: for c in &cells {
+        let mut path = c.path.clone();
+        loop {
+            let n = db.members_as_of(&path, date).await?.len();
+            if n >= 500 {
+                holder = Some(path);
+                break 'search;
+            }
+            let trimmed = path.trim_end_matches('/');
+            match trimmed.rfind('/') {
+                Some(pos) if pos > 0 => path = format!("{}/", &trimmed[..pos]),
+                _ => break,
+            }
+        }
+    }
+    let Some(holder) = holder else {
+        println!("no unit with 500 members found; marking benchmark skipped");
+        return Ok(());
+    };
+    let unit_id: i64 = holder
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .context("unit path")?;
+    let unit = db.unit_unscoped(unit_id).await?.context("unit")?;
+    let actor = Actor::system("bench");
+    let t = Instant::now();
+    let m = db
+        .create_meeting(
+            &actor,
+            None,
+            store::MeetingInput::new(MeetingKind::Study, &unit.code, date, "Đo tốc độ điểm danh"),
+        )
+        .await?;
+    println!(
+        "created a session for {} ({} expected) in {}",
+        unit.name,
+        m.tally.expected,
+        ms(t.elapsed())
+    );
+    let ids: Vec<i64> = db
+        .members_as_of(&holder, date)
+        .await?
+        .into_iter()
+        .map(|(m, _)| m)
+        .take(500)
+        .collect();
+    let mut times = Vec::new();
+    for (round, mark) in [
+        Mark::Present,
+        Mark::Late,
+        Mark::Excused,
+        Mark::Absent,
+        Mark::Present,
+        Mark::Late,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let marks: Vec<(i64, Mark)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, if i % 17 == round { Mark::Absent } else { mark }))
+            .collect();
+        let t = Instant::now();
+        db.set_marks(&actor, None, m.id, &marks).await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "marking {} members in one call (validate, write, recount, audit): p50 {} max {} (n={})",
+        ids.len(),
+        ms(percentile(&times, 0.5)),
+        ms(times[times.len() - 1]),
+        times.len()
+    );
+    Ok(())
+}

@@ -153,6 +153,15 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
+    /// Tỷ lệ tham dự (cả cây, một chi bộ) và điểm danh 500 người một lần, trên dữ liệu có sẵn
+    Attendance {
+        /// Số chi bộ lấy mẫu
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Năm tính tỷ lệ
+        #[arg(long, default_value_t = 2019)]
+        year: i32,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -3,9 +3,18 @@
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::time::Instant;
-use store::{Actor, Db, MemberInput, NewAccount, NewMemberFull, UnitInput};
+use store::{
+    Actor, Db, MemberInput, NewAccount, NewMark, NewMeeting, NewMemberFull, NewTopic, PlanInput,
+    UnitInput,
+};
 
 const BATCH: usize = 5_000;
+/// Meetings per `load_meetings` call.
+const MEETING_BATCH: usize = 20_000;
+/// Marks per `load_attendance` call (one transaction and one audit record each).
+const MARK_BATCH: usize = 200_000;
+/// Who marked the demo's attendance.
+const MARKED_BY: &str = "demo";
 
 pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) -> Result<()> {
     let started = Instant::now();
@@ -27,6 +36,7 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
     let mut loaded: u64 = 0;
     let mut batch: Vec<NewMemberFull> = Vec::with_capacity(BATCH);
     let mut last_report = Instant::now();
+    let mut member_ids = MemberIds::default();
     for m in demo::members(scale, seed, &units) {
         let memberships = m
             .memberships
@@ -60,9 +70,11 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
             status_since: m.status_since,
         });
         if batch.len() >= BATCH {
-            db.load_members(&actor, &batch)
+            let ids = db
+                .load_members(&actor, &batch)
                 .await
                 .context("nạp đảng viên mẫu")?;
+            member_ids.push(loaded, &ids)?;
             loaded += batch.len() as u64;
             batch.clear();
             if last_report.elapsed().as_secs() >= 10 {
@@ -75,9 +87,11 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         }
     }
     if !batch.is_empty() {
-        db.load_members(&actor, &batch)
+        let ids = db
+            .load_members(&actor, &batch)
             .await
             .context("nạp đảng viên mẫu")?;
+        member_ids.push(loaded, &ids)?;
         loaded += batch.len() as u64;
     }
     println!(
@@ -132,7 +146,246 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
             Err(e) => return Err(e.into()),
         }
     }
+    load_campaign(db, &actor, scale, seed, &units, &by_code, &member_ids).await
+}
+
+/// Database ids of the demo members by their position in the member stream (ids are handed out in
+/// consecutive runs, one per `load_members` call).
+#[derive(Default)]
+struct MemberIds {
+    /// (position of the first member of a run, its id), in stream order.
+    runs: Vec<(u64, i64)>,
+}
+
+impl MemberIds {
+    fn push(&mut self, start: u64, ids: &[i64]) -> Result<()> {
+        let Some(&first) = ids.first() else {
+            return Ok(());
+        };
+        if ids.windows(2).any(|w| w[1] != w[0] + 1) {
+            anyhow::bail!("mã đảng viên mẫu không liên tiếp");
+        }
+        match self.runs.last() {
+            Some(&(s, id)) if start.checked_sub(s).is_some_and(|d| id + d as i64 == first) => {}
+            _ => self.runs.push((start, first)),
+        }
+        Ok(())
+    }
+
+    fn get(&self, index: u64) -> Option<i64> {
+        let k = self.runs.partition_point(|(s, _)| *s <= index);
+        let (s, id) = self.runs.get(k.checked_sub(1)?)?;
+        Some(id + (index - s) as i64)
+    }
+}
+
+/// Directive 05-CT/TW, plan 43-KH/TU with its yearly themes, the study sessions and cell meetings of
+/// 2016–2019 with every member's marks, and the monthly topics (see `demo::attendance`).
+async fn load_campaign(
+    db: &Db,
+    actor: &Actor,
+    scale: demo::Scale,
+    seed: u64,
+    units: &[demo::DemoUnit],
+    by_code: &HashMap<String, domain::Unit>,
+    member_ids: &MemberIds,
+) -> Result<()> {
+    use demo::attendance as att;
+    let started = Instant::now();
+    let unit_of = |code: &str| {
+        by_code
+            .get(code)
+            .with_context(|| format!("thiếu đơn vị {code}"))
+    };
+    db.create_directive(
+        actor,
+        None,
+        att::DIRECTIVE_CODE,
+        att::DIRECTIVE_TITLE,
+        att::directive_date(),
+        att::DIRECTIVE_ISSUER,
+    )
+    .await
+    .context("nạp chỉ thị mẫu")?;
+    let issuer = att::plan_unit(units).context("dữ liệu mẫu không có đơn vị gốc")?;
+    db.create_plan(
+        actor,
+        None,
+        PlanInput {
+            number: att::PLAN_NUMBER.to_string(),
+            title: att::PLAN_TITLE.to_string(),
+            issued_on: Some(att::plan_date()),
+            unit_code: issuer.code.clone(),
+            directive_code: Some(att::DIRECTIVE_CODE.to_string()),
+            scope: format!("Các tổ chức đảng và đảng viên trực thuộc {}", issuer.name),
+            target_attendance: Some(att::PLAN_TARGET_ATTENDANCE),
+            target_registered: Some(att::PLAN_TARGET_REGISTERED),
+        },
+    )
+    .await
+    .context("nạp kế hoạch mẫu")?;
+    let mut themes: HashMap<i32, i64> = HashMap::new();
+    for (year, title) in att::THEMES {
+        let t = db
+            .set_theme(
+                actor,
+                None,
+                &issuer.code,
+                year,
+                title,
+                "",
+                Some(att::PLAN_NUMBER),
+            )
+            .await
+            .context("nạp chuyên đề mẫu")?;
+        themes.insert(year, t.id);
+    }
+    println!(
+        "Đã nạp Chỉ thị {}, Kế hoạch {} và {} chuyên đề năm.",
+        att::DIRECTIVE_CODE,
+        att::PLAN_NUMBER,
+        themes.len()
+    );
+
+    // Meetings in calendar order, with the cell meetings' monthly topics.
+    let cal = demo::Calendar::new(scale, seed, units);
+    let unit_ids: Vec<i64> = units
+        .iter()
+        .map(|u| unit_of(&u.code).map(|x| x.id))
+        .collect::<Result<_>>()?;
+    let mut meeting_ids: Vec<i64> = Vec::with_capacity(cal.len());
+    let mut topics_loaded = 0u64;
+    let mut k = 0;
+    while k < cal.len() {
+        let end = (k + MEETING_BATCH).min(cal.len());
+        let mut batch = Vec::with_capacity(end - k);
+        let mut topics = Vec::new();
+        for i in k..end {
+            let m = cal.meeting(i).context("lịch họp mẫu")?;
+            let unit = unit_of(&units[m.unit as usize].code)?;
+            batch.push(NewMeeting {
+                kind: m.kind,
+                unit_id: unit.id,
+                unit_path: unit.path.clone(),
+                date: m.date,
+                starts_at: Some(m.starts_at.to_string()),
+                ends_at: Some(m.ends_at.to_string()),
+                place: m.place,
+                title: m.title,
+                theme_id: m.theme_year.and_then(|y| themes.get(&y).copied()),
+                thematic: m.thematic,
+                minutes: m.minutes,
+                quality: m.quality,
+            });
+            if let Some(t) = cal.topic(i) {
+                topics.push(new_topic(&unit_ids, t)?);
+            }
+        }
+        meeting_ids.extend(
+            db.load_meetings(actor, &batch)
+                .await
+                .context("nạp buổi học tập mẫu")?,
+        );
+        topics_loaded += db
+            .load_topics(actor, MARKED_BY, &topics)
+            .await
+            .context("nạp chủ đề sinh hoạt mẫu")?;
+        k = end;
+    }
+
+    // Marks, member by member (the member stream is generated again: it is deterministic).
+    let mut marks: Vec<NewMark> = Vec::with_capacity(MARK_BATCH + 1_000);
+    let mut buf = Vec::new();
+    let mut marked = 0u64;
+    let mut last_report = Instant::now();
+    let total = demo::member_count(scale, seed, units);
+    for (i, m) in demo::members(scale, seed, units).enumerate() {
+        let index = i as u64;
+        buf.clear();
+        cal.marks(index, &m, &mut buf);
+        if buf.is_empty() {
+            continue;
+        }
+        let member_id = member_ids
+            .get(index)
+            .with_context(|| format!("thiếu mã của đảng viên mẫu thứ {index}"))?;
+        for mk in &buf {
+            marks.push(NewMark {
+                meeting_id: *meeting_ids
+                    .get(mk.meeting as usize)
+                    .context("thiếu buổi học tập mẫu")?,
+                member_id,
+                unit_id: *unit_ids.get(mk.unit as usize).context("thiếu đơn vị mẫu")?,
+                status: Some(mk.mark),
+                made_up_from: mk.made_up_from,
+                // 17:00 in Hanoi.
+                marked_at: mk.date.and_hms_opt(10, 0, 0).map(|t| t.and_utc()),
+            });
+        }
+        if marks.len() >= MARK_BATCH {
+            marked += db
+                .load_attendance(actor, MARKED_BY, &marks)
+                .await
+                .context("nạp điểm danh mẫu")?;
+            marks.clear();
+            if last_report.elapsed().as_secs() >= 10 {
+                println!(
+                    "… {marked} lượt điểm danh, {}/{total} đảng viên ({:.0} giây)",
+                    index + 1,
+                    started.elapsed().as_secs_f64()
+                );
+                last_report = Instant::now();
+            }
+        }
+    }
+    marked += db
+        .load_attendance(actor, MARKED_BY, &marks)
+        .await
+        .context("nạp điểm danh mẫu")?;
+    drop(marks);
+    println!(
+        "Đã nạp {} buổi học tập, {} buổi sinh hoạt chi bộ, {marked} lượt điểm danh ({:.1} giây).",
+        cal.study_count(),
+        cal.cell_count(),
+        started.elapsed().as_secs_f64()
+    );
+    let tallies = Instant::now();
+    if let (Some(first), Some(last)) = (meeting_ids.first(), meeting_ids.last()) {
+        db.finish_meeting_tallies(actor, *first, *last)
+            .await
+            .context("tổng hợp điểm danh mẫu")?;
+    }
+    println!(
+        "Đã tổng hợp điểm danh theo buổi và đơn vị ({:.1} giây).",
+        tallies.elapsed().as_secs_f64()
+    );
+
+    // Next month's topic for most of the city's cells, so the board shows both kinds.
+    let upcoming = cal
+        .upcoming_topics(db.today())
+        .into_iter()
+        .map(|t| new_topic(&unit_ids, t))
+        .collect::<Result<Vec<_>>>()?;
+    let upcoming_loaded = db
+        .load_topics(actor, MARKED_BY, &upcoming)
+        .await
+        .context("nạp chủ đề sinh hoạt mẫu")?;
+    println!(
+        "Đã nạp {} chủ đề sinh hoạt tháng ({upcoming_loaded} chủ đề tháng tới).",
+        topics_loaded + upcoming_loaded
+    );
     Ok(())
+}
+
+fn new_topic(unit_ids: &[i64], t: demo::DemoTopic) -> Result<NewTopic> {
+    Ok(NewTopic {
+        unit_id: *unit_ids.get(t.unit as usize).context("thiếu chi bộ mẫu")?,
+        year: t.year,
+        month: t.month,
+        topic: t.topic,
+        thematic: t.thematic,
+        set_at: t.set_at,
+    })
 }
 
 /// The demo's units as store inputs (parents before children).
@@ -148,4 +401,298 @@ pub fn unit_inputs(units: &[demo::DemoUnit]) -> Vec<UnitInput> {
             valid_from: u.valid_from,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The city demo loaded into a fresh database: campaign rates, tallies against a recount, expected lists
+    //! against `members_as_of`. On SQLite always; on PostgreSQL too when `LAMTHEO_TEST_DATABASE_URL` is set
+    //! (a fresh database is created and dropped for the test).
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use chrono::NaiveDate;
+    use domain::attendance::{MeetingKind, Tally};
+    use domain::policy::Principal;
+    use domain::Role;
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+    use store::MeetingFilter;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn unique_name(prefix: &str) -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|t| t.as_nanos())
+            .unwrap_or_default();
+        format!("{prefix}{}_{nanos}", std::process::id())
+    }
+
+    /// Removes the test's SQLite directory, even when the test panics.
+    struct TempDir(std::path::PathBuf);
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Drops the test's PostgreSQL database, even when the test panics.
+    struct PgDb {
+        admin_url: String,
+        name: String,
+    }
+    impl Drop for PgDb {
+        fn drop(&mut self) {
+            let _ = psql(
+                &self.admin_url,
+                &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+            );
+        }
+    }
+
+    /// Runs one administrative statement on PostgreSQL (on a thread of its own: callers may be inside a
+    /// runtime or in `Drop`).
+    fn psql(url: &str, sql: &str) -> Result<(), String> {
+        let (url, sql) = (url.to_string(), sql.to_string());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async move {
+                use sqlx::{Connection, Executor};
+                let mut c = sqlx::postgres::PgConnection::connect(&url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                c.execute(sql.as_str()).await.map_err(|e| e.to_string())?;
+                let _ = c.close().await;
+                Ok(())
+            })
+        })
+        .join()
+        .map_err(|_| "thread panicked".to_string())?
+    }
+
+    /// `admin_url` with its database name replaced by `name`.
+    fn with_database(admin_url: &str, name: &str) -> String {
+        let (base, query) = match admin_url.find('?') {
+            Some(i) => (&admin_url[..i], &admin_url[i..]),
+            None => (admin_url, ""),
+        };
+        let after_scheme = base.find("://").map_or(0, |i| i + 3);
+        let host_part = match base[after_scheme..].find('/') {
+            Some(i) => &base[..after_scheme + i],
+            None => base,
+        };
+        format!("{host_part}/{name}{query}")
+    }
+
+    async fn check_city_demo(db: &Db) {
+        load(db, demo::Scale::City, 2020, false).await.unwrap();
+        let root = db.unit_by_code_unscoped("TU-BT").await.unwrap().unwrap();
+        let admin = Principal {
+            user_id: 0,
+            username: "kiểm thử".into(),
+            role: Role::Admin,
+            unit_id: root.id,
+            unit_path: root.path.clone(),
+            member_id: None,
+        };
+        // City-wide study attendance per year: above 98%, with some excused absences and make-ups.
+        for year in 2016..=2019 {
+            let t = db
+                .summary_unscoped(
+                    &root.path,
+                    MeetingKind::Study,
+                    d(year, 1, 1),
+                    d(year, 12, 31),
+                )
+                .await
+                .unwrap();
+            let rate = t.rate().unwrap();
+            assert!(rate > 0.98 && rate < 1.0, "{year}: {rate} {t:?}");
+            assert!(
+                t.excused > 0 && t.makeup > 0 && t.absent > 0,
+                "{year}: {t:?}"
+            );
+            assert_eq!(t.unmarked(), 0);
+            let c = db
+                .summary_unscoped(
+                    &root.path,
+                    MeetingKind::Cell,
+                    d(year, 1, 1),
+                    d(year, 12, 31),
+                )
+                .await
+                .unwrap();
+            let rate = c.rate().unwrap();
+            assert!(rate > 0.94 && rate < 0.98, "cell {year}: {rate} {c:?}");
+        }
+        // Every study session: expected = members_as_of, tally = a recount of its marks, and the
+        // per-unit counts add up to it.
+        let study = db
+            .list_meetings(
+                &admin,
+                &MeetingFilter {
+                    kind: Some(MeetingKind::Study),
+                    unit_path: Some(root.path.clone()),
+                    limit: 5000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(study.len(), 43 * 8);
+        let cells = db
+            .list_meetings(
+                &admin,
+                &MeetingFilter {
+                    kind: Some(MeetingKind::Cell),
+                    unit_path: Some(root.path.clone()),
+                    from: Some(d(2018, 6, 1)),
+                    to: Some(d(2018, 6, 30)),
+                    limit: 5000,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(cells.len() > 150, "{}", cells.len());
+        assert!(cells.iter().all(|m| m.thematic && m.quality.is_some()));
+        for (k, m) in study.iter().chain(cells.iter().step_by(7)).enumerate() {
+            let marks = db.meeting_marks(&admin, m.id).await.unwrap();
+            let recount = Tally::of(marks.iter().map(|r| &r.status));
+            let stored = db.meeting_unscoped(m.id).await.unwrap().tally;
+            assert_eq!(stored, recount, "meeting {}", m.id);
+            let expected: BTreeSet<i64> = db
+                .members_as_of(&m.unit_path, m.date)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            let marked: BTreeSet<i64> = marks.iter().map(|r| r.member_id).collect();
+            assert_eq!(expected, marked, "meeting {} on {}", m.id, m.date);
+            let at = format!("{}T10:00:00.000Z", m.date);
+            assert!(marks.iter().all(|r| r.marked_by.as_deref() == Some("demo")
+                && r.marked_at.as_deref() == Some(at.as_str())));
+            // attendance_counts: the sub-units' share of a session held above them adds up.
+            if k % 10 == 0 && m.kind == MeetingKind::Study {
+                let mut units: Vec<String> = marks.iter().map(|r| r.unit_path.clone()).collect();
+                units.sort();
+                units.dedup();
+                let mut sum = Tally::default();
+                for u in units.iter().filter(|u| **u != m.unit_path) {
+                    sum.add(
+                        &db.summary_unscoped(u, m.kind, m.date, m.date)
+                            .await
+                            .unwrap(),
+                    );
+                }
+                let direct = Tally::of(
+                    marks
+                        .iter()
+                        .filter(|r| r.unit_path == m.unit_path)
+                        .map(|r| &r.status),
+                );
+                sum.add(&direct);
+                // A unit holds at most one study session a day, so the shares are this session's.
+                assert_eq!(sum, recount, "meeting {}", m.id);
+            }
+        }
+        // Thematic sessions are linked to the year's theme of plan 43-KH/TU.
+        let themes = db.themes_for(&root.path).await.unwrap();
+        assert_eq!(themes.len(), 4);
+        assert!(study
+            .iter()
+            .filter(|m| m.thematic)
+            .all(|m| m.theme_id.is_some() && m.title.starts_with("Học tập chuyên đề năm")));
+        let plan = db
+            .plan_for(&root.path, d(2017, 1, 1))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (plan.number.as_str(), plan.target_attendance),
+            ("43-KH/TU", 950)
+        );
+        // Next month's topic is set for most, not all, of the cells.
+        let (y, mth) = domain::attendance::next_topic_month(db.today());
+        let board = db.topic_board(&admin, &root.path, y, mth).await.unwrap();
+        let set = board.iter().filter(|t| t.topic.is_some()).count();
+        assert!(
+            set * 10 > board.len() * 5 && set < board.len(),
+            "{set}/{}",
+            board.len()
+        );
+        // One audit record per batch, not per mark.
+        let (audit, _) = db
+            .list_audit(
+                &admin,
+                &store::AuditFilter {
+                    action: Some("demo".into()),
+                    object_type: Some("attendance".into()),
+                    per_page: 500,
+                    page: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(!audit.is_empty() && audit.len() < 10, "{}", audit.len());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn city_demo_campaign_on_sqlite() {
+        let dir = TempDir(std::env::temp_dir().join(unique_name("lamtheo-demo-test-")));
+        std::fs::create_dir_all(&dir.0).unwrap();
+        let db = Db::open(
+            &store::sqlite_url_for_dir(&dir.0),
+            Arc::new(domain::SystemClock),
+        )
+        .await
+        .unwrap();
+        check_city_demo(&db).await;
+        db.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn city_demo_campaign_on_postgres() {
+        let Some(admin_url) = std::env::var("LAMTHEO_TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        else {
+            eprintln!("LAMTHEO_TEST_DATABASE_URL not set, PostgreSQL variant not run");
+            return;
+        };
+        let name = unique_name("lt_demo_test_");
+        psql(&admin_url, &format!("CREATE DATABASE \"{name}\""))
+            .unwrap_or_else(|e| panic!("{admin_url} is set but {name} cannot be created: {e}"));
+        let _guard = PgDb {
+            admin_url: admin_url.clone(),
+            name: name.clone(),
+        };
+        let db = Db::open(
+            &with_database(&admin_url, &name),
+            Arc::new(domain::SystemClock),
+        )
+        .await
+        .unwrap();
+        check_city_demo(&db).await;
+        db.close().await;
+    }
+
+    #[test]
+    fn member_ids_by_stream_position() {
+        let mut ids = MemberIds::default();
+        ids.push(0, &[1, 2, 3]).unwrap();
+        ids.push(3, &[4, 5]).unwrap();
+        ids.push(5, &[10, 11]).unwrap();
+        assert_eq!(ids.runs.len(), 2);
+        assert_eq!(ids.get(0), Some(1));
+        assert_eq!(ids.get(4), Some(5));
+        assert_eq!(ids.get(6), Some(11));
+        assert!(ids.push(7, &[20, 22]).is_err());
+    }
 }

@@ -286,6 +286,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             match what {
                 BenchWhat::Import { rows, format } => bench::import(&db, *rows, format).await?,
                 BenchWhat::Queries { samples } => bench::queries(&db, *samples).await?,
+                BenchWhat::Attendance { samples, year } => {
+                    bench::attendance(&db, *samples, *year).await?
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

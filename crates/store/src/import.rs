@@ -976,16 +976,19 @@ where
     };
     let mut current = build(first);
     for next_rows in chunks {
-        let (done, next) = tokio::join!(current.query().execute(&mut **tx), async {
-            let t = std::time::Instant::now();
-            let q = build(next_rows);
-            building += t.elapsed();
-            q
-        });
+        let (done, next) = tokio::join!(
+            current.query().persistent(false).execute(&mut **tx),
+            async {
+                let t = std::time::Instant::now();
+                let q = build(next_rows);
+                building += t.elapsed();
+                q
+            }
+        );
         done?;
         current = next;
     }
-    current.query().execute(&mut **tx).await?;
+    current.query().persistent(false).execute(&mut **tx).await?;
     tracing::debug!(
         rows = rows.len(),
         total_ms = started.elapsed().as_millis() as u64,

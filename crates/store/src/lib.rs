@@ -7,6 +7,7 @@ mod audit;
 mod campaign;
 mod import;
 mod meetings;
+mod meetings_load;
 mod members;
 mod sql;
 mod units;
@@ -16,6 +17,7 @@ pub use audit::*;
 pub use campaign::*;
 pub use import::*;
 pub use meetings::*;
+pub use meetings_load::*;
 pub use members::*;
 pub use units::*;
 

@@ -767,7 +767,7 @@ impl Db {
                     q.lit(*id);
                 }
                 q.push(")");
-                q.query().execute(&mut *w.tx).await?;
+                q.query().persistent(false).execute(&mut *w.tx).await?;
             }
         }
         recount(&mut w.tx, meeting_id).await?;
@@ -1410,7 +1410,7 @@ impl Db {
                 q.lit(*mid);
             }
             q.push(")");
-            q.query().execute(&mut *w.tx).await?;
+            q.query().persistent(false).execute(&mut *w.tx).await?;
         }
         insert_attendance(self.backend(), &mut w.tx, id, &add).await?;
         recount(&mut w.tx, id).await?;
@@ -1480,7 +1480,7 @@ async fn load_marks(
             q.lit(*id);
         }
         q.push(")");
-        for r in q.query().fetch_all(&mut **tx).await? {
+        for r in q.query().persistent(false).fetch_all(&mut **tx).await? {
             out.insert(
                 get::<i64>(&r, "member_id")?,
                 CurrentMark {
@@ -1515,7 +1515,7 @@ async fn insert_attendance(
                 .lit(*u)
                 .push(")");
         }
-        q.query().execute(&mut **tx).await?;
+        q.query().persistent(false).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -1578,7 +1578,7 @@ pub(crate) async fn recount(
             }
             q.push(")");
         }
-        q.query().execute(&mut **tx).await?;
+        q.query().persistent(false).execute(&mut **tx).await?;
     }
     let mut q = Sql::new("UPDATE meetings SET expected = ");
     q.lit(total.expected)
@@ -1594,7 +1594,7 @@ pub(crate) async fn recount(
         .lit(total.makeup)
         .push(" WHERE id = ")
         .lit(meeting_id);
-    q.query().execute(&mut **tx).await?;
+    q.query().persistent(false).execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -141,6 +141,14 @@ impl Db {
     }
 
     /// The root units (no parent), for the CLI.
+    /// Highest unit id (units are never deleted), for sampling in benchmarks.
+    pub async fn unit_count(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS n FROM units")
+            .fetch_one(&self.pool)
+            .await?;
+        get(&row, "n")
+    }
+
     pub async fn root_units(&self) -> Result<Vec<Unit>> {
         let rows = sqlx::query(&format!(
             "SELECT {UNIT_COLS} FROM units u WHERE u.parent_id IS NULL ORDER BY u.sort_order, u.id"
