@@ -286,6 +286,33 @@ try {
     await ward.screenshot({ path: join(shots, '17-ty-le-don-vi.png'), fullPage: true });
     await wctx.close();
   });
+  await journey('văn phòng xem tỷ lệ học tập năm 2019 toàn thành phố, sổ sinh hoạt chi bộ và kế hoạch', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await login(page, 'vanphong', accounts['vanphong']);
+    await page.goto(`${base}/chuyen-can?tu=2019-01-01&den=2019-12-31`);
+    const rate = (await page.textContent('#ty-le-don-vi')).trim();
+    const value = Number(rate.replace('%', '').replace(',', '.'));
+    assert(value > 98 && value < 100, `the city's 2019 study attendance is above 98% (${rate})`);
+    assert((await page.textContent('.stat-label')).includes('43-KH/TU'), 'the plan target is shown');
+    await page.screenshot({ path: join(shots, '18-ty-le-2019-thanh-pho.png'), fullPage: true });
+    // Drill down into a ward.
+    await Promise.all([page.waitForNavigation(), page.click('#bang-don-vi a >> text=Phường 7')]);
+    assert((await page.textContent('h1')).includes('Phường 7'), 'drill-down to the ward');
+    await page.goto(`${base}/hoc-tap?nam=2019&xem=lich&thang=6`);
+    await page.screenshot({ path: join(shots, '19-lich-hoc-tap.png'), fullPage: true });
+    await page.goto(`${base}/ke-hoach`);
+    assert((await page.textContent('#ke-hoach')).includes('43-KH/TU'), 'Kế hoạch 43-KH/TU is listed');
+    await page.screenshot({ path: join(shots, '20-ke-hoach.png'), fullPage: true });
+    await ctx.close();
+    const cctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'vi-VN' });
+    const cell = await cctx.newPage();
+    await login(cell, 'bithu.p7kp1', accounts['bithu.p7kp1']);
+    await cell.goto(`${base}/sinh-hoat?nam=2019`);
+    assert((await cell.locator('#so-sinh-hoat tbody tr').count()) >= 12, 'a row per month of 2019');
+    await cell.screenshot({ path: join(shots, '21-so-sinh-hoat.png'), fullPage: true });
+    await cctx.close();
+  });
 } finally {
   await browser.close();
   server.kill('SIGINT');

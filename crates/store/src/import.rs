@@ -488,10 +488,13 @@ impl Db {
             "import: members inserted"
         );
         let mut audits = Vec::new();
+        // Transfers recorded by this import: meetings held since then may expect other people.
+        let mut moved: Vec<(String, String, NaiveDate)> = Vec::new();
         for (before, path, input, unit, since) in changes {
             crate::members::update_member_row(&mut w.tx, now, before.id, &input).await?;
             let mut new_path = path.clone();
             if unit.id != before.unit_id {
+                moved.push((path.clone(), unit.path.clone(), since));
                 sqlx::query(
                     "UPDATE memberships SET to_date = $1 WHERE member_id = $2 AND to_date IS NULL",
                 )
@@ -525,6 +528,12 @@ impl Db {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "import: committed"
         );
+        if let Some(earliest) = moved.iter().map(|(_, _, d)| *d).min() {
+            let mut paths: Vec<String> = moved.into_iter().flat_map(|(a, b, _)| [a, b]).collect();
+            paths.sort();
+            paths.dedup();
+            self.refresh_meetings(actor, &paths, earliest).await?;
+        }
         Ok(ImportOutcome::Done(report))
     }
 

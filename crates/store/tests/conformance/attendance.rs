@@ -644,3 +644,74 @@ on_every_backend!(db: scope_of_marking);
 on_every_backend!(env: self_checkin);
 on_every_backend!(db: campaign_and_topics);
 on_every_backend!(db: absent_twice_flag);
+
+/// A transfer recorded by an import (a new unit code with "Từ ngày") refreshes later meetings' lists. When
+/// a cell moves to another ward, the sessions its former ward held stay with that ward (and the root), not
+/// with the cell's new place.
+pub async fn import_transfer_and_unit_move(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let s = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Chuyên đề 2019"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.tally.expected, 7);
+    let card = format!("{:06}", 700_001);
+    let member = db.member(&admin, w.a1[0]).await.unwrap();
+    let row = format!(
+        "P8-KP1,{},15/03/1980,,{card},,19/05/2010,19/05/2011,,,01/01/2019",
+        member.full_name
+    );
+    let file = format!(
+        "Mã đơn vị,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Số CCCD,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại,Từ ngày\n{row}\n"
+    );
+    let parsed = office::parse_members("dang-vien.csv", file.as_bytes(), today()).unwrap();
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    match db
+        .import_members(&cli(), Some(&admin), parsed, false)
+        .await
+        .unwrap()
+    {
+        store::ImportOutcome::Done(r) => assert_eq!(r.updated, 1),
+        store::ImportOutcome::Rejected(e) => panic!("{e:?}"),
+    }
+    assert_eq!(db.meeting(&admin, s.id).await.unwrap().tally.expected, 6);
+    // Marks of the cell follow it when it moves to the other ward.
+    db.set_marks(&cli(), None, s.id, &[(w.a1[1], Mark::Present)])
+        .await
+        .unwrap();
+    db.move_unit(&cli(), &admin, w.t.cell_a1.id, w.t.ward_b.id, d(2020, 1, 1))
+        .await
+        .unwrap();
+    let moved = db.unit(&admin, w.t.cell_a1.id).await.unwrap();
+    let kp1 = db
+        .summary_unscoped(
+            &moved.path,
+            MeetingKind::Study,
+            d(2019, 1, 1),
+            d(2019, 12, 31),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (kp1.expected, kp1.present),
+        (0, 0),
+        "a ward session is not the cell's own meeting"
+    );
+    let root = db
+        .summary_unscoped(
+            &w.t.root.path,
+            MeetingKind::Study,
+            d(2019, 1, 1),
+            d(2019, 12, 31),
+        )
+        .await
+        .unwrap();
+    assert_eq!((root.expected, root.present), (6, 1));
+}
+
+on_every_backend!(db: import_transfer_and_unit_move);

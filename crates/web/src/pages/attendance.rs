@@ -214,10 +214,10 @@ async fn list(
         let start = first - Duration::days(i64::from(first.weekday().num_days_from_monday()));
         let mut by_day: HashMap<NaiveDate, Vec<(String, String)>> = HashMap::new();
         for m in &meetings {
-            by_day
-                .entry(m.date)
-                .or_default()
-                .push((format!("{}/{}", base(kind), m.id), m.title.clone()));
+            by_day.entry(m.date).or_default().push((
+                format!("{}/{}", base(kind), m.id),
+                format!("{} — {}", m.unit_name, m.title),
+            ));
         }
         let mut d = start;
         while d <= to || weeks.is_empty() {
