@@ -715,3 +715,35 @@ pub async fn import_transfer_and_unit_move(db: &Db) {
 }
 
 on_every_backend!(db: import_transfer_and_unit_move);
+
+/// A session called for a list of sub-units expects only their members; a unit outside the holder is refused.
+pub async fn session_for_listed_units(db: &Db) {
+    let w = world(db).await;
+    let mut input = MeetingInput::new(
+        MeetingKind::Study,
+        "P7",
+        d(2019, 6, 1),
+        "Hội nghị chi bộ Khu phố 2",
+    );
+    input.for_unit_codes = vec!["P7-KP2".into()];
+    let s = db.create_meeting(&cli(), None, input).await.unwrap();
+    assert_eq!(s.tally.expected, w.a2.len() as i64);
+    assert_eq!(s.for_units.len(), 1);
+    let mut bad = MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "x");
+    bad.for_unit_codes = vec!["P8-KP1".into()];
+    let e = invalid(db.create_meeting(&cli(), None, bad).await.unwrap_err());
+    assert_eq!(e[0].field, "for_units");
+    // A cell meeting must be held by a cell.
+    let e = invalid(
+        db.create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Cell, "P7", d(2019, 6, 1), "x"),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(e[0].field, "unit_code");
+}
+
+on_every_backend!(db: session_for_listed_units);

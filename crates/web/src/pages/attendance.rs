@@ -317,6 +317,9 @@ pub struct SessionFields {
     minutes: String,
     #[serde(default)]
     quality: String,
+    /// Codes of the sub-units called (empty = the whole subtree).
+    #[serde(default)]
+    for_units: String,
 }
 
 async fn form_page(
@@ -455,7 +458,12 @@ fn input_from(v: &SessionFields, kind: MeetingKind, errors: &mut FormErrors) -> 
         title: v.title.clone(),
         theme_id,
         thematic: v.thematic.is_some(),
-        for_unit_codes: Vec::new(),
+        for_unit_codes: v
+            .for_units
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
         minutes: v.minutes.clone(),
         quality: MeetingQuality::parse(v.quality.trim()),
     }
