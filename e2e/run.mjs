@@ -290,6 +290,8 @@ try {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
     await login(page, 'vanphong', accounts['vanphong']);
+    assert((await page.textContent('#ty-le-theo-nam')).includes('Năm 2016'), 'the dashboard lists the yearly rates');
+    await page.screenshot({ path: join(shots, '18a-tong-quan-ty-le.png'), fullPage: true });
     await page.goto(`${base}/chuyen-can?tu=2019-01-01&den=2019-12-31`);
     const rate = (await page.textContent('#ty-le-don-vi')).trim();
     const value = Number(rate.replace('%', '').replace(',', '.'));

@@ -37,6 +37,8 @@ struct HomePage {
     key_cadres: String,
     probationary: String,
     tree: Vec<TreeNode>,
+    /// Per year with sessions: (year, study rate, study attended/expected, cell rate, below target).
+    rates: Vec<(i32, String, String, String, bool)>,
 }
 
 fn node(s: &UnitSummary, children: Vec<TreeNode>) -> TreeNode {
@@ -84,10 +86,52 @@ pub async fn dashboard(
             };
             tree.push(node(&child, grand));
         }
-        Ok::<_, store::StoreError>((root, stats, tree))
+        let mut rates = Vec::new();
+        if p.can_read_rates(&root.path) {
+            use chrono::Datelike;
+            use domain::attendance::MeetingKind;
+            let this_year = st.db.today().year();
+            for year in (2016..=this_year).rev() {
+                let (Some(from), Some(to)) = (
+                    chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+                    chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+                ) else {
+                    continue;
+                };
+                let study = st
+                    .db
+                    .summary_unscoped(&root.path, MeetingKind::Study, from, to)
+                    .await?;
+                let cell = st
+                    .db
+                    .summary_unscoped(&root.path, MeetingKind::Cell, from, to)
+                    .await?;
+                if study.expected == 0 && cell.expected == 0 {
+                    continue;
+                }
+                let target = st
+                    .db
+                    .plan_for(&root.path, to)
+                    .await?
+                    .map(|pl| pl.target_attendance);
+                let pct = |t: &domain::attendance::Tally| {
+                    t.rate()
+                        .map(domain::text::format_percent)
+                        .unwrap_or_else(|| "—".into())
+                };
+                rates.push((
+                    year,
+                    pct(&study),
+                    format!("{}/{}", num(study.attended()), num(study.expected)),
+                    pct(&cell),
+                    target.is_some_and(|t| study.below_target(t)),
+                ));
+            }
+        }
+        Ok::<_, store::StoreError>((root, stats, tree, rates))
     }
     .await;
-    let (root, stats, tree) = match result {
+    let (root, stats, tree, rates) = match result {
         Ok(v) => v,
         Err(e) => return store_error(&user, e),
     };
@@ -102,5 +146,6 @@ pub async fn dashboard(
         key_cadres: num(stats.key_cadres),
         probationary: num(stats.probationary),
         tree,
+        rates,
     })
 }
