@@ -335,7 +335,14 @@ pub enum CheckinError {
     NotExpected,
     #[error("Bạn đã điểm danh buổi này rồi ({0})")]
     AlreadyMarked(String),
+    #[error("Nhập sai mã quá nhiều lần; hãy thử lại sau 15 phút hoặc nhờ bí thư điểm danh")]
+    TooManyAttempts,
+    #[error("Chưa đến ngày tổ chức buổi này ({0})")]
+    NotYet(String),
 }
+
+/// Wrong codes one account may try on one session inside the login-throttle window before it is stopped.
+pub const CHECKIN_MAX_FAILURES: i64 = 5;
 
 /// The open check-in of a session.
 #[derive(Debug, Clone, PartialEq, Eq)]

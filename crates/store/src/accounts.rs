@@ -361,7 +361,7 @@ impl Db {
         })
     }
 
-    async fn failures(&self, key: &str, now: DateTime<Utc>) -> Result<i64> {
+    pub(crate) async fn failures(&self, key: &str, now: DateTime<Utc>) -> Result<i64> {
         let row = sqlx::query("SELECT failures, window_start FROM login_attempts WHERE key = $1")
             .bind(key.to_string())
             .fetch_optional(&self.pool)
@@ -374,7 +374,7 @@ impl Db {
         get(&row, "failures")
     }
 
-    async fn add_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
+    pub(crate) async fn add_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         let window_floor = ts(now - Duration::seconds(login_limits::WINDOW_SECS));
         let mut w = self.write().await?;
         // Portable upsert: a window that expired restarts at 1.

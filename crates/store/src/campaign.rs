@@ -393,13 +393,17 @@ impl Db {
                 None
             }
         };
-        let plan_id = match plan_number.map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(n) => {
-                let row = sqlx::query("SELECT id FROM plans WHERE number = $1 ORDER BY id LIMIT 1")
-                    .bind(n.to_string())
-                    .fetch_optional(&self.pool)
-                    .await?;
+        let plan_id = match (plan_number.map(str::trim).filter(|s| !s.is_empty()), &unit) {
+            (None, _) | (_, None) => None,
+            (Some(n), Some(u)) => {
+                // Plan numbers repeat between provinces: only the unit's own or its ancestors' plans.
+                let mut q = Sql::new(
+                    "SELECT p.id FROM plans p JOIN units u ON u.id = p.unit_id WHERE p.number = ",
+                );
+                q.text(n.to_string()).push(" AND ");
+                push_in_paths(&mut q, "u.path", &ancestor_paths(&u.path));
+                q.push(" ORDER BY u.depth DESC, p.id LIMIT 1");
+                let row = q.query().fetch_optional(&self.pool).await?;
                 match row {
                     Some(r) => Some(get::<i64>(&r, "id")?),
                     None => {
@@ -645,7 +649,8 @@ impl Db {
         q.text(key.clone())
             .push(" WHERE u.unit_type IN ('cell', 'grassroots_cell') AND u.valid_to IS NULL AND ");
         q.subtree("u.path", root_path);
-        q.push(" ORDER BY u.path LIMIT 5000");
+        // Cells still missing a topic first, so that the first 5.000 rows always show them.
+        q.push(" ORDER BY CASE WHEN t.topic IS NULL THEN 0 ELSE 1 END, u.path LIMIT 5000");
         let rows = q.query().fetch_all(&self.pool).await?;
         let today = self.today();
         let deadline = topic_deadline(year, month);
@@ -667,6 +672,29 @@ impl Db {
         }
         out.sort_by_key(|t| t.topic.is_some());
         Ok(out)
+    }
+
+    /// (cells, cells without a topic) for (year, month) in the subtree, counted in full.
+    pub async fn topic_counts(
+        &self,
+        p: &Principal,
+        root_path: &str,
+        year: i32,
+        month: u32,
+    ) -> Result<(i64, i64)> {
+        if !p.can_read_unit(root_path) {
+            return Err(StoreError::NotFound);
+        }
+        let mut q = Sql::new(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
+             CAST(COALESCE(SUM(CASE WHEN t.topic IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS missing \
+             FROM units u LEFT JOIN monthly_topics t ON t.unit_id = u.id AND t.month = ",
+        );
+        q.text(format!("{year:04}-{month:02}"))
+            .push(" WHERE u.unit_type IN ('cell', 'grassroots_cell') AND u.valid_to IS NULL AND ");
+        q.subtree("u.path", root_path);
+        let row = q.query().fetch_one(&self.pool).await?;
+        Ok((get(&row, "total")?, get(&row, "missing")?))
     }
 
     /// A cell's topic for a month, if set.

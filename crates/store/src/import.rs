@@ -532,7 +532,10 @@ impl Db {
             let mut paths: Vec<String> = moved.into_iter().flat_map(|(a, b, _)| [a, b]).collect();
             paths.sort();
             paths.dedup();
-            self.refresh_meetings(actor, &paths, earliest).await?;
+            if let Err(e) = self.refresh_meetings(actor, &paths, earliest).await {
+                // The change itself is saved; a failed refresh is logged and can be redone from the session page.
+                tracing::error!(error = %e, "refreshing expected lists of meetings failed");
+            }
         }
         Ok(ImportOutcome::Done(report))
     }

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::{
     check_checkin, check_mark, checkin_mark, made_up_from, normalize_code, parse_time,
     CheckinAttempt, CheckinError, CheckinWindow, Mark, MeetingKind, MeetingQuality, Tally,
-    CHECKIN_CODE_LEN,
+    CHECKIN_CODE_LEN, CHECKIN_MAX_FAILURES,
 };
 use domain::policy::{Capability, Principal};
 use domain::{text, Role};
@@ -387,9 +387,12 @@ impl Db {
                 }
             }
         }
-        if let Some(t) = input.theme_id {
-            if self.theme(t).await?.is_none() {
-                errors.push(FieldError::new("theme_id", "Không có chuyên đề này"));
+        if let (Some(t), Some(u)) = (input.theme_id, &unit) {
+            if !self.themes_for(&u.path).await?.iter().any(|x| x.id == t) {
+                errors.push(FieldError::new(
+                    "theme_id",
+                    "Chuyên đề này không áp dụng cho đơn vị đã chọn",
+                ));
             }
         }
         let (Some(unit), true) = (unit, errors.is_empty()) else {
@@ -485,8 +488,16 @@ impl Db {
             errors.push(FieldError::new("minutes", "Biên bản dài quá 100.000 ký tự"));
         }
         if let Some(t) = input.theme_id {
-            if self.theme(t).await?.is_none() {
-                errors.push(FieldError::new("theme_id", "Không có chuyên đề này"));
+            if !self
+                .themes_for(&before.unit_path)
+                .await?
+                .iter()
+                .any(|x| x.id == t)
+            {
+                errors.push(FieldError::new(
+                    "theme_id",
+                    "Chuyên đề này không áp dụng cho đơn vị tổ chức",
+                ));
             }
         }
         if !errors.is_empty() {
@@ -685,6 +696,7 @@ impl Db {
         }
         let today = self.today();
         let mut w = self.write().await?;
+        lock_meeting(self.backend(), &mut w.tx, meeting_id).await?;
         let current = load_marks(&mut w.tx, meeting_id, marks.iter().map(|(id, _)| *id)).await?;
         let mut errors = Vec::new();
         let mut forbidden = false;
@@ -807,6 +819,16 @@ impl Db {
                 "Giờ đóng phải sau giờ mở điểm danh",
             )]));
         }
+        let today = self.today();
+        if (today - m.date).num_days().abs() > 1 {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "checkin",
+                format!(
+                    "Chỉ mở tự điểm danh trong ngày tổ chức ({}) hoặc một ngày trước, sau; các trường hợp khác bí thư điểm danh trên phiếu",
+                    text::format_date(m.date)
+                ),
+            )]));
+        }
         let code = new_code();
         let mut w = self.write().await?;
         sqlx::query(
@@ -865,7 +887,9 @@ impl Db {
     }
 
     /// A member checks themself in with the code shown at the session. `for_member` is the member the
-    /// request names, if any (refused unless it is the account's own member).
+    /// request names, if any (refused unless it is the account's own member). Wrong codes are counted per
+    /// account and session in the database (`login_attempts`); after `CHECKIN_MAX_FAILURES` in the
+    /// throttle window the session refuses that account's codes.
     pub async fn check_in(
         &self,
         actor: &Actor,
@@ -874,76 +898,76 @@ impl Db {
         code: &str,
         for_member: Option<i64>,
     ) -> std::result::Result<(Meeting, Mark), CheckinFailure> {
-        let m = self
-            .meeting_unscoped(meeting_id)
-            .await
-            .map_err(CheckinFailure::Store)?;
-        let now = self.now();
-        let normalized = normalize_code(code);
-        // A code that is wrong here but open for another session: say so.
-        if m.checkin.as_ref().is_none_or(|c| c.code != normalized) && !normalized.is_empty() {
-            let other = sqlx::query(
-                "SELECT id FROM meetings WHERE checkin_code = $1 AND id <> $2 AND checkin_closes_at >= $3 LIMIT 1",
-            )
-            .bind(normalized.clone())
-            .bind(meeting_id)
-            .bind(ts(now))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| CheckinFailure::Store(e.into()))?;
-            if other.is_some()
-                && p.member_id.is_some()
-                && for_member.is_none_or(|f| Some(f) == p.member_id)
-            {
-                return Err(CheckinFailure::Refused(CheckinError::OtherSession));
-            }
+        let store = |e: StoreError| CheckinFailure::Store(e);
+        let refused = |e: CheckinError| CheckinFailure::Refused(e);
+        let own = p.member_id.ok_or(refused(CheckinError::NoMember))?;
+        if for_member.is_some_and(|f| f != own) {
+            return Err(refused(CheckinError::OtherMember));
         }
-        let own = p.member_id;
-        let current = match own {
-            Some(own) => {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(|e| CheckinFailure::Store(e.into()))?;
-                let row = sqlx::query(
-                    "SELECT status FROM attendance WHERE meeting_id = $1 AND member_id = $2",
-                )
+        // Only the sessions the member is expected at exist for this request.
+        let current =
+            sqlx::query("SELECT status FROM attendance WHERE meeting_id = $1 AND member_id = $2")
                 .bind(meeting_id)
                 .bind(own)
-                .fetch_optional(&mut *conn)
+                .fetch_optional(&self.pool)
                 .await
-                .map_err(|e| CheckinFailure::Store(e.into()))?;
-                match row {
-                    Some(r) => Some(mark_col(&r, "status").map_err(CheckinFailure::Store)?),
-                    None => None,
-                }
-            }
-            None => None,
+                .map_err(|e| store(e.into()))?;
+        let Some(current) = current else {
+            return Err(refused(CheckinError::NotExpected));
         };
+        let current = mark_col(&current, "status").map_err(store)?;
+        let m = self.meeting_unscoped(meeting_id).await.map_err(store)?;
+        let now = self.now();
+        let today = self.today();
+        if today < m.date {
+            return Err(refused(CheckinError::NotYet(text::format_date(m.date))));
+        }
+        let key = format!("checkin:{}:{meeting_id}", p.user_id);
+        if self.failures(&key, now).await.map_err(store)? >= CHECKIN_MAX_FAILURES {
+            return Err(refused(CheckinError::TooManyAttempts));
+        }
+        let normalized = normalize_code(code);
         let attempt = CheckinAttempt {
             code,
             now,
-            own_member: if p.role == Role::Member || own.is_some() {
-                own
-            } else {
-                None
-            },
+            own_member: Some(own),
             for_member,
-            expected: current.is_some(),
-            current: current.flatten(),
+            expected: true,
+            current,
         };
         let window = m.checkin_window();
-        check_checkin(window.as_ref(), &attempt, |t| {
+        let decided = check_checkin(window.as_ref(), &attempt, |t| {
             (t + chrono::Duration::hours(7))
                 .format("%H:%M ngày %d/%m/%Y")
                 .to_string()
-        })
-        .map_err(CheckinFailure::Refused)?;
-        let own = own.ok_or(CheckinFailure::Refused(CheckinError::NoMember))?;
+        });
+        if let Err(e) = decided {
+            if e == CheckinError::WrongCode {
+                self.add_failure(&key, now).await.map_err(store)?;
+                // The code of another open session this member is expected at: say so.
+                let other = sqlx::query(
+                    "SELECT mt.id FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id \
+                     WHERE a.member_id = $1 AND mt.id <> $2 AND mt.checkin_code = $3 AND mt.checkin_closes_at >= $4 LIMIT 1",
+                )
+                .bind(own)
+                .bind(meeting_id)
+                .bind(normalized)
+                .bind(ts(now))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| store(e.into()))?;
+                if other.is_some() {
+                    return Err(refused(CheckinError::OtherSession));
+                }
+            }
+            return Err(refused(e));
+        }
         let local_now = (now + chrono::Duration::hours(7)).naive_utc();
         let mark = checkin_mark(m.start_local(), local_now);
-        let mut w = self.write().await.map_err(CheckinFailure::Store)?;
+        let mut w = self.write().await.map_err(store)?;
+        lock_meeting(self.backend(), &mut w.tx, meeting_id)
+            .await
+            .map_err(store)?;
         // Guard against a second check-in racing this one: only an unattended place is taken.
         let done = sqlx::query(
             "UPDATE attendance SET status = $1, made_up_from = NULL, self_checkin = 1, marked_by = $2, marked_at = $3 \
@@ -956,15 +980,11 @@ impl Db {
         .bind(own)
         .execute(&mut *w.tx)
         .await
-        .map_err(|e| CheckinFailure::Store(e.into()))?;
+        .map_err(|e| store(e.into()))?;
         if done.rows_affected() == 0 {
-            return Err(CheckinFailure::Refused(CheckinError::AlreadyMarked(
-                "có mặt".to_string(),
-            )));
+            return Err(refused(CheckinError::AlreadyMarked("có mặt".to_string())));
         }
-        recount(&mut w.tx, meeting_id)
-            .await
-            .map_err(CheckinFailure::Store)?;
+        recount(&mut w.tx, meeting_id).await.map_err(store)?;
         audit::record(
             &mut w.tx,
             now,
@@ -974,16 +994,13 @@ impl Db {
             &meeting_id.to_string(),
             &m.title,
             &m.unit_path,
-            Some(&serde_json::json!({ own.to_string(): current.flatten().map(|s| s.as_str()) })),
+            Some(&serde_json::json!({ own.to_string(): current.map(|s| s.as_str()) })),
             Some(&serde_json::json!({ own.to_string(): mark.as_str() })),
         )
         .await
-        .map_err(CheckinFailure::Store)?;
-        w.commit().await.map_err(CheckinFailure::Store)?;
-        let m = self
-            .meeting_unscoped(meeting_id)
-            .await
-            .map_err(CheckinFailure::Store)?;
+        .map_err(store)?;
+        w.commit().await.map_err(store)?;
+        let m = self.meeting_unscoped(meeting_id).await.map_err(store)?;
         Ok((m, mark))
     }
 
@@ -1111,9 +1128,10 @@ impl Db {
     ) -> Result<Vec<MemberMark>> {
         let _ = self.member(p, member_id).await?;
         let mut q = Sql::new(
-            "SELECT mt.id, mt.kind, mt.held_on, mt.title, u.name AS unit_name, a.status, a.made_up_from, \
-             a.self_checkin, a.marked_by, a.marked_at FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id \
-             JOIN units u ON u.id = mt.unit_id WHERE a.member_id = ",
+            "SELECT mt.id, mt.kind, mt.held_on, mt.title, u.name AS unit_name, ua.path AS att_path, a.status, \
+             a.made_up_from, a.self_checkin, a.marked_by, a.marked_at FROM attendance a \
+             JOIN meetings mt ON mt.id = a.meeting_id JOIN units u ON u.id = mt.unit_id \
+             JOIN units ua ON ua.id = a.unit_id WHERE a.member_id = ",
         );
         q.int(member_id);
         if let Some(d) = from {
@@ -1124,7 +1142,12 @@ impl Db {
         }
         q.push(" ORDER BY mt.held_on DESC, mt.id DESC LIMIT 1000");
         let rows = q.query().fetch_all(&self.pool).await?;
+        // Only the marks taken where the viewer may see them: a member who moved keeps their history
+        // from the former unit away from the new unit's secretary.
         rows.iter()
+            .filter(|r| {
+                get::<String>(r, "att_path").is_ok_and(|path| p.can_read_mark(member_id, &path))
+            })
             .map(|r| {
                 let kind: String = get(r, "kind")?;
                 Ok(MemberMark {
@@ -1170,10 +1193,13 @@ impl Db {
              SELECT a.member_id, mb.full_name, mb.sort_key, u.name AS unit_name, mt.held_on, mt.title, a.status, \
              ROW_NUMBER() OVER (PARTITION BY a.member_id ORDER BY mt.held_on DESC, mt.id DESC) AS rn \
              FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id JOIN members mb ON mb.id = a.member_id \
-             JOIN units u ON u.id = mb.unit_id WHERE a.status IS NOT NULL AND mt.kind = ",
+             JOIN units u ON u.id = mb.unit_id JOIN units ua ON ua.id = a.unit_id \
+             WHERE a.status IS NOT NULL AND mt.kind = ",
         );
         q.safe(kind.as_str()).push(" AND mb.status = 'active' AND ");
         q.subtree("u.path", unit_path);
+        q.push(" AND ");
+        q.subtree("ua.path", unit_path);
         q.push(") r WHERE rn <= 2 ORDER BY sort_key, member_id, held_on");
         let rows = q.query().fetch_all(&self.pool).await?;
         let mut out: Vec<Absentee> = Vec::new();
@@ -1327,9 +1353,9 @@ impl Db {
         if all.is_empty() {
             return Ok(0);
         }
-        let mut q = Sql::new("SELECT id FROM meetings WHERE held_on >= ");
-        q.safe(&date_str(since)).push(" AND ");
+        let mut q = Sql::new("SELECT id FROM meetings WHERE kind IN ('study', 'cell') AND ");
         push_in_paths(&mut q, "unit_path", &all);
+        q.push(" AND held_on >= ").safe(&date_str(since));
         let ids: Vec<i64> = q
             .query()
             .fetch_all(&self.pool)
@@ -1344,6 +1370,20 @@ impl Db {
             }
         }
         Ok(changed)
+    }
+
+    /// Recomputes one meeting's expected list on request (the button on the session page).
+    pub async fn refresh_meeting_list(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+    ) -> Result<bool> {
+        let m = self.meeting(p, id).await?;
+        if !p.can_manage_meeting(&m.unit_path) {
+            return Err(StoreError::Forbidden);
+        }
+        self.refresh_meeting(actor, id).await
     }
 
     async fn refresh_meeting(&self, actor: &Actor, id: i64) -> Result<bool> {
@@ -1366,6 +1406,7 @@ impl Db {
             }
         }
         let mut w = self.write().await?;
+        lock_meeting(self.backend(), &mut w.tx, id).await?;
         let rows =
             sqlx::query("SELECT member_id, unit_id, status FROM attendance WHERE meeting_id = $1")
                 .bind(id)
@@ -1378,17 +1419,24 @@ impl Db {
                 (get(r, "unit_id")?, get(r, "status")?),
             );
         }
+        // New places start unmarked; a member whose unit on the date changed keeps their mark; only members
+        // who no longer belonged lose their place (the audit log keeps what they had).
         let add: Vec<(i64, i64)> = expected
             .iter()
-            .filter(|(m, u)| have.get(m).is_none_or(|(hu, _)| hu != *u))
+            .filter(|(m, _)| !have.contains_key(m))
+            .map(|(m, u)| (*m, *u))
+            .collect();
+        let moved: Vec<(i64, i64)> = expected
+            .iter()
+            .filter(|(m, u)| have.get(m).is_some_and(|(hu, _)| hu != *u))
             .map(|(m, u)| (*m, *u))
             .collect();
         let remove: Vec<i64> = have
-            .iter()
-            .filter(|(m, (u, _))| expected.get(m) != Some(u))
-            .map(|(m, _)| *m)
+            .keys()
+            .filter(|m| !expected.contains_key(m))
+            .copied()
             .collect();
-        if add.is_empty() && remove.is_empty() {
+        if add.is_empty() && remove.is_empty() && moved.is_empty() {
             return Ok(false);
         }
         let removed: serde_json::Map<String, serde_json::Value> = remove
@@ -1412,6 +1460,16 @@ impl Db {
             q.push(")");
             q.query().persistent(false).execute(&mut *w.tx).await?;
         }
+        for (mid, unit) in &moved {
+            sqlx::query(
+                "UPDATE attendance SET unit_id = $1 WHERE meeting_id = $2 AND member_id = $3",
+            )
+            .bind(*unit)
+            .bind(id)
+            .bind(*mid)
+            .execute(&mut *w.tx)
+            .await?;
+        }
         insert_attendance(self.backend(), &mut w.tx, id, &add).await?;
         recount(&mut w.tx, id).await?;
         audit::record(
@@ -1424,7 +1482,10 @@ impl Db {
             &m.title,
             &m.unit_path,
             Some(&serde_json::json!({ "removed": removed })),
-            Some(&serde_json::json!({ "added": add.iter().map(|(m, _)| m).collect::<Vec<_>>() })),
+            Some(&serde_json::json!({
+                "added": add.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+                "unit_changed": moved.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+            })),
         )
         .await?;
         w.commit().await?;
@@ -1452,6 +1513,22 @@ fn new_code() -> String {
     (0..CHECKIN_CODE_LEN)
         .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
         .collect()
+}
+
+/// On PostgreSQL, takes the meeting's row lock so that concurrent marks of one meeting (a secretary saving
+/// while members check in) recount one after the other. SQLite writers are already serialised.
+async fn lock_meeting(
+    backend: crate::Backend,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+) -> Result<()> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("SELECT id FROM meetings WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 struct CurrentMark {

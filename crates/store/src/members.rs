@@ -806,8 +806,13 @@ impl Db {
         .await?;
         w.commit().await?;
         // A back-dated transfer changes who was expected at meetings held since then.
-        self.refresh_meetings(actor, &[from_path.clone(), target.path.clone()], date)
-            .await?;
+        if let Err(e) = self
+            .refresh_meetings(actor, &[from_path.clone(), target.path.clone()], date)
+            .await
+        {
+            // The change itself is saved; a failed refresh is logged and can be redone from the session page.
+            tracing::error!(error = %e, "refreshing expected lists of meetings failed");
+        }
         Ok(after)
     }
 
@@ -887,7 +892,10 @@ impl Db {
         for r in &rows {
             paths.push(get(r, "path")?);
         }
-        self.refresh_meetings(actor, &paths, date).await?;
+        if let Err(e) = self.refresh_meetings(actor, &paths, date).await {
+            // The change itself is saved; a failed refresh is logged and can be redone from the session page.
+            tracing::error!(error = %e, "refreshing expected lists of meetings failed");
+        }
         Ok(after)
     }
 

@@ -341,12 +341,16 @@ impl Db {
         .execute(&mut *w.tx)
         .await?;
         // Meetings and attendance tallies follow the unit (rates read them by path).
-        for (table, col) in [
-            ("meetings", "unit_path"),
-            ("attendance_counts", "unit_path"),
+        // One statement per kind so that the (kind, unit_path, …) indexes serve the range.
+        for (table, kind) in [
+            ("meetings", "study"),
+            ("meetings", "cell"),
+            ("attendance_counts", "study"),
+            ("attendance_counts", "cell"),
         ] {
             sqlx::query(&format!(
-                "UPDATE {table} SET {col} = $1 || SUBSTR({col}, CAST($2 AS INTEGER)) WHERE {col} >= $3 AND {col} < $4"
+                "UPDATE {table} SET unit_path = $1 || SUBSTR(unit_path, CAST($2 AS INTEGER)) \
+                 WHERE kind = '{kind}' AND unit_path >= $3 AND unit_path < $4"
             ))
             .bind(new_path.clone())
             .bind(old_len + 1)

@@ -65,6 +65,8 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn(method_not_allowed))
         .layer(RequestBodyLimitLayer::new(max_upload))
+        // Extractors (multipart uploads, forms, JSON) default to 2 MB; the configured limit applies instead.
+        .layer(axum::extract::DefaultBodyLimit::max(max_upload))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

@@ -121,6 +121,10 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
         "da-dong-diem-danh" => "Đã đóng tự điểm danh.",
         "da-tai-len" => "Đã tải tài liệu lên.",
         "da-nhap-diem-danh" => "Đã nhập điểm danh từ tệp.",
+        "da-cap-nhat-danh-sach" => {
+            "Đã lập lại danh sách phải dự theo quá trình sinh hoạt; điểm danh của người vẫn phải dự được giữ nguyên."
+        }
+        "danh-sach-khong-doi" => "Danh sách phải dự không thay đổi.",
         _ => return None,
     };
     Some(m.to_string())

@@ -217,7 +217,7 @@ async fn self_checkin_over_the_api() {
         let ward = app.token("bithu.p1").await;
         let today = "2026-11-27";
         let s = create_session(&app, &ward, "P1", today).await;
-        let other = create_session(&app, &ward, "P1-C2", today).await;
+        let other = create_session(&app, &ward, "P1-C1", today).await;
         let id = s["id"].as_i64().unwrap();
         let me = app.token("dangvien.p1c1").await;
         let own = app.fx.member(common::MEMBER_ACCOUNT_MEMBER).id;

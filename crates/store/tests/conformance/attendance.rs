@@ -372,7 +372,7 @@ pub async fn self_checkin(env: &Env) {
         .create_meeting(
             &cli(),
             None,
-            MeetingInput::new(MeetingKind::Study, "P7-KP2", today, "Buổi khác"),
+            MeetingInput::new(MeetingKind::Study, "P7", today, "Buổi khác"),
         )
         .await
         .unwrap();
@@ -435,6 +435,42 @@ pub async fn self_checkin(env: &Env) {
         CheckinError::AlreadyMarked(_)
     ));
     assert_eq!(db.find_checkin(&me, &code).await.unwrap(), Some(s.id));
+    // Guessing is stopped after five wrong codes, even when the sixth is right.
+    let mut guesser = principal(Role::Member, &w.t.cell_a1, Some(w.a1[2]));
+    guesser.user_id += 1;
+    let wrong = ["000000", "111111", "222222"]
+        .into_iter()
+        .find(|c| *c != code && *c != other_code)
+        .unwrap();
+    for _ in 0..5 {
+        assert_eq!(
+            refused(db.check_in(&cli(), &guesser, s.id, wrong, None).await),
+            CheckinError::WrongCode
+        );
+    }
+    assert_eq!(
+        refused(db.check_in(&cli(), &guesser, s.id, &code, None).await),
+        CheckinError::TooManyAttempts
+    );
+    // Check-in cannot be opened for a session days away.
+    let later = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(
+                MeetingKind::Study,
+                "P7-KP1",
+                today + Duration::days(3),
+                "Sắp tới",
+            ),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.open_checkin(&cli(), &admin, later.id, now, now + Duration::hours(1))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
     // Expired.
     env.clock.advance(Duration::hours(2));
     let me2 = principal(Role::Member, &w.t.cell_a1, Some(w.a1[1]));

@@ -64,8 +64,11 @@ pub fn meeting_json(m: &Meeting, p: &Principal) -> Value {
         "minutes": m.minutes, "quality": m.quality.map(|q| q.as_str()),
         "for_units": m.for_units, "created_by": m.created_by, "created_at": m.created_at,
     });
-    if let (Some(obj), Value::Object(t)) = (v.as_object_mut(), tally_json(&m.tally)) {
-        obj.extend(t);
+    // A member account sees its own mark, not how many of its comrades were absent.
+    if p.role != domain::Role::Member {
+        if let (Some(obj), Value::Object(t)) = (v.as_object_mut(), tally_json(&m.tally)) {
+            obj.extend(t);
+        }
     }
     if p.can_manage_meeting(&m.unit_path) {
         v["check_in"] = match &m.checkin {
@@ -334,6 +337,12 @@ async fn check_in(
             json!({"session_id": m.id, "member_id": p.member_id, "status": mark.as_str(),
                                          "message": format!("Đã điểm danh: {}", mark.label().to_lowercase())}),
         )),
+        Err(CheckinFailure::Refused(domain::attendance::CheckinError::TooManyAttempts)) => {
+            Err(ApiError::Status(
+                StatusCode::TOO_MANY_REQUESTS,
+                domain::attendance::CheckinError::TooManyAttempts.to_string(),
+            ))
+        }
         Err(CheckinFailure::Refused(e)) => Err(ApiError::unprocessable(e.to_string())),
         Err(CheckinFailure::Store(e)) => Err(e.into()),
     }
@@ -713,10 +722,10 @@ async fn topics(
         .unwrap_or_else(|| p.unit_path.clone());
     let (y, m) = parse_month(q.month.as_deref(), st.db.today())?;
     let items = st.db.topic_board(p, &path, y, m).await?;
-    let missing = items.iter().filter(|t| t.topic.is_none()).count();
+    let (total, missing) = st.db.topic_counts(p, &path, y, m).await?;
     Ok(Json(
         json!({"month": format!("{y:04}-{m:02}"), "deadline": domain::attendance::topic_deadline(y, m),
-                   "missing": missing, "total": items.len(), "items": items}),
+                   "missing": missing, "total": total, "items": items}),
     ))
 }
 

@@ -120,6 +120,7 @@ struct SessionsPage {
     can_create: bool,
     total: TallyView,
     target: String,
+    show_tally: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -264,6 +265,7 @@ async fn list(
         weeks,
         rows: meetings.iter().map(|m| meeting_row(m, target)).collect(),
         can_create: p.can_manage_meeting(&unit.path),
+        show_tally: p.role != domain::Role::Member,
         total: TallyView::new(&total, target),
         target: target
             .map(|t| format_percent(t as f64 / 1000.0))
@@ -808,11 +810,20 @@ pub async fn mark(
             Err(e) => return store_error(&user, e),
         }
     }
+    // The sheet carries each row's status as loaded (`o<id>`): only rows the user changed are written, so
+    // a sheet left open does not overwrite a check-in made meanwhile.
+    let loaded: HashMap<&str, &str> = fields
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix('o').map(|id| (id, v.as_str())))
+        .collect();
     for (k, v) in &fields {
-        let Some(mid) = k.strip_prefix('m').and_then(|s| s.parse::<i64>().ok()) else {
+        let Some(id_text) = k.strip_prefix('m') else {
             continue;
         };
-        if v.is_empty() {
+        let Ok(mid) = id_text.parse::<i64>() else {
+            continue;
+        };
+        if v.is_empty() || loaded.get(id_text) == Some(&v.as_str()) {
             continue;
         }
         match Mark::parse(v) {
@@ -950,11 +961,52 @@ pub async fn close_checkin(
     }
 }
 
-/// The check-in link as an absolute URL for the QR code.
-fn origin(headers: &HeaderMap, secure: bool) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
+pub async fn refresh_list(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath((prefix, id)): PagePath<(String, i64)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let Some(kind) = kind_of(&prefix) else {
+        return not_found(Some(&user));
+    };
+    let p = &user.principal;
+    match st
+        .db
+        .refresh_meeting_list(&Actor::user(p, "web"), p, id)
+        .await
+    {
+        Ok(changed) => Redirect::to(&format!(
+            "{}/{id}?tb={}",
+            base(kind),
+            if changed {
+                "da-cap-nhat-danh-sach"
+            } else {
+                "danh-sach-khong-doi"
+            }
+        ))
+        .into_response(),
+        Err(e) => store_error(&user, e),
+    }
+}
+
+/// The check-in link as an absolute URL for the QR code: the request's host, or behind a trusted proxy
+/// the forwarded host and scheme.
+fn origin(headers: &HeaderMap, secure: bool, trust_proxy: bool) -> String {
+    let forwarded = |name: &str| {
+        trust_proxy
+            .then(|| headers.get(name).and_then(|h| h.to_str().ok()))
+            .flatten()
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let secure = secure || forwarded("x-forwarded-proto") == Some("https");
+    let host = forwarded("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST).and_then(|h| h.to_str().ok()))
         .filter(|h| {
             h.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
@@ -986,7 +1038,7 @@ pub async fn qr(
     };
     let url = format!(
         "{}/diem-danh?buoi={}&ma={}",
-        origin(&headers, st.config.secure_cookies),
+        origin(&headers, st.config.secure_cookies, st.config.trust_proxy),
         m.id,
         c.code
     );
@@ -1747,12 +1799,13 @@ struct RegisterPage {
     board_month: String,
     board_deadline: String,
     board: Vec<(i64, String, String, String, bool, bool)>,
-    missing: usize,
+    missing: i64,
     can_set: bool,
     csrf: String,
     topic_value: String,
     topic_month: String,
     can_create: bool,
+    show_tally: bool,
 }
 
 pub async fn register(
@@ -1814,7 +1867,14 @@ pub async fn register(
             Err(e) => return store_error(&user, e),
         }
     };
-    let missing = board.iter().filter(|b| b.topic.is_none()).count();
+    let missing = if p.role == domain::Role::Member {
+        0
+    } else {
+        match st.db.topic_counts(p, &unit.path, by, bm).await {
+            Ok((_, m)) => m,
+            Err(e) => return store_error(&user, e),
+        }
+    };
     let own_topic = if is_cell {
         st.db.topic_of(unit.id, by, bm).await.ok().flatten()
     } else {
@@ -1851,6 +1911,7 @@ pub async fn register(
         topic_value: own_topic.map(|(t, _)| t).unwrap_or_default(),
         topic_month: format!("{by:04}-{bm:02}"),
         can_create: p.has(Capability::ManageMeetings),
+        show_tally: p.role != domain::Role::Member,
     };
     render(&page)
 }

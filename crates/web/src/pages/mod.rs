@@ -86,6 +86,10 @@ pub fn routes() -> Router<AppState> {
         .route("/{section}/{id}/qr.svg", get(attendance::qr))
         .route("/{section}/{id}/sua", post(attendance::edit))
         .route(
+            "/{section}/{id}/cap-nhat-danh-sach",
+            post(attendance::refresh_list),
+        )
+        .route(
             "/{section}/{id}/tai-lieu",
             post(attendance::upload_document),
         )
