@@ -74,8 +74,9 @@ CREATE TABLE meetings (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX meetings_path ON meetings(kind, unit_path, held_on);
-CREATE INDEX meetings_held ON meetings(kind, held_on);
+-- Covering index for rates: the sum over a subtree and period reads only this index (a cell or the whole
+-- country alike); also serves session lists by subtree.
+CREATE INDEX meetings_rates ON meetings(kind, unit_path, held_on, expected, present, late, excused, absent, makeup);
 CREATE INDEX meetings_unit ON meetings(unit_id, held_on);
 
 -- Units a meeting is held for when it is not the holding unit's whole subtree.
@@ -127,3 +128,6 @@ CREATE TABLE meeting_documents (
     uploaded_at TEXT NOT NULL
 );
 CREATE INDEX meeting_documents_meeting ON meeting_documents(meeting_id);
+
+-- Follows unit_parent_history downwards (members_as_of, session lists).
+CREATE INDEX unit_parent_history_parent ON unit_parent_history(parent_id);
