@@ -374,6 +374,10 @@ async fn load_campaign(
         "Đã nạp {} chủ đề sinh hoạt tháng ({upcoming_loaded} chủ đề tháng tới).",
         topics_loaded + upcoming_loaded
     );
+    // Planner statistics for the freshly loaded tables (PostgreSQL).
+    db.analyze()
+        .await
+        .context("cập nhật thống kê cơ sở dữ liệu")?;
     Ok(())
 }
 
