@@ -1372,6 +1372,76 @@ impl Db {
         Ok(changed)
     }
 
+    /// Puts a newly entered member (active, in `unit_id` since `since`) on the lists of the meetings held
+    /// since then for that unit: by it or an ancestor, for the whole subtree or a listed unit above it. Only
+    /// this member's places are touched, so entering someone with an old start date stays cheap.
+    pub async fn add_to_past_meetings(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        unit_id: i64,
+        unit_path: &str,
+        since: NaiveDate,
+    ) -> Result<usize> {
+        let mut q = Sql::new("SELECT id FROM meetings WHERE kind IN ('study', 'cell') AND ");
+        push_in_paths(&mut q, "unit_path", &ancestor_paths(unit_path));
+        q.push(" AND held_on >= ").safe(&date_str(since));
+        let ids: Vec<i64> = q
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| get(r, "id"))
+            .collect::<Result<_>>()?;
+        let mut added = 0;
+        for id in ids {
+            let listed = sqlx::query(
+                "SELECT u.path FROM meeting_units mu JOIN units u ON u.id = mu.unit_id WHERE mu.meeting_id = $1",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            if !listed.is_empty()
+                && !listed
+                    .iter()
+                    .any(|r| get::<String>(r, "path").is_ok_and(|p| unit_path.starts_with(&p)))
+            {
+                continue;
+            }
+            let mut w = self.write().await?;
+            lock_meeting(self.backend(), &mut w.tx, id).await?;
+            let have = sqlx::query(
+                "SELECT 1 AS x FROM attendance WHERE meeting_id = $1 AND member_id = $2",
+            )
+            .bind(id)
+            .bind(member_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            if have.is_some() {
+                continue;
+            }
+            insert_attendance(self.backend(), &mut w.tx, id, &[(member_id, unit_id)]).await?;
+            recount(&mut w.tx, id).await?;
+            let m = meeting_in(&mut w.tx, id).await?;
+            audit::record(
+                &mut w.tx,
+                self.now(),
+                actor,
+                "refresh_expected",
+                meeting_object(m.kind),
+                &id.to_string(),
+                &m.title,
+                &m.unit_path,
+                None,
+                Some(&serde_json::json!({ "added": [member_id] })),
+            )
+            .await?;
+            w.commit().await?;
+            added += 1;
+        }
+        Ok(added)
+    }
+
     /// Recomputes one meeting's expected list on request (the button on the session page).
     pub async fn refresh_meeting_list(
         &self,

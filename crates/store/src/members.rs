@@ -613,6 +613,15 @@ impl Db {
         )
         .await?;
         w.commit().await?;
+        // A member entered with a past start date belongs on the lists of meetings held since then.
+        if since < today {
+            if let Err(e) = self
+                .add_to_past_meetings(actor, id, unit.id, &unit.path, since)
+                .await
+            {
+                tracing::error!(error = %e, "refreshing expected lists of meetings failed");
+            }
+        }
         Ok(member)
     }
 

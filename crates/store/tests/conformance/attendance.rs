@@ -783,3 +783,49 @@ pub async fn session_for_listed_units(db: &Db) {
 }
 
 on_every_backend!(db: session_for_listed_units);
+
+/// A member entered later with a start date before a session is put on its list (and only then).
+pub async fn late_entry_joins_past_lists(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let s = db
+        .create_meeting(
+            &cli(),
+            None,
+            MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Chuyên đề 2019"),
+        )
+        .await
+        .unwrap();
+    let mut input = MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Riêng Khu phố 2");
+    input.for_unit_codes = vec!["P7-KP2".into()];
+    let only_kp2 = db.create_meeting(&cli(), None, input).await.unwrap();
+    db.create_member(
+        &cli(),
+        &admin,
+        &person("Lê Văn Mới", "799001"),
+        "P7-KP1",
+        Some(d(2018, 1, 1)),
+    )
+    .await
+    .unwrap();
+    db.create_member(
+        &cli(),
+        &admin,
+        &person("Lê Văn Sau", "799002"),
+        "P7-KP1",
+        Some(d(2020, 1, 1)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.meeting(&admin, s.id).await.unwrap().tally.expected, 8);
+    assert_eq!(
+        db.meeting(&admin, only_kp2.id)
+            .await
+            .unwrap()
+            .tally
+            .expected,
+        2
+    );
+}
+
+on_every_backend!(db: late_entry_joins_past_lists);
