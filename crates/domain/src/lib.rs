@@ -4,6 +4,9 @@
 pub mod attendance;
 pub mod model;
 pub mod policy;
+pub mod quality;
+pub mod registration;
+pub mod similarity;
 pub mod text;
 
 pub use model::*;

@@ -9,6 +9,7 @@ mod import;
 mod meetings;
 mod meetings_load;
 mod members;
+mod registrations;
 mod sql;
 mod units;
 
@@ -19,6 +20,7 @@ pub use import::*;
 pub use meetings::*;
 pub use meetings_load::*;
 pub use members::*;
+pub use registrations::*;
 pub use units::*;
 
 use chrono::{DateTime, NaiveDate, Utc};

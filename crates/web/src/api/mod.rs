@@ -3,6 +3,7 @@
 
 pub mod attendance;
 pub mod openapi;
+pub mod registrations;
 
 use crate::auth::{client_address, ApiUser};
 use crate::error::{problem, ApiError};
@@ -55,6 +56,7 @@ fn r(
 pub fn table() -> Vec<ApiRoute> {
     let mut routes = foundation_routes();
     routes.extend(attendance::routes());
+    routes.extend(registrations::routes());
     routes
 }
 

@@ -1,0 +1,496 @@
+//! Registrations ("bản đăng ký học tập và làm theo", PRODUCT.md §5): the workflow, who may act, the
+//! year-end result and the suggested annual rating, and the "trên trước, dưới sau" rule. The per-item
+//! quality checks are in `quality`, copy detection in `similarity`.
+//!
+//! **Workflow.** `draft → submitted → (returned → submitted)* → approved → published`. A returned
+//! registration carries comments per item and can be edited and resubmitted. Approved content is locked: a
+//! change after approval starts a new version (a draft), and the approved version is kept as it was.
+//! Publishing is for registrations that are disclosed (heads and key cadres).
+//!
+//! **Who approves.** The secretary of the member's cell; for the cell's own secretary and for heads
+//! ("người đứng đầu"), the level above (the cell's parent unit). Nobody approves their own registration.
+//!
+//! **Result and rating.** Each item's year-end result counts done = 1, partly = ½, not done = 0; the
+//! registration's result is the mean. The suggested rating: *hoàn thành xuất sắc* when the result is at least
+//! 95 %, nothing is "not done" and there are at least three items; *hoàn thành tốt* from 80 %; *hoàn thành*
+//! from 50 %; below that *không hoàn thành*. The secretary confirms or overrides it with a reason. In a
+//! grassroots unit the number rated *xuất sắc* should not exceed 20 % of those rated *tốt*.
+
+use crate::policy::Principal;
+use crate::Role;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+    Published,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Returned,
+        Status::Approved,
+        Status::Published,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Approved => "approved",
+            Status::Published => "published",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Đang soạn",
+            Status::Submitted => "Chờ duyệt",
+            Status::Returned => "Trả lại để sửa",
+            Status::Approved => "Đã duyệt",
+            Status::Published => "Đã công khai",
+        }
+    }
+    /// Content may be changed in place.
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Returned)
+    }
+}
+
+/// Something a user does to a registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Edit,
+    Submit,
+    Return,
+    Approve,
+    Publish,
+    /// Start a new version from an approved or published one.
+    Revise,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::Edit,
+        Action::Submit,
+        Action::Return,
+        Action::Approve,
+        Action::Publish,
+        Action::Revise,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Edit => "sửa",
+            Action::Submit => "nộp",
+            Action::Return => "trả lại",
+            Action::Approve => "duyệt",
+            Action::Publish => "công khai",
+            Action::Revise => "lập phiên bản mới",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("Bản đăng ký đang ở trạng thái \"{}\" nên không thể {}", .0.label(), .1.label())]
+    Illegal(Status, Action),
+    #[error("Bạn không có quyền {} bản đăng ký này", .0.label())]
+    NotAllowed(Action),
+    #[error("Không tự duyệt hoặc trả lại bản đăng ký của chính mình")]
+    OwnRegistration,
+    #[error("Bản đăng ký này không thuộc diện công khai")]
+    NotDisclosed,
+    #[error("Phải ghi ý kiến khi trả lại bản đăng ký")]
+    CommentRequired,
+    #[error("Bản đăng ký chưa có nội dung nào")]
+    NoItems,
+}
+
+/// The state a registration moves to, or why it cannot.
+pub fn transition(from: Status, action: Action) -> Result<Status, WorkflowError> {
+    use Action as A;
+    use Status as S;
+    let to = match (from, action) {
+        (S::Draft, A::Edit) => S::Draft,
+        (S::Returned, A::Edit) => S::Returned,
+        (S::Draft | S::Returned, A::Submit) => S::Submitted,
+        (S::Submitted, A::Return) => S::Returned,
+        (S::Submitted, A::Approve) => S::Approved,
+        (S::Approved, A::Publish) => S::Published,
+        // The approved version stays as it is; the new version starts as a draft.
+        (S::Approved | S::Published, A::Revise) => S::Draft,
+        _ => return Err(WorkflowError::Illegal(from, action)),
+    };
+    Ok(to)
+}
+
+/// What the workflow needs to know about the registration's owner.
+#[derive(Debug, Clone)]
+pub struct Owner<'a> {
+    pub member_id: i64,
+    /// Path of the member's cell (current unit).
+    pub unit_path: &'a str,
+    /// Path of that cell's parent, if any.
+    pub parent_path: Option<&'a str>,
+    /// The member is a head ("người đứng đầu") or the cell's own secretary.
+    pub head: bool,
+    /// Heads and key cadres: their registrations are published.
+    pub disclosed: bool,
+}
+
+/// The unit whose secretary approves: the member's cell, or the level above for heads.
+pub fn approver_unit<'a>(owner: &Owner<'a>) -> &'a str {
+    match (owner.head, owner.parent_path) {
+        (true, Some(parent)) => parent,
+        _ => owner.unit_path,
+    }
+}
+
+/// May `p` take `action` on `owner`'s registration (status checks are `transition`'s job)?
+pub fn may(p: &Principal, action: Action, owner: &Owner<'_>) -> Result<(), WorkflowError> {
+    let own = p.member_id == Some(owner.member_id);
+    let manages =
+        matches!(p.role, Role::Admin | Role::Office | Role::Secretary) && p.covers(owner.unit_path);
+    match action {
+        // The member writes their own; a secretary or the office may enter one for a member on paper.
+        Action::Edit | Action::Submit | Action::Revise => {
+            if own || manages {
+                Ok(())
+            } else {
+                Err(WorkflowError::NotAllowed(action))
+            }
+        }
+        Action::Return | Action::Approve => {
+            if own {
+                return Err(WorkflowError::OwnRegistration);
+            }
+            let at = approver_unit(owner);
+            if matches!(p.role, Role::Secretary | Role::Office | Role::Admin) && p.unit_path == at {
+                Ok(())
+            } else {
+                Err(WorkflowError::NotAllowed(action))
+            }
+        }
+        Action::Publish => {
+            if !owner.disclosed {
+                Err(WorkflowError::NotDisclosed)
+            } else if manages && !own {
+                Ok(())
+            } else {
+                Err(WorkflowError::NotAllowed(action))
+            }
+        }
+    }
+}
+
+/// Self-review or cell assessment of one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Done,
+    Partly,
+    NotDone,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Partly => "partly",
+            Outcome::NotDone => "not_done",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "done" => Some(Outcome::Done),
+            "partly" => Some(Outcome::Partly),
+            "not_done" => Some(Outcome::NotDone),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Done => "Đã hoàn thành",
+            Outcome::Partly => "Hoàn thành một phần",
+            Outcome::NotDone => "Chưa hoàn thành",
+        }
+    }
+    /// Weight in the registration's result.
+    pub fn score(self) -> f64 {
+        match self {
+            Outcome::Done => 1.0,
+            Outcome::Partly => 0.5,
+            Outcome::NotDone => 0.0,
+        }
+    }
+}
+
+/// Annual quality rating of a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Excellent,
+    Good,
+    Completed,
+    NotCompleted,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 4] = [
+        Rating::Excellent,
+        Rating::Good,
+        Rating::Completed,
+        Rating::NotCompleted,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Excellent => "excellent",
+            Rating::Good => "good",
+            Rating::Completed => "completed",
+            Rating::NotCompleted => "not_completed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Rating> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Rating::Excellent => "Hoàn thành xuất sắc nhiệm vụ",
+            Rating::Good => "Hoàn thành tốt nhiệm vụ",
+            Rating::Completed => "Hoàn thành nhiệm vụ",
+            Rating::NotCompleted => "Không hoàn thành nhiệm vụ",
+        }
+    }
+}
+
+/// The registration's result in [0, 1] from the items' outcomes (None when no item was assessed). An item
+/// without an outcome counts as not done: a result is only as good as what was reported.
+pub fn result(outcomes: &[Option<Outcome>]) -> Option<f64> {
+    if outcomes.is_empty() || outcomes.iter().all(Option::is_none) {
+        return None;
+    }
+    let sum: f64 = outcomes.iter().map(|o| o.map_or(0.0, Outcome::score)).sum();
+    Some(sum / outcomes.len() as f64)
+}
+
+/// The rating lamtheo suggests to the secretary.
+pub fn suggested_rating(outcomes: &[Option<Outcome>]) -> Option<Rating> {
+    let r = result(outcomes)?;
+    let none_failed = outcomes
+        .iter()
+        .all(|o| matches!(o, Some(Outcome::Done | Outcome::Partly)));
+    Some(if r >= 0.95 && none_failed && outcomes.len() >= 3 {
+        Rating::Excellent
+    } else if r >= 0.8 {
+        Rating::Good
+    } else if r >= 0.5 {
+        Rating::Completed
+    } else {
+        Rating::NotCompleted
+    })
+}
+
+/// The secretary's decision: confirming the suggestion needs nothing more; another rating needs a reason.
+pub fn check_rating(suggested: Option<Rating>, chosen: Rating, reason: &str) -> Result<(), String> {
+    if suggested != Some(chosen) && reason.trim().chars().count() < 10 {
+        return Err(format!(
+            "Xếp loại \"{}\" khác mức gợi ý{}: hãy ghi lý do (ít nhất 10 ký tự)",
+            chosen.label(),
+            suggested
+                .map(|s| format!(" \"{}\"", s.label()))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
+
+/// In a grassroots unit, "xuất sắc" should not exceed 20 % of "tốt": the warning when it does.
+pub fn excellent_share_warning(excellent: i64, good: i64) -> Option<String> {
+    if excellent > 0 && excellent * 5 > good {
+        Some(format!(
+            "Số đảng viên hoàn thành xuất sắc nhiệm vụ ({excellent}) vượt quá 20% số hoàn thành tốt nhiệm vụ ({good})"
+        ))
+    } else {
+        None
+    }
+}
+
+/// "Trên trước, dưới sau": the unit's head should submit before its members. Late when the head has not
+/// submitted while a member has, or submitted after the first member did.
+pub fn head_registered_late(
+    head_submitted: Option<DateTime<Utc>>,
+    members_submitted: &[DateTime<Utc>],
+) -> bool {
+    match (head_submitted, members_submitted.iter().min()) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(h), Some(first)) => h > *first,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn p(role: Role, path: &str, member: Option<i64>) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            unit_id: 1,
+            unit_path: path.into(),
+            member_id: member,
+        }
+    }
+
+    fn owner(head: bool) -> Owner<'static> {
+        Owner {
+            member_id: 42,
+            unit_path: "/1/7/30/",
+            parent_path: Some("/1/7/"),
+            head,
+            disclosed: head,
+        }
+    }
+
+    #[test]
+    fn every_transition() {
+        use Action as A;
+        use Status as S;
+        let legal = [
+            (S::Draft, A::Edit, S::Draft),
+            (S::Draft, A::Submit, S::Submitted),
+            (S::Returned, A::Edit, S::Returned),
+            (S::Returned, A::Submit, S::Submitted),
+            (S::Submitted, A::Return, S::Returned),
+            (S::Submitted, A::Approve, S::Approved),
+            (S::Approved, A::Publish, S::Published),
+            (S::Approved, A::Revise, S::Draft),
+            (S::Published, A::Revise, S::Draft),
+        ];
+        for from in Status::ALL {
+            for action in Action::ALL {
+                let expected = legal
+                    .iter()
+                    .find(|(f, a, _)| *f == from && *a == action)
+                    .map(|(_, _, t)| *t);
+                match (transition(from, action), expected) {
+                    (Ok(t), Some(e)) => assert_eq!(t, e),
+                    (Err(WorkflowError::Illegal(f, a)), None) => {
+                        assert_eq!((f, a), (from, action));
+                    }
+                    (got, want) => panic!("{from:?} {action:?}: got {got:?}, want {want:?}"),
+                }
+            }
+        }
+        // Approved content is never editable in place.
+        assert!(transition(S::Approved, A::Edit).is_err());
+        assert!(transition(S::Published, A::Edit).is_err());
+        assert!(!S::Approved.editable());
+        let msg = transition(S::Approved, A::Edit).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "Bản đăng ký đang ở trạng thái \"Đã duyệt\" nên không thể sửa"
+        );
+    }
+
+    #[test]
+    fn the_right_secretary_approves() {
+        let member = owner(false);
+        let cell_sec = p(Role::Secretary, "/1/7/30/", Some(7));
+        let ward_sec = p(Role::Secretary, "/1/7/", Some(8));
+        let other_cell = p(Role::Secretary, "/1/7/31/", None);
+        assert!(may(&cell_sec, Action::Approve, &member).is_ok());
+        assert!(may(&ward_sec, Action::Approve, &member).is_err());
+        assert!(may(&other_cell, Action::Approve, &member).is_err());
+        // The cell's own secretary (a head) is approved by the ward.
+        let head = owner(true);
+        assert!(may(&cell_sec, Action::Approve, &head).is_err());
+        assert!(may(&ward_sec, Action::Approve, &head).is_ok());
+        // Never one's own.
+        let me = p(Role::Secretary, "/1/7/30/", Some(42));
+        assert_eq!(
+            may(&me, Action::Approve, &member),
+            Err(WorkflowError::OwnRegistration)
+        );
+        // Members write their own only; inspectors never write.
+        let m = p(Role::Member, "/1/7/30/", Some(42));
+        assert!(may(&m, Action::Submit, &member).is_ok());
+        assert!(may(
+            &p(Role::Member, "/1/7/30/", Some(43)),
+            Action::Edit,
+            &member
+        )
+        .is_err());
+        assert!(may(&p(Role::Inspector, "/1/", None), Action::Edit, &member).is_err());
+        // Publishing only for disclosed registrations.
+        assert_eq!(
+            may(&ward_sec, Action::Publish, &member),
+            Err(WorkflowError::NotDisclosed)
+        );
+        assert!(may(&ward_sec, Action::Publish, &head).is_ok());
+    }
+
+    #[test]
+    fn results_and_ratings() {
+        use Outcome::*;
+        assert_eq!(result(&[]), None);
+        assert_eq!(result(&[None, None]), None);
+        assert_eq!(result(&[Some(Done), Some(Partly)]), Some(0.75));
+        assert_eq!(result(&[Some(Done), None]), Some(0.5));
+        assert_eq!(
+            suggested_rating(&[Some(Done), Some(Done), Some(Done)]),
+            Some(Rating::Excellent)
+        );
+        assert_eq!(
+            suggested_rating(&[Some(Done), Some(Done)]),
+            Some(Rating::Good),
+            "two items are not enough for xuất sắc"
+        );
+        assert_eq!(
+            suggested_rating(&[Some(Done), Some(Done), Some(Done), Some(Done), Some(Partly)]),
+            Some(Rating::Good)
+        );
+        assert_eq!(
+            suggested_rating(&[Some(Done), Some(NotDone)]),
+            Some(Rating::Completed)
+        );
+        assert_eq!(
+            suggested_rating(&[Some(NotDone), Some(Partly), Some(NotDone)]),
+            Some(Rating::NotCompleted)
+        );
+        assert!(check_rating(Some(Rating::Good), Rating::Good, "").is_ok());
+        assert!(check_rating(Some(Rating::Good), Rating::Excellent, "ngắn").is_err());
+        assert!(check_rating(
+            Some(Rating::Good),
+            Rating::Excellent,
+            "Có sáng kiến được thành phố công nhận"
+        )
+        .is_ok());
+        assert_eq!(excellent_share_warning(2, 10), None);
+        assert!(excellent_share_warning(3, 10).is_some());
+        assert!(excellent_share_warning(1, 0).is_some());
+        assert_eq!(excellent_share_warning(0, 0), None);
+    }
+
+    #[test]
+    fn leaders_register_first() {
+        let t = |d| Utc.with_ymd_and_hms(2019, 1, d, 8, 0, 0).single().unwrap();
+        assert!(!head_registered_late(Some(t(2)), &[t(3), t(5)]));
+        assert!(head_registered_late(Some(t(4)), &[t(3), t(5)]));
+        assert!(head_registered_late(None, &[t(3)]));
+        assert!(!head_registered_late(None, &[]));
+    }
+}

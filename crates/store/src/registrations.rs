@@ -1,0 +1,1182 @@
+//! Registrations (issue 4): versions, items with their quality flags, the pledge against the 27
+//! manifestations, the workflow (rules in `domain::registration`), reviews and ratings, and copy clusters.
+//!
+//! Quality flags are computed when a registration is written: `domain::quality` per item, and "copied"
+//! against the other current registrations of the same year in the member's grassroots unit (the unit two
+//! levels up from a cell's members — where registrations are compared in practice). Clusters across units
+//! for any subtree are computed on request (`copy_clusters`).
+
+use crate::campaign::ancestor_paths;
+use crate::sql::Sql;
+use crate::{audit, date_str, get, parse_opt_date, ts, Actor, Db, FieldError, Result, StoreError};
+use chrono::NaiveDate;
+use domain::policy::Principal;
+use domain::quality::{self, Flag, FlagNote};
+use domain::registration::{self as reg, Action, Outcome, Owner, Rating, Status, WorkflowError};
+use domain::similarity;
+use domain::text;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+
+/// Most items one registration may hold.
+pub const MAX_ITEMS: usize = 30;
+/// Longest item text.
+pub const MAX_ITEM_CHARS: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// Học tập và làm theo: a commitment tied to duties.
+    Commitment,
+    /// Nêu gương: exemplary conduct of key cadres and heads.
+    Exemplary,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Commitment => "commitment",
+            ItemKind::Exemplary => "exemplary",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        match s {
+            "" | "commitment" => Some(ItemKind::Commitment),
+            "exemplary" => Some(ItemKind::Exemplary),
+            _ => None,
+        }
+    }
+}
+
+/// An item as written by the member.
+#[derive(Debug, Clone)]
+pub struct ItemInput {
+    pub kind: ItemKind,
+    pub content: String,
+    pub duty: String,
+    pub target: String,
+    pub deadline: Option<NaiveDate>,
+    pub evidence: String,
+}
+
+impl ItemInput {
+    pub fn new(content: &str, duty: &str, target: &str, deadline: Option<NaiveDate>) -> ItemInput {
+        ItemInput {
+            kind: ItemKind::Commitment,
+            content: content.to_string(),
+            duty: duty.to_string(),
+            target: target.to_string(),
+            deadline,
+            evidence: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub position: i64,
+    pub kind: ItemKind,
+    pub content: String,
+    pub duty: String,
+    pub target: String,
+    pub target_number: Option<f64>,
+    pub target_unit: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub evidence: String,
+    pub flags: Vec<FlagNote>,
+    pub return_comment: String,
+    pub midyear_outcome: Option<Outcome>,
+    pub midyear_note: String,
+    pub yearend_outcome: Option<Outcome>,
+    pub yearend_note: String,
+    pub yearend_evidence: String,
+    pub assessed_outcome: Option<Outcome>,
+    pub assessed_note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Registration {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub year: i32,
+    pub version: i64,
+    pub status: Status,
+    pub superseded: bool,
+    pub head: bool,
+    pub disclosed: bool,
+    pub return_comment: String,
+    pub first_submitted_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub approved_at: Option<String>,
+    pub approved_by: Option<String>,
+    pub published_at: Option<String>,
+    pub pledges: Vec<String>,
+    pub items: Vec<Item>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Registration {
+    /// The items' year-end outcomes as the cell assessed them (else as self-reviewed).
+    pub fn outcomes(&self) -> Vec<Option<Outcome>> {
+        self.items
+            .iter()
+            .map(|i| i.assessed_outcome.or(i.yearend_outcome))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrationEvent {
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub by: String,
+    pub at: String,
+    pub comment: String,
+}
+
+/// A version in a registration's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    pub id: i64,
+    pub version: i64,
+    pub status: Status,
+    pub superseded: bool,
+    pub approved_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifestation {
+    pub code: String,
+    pub group: String,
+    pub title: String,
+}
+
+/// A group of near-identical registrations, with the people involved.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyCluster {
+    pub registration_ids: Vec<i64>,
+    pub member_ids: Vec<i64>,
+    pub members: Vec<(i64, String, String)>,
+    pub min_similarity: f64,
+    pub cross_unit: bool,
+}
+
+const REG_COLS: &str = "r.id, r.member_id, m.full_name AS member_name, r.unit_id, u.code AS unit_code, \
+    u.name AS unit_name, r.unit_path, r.year, r.version, r.status, r.superseded, r.head, r.disclosed, \
+    r.return_comment, r.first_submitted_at, r.submitted_at, r.approved_at, r.approved_by, r.published_at, \
+    r.created_at, r.updated_at";
+const REG_FROM: &str =
+    "FROM registrations r JOIN members m ON m.id = r.member_id JOIN units u ON u.id = r.unit_id";
+
+fn status_col(r: &AnyRow) -> Result<Status> {
+    let s: String = get(r, "status")?;
+    Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("trạng thái bản đăng ký {s}")))
+}
+
+fn outcome_col(r: &AnyRow, col: &str) -> Result<Option<Outcome>> {
+    let s: Option<String> = get(r, col)?;
+    Ok(s.as_deref().and_then(Outcome::parse))
+}
+
+fn reg_from_row(r: &AnyRow) -> Result<Registration> {
+    Ok(Registration {
+        id: get(r, "id")?,
+        member_id: get(r, "member_id")?,
+        member_name: get(r, "member_name")?,
+        unit_id: get(r, "unit_id")?,
+        unit_code: get(r, "unit_code")?,
+        unit_name: get(r, "unit_name")?,
+        unit_path: get(r, "unit_path")?,
+        year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
+        version: get(r, "version")?,
+        status: status_col(r)?,
+        superseded: get::<i64>(r, "superseded")? != 0,
+        head: get::<i64>(r, "head")? != 0,
+        disclosed: get::<i64>(r, "disclosed")? != 0,
+        return_comment: get(r, "return_comment")?,
+        first_submitted_at: get(r, "first_submitted_at")?,
+        submitted_at: get(r, "submitted_at")?,
+        approved_at: get(r, "approved_at")?,
+        approved_by: get(r, "approved_by")?,
+        published_at: get(r, "published_at")?,
+        pledges: Vec::new(),
+        items: Vec::new(),
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// Flags stored as "code|message" lines.
+fn encode_flags(flags: &[FlagNote]) -> String {
+    flags
+        .iter()
+        .map(|f| format!("{}|{}", f.flag.as_str(), f.message.replace('\n', " ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn decode_flags(s: &str) -> Vec<FlagNote> {
+    s.lines()
+        .filter_map(|l| {
+            let (code, message) = l.split_once('|')?;
+            let flag = [
+                Flag::Vague,
+                Flag::NotTiedToDuty,
+                Flag::NoTarget,
+                Flag::NoDeadline,
+                Flag::Copied,
+            ]
+            .into_iter()
+            .find(|f| f.as_str() == code)?;
+            Some(FlagNote {
+                flag,
+                message: message.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The text that copy detection compares: every item's content and target.
+fn registration_text(items: &[ItemInput]) -> String {
+    items
+        .iter()
+        .map(|i| format!("{} {}", i.content, i.target))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The grassroots unit whose registrations a new one is compared with: the ancestor two levels above the
+/// member's unit when there is one (a cell's ward), else the unit itself.
+fn comparison_scope(unit_path: &str) -> String {
+    let anc = ancestor_paths(unit_path);
+    match anc.len() {
+        0 => unit_path.to_string(),
+        1 | 2 => anc[0].clone(),
+        n => anc[n - 2].clone(),
+    }
+}
+
+impl Db {
+    pub async fn manifestations(&self) -> Result<Vec<Manifestation>> {
+        let rows = sqlx::query("SELECT code, grp, title FROM manifestations ORDER BY sort_order")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Manifestation {
+                    code: get(r, "code")?,
+                    group: get(r, "grp")?,
+                    title: get(r, "title")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The owner's facts the workflow needs, with the member's duties for the quality checks.
+    async fn owner_facts(
+        &self,
+        member_id: i64,
+    ) -> Result<(domain::Member, domain::Unit, Option<String>)> {
+        let (member, _path) = self
+            .member_unscoped(member_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let unit = self
+            .unit_unscoped(member.unit_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let parent_path = match unit.parent_id {
+            Some(pid) => self.unit_unscoped(pid).await?.map(|u| u.path),
+            None => None,
+        };
+        Ok((member, unit, parent_path))
+    }
+
+    fn check_items(
+        items: &[ItemInput],
+        member: &domain::Member,
+        year: i32,
+    ) -> (Vec<Vec<FlagNote>>, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        if items.is_empty() {
+            errors.push(FieldError::new(
+                "items",
+                "Bản đăng ký phải có ít nhất một nội dung",
+            ));
+        }
+        if items.len() > MAX_ITEMS {
+            errors.push(FieldError::new(
+                "items",
+                format!("Tối đa {MAX_ITEMS} nội dung trong một bản đăng ký"),
+            ));
+        }
+        let duties: Vec<String> = member
+            .positions
+            .iter()
+            .flat_map(|p| [p.title.clone(), p.duties.clone()])
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        let ctx = quality::DutyContext {
+            duties: &duties,
+            fields: quality::FIELDS,
+        };
+        let mut flags = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            if it.content.trim().is_empty() {
+                errors.push(FieldError::new(
+                    &format!("items[{i}].content"),
+                    "Chưa ghi nội dung đăng ký",
+                ));
+            }
+            if it.content.chars().count() > MAX_ITEM_CHARS
+                || it.target.chars().count() > 500
+                || it.duty.chars().count() > 500
+            {
+                errors.push(FieldError::new(
+                    &format!("items[{i}].content"),
+                    format!("Nội dung dài quá {MAX_ITEM_CHARS} ký tự"),
+                ));
+            }
+            flags.push(quality::check_item(
+                &quality::ItemInput {
+                    content: &it.content,
+                    duty: &it.duty,
+                    target: &it.target,
+                    deadline: it.deadline,
+                },
+                &ctx,
+                year,
+            ));
+        }
+        (flags, errors)
+    }
+
+    /// Ids of current registrations of the year in `scope_path` whose text is near-identical to `text`.
+    async fn copied_from(
+        &self,
+        scope_path: &str,
+        year: i32,
+        exclude_member: i64,
+        text: &str,
+    ) -> Result<Vec<(i64, String)>> {
+        let (sig, shingles) = similarity::signature(text);
+        if shingles < similarity::MIN_SHINGLES {
+            return Ok(Vec::new());
+        }
+        let docs = self.docs(scope_path, year, Some(exclude_member)).await?;
+        let names: HashMap<i64, String> = docs.iter().map(|(d, n)| (d.id, n.clone())).collect();
+        let index = similarity::Index::new(docs.into_iter().map(|(d, _)| d).collect());
+        Ok(index
+            .similar(&sig, similarity::COPY_THRESHOLD)
+            .into_iter()
+            .map(|(id, _)| (id, names.get(&id).cloned().unwrap_or_default()))
+            .collect())
+    }
+
+    /// Current registrations of a year in a subtree as similarity documents (with member names).
+    async fn docs(
+        &self,
+        scope_path: &str,
+        year: i32,
+        exclude_member: Option<i64>,
+    ) -> Result<Vec<(similarity::Doc, String)>> {
+        let mut q = Sql::new(
+            "SELECT r.id, r.member_id, r.unit_path, m.full_name, i.content, i.target FROM registrations r \
+             JOIN members m ON m.id = r.member_id JOIN registration_items i ON i.registration_id = r.id \
+             WHERE r.superseded = 0 AND r.year = ",
+        );
+        q.lit(i64::from(year)).push(" AND ");
+        q.subtree("r.unit_path", scope_path);
+        if let Some(m) = exclude_member {
+            q.push(" AND r.member_id <> ").lit(m);
+        }
+        q.push(" ORDER BY r.id, i.position");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut texts: Vec<(i64, i64, String, String, String)> = Vec::new();
+        for r in &rows {
+            let id: i64 = get(r, "id")?;
+            let line = format!(
+                "{} {}",
+                get::<String>(r, "content")?,
+                get::<String>(r, "target")?
+            );
+            match texts.last_mut() {
+                Some(last) if last.0 == id => {
+                    last.4.push('\n');
+                    last.4.push_str(&line);
+                }
+                _ => texts.push((
+                    id,
+                    get(r, "member_id")?,
+                    get(r, "unit_path")?,
+                    get(r, "full_name")?,
+                    line,
+                )),
+            }
+        }
+        Ok(texts
+            .into_iter()
+            .map(|(id, member_id, unit_path, name, text)| {
+                let (signature, shingles) = similarity::signature(&text);
+                (
+                    similarity::Doc {
+                        id,
+                        member_id,
+                        unit_path,
+                        signature,
+                        shingles,
+                    },
+                    name,
+                )
+            })
+            .collect())
+    }
+
+    /// Writes a member's registration for a year (a new draft). Refused when one exists (edit that one).
+    pub async fn create_registration(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        member_id: i64,
+        year: i32,
+        items: &[ItemInput],
+    ) -> Result<Registration> {
+        // Scope first: an unknown or out-of-scope member is "not found".
+        let _ = self.member(p, member_id).await?;
+        let (member, unit, parent_path) = self.owner_facts(member_id).await?;
+        let owner = Owner {
+            member_id,
+            unit_path: &unit.path,
+            parent_path: parent_path.as_deref(),
+            head: member.head,
+            disclosed: member.head || member.key_cadre,
+        };
+        reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
+        if !(2000..=2100).contains(&year) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "year",
+                "Năm không hợp lệ",
+            )]));
+        }
+        let existing = sqlx::query(
+            "SELECT id FROM registrations WHERE member_id = $1 AND year = $2 AND superseded = 0",
+        )
+        .bind(member_id)
+        .bind(i64::from(year))
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(r) = existing {
+            let id: i64 = get(&r, "id")?;
+            return Err(StoreError::Conflict(format!(
+                "Đảng viên đã có bản đăng ký năm {year} (mã {id}); hãy sửa bản đó"
+            )));
+        }
+        let (mut flags, errors) = Self::check_items(items, &member, year);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        self.flag_copies(&unit.path, year, member_id, items, &mut flags)
+            .await?;
+        let now = ts(self.now());
+        let mut w = self.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO registrations (member_id, year, version, status, superseded, unit_id, unit_path, head, disclosed, \
+             created_by, created_at, updated_at) VALUES ($1, $2, 1, 'draft', 0, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(member_id)
+        .bind(i64::from(year))
+        .bind(unit.id)
+        .bind(unit.path.clone())
+        .bind(i64::from(owner.head))
+        .bind(i64::from(owner.disclosed))
+        .bind(actor.username.clone())
+        .bind(now.clone())
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| crate::campaign::unique_to_invalid(e, "year", "Đã có bản đăng ký năm này"))?;
+        let id: i64 = get(&row, "id")?;
+        write_items(&mut w.tx, id, items, &flags).await?;
+        sqlx::query(
+            "INSERT INTO registration_pledges (registration_id, code) SELECT $1, code FROM manifestations",
+        )
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        event(
+            &mut w.tx,
+            id,
+            "create",
+            None,
+            Status::Draft,
+            &actor.username,
+            &now,
+            "",
+        )
+        .await?;
+        let after = serde_json::json!({ "year": year, "items": items.len() });
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "create",
+            "registration",
+            &id.to_string(),
+            &format!("Bản đăng ký năm {year} — {}", member.full_name),
+            &unit.path,
+            None,
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        self.registration_unscoped(id).await
+    }
+
+    async fn flag_copies(
+        &self,
+        unit_path: &str,
+        year: i32,
+        member_id: i64,
+        items: &[ItemInput],
+        flags: &mut [Vec<FlagNote>],
+    ) -> Result<()> {
+        let copied = self
+            .copied_from(
+                &comparison_scope(unit_path),
+                year,
+                member_id,
+                &registration_text(items),
+            )
+            .await?;
+        if copied.is_empty() {
+            return Ok(());
+        }
+        let names = copied
+            .iter()
+            .map(|(_, n)| n.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        for f in flags.iter_mut() {
+            f.push(FlagNote {
+                flag: Flag::Copied,
+                message: format!(
+                    "Bản đăng ký gần như trùng với bản của đồng chí {names}: hãy viết theo chức trách, nhiệm vụ của chính mình"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces the items of a draft or returned registration.
+    pub async fn update_registration(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        items: &[ItemInput],
+    ) -> Result<Registration> {
+        let before = self.registration(p, id).await?;
+        let (member, unit, parent_path) = self.owner_facts(before.member_id).await?;
+        let owner = Owner {
+            member_id: before.member_id,
+            unit_path: &unit.path,
+            parent_path: parent_path.as_deref(),
+            head: member.head,
+            disclosed: member.head || member.key_cadre,
+        };
+        reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
+        if before.superseded {
+            return Err(workflow(WorkflowError::Illegal(
+                before.status,
+                Action::Edit,
+            )));
+        }
+        reg::transition(before.status, Action::Edit).map_err(workflow)?;
+        let (mut flags, errors) = Self::check_items(items, &member, before.year);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        self.flag_copies(&unit.path, before.year, before.member_id, items, &mut flags)
+            .await?;
+        let mut w = self.write().await?;
+        // Guard: only while still editable (a concurrent submit wins).
+        let done = sqlx::query(
+            "UPDATE registrations SET updated_at = $1 WHERE id = $2 AND status IN ('draft', 'returned') AND superseded = 0",
+        )
+        .bind(ts(self.now()))
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(
+                "Bản đăng ký vừa được nộp hoặc duyệt; hãy tải lại trang".into(),
+            ));
+        }
+        sqlx::query("DELETE FROM registration_items WHERE registration_id = $1")
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        write_items(&mut w.tx, id, items, &flags).await?;
+        let before_json = serde_json::to_value(&before.items).ok();
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "update",
+            "registration",
+            &id.to_string(),
+            &format!("Bản đăng ký năm {} — {}", before.year, before.member_name),
+            &before.unit_path,
+            before_json.as_ref(),
+            Some(&serde_json::json!({ "items": items.len() })),
+        )
+        .await?;
+        w.commit().await?;
+        self.registration_unscoped(id).await
+    }
+
+    /// Submit, return (with a comment, and optional comments per item position), approve, publish, or
+    /// revise (a new draft version from an approved one). Returns the registration the action leaves
+    /// current (for revise: the new version).
+    pub async fn registration_action(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        action: Action,
+        comment: &str,
+        item_comments: &[(i64, String)],
+    ) -> Result<Registration> {
+        let before = self.registration(p, id).await?;
+        let (member, unit, parent_path) = self.owner_facts(before.member_id).await?;
+        let owner = Owner {
+            member_id: before.member_id,
+            unit_path: &unit.path,
+            parent_path: parent_path.as_deref(),
+            head: member.head,
+            disclosed: before.disclosed || member.head || member.key_cadre,
+        };
+        if before.superseded {
+            return Err(workflow(WorkflowError::Illegal(before.status, action)));
+        }
+        let to = reg::transition(before.status, action).map_err(workflow)?;
+        reg::may(p, action, &owner).map_err(|e| match e {
+            WorkflowError::NotAllowed(_) => StoreError::Forbidden,
+            other => workflow(other),
+        })?;
+        if action == Action::Return && comment.trim().is_empty() && item_comments.is_empty() {
+            return Err(workflow(WorkflowError::CommentRequired));
+        }
+        if action == Action::Submit && before.items.is_empty() {
+            return Err(workflow(WorkflowError::NoItems));
+        }
+        let now = ts(self.now());
+        let mut w = self.write().await?;
+        let mut result_id = id;
+        match action {
+            Action::Revise => {
+                sqlx::query(
+                    "UPDATE registrations SET superseded = 1, updated_at = $1 WHERE id = $2",
+                )
+                .bind(now.clone())
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+                let row = sqlx::query(
+                    "INSERT INTO registrations (member_id, year, version, status, superseded, unit_id, unit_path, head, disclosed, \
+                     first_submitted_at, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, 'draft', 0, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                )
+                .bind(before.member_id)
+                .bind(i64::from(before.year))
+                .bind(before.version + 1)
+                .bind(unit.id)
+                .bind(unit.path.clone())
+                .bind(i64::from(owner.head))
+                .bind(i64::from(owner.disclosed))
+                .bind(before.first_submitted_at.clone())
+                .bind(actor.username.clone())
+                .bind(now.clone())
+                .fetch_one(&mut *w.tx)
+                .await?;
+                result_id = get(&row, "id")?;
+                let copy: Vec<ItemInput> = before
+                    .items
+                    .iter()
+                    .map(|i| ItemInput {
+                        kind: i.kind,
+                        content: i.content.clone(),
+                        duty: i.duty.clone(),
+                        target: i.target.clone(),
+                        deadline: i.deadline,
+                        evidence: i.evidence.clone(),
+                    })
+                    .collect();
+                let flags: Vec<Vec<FlagNote>> =
+                    before.items.iter().map(|i| i.flags.clone()).collect();
+                write_items(&mut w.tx, result_id, &copy, &flags).await?;
+                sqlx::query(
+                    "INSERT INTO registration_pledges (registration_id, code) SELECT $1, code FROM registration_pledges WHERE registration_id = $2",
+                )
+                .bind(result_id)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+                event(
+                    &mut w.tx,
+                    result_id,
+                    "revise",
+                    Some(before.status),
+                    to,
+                    &actor.username,
+                    &now,
+                    comment,
+                )
+                .await?;
+            }
+            _ => {
+                let mut q = Sql::new("UPDATE registrations SET status = ");
+                q.safe(to.as_str()).push(", updated_at = ").safe(&now);
+                match action {
+                    Action::Submit => {
+                        q.push(", submitted_at = ").safe(&now);
+                        q.push(", first_submitted_at = COALESCE(first_submitted_at, ")
+                            .safe(&now)
+                            .push(")");
+                        q.push(", return_comment = ''");
+                    }
+                    Action::Return => {
+                        q.push(", return_comment = ")
+                            .text(comment.trim().to_string());
+                    }
+                    Action::Approve => {
+                        q.push(", approved_at = ").safe(&now);
+                        q.push(", approved_by = ").text(actor.username.clone());
+                    }
+                    Action::Publish => {
+                        q.push(", published_at = ").safe(&now);
+                    }
+                    _ => {}
+                }
+                q.push(" WHERE id = ")
+                    .lit(id)
+                    .push(" AND status = ")
+                    .safe(before.status.as_str());
+                let done = q.query().execute(&mut *w.tx).await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(
+                        "Bản đăng ký vừa được người khác xử lý; hãy tải lại trang".into(),
+                    ));
+                }
+                if action == Action::Submit {
+                    sqlx::query("UPDATE registration_items SET return_comment = '' WHERE registration_id = $1")
+                        .bind(id)
+                        .execute(&mut *w.tx)
+                        .await?;
+                }
+                if action == Action::Return {
+                    for (pos, c) in item_comments {
+                        sqlx::query(
+                            "UPDATE registration_items SET return_comment = $1 WHERE registration_id = $2 AND position = $3",
+                        )
+                        .bind(c.trim().to_string())
+                        .bind(id)
+                        .bind(*pos)
+                        .execute(&mut *w.tx)
+                        .await?;
+                    }
+                }
+                event(
+                    &mut w.tx,
+                    id,
+                    action_name(action),
+                    Some(before.status),
+                    to,
+                    &actor.username,
+                    &now,
+                    comment,
+                )
+                .await?;
+            }
+        }
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            action_name(action),
+            "registration",
+            &id.to_string(),
+            &format!("Bản đăng ký năm {} — {}", before.year, before.member_name),
+            &before.unit_path,
+            Some(&serde_json::json!({ "status": before.status.as_str() })),
+            Some(&serde_json::json!({ "status": to.as_str(), "comment": comment, "registration_id": result_id })),
+        )
+        .await?;
+        w.commit().await?;
+        self.registration_unscoped(result_id).await
+    }
+
+    pub async fn registration_unscoped(&self, id: i64) -> Result<Registration> {
+        let row = sqlx::query(&format!("SELECT {REG_COLS} {REG_FROM} WHERE r.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut r = reg_from_row(&row)?;
+        let items = sqlx::query(
+            "SELECT id, position, kind, content, duty, target, target_number, target_unit, deadline, evidence, flags, \
+             return_comment, midyear_outcome, midyear_note, yearend_outcome, yearend_note, yearend_evidence, \
+             assessed_outcome, assessed_note FROM registration_items WHERE registration_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        for i in &items {
+            let kind: String = get(i, "kind")?;
+            r.items.push(Item {
+                id: get(i, "id")?,
+                position: get(i, "position")?,
+                kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Commitment),
+                content: get(i, "content")?,
+                duty: get(i, "duty")?,
+                target: get(i, "target")?,
+                target_number: get(i, "target_number")?,
+                target_unit: get(i, "target_unit")?,
+                deadline: parse_opt_date(get(i, "deadline")?)?,
+                evidence: get(i, "evidence")?,
+                flags: decode_flags(&get::<String>(i, "flags")?),
+                return_comment: get(i, "return_comment")?,
+                midyear_outcome: outcome_col(i, "midyear_outcome")?,
+                midyear_note: get(i, "midyear_note")?,
+                yearend_outcome: outcome_col(i, "yearend_outcome")?,
+                yearend_note: get(i, "yearend_note")?,
+                yearend_evidence: get(i, "yearend_evidence")?,
+                assessed_outcome: outcome_col(i, "assessed_outcome")?,
+                assessed_note: get(i, "assessed_note")?,
+            });
+        }
+        let pledges = sqlx::query(
+            "SELECT p.code FROM registration_pledges p JOIN manifestations m ON m.code = p.code \
+             WHERE p.registration_id = $1 ORDER BY m.sort_order",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        for p in &pledges {
+            r.pledges.push(get(p, "code")?);
+        }
+        Ok(r)
+    }
+
+    /// A registration the principal may read: the member's own, or in their subtree (404 otherwise).
+    pub async fn registration(&self, p: &Principal, id: i64) -> Result<Registration> {
+        let r = self.registration_unscoped(id).await?;
+        if p.can_read_member(r.member_id, &r.unit_path) || p.member_id == Some(r.member_id) {
+            Ok(r)
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// All versions of the registration's (member, year), oldest first, and its workflow events.
+    pub async fn registration_history(
+        &self,
+        p: &Principal,
+        id: i64,
+    ) -> Result<(Vec<VersionInfo>, Vec<RegistrationEvent>)> {
+        let r = self.registration(p, id).await?;
+        let rows = sqlx::query(
+            "SELECT id, version, status, superseded, approved_at FROM registrations WHERE member_id = $1 AND year = $2 ORDER BY version",
+        )
+        .bind(r.member_id)
+        .bind(i64::from(r.year))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut versions = Vec::new();
+        let mut ids = Vec::new();
+        for v in &rows {
+            ids.push(get::<i64>(v, "id")?);
+            versions.push(VersionInfo {
+                id: get(v, "id")?,
+                version: get(v, "version")?,
+                status: status_col(v)?,
+                superseded: get::<i64>(v, "superseded")? != 0,
+                approved_at: get(v, "approved_at")?,
+            });
+        }
+        let mut q = Sql::new(
+            "SELECT action, from_status, to_status, by_user, at, comment FROM registration_events WHERE registration_id IN (",
+        );
+        for (k, i) in ids.iter().enumerate() {
+            if k > 0 {
+                q.push(",");
+            }
+            q.lit(*i);
+        }
+        q.push(") ORDER BY id");
+        let events = q
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|e| {
+                Ok(RegistrationEvent {
+                    action: get(e, "action")?,
+                    from_status: get(e, "from_status")?,
+                    to_status: get(e, "to_status")?,
+                    by: get(e, "by_user")?,
+                    at: get(e, "at")?,
+                    comment: get(e, "comment")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok((versions, events))
+    }
+
+    /// Near-identical registrations of a year in a subtree, within and across units.
+    pub async fn copy_clusters(
+        &self,
+        p: &Principal,
+        unit_path: &str,
+        year: i32,
+    ) -> Result<Vec<CopyCluster>> {
+        if !p.can_read_rates(unit_path) {
+            return Err(StoreError::NotFound);
+        }
+        let docs = self.docs(unit_path, year, None).await?;
+        let info: HashMap<i64, (String, String)> = docs
+            .iter()
+            .map(|(d, n)| (d.id, (n.clone(), d.unit_path.clone())))
+            .collect();
+        let docs: Vec<similarity::Doc> = docs.into_iter().map(|(d, _)| d).collect();
+        let clusters = similarity::clusters(&docs, similarity::COPY_THRESHOLD);
+        let mut unit_names: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::with_capacity(clusters.len());
+        for c in clusters {
+            let mut members = Vec::new();
+            for (rid, mid) in c.doc_ids.iter().zip(&c.member_ids) {
+                let (name, path) = info.get(rid).cloned().unwrap_or_default();
+                let unit_name = match unit_names.get(&path) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let id: i64 = path
+                            .trim_end_matches('/')
+                            .rsplit('/')
+                            .next()
+                            .and_then(|s| s.parse().ok())
+                            .unwrap_or_default();
+                        let n = self
+                            .unit_unscoped(id)
+                            .await?
+                            .map(|u| u.name)
+                            .unwrap_or_default();
+                        unit_names.insert(path.clone(), n.clone());
+                        n
+                    }
+                };
+                members.push((*mid, name, unit_name));
+            }
+            out.push(CopyCluster {
+                registration_ids: c.doc_ids,
+                member_ids: c.member_ids,
+                members,
+                min_similarity: c.min_similarity,
+                cross_unit: c.cross_unit,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Saves the annual rating of a member (the secretary confirms the suggestion or overrides it with a
+    /// reason).
+    pub async fn rate_member(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        member_id: i64,
+        year: i32,
+        rating: Rating,
+        reason: &str,
+    ) -> Result<Option<String>> {
+        let _ = self.member(p, member_id).await?;
+        let (_member, unit, _) = self.owner_facts(member_id).await?;
+        if !p.can_write_member(&unit.path) {
+            return Err(StoreError::Forbidden);
+        }
+        let current = sqlx::query(
+            "SELECT id FROM registrations WHERE member_id = $1 AND year = $2 AND superseded = 0",
+        )
+        .bind(member_id)
+        .bind(i64::from(year))
+        .fetch_optional(&self.pool)
+        .await?;
+        let suggested = match current {
+            Some(r) => {
+                reg::suggested_rating(&self.registration_unscoped(get(&r, "id")?).await?.outcomes())
+            }
+            None => None,
+        };
+        reg::check_rating(suggested, rating, reason)
+            .map_err(|m| StoreError::Invalid(vec![FieldError::new("reason", m)]))?;
+        let now = ts(self.now());
+        let mut w = self.write().await?;
+        sqlx::query("DELETE FROM member_ratings WHERE member_id = $1 AND year = $2")
+            .bind(member_id)
+            .bind(i64::from(year))
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO member_ratings (member_id, year, unit_id, unit_path, suggested, rating, reason, rated_by, rated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(member_id)
+        .bind(i64::from(year))
+        .bind(unit.id)
+        .bind(unit.path.clone())
+        .bind(suggested.map(|s| s.as_str()))
+        .bind(rating.as_str())
+        .bind(reason.trim().to_string())
+        .bind(actor.username.clone())
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "rate",
+            "member",
+            &member_id.to_string(),
+            &format!("Xếp loại năm {year}"),
+            &unit.path,
+            None,
+            Some(&serde_json::json!({ "rating": rating.as_str(), "suggested": suggested.map(|s| s.as_str()), "reason": reason })),
+        )
+        .await?;
+        w.commit().await?;
+        // The 20 % rule is checked over the grassroots unit (the cell's parent, else the cell).
+        let scope = comparison_scope(&unit.path);
+        let mut q = Sql::new(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN rating = 'excellent' THEN 1 ELSE 0 END), 0) AS BIGINT) AS ex, \
+             CAST(COALESCE(SUM(CASE WHEN rating = 'good' THEN 1 ELSE 0 END), 0) AS BIGINT) AS good \
+             FROM member_ratings WHERE year = ",
+        );
+        q.lit(i64::from(year)).push(" AND ");
+        q.subtree("unit_path", &scope);
+        let row = q.query().fetch_one(&self.pool).await?;
+        Ok(reg::excellent_share_warning(
+            get(&row, "ex")?,
+            get(&row, "good")?,
+        ))
+    }
+}
+
+fn workflow(e: WorkflowError) -> StoreError {
+    StoreError::Invalid(vec![FieldError::new("status", e.to_string())])
+}
+
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::Edit => "edit",
+        Action::Submit => "submit",
+        Action::Return => "return",
+        Action::Approve => "approve",
+        Action::Publish => "publish",
+        Action::Revise => "revise",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    action: &str,
+    from: Option<Status>,
+    to: Status,
+    by: &str,
+    at: &str,
+    comment: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO registration_events (registration_id, action, from_status, to_status, by_user, at, comment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(action.to_string())
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(by.to_string())
+    .bind(at.to_string())
+    .bind(comment.trim().to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn write_items(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    registration_id: i64,
+    items: &[ItemInput],
+    flags: &[Vec<FlagNote>],
+) -> Result<()> {
+    for (i, it) in items.iter().enumerate() {
+        let target = quality::parse_target(&it.target);
+        sqlx::query(
+            "INSERT INTO registration_items (registration_id, position, kind, content, duty, target, target_number, \
+             target_unit, deadline, evidence, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(registration_id)
+        .bind(i as i64 + 1)
+        .bind(it.kind.as_str())
+        .bind(text::normalize(it.content.trim()))
+        .bind(text::normalize(it.duty.trim()))
+        .bind(text::normalize(it.target.trim()))
+        .bind(target.as_ref().and_then(|t| t.number))
+        .bind(target.as_ref().and_then(|t| t.unit.clone()))
+        .bind(it.deadline.map(date_str))
+        .bind(text::normalize(it.evidence.trim()))
+        .bind(encode_flags(flags.get(i).map(Vec::as_slice).unwrap_or(&[])))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_round_trip_through_text() {
+        let f = vec![
+            FlagNote {
+                flag: Flag::Vague,
+                message: "Nội dung chung chung | thiếu số".into(),
+            },
+            FlagNote {
+                flag: Flag::NoDeadline,
+                message: "Chưa có hạn".into(),
+            },
+        ];
+        assert_eq!(decode_flags(&encode_flags(&f)), f);
+        assert!(decode_flags("").is_empty());
+        assert!(decode_flags("rubbish").is_empty());
+    }
+
+    #[test]
+    fn comparison_scope_is_the_grassroots_level() {
+        assert_eq!(comparison_scope("/1/7/30/"), "/1/7/");
+        assert_eq!(comparison_scope("/1/7/"), "/1/");
+        assert_eq!(comparison_scope("/1/"), "/1/");
+        assert_eq!(comparison_scope("/1/2/7/30/"), "/1/2/7/");
+    }
+}
