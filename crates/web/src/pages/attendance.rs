@@ -732,6 +732,41 @@ async fn session_page(
     (status, render(&page)).into_response()
 }
 
+/// The session page with a message at the top (a refused upload, import or edit).
+async fn problem_page(
+    st: &AppState,
+    user: &WebUser,
+    id: i64,
+    kind: MeetingKind,
+    message: String,
+) -> Response {
+    session_page(st, user, id, kind, message, HashMap::new(), None).await
+}
+
+/// The common start of the upload forms: section, CSRF and the uploaded file.
+async fn upload_form(
+    user: &WebUser,
+    prefix: &str,
+    id: i64,
+    mp: Multipart,
+) -> Result<(MeetingKind, Option<(String, Vec<u8>)>), Response> {
+    let Some(kind) = kind_of(prefix) else {
+        return Err(not_found(Some(user)));
+    };
+    let back = format!("{}/{id}", base(kind));
+    let Ok((csrf, file)) = read_upload(mp).await else {
+        return Err(bad_form(
+            user,
+            &back,
+            "Tệp tải lên bị lỗi hoặc lớn quá 10 MB.",
+        ));
+    };
+    if !user.csrf_ok(&csrf) {
+        return Err(super::csrf_failure());
+    }
+    Ok((kind, file))
+}
+
 fn problem_is_error(p: &str) -> bool {
     !p.is_empty()
 }
@@ -882,14 +917,12 @@ pub async fn mark(
             .await
         }
         Err(StoreError::Forbidden) => {
-            session_page(
+            problem_page(
                 &st,
                 &user,
                 id,
                 kind,
                 "Bạn chỉ được điểm danh đảng viên thuộc đơn vị mình phụ trách.".into(),
-                HashMap::new(),
-                None,
             )
             .await
         }
@@ -1095,7 +1128,7 @@ pub async fn edit(
             .map(|e| e.message.clone())
             .collect::<Vec<_>>()
             .join("; ");
-        return session_page(&st, &user, id, kind, msg, HashMap::new(), None).await;
+        return problem_page(&st, &user, id, kind, msg).await;
     }
     match st
         .db
@@ -1109,7 +1142,7 @@ pub async fn edit(
                 .map(|e| e.message.clone())
                 .collect::<Vec<_>>()
                 .join("; ");
-            session_page(&st, &user, id, kind, msg, HashMap::new(), None).await
+            problem_page(&st, &user, id, kind, msg).await
         }
         Err(e) => store_error(&user, e),
     }
@@ -1149,25 +1182,18 @@ pub async fn upload_document(
     PagePath((prefix, id)): PagePath<(String, i64)>,
     mp: Multipart,
 ) -> Response {
-    let Some(kind) = kind_of(&prefix) else {
-        return not_found(Some(&user));
+    let (kind, file) = match upload_form(&user, &prefix, id, mp).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let back = format!("{}/{id}", base(kind));
-    let Ok((csrf, file)) = read_upload(mp).await else {
-        return bad_form(&user, &back, "Tệp tải lên bị lỗi hoặc lớn quá 10 MB.");
-    };
-    if !user.csrf_ok(&csrf) {
-        return super::csrf_failure();
-    }
     let Some((name, bytes)) = file else {
-        return session_page(
+        return problem_page(
             &st,
             &user,
             id,
             kind,
             "Hãy chọn một tệp tài liệu để tải lên.".into(),
-            HashMap::new(),
-            None,
         )
         .await;
     };
@@ -1184,7 +1210,7 @@ pub async fn upload_document(
                 .map(|e| e.message.clone())
                 .collect::<Vec<_>>()
                 .join("; ");
-            session_page(&st, &user, id, kind, msg, HashMap::new(), None).await
+            problem_page(&st, &user, id, kind, msg).await
         }
         Err(e) => store_error(&user, e),
     }
@@ -1334,42 +1360,24 @@ pub async fn import_marks(
     PagePath((prefix, id)): PagePath<(String, i64)>,
     mp: Multipart,
 ) -> Response {
-    let Some(kind) = kind_of(&prefix) else {
-        return not_found(Some(&user));
+    let (kind, file) = match upload_form(&user, &prefix, id, mp).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let back = format!("{}/{id}", base(kind));
-    let Ok((csrf, file)) = read_upload(mp).await else {
-        return bad_form(&user, &back, "Tệp tải lên bị lỗi hoặc quá lớn.");
-    };
-    if !user.csrf_ok(&csrf) {
-        return super::csrf_failure();
-    }
     let Some((name, bytes)) = file else {
-        return session_page(
+        return problem_page(
             &st,
             &user,
             id,
             kind,
             "Hãy chọn tệp Excel điểm danh để nhập.".into(),
-            HashMap::new(),
-            None,
         )
         .await;
     };
     let parsed = match office::parse_marks(&name, &bytes) {
         Ok(p) => p,
-        Err(e) => {
-            return session_page(
-                &st,
-                &user,
-                id,
-                kind,
-                format!("Không nhập được: {e}"),
-                HashMap::new(),
-                None,
-            )
-            .await
-        }
+        Err(e) => return problem_page(&st, &user, id, kind, format!("Không nhập được: {e}")).await,
     };
     if !parsed.errors.is_empty() {
         let msg = parsed
@@ -1379,7 +1387,7 @@ pub async fn import_marks(
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
             .join("; ");
-        return session_page(
+        return problem_page(
             &st,
             &user,
             id,
@@ -1388,8 +1396,6 @@ pub async fn import_marks(
                 "Không nhập được, chưa ghi gì ({} lỗi): {msg}",
                 parsed.errors.len()
             ),
-            HashMap::new(),
-            None,
         )
         .await;
     }
@@ -1420,26 +1426,22 @@ pub async fn import_marks(
                     format!("{line}{}", e.message)
                 })
                 .collect();
-            session_page(
+            problem_page(
                 &st,
                 &user,
                 id,
                 kind,
                 format!("Không nhập được, chưa ghi gì: {}", by_index.join("; ")),
-                HashMap::new(),
-                None,
             )
             .await
         }
         Err(StoreError::Forbidden) => {
-            session_page(
+            problem_page(
                 &st,
                 &user,
                 id,
                 kind,
                 "Tệp có đảng viên ngoài đơn vị bạn phụ trách; chưa ghi gì.".into(),
-                HashMap::new(),
-                None,
             )
             .await
         }
