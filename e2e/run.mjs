@@ -256,6 +256,12 @@ try {
     // The member sees only their own mark on the session page.
     await mem.goto(sessionUrl);
     assert((await mem.locator('.sheet-row').count()) === 1, 'a member sees only their own row');
+    // Their own attendance history, from their record.
+    await mem.goto(base);
+    await Promise.all([mem.waitForNavigation(), mem.click('text=Chuyên cần học tập, sinh hoạt')]);
+    const history = await mem.textContent('#lich-su-diem-danh');
+    assert(history.includes('Học tập chuyên đề năm nay') && history.includes('Học tập chuyên đề năm 2019'), 'history lists today\'s and the demo sessions');
+    await mem.screenshot({ path: join(shots, '14b-chuyen-can-cua-toi.png'), fullPage: false });
     await mctx.close();
 
     // The secretary marks everyone present, then taps two exceptions and saves.

@@ -2,7 +2,7 @@
 //! cell-meeting topics that secretaries set by the 20th of the month before.
 
 use crate::sql::Sql;
-use crate::{audit, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::{audit, date_col, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
 use chrono::NaiveDate;
 use domain::attendance::{topic_deadline, topic_overdue};
 use domain::policy::{Capability, Principal};
@@ -76,12 +76,6 @@ pub struct TopicStatus {
     /// Not set and the deadline (the 20th of the month before) has passed.
     pub overdue: bool,
     pub deadline: Option<NaiveDate>,
-}
-
-fn date_col(row: &AnyRow, col: &str) -> Result<NaiveDate> {
-    let s: String = get(row, col)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
 }
 
 const PLAN_COLS: &str = "p.id, p.number, p.title, p.issued_on, p.unit_id, u.code AS unit_code, \
@@ -670,7 +664,6 @@ impl Db {
                 deadline,
             });
         }
-        out.sort_by_key(|t| t.topic.is_some());
         Ok(out)
     }
 

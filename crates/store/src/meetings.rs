@@ -7,7 +7,7 @@
 
 use crate::campaign::{ancestor_paths, push_in_paths};
 use crate::sql::Sql;
-use crate::{audit, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::{audit, date_col, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::{
     check_checkin, check_mark, checkin_mark, made_up_from, normalize_code, parse_time,
@@ -204,11 +204,6 @@ const MEETING_COLS: &str = "mt.id, mt.kind, mt.unit_id, u.code AS unit_code, u.n
 const MEETING_FROM: &str =
     "FROM meetings mt JOIN units u ON u.id = mt.unit_id LEFT JOIN themes th ON th.id = mt.theme_id";
 
-fn parse_date_col(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
-}
-
 fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
@@ -258,7 +253,7 @@ fn meeting_from_row(r: &AnyRow) -> Result<Meeting> {
         unit_code: get(r, "unit_code")?,
         unit_name: get(r, "unit_name")?,
         unit_path: get(r, "unit_path")?,
-        date: parse_date_col(&get::<String>(r, "held_on")?)?,
+        date: date_col(r, "held_on")?,
         starts_at: get(r, "starts_at")?,
         ends_at: get(r, "ends_at")?,
         place: get(r, "place")?,
@@ -443,7 +438,7 @@ impl Db {
                 .await?;
         }
         let rows: Vec<(i64, i64)> = expected.into_iter().collect();
-        insert_attendance(self.backend(), &mut w.tx, id, &rows).await?;
+        insert_attendance(&mut w.tx, id, &rows).await?;
         recount(&mut w.tx, id).await?;
         let meeting = meeting_in(&mut w.tx, id).await?;
         let after = serde_json::to_value(&meeting).ok();
@@ -1154,7 +1149,7 @@ impl Db {
                     meeting_id: get(r, "id")?,
                     kind: MeetingKind::parse(&kind)
                         .ok_or_else(|| StoreError::Corrupt(format!("loại buổi {kind}")))?,
-                    date: parse_date_col(&get::<String>(r, "held_on")?)?,
+                    date: date_col(r, "held_on")?,
                     title: get(r, "title")?,
                     unit_name: get(r, "unit_name")?,
                     status: mark_col(r, "status")?,
@@ -1181,9 +1176,9 @@ impl Db {
             return Err(StoreError::NotFound);
         }
         let today = self.today();
-        let year_ago = today - chrono::Duration::days(366 * 2);
+        let window_start = today - chrono::Duration::days(366 * 2);
         let size = self
-            .summary_unscoped(unit_path, kind, year_ago, today)
+            .summary_unscoped(unit_path, kind, window_start, today)
             .await?;
         if size.expected > limit_members {
             return Ok(None);
@@ -1229,11 +1224,7 @@ impl Db {
             let mark = mark_col(r, "status")?;
             marks.push(mark);
             if let (Some(c), Some(mk)) = (current.as_mut(), mark) {
-                c.last.push((
-                    parse_date_col(&get::<String>(r, "held_on")?)?,
-                    get(r, "title")?,
-                    mk,
-                ));
+                c.last.push((date_col(r, "held_on")?, get(r, "title")?, mk));
             }
         }
         flush(current.take(), &mut marks, &mut out);
@@ -1258,6 +1249,7 @@ impl Db {
             Ok(t) => t,
             Err(msg) => return Err(StoreError::Invalid(vec![FieldError::new("file", msg)])),
         };
+        let now = ts(self.now());
         let mut w = self.write().await?;
         let row = sqlx::query(
             "INSERT INTO meeting_documents (meeting_id, filename, content_type, size, content, uploaded_by, uploaded_at) \
@@ -1269,7 +1261,7 @@ impl Db {
         .bind(content.len() as i64)
         .bind(content.to_vec())
         .bind(actor.username.clone())
-        .bind(ts(self.now()))
+        .bind(now.clone())
         .fetch_one(&mut *w.tx)
         .await?;
         let id: i64 = get(&row, "id")?;
@@ -1287,54 +1279,44 @@ impl Db {
         )
         .await?;
         w.commit().await?;
-        self.documents(p, meeting_id)
-            .await?
-            .into_iter()
-            .find(|d| d.id == id)
-            .ok_or(StoreError::NotFound)
+        Ok(DocumentInfo {
+            id,
+            size: content.len() as i64,
+            filename,
+            content_type: content_type.to_string(),
+            uploaded_by: actor.username.clone(),
+            uploaded_at: now,
+        })
     }
 
     pub async fn documents(&self, p: &Principal, meeting_id: i64) -> Result<Vec<DocumentInfo>> {
         let _ = self.meeting(p, meeting_id).await?;
-        let rows = sqlx::query(
-            "SELECT id, filename, content_type, size, uploaded_by, uploaded_at FROM meeting_documents \
-             WHERE meeting_id = $1 ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {DOC_COLS} FROM meeting_documents WHERE meeting_id = $1 ORDER BY id"
+        ))
         .bind(meeting_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(DocumentInfo {
-                    id: get(r, "id")?,
-                    filename: get(r, "filename")?,
-                    content_type: get(r, "content_type")?,
-                    size: get(r, "size")?,
-                    uploaded_by: get(r, "uploaded_by")?,
-                    uploaded_at: get(r, "uploaded_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(document_from_row).collect()
     }
 
-    /// A document's bytes, for download.
+    /// A document's bytes, for download (only through a meeting the principal may see).
     pub async fn document(
         &self,
         p: &Principal,
         meeting_id: i64,
         doc_id: i64,
     ) -> Result<(DocumentInfo, Vec<u8>)> {
-        let info = self
-            .documents(p, meeting_id)
-            .await?
-            .into_iter()
-            .find(|d| d.id == doc_id)
-            .ok_or(StoreError::NotFound)?;
-        let row = sqlx::query("SELECT content FROM meeting_documents WHERE id = $1")
-            .bind(doc_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((info, get(&row, "content")?))
+        let _ = self.meeting(p, meeting_id).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {DOC_COLS}, content FROM meeting_documents WHERE id = $1 AND meeting_id = $2"
+        ))
+        .bind(doc_id)
+        .bind(meeting_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok((document_from_row(&row)?, get(&row, "content")?))
     }
 
     /// Brings the expected lists of meetings on or after `since` that concern the given unit paths up to
@@ -1420,7 +1402,7 @@ impl Db {
             if have.is_some() {
                 continue;
             }
-            insert_attendance(self.backend(), &mut w.tx, id, &[(member_id, unit_id)]).await?;
+            insert_attendance(&mut w.tx, id, &[(member_id, unit_id)]).await?;
             recount(&mut w.tx, id).await?;
             let m = meeting_in(&mut w.tx, id).await?;
             audit::record(
@@ -1540,7 +1522,7 @@ impl Db {
             .execute(&mut *w.tx)
             .await?;
         }
-        insert_attendance(self.backend(), &mut w.tx, id, &add).await?;
+        insert_attendance(&mut w.tx, id, &add).await?;
         recount(&mut w.tx, id).await?;
         audit::record(
             &mut w.tx,
@@ -1561,6 +1543,19 @@ impl Db {
         w.commit().await?;
         Ok(true)
     }
+}
+
+const DOC_COLS: &str = "id, filename, content_type, size, uploaded_by, uploaded_at";
+
+fn document_from_row(r: &AnyRow) -> Result<DocumentInfo> {
+    Ok(DocumentInfo {
+        id: get(r, "id")?,
+        filename: get(r, "filename")?,
+        content_type: get(r, "content_type")?,
+        size: get(r, "size")?,
+        uploaded_by: get(r, "uploaded_by")?,
+        uploaded_at: get(r, "uploaded_at")?,
+    })
 }
 
 /// Why a self check-in failed.
@@ -1642,12 +1637,10 @@ async fn load_marks(
 }
 
 async fn insert_attendance(
-    backend: crate::Backend,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     meeting_id: i64,
     rows: &[(i64, i64)],
 ) -> Result<()> {
-    let _ = backend;
     for chunk in rows.chunks(2000) {
         let mut q = Sql::new("INSERT INTO attendance (meeting_id, member_id, unit_id) VALUES ");
         for (k, (m, u)) in chunk.iter().enumerate() {

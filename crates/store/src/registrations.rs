@@ -282,15 +282,14 @@ impl Db {
             .collect()
     }
 
-    /// The owner's facts the workflow needs, with the member's duties for the quality checks.
+    /// The owner's facts the workflow needs, with the member's duties for the quality checks. The member is
+    /// read through the principal's scope: out of scope is "not found".
     async fn owner_facts(
         &self,
+        p: &Principal,
         member_id: i64,
     ) -> Result<(domain::Member, domain::Unit, Option<String>)> {
-        let (member, _path) = self
-            .member_unscoped(member_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let member = self.member(p, member_id).await?;
         let unit = self
             .unit_unscoped(member.unit_id)
             .await?
@@ -361,25 +360,28 @@ impl Db {
         (flags, errors)
     }
 
-    /// Ids of current registrations of the year in `scope_path` whose text is near-identical to `text`.
+    /// Ids of current registrations of the year in `scope_path` whose text is near-identical to `text`
+    /// (a grassroots unit holds a few hundred: a direct comparison is cheaper than building an index).
     async fn copied_from(
         &self,
         scope_path: &str,
         year: i32,
         exclude_member: i64,
         text: &str,
-    ) -> Result<Vec<(i64, String)>> {
+    ) -> Result<Vec<i64>> {
         let (sig, shingles) = similarity::signature(text);
         if shingles < similarity::MIN_SHINGLES {
             return Ok(Vec::new());
         }
-        let docs = self.docs(scope_path, year, Some(exclude_member)).await?;
-        let names: HashMap<i64, String> = docs.iter().map(|(d, n)| (d.id, n.clone())).collect();
-        let index = similarity::Index::new(docs.into_iter().map(|(d, _)| d).collect());
-        Ok(index
-            .similar(&sig, similarity::COPY_THRESHOLD)
+        Ok(self
+            .docs(scope_path, year, Some(exclude_member))
+            .await?
             .into_iter()
-            .map(|(id, _)| (id, names.get(&id).cloned().unwrap_or_default()))
+            .filter(|(d, _)| {
+                d.shingles >= similarity::MIN_SHINGLES
+                    && similarity::estimate(&sig, &d.signature) >= similarity::COPY_THRESHOLD
+            })
+            .map(|(d, _)| d.id)
             .collect())
     }
 
@@ -452,8 +454,7 @@ impl Db {
         items: &[ItemInput],
     ) -> Result<Registration> {
         // Scope first: an unknown or out-of-scope member is "not found".
-        let _ = self.member(p, member_id).await?;
-        let (member, unit, parent_path) = self.owner_facts(member_id).await?;
+        let (member, unit, parent_path) = self.owner_facts(p, member_id).await?;
         let owner = Owner {
             member_id,
             unit_path: &unit.path,
@@ -560,16 +561,14 @@ impl Db {
         if copied.is_empty() {
             return Ok(());
         }
-        let names = copied
-            .iter()
-            .map(|(_, n)| n.clone())
-            .collect::<Vec<_>>()
-            .join(", ");
+        // The writer is told that it matches others, not whose: the names are for the secretary's
+        // copy-cluster view.
         for f in flags.iter_mut() {
             f.push(FlagNote {
                 flag: Flag::Copied,
                 message: format!(
-                    "Bản đăng ký gần như trùng với bản của đồng chí {names}: hãy viết theo chức trách, nhiệm vụ của chính mình"
+                    "Bản đăng ký gần như trùng với {} bản đăng ký khác trong đơn vị: hãy viết theo chức trách, nhiệm vụ của chính mình",
+                    copied.len()
                 ),
             });
         }
@@ -585,7 +584,7 @@ impl Db {
         items: &[ItemInput],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let (member, unit, parent_path) = self.owner_facts(before.member_id).await?;
+        let (member, unit, parent_path) = self.owner_facts(p, before.member_id).await?;
         let owner = Owner {
             member_id: before.member_id,
             unit_path: &unit.path,
@@ -657,7 +656,7 @@ impl Db {
         item_comments: &[(i64, String)],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let (member, unit, parent_path) = self.owner_facts(before.member_id).await?;
+        let (member, unit, parent_path) = self.owner_facts(p, before.member_id).await?;
         let owner = Owner {
             member_id: before.member_id,
             unit_path: &unit.path,
@@ -1007,8 +1006,13 @@ impl Db {
         rating: Rating,
         reason: &str,
     ) -> Result<Option<String>> {
-        let _ = self.member(p, member_id).await?;
-        let (_member, unit, _) = self.owner_facts(member_id).await?;
+        if !(2000..=2100).contains(&year) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "year",
+                "Năm không hợp lệ",
+            )]));
+        }
+        let (_member, unit, _) = self.owner_facts(p, member_id).await?;
         if !p.can_write_member(&unit.path) {
             return Err(StoreError::Forbidden);
         }

@@ -724,7 +724,7 @@ async fn session_page(
             .collect(),
         themes,
     };
-    let status = if problem_is_error(&page.problem) {
+    let status = if !page.problem.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -765,10 +765,6 @@ async fn upload_form(
         return Err(super::csrf_failure());
     }
     Ok((kind, file))
-}
-
-fn problem_is_error(p: &str) -> bool {
-    !p.is_empty()
 }
 
 #[derive(Deserialize, Default)]
@@ -1320,21 +1316,41 @@ fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
         .into_response()
 }
 
+/// An XLSX made from the session's sheet data by `build`, named `<prefix>-<id>-<date>.xlsx`.
+async fn sheet_download(
+    st: &AppState,
+    user: &WebUser,
+    section: &str,
+    id: i64,
+    build: fn(&office::SheetHeader, &[office::SheetRow]) -> Result<Vec<u8>, office::OfficeError>,
+    name: &str,
+) -> Response {
+    let Some(kind) = kind_of(section) else {
+        return not_found(Some(user));
+    };
+    match sheet_data(st, &user.principal, id).await {
+        Ok((m, h, rows)) => match build(&h, &rows) {
+            Ok(b) => xlsx_response(b, &format!("{name}-{}-{}.xlsx", m.id, m.date)),
+            Err(e) => bad_form(user, &format!("{}/{id}", base(kind)), &e.to_string()),
+        },
+        Err(e) => store_error(user, e),
+    }
+}
+
 pub async fn signin_sheet(
     State(st): State<AppState>,
     user: WebUser,
     PagePath((prefix, id)): PagePath<(String, i64)>,
 ) -> Response {
-    if kind_of(&prefix).is_none() {
-        return not_found(Some(&user));
-    }
-    match sheet_data(&st, &user.principal, id).await {
-        Ok((m, h, rows)) => match office::signin_sheet_xlsx(&h, &rows) {
-            Ok(b) => xlsx_response(b, &format!("danh-sach-ky-ten-{}-{}.xlsx", m.id, m.date)),
-            Err(e) => bad_form(&user, "/hoc-tap", &e.to_string()),
-        },
-        Err(e) => store_error(&user, e),
-    }
+    sheet_download(
+        &st,
+        &user,
+        &prefix,
+        id,
+        office::signin_sheet_xlsx,
+        "danh-sach-ky-ten",
+    )
+    .await
 }
 
 pub async fn export_marks(
@@ -1342,16 +1358,7 @@ pub async fn export_marks(
     user: WebUser,
     PagePath((prefix, id)): PagePath<(String, i64)>,
 ) -> Response {
-    if kind_of(&prefix).is_none() {
-        return not_found(Some(&user));
-    }
-    match sheet_data(&st, &user.principal, id).await {
-        Ok((m, h, rows)) => match office::marks_xlsx(&h, &rows) {
-            Ok(b) => xlsx_response(b, &format!("diem-danh-{}-{}.xlsx", m.id, m.date)),
-            Err(e) => bad_form(&user, "/hoc-tap", &e.to_string()),
-        },
-        Err(e) => store_error(&user, e),
-    }
+    sheet_download(&st, &user, &prefix, id, office::marks_xlsx, "diem-danh").await
 }
 
 pub async fn import_marks(
