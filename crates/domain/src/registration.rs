@@ -17,8 +17,9 @@
 //! grassroots unit the number rated *xuất sắc* should not exceed 20 % of those rated *tốt*.
 
 use crate::policy::Principal;
+use crate::quality::Flag;
 use crate::Role;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -336,6 +337,277 @@ pub fn head_registered_late(
         (None, Some(_)) => true,
         (Some(h), Some(first)) => h > *first,
     }
+}
+
+/// Registrations of a year are due by 31 March of that year ("đúng hạn" in reports).
+pub fn registration_deadline(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 3, 31)
+}
+
+/// Was a registration first submitted by the deadline (dates in Vietnam time)?
+pub fn on_time(year: i32, first_submitted: Option<NaiveDate>) -> bool {
+    match (first_submitted, registration_deadline(year)) {
+        (Some(d), Some(deadline)) => d <= deadline,
+        _ => false,
+    }
+}
+
+/// The two self-reviews of a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Sơ kết 6 tháng.
+    Midyear,
+    /// Tổng kết cuối năm.
+    Yearend,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Midyear => "midyear",
+            Stage::Yearend => "yearend",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Stage> {
+        match s {
+            "midyear" => Some(Stage::Midyear),
+            "yearend" => Some(Stage::Yearend),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Midyear => "Tự đánh giá giữa năm",
+            Stage::Yearend => "Tự đánh giá cuối năm",
+        }
+    }
+    /// The first day the review may be written: 1 June (mid-year), 1 November (year-end).
+    pub fn opens(self, year: i32) -> Option<NaiveDate> {
+        match self {
+            Stage::Midyear => NaiveDate::from_ymd_opt(year, 6, 1),
+            Stage::Yearend => NaiveDate::from_ymd_opt(year, 11, 1),
+        }
+    }
+}
+
+/// Why a review or an assessment is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewError {
+    #[error("Chỉ tự đánh giá bản đăng ký đã được duyệt (hiện tại: {})", .0.label())]
+    NotApproved(Status),
+    #[error("Chưa đến thời gian {}: từ ngày {}", .0.label().to_lowercase(), .1)]
+    TooEarly(Stage, String),
+    #[error("Chi bộ đánh giá từ ngày 01/11/{0}")]
+    AssessTooEarly(i32),
+    #[error("Không có quyền đánh giá bản đăng ký này")]
+    NotAllowed,
+    #[error("Không tự đánh giá thay cho kết quả của chi bộ đối với bản đăng ký của chính mình")]
+    OwnAssessment,
+}
+
+/// May `p` write the member's self-review of `stage` on `today`? The member, or a secretary / the office
+/// entering it for them; only on an approved (or published) registration, from the stage's opening day.
+pub fn may_review(
+    p: &Principal,
+    owner: &Owner<'_>,
+    status: Status,
+    stage: Stage,
+    year: i32,
+    today: NaiveDate,
+) -> Result<(), ReviewError> {
+    may(p, Action::Edit, owner).map_err(|_| ReviewError::NotAllowed)?;
+    if !matches!(status, Status::Approved | Status::Published) {
+        return Err(ReviewError::NotApproved(status));
+    }
+    match stage.opens(year) {
+        Some(d) if today >= d => Ok(()),
+        Some(d) => Err(ReviewError::TooEarly(stage, crate::text::format_date(d))),
+        None => Err(ReviewError::NotAllowed),
+    }
+}
+
+/// May `p` write the cell's assessment? The approver (see `may` for `Approve`), never of their own, on an
+/// approved registration, from 1 November of its year.
+pub fn may_assess(
+    p: &Principal,
+    owner: &Owner<'_>,
+    status: Status,
+    year: i32,
+    today: NaiveDate,
+) -> Result<(), ReviewError> {
+    match may(p, Action::Approve, owner) {
+        Ok(()) => {}
+        Err(WorkflowError::OwnRegistration) => return Err(ReviewError::OwnAssessment),
+        Err(_) => return Err(ReviewError::NotAllowed),
+    }
+    if !matches!(status, Status::Approved | Status::Published) {
+        return Err(ReviewError::NotApproved(status));
+    }
+    match Stage::Yearend.opens(year) {
+        Some(d) if today >= d => Ok(()),
+        _ => Err(ReviewError::AssessTooEarly(year)),
+    }
+}
+
+/// An item is specific when it has a measurable target and a deadline and is not only generic phrases.
+pub fn item_specific(flags: &[Flag]) -> bool {
+    !flags
+        .iter()
+        .any(|f| matches!(f, Flag::Vague | Flag::NoTarget | Flag::NoDeadline))
+}
+
+/// An item is tied to duties unless flagged otherwise.
+pub fn item_tied(flags: &[Flag]) -> bool {
+    !flags.contains(&Flag::NotTiedToDuty)
+}
+
+/// The registration figures of a unit for a year (the unit table and the committee's report). Counts are
+/// added registration by registration; the shares are the report's columns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RegStats {
+    /// Members who should register: active in the unit's subtree on the deadline.
+    pub members: i64,
+    /// Current registrations (any status).
+    pub registered: i64,
+    /// First submitted by the deadline.
+    pub on_time: i64,
+    pub drafts: i64,
+    pub submitted: i64,
+    pub returned: i64,
+    /// Approved or published.
+    pub approved: i64,
+    pub published: i64,
+    /// Registrations in a copy cluster.
+    pub copied: i64,
+    pub items: i64,
+    pub specific_items: i64,
+    pub tied_items: i64,
+    /// Items of approved registrations with a year-end outcome (cell's assessment, else self-review).
+    pub reviewed_items: i64,
+    /// Items of approved registrations assessed (or self-reviewed) done.
+    pub done_items: i64,
+    /// Items of approved registrations.
+    pub approved_items: i64,
+    pub rated: i64,
+    pub excellent: i64,
+    pub good: i64,
+    pub completed: i64,
+    pub not_completed: i64,
+}
+
+fn share(n: i64, d: i64) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
+}
+
+impl RegStats {
+    /// Adds one registration: its status, whether it was on time, the flags of each item and each
+    /// item's final outcome.
+    pub fn add_registration(
+        &mut self,
+        status: Status,
+        on_time: bool,
+        items: &[(Vec<Flag>, Option<Outcome>)],
+    ) {
+        self.registered += 1;
+        self.on_time += i64::from(on_time);
+        match status {
+            Status::Draft => self.drafts += 1,
+            Status::Submitted => self.submitted += 1,
+            Status::Returned => self.returned += 1,
+            Status::Approved => self.approved += 1,
+            Status::Published => {
+                self.approved += 1;
+                self.published += 1;
+            }
+        }
+        let approved = matches!(status, Status::Approved | Status::Published);
+        for (flags, outcome) in items {
+            self.items += 1;
+            self.specific_items += i64::from(item_specific(flags));
+            self.tied_items += i64::from(item_tied(flags));
+            if approved {
+                self.approved_items += 1;
+                self.reviewed_items += i64::from(outcome.is_some());
+                self.done_items += i64::from(*outcome == Some(Outcome::Done));
+            }
+        }
+    }
+
+    pub fn add_rating(&mut self, r: Rating) {
+        self.rated += 1;
+        match r {
+            Rating::Excellent => self.excellent += 1,
+            Rating::Good => self.good += 1,
+            Rating::Completed => self.completed += 1,
+            Rating::NotCompleted => self.not_completed += 1,
+        }
+    }
+
+    /// Adds another unit's figures (a parent's total).
+    pub fn merge(&mut self, o: &RegStats) {
+        self.members += o.members;
+        self.registered += o.registered;
+        self.on_time += o.on_time;
+        self.drafts += o.drafts;
+        self.submitted += o.submitted;
+        self.returned += o.returned;
+        self.approved += o.approved;
+        self.published += o.published;
+        self.copied += o.copied;
+        self.items += o.items;
+        self.specific_items += o.specific_items;
+        self.tied_items += o.tied_items;
+        self.reviewed_items += o.reviewed_items;
+        self.done_items += o.done_items;
+        self.approved_items += o.approved_items;
+        self.rated += o.rated;
+        self.excellent += o.excellent;
+        self.good += o.good;
+        self.completed += o.completed;
+        self.not_completed += o.not_completed;
+    }
+
+    /// % registered on time, of the members who should register.
+    pub fn on_time_share(&self) -> Option<f64> {
+        share(self.on_time, self.members)
+    }
+    /// % registered at all.
+    pub fn registered_share(&self) -> Option<f64> {
+        share(self.registered, self.members)
+    }
+    /// % of items that are specific.
+    pub fn specific_share(&self) -> Option<f64> {
+        share(self.specific_items, self.items)
+    }
+    /// % of items tied to duties.
+    pub fn tied_share(&self) -> Option<f64> {
+        share(self.tied_items, self.items)
+    }
+    /// % of registrations in a copy cluster.
+    pub fn copied_share(&self) -> Option<f64> {
+        share(self.copied, self.registered)
+    }
+    /// % of the approved registrations' items done.
+    pub fn done_share(&self) -> Option<f64> {
+        share(self.done_items, self.approved_items)
+    }
+    /// The 20 % warning over these ratings.
+    pub fn excellent_warning(&self) -> Option<String> {
+        excellent_share_warning(self.excellent, self.good)
+    }
+}
+
+/// The calendar date of a moment in Vietnam (UTC+7), for "first submitted" comparisons.
+pub fn vn_date(t: DateTime<Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(7)).date_naive()
+}
+
+/// A deadline moved to another year (copying last year's registration): same day and month, 28 February
+/// for 29 February.
+pub fn shift_year(d: NaiveDate, year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, d.month(), 28))
 }
 
 #[cfg(test)]

@@ -363,6 +363,14 @@ impl Signature {
         self.0.chunks_exact(ROWS).map(band_hash)
     }
 
+    /// One key per band for storing the LSH buckets in a database index: the band's bucket key mixed with
+    /// the band number (so equal rows in different bands never share a key), as a signed 64-bit integer.
+    pub fn lsh_keys(&self) -> impl Iterator<Item = i64> + '_ {
+        self.band_keys()
+            .enumerate()
+            .map(|(b, k)| fmix64(k ^ (b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) as i64)
+    }
+
     /// The LSH bucket key of one band (0 for a band out of range).
     fn band_key(&self, band: usize) -> u64 {
         self.0.chunks_exact(ROWS).nth(band).map_or(0, band_hash)

@@ -10,6 +10,8 @@
 //!   example row and a "Hướng dẫn" sheet.
 //! * [`signin_sheet_xlsx`] prints a session's sign-in sheet; [`marks_xlsx`] exports its marks and
 //!   [`parse_marks`] reads them back.
+//! * [`registration_docx`] prints a member's registration "học tập và làm theo" as a Word document
+//!   laid out like the party form; [`registrations_xlsx`] lists a unit's registrations and their items.
 #![forbid(unsafe_code)]
 
 mod attendance;
@@ -17,6 +19,7 @@ mod columns;
 mod export;
 mod members;
 mod read;
+mod registrations;
 mod units;
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +33,10 @@ pub use export::{
 };
 pub use members::{parse_members, unknown_unit_errors, MemberRow};
 pub use read::{read_table, Table, TableRow};
+pub use registrations::{
+    registration_docx, registrations_xlsx, PrintItem, RegistrationPrint, RegistrationRow,
+    UnitSheet, REGISTRATION_DETAIL_HEADERS, REGISTRATION_SUMMARY_HEADERS,
+};
 pub use units::{parse_units, unknown_parent_errors, UnitRow};
 
 /// A file that cannot be read at all (as opposed to [`RowError`]s, which are about single rows).
@@ -57,6 +64,9 @@ pub enum OfficeError {
     /// rust_xlsxwriter failed to build a workbook.
     #[error("Không tạo được tệp Excel: {0}")]
     XlsxWrite(#[from] rust_xlsxwriter::XlsxError),
+    /// The Word document could not be built.
+    #[error("Không tạo được tệp Word: {0}")]
+    Docx(String),
 }
 
 /// One problem in one cell of an imported file.

@@ -10,6 +10,8 @@ mod meetings;
 mod meetings_load;
 mod members;
 mod registrations;
+mod registrations_export;
+mod registrations_review;
 mod sql;
 mod units;
 
@@ -21,6 +23,8 @@ pub use meetings::*;
 pub use meetings_load::*;
 pub use members::*;
 pub use registrations::*;
+pub use registrations_export::*;
+pub use registrations_review::*;
 pub use units::*;
 
 use chrono::{DateTime, NaiveDate, Utc};

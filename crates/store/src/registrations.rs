@@ -106,6 +106,8 @@ pub struct Registration {
     pub unit_name: String,
     #[serde(skip)]
     pub unit_path: String,
+    #[serde(skip)]
+    pub parent_path: Option<String>,
     pub year: i32,
     pub version: i64,
     pub status: Status,
@@ -125,6 +127,17 @@ pub struct Registration {
 }
 
 impl Registration {
+    /// The workflow's view of the owner (the unit and its parent as stored on the registration).
+    pub fn owner(&self) -> Owner<'_> {
+        Owner {
+            member_id: self.member_id,
+            unit_path: &self.unit_path,
+            parent_path: self.parent_path.as_deref(),
+            head: self.head,
+            disclosed: self.disclosed,
+        }
+    }
+
     /// The items' year-end outcomes as the cell assessed them (else as self-reviewed).
     pub fn outcomes(&self) -> Vec<Option<Outcome>> {
         self.items
@@ -197,6 +210,7 @@ fn reg_from_row(r: &AnyRow) -> Result<Registration> {
         unit_code: get(r, "unit_code")?,
         unit_name: get(r, "unit_name")?,
         unit_path: get(r, "unit_path")?,
+        parent_path: parent_of(&get::<String>(r, "unit_path")?),
         year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
         version: get(r, "version")?,
         status: status_col(r)?,
@@ -216,8 +230,14 @@ fn reg_from_row(r: &AnyRow) -> Result<Registration> {
     })
 }
 
+/// The parent unit's path of a unit path ("/1/7/30/" → "/1/7/").
+pub(crate) fn parent_of(path: &str) -> Option<String> {
+    let anc = ancestor_paths(path);
+    anc.len().checked_sub(2).and_then(|k| anc.get(k).cloned())
+}
+
 /// Flags stored as "code|message" lines.
-fn encode_flags(flags: &[FlagNote]) -> String {
+pub(crate) fn encode_flags(flags: &[FlagNote]) -> String {
     flags
         .iter()
         .map(|f| format!("{}|{}", f.flag.as_str(), f.message.replace('\n', " ")))
@@ -225,7 +245,7 @@ fn encode_flags(flags: &[FlagNote]) -> String {
         .join("\n")
 }
 
-fn decode_flags(s: &str) -> Vec<FlagNote> {
+pub(crate) fn decode_flags(s: &str) -> Vec<FlagNote> {
     s.lines()
         .filter_map(|l| {
             let (code, message) = l.split_once('|')?;
@@ -246,18 +266,97 @@ fn decode_flags(s: &str) -> Vec<FlagNote> {
         .collect()
 }
 
-/// The text that copy detection compares: every item's content and target.
-fn registration_text(items: &[ItemInput]) -> String {
+/// The text that copy detection compares: every item's content and target, one line per item.
+pub(crate) fn registration_text_of<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     items
-        .iter()
-        .map(|i| format!("{} {}", i.content, i.target))
+        .map(|(content, target)| format!("{content} {target}"))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
+fn registration_text(items: &[ItemInput]) -> String {
+    registration_text_of(
+        items
+            .iter()
+            .map(|i| (i.content.as_str(), i.target.as_str())),
+    )
+}
+
+/// The "copied" flag put on every item of a registration near-identical to `others` other registrations.
+/// The writer is told that it matches others, not whose: the names are for the secretary's copy-cluster
+/// view.
+pub(crate) fn copied_note(others: usize) -> FlagNote {
+    FlagNote {
+        flag: Flag::Copied,
+        message: format!(
+            "Bản đăng ký gần như trùng với {others} bản đăng ký khác trong đơn vị: hãy viết theo chức trách, nhiệm vụ của chính mình"
+        ),
+    }
+}
+
+/// Replaces the stored signature and LSH keys of a current registration (see migration 4).
+pub(crate) async fn write_signature(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    registration_id: i64,
+    year: i32,
+    unit_path: &str,
+    member_id: i64,
+    text: &str,
+) -> Result<()> {
+    drop_signature(tx, registration_id).await?;
+    let (sig, shingles) = similarity::signature(text);
+    sqlx::query(
+        "INSERT INTO registration_signatures (registration_id, year, unit_path, member_id, shingles, signature) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(registration_id)
+    .bind(i64::from(year))
+    .bind(unit_path.to_string())
+    .bind(member_id)
+    .bind(shingles as i64)
+    .bind(sig.to_bytes())
+    .execute(&mut **tx)
+    .await?;
+    if shingles < similarity::MIN_SHINGLES {
+        return Ok(());
+    }
+    let mut q =
+        Sql::new("INSERT INTO registration_bands (year, band_key, registration_id) VALUES ");
+    for (k, key) in sig.lsh_keys().enumerate() {
+        if k > 0 {
+            q.push(", ");
+        }
+        q.push("(")
+            .lit(i64::from(year))
+            .push(", ")
+            .lit(key)
+            .push(", ")
+            .lit(registration_id)
+            .push(")");
+    }
+    q.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Removes a registration's signature (it was superseded).
+pub(crate) async fn drop_signature(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    registration_id: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM registration_bands WHERE registration_id = $1")
+        .bind(registration_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM registration_signatures WHERE registration_id = $1")
+        .bind(registration_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The grassroots unit whose registrations a new one is compared with: the ancestor two levels above the
 /// member's unit when there is one (a cell's ward), else the unit itself.
-fn comparison_scope(unit_path: &str) -> String {
+pub(crate) fn comparison_scope(unit_path: &str) -> String {
     let anc = ancestor_paths(unit_path);
     match anc.len() {
         0 => unit_path.to_string(),
@@ -360,88 +459,110 @@ impl Db {
         (flags, errors)
     }
 
-    /// Ids of current registrations of the year in `scope_path` whose text is near-identical to `text`
-    /// (a grassroots unit holds a few hundred: a direct comparison is cheaper than building an index).
-    async fn copied_from(
-        &self,
-        scope_path: &str,
-        year: i32,
-        exclude_member: i64,
-        text: &str,
-    ) -> Result<Vec<i64>> {
-        let (sig, shingles) = similarity::signature(text);
-        if shingles < similarity::MIN_SHINGLES {
-            return Ok(Vec::new());
-        }
-        Ok(self
-            .docs(scope_path, year, Some(exclude_member))
-            .await?
-            .into_iter()
-            .filter(|(d, _)| {
-                d.shingles >= similarity::MIN_SHINGLES
-                    && similarity::estimate(&sig, &d.signature) >= similarity::COPY_THRESHOLD
-            })
-            .map(|(d, _)| d.id)
-            .collect())
-    }
-
-    /// Current registrations of a year in a subtree as similarity documents (with member names).
-    async fn docs(
+    /// Current registrations of the year in `scope_path` (another member's) whose text is near-identical
+    /// to `text`, with their similarity: the LSH bucket keys find the candidates through an index, the
+    /// stored signatures confirm them.
+    pub async fn similar_registrations(
         &self,
         scope_path: &str,
         year: i32,
         exclude_member: Option<i64>,
-    ) -> Result<Vec<(similarity::Doc, String)>> {
-        let mut q = Sql::new(
-            "SELECT r.id, r.member_id, r.unit_path, m.full_name, i.content, i.target FROM registrations r \
-             JOIN members m ON m.id = r.member_id JOIN registration_items i ON i.registration_id = r.id \
-             WHERE r.superseded = 0 AND r.year = ",
-        );
-        q.lit(i64::from(year)).push(" AND ");
-        q.subtree("r.unit_path", scope_path);
-        if let Some(m) = exclude_member {
-            q.push(" AND r.member_id <> ").lit(m);
+        text: &str,
+    ) -> Result<Vec<(i64, f64)>> {
+        let (sig, shingles) = similarity::signature(text);
+        if shingles < similarity::MIN_SHINGLES {
+            return Ok(Vec::new());
         }
-        q.push(" ORDER BY r.id, i.position");
-        let rows = q.query().fetch_all(&self.pool).await?;
-        let mut texts: Vec<(i64, i64, String, String, String)> = Vec::new();
-        for r in &rows {
-            let id: i64 = get(r, "id")?;
-            let line = format!(
-                "{} {}",
-                get::<String>(r, "content")?,
-                get::<String>(r, "target")?
-            );
-            match texts.last_mut() {
-                Some(last) if last.0 == id => {
-                    last.4.push('\n');
-                    last.4.push_str(&line);
-                }
-                _ => texts.push((
-                    id,
-                    get(r, "member_id")?,
-                    get(r, "unit_path")?,
-                    get(r, "full_name")?,
-                    line,
-                )),
+        let mut q = Sql::new(
+            "SELECT s.registration_id, s.signature FROM registration_signatures s WHERE s.registration_id IN \
+             (SELECT b.registration_id FROM registration_bands b WHERE b.year = ",
+        );
+        q.lit(i64::from(year)).push(" AND b.band_key IN (");
+        for (k, key) in sig.lsh_keys().enumerate() {
+            if k > 0 {
+                q.push(", ");
+            }
+            q.lit(key);
+        }
+        q.push(")) AND ");
+        q.subtree("s.unit_path", scope_path);
+        if let Some(m) = exclude_member {
+            q.push(" AND s.member_id <> ").lit(m);
+        }
+        let mut out: Vec<(i64, f64)> = Vec::new();
+        for r in q.query().fetch_all(&self.pool).await? {
+            let bytes: Vec<u8> = get(&r, "signature")?;
+            let Some(other) = similarity::Signature::from_bytes(&bytes) else {
+                continue;
+            };
+            let e = similarity::estimate(&sig, &other);
+            if e >= similarity::COPY_THRESHOLD {
+                out.push((get(&r, "registration_id")?, e));
             }
         }
-        Ok(texts
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
+    /// Current registrations of a year in a subtree as similarity documents.
+    pub(crate) async fn signature_docs(
+        &self,
+        scope_path: &str,
+        year: i32,
+    ) -> Result<Vec<similarity::Doc>> {
+        Ok(self
+            .docs(scope_path, year)
+            .await?
             .into_iter()
-            .map(|(id, member_id, unit_path, name, text)| {
-                let (signature, shingles) = similarity::signature(&text);
-                (
-                    similarity::Doc {
-                        id,
-                        member_id,
-                        unit_path,
-                        signature,
-                        shingles,
-                    },
-                    name,
-                )
-            })
+            .map(|(d, _)| d)
             .collect())
+    }
+
+    /// Current registrations of a year in a subtree as similarity documents (with member names), from
+    /// the stored signatures.
+    async fn docs(&self, scope_path: &str, year: i32) -> Result<Vec<(similarity::Doc, String)>> {
+        let mut q = Sql::new(
+            "SELECT s.registration_id, s.member_id, s.unit_path, s.shingles, s.signature, m.full_name \
+             FROM registration_signatures s JOIN members m ON m.id = s.member_id WHERE s.year = ",
+        );
+        q.lit(i64::from(year)).push(" AND ");
+        q.subtree("s.unit_path", scope_path);
+        q.push(" ORDER BY s.registration_id");
+        let rows = q.query().fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let bytes: Vec<u8> = get(r, "signature")?;
+            let signature = similarity::Signature::from_bytes(&bytes).ok_or_else(|| {
+                StoreError::Corrupt("chữ ký so sánh của bản đăng ký không hợp lệ".into())
+            })?;
+            out.push((
+                similarity::Doc {
+                    id: get(r, "registration_id")?,
+                    member_id: get(r, "member_id")?,
+                    unit_path: get(r, "unit_path")?,
+                    signature,
+                    shingles: usize::try_from(get::<i64>(r, "shingles")?).unwrap_or_default(),
+                },
+                get(r, "full_name")?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The flags items would get if saved now (the editor shows them as the member writes), without
+    /// saving anything.
+    pub async fn preview_flags(
+        &self,
+        p: &Principal,
+        member_id: i64,
+        year: i32,
+        items: &[ItemInput],
+    ) -> Result<Vec<Vec<FlagNote>>> {
+        let (member, unit, _) = self.owner_facts(p, member_id).await?;
+        let (mut flags, _) = Self::check_items(items, &member, year);
+        self.flag_copies(&unit.path, year, member_id, items, &mut flags)
+            .await?;
+        Ok(flags)
     }
 
     /// Writes a member's registration for a year (a new draft). Refused when one exists (edit that one).
@@ -507,6 +628,15 @@ impl Db {
         .map_err(|e| crate::campaign::unique_to_invalid(e, "year", "Đã có bản đăng ký năm này"))?;
         let id: i64 = get(&row, "id")?;
         write_items(&mut w.tx, id, items, &flags).await?;
+        write_signature(
+            &mut w.tx,
+            id,
+            year,
+            &unit.path,
+            member_id,
+            &registration_text(items),
+        )
+        .await?;
         sqlx::query(
             "INSERT INTO registration_pledges (registration_id, code) SELECT $1, code FROM manifestations",
         )
@@ -551,26 +681,18 @@ impl Db {
         flags: &mut [Vec<FlagNote>],
     ) -> Result<()> {
         let copied = self
-            .copied_from(
+            .similar_registrations(
                 &comparison_scope(unit_path),
                 year,
-                member_id,
+                Some(member_id),
                 &registration_text(items),
             )
             .await?;
         if copied.is_empty() {
             return Ok(());
         }
-        // The writer is told that it matches others, not whose: the names are for the secretary's
-        // copy-cluster view.
         for f in flags.iter_mut() {
-            f.push(FlagNote {
-                flag: Flag::Copied,
-                message: format!(
-                    "Bản đăng ký gần như trùng với {} bản đăng ký khác trong đơn vị: hãy viết theo chức trách, nhiệm vụ của chính mình",
-                    copied.len()
-                ),
-            });
+            f.push(copied_note(copied.len()));
         }
         Ok(())
     }
@@ -625,6 +747,15 @@ impl Db {
             .execute(&mut *w.tx)
             .await?;
         write_items(&mut w.tx, id, items, &flags).await?;
+        write_signature(
+            &mut w.tx,
+            id,
+            before.year,
+            &before.unit_path,
+            before.member_id,
+            &registration_text(items),
+        )
+        .await?;
         let before_json = serde_json::to_value(&before.items).ok();
         audit::record(
             &mut w.tx,
@@ -723,6 +854,16 @@ impl Db {
                 let flags: Vec<Vec<FlagNote>> =
                     before.items.iter().map(|i| i.flags.clone()).collect();
                 write_items(&mut w.tx, result_id, &copy, &flags).await?;
+                drop_signature(&mut w.tx, id).await?;
+                write_signature(
+                    &mut w.tx,
+                    result_id,
+                    before.year,
+                    &unit.path,
+                    before.member_id,
+                    &registration_text(&copy),
+                )
+                .await?;
                 sqlx::query(
                     "INSERT INTO registration_pledges (registration_id, code) SELECT $1, code FROM registration_pledges WHERE registration_id = $2",
                 )
@@ -951,7 +1092,7 @@ impl Db {
         if !p.can_read_rates(unit_path) {
             return Err(StoreError::NotFound);
         }
-        let docs = self.docs(unit_path, year, None).await?;
+        let docs = self.docs(unit_path, year).await?;
         let info: HashMap<i64, (String, String)> = docs
             .iter()
             .map(|(d, n)| (d.id, (n.clone(), d.unit_path.clone())))
@@ -1174,6 +1315,12 @@ mod tests {
         assert_eq!(decode_flags(&encode_flags(&f)), f);
         assert!(decode_flags("").is_empty());
         assert!(decode_flags("rubbish").is_empty());
+    }
+
+    #[test]
+    fn parent_of_a_path() {
+        assert_eq!(parent_of("/1/7/30/").as_deref(), Some("/1/7/"));
+        assert_eq!(parent_of("/1/"), None);
     }
 
     #[test]

@@ -125,6 +125,19 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
             "Đã lập lại danh sách phải dự theo quá trình sinh hoạt; điểm danh của người vẫn phải dự được giữ nguyên."
         }
         "danh-sach-khong-doi" => "Danh sách phải dự không thay đổi.",
+        "da-luu-nhap" => {
+            "Đã lưu bản nháp. Xem các cảnh báo dưới từng nội dung, sửa nếu cần, rồi bấm “Lưu và nộp”."
+        }
+        "da-sao-chep" => {
+            "Đã sao chép bản đăng ký năm trước làm bản nháp: hãy cập nhật chỉ tiêu và thời hạn cho năm nay."
+        }
+        "da-nop" => "Đã nộp bản đăng ký; bí thư chi bộ sẽ xem và duyệt.",
+        "da-duyet" => "Đã duyệt bản đăng ký.",
+        "da-tra-lai" => "Đã trả lại bản đăng ký kèm ý kiến để đảng viên sửa.",
+        "da-cong-khai" => "Đã công khai bản đăng ký.",
+        "da-lap-phien-ban" => "Đã lập phiên bản mới (bản nháp); bản đã duyệt được giữ nguyên.",
+        "da-danh-gia" => "Đã lưu đánh giá.",
+        "da-xep-loai" => "Đã lưu xếp loại.",
         _ => return None,
     };
     Some(m.to_string())

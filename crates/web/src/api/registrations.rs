@@ -12,10 +12,10 @@ use axum::routing::{get, post, put};
 use axum::Json;
 use chrono::Datelike;
 use domain::policy::Principal;
-use domain::registration::{Action, Rating};
+use domain::registration::{Action, Outcome, Rating, Stage, Status};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use store::{Actor, ItemInput, ItemKind, Registration};
+use store::{Actor, ItemInput, ItemKind, RegSummary, Registration, ReviewInput};
 
 pub fn routes() -> Vec<ApiRoute> {
     vec![
@@ -28,6 +28,12 @@ pub fn routes() -> Vec<ApiRoute> {
         r("post", "/registrations/{id}/return", "registrations", "Trả lại để sửa, kèm ý kiến (chung và theo từng nội dung)", post(return_)),
         r("post", "/registrations/{id}/publish", "registrations", "Công khai (người đứng đầu, cán bộ chủ chốt)", post(publish)),
         r("post", "/registrations/{id}/revise", "registrations", "Lập phiên bản mới từ bản đã duyệt (bản cũ được giữ nguyên)", post(revise)),
+        r("get", "/registrations", "registrations", "Danh sách bản đăng ký của một cây đơn vị trong một năm (lọc theo trạng thái)", get(list)),
+        r("get", "/registrations/queue", "registrations", "Các bản đăng ký đang chờ người gọi duyệt", get(queue)),
+        r("get", "/registrations/report", "registrations", "Báo cáo theo đơn vị: % đăng ký đúng hạn, % cụ thể, % gắn chức trách, % trùng lặp, % hoàn thành; người đứng đầu đăng ký sau", get(report)),
+        r("post", "/registrations/{id}/review", "registrations", "Tự đánh giá giữa năm hoặc cuối năm từng nội dung", post(review)),
+        r("post", "/registrations/{id}/assess", "registrations", "Chi bộ đánh giá từng nội dung (cuối năm)", post(assess)),
+        r("post", "/members/{id}/registrations/copy-previous", "registrations", "Sao chép bản đăng ký năm trước gần nhất làm bản nháp của năm", post(copy_previous)),
         r("get", "/manifestations", "registrations", "27 biểu hiện suy thoái (mã cố định)", get(manifestations)),
         r("post", "/members/{id}/rating", "registrations", "Xếp loại chất lượng năm của đảng viên (xác nhận mức gợi ý hoặc ghi lý do)", post(rate)),
     ]
@@ -240,6 +246,200 @@ async fn revise(
 }
 
 #[derive(Deserialize)]
+struct ReviewItem {
+    position: i64,
+    outcome: Option<String>,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+#[derive(Deserialize)]
+struct ReviewBody {
+    stage: Option<String>,
+    #[serde(default)]
+    items: Vec<ReviewItem>,
+}
+
+fn reviews_from(items: &[ReviewItem]) -> Result<Vec<ReviewInput>, ApiError> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            let outcome = match i.outcome.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(s) => Some(Outcome::parse(s).ok_or_else(|| {
+                    ApiError::unprocessable(format!(
+                        "\"items[{k}].outcome\" phải là done, partly hoặc not_done"
+                    ))
+                })?),
+            };
+            Ok(ReviewInput {
+                position: i.position,
+                outcome,
+                note: i.note.clone(),
+                evidence: i.evidence.clone(),
+            })
+        })
+        .collect()
+}
+
+async fn review(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReviewBody>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let stage = Stage::parse(b.stage.as_deref().unwrap_or("").trim())
+        .ok_or_else(|| ApiError::unprocessable("\"stage\" phải là midyear hoặc yearend"))?;
+    let reviews = reviews_from(&b.items)?;
+    let r = st
+        .db
+        .self_review(&Actor::user(p, "api"), p, id, stage, &reviews)
+        .await?;
+    Ok(Json(registration_json(&r)))
+}
+
+async fn assess(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReviewBody>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let reviews = reviews_from(&b.items)?;
+    let r = st
+        .db
+        .assess_registration(&Actor::user(p, "api"), p, id, &reviews)
+        .await?;
+    Ok(Json(registration_json(&r)))
+}
+
+#[derive(Deserialize)]
+struct CopyBody {
+    year: i32,
+}
+
+async fn copy_previous(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CopyBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let p = &user.principal;
+    let r = st
+        .db
+        .copy_previous_registration(&Actor::user(p, "api"), p, id, b.year)
+        .await?;
+    Ok((StatusCode::CREATED, Json(registration_json(&r))))
+}
+
+fn summary_json(s: &RegSummary) -> Value {
+    json!({
+        "id": s.id, "member_id": s.member_id, "member_name": s.member_name, "unit_id": s.unit_id,
+        "unit_name": s.unit_name, "year": s.year, "version": s.version, "status": s.status.as_str(),
+        "status_label": s.status.label(), "head": s.head, "disclosed": s.disclosed,
+        "first_submitted_at": s.first_submitted_at, "submitted_at": s.submitted_at, "on_time": s.on_time,
+        "items": s.items, "flagged_items": s.flagged_items,
+        "flags": s.flag_counts.iter().map(|(f, n)| json!({"flag": f.as_str(), "label": f.label(), "items": n})).collect::<Vec<_>>(),
+        "result": s.result.map(|x| (x * 1000.0).round() / 1000.0),
+        "suggested_rating": s.suggested.map(|x| x.as_str()), "rating": s.rating.map(|x| x.as_str()),
+    })
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    unit: Option<String>,
+    year: Option<i32>,
+    status: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn list(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let path = super::subtree_of(&st, p, q.unit.as_deref())
+        .await?
+        .unwrap_or_else(|| p.unit_path.clone());
+    let year = q.year.unwrap_or_else(|| st.db.today().year());
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(Status::parse(s).ok_or_else(|| {
+            ApiError::unprocessable(
+                "\"status\" phải là draft, submitted, returned, approved hoặc published",
+            )
+        })?),
+        None => None,
+    };
+    let limit = q.limit.unwrap_or(500).clamp(1, 5000);
+    let (items, total) = st
+        .db
+        .registrations_in(p, &path, year, status, limit)
+        .await?;
+    Ok(Json(json!({
+        "year": year, "total": total,
+        "items": items.iter().map(summary_json).collect::<Vec<_>>(),
+    })))
+}
+
+async fn queue(State(st): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    let items = st.db.approval_queue(&user.principal).await?;
+    Ok(Json(json!({
+        "total": items.len(),
+        "items": items.iter().map(summary_json).collect::<Vec<_>>(),
+    })))
+}
+
+fn stats_json(s: &domain::registration::RegStats) -> Value {
+    let pct = |x: Option<f64>| x.map(|v| (v * 1000.0).round() / 10.0);
+    json!({
+        "members": s.members, "registered": s.registered, "on_time": s.on_time, "drafts": s.drafts,
+        "submitted": s.submitted, "returned": s.returned, "approved": s.approved, "published": s.published,
+        "copied": s.copied, "items": s.items, "specific_items": s.specific_items, "tied_items": s.tied_items,
+        "approved_items": s.approved_items, "reviewed_items": s.reviewed_items, "done_items": s.done_items,
+        "ratings": {"excellent": s.excellent, "good": s.good, "completed": s.completed, "not_completed": s.not_completed},
+        "percent": {
+            "registered": pct(s.registered_share()), "on_time": pct(s.on_time_share()),
+            "specific": pct(s.specific_share()), "tied_to_duties": pct(s.tied_share()),
+            "copied": pct(s.copied_share()), "items_done": pct(s.done_share()),
+        },
+    })
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    unit: Option<String>,
+    year: Option<i32>,
+}
+
+async fn report(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let unit_id = match q.unit.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => st.db.unit_by_code(p, code).await?.id,
+        None => p.unit_id,
+    };
+    let year = q.year.unwrap_or_else(|| st.db.today().year());
+    let rep = st.db.registration_report(p, unit_id, year).await?;
+    Ok(Json(json!({
+        "unit": rep.unit, "year": rep.year, "deadline": rep.deadline,
+        "total": stats_json(&rep.total), "excellent_warning": rep.excellent_warning,
+        "units": rep.lines.iter().map(|l| json!({
+            "unit": l.unit, "stats": stats_json(&l.stats), "heads_late": l.heads_late,
+            "excellent_warning": l.excellent_warning,
+        })).collect::<Vec<_>>(),
+        "heads_late": rep.heads_late,
+    })))
+}
+
+#[derive(Deserialize)]
 struct ClusterQuery {
     unit: Option<String>,
     year: Option<i32>,
@@ -330,6 +530,34 @@ pub fn shapes(method: &str, path: &str) -> Option<(Option<Value>, Value)> {
             "comment": {"type": "string"}, "items": {"type": "array", "items": {"type": "object", "properties": {"position": {"type": "integer"}, "comment": {"type": "string"}}}}}})),
             reg,
         ),
+        ("post", "/registrations/{id}/review") | ("post", "/registrations/{id}/assess") => (
+            Some(json!({"type": "object", "properties": {
+                "stage": {"type": "string", "enum": ["midyear", "yearend"], "description": "Chỉ với /review"},
+                "items": {"type": "array", "items": {"type": "object", "required": ["position"], "properties": {
+                    "position": {"type": "integer"}, "outcome": {"type": ["string", "null"], "enum": ["done", "partly", "not_done", null]},
+                    "note": {"type": "string"}, "evidence": {"type": "string"}}}}}})),
+            reg,
+        ),
+        ("post", "/members/{id}/registrations/copy-previous") => (
+            Some(
+                json!({"type": "object", "required": ["year"], "properties": {"year": {"type": "integer"}}}),
+            ),
+            reg,
+        ),
+        ("get", "/registrations") | ("get", "/registrations/queue") => (
+            None,
+            json!({"type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "member_id": {"type": "integer"}, "member_name": {"type": "string"}, "status": {"type": "string"},
+                "on_time": {"type": "boolean"}, "items": {"type": "integer"}, "flagged_items": {"type": "integer"},
+                "flags": {"type": "array", "items": {"type": "object"}}, "result": {"type": ["number", "null"]}}}}}}),
+        ),
+        ("get", "/registrations/report") => (
+            None,
+            json!({"type": "object", "properties": {"total": {"$ref": "#/components/schemas/RegStats"},
+                "units": {"type": "array", "items": {"type": "object", "properties": {"unit": {"type": "object"}, "stats": {"$ref": "#/components/schemas/RegStats"},
+                    "heads_late": {"type": "integer"}, "excellent_warning": {"type": ["string", "null"]}}}},
+                "heads_late": {"type": "array", "items": {"type": "object"}}}}),
+        ),
         ("get", "/registrations/copy-clusters") => (
             None,
             json!({"type": "object", "properties": {"clusters": {"type": "array", "items": {"type": "object", "properties": {
@@ -357,12 +585,36 @@ pub fn schemas() -> Value {
             "flags": {"type": "array", "items": {"type": "object", "properties": {
                 "flag": {"type": "string", "enum": ["vague", "not_tied_to_duty", "no_target", "no_deadline", "copied"]},
                 "message": {"type": "string", "description": "Giải thích tiếng Việt"}}}}}}},
-        "history": {"type": "object", "description": "Các phiên bản và các bước xử lý"}}}})
+        "history": {"type": "object", "description": "Các phiên bản và các bước xử lý"}}},
+        "RegStats": {"type": "object", "properties": {
+            "members": {"type": "integer", "description": "Đảng viên phải đăng ký (đang sinh hoạt ngày 31/3)"},
+            "registered": {"type": "integer"}, "on_time": {"type": "integer"}, "items": {"type": "integer"},
+            "percent": {"type": "object", "properties": {
+                "registered": {"type": ["number", "null"]}, "on_time": {"type": ["number", "null"]}, "specific": {"type": ["number", "null"]},
+                "tied_to_duties": {"type": ["number", "null"]}, "copied": {"type": ["number", "null"]}, "items_done": {"type": ["number", "null"]}}}}}})
 }
 
 pub fn parameters(method: &str, path: &str) -> Vec<Value> {
     let q = |name: &str, ty: &str, desc: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": ty}, "description": desc});
     match (method, path) {
+        ("get", "/registrations") => vec![
+            q("unit", "string", "Mã đơn vị: cả cây"),
+            q("year", "integer", "Năm (mặc định năm nay)"),
+            q(
+                "status",
+                "string",
+                "draft, submitted, returned, approved, published",
+            ),
+            q("limit", "integer", "Tối đa (mặc định 500)"),
+        ],
+        ("get", "/registrations/report") => vec![
+            q(
+                "unit",
+                "string",
+                "Mã đơn vị (mặc định đơn vị của người gọi)",
+            ),
+            q("year", "integer", "Năm (mặc định năm nay)"),
+        ],
         ("get", "/registrations/copy-clusters") => vec![
             q("unit", "string", "Mã đơn vị: cả cây"),
             q("year", "integer", "Năm (mặc định năm nay)"),

@@ -8,6 +8,8 @@ mod home;
 mod import;
 mod login;
 mod members;
+mod reg_report;
+mod registrations;
 mod units;
 
 use crate::auth::WebUser;
@@ -113,11 +115,28 @@ pub fn routes() -> Router<AppState> {
             "/diem-danh",
             get(attendance::checkin_form).post(attendance::checkin_submit),
         )
+        .route("/dang-ky", get(registrations::index))
+        .route(
+            "/dang-ky/viet",
+            get(registrations::new_form).post(registrations::create),
+        )
+        .route("/dang-ky/kiem-tra", post(registrations::check))
+        .route("/dang-ky/sao-chep", post(registrations::copy_previous))
+        .route("/dang-ky/{id}", get(registrations::show))
+        .route(
+            "/dang-ky/{id}/sua",
+            get(registrations::edit_form).post(registrations::update),
+        )
+        .route("/dang-ky/{id}/xu-ly", post(registrations::act))
+        .route("/dang-ky/{id}/danh-gia", post(registrations::review))
+        .route("/dang-ky/{id}/xep-loai", post(registrations::rate))
+        .route("/dang-ky/{id}/ban-dang-ky.docx", get(registrations::docx))
         .route("/chuyen-can", get(attendance::table))
         .route(
             "/dang-vien/{id}/chuyen-can",
             get(attendance::member_history),
         )
+        .merge(reg_report::routes())
 }
 
 /// Renders a template, or a plain 500 if rendering itself fails.

@@ -1,0 +1,24 @@
+-- Copy detection through the database: the MinHash signature of every current registration and its LSH
+-- bucket keys (one per band), so that checking a new registration against a whole province is a few
+-- indexed lookups, and clustering a subtree reads stored signatures instead of re-reading every item.
+-- Only current (not superseded) versions have rows; they are rewritten with the items.
+CREATE TABLE registration_signatures (
+    registration_id INTEGER PRIMARY KEY REFERENCES registrations(id),
+    year INTEGER NOT NULL,
+    unit_path TEXT NOT NULL,
+    member_id INTEGER NOT NULL,
+    shingles INTEGER NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE INDEX registration_signatures_year ON registration_signatures(year, unit_path);
+
+CREATE TABLE registration_bands (
+    year INTEGER NOT NULL,
+    band_key BIGINT NOT NULL,
+    registration_id INTEGER NOT NULL REFERENCES registrations(id)
+);
+CREATE INDEX registration_bands_key ON registration_bands(year, band_key);
+CREATE INDEX registration_bands_registration ON registration_bands(registration_id);
+
+-- The approval queue and the unit table read current versions by status.
+CREATE INDEX registrations_current ON registrations(superseded, year, unit_path);

@@ -1,0 +1,878 @@
+//! Registrations after they are written (issue 4): self-reviews and the cell's assessment, copying last
+//! year's registration as a draft, the approval queue, a unit's list and its report ("% registered on
+//! time, % specific, % tied to duties, % in copy clusters, % of items done", heads registered late, the 20 %
+//! rating warning). The rules are `domain::registration`'s; this module reads and writes.
+
+use crate::meetings::UnitRef;
+use crate::registrations::{decode_flags, parent_of, ItemInput, Registration, MAX_ITEM_CHARS};
+use crate::sql::Sql;
+use crate::{audit, get, ts, Actor, Db, FieldError, Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::policy::Principal;
+use domain::quality::Flag;
+use domain::registration::{self as reg, Action, Outcome, Owner, Rating, RegStats, Stage, Status};
+use domain::similarity;
+use domain::text;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// One item's review (self-review or the cell's assessment), by item position (from 1).
+#[derive(Debug, Clone)]
+pub struct ReviewInput {
+    pub position: i64,
+    /// None leaves the item without an outcome.
+    pub outcome: Option<Outcome>,
+    pub note: String,
+    /// Year-end self-review only: where the result can be checked.
+    pub evidence: String,
+}
+
+/// A line of the approval queue or of a unit's list.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegSummary {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub year: i32,
+    pub version: i64,
+    pub status: Status,
+    pub head: bool,
+    pub disclosed: bool,
+    pub first_submitted_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub on_time: bool,
+    pub items: i64,
+    /// Items with at least one flag.
+    pub flagged_items: i64,
+    /// How many items carry each flag, in `Flag` order, only flags present.
+    pub flag_counts: Vec<(Flag, i64)>,
+    /// Share of items done (result), when reviewed.
+    pub result: Option<f64>,
+    pub suggested: Option<Rating>,
+    pub rating: Option<Rating>,
+}
+
+/// A unit's line in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegUnitLine {
+    pub unit: UnitRef,
+    pub stats: RegStats,
+    /// Cells in this line's subtree whose head registered after their members.
+    pub heads_late: i64,
+    /// The 20 % warning, for a grassroots unit.
+    pub excellent_warning: Option<String>,
+    /// Whether the line has sub-units to drill into.
+    pub has_children: bool,
+}
+
+/// A cell whose head registered after (or not before) its members.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadLate {
+    pub unit: UnitRef,
+    pub head_name: String,
+    pub head_submitted: Option<String>,
+    pub first_member_submitted: String,
+}
+
+/// The report of a unit for a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegReport {
+    pub unit: UnitRef,
+    pub year: i32,
+    pub deadline: Option<NaiveDate>,
+    pub total: RegStats,
+    pub lines: Vec<RegUnitLine>,
+    pub heads_late: Vec<HeadLate>,
+    pub excellent_warning: Option<String>,
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn first_submitted_date(s: Option<&str>) -> Option<NaiveDate> {
+    s.and_then(parse_ts).map(reg::vn_date)
+}
+
+fn unit_id_of_path(path: &str) -> i64 {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
+/// An item's flags and final outcome, as `RegStats::add_registration` takes them.
+type ItemFacts = (Vec<Flag>, Option<Outcome>);
+
+/// An item row read for lists and reports.
+struct ItemRow {
+    reg_id: i64,
+    flags: Vec<Flag>,
+    outcome: Option<Outcome>,
+}
+
+/// A registration row read for lists and reports.
+struct RegRow {
+    id: i64,
+    member_id: i64,
+    member_name: String,
+    unit_id: i64,
+    unit_name: String,
+    unit_path: String,
+    year: i32,
+    version: i64,
+    status: Status,
+    head: bool,
+    disclosed: bool,
+    first_submitted_at: Option<String>,
+    submitted_at: Option<String>,
+}
+
+impl Db {
+    /// Writes the member's mid-year or year-end self-review of some items.
+    pub async fn self_review(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        stage: Stage,
+        reviews: &[ReviewInput],
+    ) -> Result<Registration> {
+        let before = self.registration(p, id).await?;
+        let owner_parent = parent_of(&before.unit_path);
+        let owner = Owner {
+            member_id: before.member_id,
+            unit_path: &before.unit_path,
+            parent_path: owner_parent.as_deref(),
+            head: before.head,
+            disclosed: before.disclosed,
+        };
+        if before.superseded {
+            return Err(review_error(reg::ReviewError::NotApproved(before.status)));
+        }
+        reg::may_review(p, &owner, before.status, stage, before.year, self.today())
+            .map_err(review_error)?;
+        check_reviews(&before, reviews)?;
+        let (oc, nc) = match stage {
+            Stage::Midyear => ("midyear_outcome", "midyear_note"),
+            Stage::Yearend => ("yearend_outcome", "yearend_note"),
+        };
+        let mut w = self.write().await?;
+        for r in reviews {
+            let mut q = Sql::new("UPDATE registration_items SET ");
+            q.push(oc)
+                .push(" = ")
+                .safe_opt(r.outcome.map(|o| o.as_str()))
+                .push(", ")
+                .push(nc)
+                .push(" = ")
+                .text(text::normalize(r.note.trim()));
+            if stage == Stage::Yearend {
+                q.push(", yearend_evidence = ")
+                    .text(text::normalize(r.evidence.trim()));
+            }
+            q.push(" WHERE registration_id = ")
+                .lit(id)
+                .push(" AND position = ")
+                .lit(r.position);
+            q.query().execute(&mut *w.tx).await?;
+        }
+        sqlx::query("UPDATE registrations SET updated_at = $1 WHERE id = $2")
+            .bind(ts(self.now()))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        let after: Vec<serde_json::Value> = reviews
+            .iter()
+            .map(|r| serde_json::json!({ "position": r.position, "outcome": r.outcome.map(|o| o.as_str()), "note": r.note }))
+            .collect();
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            stage.as_str(),
+            "registration",
+            &id.to_string(),
+            &format!(
+                "{} — bản đăng ký năm {} — {}",
+                stage.label(),
+                before.year,
+                before.member_name
+            ),
+            &before.unit_path,
+            None,
+            Some(&serde_json::json!({ "reviews": after })),
+        )
+        .await?;
+        w.commit().await?;
+        self.registration_unscoped(id).await
+    }
+
+    /// Writes the cell's year-end assessment of some items (the approver's secretary).
+    pub async fn assess_registration(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        reviews: &[ReviewInput],
+    ) -> Result<Registration> {
+        let before = self.registration(p, id).await?;
+        let owner_parent = parent_of(&before.unit_path);
+        let owner = Owner {
+            member_id: before.member_id,
+            unit_path: &before.unit_path,
+            parent_path: owner_parent.as_deref(),
+            head: before.head,
+            disclosed: before.disclosed,
+        };
+        if before.superseded {
+            return Err(review_error(reg::ReviewError::NotApproved(before.status)));
+        }
+        reg::may_assess(p, &owner, before.status, before.year, self.today()).map_err(
+            |e| match e {
+                reg::ReviewError::NotAllowed | reg::ReviewError::OwnAssessment => {
+                    StoreError::Forbidden
+                }
+                other => review_error(other),
+            },
+        )?;
+        check_reviews(&before, reviews)?;
+        let mut w = self.write().await?;
+        for r in reviews {
+            sqlx::query(
+                "UPDATE registration_items SET assessed_outcome = $1, assessed_note = $2 WHERE registration_id = $3 AND position = $4",
+            )
+            .bind(r.outcome.map(|o| o.as_str()))
+            .bind(text::normalize(r.note.trim()))
+            .bind(id)
+            .bind(r.position)
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        sqlx::query("UPDATE registrations SET updated_at = $1 WHERE id = $2")
+            .bind(ts(self.now()))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        let before_json: Vec<serde_json::Value> = before
+            .items
+            .iter()
+            .map(|i| serde_json::json!({ "position": i.position, "outcome": i.assessed_outcome.map(|o| o.as_str()) }))
+            .collect();
+        let after: Vec<serde_json::Value> = reviews
+            .iter()
+            .map(|r| serde_json::json!({ "position": r.position, "outcome": r.outcome.map(|o| o.as_str()), "note": r.note }))
+            .collect();
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "assess",
+            "registration",
+            &id.to_string(),
+            &format!(
+                "Chi bộ đánh giá bản đăng ký năm {} — {}",
+                before.year, before.member_name
+            ),
+            &before.unit_path,
+            Some(&serde_json::json!({ "assessed": before_json })),
+            Some(&serde_json::json!({ "assessed": after })),
+        )
+        .await?;
+        w.commit().await?;
+        self.registration_unscoped(id).await
+    }
+
+    /// The member's most recent registration of an earlier year, copied as the starting draft for `year`
+    /// (deadlines moved to the new year; reviews, comments and flags are not copied: the flags are computed
+    /// again).
+    pub async fn copy_previous_registration(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        member_id: i64,
+        year: i32,
+    ) -> Result<Registration> {
+        // Scope first (out of scope is "not found").
+        let _ = self.member(p, member_id).await?;
+        let prev = sqlx::query(
+            "SELECT id, year FROM registrations WHERE member_id = $1 AND year < $2 AND superseded = 0 \
+             ORDER BY year DESC LIMIT 1",
+        )
+        .bind(member_id)
+        .bind(i64::from(year))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(prev) = prev else {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "year",
+                "Chưa có bản đăng ký năm trước để sao chép",
+            )]));
+        };
+        let prev = self.registration_unscoped(get(&prev, "id")?).await?;
+        let items: Vec<ItemInput> = prev
+            .items
+            .iter()
+            .map(|i| ItemInput {
+                kind: i.kind,
+                content: i.content.clone(),
+                duty: i.duty.clone(),
+                target: i.target.clone(),
+                deadline: i.deadline.and_then(|d| reg::shift_year(d, year)),
+                evidence: String::new(),
+            })
+            .collect();
+        self.create_registration(actor, p, member_id, year, &items)
+            .await
+    }
+
+    /// The member's current registration of a year, if any.
+    pub async fn registration_of(
+        &self,
+        p: &Principal,
+        member_id: i64,
+        year: i32,
+    ) -> Result<Option<Registration>> {
+        let _ = self.member(p, member_id).await?;
+        let row = sqlx::query(
+            "SELECT id FROM registrations WHERE member_id = $1 AND year = $2 AND superseded = 0",
+        )
+        .bind(member_id)
+        .bind(i64::from(year))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some(self.registration_unscoped(get(&r, "id")?).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The member's annual rating of a year with the override reason, if rated.
+    pub async fn member_rating(
+        &self,
+        p: &Principal,
+        member_id: i64,
+        year: i32,
+    ) -> Result<Option<(Rating, String)>> {
+        let _ = self.member(p, member_id).await?;
+        let row = sqlx::query(
+            "SELECT rating, reason FROM member_ratings WHERE member_id = $1 AND year = $2",
+        )
+        .bind(member_id)
+        .bind(i64::from(year))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => {
+                let s: String = get(&r, "rating")?;
+                let reason: String = get(&r, "reason")?;
+                Ok(Rating::parse(&s).map(|x| (x, reason)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Years in which the member has a current registration, newest first.
+    pub async fn registration_years(
+        &self,
+        p: &Principal,
+        member_id: i64,
+    ) -> Result<Vec<(i32, i64, Status)>> {
+        let _ = self.member(p, member_id).await?;
+        let rows = sqlx::query(
+            "SELECT year, id, status FROM registrations WHERE member_id = $1 AND superseded = 0 ORDER BY year DESC",
+        )
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let s: String = get(r, "status")?;
+                Ok((
+                    i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
+                    get(r, "id")?,
+                    Status::parse(&s)
+                        .ok_or_else(|| StoreError::Corrupt(format!("trạng thái {s}")))?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Registrations waiting for `p`'s decision: submitted, current, and `p` is their approver.
+    pub async fn approval_queue(&self, p: &Principal) -> Result<Vec<RegSummary>> {
+        let regs = self
+            .reg_rows(&p.unit_path, None, Some(Status::Submitted))
+            .await?;
+        let regs: Vec<RegRow> = regs
+            .into_iter()
+            .filter(|r| {
+                let parent = parent_of(&r.unit_path);
+                let owner = Owner {
+                    member_id: r.member_id,
+                    unit_path: &r.unit_path,
+                    parent_path: parent.as_deref(),
+                    head: r.head,
+                    disclosed: r.disclosed,
+                };
+                reg::may(p, Action::Approve, &owner).is_ok()
+            })
+            .collect();
+        let mut out = self.summaries(regs).await?;
+        // Oldest submission first: first come, first decided.
+        out.sort_by(|a, b| a.submitted_at.cmp(&b.submitted_at).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// The current registrations of a year in a unit's subtree, sorted by name the Vietnamese way, at most
+    /// `limit` (the report drills down to smaller units).
+    pub async fn registrations_in(
+        &self,
+        p: &Principal,
+        unit_path: &str,
+        year: i32,
+        status: Option<Status>,
+        limit: usize,
+    ) -> Result<(Vec<RegSummary>, usize)> {
+        if !p.can_read_rates(unit_path) {
+            return Err(StoreError::NotFound);
+        }
+        let mut regs = self.reg_rows(unit_path, Some(year), status).await?;
+        let total = regs.len();
+        regs.sort_by_cached_key(|r| (text::name_sort_key(&r.member_name), r.id));
+        regs.truncate(limit);
+        Ok((self.summaries(regs).await?, total))
+    }
+
+    /// The figures of a unit and of each of its party sub-units for a year.
+    pub async fn registration_report(
+        &self,
+        p: &Principal,
+        unit_id: i64,
+        year: i32,
+    ) -> Result<RegReport> {
+        let unit = self.unit(p, unit_id).await?;
+        if !p.can_read_rates(&unit.path) {
+            return Err(StoreError::NotFound);
+        }
+        let deadline = reg::registration_deadline(year);
+        let as_of = match deadline {
+            Some(d) if d < self.today() => d,
+            _ => self.today(),
+        };
+        // Lines: the party sub-units, or the unit itself when it has none (a cell).
+        let grassroots = |t: domain::UnitType| {
+            matches!(
+                t,
+                domain::UnitType::GrassrootsCommittee | domain::UnitType::GrassrootsCell
+            )
+        };
+        let children: Vec<(UnitRef, String, bool, bool)> = self
+            .child_units(p, unit.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.unit.unit_type.is_party() && c.unit.valid_to.is_none_or(|d| d > as_of))
+            .map(|c| {
+                (
+                    UnitRef {
+                        id: c.unit.id,
+                        code: c.unit.code.clone(),
+                        name: c.unit.name.clone(),
+                    },
+                    c.unit.path.clone(),
+                    c.child_count > 0,
+                    grassroots(c.unit.unit_type),
+                )
+            })
+            .collect();
+        let self_ref = UnitRef {
+            id: unit.id,
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+        };
+        let line_paths: Vec<(UnitRef, String, bool, bool)> = if children.is_empty() {
+            vec![(
+                self_ref.clone(),
+                unit.path.clone(),
+                false,
+                grassroots(unit.unit_type),
+            )]
+        } else {
+            children
+        };
+        let line_of = |path: &str| {
+            line_paths
+                .iter()
+                .position(|(_, lp, _, _)| path.starts_with(lp.as_str()))
+        };
+        let mut stats: Vec<RegStats> = vec![RegStats::default(); line_paths.len()];
+        let mut direct = RegStats::default();
+
+        // Members who should register, as of the deadline.
+        for (k, (_, lp, _, _)) in line_paths.iter().enumerate() {
+            stats[k].members = self.members_as_of(lp, as_of).await?.len() as i64;
+        }
+        let all_members = self.members_as_of(&unit.path, as_of).await?.len() as i64;
+
+        // Registrations and items.
+        let regs = self.reg_rows(&unit.path, Some(year), None).await?;
+        let items = self.item_rows(&unit.path, year).await?;
+        let mut by_reg: HashMap<i64, Vec<ItemFacts>> = HashMap::new();
+        for i in items {
+            by_reg
+                .entry(i.reg_id)
+                .or_default()
+                .push((i.flags, i.outcome));
+        }
+        // Copy clusters over the whole subtree (within and across its units).
+        let docs: Vec<similarity::Doc> = self.signature_docs(&unit.path, year).await?;
+        let in_cluster: HashSet<i64> = similarity::clusters(&docs, similarity::COPY_THRESHOLD)
+            .into_iter()
+            .flat_map(|c| c.doc_ids)
+            .collect();
+        // Heads late, per cell: (head name, head first submission, members' first submissions).
+        type Cell = (
+            Vec<(String, Option<DateTime<Utc>>, Option<String>)>,
+            Vec<(DateTime<Utc>, String)>,
+        );
+        let mut cells: HashMap<String, Cell> = HashMap::new();
+        for r in &regs {
+            let first = first_submitted_date(r.first_submitted_at.as_deref());
+            let ok = reg::on_time(year, first);
+            let its = by_reg.remove(&r.id).unwrap_or_default();
+            let target = match line_of(&r.unit_path) {
+                Some(k) => &mut stats[k],
+                None => &mut direct,
+            };
+            target.add_registration(r.status, ok, &its);
+            target.copied += i64::from(in_cluster.contains(&r.id));
+            let cell = cells.entry(r.unit_path.clone()).or_default();
+            let t = r.first_submitted_at.as_deref().and_then(parse_ts);
+            if r.head {
+                cell.0
+                    .push((r.member_name.clone(), t, r.first_submitted_at.clone()));
+            } else if let (Some(t), Some(s)) = (t, r.first_submitted_at.clone()) {
+                cell.1.push((t, s));
+            }
+        }
+        // Ratings.
+        let mut q = Sql::new("SELECT unit_path, rating FROM member_ratings WHERE year = ");
+        q.lit(i64::from(year)).push(" AND ");
+        q.subtree("unit_path", &unit.path);
+        for r in q.query().fetch_all(&self.pool).await? {
+            let path: String = get(&r, "unit_path")?;
+            let s: String = get(&r, "rating")?;
+            if let Some(rating) = Rating::parse(&s) {
+                match line_of(&path) {
+                    Some(k) => stats[k].add_rating(rating),
+                    None => direct.add_rating(rating),
+                }
+            }
+        }
+        // Heads late.
+        let mut heads_late = Vec::new();
+        let mut late_count = vec![0i64; line_paths.len()];
+        let mut late_paths: Vec<&String> = cells.keys().collect();
+        late_paths.sort();
+        for path in late_paths {
+            let Some((heads, members)) = cells.get(path) else {
+                continue;
+            };
+            let Some((head_name, head_t, head_s)) = heads
+                .iter()
+                .min_by_key(|(_, t, _)| t.unwrap_or(DateTime::<Utc>::MAX_UTC))
+            else {
+                continue;
+            };
+            let times: Vec<DateTime<Utc>> = members.iter().map(|(t, _)| *t).collect();
+            if reg::head_registered_late(*head_t, &times) {
+                let first = members
+                    .iter()
+                    .min_by_key(|(t, _)| *t)
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_default();
+                if let Some(k) = line_of(path) {
+                    late_count[k] += 1;
+                }
+                let id = unit_id_of_path(path);
+                let u = self.unit_unscoped(id).await?;
+                heads_late.push(HeadLate {
+                    unit: UnitRef {
+                        id,
+                        code: u.as_ref().map(|u| u.code.clone()).unwrap_or_default(),
+                        name: u.map(|u| u.name).unwrap_or_default(),
+                    },
+                    head_name: head_name.clone(),
+                    head_submitted: head_s.clone(),
+                    first_member_submitted: first,
+                });
+            }
+        }
+        let mut total = RegStats::default();
+        for s in &stats {
+            total.merge(s);
+        }
+        total.merge(&direct);
+        total.members = all_members;
+        let lines = line_paths
+            .into_iter()
+            .zip(stats)
+            .zip(late_count)
+            .map(|(((u, _, has_children, gr), s), late)| RegUnitLine {
+                excellent_warning: if gr { s.excellent_warning() } else { None },
+                unit: u,
+                stats: s,
+                heads_late: late,
+                has_children,
+            })
+            .collect();
+        let excellent_warning = if grassroots(unit.unit_type) {
+            total.excellent_warning()
+        } else {
+            None
+        };
+        Ok(RegReport {
+            unit: self_ref,
+            year,
+            deadline,
+            total,
+            lines,
+            heads_late,
+            excellent_warning,
+        })
+    }
+
+    /// Years that have registrations in a subtree, newest first (the pages' year choice).
+    pub async fn registration_years_in(&self, unit_path: &str) -> Result<Vec<i32>> {
+        let mut q = Sql::new("SELECT DISTINCT year FROM registrations WHERE superseded = 0 AND ");
+        q.subtree("unit_path", unit_path);
+        q.push(" ORDER BY year DESC");
+        q.query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(i32::try_from(get::<i64>(r, "year")?).unwrap_or_default()))
+            .collect()
+    }
+
+    async fn reg_rows(
+        &self,
+        unit_path: &str,
+        year: Option<i32>,
+        status: Option<Status>,
+    ) -> Result<Vec<RegRow>> {
+        let mut q = Sql::new(
+            "SELECT r.id, r.member_id, m.full_name, r.unit_id, u.name AS unit_name, r.unit_path, r.year, r.version, \
+             r.status, r.head, r.disclosed, r.first_submitted_at, r.submitted_at FROM registrations r \
+             JOIN members m ON m.id = r.member_id JOIN units u ON u.id = r.unit_id WHERE r.superseded = 0 AND ",
+        );
+        q.subtree("r.unit_path", unit_path);
+        if let Some(y) = year {
+            q.push(" AND r.year = ").lit(i64::from(y));
+        }
+        if let Some(s) = status {
+            q.push(" AND r.status = ").safe(s.as_str());
+        }
+        let rows = q.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let s: String = get(r, "status")?;
+                Ok(RegRow {
+                    id: get(r, "id")?,
+                    member_id: get(r, "member_id")?,
+                    member_name: get(r, "full_name")?,
+                    unit_id: get(r, "unit_id")?,
+                    unit_name: get(r, "unit_name")?,
+                    unit_path: get(r, "unit_path")?,
+                    year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
+                    version: get(r, "version")?,
+                    status: Status::parse(&s)
+                        .ok_or_else(|| StoreError::Corrupt(format!("trạng thái {s}")))?,
+                    head: get::<i64>(r, "head")? != 0,
+                    disclosed: get::<i64>(r, "disclosed")? != 0,
+                    first_submitted_at: get(r, "first_submitted_at")?,
+                    submitted_at: get(r, "submitted_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Items of the current registrations of a year in a subtree (flags and final outcome).
+    async fn item_rows(&self, unit_path: &str, year: i32) -> Result<Vec<ItemRow>> {
+        let mut q = Sql::new(
+            "SELECT i.registration_id, i.flags, i.assessed_outcome, i.yearend_outcome FROM registration_items i \
+             JOIN registrations r ON r.id = i.registration_id WHERE r.superseded = 0 AND r.year = ",
+        );
+        q.lit(i64::from(year)).push(" AND ");
+        q.subtree("r.unit_path", unit_path);
+        let rows = q.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let a: Option<String> = get(r, "assessed_outcome")?;
+                let y: Option<String> = get(r, "yearend_outcome")?;
+                Ok(ItemRow {
+                    reg_id: get(r, "registration_id")?,
+                    flags: decode_flags(&get::<String>(r, "flags")?)
+                        .into_iter()
+                        .map(|f| f.flag)
+                        .collect(),
+                    outcome: a
+                        .as_deref()
+                        .and_then(Outcome::parse)
+                        .or_else(|| y.as_deref().and_then(Outcome::parse)),
+                })
+            })
+            .collect()
+    }
+
+    async fn item_rows_of(&self, ids: &[i64]) -> Result<Vec<ItemRow>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut q = Sql::new(
+                "SELECT registration_id, flags, assessed_outcome, yearend_outcome FROM registration_items WHERE registration_id IN (",
+            );
+            for (k, id) in chunk.iter().enumerate() {
+                if k > 0 {
+                    q.push(",");
+                }
+                q.lit(*id);
+            }
+            q.push(")");
+            for r in q.query().fetch_all(&self.pool).await? {
+                let a: Option<String> = get(&r, "assessed_outcome")?;
+                let y: Option<String> = get(&r, "yearend_outcome")?;
+                out.push(ItemRow {
+                    reg_id: get(&r, "registration_id")?,
+                    flags: decode_flags(&get::<String>(&r, "flags")?)
+                        .into_iter()
+                        .map(|f| f.flag)
+                        .collect(),
+                    outcome: a
+                        .as_deref()
+                        .and_then(Outcome::parse)
+                        .or_else(|| y.as_deref().and_then(Outcome::parse)),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn summaries(&self, regs: Vec<RegRow>) -> Result<Vec<RegSummary>> {
+        let ids: Vec<i64> = regs.iter().map(|r| r.id).collect();
+        let mut by_reg: HashMap<i64, Vec<ItemRow>> = HashMap::new();
+        for i in self.item_rows_of(&ids).await? {
+            by_reg.entry(i.reg_id).or_default().push(i);
+        }
+        let mut ratings: HashMap<(i64, i32), (Option<Rating>, Option<Rating>)> = HashMap::new();
+        let members: Vec<i64> = regs.iter().map(|r| r.member_id).collect();
+        for chunk in members.chunks(500) {
+            let mut q = Sql::new("SELECT member_id, year, suggested, rating FROM member_ratings WHERE member_id IN (");
+            for (k, id) in chunk.iter().enumerate() {
+                if k > 0 {
+                    q.push(",");
+                }
+                q.lit(*id);
+            }
+            q.push(")");
+            for r in q.query().fetch_all(&self.pool).await? {
+                let s: Option<String> = get(&r, "suggested")?;
+                let g: String = get(&r, "rating")?;
+                ratings.insert(
+                    (
+                        get(&r, "member_id")?,
+                        i32::try_from(get::<i64>(&r, "year")?).unwrap_or_default(),
+                    ),
+                    (s.as_deref().and_then(Rating::parse), Rating::parse(&g)),
+                );
+            }
+        }
+        Ok(regs
+            .into_iter()
+            .map(|r| {
+                let items = by_reg.remove(&r.id).unwrap_or_default();
+                let mut counts: Vec<(Flag, i64)> = Vec::new();
+                for f in [
+                    Flag::Vague,
+                    Flag::NotTiedToDuty,
+                    Flag::NoTarget,
+                    Flag::NoDeadline,
+                    Flag::Copied,
+                ] {
+                    let n = items.iter().filter(|i| i.flags.contains(&f)).count() as i64;
+                    if n > 0 {
+                        counts.push((f, n));
+                    }
+                }
+                let outcomes: Vec<Option<Outcome>> = items.iter().map(|i| i.outcome).collect();
+                let (rs, rr) = ratings
+                    .get(&(r.member_id, r.year))
+                    .copied()
+                    .unwrap_or_default();
+                RegSummary {
+                    on_time: reg::on_time(
+                        r.year,
+                        first_submitted_date(r.first_submitted_at.as_deref()),
+                    ),
+                    id: r.id,
+                    member_id: r.member_id,
+                    member_name: r.member_name,
+                    unit_id: r.unit_id,
+                    unit_name: r.unit_name,
+                    year: r.year,
+                    version: r.version,
+                    status: r.status,
+                    head: r.head,
+                    disclosed: r.disclosed,
+                    first_submitted_at: r.first_submitted_at,
+                    submitted_at: r.submitted_at,
+                    items: items.len() as i64,
+                    flagged_items: items.iter().filter(|i| !i.flags.is_empty()).count() as i64,
+                    flag_counts: counts,
+                    result: reg::result(&outcomes),
+                    suggested: rs.or_else(|| reg::suggested_rating(&outcomes)),
+                    rating: rr,
+                }
+            })
+            .collect())
+    }
+}
+
+fn review_error(e: reg::ReviewError) -> StoreError {
+    StoreError::Invalid(vec![FieldError::new("status", e.to_string())])
+}
+
+fn check_reviews(r: &Registration, reviews: &[ReviewInput]) -> Result<()> {
+    let mut errors = Vec::new();
+    let positions: HashSet<i64> = r.items.iter().map(|i| i.position).collect();
+    let mut seen = HashSet::new();
+    for (k, rv) in reviews.iter().enumerate() {
+        if !positions.contains(&rv.position) {
+            errors.push(FieldError::new(
+                &format!("reviews[{k}].position"),
+                format!("Bản đăng ký không có nội dung số {}", rv.position),
+            ));
+        }
+        if !seen.insert(rv.position) {
+            errors.push(FieldError::new(
+                &format!("reviews[{k}].position"),
+                format!("Nội dung số {} được đánh giá hai lần", rv.position),
+            ));
+        }
+        if rv.note.chars().count() > MAX_ITEM_CHARS || rv.evidence.chars().count() > MAX_ITEM_CHARS
+        {
+            errors.push(FieldError::new(
+                &format!("reviews[{k}].note"),
+                format!("Ghi chú dài quá {MAX_ITEM_CHARS} ký tự"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
