@@ -321,6 +321,72 @@ try {
     await cell.screenshot({ path: join(shots, '21-so-sinh-hoat.png'), fullPage: true });
     await cctx.close();
   });
+  await journey('đảng viên viết bản đăng ký trên điện thoại, thấy cảnh báo chung chung và sửa; bí thư trả lại một nội dung rồi duyệt', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+    const year = new Date().getFullYear();
+    const mctx = await browser.newContext(phone);
+    const mem = await mctx.newPage();
+    await login(mem, 'dangvien.p7', accounts['dangvien.p7']);
+    await mem.goto(`${base}/dang-ky`);
+    await Promise.all([mem.waitForNavigation(), mem.click(`text=Viết bản đăng ký năm ${year}`)]);
+    await mem.fill('#content_0', 'Vận động 15 hộ dân trong tổ đóng góp ngày công làm đường bê tông hẻm 5, Khu phố 1');
+    await mem.fill('#duty_0', 'Công tác dân vận');
+    await mem.fill('#target_0', '15 hộ');
+    await mem.fill('#deadline_0', `30/09/${year}`);
+    await mem.fill('#content_1', 'Chấp hành tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước');
+    // The check runs as the member writes: the vague item is explained before saving.
+    const liveFlag = mem.locator('[data-flags-for="1"] li', { hasText: 'Chung chung' });
+    await liveFlag.first().waitFor({ timeout: 10000 });
+    assert((await mem.locator('[data-flags-for="0"] li').count()) === 0, 'the specific item has no warning');
+    await liveFlag.first().scrollIntoViewIfNeeded();
+    await mem.screenshot({ path: join(shots, '22-dang-ky-canh-bao.png'), fullPage: false });
+    await Promise.all([mem.waitForNavigation(), mem.click('button[value=save]')]);
+    assert((await mem.textContent('.flash.ok')).includes('Đã lưu bản nháp'), 'draft saved');
+    assert((await mem.textContent('[data-flags-for="1"]')).includes('Chung chung'), 'the saved draft shows the vague warning');
+    // Fix it: a concrete task tied to the member's life in the cell, with a number and a date.
+    await mem.fill('#content_1', 'Tham gia đầy đủ các buổi sinh hoạt chi bộ, mỗi quý đóng góp ít nhất 01 ý kiến bằng văn bản');
+    await mem.fill('#duty_1', 'Sinh hoạt chi bộ');
+    await mem.fill('#target_1', '04 ý kiến');
+    await mem.fill('#deadline_1', `15/12/${year}`);
+    await mem.locator('[data-flags-for="1"] li').first().waitFor({ state: 'detached', timeout: 10000 });
+    await mem.screenshot({ path: join(shots, '23-dang-ky-da-sua.png'), fullPage: true });
+    await Promise.all([mem.waitForNavigation(), mem.click('button[value=submit]')]);
+    assert((await mem.textContent('.flash.ok')).includes('Đã nộp'), 'submitted');
+    assert((await mem.textContent('main')).includes('Chờ duyệt'), 'status is waiting for approval');
+    const regUrl = mem.url().split('?')[0];
+    const name = (await mem.textContent('h1 a')).trim();
+
+    // The cell secretary finds it in the queue, returns item 2 with a comment.
+    const sctx = await browser.newContext(phone);
+    const sec = await sctx.newPage();
+    await login(sec, 'bithu.p7kp1', accounts['bithu.p7kp1']);
+    await sec.goto(`${base}/dang-ky`);
+    assert((await sec.textContent('#cho-duyet')).includes('Chờ tôi duyệt'), 'the queue is shown');
+    await sec.screenshot({ path: join(shots, '24-hang-cho-duyet.png'), fullPage: true });
+    await Promise.all([sec.waitForNavigation(), sec.click(`table a >> text=${name}`)]);
+    await sec.fill('#c_2', 'Ghi rõ ý kiến đóng góp về việc gì (ví dụ: công tác vận động nhân dân ở Khu phố 1)');
+    await sec.screenshot({ path: join(shots, '25-tra-lai-noi-dung.png'), fullPage: false });
+    await Promise.all([sec.waitForNavigation(), sec.click('button[value=return]')]);
+    assert((await sec.textContent('.flash.ok')).includes('Đã trả lại'), 'returned');
+
+    // The member sees the comment on item 2, edits and resubmits.
+    await mem.goto(`${regUrl}/sua`);
+    assert((await mem.textContent('main')).includes('Ghi rõ ý kiến đóng góp'), 'the member sees the per-item comment');
+    await mem.fill('#content_1', 'Mỗi quý đóng góp ít nhất 01 ý kiến bằng văn bản về công tác vận động nhân dân ở Khu phố 1 tại buổi sinh hoạt chi bộ');
+    await Promise.all([mem.waitForNavigation(), mem.click('button[value=submit]')]);
+    assert((await mem.textContent('main')).includes('Chờ duyệt'), 'resubmitted');
+    await mctx.close();
+
+    await sec.goto(regUrl);
+    await Promise.all([sec.waitForNavigation(), sec.click('button[value=approve]')]);
+    assert((await sec.textContent('.flash.ok')).includes('Đã duyệt'), 'approved');
+    await sec.goto(regUrl);
+    assert((await sec.textContent('main')).includes('Đã duyệt'), 'status approved');
+    const events = await sec.textContent('main table');
+    assert(events.includes('Trả lại để sửa') && events.includes('Duyệt'), 'history shows return and approval');
+    await sec.screenshot({ path: join(shots, '26-da-duyet.png'), fullPage: true });
+    await sctx.close();
+  });
 } finally {
   await browser.close();
   server.kill('SIGINT');

@@ -378,3 +378,84 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
     );
     Ok(())
 }
+
+/// Registrations (issue 4) on an existing database with registrations: copy clustering over the whole tree
+/// (through the store: stored signatures read, clusters formed), checking one registration against every
+/// other one of the year in the tree, and the whole tree's report.
+pub async fn registrations(db: &Db, samples: usize, year: i32) -> Result<()> {
+    let root = db
+        .root_units()
+        .await?
+        .into_iter()
+        .next()
+        .context("empty database")?;
+    let p = Principal {
+        user_id: 0,
+        username: "bench".into(),
+        role: Role::Admin,
+        unit_id: root.id,
+        unit_path: root.path.clone(),
+        member_id: None,
+    };
+    let (list, total) = db
+        .registrations_in(&p, &root.path, year, None, usize::MAX)
+        .await?;
+    let items: i64 = list.iter().map(|r| r.items).sum();
+    println!(
+        "database: {} backend, {} members; {total} registrations of {year} with {items} items",
+        db.backend().as_str(),
+        db.member_count().await?
+    );
+    if list.is_empty() {
+        bail!("no registrations in {year}: load the demo first (lamtheo demo --scale province)");
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut times = Vec::new();
+    let mut clusters = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        clusters = db.copy_clusters(&p, &root.path, year).await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let in_clusters: usize = clusters.iter().map(|c| c.registration_ids.len()).sum();
+    println!(
+        "copy clusters over the whole tree ({threads} threads available): {} clusters, {in_clusters} registrations; median {} (min {}, n=3)",
+        clusters.len(),
+        ms(percentile(&times, 0.5)),
+        ms(times[0])
+    );
+    // One registration checked against every other current one of the year in the tree.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(17);
+    let mut check = Vec::new();
+    let mut found = 0usize;
+    for _ in 0..samples.max(1) {
+        let s = &list[rng.gen_range(0..list.len())];
+        let r = db.registration_unscoped(s.id).await?;
+        let text = r.comparison_text();
+        let t = Instant::now();
+        let similar = db
+            .similar_registrations(&root.path, year, Some(r.member_id), &text)
+            .await?;
+        check.push(t.elapsed());
+        found += usize::from(!similar.is_empty());
+    }
+    check.sort();
+    println!(
+        "checking one registration against the whole tree: p50 {} p99 {} max {} (n={}, {found} with a near-identical one)",
+        ms(percentile(&check, 0.5)),
+        ms(percentile(&check, 0.99)),
+        ms(check[check.len() - 1]),
+        check.len()
+    );
+    let t = Instant::now();
+    let rep = db.registration_report(&p, root.id, year).await?;
+    println!(
+        "whole-tree report {year}: {} registered of {} members, {} items; {} (one run)",
+        rep.total.registered,
+        rep.total.members,
+        rep.total.items,
+        ms(t.elapsed())
+    );
+    Ok(())
+}

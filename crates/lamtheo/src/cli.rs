@@ -162,6 +162,15 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 2019)]
         year: i32,
     },
+    /// Bản đăng ký: gom nhóm trùng lặp cả cây, kiểm tra một bản mới, báo cáo cả cây, trên dữ liệu có sẵn
+    Registrations {
+        /// Số bản đăng ký lấy mẫu để kiểm tra trùng lặp
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Năm
+        #[arg(long, default_value_t = 2019)]
+        year: i32,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -289,6 +289,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 BenchWhat::Attendance { samples, year } => {
                     bench::attendance(&db, *samples, *year).await?
                 }
+                BenchWhat::Registrations { samples, year } => {
+                    bench::registrations(&db, *samples, *year).await?
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -138,6 +138,15 @@ impl Registration {
         }
     }
 
+    /// The text copy detection compares (see `registration_text_of`).
+    pub fn comparison_text(&self) -> String {
+        registration_text_of(
+            self.items
+                .iter()
+                .map(|i| (i.content.as_str(), i.target.as_str())),
+        )
+    }
+
     /// The items' year-end outcomes as the cell assessed them (else as self-reviewed).
     pub fn outcomes(&self) -> Vec<Option<Outcome>> {
         self.items
@@ -379,6 +388,55 @@ impl Db {
                 })
             })
             .collect()
+    }
+
+    /// Renames a manifestation (codes are fixed; titles are reference data the committee may reword).
+    /// Office staff and administrators at the root of the tree only.
+    pub async fn set_manifestation_title(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        code: &str,
+        title: &str,
+    ) -> Result<Manifestation> {
+        let root = p.unit_path.matches('/').count() <= 2;
+        if !(root && p.can_manage_campaign(&p.unit_path)) {
+            return Err(StoreError::Forbidden);
+        }
+        let title = text::normalize(title.trim());
+        if title.is_empty() || title.chars().count() > 300 {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "title",
+                "Tên biểu hiện phải có và không dài quá 300 ký tự",
+            )]));
+        }
+        let before = self
+            .manifestations()
+            .await?
+            .into_iter()
+            .find(|m| m.code == code)
+            .ok_or(StoreError::NotFound)?;
+        let mut w = self.write().await?;
+        sqlx::query("UPDATE manifestations SET title = $1 WHERE code = $2")
+            .bind(title.clone())
+            .bind(code.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        audit::record(
+            &mut w.tx,
+            self.now(),
+            actor,
+            "update",
+            "manifestation",
+            code,
+            &format!("Biểu hiện {code}"),
+            &p.unit_path,
+            Some(&serde_json::json!({ "title": before.title })),
+            Some(&serde_json::json!({ "title": title })),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(Manifestation { title, ..before })
     }
 
     /// The owner's facts the workflow needs, with the member's duties for the quality checks. The member is

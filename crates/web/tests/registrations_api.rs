@@ -118,3 +118,58 @@ async fn copy_clusters_endpoint() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn manifestation_titles_are_editable_codes_fixed() {
+    each_backend(|app| async move {
+        let office = app.token("office.tu").await;
+        let title =
+            "Phai nhạt lý tưởng cách mạng; dao động, giảm sút niềm tin vào chủ nghĩa Mác - Lê-nin";
+        let r = app
+            .api(
+                Method::PUT,
+                "/api/v1/manifestations/A1",
+                Some(&office),
+                Some(&json!({"title": title})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["code"], "A1");
+        let all = app
+            .get("/api/v1/manifestations", Some(&office))
+            .await
+            .json();
+        assert_eq!(all["total"], 27);
+        assert_eq!(all["items"][0]["title"], title);
+        // Unknown code, empty title, a ward secretary: refused.
+        let r = app
+            .api(
+                Method::PUT,
+                "/api/v1/manifestations/Z9",
+                Some(&office),
+                Some(&json!({"title": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = app
+            .api(
+                Method::PUT,
+                "/api/v1/manifestations/A2",
+                Some(&office),
+                Some(&json!({"title": "  "})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let ward = app.token("bithu.p1").await;
+        let r = app
+            .api(
+                Method::PUT,
+                "/api/v1/manifestations/A2",
+                Some(&ward),
+                Some(&json!({"title": "Khác"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}

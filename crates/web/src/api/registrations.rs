@@ -35,6 +35,7 @@ pub fn routes() -> Vec<ApiRoute> {
         r("post", "/registrations/{id}/assess", "registrations", "Chi bộ đánh giá từng nội dung (cuối năm)", post(assess)),
         r("post", "/members/{id}/registrations/copy-previous", "registrations", "Sao chép bản đăng ký năm trước gần nhất làm bản nháp của năm", post(copy_previous)),
         r("get", "/manifestations", "registrations", "27 biểu hiện suy thoái (mã cố định)", get(manifestations)),
+        r("put", "/manifestations/{code}", "registrations", "Sửa tên một biểu hiện (văn phòng cấp ủy gốc; mã không đổi)", put(rename_manifestation)),
         r("post", "/members/{id}/rating", "registrations", "Xếp loại chất lượng năm của đảng viên (xác nhận mức gợi ý hoặc ghi lý do)", post(rate)),
     ]
 }
@@ -478,6 +479,25 @@ async fn manifestations(
 }
 
 #[derive(Deserialize)]
+struct TitleBody {
+    title: String,
+}
+
+async fn rename_manifestation(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(b): ApiJson<TitleBody>,
+) -> Result<Json<Value>, ApiError> {
+    let p = &user.principal;
+    let m = st
+        .db
+        .set_manifestation_title(&Actor::user(p, "api"), p, &code, &b.title)
+        .await?;
+    Ok(Json(json!(m)))
+}
+
+#[derive(Deserialize)]
 struct RatingBody {
     year: i32,
     rating: String,
@@ -563,6 +583,12 @@ pub fn shapes(method: &str, path: &str) -> Option<(Option<Value>, Value)> {
             json!({"type": "object", "properties": {"clusters": {"type": "array", "items": {"type": "object", "properties": {
             "registration_ids": {"type": "array", "items": {"type": "integer"}}, "member_ids": {"type": "array", "items": {"type": "integer"}},
             "min_similarity": {"type": "number"}, "cross_unit": {"type": "boolean"}}}}}}),
+        ),
+        ("put", "/manifestations/{code}") => (
+            Some(
+                json!({"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}}),
+            ),
+            json!({"type": "object", "properties": {"code": {"type": "string"}, "group": {"type": "string"}, "title": {"type": "string"}}}),
         ),
         ("post", "/members/{id}/rating") => (
             Some(

@@ -778,6 +778,7 @@ struct ShowPage {
     can_revise: bool,
     review_stage: Option<(&'static str, &'static str)>,
     review_closed: String,
+    on_behalf: bool,
     can_assess: bool,
     can_rate: bool,
     result: String,
@@ -787,6 +788,7 @@ struct ShowPage {
     outcomes: Vec<(&'static str, &'static str)>,
     versions: Vec<VersionView>,
     events: Vec<EventView>,
+    pledges: Vec<(String, String)>,
 }
 
 fn outcome_label(o: Option<Outcome>) -> String {
@@ -878,6 +880,14 @@ pub async fn show(
         Ok(x) => x,
         Err(e) => return store_error(&user, e),
     };
+    let pledges: Vec<(String, String)> = match st.db.manifestations().await {
+        Ok(all) => all
+            .into_iter()
+            .filter(|m| r.pledges.contains(&m.code))
+            .map(|m| (m.code, m.title))
+            .collect(),
+        Err(e) => return store_error(&user, e),
+    };
     let first = r
         .first_submitted_at
         .as_deref()
@@ -924,6 +934,7 @@ pub async fn show(
         can_revise: allowed(Action::Revise),
         review_stage,
         review_closed,
+        on_behalf: p.member_id != Some(r.member_id),
         can_assess,
         can_rate,
         result: reg::result(&outcomes)
@@ -972,6 +983,7 @@ pub async fn show(
                 comment: e.comment.clone(),
             })
             .collect(),
+        pledges,
     };
     render(&page)
 }

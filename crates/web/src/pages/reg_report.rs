@@ -1,0 +1,702 @@
+//! The committee's registration pages (issue 4): the unit table of registrations for a year with
+//! drill-down per party sub-unit ("% đúng hạn, % cụ thể, % gắn chức trách, % trùng lặp, % hoàn thành",
+//! counts by status and rating, heads registered late, the 20 % warning), the list of a unit's
+//! registrations, its XLSX, and the copy-cluster view with the texts side by side.
+//!
+//! Scope is the store's: `registration_report`, `registrations_in`, `copy_clusters` and the bulk loaders
+//! answer "not found" outside `Principal::can_read_rates` (never for members); pages show the usual
+//! "Không tìm thấy" page then.
+
+use super::{not_found, query_string, render, store_error};
+use crate::auth::WebUser;
+use crate::extract::PageQuery;
+use crate::view::{date, num, Ctx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::registration::{self as reg, Outcome, RegStats};
+use domain::text::{fold, format_percent};
+use serde::Deserialize;
+use std::collections::HashSet;
+use store::{RegSummary, Registration, RegistrationExport};
+
+/// Most registrations listed on the page (the report drills down to smaller units).
+const LIST_LIMIT: usize = 500;
+/// Registrations of one cluster shown side by side; the others are only named.
+const CLUSTER_COLUMNS: usize = 6;
+/// Below this share of specific items (or of items tied to duties) a figure is shown in red.
+const SPECIFIC_MIN: f64 = 0.8;
+/// Above this share of registrations in copy clusters a figure is shown in red.
+const COPIED_MAX: f64 = 0.1;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dang-ky/bao-cao", get(report))
+        .route("/dang-ky/bao-cao.xlsx", get(export))
+        .route("/dang-ky/trung-lap", get(clusters))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    #[serde(rename = "don-vi")]
+    don_vi: Option<i64>,
+    nam: Option<i32>,
+    #[serde(rename = "danh-sach")]
+    danh_sach: Option<String>,
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map(format_percent).unwrap_or_else(|| "—".into())
+}
+
+/// "dd/mm/yyyy" (Vietnam time) of a stored UTC timestamp, "" when absent or unreadable.
+fn ts_date(ts: Option<&str>) -> String {
+    ts.and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| date(Some(reg::vn_date(t.with_timezone(&Utc)))))
+        .unwrap_or_default()
+}
+
+fn ts_naive(ts: Option<&str>) -> Option<NaiveDate> {
+    ts.and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| reg::vn_date(t.with_timezone(&Utc)))
+}
+
+fn report_href(unit_id: i64, year: i32) -> String {
+    format!("/dang-ky/bao-cao?don-vi={unit_id}&nam={year}")
+}
+
+/// The unit asked for (default: the user's own) and the years to offer, or the page to answer. The unit
+/// is read through the store's scope and the rates rule; the year defaults to the newest with
+/// registrations, else the current year.
+async fn unit_and_year(
+    st: &AppState,
+    user: &WebUser,
+    q: &ReportQuery,
+) -> Result<(domain::Unit, i32, Vec<i32>), Response> {
+    let p = &user.principal;
+    let unit = st
+        .db
+        .unit(p, q.don_vi.unwrap_or(p.unit_id))
+        .await
+        .map_err(|e| store_error(user, e))?;
+    if !p.can_read_rates(&unit.path) {
+        return Err(not_found(Some(user)));
+    }
+    let mut years = st
+        .db
+        .registration_years_in(&unit.path)
+        .await
+        .map_err(|e| store_error(user, e))?;
+    let year = match q.nam {
+        Some(y) if (2000..=2100).contains(&y) => y,
+        Some(_) => return Err(super::bad_address()),
+        None => years
+            .first()
+            .copied()
+            .unwrap_or_else(|| st.db.today().year()),
+    };
+    if !years.contains(&year) {
+        years.push(year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
+    Ok((unit, year, years))
+}
+
+/// The parent's report link, when the parent is inside the user's scope.
+async fn parent_of(st: &AppState, user: &WebUser, unit: &domain::Unit) -> Option<(i64, String)> {
+    let p = &user.principal;
+    match unit.parent_id {
+        Some(pid) if p.covers(&unit.path) && unit.id != p.unit_id => {
+            st.db.unit(p, pid).await.ok().map(|u| (u.id, u.name))
+        }
+        _ => None,
+    }
+}
+
+/// A row of figures prepared for display.
+pub struct StatsView {
+    pub members: String,
+    pub registered: String,
+    pub on_time: String,
+    pub specific: String,
+    pub specific_low: bool,
+    pub tied: String,
+    pub tied_low: bool,
+    pub copied: String,
+    pub copied_high: bool,
+    pub done: String,
+    pub submitted: String,
+    pub returned: String,
+    pub drafts: String,
+    pub excellent: String,
+    pub good: String,
+    pub completed: String,
+    pub not_completed: String,
+    pub heads_late: String,
+    pub heads_late_bad: bool,
+}
+
+impl StatsView {
+    fn new(s: &RegStats, heads_late: i64) -> StatsView {
+        StatsView {
+            members: num(s.members),
+            registered: num(s.registered),
+            on_time: pct(s.on_time_share()),
+            specific: pct(s.specific_share()),
+            specific_low: s.specific_share().is_some_and(|x| x < SPECIFIC_MIN),
+            tied: pct(s.tied_share()),
+            tied_low: s.tied_share().is_some_and(|x| x < SPECIFIC_MIN),
+            copied: pct(s.copied_share()),
+            copied_high: s.copied_share().is_some_and(|x| x > COPIED_MAX),
+            done: pct(s.done_share()),
+            submitted: num(s.submitted),
+            returned: num(s.returned),
+            drafts: num(s.drafts),
+            excellent: num(s.excellent),
+            good: num(s.good),
+            completed: num(s.completed),
+            not_completed: num(s.not_completed),
+            heads_late: num(heads_late),
+            heads_late_bad: heads_late > 0,
+        }
+    }
+}
+
+pub struct LineView {
+    pub name: String,
+    pub href: String,
+    /// Has sub-units: the link opens their table; otherwise it opens the unit's list.
+    pub drill: bool,
+    pub warning: String,
+    pub s: StatsView,
+}
+
+pub struct HeadLateView {
+    pub unit_href: String,
+    pub unit_name: String,
+    pub head_name: String,
+    pub head_submitted: String,
+    pub first_member: String,
+}
+
+pub struct ListRow {
+    pub href: String,
+    pub name: String,
+    pub head: bool,
+    pub unit_name: String,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    pub submitted: String,
+    pub on_time: bool,
+    pub items: String,
+    /// (label, count) of each flag present.
+    pub flags: Vec<(&'static str, String)>,
+    pub result: String,
+    pub suggested: &'static str,
+    pub rating: &'static str,
+}
+
+fn status_class(s: reg::Status) -> &'static str {
+    match s {
+        reg::Status::Draft => "",
+        reg::Status::Submitted => "gold",
+        reg::Status::Returned => "red",
+        reg::Status::Approved | reg::Status::Published => "green",
+    }
+}
+
+fn list_row(r: &RegSummary) -> ListRow {
+    ListRow {
+        href: format!("/dang-ky/{}", r.id),
+        name: r.member_name.clone(),
+        head: r.head,
+        unit_name: r.unit_name.clone(),
+        status_label: r.status.label(),
+        status_class: status_class(r.status),
+        submitted: ts_date(r.first_submitted_at.as_deref()),
+        on_time: r.on_time,
+        items: num(r.items),
+        flags: r
+            .flag_counts
+            .iter()
+            .map(|(f, n)| (f.label(), num(*n)))
+            .collect(),
+        result: pct(r.result),
+        suggested: r.suggested.map(|x| x.label()).unwrap_or_default(),
+        rating: r.rating.map(|x| x.label()).unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reg_report.html")]
+struct ReportPage {
+    ctx: Ctx,
+    unit_id: i64,
+    unit_name: String,
+    parent: Option<(i64, String)>,
+    year: i32,
+    years: Vec<i32>,
+    deadline: String,
+    total: StatsView,
+    /// The table has one line per party sub-unit (false: the unit itself, a cell).
+    has_subunits: bool,
+    lines: Vec<LineView>,
+    warning: String,
+    heads_late: Vec<HeadLateView>,
+    specific_min: String,
+    copied_max: String,
+    copy_threshold: String,
+    show_list: bool,
+    list: Vec<ListRow>,
+    list_total: String,
+    list_cut: bool,
+    xlsx_href: String,
+    clusters_href: String,
+    list_href: String,
+}
+
+async fn report(
+    State(st): State<AppState>,
+    user: WebUser,
+    PageQuery(q): PageQuery<ReportQuery>,
+) -> Response {
+    let (unit, year, years) = match unit_and_year(&st, &user, &q).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let p = &user.principal;
+    let rep = match st.db.registration_report(p, unit.id, year).await {
+        Ok(r) => r,
+        Err(e) => return store_error(&user, e),
+    };
+    let has_subunits = !(rep.lines.len() == 1 && rep.lines[0].unit.id == unit.id);
+    let show_list = !has_subunits || q.danh_sach.as_deref().is_some_and(|v| !v.is_empty());
+    let (list, list_total) = if show_list {
+        match st
+            .db
+            .registrations_in(p, &unit.path, year, None, LIST_LIMIT)
+            .await
+        {
+            Ok(x) => x,
+            Err(e) => return store_error(&user, e),
+        }
+    } else {
+        (Vec::new(), 0)
+    };
+    let parent = parent_of(&st, &user, &unit).await;
+    let unit_q = unit.id.to_string();
+    let year_q = year.to_string();
+    let page = ReportPage {
+        ctx: Ctx::new(
+            &user,
+            format!("Đăng ký học tập và làm theo năm {year} — {}", unit.name),
+            "registrations",
+        ),
+        unit_id: unit.id,
+        unit_name: unit.name.clone(),
+        parent,
+        year,
+        years,
+        deadline: date(rep.deadline),
+        total: StatsView::new(&rep.total, rep.heads_late.len() as i64),
+        has_subunits,
+        lines: rep
+            .lines
+            .iter()
+            .map(|l| LineView {
+                name: l.unit.name.clone(),
+                href: if l.has_children {
+                    report_href(l.unit.id, year)
+                } else {
+                    format!("{}#danh-sach", report_href(l.unit.id, year))
+                },
+                drill: l.has_children,
+                warning: l.excellent_warning.clone().unwrap_or_default(),
+                s: StatsView::new(&l.stats, l.heads_late),
+            })
+            .collect(),
+        warning: rep.excellent_warning.clone().unwrap_or_default(),
+        heads_late: rep
+            .heads_late
+            .iter()
+            .map(|h| HeadLateView {
+                unit_href: format!("{}#danh-sach", report_href(h.unit.id, year)),
+                unit_name: h.unit.name.clone(),
+                head_name: h.head_name.clone(),
+                head_submitted: ts_date(h.head_submitted.as_deref()),
+                first_member: ts_date(Some(&h.first_member_submitted)),
+            })
+            .collect(),
+        specific_min: format_percent(SPECIFIC_MIN),
+        copied_max: format_percent(COPIED_MAX),
+        copy_threshold: format_percent(domain::similarity::COPY_THRESHOLD),
+        show_list,
+        list: list.iter().map(list_row).collect(),
+        list_total: num(list_total as i64),
+        list_cut: list_total > list.len(),
+        xlsx_href: format!(
+            "/dang-ky/bao-cao.xlsx{}",
+            query_string(&[("don-vi", &unit_q), ("nam", &year_q)])
+        ),
+        clusters_href: format!(
+            "/dang-ky/trung-lap{}",
+            query_string(&[("don-vi", &unit_q), ("nam", &year_q)])
+        ),
+        list_href: format!(
+            "/dang-ky/bao-cao{}#danh-sach",
+            query_string(&[("don-vi", &unit_q), ("nam", &year_q), ("danh-sach", "1")])
+        ),
+    };
+    render(&page)
+}
+
+/// `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = fold(name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+fn outcome_label(o: Option<Outcome>) -> Option<String> {
+    o.map(|o| o.label().to_string())
+}
+
+fn export_row(e: &RegistrationExport) -> office::RegistrationRow {
+    let r = &e.registration;
+    let first = ts_naive(r.first_submitted_at.as_deref());
+    let outcomes = r.outcomes();
+    office::RegistrationRow {
+        member_name: r.member_name.clone(),
+        unit_name: r.unit_name.clone(),
+        positions: e.positions.join("; "),
+        status_label: r.status.label().to_string(),
+        submitted_on: first,
+        on_time: first.map(|d| reg::on_time(r.year, Some(d))),
+        items: r
+            .items
+            .iter()
+            .map(|i| office::PrintItem {
+                content: i.content.clone(),
+                duty: i.duty.clone(),
+                target: i.target.clone(),
+                deadline: i.deadline,
+                evidence: i.evidence.clone(),
+                midyear: outcome_label(i.midyear_outcome),
+                yearend: outcome_label(i.yearend_outcome),
+                assessed: outcome_label(i.assessed_outcome),
+                flags: i.flags.iter().map(|f| f.flag.label().to_string()).collect(),
+            })
+            .collect(),
+        result_percent: reg::result(&outcomes).map(|x| x * 100.0),
+        suggested_rating: e
+            .suggested
+            .or_else(|| reg::suggested_rating(&outcomes))
+            .map(|x| x.label().to_string()),
+        rating: e.rating.map(|x| x.label().to_string()),
+    }
+}
+
+async fn export(
+    State(st): State<AppState>,
+    user: WebUser,
+    PageQuery(q): PageQuery<ReportQuery>,
+) -> Response {
+    let (unit, year, _) = match unit_and_year(&st, &user, &q).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let regs = match st
+        .db
+        .registrations_for_export(&user.principal, &unit.path, year)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return store_error(&user, e),
+    };
+    let rows: Vec<office::RegistrationRow> = regs.iter().map(export_row).collect();
+    let sheet = office::UnitSheet {
+        unit_name: unit.name.clone(),
+        year,
+        generated_on: st.db.today(),
+    };
+    match office::registrations_xlsx(&sheet, &rows) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    content_disposition(&format!("dang-ky-{}-{year}.xlsx", unit.code)),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "registrations xlsx failed");
+            store_error(&user, store::StoreError::Corrupt(e.to_string()))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Copy clusters
+
+/// A piece of text, marked when its words are not in the cluster's first registration.
+pub struct Seg {
+    pub text: String,
+    pub marked: bool,
+}
+
+/// The folded word of a token, without surrounding punctuation ("" for punctuation alone).
+fn word_key(token: &str) -> String {
+    fold(token)
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
+}
+
+/// The folded words of a text.
+fn word_set(text: &str) -> HashSet<String> {
+    text.split_whitespace()
+        .map(word_key)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// `text` cut into segments, marking the words whose folded form is not in `reference` (None marks
+/// nothing). Adjacent segments of the same kind are merged.
+fn mark_words(text: &str, reference: Option<&HashSet<String>>) -> Vec<Seg> {
+    let mut out: Vec<Seg> = Vec::new();
+    let mut push = |s: &str, marked: bool| match out.last_mut() {
+        Some(last) if last.marked == marked => last.text.push_str(s),
+        _ => out.push(Seg {
+            text: s.to_string(),
+            marked,
+        }),
+    };
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ws = rest.len() - rest.trim_start().len();
+        if ws > 0 {
+            push(&rest[..ws], false);
+            rest = &rest[ws..];
+            continue;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token = &rest[..end];
+        let key = word_key(token);
+        let marked = reference.is_some_and(|r| !key.is_empty() && !r.contains(&key));
+        push(token, marked);
+        rest = &rest[end..];
+    }
+    out
+}
+
+pub struct ItemView {
+    pub content: Vec<Seg>,
+    pub target: Vec<Seg>,
+    pub duty: String,
+    pub deadline: String,
+}
+
+pub struct ColumnView {
+    pub href: String,
+    pub member_name: String,
+    pub unit_name: String,
+    pub status_label: &'static str,
+    pub reference: bool,
+    pub items: Vec<ItemView>,
+}
+
+pub struct ClusterView {
+    pub number: usize,
+    pub size: String,
+    pub similarity: String,
+    pub cross_unit: bool,
+    /// (href, member name, unit name) of everyone in the cluster.
+    pub members: Vec<(String, String, String)>,
+    pub columns: Vec<ColumnView>,
+    pub hidden: String,
+}
+
+fn column(r: &Registration, reference: Option<&HashSet<String>>) -> ColumnView {
+    ColumnView {
+        href: format!("/dang-ky/{}", r.id),
+        member_name: r.member_name.clone(),
+        unit_name: r.unit_name.clone(),
+        status_label: r.status.label(),
+        reference: reference.is_none(),
+        items: r
+            .items
+            .iter()
+            .map(|i| ItemView {
+                content: mark_words(&i.content, reference),
+                target: mark_words(&i.target, reference),
+                duty: i.duty.clone(),
+                deadline: date(i.deadline),
+            })
+            .collect(),
+    }
+}
+
+/// The words of a registration the others are compared with: every item's content and target.
+fn registration_words(r: &Registration) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for i in &r.items {
+        set.extend(word_set(&i.content));
+        set.extend(word_set(&i.target));
+    }
+    set
+}
+
+#[derive(Template)]
+#[template(path = "reg_clusters.html")]
+struct ClustersPage {
+    ctx: Ctx,
+    unit_id: i64,
+    unit_name: String,
+    parent: Option<(i64, String)>,
+    year: i32,
+    years: Vec<i32>,
+    clusters: Vec<ClusterView>,
+    registrations: String,
+    report_href: String,
+    threshold: String,
+}
+
+async fn clusters(
+    State(st): State<AppState>,
+    user: WebUser,
+    PageQuery(q): PageQuery<ReportQuery>,
+) -> Response {
+    let (unit, year, years) = match unit_and_year(&st, &user, &q).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let p = &user.principal;
+    let mut found = match st.db.copy_clusters(p, &unit.path, year).await {
+        Ok(c) => c,
+        Err(e) => return store_error(&user, e),
+    };
+    found.sort_by(|a, b| {
+        b.registration_ids
+            .len()
+            .cmp(&a.registration_ids.len())
+            .then(b.min_similarity.total_cmp(&a.min_similarity))
+            .then(a.registration_ids.cmp(&b.registration_ids))
+    });
+    let shown: Vec<i64> = found
+        .iter()
+        .flat_map(|c| c.registration_ids.iter().take(CLUSTER_COLUMNS).copied())
+        .collect();
+    let regs = match st.db.registrations_by_ids(p, &unit.path, &shown).await {
+        Ok(r) => r,
+        Err(e) => return store_error(&user, e),
+    };
+    let by_id: std::collections::HashMap<i64, &Registration> =
+        regs.iter().map(|r| (r.id, r)).collect();
+    let total: usize = found.iter().map(|c| c.registration_ids.len()).sum();
+    let views = found
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let shown: Vec<&Registration> = c
+                .registration_ids
+                .iter()
+                .take(CLUSTER_COLUMNS)
+                .filter_map(|id| by_id.get(id).copied())
+                .collect();
+            let reference = shown.first().map(|r| registration_words(r));
+            let columns = shown
+                .iter()
+                .enumerate()
+                .map(|(i, r)| column(r, if i == 0 { None } else { reference.as_ref() }))
+                .collect();
+            // "≥ 71%": the lowest similarity in the cluster, rounded down to a whole percent.
+            let floor = (c.min_similarity * 100.0).floor() / 100.0;
+            ClusterView {
+                number: k + 1,
+                size: num(c.registration_ids.len() as i64),
+                similarity: format_percent(floor),
+                cross_unit: c.cross_unit,
+                members: c
+                    .registration_ids
+                    .iter()
+                    .zip(&c.members)
+                    .map(|(rid, (_, name, unit_name))| {
+                        (format!("/dang-ky/{rid}"), name.clone(), unit_name.clone())
+                    })
+                    .collect(),
+                columns,
+                hidden: if c.registration_ids.len() > CLUSTER_COLUMNS {
+                    num((c.registration_ids.len() - CLUSTER_COLUMNS) as i64)
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect();
+    let parent = parent_of(&st, &user, &unit).await;
+    let page = ClustersPage {
+        ctx: Ctx::new(
+            &user,
+            format!("Bản đăng ký trùng lặp năm {year} — {}", unit.name),
+            "registrations",
+        ),
+        unit_id: unit.id,
+        unit_name: unit.name.clone(),
+        parent,
+        year,
+        years,
+        clusters: views,
+        registrations: num(total as i64),
+        report_href: report_href(unit.id, year),
+        threshold: format_percent(domain::similarity::COPY_THRESHOLD),
+    };
+    render(&page)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn marked(segs: &[Seg]) -> Vec<&str> {
+        segs.iter()
+            .filter(|s| s.marked)
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn words_not_in_the_reference_are_marked() {
+        let r = word_set("Vận động 15 hộ dân hiến đất, mở rộng hẻm 3.");
+        let segs = mark_words("Vận động 20 hộ dân hiến đất làm đường", Some(&r));
+        assert_eq!(marked(&segs), vec!["20", "làm", "đường"]);
+        let text: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(text, "Vận động 20 hộ dân hiến đất làm đường");
+        // Diacritics and punctuation do not make a word different.
+        let segs = mark_words("van dong 15 ho dan (hien dat)", Some(&r));
+        assert!(marked(&segs).is_empty());
+        // The reference column marks nothing.
+        assert!(marked(&mark_words("bất kỳ", None)).is_empty());
+    }
+}
