@@ -402,6 +402,8 @@ pub enum ReviewError {
     AssessTooEarly(i32),
     #[error("Không có quyền đánh giá bản đăng ký này")]
     NotAllowed,
+    #[error("Đây là phiên bản cũ của bản đăng ký: hãy đánh giá trên phiên bản hiện hành")]
+    Superseded,
     #[error("Không tự đánh giá thay cho kết quả của chi bộ đối với bản đăng ký của chính mình")]
     OwnAssessment,
 }
@@ -466,7 +468,8 @@ pub fn item_tied(flags: &[Flag]) -> bool {
 /// added registration by registration; the shares are the report's columns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegStats {
-    /// Members who should register: active in the unit's subtree on the deadline.
+    /// Members who should register: active in the unit's subtree on the deadline, and anyone in it who
+    /// registered after joining later.
     pub members: i64,
     /// Current registrations (any status).
     pub registered: i64,

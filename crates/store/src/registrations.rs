@@ -210,7 +210,7 @@ fn outcome_col(r: &AnyRow, col: &str) -> Result<Option<Outcome>> {
     Ok(s.as_deref().and_then(Outcome::parse))
 }
 
-fn reg_from_row(r: &AnyRow) -> Result<Registration> {
+pub(crate) fn reg_from_row(r: &AnyRow) -> Result<Registration> {
     Ok(Registration {
         id: get(r, "id")?,
         member_id: get(r, "member_id")?,
@@ -236,6 +236,32 @@ fn reg_from_row(r: &AnyRow) -> Result<Registration> {
         items: Vec::new(),
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// An item from a row with the columns of `registration_items`.
+pub(crate) fn item_from_row(i: &AnyRow) -> Result<Item> {
+    let kind: String = get(i, "kind")?;
+    Ok(Item {
+        id: get(i, "id")?,
+        position: get(i, "position")?,
+        kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Commitment),
+        content: get(i, "content")?,
+        duty: get(i, "duty")?,
+        target: get(i, "target")?,
+        target_number: get(i, "target_number")?,
+        target_unit: get(i, "target_unit")?,
+        deadline: parse_opt_date(get(i, "deadline")?)?,
+        evidence: get(i, "evidence")?,
+        flags: decode_flags(&get::<String>(i, "flags")?),
+        return_comment: get(i, "return_comment")?,
+        midyear_outcome: outcome_col(i, "midyear_outcome")?,
+        midyear_note: get(i, "midyear_note")?,
+        yearend_outcome: outcome_col(i, "yearend_outcome")?,
+        yearend_note: get(i, "yearend_note")?,
+        yearend_evidence: get(i, "yearend_evidence")?,
+        assessed_outcome: outcome_col(i, "assessed_outcome")?,
+        assessed_note: get(i, "assessed_note")?,
     })
 }
 
@@ -1039,28 +1065,7 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         for i in &items {
-            let kind: String = get(i, "kind")?;
-            r.items.push(Item {
-                id: get(i, "id")?,
-                position: get(i, "position")?,
-                kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Commitment),
-                content: get(i, "content")?,
-                duty: get(i, "duty")?,
-                target: get(i, "target")?,
-                target_number: get(i, "target_number")?,
-                target_unit: get(i, "target_unit")?,
-                deadline: parse_opt_date(get(i, "deadline")?)?,
-                evidence: get(i, "evidence")?,
-                flags: decode_flags(&get::<String>(i, "flags")?),
-                return_comment: get(i, "return_comment")?,
-                midyear_outcome: outcome_col(i, "midyear_outcome")?,
-                midyear_note: get(i, "midyear_note")?,
-                yearend_outcome: outcome_col(i, "yearend_outcome")?,
-                yearend_note: get(i, "yearend_note")?,
-                yearend_evidence: get(i, "yearend_evidence")?,
-                assessed_outcome: outcome_col(i, "assessed_outcome")?,
-                assessed_note: get(i, "assessed_note")?,
-            });
+            r.items.push(item_from_row(i)?);
         }
         let pledges = sqlx::query(
             "SELECT p.code FROM registration_pledges p JOIN manifestations m ON m.code = p.code \
@@ -1151,9 +1156,9 @@ impl Db {
             return Err(StoreError::NotFound);
         }
         let docs = self.docs(unit_path, year).await?;
-        let info: HashMap<i64, (String, String)> = docs
+        let info: HashMap<i64, (i64, String, String)> = docs
             .iter()
-            .map(|(d, n)| (d.id, (n.clone(), d.unit_path.clone())))
+            .map(|(d, n)| (d.id, (d.member_id, n.clone(), d.unit_path.clone())))
             .collect();
         let docs: Vec<similarity::Doc> = docs.into_iter().map(|(d, _)| d).collect();
         let clusters = similarity::clusters(&docs, similarity::COPY_THRESHOLD);
@@ -1161,8 +1166,9 @@ impl Db {
         let mut out = Vec::with_capacity(clusters.len());
         for c in clusters {
             let mut members = Vec::new();
-            for (rid, mid) in c.doc_ids.iter().zip(&c.member_ids) {
-                let (name, path) = info.get(rid).cloned().unwrap_or_default();
+            // Pair each registration with its own member (the cluster's member list is sorted apart).
+            for rid in &c.doc_ids {
+                let (mid, name, path) = info.get(rid).cloned().unwrap_or_default();
                 let unit_name = match unit_names.get(&path) {
                     Some(n) => n.clone(),
                     None => {
@@ -1181,7 +1187,7 @@ impl Db {
                         n
                     }
                 };
-                members.push((*mid, name, unit_name));
+                members.push((mid, name, unit_name));
             }
             out.push(CopyCluster {
                 registration_ids: c.doc_ids,

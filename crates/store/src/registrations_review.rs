@@ -153,7 +153,7 @@ impl Db {
             disclosed: before.disclosed,
         };
         if before.superseded {
-            return Err(review_error(reg::ReviewError::NotApproved(before.status)));
+            return Err(review_error(reg::ReviewError::Superseded));
         }
         reg::may_review(p, &owner, before.status, stage, before.year, self.today())
             .map_err(review_error)?;
@@ -231,7 +231,7 @@ impl Db {
             disclosed: before.disclosed,
         };
         if before.superseded {
-            return Err(review_error(reg::ReviewError::NotApproved(before.status)));
+            return Err(review_error(reg::ReviewError::Superseded));
         }
         reg::may_assess(p, &owner, before.status, before.year, self.today()).map_err(
             |e| match e {
@@ -512,11 +512,24 @@ impl Db {
         let mut stats: Vec<RegStats> = vec![RegStats::default(); line_paths.len()];
         let mut direct = RegStats::default();
 
-        // Members who should register, as of the deadline.
-        for (k, (_, lp, _, _)) in line_paths.iter().enumerate() {
-            stats[k].members = self.members_as_of(lp, as_of).await?.len() as i64;
+        // Members who should register: active on the deadline, and anyone who registered after joining
+        // later (so "registered" never exceeds "should register").
+        let mut should: Vec<HashSet<i64>> = Vec::with_capacity(line_paths.len());
+        for (_, lp, _, _) in &line_paths {
+            should.push(
+                self.members_as_of(lp, as_of)
+                    .await?
+                    .into_iter()
+                    .map(|(m, _)| m)
+                    .collect(),
+            );
         }
-        let all_members = self.members_as_of(&unit.path, as_of).await?.len() as i64;
+        let mut all_should: HashSet<i64> = self
+            .members_as_of(&unit.path, as_of)
+            .await?
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect();
 
         // Registrations and items.
         let regs = self.reg_rows(&unit.path, Some(year), None).await?;
@@ -550,6 +563,10 @@ impl Db {
             };
             target.add_registration(r.status, ok, &its);
             target.copied += i64::from(in_cluster.contains(&r.id));
+            all_should.insert(r.member_id);
+            if let Some(k) = line_of(&r.unit_path) {
+                should[k].insert(r.member_id);
+            }
             let cell = cells.entry(r.unit_path.clone()).or_default();
             let t = r.first_submitted_at.as_deref().and_then(parse_ts);
             if r.head {
@@ -573,7 +590,28 @@ impl Db {
                 }
             }
         }
-        // Heads late.
+        for (k, set) in should.iter().enumerate() {
+            stats[k].members = set.len() as i64;
+        }
+        // Heads late. A cell whose members submitted while its head has no registration at all: the head is
+        // found from the positions of the cell's members.
+        let missing: Vec<String> = cells
+            .iter()
+            .filter(|(_, (heads, members))| heads.is_empty() && !members.is_empty())
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in missing {
+            let row = sqlx::query(
+                "SELECT m.full_name FROM members m JOIN positions ps ON ps.member_id = m.id \
+                 WHERE ps.head = 1 AND m.unit_id = $1 AND m.status = 'active' ORDER BY ps.sort_order, m.id LIMIT 1",
+            )
+            .bind(unit_id_of_path(&path))
+            .fetch_optional(&self.pool)
+            .await?;
+            if let (Some(r), Some(cell)) = (row, cells.get_mut(&path)) {
+                cell.0.push((get(&r, "full_name")?, None, None));
+            }
+        }
         let mut heads_late = Vec::new();
         let mut late_count = vec![0i64; line_paths.len()];
         let mut late_paths: Vec<&String> = cells.keys().collect();
@@ -617,7 +655,7 @@ impl Db {
             total.merge(s);
         }
         total.merge(&direct);
-        total.members = all_members;
+        total.members = all_should.len() as i64;
         let lines = line_paths
             .into_iter()
             .zip(stats)
@@ -767,10 +805,11 @@ impl Db {
         for i in self.item_rows_of(&ids).await? {
             by_reg.entry(i.reg_id).or_default().push(i);
         }
-        let mut ratings: HashMap<(i64, i32), (Option<Rating>, Option<Rating>)> = HashMap::new();
+        let mut ratings: HashMap<(i64, i32), Rating> = HashMap::new();
         let members: Vec<i64> = regs.iter().map(|r| r.member_id).collect();
         for chunk in members.chunks(500) {
-            let mut q = Sql::new("SELECT member_id, year, suggested, rating FROM member_ratings WHERE member_id IN (");
+            let mut q =
+                Sql::new("SELECT member_id, year, rating FROM member_ratings WHERE member_id IN (");
             for (k, id) in chunk.iter().enumerate() {
                 if k > 0 {
                     q.push(",");
@@ -779,15 +818,16 @@ impl Db {
             }
             q.push(")");
             for r in q.query().fetch_all(&self.pool).await? {
-                let s: Option<String> = get(&r, "suggested")?;
                 let g: String = get(&r, "rating")?;
-                ratings.insert(
-                    (
-                        get(&r, "member_id")?,
-                        i32::try_from(get::<i64>(&r, "year")?).unwrap_or_default(),
-                    ),
-                    (s.as_deref().and_then(Rating::parse), Rating::parse(&g)),
-                );
+                if let Some(rating) = Rating::parse(&g) {
+                    ratings.insert(
+                        (
+                            get(&r, "member_id")?,
+                            i32::try_from(get::<i64>(&r, "year")?).unwrap_or_default(),
+                        ),
+                        rating,
+                    );
+                }
             }
         }
         Ok(regs
@@ -808,10 +848,7 @@ impl Db {
                     }
                 }
                 let outcomes: Vec<Option<Outcome>> = items.iter().map(|i| i.outcome).collect();
-                let (rs, rr) = ratings
-                    .get(&(r.member_id, r.year))
-                    .copied()
-                    .unwrap_or_default();
+                let rr = ratings.get(&(r.member_id, r.year)).copied();
                 RegSummary {
                     on_time: reg::on_time(
                         r.year,
@@ -833,7 +870,8 @@ impl Db {
                     flagged_items: items.iter().filter(|i| !i.flags.is_empty()).count() as i64,
                     flag_counts: counts,
                     result: reg::result(&outcomes),
-                    suggested: rs.or_else(|| reg::suggested_rating(&outcomes)),
+                    // Always from the current outcomes (the one stored at rating time may be older).
+                    suggested: reg::suggested_rating(&outcomes),
                     rating: rr,
                 }
             })

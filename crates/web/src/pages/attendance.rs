@@ -2,7 +2,7 @@
 //! check-in with code and QR), the unit attendance table, a member's attendance history, the cell-meeting
 //! register with monthly topics, and the campaign (directives, plans, themes).
 
-use super::{bad_form, not_found, render, store_error, FormErrors};
+use super::{bad_form, content_disposition, not_found, render, store_error, FormErrors};
 use crate::auth::WebUser;
 use crate::extract::{PagePath, PageQuery};
 use crate::view::{date, num, parse_form_date, timestamp, Ctx};
@@ -1234,24 +1234,6 @@ pub async fn download_document(
             .into_response(),
         Err(e) => store_error(&user, e),
     }
-}
-
-/// `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
-fn content_disposition(name: &str) -> String {
-    let ascii: String = domain::text::fold(name)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 async fn sheet_data(

@@ -274,3 +274,21 @@ pub fn bad_form(user: &WebUser, back: &str, message: &str) -> Response {
     };
     (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
 }
+
+/// `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = domain::text::fold(name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}

@@ -7,7 +7,7 @@
 //! answer "not found" outside `Principal::can_read_rates` (never for members); pages show the usual
 //! "Không tìm thấy" page then.
 
-use super::{not_found, query_string, render, store_error};
+use super::{content_disposition, not_found, query_string, render, store_error};
 use crate::auth::WebUser;
 use crate::extract::PageQuery;
 use crate::view::{date, num, Ctx};
@@ -353,24 +353,6 @@ async fn report(
         ),
     };
     render(&page)
-}
-
-/// `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
-fn content_disposition(name: &str) -> String {
-    let ascii: String = fold(name)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 fn outcome_label(o: Option<Outcome>) -> Option<String> {

@@ -3,7 +3,7 @@
 //! actions, per-item return comments, self-reviews, the cell's assessment, the annual rating, history), the
 //! approval queue and the DOCX print. The committee's report and copy-cluster pages are in `reg_report`.
 
-use super::{bad_form, not_found, render, store_error, FormErrors};
+use super::{bad_form, content_disposition, not_found, render, store_error, FormErrors};
 use crate::auth::WebUser;
 use crate::extract::{PagePath, PageQuery};
 use crate::view::{date, flash_message, parse_form_date, timestamp, Ctx};
@@ -1235,11 +1235,7 @@ pub async fn docx(
     };
     match office::registration_docx(&print) {
         Ok(bytes) => {
-            let name = format!(
-                "ban-dang-ky-{}-{}.docx",
-                r.year,
-                domain::text::fold(&r.member_name).replace(' ', "-")
-            );
+            let name = format!("Bản đăng ký {} - {}.docx", r.year, r.member_name);
             (
                 [
                     (
@@ -1247,10 +1243,7 @@ pub async fn docx(
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
                             .to_string(),
                     ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}\""),
-                    ),
+                    (header::CONTENT_DISPOSITION, content_disposition(&name)),
                 ],
                 bytes,
             )
