@@ -387,6 +387,22 @@ try {
     await sec.screenshot({ path: join(shots, '26-da-duyet.png'), fullPage: true });
     await sctx.close();
   });
+  await journey('văn phòng xem báo cáo đăng ký năm 2019 và các nhóm bản đăng ký trùng lặp', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await login(page, 'vanphong', accounts['vanphong']);
+    await page.goto(`${base}/dang-ky/bao-cao?nam=2019`);
+    const body = await page.textContent('main');
+    assert(body.includes('2019') && /\d+,\d%/.test(body), 'the report shows Vietnamese percentages for 2019');
+    await page.screenshot({ path: join(shots, '27-bao-cao-dang-ky.png'), fullPage: true });
+    await page.goto(`${base}/dang-ky/trung-lap?nam=2019`);
+    assert((await page.locator('mark').count()) > 0, 'copy groups show the differing words');
+    await page.screenshot({ path: join(shots, '28-trung-lap.png'), fullPage: false });
+    await page.goto(`${base}/mo-hinh`);
+    assert((await page.textContent('main')).includes('Sơn Đông'), 'the seed models are listed');
+    await page.screenshot({ path: join(shots, '29-mo-hinh.png'), fullPage: false });
+    await ctx.close();
+  });
 } finally {
   await browser.close();
   server.kill('SIGINT');

@@ -17,8 +17,10 @@
 mod accounts;
 pub mod attendance;
 mod members;
+pub mod models;
 mod names;
 mod places;
+pub mod registrations;
 mod units;
 
 use chrono::NaiveDate;
@@ -28,6 +30,10 @@ use std::str::FromStr;
 
 pub use attendance::{Calendar, DemoMark, DemoMeeting, DemoTopic};
 pub use members::Members;
+pub use registrations::{
+    registrations, DemoEvent, DemoItem, DemoRating, DemoRegistration, DemoReview, RegistrationPlan,
+    Registrations,
+};
 
 /// Size of the demo dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,6 +3,7 @@
 
 pub mod attendance;
 pub mod model;
+pub mod models;
 pub mod policy;
 pub mod quality;
 pub mod registration;

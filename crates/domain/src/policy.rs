@@ -39,6 +39,8 @@ pub enum Capability {
     ManageMeetings,
     /// Set attendance marks of others.
     MarkAttendance,
+    /// Good-practice models: create and edit them, their results and photos, record adoptions.
+    ManageModels,
 }
 
 /// Which members a principal may see, for SQL filtering.
@@ -73,6 +75,7 @@ impl Principal {
                     | ExportMembers
                     | ManageMeetings
                     | MarkAttendance
+                    | ManageModels
             ),
             Role::Inspector => matches!(cap, ReadUnits | ReadMembers | ExportMembers),
             Role::Member => matches!(cap, ReadUnits | ReadMembers),
@@ -187,6 +190,30 @@ impl Principal {
         self.has(Capability::ManageCampaign) && self.covers(unit_path)
     }
 
+    /// May see a good-practice model owned by the unit with `owner_path`: models of the subtree and of the
+    /// units above it (they are meant to spread downwards). The store also lets a user see the models
+    /// adopted by a unit of their subtree.
+    pub fn can_read_model(&self, owner_path: &str) -> bool {
+        self.has(Capability::ReadUnits)
+            && (self.covers(owner_path) || in_subtree(owner_path, &self.unit_path))
+    }
+
+    /// May create and edit a model owned by this unit, add its results and photos.
+    pub fn can_manage_model(&self, owner_path: &str) -> bool {
+        self.has(Capability::ManageModels) && self.covers(owner_path)
+    }
+
+    /// May record that the unit with `adopting_path` adopted (nhân rộng) a model: the adoption belongs to
+    /// the adopting unit, so whoever manages that unit records it.
+    pub fn can_adopt_model(&self, adopting_path: &str) -> bool {
+        self.can_manage_model(adopting_path)
+    }
+
+    /// May delete an adoption record: the adopting unit's managers, or the owner's (a wrong claim).
+    pub fn can_remove_adoption(&self, adopting_path: &str, owner_path: &str) -> bool {
+        self.can_manage_model(adopting_path) || self.can_manage_model(owner_path)
+    }
+
     /// Audit rows carry the path of the unit the object belonged to.
     pub fn can_read_audit(&self, unit_path: &str) -> bool {
         self.has(Capability::ReadAudit) && self.covers(unit_path)
@@ -293,6 +320,31 @@ mod tests {
         assert!(i.can_read_member(1, "/1/7/30/"));
         assert!(!i.can_write_member("/1/7/30/"));
         assert!(!i.can_read_audit("/1/"));
+    }
+
+    #[test]
+    fn models_are_managed_over_the_owner_and_adopted_by_the_adopting_unit() {
+        let ward = p(Role::Secretary, "/1/7/", None);
+        assert!(ward.can_manage_model("/1/7/"));
+        assert!(ward.can_manage_model("/1/7/30/"));
+        assert!(!ward.can_manage_model("/1/8/"));
+        assert!(!ward.can_manage_model("/1/"));
+        // Models of the units above concern the ward; another ward's do not.
+        assert!(ward.can_read_model("/1/"));
+        assert!(ward.can_read_model("/1/7/30/"));
+        assert!(!ward.can_read_model("/1/8/"));
+        assert!(!ward.can_read_model("/1/70/"));
+        assert!(ward.can_adopt_model("/1/7/31/"));
+        assert!(!ward.can_adopt_model("/1/8/"));
+        assert!(ward.can_remove_adoption("/1/8/", "/1/7/"));
+        assert!(!ward.can_remove_adoption("/1/8/", "/1/9/"));
+        let member = p(Role::Member, "/1/7/30/", Some(4));
+        assert!(member.can_read_model("/1/7/"));
+        assert!(!member.can_manage_model("/1/7/30/"));
+        let inspector = p(Role::Inspector, "/1/", None);
+        assert!(inspector.can_read_model("/1/7/"));
+        assert!(!inspector.can_manage_model("/1/7/"));
+        assert!(p(Role::Office, "/1/", None).can_manage_model("/1/8/30/"));
     }
 
     #[test]

@@ -4,7 +4,8 @@ use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::time::Instant;
 use store::{
-    Actor, Db, MemberInput, NewAccount, NewMark, NewMeeting, NewMemberFull, NewTopic, PlanInput,
+    Actor, Db, ItemInput, ItemKind, MemberInput, NewAccount, NewMark, NewMeeting, NewMemberFull,
+    NewRating, NewRegistration, NewRegistrationEvent, NewRegistrationItem, NewTopic, PlanInput,
     UnitInput,
 };
 
@@ -15,6 +16,8 @@ const MEETING_BATCH: usize = 20_000;
 const MARK_BATCH: usize = 200_000;
 /// Who marked the demo's attendance.
 const MARKED_BY: &str = "demo";
+/// Registrations per `bulk_load_registrations` call (one transaction and one audit record each).
+const REG_BATCH: usize = 10_000;
 
 pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) -> Result<()> {
     let started = Instant::now();
@@ -146,7 +149,13 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
             Err(e) => return Err(e.into()),
         }
     }
-    load_campaign(db, &actor, scale, seed, &units, &by_code, &member_ids).await
+    load_campaign(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
+    load_registrations(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
+    let n = crate::demo_models::load_demo_models(db, &actor, &units)
+        .await
+        .context("nạp mô hình mẫu")?;
+    println!("Đã nạp {n} mô hình, cách làm hay.");
+    Ok(())
 }
 
 /// Database ids of the demo members by their position in the member stream (ids are handed out in
@@ -379,6 +388,156 @@ async fn load_campaign(
         .await
         .context("cập nhật thống kê cơ sở dữ liệu")?;
     Ok(())
+}
+
+/// The registrations of 2016–2019 with their items, workflow, reviews and ratings (see
+/// `demo::registrations`), then the "copied" flags of each year. The registrations are generated on a
+/// thread of their own while the database writes the previous batch.
+async fn load_registrations(
+    db: &Db,
+    actor: &Actor,
+    scale: demo::Scale,
+    seed: u64,
+    units: &[demo::DemoUnit],
+    by_code: &HashMap<String, domain::Unit>,
+    member_ids: &MemberIds,
+) -> Result<()> {
+    let started = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<demo::DemoRegistration>>(4);
+    let owned: Vec<demo::DemoUnit> = units.to_vec();
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut batch: Vec<demo::DemoRegistration> = Vec::with_capacity(REG_BATCH + 2_000);
+        for regs in demo::registrations(scale, seed, &owned) {
+            batch.extend(regs);
+            if batch.len() >= REG_BATCH && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
+                return;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.blocking_send(batch);
+        }
+    });
+    let (mut loaded, mut items, mut rated) = (0usize, 0usize, 0usize);
+    let mut last_report = Instant::now();
+    while let Some(batch) = rx.recv().await {
+        let regs = batch
+            .into_iter()
+            .map(|r| new_registration(r, by_code, member_ids))
+            .collect::<Result<Vec<_>>>()?;
+        items += regs.iter().map(|r| r.items.len()).sum::<usize>();
+        rated += regs.iter().filter(|r| r.rating.is_some()).count();
+        loaded += db
+            .bulk_load_registrations(actor, &regs)
+            .await
+            .context("nạp bản đăng ký mẫu")?
+            .len();
+        if last_report.elapsed().as_secs() >= 10 {
+            println!(
+                "… {loaded} bản đăng ký ({:.0} giây)",
+                started.elapsed().as_secs_f64()
+            );
+            last_report = Instant::now();
+        }
+    }
+    producer.await.context("tạo bản đăng ký mẫu")?;
+    let mut copied = 0;
+    for year in demo::registrations::FIRST_YEAR..=demo::registrations::LAST_YEAR {
+        copied += db
+            .finish_registration_copies(actor, year)
+            .await
+            .context("đánh dấu bản đăng ký sao chép")?
+            .copied;
+    }
+    db.analyze()
+        .await
+        .context("cập nhật thống kê cơ sở dữ liệu")?;
+    println!(
+        "Đã nạp {loaded} bản đăng ký năm {}–{} ({items} nội dung, {rated} xếp loại, {copied} bản gần trùng nhau) ({:.1} giây).",
+        demo::registrations::FIRST_YEAR,
+        demo::registrations::LAST_YEAR,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A generated registration as a store input.
+fn new_registration(
+    r: demo::DemoRegistration,
+    by_code: &HashMap<String, domain::Unit>,
+    member_ids: &MemberIds,
+) -> Result<NewRegistration> {
+    let unit = by_code
+        .get(&r.unit_code)
+        .with_context(|| format!("thiếu đơn vị {}", r.unit_code))?;
+    let member_id = member_ids
+        .get(r.member_index)
+        .with_context(|| format!("thiếu mã của đảng viên mẫu thứ {}", r.member_index))?;
+    let rating = match r.rating {
+        Some(x) => {
+            let u = by_code
+                .get(&x.unit_code)
+                .with_context(|| format!("thiếu đơn vị {}", x.unit_code))?;
+            Some(NewRating {
+                unit_id: u.id,
+                unit_path: u.path.clone(),
+                suggested: x.suggested,
+                rating: x.rating,
+                reason: x.reason,
+                rated_by: x.rated_by,
+                rated_at: x.rated_at,
+            })
+        }
+        None => None,
+    };
+    Ok(NewRegistration {
+        member_id,
+        year: r.year,
+        unit_id: unit.id,
+        unit_path: unit.path.clone(),
+        status: r.status,
+        return_comment: r.return_comment,
+        created_by: r.created_by,
+        created_at: r.created_at,
+        first_submitted_at: r.first_submitted_at,
+        submitted_at: r.submitted_at,
+        approved_at: r.approved_at,
+        approved_by: r.approved_by,
+        published_at: r.published_at,
+        items: r
+            .items
+            .into_iter()
+            .map(|i| NewRegistrationItem {
+                item: ItemInput {
+                    kind: match i.kind {
+                        demo::registrations::ItemKind::Commitment => ItemKind::Commitment,
+                        demo::registrations::ItemKind::Exemplary => ItemKind::Exemplary,
+                    },
+                    content: i.content,
+                    duty: i.duty,
+                    target: i.target,
+                    deadline: i.deadline,
+                    evidence: i.evidence,
+                },
+                return_comment: i.return_comment,
+                midyear: i.midyear.map(|m| (m.outcome, m.note)),
+                yearend: i.yearend.map(|y| (y.outcome, y.note, y.evidence)),
+                assessed: i.assessed.map(|a| (a.outcome, a.note)),
+            })
+            .collect(),
+        events: r
+            .events
+            .into_iter()
+            .map(|e| NewRegistrationEvent {
+                action: e.action.to_string(),
+                from: e.from,
+                to: e.to,
+                by: e.by,
+                at: e.at,
+                comment: e.comment,
+            })
+            .collect(),
+        rating,
+    })
 }
 
 fn new_topic(unit_ids: &[i64], t: demo::DemoTopic) -> Result<NewTopic> {
@@ -637,6 +796,208 @@ mod tests {
                 &store::AuditFilter {
                     action: Some("demo".into()),
                     object_type: Some("attendance".into()),
+                    per_page: 500,
+                    page: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(!audit.is_empty() && audit.len() < 10, "{}", audit.len());
+        check_city_registrations(db, &admin, &root).await;
+    }
+
+    /// The registrations of the city demo as a user sees them: everyone registered, shortcomings at
+    /// the seed's scale and unevenly spread, flags that the store's own rules give again, copy clusters
+    /// in a few cells, heads late and the 20 % warning in some units, the member account's history.
+    async fn check_city_registrations(db: &Db, admin: &Principal, root: &domain::Unit) {
+        use domain::quality::Flag;
+        use domain::registration::Status;
+        use std::collections::{BTreeMap, HashMap, HashSet};
+        for year in 2016..=2019 {
+            let (regs, total) = db
+                .registrations_in(admin, &root.path, year, None, 100_000)
+                .await
+                .unwrap();
+            assert_eq!(regs.len(), total);
+            // Every member active on the deadline registered, and nobody else.
+            let expected: BTreeSet<i64> = db
+                .members_as_of(&root.path, d(year, 3, 31))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            let registered: BTreeSet<i64> = regs.iter().map(|r| r.member_id).collect();
+            assert_eq!(registered.len(), regs.len(), "{year}: one per member");
+            assert_eq!(expected, registered, "{year}");
+            // Shortcomings: the share of generic items in range, and different between cells.
+            let count = |r: &store::RegSummary, f: Flag| {
+                r.flag_counts
+                    .iter()
+                    .find(|(x, _)| *x == f)
+                    .map_or(0, |(_, n)| *n)
+            };
+            let items: i64 = regs.iter().map(|r| r.items).sum();
+            let vague: i64 = regs.iter().map(|r| count(r, Flag::Vague)).sum();
+            let share = vague as f64 / items as f64;
+            assert!((0.08..=0.12).contains(&share), "{year}: vague {share}");
+            let mut per_cell: HashMap<i64, (i64, i64)> = HashMap::new();
+            for r in &regs {
+                let e = per_cell.entry(r.unit_id).or_default();
+                e.0 += r.items;
+                e.1 += count(r, Flag::Vague);
+            }
+            let shares: Vec<f64> = per_cell
+                .values()
+                .filter(|(n, _)| *n >= 40)
+                .map(|(n, v)| *v as f64 / *n as f64)
+                .collect();
+            let lo = shares.iter().copied().fold(1.0, f64::min);
+            let hi = shares.iter().copied().fold(0.0, f64::max);
+            assert!(hi - lo > 0.12, "{year}: vague share per cell {lo}–{hi}");
+            // Statuses: all approved before 2019; some waiting and returned in 2019.
+            let by_status = |s: Status| regs.iter().filter(|r| r.status == s).count();
+            let approved = by_status(Status::Approved) + by_status(Status::Published);
+            if year < 2019 {
+                assert_eq!(approved, regs.len(), "{year}");
+            } else {
+                assert!(by_status(Status::Submitted) > 0 && by_status(Status::Returned) > 0);
+                assert!(approved * 100 > regs.len() * 92);
+            }
+            assert!(by_status(Status::Published) > 0);
+            // Ratings exist for reviewed registrations.
+            assert!(regs.iter().filter(|r| r.rating.is_some()).count() * 100 > regs.len() * 90);
+            // Copy clusters: a few, each inside one cell, and the same registrations carry the flag.
+            let clusters = db.copy_clusters(admin, &root.path, year).await.unwrap();
+            assert!(clusters.len() >= 3, "{year}: {}", clusters.len());
+            assert!(clusters
+                .iter()
+                .all(|c| !c.cross_unit && (3..=6).contains(&c.registration_ids.len())));
+            let in_clusters: BTreeSet<i64> = clusters
+                .iter()
+                .flat_map(|c| c.registration_ids.iter().copied())
+                .collect();
+            let flagged: BTreeSet<i64> = regs
+                .iter()
+                .filter(|r| count(r, Flag::Copied) > 0)
+                .map(|r| r.id)
+                .collect();
+            assert_eq!(in_clusters, flagged, "{year}");
+            let cells_with_copies: HashSet<i64> = regs
+                .iter()
+                .filter(|r| flagged.contains(&r.id))
+                .map(|r| r.unit_id)
+                .collect();
+            assert!(cells_with_copies.len() * 8 < per_cell.len(), "{year}");
+            // The unit report: heads late in a few cells, the 20 % warning in some grassroots units.
+            let report = db.registration_report(admin, root.id, year).await.unwrap();
+            assert_eq!(report.total.registered, report.total.members, "{year}");
+            assert!(!report.heads_late.is_empty(), "{year}");
+            // (Some cells count as late because their present head joined the party after that year:
+            // the report takes the head from today's positions when none registered.)
+            assert!(
+                report.heads_late.len() * 5 < per_cell.len(),
+                "{year}: {}",
+                report.heads_late.len()
+            );
+            let grassroots: Vec<&store::RegUnitLine> =
+                report.lines.iter().filter(|l| l.stats.rated > 0).collect();
+            let warned = grassroots
+                .iter()
+                .filter(|l| l.excellent_warning.is_some())
+                .count();
+            assert!(
+                warned >= 1 && warned * 4 < grassroots.len(),
+                "{year}: {warned}/{}",
+                grassroots.len()
+            );
+            println!(
+                "{year}: {} registrations of {} members, vague {share:.3}, {} copy clusters, heads late in {} of {} cells, 20 % warning in {warned} of {} units",
+                report.total.registered,
+                report.total.members,
+                clusters.len(),
+                report.heads_late.len(),
+                per_cell.len(),
+                grassroots.len()
+            );
+            assert!(report.total.on_time < report.total.registered);
+            assert!(report.total.on_time * 100 > report.total.registered * 95);
+        }
+        // The stored flags are the store's own verdict: for every registration of 2019, the flags that
+        // `preview_flags` gives now (quality rules with the member's positions, and the copy check
+        // against the others) equal the stored ones.
+        let (regs, _) = db
+            .registrations_in(admin, &root.path, 2019, None, 100_000)
+            .await
+            .unwrap();
+        let mut by_flag: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &regs {
+            let full = db.registration_unscoped(r.id).await.unwrap();
+            let items: Vec<ItemInput> = full
+                .items
+                .iter()
+                .map(|i| ItemInput {
+                    kind: i.kind,
+                    content: i.content.clone(),
+                    duty: i.duty.clone(),
+                    target: i.target.clone(),
+                    deadline: i.deadline,
+                    evidence: i.evidence.clone(),
+                })
+                .collect();
+            let now = db
+                .preview_flags(admin, r.member_id, 2019, &items)
+                .await
+                .unwrap();
+            for (i, fresh) in full.items.iter().zip(&now) {
+                assert_eq!(&i.flags, fresh, "registration {} item {}", r.id, i.position);
+                for f in fresh {
+                    *by_flag.entry(f.flag.as_str()).or_default() += 1;
+                }
+            }
+            assert_eq!(full.pledges.len(), 27);
+            let outcomes = full.outcomes();
+            if full.items.iter().all(|i| i.assessed_outcome.is_some()) {
+                assert_eq!(
+                    r.suggested,
+                    domain::registration::suggested_rating(&outcomes)
+                );
+            }
+        }
+        assert!(by_flag.len() == 5, "{by_flag:?}");
+        // The demo member account: approved registrations 2016–2019, none for the current year (the
+        // browser journey writes it).
+        let card = demo::accounts(
+            demo::Scale::City,
+            2020,
+            &demo::units(demo::Scale::City, 2020),
+        )
+        .into_iter()
+        .find(|a| a.username == "dangvien.p7")
+        .and_then(|a| a.member_card)
+        .unwrap();
+        let me = db.member_id_by_card(&card).await.unwrap().unwrap();
+        for year in 2016..=2019 {
+            let r = db.registration_of(admin, me, year).await.unwrap().unwrap();
+            assert_eq!(r.status, Status::Approved, "{year}");
+            assert!(db.member_rating(admin, me, year).await.unwrap().is_some());
+            let (_, events) = db.registration_history(admin, r.id).await.unwrap();
+            assert_eq!(events.first().map(|e| e.by.as_str()), Some("dangvien.p7"));
+        }
+        let this_year = chrono::Datelike::year(&db.today());
+        assert!(db
+            .registration_of(admin, me, this_year)
+            .await
+            .unwrap()
+            .is_none());
+        // One audit record per loading call.
+        let (audit, _) = db
+            .list_audit(
+                admin,
+                &store::AuditFilter {
+                    action: Some("demo".into()),
+                    object_type: Some("registration".into()),
                     per_page: 500,
                     page: 1,
                     ..Default::default()

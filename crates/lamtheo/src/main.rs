@@ -4,6 +4,7 @@
 mod bench;
 mod cli;
 mod demo_load;
+mod demo_models;
 
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, FromArgMatches};

@@ -17,6 +17,7 @@
 mod attendance;
 mod columns;
 mod export;
+mod images;
 mod members;
 mod read;
 mod registrations;
@@ -30,6 +31,10 @@ pub use attendance::{
 pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
 pub use export::{
     members_csv, members_template_xlsx, members_xlsx, units_csv, units_template_xlsx, units_xlsx,
+};
+pub use images::{
+    check_photo, photo_format, solid_png, Photo, PhotoError, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,
+    THUMBNAIL_WIDTH,
 };
 pub use members::{parse_members, unknown_unit_errors, MemberRow};
 pub use read::{read_table, Table, TableRow};

@@ -63,7 +63,7 @@ const TALLY_MEETINGS: i64 = 1_000;
 const TALLY_TARGET: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// The deepest path that is a prefix (at a segment boundary) of every path; "/" when they share none.
-fn common_path<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn common_path<'a>(paths: impl Iterator<Item = &'a str>) -> String {
     let mut common: Option<&str> = None;
     for p in paths {
         common = Some(match common {
@@ -143,7 +143,7 @@ async fn units_path(
 /// Executes one multi-row statement per chunk, building chunk k+1 while chunk k runs. The statements are
 /// not kept in the connection's prepared-statement cache: each text is used once (its values are
 /// literals), and a cache full of multi-megabyte statements grows the process by gigabytes.
-async fn pipelined<T, F>(
+pub(crate) async fn pipelined<T, F>(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     rows: &[T],
     per_statement: usize,

@@ -7,7 +7,7 @@ use crate::meetings::UnitRef;
 use crate::registrations::{decode_flags, parent_of, ItemInput, Registration, MAX_ITEM_CHARS};
 use crate::sql::Sql;
 use crate::{audit, get, ts, Actor, Db, FieldError, Result, StoreError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::policy::Principal;
 use domain::quality::Flag;
 use domain::registration::{self as reg, Action, Outcome, Owner, Rating, RegStats, Stage, Status};
@@ -514,22 +514,21 @@ impl Db {
 
         // Members who should register: active on the deadline, and anyone who registered after joining
         // later (so "registered" never exceeds "should register").
-        let mut should: Vec<HashSet<i64>> = Vec::with_capacity(line_paths.len());
-        for (_, lp, _, _) in &line_paths {
-            should.push(
-                self.members_as_of(lp, as_of)
-                    .await?
-                    .into_iter()
-                    .map(|(m, _)| m)
-                    .collect(),
-            );
+        // One as-of list for the whole unit, bucketed into the lines by each member's unit then.
+        let mut unit_paths: HashMap<i64, String> = HashMap::new();
+        let mut uq = Sql::new("SELECT id, path FROM units WHERE ");
+        uq.subtree("path", &unit.path);
+        for r in uq.query().fetch_all(&self.pool).await? {
+            unit_paths.insert(get(&r, "id")?, get(&r, "path")?);
         }
-        let mut all_should: HashSet<i64> = self
-            .members_as_of(&unit.path, as_of)
-            .await?
-            .into_iter()
-            .map(|(m, _)| m)
-            .collect();
+        let mut should: Vec<HashSet<i64>> = vec![HashSet::new(); line_paths.len()];
+        let mut all_should: HashSet<i64> = HashSet::new();
+        for (m, u) in self.members_as_of(&unit.path, as_of).await? {
+            all_should.insert(m);
+            if let Some(k) = unit_paths.get(&u).and_then(|p| line_of(p)) {
+                should[k].insert(m);
+            }
+        }
 
         // Registrations and items.
         let regs = self.reg_rows(&unit.path, Some(year), None).await?;
@@ -594,10 +593,12 @@ impl Db {
             stats[k].members = set.len() as i64;
         }
         // Heads late. A cell whose members submitted while its head has no registration at all: the head is
-        // found from the positions of the cell's members.
+        // found from the positions of the cell's members (this year only).
+        // Positions have no history: only this year's report may name today's head as missing.
+        let current_year = year >= self.today().year();
         let missing: Vec<String> = cells
             .iter()
-            .filter(|(_, (heads, members))| heads.is_empty() && !members.is_empty())
+            .filter(|(_, (heads, members))| current_year && heads.is_empty() && !members.is_empty())
             .map(|(path, _)| path.clone())
             .collect();
         for path in missing {

@@ -359,6 +359,7 @@ impl Db {
             .execute(&mut *w.tx)
             .await?;
         }
+        crate::models::move_paths(&mut w.tx, &unit.path, &new_path).await?;
         sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
             .bind(parent.id)
             .bind(id)

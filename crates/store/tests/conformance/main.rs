@@ -14,6 +14,7 @@ mod audit;
 mod concurrency;
 mod import;
 mod members;
+mod models;
 mod registration_reviews;
 mod registrations;
 mod scope;

@@ -2,6 +2,7 @@
 //! are both built from it, and a test fails when a route has no documentation.
 
 pub mod attendance;
+pub mod models;
 pub mod openapi;
 pub mod registrations;
 
@@ -57,6 +58,7 @@ pub fn table() -> Vec<ApiRoute> {
     let mut routes = foundation_routes();
     routes.extend(attendance::routes());
     routes.extend(registrations::routes());
+    routes.extend(models::routes());
     routes
 }
 

@@ -56,6 +56,9 @@ fn shapes(method: &str, path: &str) -> (Option<Value>, Value) {
     if let Some(s) = super::registrations::shapes(method, path) {
         return s;
     }
+    if let Some(s) = super::models::shapes(method, path) {
+        return s;
+    }
     let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
     let list = |name: &str| json!({"type": "object", "properties": {"items": {"type": "array", "items": r(name)}, "total": {"type": "integer"}}});
     match (method, path) {
@@ -93,6 +96,7 @@ fn parameters(method: &str, path: &str) -> Vec<Value> {
     let q = |name: &str, ty: &str, desc: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": ty}, "description": desc});
     let mut params = super::attendance::parameters(method, path);
     params.extend(super::registrations::parameters(method, path));
+    params.extend(super::models::parameters(method, path));
     if path.contains("{id}") {
         params.push(
             json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
@@ -159,6 +163,7 @@ fn all_schemas() -> Value {
     for extra in [
         super::attendance::schemas(),
         super::registrations::schemas(),
+        super::models::schemas(),
     ] {
         if let (Some(a), Value::Object(b)) = (s.as_object_mut(), extra) {
             a.extend(b);

@@ -8,6 +8,7 @@ mod home;
 mod import;
 mod login;
 mod members;
+mod models;
 mod reg_report;
 mod registrations;
 mod units;
@@ -137,6 +138,7 @@ pub fn routes() -> Router<AppState> {
             get(attendance::member_history),
         )
         .merge(reg_report::routes())
+        .merge(models::routes())
 }
 
 /// Renders a template, or a plain 500 if rendering itself fails.
