@@ -339,6 +339,45 @@ pub fn head_registered_late(
     }
 }
 
+/// Whose registrations are disclosed (published for citizens to follow): an installation's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    /// Heads ("người đứng đầu") and key cadres ("cán bộ chủ chốt"): the usual practice.
+    #[default]
+    HeadsAndKeyCadres,
+    /// Heads only.
+    Heads,
+    /// Every party member.
+    All,
+}
+
+impl Disclosure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disclosure::HeadsAndKeyCadres => "heads-and-key-cadres",
+            Disclosure::Heads => "heads",
+            Disclosure::All => "all",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Disclosure> {
+        match s.trim() {
+            "heads-and-key-cadres" => Some(Disclosure::HeadsAndKeyCadres),
+            "heads" => Some(Disclosure::Heads),
+            "all" => Some(Disclosure::All),
+            _ => None,
+        }
+    }
+    /// Is the registration of a member with these flags disclosed?
+    pub fn applies(self, head: bool, key_cadre: bool) -> bool {
+        match self {
+            Disclosure::HeadsAndKeyCadres => head || key_cadre,
+            Disclosure::Heads => head,
+            Disclosure::All => true,
+        }
+    }
+}
+
 /// Registrations of a year are due by 31 March of that year ("đúng hạn" in reports).
 pub fn registration_deadline(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, 3, 31)
@@ -617,6 +656,23 @@ pub fn shift_year(d: NaiveDate, year: i32) -> Option<NaiveDate> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disclosure_is_configurable() {
+        for d in [
+            Disclosure::HeadsAndKeyCadres,
+            Disclosure::Heads,
+            Disclosure::All,
+        ] {
+            assert_eq!(Disclosure::parse(d.as_str()), Some(d));
+        }
+        assert_eq!(Disclosure::parse("nobody"), None);
+        assert!(Disclosure::default().applies(false, true));
+        assert!(!Disclosure::Heads.applies(false, true));
+        assert!(Disclosure::Heads.applies(true, true));
+        assert!(Disclosure::All.applies(false, false));
+        assert!(!Disclosure::HeadsAndKeyCadres.applies(false, false));
+    }
     use chrono::TimeZone;
 
     fn p(role: Role, path: &str, member: Option<i64>) -> Principal {

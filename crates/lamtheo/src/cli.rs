@@ -22,6 +22,16 @@ pub struct Cli {
         value_name = "THƯ_MỤC"
     )]
     pub data_dir: PathBuf,
+    /// Bản đăng ký của ai được công khai: heads-and-key-cadres (người đứng đầu và cán bộ chủ chốt, mặc
+    /// định), heads (chỉ người đứng đầu) hoặc all (mọi đảng viên)
+    #[arg(
+        long,
+        global = true,
+        env = "LAMTHEO_DISCLOSE",
+        default_value = "heads-and-key-cadres",
+        value_name = "AI"
+    )]
+    pub disclose: String,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -59,9 +59,16 @@ fn database_url(url: Option<&str>, data_dir: &Path) -> Result<String> {
 
 async fn open_db(cli: &Cli) -> Result<Db> {
     let url = database_url(cli.database_url.as_deref(), &cli.data_dir)?;
-    Db::open(&url, Arc::new(SystemClock))
+    let disclosure = domain::registration::Disclosure::parse(&cli.disclose).with_context(|| {
+        format!(
+            "--disclose \"{}\": dùng heads-and-key-cadres, heads hoặc all",
+            cli.disclose
+        )
+    })?;
+    Ok(Db::open(&url, Arc::new(SystemClock))
         .await
-        .with_context(|| "không mở được cơ sở dữ liệu".to_string())
+        .with_context(|| "không mở được cơ sở dữ liệu".to_string())?
+        .with_disclosure(disclosure))
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {

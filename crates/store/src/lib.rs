@@ -130,6 +130,8 @@ pub struct Db {
     pub(crate) clock: Arc<dyn Clock>,
     /// SQLite allows one writer; writes queue here instead of failing with SQLITE_BUSY.
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Whose registrations are disclosed (`--disclose`).
+    pub(crate) disclosure: domain::registration::Disclosure,
 }
 
 /// The SQLite URL for a data directory.
@@ -192,7 +194,14 @@ impl Db {
             backend,
             clock,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            disclosure: domain::registration::Disclosure::default(),
         })
+    }
+
+    /// Sets whose registrations are disclosed (applies to registrations written from now on).
+    pub fn with_disclosure(mut self, d: domain::registration::Disclosure) -> Db {
+        self.disclosure = d;
+        self
     }
 
     /// Applies pending migrations. On PostgreSQL the migrator holds an advisory lock, so several

@@ -665,7 +665,7 @@ impl Db {
             unit_path: &unit.path,
             parent_path: parent_path.as_deref(),
             head: member.head,
-            disclosed: member.head || member.key_cadre,
+            disclosed: self.disclosure.applies(member.head, member.key_cadre),
         };
         reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
         if !(2000..=2100).contains(&year) {
@@ -796,7 +796,7 @@ impl Db {
             unit_path: &unit.path,
             parent_path: parent_path.as_deref(),
             head: member.head,
-            disclosed: member.head || member.key_cadre,
+            disclosed: self.disclosure.applies(member.head, member.key_cadre),
         };
         reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
         if before.superseded {
@@ -877,7 +877,7 @@ impl Db {
             unit_path: &unit.path,
             parent_path: parent_path.as_deref(),
             head: member.head,
-            disclosed: before.disclosed || member.head || member.key_cadre,
+            disclosed: before.disclosed || self.disclosure.applies(member.head, member.key_cadre),
         };
         if before.superseded {
             return Err(workflow(WorkflowError::Illegal(before.status, action)));

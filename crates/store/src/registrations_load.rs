@@ -293,7 +293,7 @@ impl Db {
             .collect();
         let mut errors = Vec::new();
         for (i, (_, r, f)) in rows.iter().enumerate() {
-            if r.status == Status::Published && !(f.head || f.key_cadre) {
+            if r.status == Status::Published && !self.disclosure.applies(f.head, f.key_cadre) {
                 errors.push(FieldError::new(
                     &format!("registrations[{i}].status"),
                     "Bản đăng ký này không thuộc diện công khai",
@@ -318,7 +318,7 @@ impl Db {
                 q.lit(i64::from(r.year)).push(",1,").safe(r.status.as_str());
                 q.push(",0,").lit(r.unit_id).push(",").safe(&r.unit_path).push(",");
                 q.lit(i64::from(f.head)).push(",");
-                q.lit(i64::from(f.head || f.key_cadre)).push(",");
+                q.lit(i64::from(self.disclosure.applies(f.head, f.key_cadre))).push(",");
                 text(&mut q, text::normalize(r.return_comment.trim()).as_str());
                 q.push(",");
                 q.safe_opt(opt_ts(r.first_submitted_at).as_deref()).push(",");
