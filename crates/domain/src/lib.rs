@@ -2,12 +2,15 @@
 #![forbid(unsafe_code)]
 
 pub mod attendance;
+pub mod bulletin;
+pub mod feedback;
 pub mod model;
 pub mod models;
 pub mod policy;
 pub mod quality;
 pub mod registration;
 pub mod similarity;
+pub mod speech;
 pub mod text;
 
 pub use model::*;

@@ -41,6 +41,8 @@ pub enum Capability {
     MarkAttendance,
     /// Good-practice models: create and edit them, their results and photos, record adoptions.
     ManageModels,
+    /// Citizen feedback from the portal: moderate it and answer publicly.
+    AnswerFeedback,
 }
 
 /// Which members a principal may see, for SQL filtering.
@@ -76,6 +78,7 @@ impl Principal {
                     | ManageMeetings
                     | MarkAttendance
                     | ManageModels
+                    | AnswerFeedback
             ),
             Role::Inspector => matches!(cap, ReadUnits | ReadMembers | ExportMembers),
             Role::Member => matches!(cap, ReadUnits | ReadMembers),
@@ -212,6 +215,12 @@ impl Principal {
     /// May delete an adoption record: the adopting unit's managers, or the owner's (a wrong claim).
     pub fn can_remove_adoption(&self, adopting_path: &str, owner_path: &str) -> bool {
         self.can_manage_model(adopting_path) || self.can_manage_model(owner_path)
+    }
+
+    /// May moderate and answer citizens' feedback on a subject owned by the unit with `owner_path` (the
+    /// feedback is routed to that unit; whoever manages it or a unit above answers).
+    pub fn can_answer_feedback(&self, owner_path: &str) -> bool {
+        self.has(Capability::AnswerFeedback) && self.covers(owner_path)
     }
 
     /// Audit rows carry the path of the unit the object belonged to.

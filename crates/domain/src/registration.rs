@@ -378,6 +378,52 @@ impl Disclosure {
     }
 }
 
+/// Where a position comes when published registrations are listed (lower first): the committee's
+/// secretary, deputies, the heads of government and front, other leaders of the unit, then cell
+/// secretaries, their deputies and neighbourhood heads. Titles are matched without diacritics.
+pub fn position_rank(title: &str) -> u8 {
+    let t = crate::text::fold(title);
+    let committee = [
+        "dang uy", "thanh uy", "tinh uy", "huyen uy", "quan uy", "thi uy",
+    ];
+    let of_committee = committee.iter().any(|c| t.contains(c));
+    if t.starts_with("bi thu") && of_committee {
+        0
+    } else if t.starts_with("pho bi thu") && of_committee {
+        1
+    } else if t.starts_with("chu tich ubnd")
+        || t.starts_with("chu tich uy ban nhan dan")
+        || t.starts_with("chu tich hdnd")
+        || t.starts_with("chu tich hoi dong nhan dan")
+    {
+        2
+    } else if t.starts_with("chu tich uy ban mttq")
+        || t.starts_with("chu tich uy ban mat tran")
+        || t.starts_with("chu nhiem uy ban kiem tra")
+    {
+        3
+    } else if t.starts_with("pho chu tich") {
+        4
+    } else if t.starts_with("chu tich")
+        || t.starts_with("truong cong an")
+        || t.starts_with("chi huy truong")
+        || t.starts_with("bi thu doan")
+    {
+        5
+    } else if t.starts_with("bi thu chi bo") {
+        6
+    } else if t.starts_with("pho bi thu chi bo") {
+        7
+    } else if t.starts_with("truong khu pho")
+        || t.starts_with("truong ap")
+        || t.starts_with("to truong")
+    {
+        8
+    } else {
+        9
+    }
+}
+
 /// Registrations of a year are due by 31 March of that year ("đúng hạn" in reports).
 pub fn registration_deadline(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, 3, 31)
@@ -656,6 +702,20 @@ pub fn shift_year(d: NaiveDate, year: i32) -> Option<NaiveDate> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_rank_committee_first() {
+        assert_eq!(position_rank("Bí thư Đảng ủy Phường 7"), 0);
+        assert_eq!(position_rank("Phó Bí thư Thường trực Đảng ủy Phường 7"), 1);
+        assert_eq!(position_rank("Chủ tịch UBND Phường 7"), 2);
+        assert_eq!(position_rank("Chủ tịch Ủy ban MTTQ Phường 7"), 3);
+        assert_eq!(position_rank("Phó Chủ tịch UBND Phường 7"), 4);
+        assert_eq!(position_rank("Chủ tịch Hội Cựu chiến binh Phường 7"), 5);
+        assert_eq!(position_rank("Bí thư Chi bộ"), 6);
+        assert_eq!(position_rank("Phó Bí thư Chi bộ"), 7);
+        assert_eq!(position_rank("Trưởng khu phố 3"), 8);
+        assert_eq!(position_rank("Đảng viên"), 9);
+    }
 
     #[test]
     fn disclosure_is_configurable() {

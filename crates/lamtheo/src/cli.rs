@@ -32,6 +32,34 @@ pub struct Cli {
         value_name = "AI"
     )]
     pub disclose: String,
+    /// Số ngày đơn vị phải trả lời phản ánh của nhân dân trước khi bị tính là quá hạn
+    #[arg(
+        long,
+        global = true,
+        env = "LAMTHEO_FEEDBACK_DAYS",
+        default_value_t = 15,
+        value_name = "NGÀY"
+    )]
+    pub feedback_days: i64,
+    /// Địa chỉ người dân dùng để vào máy chủ (cho mã QR trên bản tin), ví dụ https://lamtheo.bentre.gov.vn;
+    /// để trống thì lấy theo địa chỉ trình duyệt đang dùng
+    #[arg(
+        long,
+        global = true,
+        env = "LAMTHEO_PUBLIC_URL",
+        default_value = "",
+        value_name = "URL"
+    )]
+    pub public_url: String,
+    /// Chương trình đọc tiếng Việt espeak-ng (để tạo tệp âm thanh bản tin)
+    #[arg(
+        long,
+        global = true,
+        env = "LAMTHEO_ESPEAK",
+        default_value = "espeak-ng",
+        value_name = "CHƯƠNG_TRÌNH"
+    )]
+    pub espeak: PathBuf,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -61,6 +89,24 @@ pub enum Command {
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
+    },
+    /// Lập bản tin phát thanh của một đơn vị cho một khoảng thời gian (in kịch bản đọc ra màn hình)
+    Bulletin {
+        /// Mã đơn vị (đảng bộ, chi bộ cơ sở)
+        #[arg(long, value_name = "MÃ")]
+        unit: String,
+        /// Từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd)
+        #[arg(long, value_name = "NGÀY")]
+        from: String,
+        /// Đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd)
+        #[arg(long, value_name = "NGÀY")]
+        to: String,
+        /// Ghi tệp âm thanh WAV (cần espeak-ng có giọng tiếng Việt)
+        #[arg(long, value_name = "TỆP")]
+        audio: Option<PathBuf>,
+        /// Ghi thông báo dạng Word (có mã QR tới trang công khai)
+        #[arg(long, value_name = "TỆP")]
+        docx: Option<PathBuf>,
     },
     /// Nạp bộ dữ liệu mẫu vào cơ sở dữ liệu trống
     Demo {

@@ -155,6 +155,10 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         .await
         .context("nạp mô hình mẫu")?;
     println!("Đã nạp {n} mô hình, cách làm hay.");
+    let (feedback, answers) = crate::demo_feedback::load_demo_feedback(db, &actor, seed)
+        .await
+        .context("nạp phản ánh mẫu")?;
+    println!("Đã nạp {feedback} phản ánh của nhân dân và {answers} ý kiến về kết quả thực hiện.");
     Ok(())
 }
 

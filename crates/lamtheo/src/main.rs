@@ -3,6 +3,7 @@
 
 mod bench;
 mod cli;
+mod demo_feedback;
 mod demo_load;
 mod demo_models;
 
@@ -68,7 +69,8 @@ async fn open_db(cli: &Cli) -> Result<Db> {
     Ok(Db::open(&url, Arc::new(SystemClock))
         .await
         .with_context(|| "không mở được cơ sở dữ liệu".to_string())?
-        .with_disclosure(disclosure))
+        .with_disclosure(disclosure)
+        .with_answer_days(cli.feedback_days))
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
@@ -83,6 +85,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = web::WebConfig {
                 secure_cookies: args.secure_cookies,
                 trust_proxy: args.trust_proxy,
+                public_url: cli.public_url.clone(),
+                espeak: cli.espeak.clone(),
                 ..Default::default()
             };
             let app = web::router(db.clone(), config);
@@ -299,6 +303,62 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 BenchWhat::Registrations { samples, year } => {
                     bench::registrations(&db, *samples, *year).await?
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bulletin {
+            unit,
+            from,
+            to,
+            audio,
+            docx,
+        } => {
+            let parse = |s: &str, what: &str| {
+                domain::text::parse_date(s).with_context(|| {
+                    format!("{what} \"{s}\" không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd)")
+                })
+            };
+            let (from, to) = (parse(from, "--from")?, parse(to, "--to")?);
+            if from > to {
+                bail!("--from phải trước hoặc bằng --to");
+            }
+            let db = open_db(&cli).await?;
+            let base = if cli.public_url.is_empty() {
+                "http://127.0.0.1:8080".to_string()
+            } else {
+                cli.public_url.trim_end_matches('/').to_string()
+            };
+            let input = db
+                .portal()
+                .bulletin_input(unit, from, to, &format!("{base}/cong-khai/don-vi/{unit}"))
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::NotFound => anyhow::anyhow!(
+                        "không có đơn vị \"{unit}\" trên cổng công khai (cần mã của một đảng bộ hoặc chi bộ cơ sở đang hoạt động)"
+                    ),
+                    other => anyhow::Error::new(other),
+                })?;
+            let bulletin = domain::bulletin::compose(&input);
+            let script = bulletin.spoken();
+            println!("{script}");
+            if let Some(path) = docx {
+                let bytes = office::bulletin_docx(&bulletin)?;
+                std::fs::write(path, bytes)
+                    .with_context(|| format!("không ghi được {}", path.display()))?;
+                eprintln!("Đã ghi thông báo Word: {}", path.display());
+            }
+            if let Some(path) = audio {
+                match office::speak_wav(&script, &cli.espeak) {
+                    Ok(wav) => {
+                        std::fs::write(path, wav)
+                            .with_context(|| format!("không ghi được {}", path.display()))?;
+                        eprintln!("Đã ghi tệp âm thanh: {}", path.display());
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return Ok(ExitCode::from(3));
+                    }
                 }
             }
             Ok(ExitCode::SUCCESS)

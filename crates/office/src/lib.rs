@@ -12,9 +12,14 @@
 //!   [`parse_marks`] reads them back.
 //! * [`registration_docx`] prints a member's registration "học tập và làm theo" as a Word document
 //!   laid out like the party form; [`registrations_xlsx`] lists a unit's registrations and their items.
+//! * [`bulletin_docx`] prints a loudspeaker bulletin as a Word notice with the QR code ([`qr_png`]) of
+//!   the unit's public page; [`speak_wav`] reads its script aloud with espeak-ng ([`default_espeak`],
+//!   [`AudioError`]).
 #![forbid(unsafe_code)]
 
 mod attendance;
+mod audio;
+mod bulletin;
 mod columns;
 mod export;
 mod images;
@@ -28,6 +33,8 @@ use serde::{Deserialize, Serialize};
 pub use attendance::{
     marks_xlsx, parse_marks, signin_sheet_xlsx, MarkImportRow, SheetHeader, SheetRow, MARK_HEADERS,
 };
+pub use audio::{default_espeak, speak_wav, AudioError};
+pub use bulletin::{bulletin_docx, qr_png};
 pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
 pub use export::{
     members_csv, members_template_xlsx, members_xlsx, units_csv, units_template_xlsx, units_xlsx,

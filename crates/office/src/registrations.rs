@@ -105,7 +105,7 @@ pub struct RegistrationRow {
 
 /// NFC, line endings as `\n`, and without the characters XML 1.0 cannot hold (C0 controls other than
 /// tab and line feed, U+FFFE, U+FFFF), so any stored text makes a valid document.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
     unified
         .nfc()
@@ -124,7 +124,7 @@ fn date_text(d: Option<NaiveDate>) -> String {
 
 /// "Bến Tre, ngày 05 tháng 3 năm 2019": as in administrative documents, a day below 10 and the months
 /// 1 and 2 take a leading zero. Without a place: "Ngày 05 tháng 3 năm 2019".
-fn place_date_line(place: &str, date: NaiveDate) -> String {
+pub(crate) fn place_date_line(place: &str, date: NaiveDate) -> String {
     let day = format!("{:02}", date.day());
     let month = if date.month() <= 2 {
         format!("{:02}", date.month())
@@ -153,17 +153,17 @@ fn place_date_line(place: &str, date: NaiveDate) -> String {
 const FONT: &str = "Times New Roman";
 /// Sizes in half-points.
 const BODY: u32 = 26;
-const SMALL: u32 = 22;
+pub(crate) const SMALL: u32 = 22;
 const TINY: u32 = 20;
-const TITLE: u32 = 28;
+pub(crate) const TITLE: u32 = 28;
 
 /// A4 portrait and margins (twips): 2 cm top/bottom/right, 3 cm left.
-const PAGE_W: u32 = 11_906;
-const PAGE_H: u32 = 16_838;
-const MARGIN: u32 = 1_134;
-const MARGIN_LEFT: u32 = 1_701;
+pub(crate) const PAGE_W: u32 = 11_906;
+pub(crate) const PAGE_H: u32 = 16_838;
+pub(crate) const MARGIN: u32 = 1_134;
+pub(crate) const MARGIN_LEFT: u32 = 1_701;
 /// Width of the text block (twips).
-const TEXT_W: u32 = PAGE_W - MARGIN - MARGIN_LEFT;
+pub(crate) const TEXT_W: u32 = PAGE_W - MARGIN - MARGIN_LEFT;
 
 /// Columns of the item tables (twips); they add up to [`TEXT_W`].
 const ITEM_COLUMNS: [(&str, u32); 6] = [
@@ -175,11 +175,11 @@ const ITEM_COLUMNS: [(&str, u32); 6] = [
     ("Kết quả", 1_121),
 ];
 
-const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+pub(crate) const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+pub(crate) const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 /// Escapes text for XML content and attribute values.
-fn push_escaped(out: &mut String, s: &str) {
+pub(crate) fn push_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -194,31 +194,31 @@ fn push_escaped(out: &mut String, s: &str) {
 
 /// How a run is set (EG_RPrBase: b, i, sz, u in this order).
 #[derive(Clone, Copy, Default)]
-struct Look {
-    bold: bool,
-    italic: bool,
-    underline: bool,
+pub(crate) struct Look {
+    pub(crate) bold: bool,
+    pub(crate) italic: bool,
+    pub(crate) underline: bool,
     /// Half-points; the document default (13 pt) when `None`.
-    size: Option<u32>,
+    pub(crate) size: Option<u32>,
 }
 
-const PLAIN: Look = Look {
+pub(crate) const PLAIN: Look = Look {
     bold: false,
     italic: false,
     underline: false,
     size: None,
 };
-const BOLD: Look = Look {
+pub(crate) const BOLD: Look = Look {
     bold: true,
     ..PLAIN
 };
-const ITALIC: Look = Look {
+pub(crate) const ITALIC: Look = Look {
     italic: true,
     ..PLAIN
 };
 
 impl Look {
-    fn size(self, size: u32) -> Self {
+    pub(crate) fn size(self, size: u32) -> Self {
         Look {
             size: Some(size),
             ..self
@@ -248,34 +248,34 @@ impl Look {
 
 /// Paragraph properties (CT_PPrBase order: keepNext, spacing, ind, jc).
 #[derive(Clone, Copy, Default)]
-struct Para {
-    keep_next: bool,
+pub(crate) struct Para {
+    pub(crate) keep_next: bool,
     /// (before, after) in twips; the default (0, 3 pt) when `None`.
-    spacing: Option<(u32, u32)>,
+    pub(crate) spacing: Option<(u32, u32)>,
     /// (left, hanging) in twips.
-    hanging: Option<(u32, u32)>,
-    first_line: Option<u32>,
-    jc: Option<&'static str>,
+    pub(crate) hanging: Option<(u32, u32)>,
+    pub(crate) first_line: Option<u32>,
+    pub(crate) jc: Option<&'static str>,
 }
 
-const LEFT: Para = Para {
+pub(crate) const LEFT: Para = Para {
     keep_next: false,
     spacing: None,
     hanging: None,
     first_line: None,
     jc: None,
 };
-const CENTER: Para = Para {
+pub(crate) const CENTER: Para = Para {
     jc: Some("center"),
     ..LEFT
 };
-const JUSTIFY: Para = Para {
+pub(crate) const JUSTIFY: Para = Para {
     jc: Some("both"),
     ..LEFT
 };
 
 impl Para {
-    fn spacing(self, before: u32, after: u32) -> Self {
+    pub(crate) fn spacing(self, before: u32, after: u32) -> Self {
         Para {
             spacing: Some((before, after)),
             ..self
@@ -341,7 +341,7 @@ fn push_run(out: &mut String, text: &str, look: Look) {
 }
 
 /// A paragraph of runs.
-fn push_para(out: &mut String, para: Para, runs: &[(&str, Look)]) {
+pub(crate) fn push_para(out: &mut String, para: Para, runs: &[(&str, Look)]) {
     out.push_str("<w:p>");
     para.write(out);
     for (text, look) in runs {
@@ -351,12 +351,12 @@ fn push_para(out: &mut String, para: Para, runs: &[(&str, Look)]) {
 }
 
 /// An empty paragraph (a blank line).
-fn push_blank(out: &mut String) {
+pub(crate) fn push_blank(out: &mut String) {
     out.push_str("<w:p/>");
 }
 
 /// One table cell: its width (twips), how many grid columns it spans and its paragraphs (XML).
-struct Cell {
+pub(crate) struct Cell {
     width: u32,
     span: usize,
     center: bool,
@@ -364,7 +364,7 @@ struct Cell {
 }
 
 impl Cell {
-    fn new(width: u32) -> Self {
+    pub(crate) fn new(width: u32) -> Self {
         Cell {
             width,
             span: 1,
@@ -373,7 +373,7 @@ impl Cell {
         }
     }
 
-    fn para(mut self, para: Para, runs: &[(&str, Look)]) -> Self {
+    pub(crate) fn para(mut self, para: Para, runs: &[(&str, Look)]) -> Self {
         push_para(&mut self.body, para, runs);
         self
     }
@@ -384,16 +384,16 @@ impl Cell {
     }
 }
 
-struct TableSpec<'a> {
-    widths: &'a [u32],
-    borders: bool,
+pub(crate) struct TableSpec<'a> {
+    pub(crate) widths: &'a [u32],
+    pub(crate) borders: bool,
     /// Rows repeated at the top of every page.
-    header_rows: usize,
+    pub(crate) header_rows: usize,
     /// Rows that must not break across pages: all of them when true.
-    cant_split: bool,
+    pub(crate) cant_split: bool,
 }
 
-fn push_table(out: &mut String, spec: &TableSpec<'_>, rows: Vec<Vec<Cell>>) {
+pub(crate) fn push_table(out: &mut String, spec: &TableSpec<'_>, rows: Vec<Vec<Cell>>) {
     let total: u32 = spec.widths.iter().sum();
     out.push_str("<w:tbl><w:tblPr>");
     out.push_str(&format!("<w:tblW w:w=\"{total}\" w:type=\"dxa\"/>"));
@@ -723,7 +723,7 @@ fn footer_xml(r: &RegistrationPrint) -> String {
     out
 }
 
-fn styles_xml() -> String {
+pub(crate) fn styles_xml() -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
          <w:styles xmlns:w=\"{W_NS}\">\
@@ -752,7 +752,7 @@ fn styles_xml() -> String {
     )
 }
 
-const SETTINGS_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+pub(crate) const SETTINGS_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
 <w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"720\"/>\
 <w:characterSpacingControl w:val=\"doNotCompress\"/>\
@@ -773,7 +773,7 @@ const CONTENT_TYPES_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standa
 <Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>\
 </Types>";
 
-const ROOT_RELS_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+pub(crate) const ROOT_RELS_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>\
 <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>\
@@ -790,13 +790,13 @@ const DOCUMENT_RELS_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standa
 </Relationships>";
 
 /// The one font used, so that Word can substitute it knowingly where it is missing.
-const FONT_TABLE_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+pub(crate) const FONT_TABLE_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
 <w:font w:name=\"Times New Roman\"><w:panose1 w:val=\"02020603050405020304\"/><w:charset w:val=\"00\"/>\
 <w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font></w:fonts>";
 
 /// A minimal Office theme (Word always writes one; its fonts are Times New Roman here too).
-const THEME_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+pub(crate) const THEME_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" name=\"Office Theme\"><a:themeElements>\
 <a:clrScheme name=\"Office\">\
 <a:dk1><a:sysClr val=\"windowText\" lastClr=\"000000\"/></a:dk1><a:lt1><a:sysClr val=\"window\" lastClr=\"FFFFFF\"/></a:lt1>\
@@ -822,7 +822,7 @@ const THEME_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"y
 <a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:bgFillStyleLst>\
 </a:fmtScheme></a:themeElements></a:theme>";
 
-const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+pub(crate) const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">\
 <Application>lamtheo</Application></Properties>";
 

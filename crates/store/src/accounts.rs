@@ -104,7 +104,7 @@ pub fn random_token() -> String {
     hex::encode(b)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

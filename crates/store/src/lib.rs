@@ -5,11 +5,13 @@
 mod accounts;
 mod audit;
 mod campaign;
+mod feedback;
 mod import;
 mod meetings;
 mod meetings_load;
 mod members;
 mod models;
+mod portal;
 mod registrations;
 mod registrations_export;
 mod registrations_load;
@@ -20,11 +22,13 @@ mod units;
 pub use accounts::*;
 pub use audit::*;
 pub use campaign::*;
+pub use feedback::*;
 pub use import::*;
 pub use meetings::*;
 pub use meetings_load::*;
 pub use members::*;
 pub use models::*;
+pub use portal::*;
 pub use registrations::*;
 pub use registrations_export::*;
 pub use registrations_load::*;
@@ -132,6 +136,10 @@ pub struct Db {
     write_lock: Arc<tokio::sync::Mutex<()>>,
     /// Whose registrations are disclosed (`--disclose`).
     pub(crate) disclosure: domain::registration::Disclosure,
+    /// Days a unit has to answer citizens' feedback (`--feedback-days`).
+    pub(crate) answer_days: i64,
+    /// Bumped after every committed write: caches of public pages compare it (`Db::generation`).
+    changes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The SQLite URL for a data directory.
@@ -195,6 +203,8 @@ impl Db {
             clock,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             disclosure: domain::registration::Disclosure::default(),
+            answer_days: domain::feedback::DEFAULT_ANSWER_DAYS,
+            changes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         })
     }
 
@@ -202,6 +212,23 @@ impl Db {
     pub fn with_disclosure(mut self, d: domain::registration::Disclosure) -> Db {
         self.disclosure = d;
         self
+    }
+
+    /// Sets how many days units have to answer citizens' feedback before it is overdue.
+    pub fn with_answer_days(mut self, days: i64) -> Db {
+        self.answer_days = days.max(1);
+        self
+    }
+
+    pub fn answer_days(&self) -> i64 {
+        self.answer_days
+    }
+
+    /// A number that changes after every committed write through this handle (and its clones). Caches of
+    /// rendered public pages keep it and start over when it moved; writes by other processes sharing the
+    /// database are not seen here, so such caches also expire by age.
+    pub fn generation(&self) -> u64 {
+        self.changes.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Applies pending migrations. On PostgreSQL the migrator holds an advisory lock, so several
@@ -271,7 +298,11 @@ impl Db {
             Backend::Postgres => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx {
+            tx,
+            _guard: guard,
+            changes: &self.changes,
+        })
     }
 }
 
@@ -300,11 +331,14 @@ async fn create_sqlite_file(url: &str) -> Result<()> {
 pub(crate) struct WriteTx<'a> {
     pub tx: sqlx::Transaction<'static, sqlx::Any>,
     _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+    changes: &'a std::sync::atomic::AtomicU64,
 }
 
 impl WriteTx<'_> {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())
     }
 }

@@ -1378,14 +1378,14 @@ async fn model_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Re
     model_from_row(&row)
 }
 
-/// When a unit moves (`Db::move_unit`), its models and adoptions follow it: rewrites the `unit_path`
+/// When a unit moves (`Db::move_unit`), its models, adoptions and the feedback routed to it follow it: rewrites the `unit_path`
 /// prefix `old` to `new` in the same transaction.
 pub(crate) async fn move_paths(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     old: &str,
     new: &str,
 ) -> Result<()> {
-    for table in ["models", "model_adoptions"] {
+    for table in ["models", "model_adoptions", "feedback"] {
         sqlx::query(&format!(
             "UPDATE {table} SET unit_path = $1 || SUBSTR(unit_path, CAST($2 AS INTEGER)) \
              WHERE unit_path >= $3 AND unit_path < $4"

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod pages;
+pub mod portal;
 pub mod view;
 
 use axum::http::{header, HeaderValue};
@@ -29,6 +30,11 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Largest accepted upload, in bytes.
     pub max_upload: usize,
+    /// The address citizens use to reach this server (for QR codes on printed bulletins), e.g.
+    /// `https://lamtheo.bentre.gov.vn`; empty = taken from the request's Host header.
+    pub public_url: String,
+    /// The espeak-ng program that reads bulletins aloud.
+    pub espeak: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
@@ -37,6 +43,8 @@ impl Default for WebConfig {
             secure_cookies: false,
             trust_proxy: false,
             max_upload: 32 * 1024 * 1024,
+            public_url: String::new(),
+            espeak: std::path::PathBuf::from("espeak-ng"),
         }
     }
 }
@@ -45,6 +53,8 @@ impl Default for WebConfig {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
+    /// Rendered public portal pages (`portal.rs`).
+    pub portal_cache: Arc<portal::PortalCache>,
 }
 
 /// The whole application router.
@@ -53,9 +63,11 @@ pub fn router(db: Db, config: WebConfig) -> Router {
     let state = AppState {
         db,
         config: Arc::new(config),
+        portal_cache: Arc::new(portal::PortalCache::default()),
     };
     Router::new()
         .merge(pages::routes())
+        .merge(portal::routes())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))
         .route("/healthz", get(healthz))

@@ -14,6 +14,8 @@ pub struct UserNav {
     pub can_audit: bool,
     /// The account is linked to a member (self check-in, own attendance).
     pub is_member: bool,
+    /// May moderate and answer citizens' feedback.
+    pub can_feedback: bool,
 }
 
 /// Page context for `base.html`.
@@ -43,6 +45,7 @@ impl Ctx {
                 can_accounts: p.has(Capability::ManageAccounts),
                 can_audit: p.has(Capability::ReadAudit),
                 is_member: p.role == domain::Role::Member,
+                can_feedback: p.has(Capability::AnswerFeedback),
             }),
             flash: None,
         }
@@ -138,6 +141,10 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
         "da-lap-phien-ban" => "Đã lập phiên bản mới (bản nháp); bản đã duyệt được giữ nguyên.",
         "da-danh-gia" => "Đã lưu đánh giá.",
         "da-xep-loai" => "Đã lưu xếp loại.",
+        "da-duyet-phan-anh" => "Đã duyệt phản ánh; hãy trả lời để câu trả lời hiện trên cổng công khai.",
+        "da-danh-dau-rac" => "Đã đánh dấu là thư rác; phản ánh không hiển thị công khai.",
+        "da-an-phan-anh" => "Đã ẩn phản ánh; lý do được lưu lại.",
+        "da-tra-loi-phan-anh" => "Đã trả lời; phản ánh và câu trả lời hiện trên cổng công khai.",
         _ => return None,
     };
     Some(m.to_string())

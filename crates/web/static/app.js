@@ -1,5 +1,10 @@
 // lamtheo — small progressive enhancements; every page works without this file.
 (function () {
+  // Print buttons (the bulletin notice).
+  document.addEventListener('click', function (e) {
+    var b = e.target.closest ? e.target.closest('[data-print]') : null;
+    if (b) { e.preventDefault(); window.print(); }
+  });
   // Ask before destructive actions marked with data-confirm.
   document.addEventListener('submit', function (e) {
     var msg = e.target.getAttribute('data-confirm');

@@ -15,6 +15,7 @@ mod concurrency;
 mod import;
 mod members;
 mod models;
+mod portal;
 mod registration_reviews;
 mod registrations;
 mod scope;

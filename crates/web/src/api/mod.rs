@@ -59,6 +59,16 @@ pub fn table() -> Vec<ApiRoute> {
     routes.extend(attendance::routes());
     routes.extend(registrations::routes());
     routes.extend(models::routes());
+    routes.push(ApiRoute {
+        auth: false,
+        ..r(
+            "post",
+            "/public/feedback",
+            "public",
+            "Người dân gửi phản ánh về bản đăng ký hoặc mô hình công khai (không cần đăng nhập; giới hạn số lần gửi theo địa chỉ, quá giới hạn trả 429)",
+            post(crate::portal::api_feedback),
+        )
+    });
     routes
 }
 

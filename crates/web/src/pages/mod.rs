@@ -4,6 +4,8 @@
 mod accounts;
 mod attendance;
 mod audit;
+mod bulletin;
+mod feedback;
 mod home;
 mod import;
 mod login;
@@ -137,6 +139,14 @@ pub fn routes() -> Router<AppState> {
             "/dang-vien/{id}/chuyen-can",
             get(attendance::member_history),
         )
+        .route("/ban-tin/{code}", get(bulletin::show))
+        .route("/ban-tin/{code}/thong-bao.docx", get(bulletin::docx))
+        .route("/ban-tin/{code}/kich-ban.txt", get(bulletin::text))
+        .route("/ban-tin/{code}/am-thanh.wav", get(bulletin::audio))
+        .route("/phan-anh", get(feedback::queue))
+        .route("/phan-anh/{id}", get(feedback::show))
+        .route("/phan-anh/{id}/kiem-duyet", post(feedback::moderate))
+        .route("/phan-anh/{id}/tra-loi", post(feedback::answer))
         .merge(reg_report::routes())
         .merge(models::routes())
 }

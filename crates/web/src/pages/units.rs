@@ -58,6 +58,8 @@ struct UnitPage {
     can_add_member: bool,
     can_export: bool,
     closed: bool,
+    /// The unit has a page on the public portal (and a loudspeaker bulletin).
+    portal: bool,
     can_manage: bool,
     can_move: bool,
     csrf: String,
@@ -166,6 +168,8 @@ async fn unit_page(
         valid_from: date(unit.valid_from),
         valid_to: date(unit.valid_to),
         closed: unit.valid_to.is_some(),
+        portal: store::PORTAL_UNIT_TYPES.contains(&unit.unit_type.as_str())
+            && unit.valid_to.is_none(),
         child_members: children.iter().map(|c| num(c.member_count)).collect(),
         children,
         more_members: total > members.len() as i64,

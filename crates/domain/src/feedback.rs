@@ -1,0 +1,454 @@
+//! Citizen oversight on the public portal (PRODUCT.md §6): feedback on a published registration or a
+//! public model, its moderation and answer, the response-time rule, and citizens' answers on whether an
+//! item was done, with the level at which an item's completion is confirmed.
+
+use crate::registration::Outcome;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+
+/// Shortest useful feedback, in characters.
+pub const MIN_CONTENT_CHARS: usize = 10;
+/// Longest feedback, in characters.
+pub const MAX_CONTENT_CHARS: usize = 2000;
+/// Longest optional name.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest optional contact (phone or e-mail; stored, never shown).
+pub const MAX_CONTACT_CHARS: usize = 200;
+/// Longest answer by the unit, and longest reason for hiding.
+pub const MAX_ANSWER_CHARS: usize = 4000;
+/// Feedback accepted from one address per window.
+pub const RATE_LIMIT: i64 = 5;
+/// The rate-limit window, in seconds.
+pub const RATE_WINDOW_SECS: i64 = 3600;
+/// Days a unit has to answer, unless configured otherwise.
+pub const DEFAULT_ANSWER_DAYS: i64 = 15;
+/// Citizens' answers (other than "không rõ") needed before the citizens' view counts as a confirmation.
+pub const CITIZEN_QUORUM: i64 = 3;
+
+/// What a feedback is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectType {
+    Registration,
+    Model,
+}
+
+impl SubjectType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectType::Registration => "registration",
+            SubjectType::Model => "model",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SubjectType> {
+        match s.trim() {
+            "registration" => Some(SubjectType::Registration),
+            "model" => Some(SubjectType::Model),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SubjectType::Registration => "Bản đăng ký",
+            SubjectType::Model => "Mô hình",
+        }
+    }
+}
+
+/// Where a feedback stands in moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackStatus {
+    /// Waiting for the unit to look at it.
+    Pending,
+    /// Accepted: shown on the portal once answered.
+    Approved,
+    /// Hidden by the unit, with a reason (kept for the record, never shown).
+    Hidden,
+    /// Marked as spam.
+    Spam,
+}
+
+impl FeedbackStatus {
+    pub const ALL: [FeedbackStatus; 4] = [
+        FeedbackStatus::Pending,
+        FeedbackStatus::Approved,
+        FeedbackStatus::Hidden,
+        FeedbackStatus::Spam,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedbackStatus::Pending => "pending",
+            FeedbackStatus::Approved => "approved",
+            FeedbackStatus::Hidden => "hidden",
+            FeedbackStatus::Spam => "spam",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FeedbackStatus> {
+        FeedbackStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedbackStatus::Pending => "Chờ duyệt",
+            FeedbackStatus::Approved => "Đã duyệt",
+            FeedbackStatus::Hidden => "Đã ẩn",
+            FeedbackStatus::Spam => "Thư rác",
+        }
+    }
+    /// Does the unit still owe an answer?
+    pub fn awaits_answer(self) -> bool {
+        matches!(self, FeedbackStatus::Pending | FeedbackStatus::Approved)
+    }
+}
+
+/// A moderation decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Moderation {
+    Approve,
+    Hide { reason: String },
+    Spam,
+}
+
+/// A field of the feedback form and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedbackError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// What a citizen sent, after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedbackText {
+    pub content: String,
+    pub name: Option<String>,
+    pub contact: Option<String>,
+}
+
+/// Checks a citizen's feedback. Returns every problem, each beside its field.
+pub fn check_feedback(
+    content: &str,
+    name: Option<&str>,
+    contact: Option<&str>,
+) -> Result<FeedbackText, Vec<FeedbackError>> {
+    let content = crate::text::normalize_multiline(content);
+    let name = name.map(crate::text::normalize).filter(|s| !s.is_empty());
+    let contact = contact
+        .map(crate::text::normalize)
+        .filter(|s| !s.is_empty());
+    let mut errors = Vec::new();
+    let n = content.chars().count();
+    if n < MIN_CONTENT_CHARS {
+        errors.push(FeedbackError {
+            field: "content",
+            message: format!("Nội dung phản ánh cần ít nhất {MIN_CONTENT_CHARS} ký tự."),
+        });
+    } else if n > MAX_CONTENT_CHARS {
+        errors.push(FeedbackError {
+            field: "content",
+            message: format!(
+                "Nội dung phản ánh dài {} ký tự; tối đa {} ký tự.",
+                crate::text::format_int(n as i64),
+                crate::text::format_int(MAX_CONTENT_CHARS as i64)
+            ),
+        });
+    }
+    if let Some(nm) = &name {
+        if nm.chars().count() > MAX_NAME_CHARS {
+            errors.push(FeedbackError {
+                field: "name",
+                message: format!("Họ tên tối đa {MAX_NAME_CHARS} ký tự."),
+            });
+        }
+    }
+    if let Some(c) = &contact {
+        if c.chars().count() > MAX_CONTACT_CHARS {
+            errors.push(FeedbackError {
+                field: "contact",
+                message: format!("Thông tin liên hệ tối đa {MAX_CONTACT_CHARS} ký tự."),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(FeedbackText {
+            content,
+            name,
+            contact,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks a unit's public answer or a reason for hiding: not empty, not too long.
+pub fn check_answer(text: &str, what: &str) -> Result<String, String> {
+    let t = crate::text::normalize_multiline(text);
+    let n = t.chars().count();
+    if n == 0 {
+        Err(format!("Hãy nhập {what}."))
+    } else if n > MAX_ANSWER_CHARS {
+        Err(format!(
+            "{} tối đa {} ký tự.",
+            capitalise(what),
+            crate::text::format_int(MAX_ANSWER_CHARS as i64)
+        ))
+    } else {
+        Ok(t)
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Is a feedback received at `received` and still unanswered overdue at `now`?
+pub fn is_overdue(
+    status: FeedbackStatus,
+    answered: bool,
+    received: DateTime<Utc>,
+    now: DateTime<Utc>,
+    answer_days: i64,
+) -> bool {
+    status.awaits_answer() && !answered && now - received > Duration::days(answer_days)
+}
+
+/// Whole days from receipt to answer (0 when answered the same day).
+pub fn response_days(received: DateTime<Utc>, answered: DateTime<Utc>) -> i64 {
+    (answered - received).num_days().max(0)
+}
+
+/// A citizen's answer on whether an item was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CitizenAnswer {
+    Done,
+    Partly,
+    NotDone,
+    DontKnow,
+}
+
+impl CitizenAnswer {
+    pub const ALL: [CitizenAnswer; 4] = [
+        CitizenAnswer::Done,
+        CitizenAnswer::Partly,
+        CitizenAnswer::NotDone,
+        CitizenAnswer::DontKnow,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CitizenAnswer::Done => "done",
+            CitizenAnswer::Partly => "partly",
+            CitizenAnswer::NotDone => "not_done",
+            CitizenAnswer::DontKnow => "dont_know",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CitizenAnswer> {
+        CitizenAnswer::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CitizenAnswer::Done => "Đã làm",
+            CitizenAnswer::Partly => "Làm một phần",
+            CitizenAnswer::NotDone => "Chưa làm",
+            CitizenAnswer::DontKnow => "Không rõ",
+        }
+    }
+}
+
+/// When citizens may answer on an item: from the day after its deadline, or, for an item without a
+/// deadline, from the day after the end of the registration's year.
+pub fn citizens_may_answer(deadline: Option<NaiveDate>, year: i32, today: NaiveDate) -> bool {
+    let last = deadline.or_else(|| NaiveDate::from_ymd_opt(year, 12, 31));
+    match last {
+        Some(d) => today > d,
+        None => false,
+    }
+}
+
+/// Citizens' answers on one item.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CitizenTally {
+    pub done: i64,
+    pub partly: i64,
+    pub not_done: i64,
+    pub dont_know: i64,
+}
+
+impl CitizenTally {
+    pub fn add(&mut self, a: CitizenAnswer, n: i64) {
+        match a {
+            CitizenAnswer::Done => self.done += n,
+            CitizenAnswer::Partly => self.partly += n,
+            CitizenAnswer::NotDone => self.not_done += n,
+            CitizenAnswer::DontKnow => self.dont_know += n,
+        }
+    }
+    pub fn total(&self) -> i64 {
+        self.done + self.partly + self.not_done + self.dont_know
+    }
+    /// What citizens who know say, once enough of them answered: the answer held by more than half of
+    /// those who know; `None` without a quorum or a majority.
+    pub fn verdict(&self) -> Option<Outcome> {
+        let known = self.done + self.partly + self.not_done;
+        if known < CITIZEN_QUORUM {
+            return None;
+        }
+        [
+            (self.done, Outcome::Done),
+            (self.partly, Outcome::Partly),
+            (self.not_done, Outcome::NotDone),
+        ]
+        .into_iter()
+        .find(|(n, _)| n * 2 > known)
+        .map(|(_, o)| o)
+    }
+}
+
+/// How far an item's completion is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confirmation {
+    /// Nobody reported yet.
+    None,
+    /// The member's own review.
+    SelfDeclared,
+    /// The cell's assessment.
+    UnitConfirmed,
+    /// A quorum of citizens.
+    CitizenConfirmed,
+}
+
+impl Confirmation {
+    pub fn label(self) -> &'static str {
+        match self {
+            Confirmation::None => "Chưa báo cáo",
+            Confirmation::SelfDeclared => "Tự báo cáo",
+            Confirmation::UnitConfirmed => "Chi bộ xác nhận",
+            Confirmation::CitizenConfirmed => "Người dân xác nhận",
+        }
+    }
+}
+
+/// An item's completion as the portal shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Completion {
+    /// The most trusted outcome known.
+    pub outcome: Option<Outcome>,
+    /// Who vouches for it.
+    pub confirmation: Confirmation,
+    pub self_declared: Option<Outcome>,
+    pub unit_confirmed: Option<Outcome>,
+    pub citizens: CitizenTally,
+}
+
+impl Completion {
+    /// Combines the member's latest review, the cell's assessment and citizens' answers. Citizens
+    /// outrank the cell, which outranks the member; each level shows its own outcome.
+    pub fn of(
+        midyear: Option<Outcome>,
+        yearend: Option<Outcome>,
+        assessed: Option<Outcome>,
+        citizens: CitizenTally,
+    ) -> Completion {
+        let self_declared = yearend.or(midyear);
+        let (outcome, confirmation) = if let Some(v) = citizens.verdict() {
+            (Some(v), Confirmation::CitizenConfirmed)
+        } else if let Some(a) = assessed {
+            (Some(a), Confirmation::UnitConfirmed)
+        } else if let Some(s) = self_declared {
+            (Some(s), Confirmation::SelfDeclared)
+        } else {
+            (None, Confirmation::None)
+        };
+        Completion {
+            outcome,
+            confirmation,
+            self_declared,
+            unit_confirmed: assessed,
+            citizens,
+        }
+    }
+    /// "Đã hoàn thành · Chi bộ xác nhận", "Chưa báo cáo".
+    pub fn label(&self) -> String {
+        match self.outcome {
+            Some(o) => format!("{} · {}", o.label(), self.confirmation.label()),
+            None => self.confirmation.label().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn feedback_limits() {
+        assert!(check_feedback("ngắn", None, None).is_err());
+        let long = "a".repeat(MAX_CONTENT_CHARS + 1);
+        let e = check_feedback(&long, Some(&"b".repeat(101)), None).unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e[0].message.contains("2.001"), "{}", e[0].message);
+        let ok = check_feedback(
+            "  Đường ấp 3 vẫn chưa làm xong  ",
+            Some(" "),
+            Some(" 0909 "),
+        )
+        .unwrap();
+        assert_eq!(ok.content, "Đường ấp 3 vẫn chưa làm xong");
+        assert_eq!(ok.name, None);
+        assert_eq!(ok.contact.as_deref(), Some("0909"));
+    }
+
+    #[test]
+    fn overdue_after_the_answer_window() {
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
+        let d15 = t0 + Duration::days(15);
+        let d16 = t0 + Duration::days(16);
+        assert!(!is_overdue(FeedbackStatus::Pending, false, t0, d15, 15));
+        assert!(is_overdue(FeedbackStatus::Pending, false, t0, d16, 15));
+        assert!(is_overdue(FeedbackStatus::Approved, false, t0, d16, 15));
+        assert!(!is_overdue(FeedbackStatus::Approved, true, t0, d16, 15));
+        assert!(!is_overdue(FeedbackStatus::Spam, false, t0, d16, 15));
+        assert_eq!(response_days(t0, d16), 16);
+    }
+
+    #[test]
+    fn citizens_answer_after_the_deadline() {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        assert!(!citizens_may_answer(Some(d), 2026, d));
+        assert!(citizens_may_answer(Some(d), 2026, d.succ_opt().unwrap()));
+        let dec31 = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert!(!citizens_may_answer(None, 2026, dec31));
+        assert!(citizens_may_answer(None, 2026, dec31.succ_opt().unwrap()));
+    }
+
+    #[test]
+    fn completion_levels() {
+        let mut t = CitizenTally::default();
+        let c = Completion::of(None, None, None, t);
+        assert_eq!(c.confirmation, Confirmation::None);
+        assert_eq!(c.label(), "Chưa báo cáo");
+        let c = Completion::of(Some(Outcome::Partly), Some(Outcome::Done), None, t);
+        assert_eq!(c.confirmation, Confirmation::SelfDeclared);
+        assert_eq!(c.outcome, Some(Outcome::Done));
+        let c = Completion::of(None, Some(Outcome::Done), Some(Outcome::Partly), t);
+        assert_eq!(c.confirmation, Confirmation::UnitConfirmed);
+        assert_eq!(c.label(), "Hoàn thành một phần · Chi bộ xác nhận");
+        // Two citizens are not a quorum; "không rõ" does not count.
+        t.add(CitizenAnswer::Done, 2);
+        t.add(CitizenAnswer::DontKnow, 5);
+        assert_eq!(t.verdict(), None);
+        t.add(CitizenAnswer::NotDone, 1);
+        assert_eq!(t.verdict(), Some(Outcome::Done));
+        let c = Completion::of(None, Some(Outcome::Done), Some(Outcome::Done), t);
+        assert_eq!(c.confirmation, Confirmation::CitizenConfirmed);
+        // No majority: the cell's view stands.
+        t.add(CitizenAnswer::NotDone, 1);
+        assert_eq!(t.verdict(), None);
+    }
+}

@@ -1,0 +1,1373 @@
+//! The public portal's reads and writes (PRODUCT.md §6, issue 5). This is the **one place** where data
+//! leaves the database for people who are not signed in: [`Portal`] exposes only `Public*` types, built
+//! here from an explicit column list — names, positions and commitments of *published* registrations,
+//! public models, and feedback that the unit approved and answered. Birth dates, card and citizen
+//! numbers, phones, unpublished registrations, notes, flags, reviewers, and the name and contact a
+//! citizen left are never selected. The web layer's portal handlers receive a `Portal`, not a `Db`.
+//!
+//! Portal units are party committees, grassroots committees and grassroots cells; each shows what lies in
+//! its subtree but not inside a lower portal unit ("own area"), so a ward shows its cells' heads and a
+//! city shows its own organs, while each ward has its own page.
+
+use crate::models::{PublicModel, PublicModelDetail, PublicModelFilter};
+use crate::sql::Sql;
+use crate::{get, parse_opt_date, ts, Db, Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::feedback::{
+    self as fb, CitizenAnswer, CitizenTally, Completion, FeedbackError, SubjectType,
+};
+use domain::registration::Outcome;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+
+/// Unit types that have a page on the portal.
+pub const PORTAL_UNIT_TYPES: [&str; 3] =
+    ["party_committee", "grassroots_committee", "grassroots_cell"];
+
+/// A unit as the portal lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalUnit {
+    pub code: String,
+    pub name: String,
+    pub unit_type: String,
+    #[serde(skip)]
+    pub path: String,
+    /// Published registrations (latest year) in the unit's subtree.
+    pub registrations: i64,
+    /// Public models owned in the unit's subtree.
+    pub models: i64,
+}
+
+/// One commitment as the portal shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicItem {
+    pub id: i64,
+    pub position: i64,
+    /// A "nêu gương" item rather than a commitment tied to duties.
+    pub exemplary: bool,
+    pub content: String,
+    pub target: String,
+    pub deadline: Option<NaiveDate>,
+    pub completion: Completion,
+    /// The deadline passed: citizens may say whether it was done.
+    pub citizens_may_answer: bool,
+}
+
+/// A published registration.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicRegistration {
+    pub id: i64,
+    pub name: String,
+    pub position: String,
+    pub year: i32,
+    /// The organisation the member belongs to (a cell or the committee itself).
+    pub organisation: String,
+    /// The portal unit whose page lists it.
+    pub portal_unit: String,
+    pub portal_unit_name: String,
+    pub published_on: Option<NaiveDate>,
+    pub items: Vec<PublicItem>,
+}
+
+impl PublicRegistration {
+    /// Items whose best-known outcome is "done".
+    pub fn done(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.completion.outcome == Some(Outcome::Done))
+            .count()
+    }
+    /// "3/5 nội dung đã hoàn thành".
+    pub fn progress_label(&self) -> String {
+        format!(
+            "{}/{} nội dung đã hoàn thành",
+            self.done(),
+            self.items.len()
+        )
+    }
+    /// Share done, 0–100, for a progress bar.
+    pub fn progress_percent(&self) -> i64 {
+        if self.items.is_empty() {
+            0
+        } else {
+            (self.done() as f64 * 100.0 / self.items.len() as f64).round() as i64
+        }
+    }
+}
+
+/// Feedback the unit approved and answered (no name, no contact).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicFeedback {
+    pub id: i64,
+    pub subject_type: SubjectType,
+    pub subject_id: i64,
+    pub subject_label: String,
+    pub content: String,
+    pub received_on: NaiveDate,
+    pub answer: String,
+    pub answered_on: NaiveDate,
+    pub response_days: i64,
+}
+
+/// Everything on a unit's portal page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalUnitPage {
+    pub unit: PortalUnit,
+    /// Portal units above, top first.
+    pub ancestors: Vec<PortalUnit>,
+    /// Portal units directly below (the next portal level).
+    pub children: Vec<PortalUnit>,
+    /// The year shown and the years that have published registrations, newest first.
+    pub year: Option<i32>,
+    pub years: Vec<i32>,
+    pub registrations: Vec<PublicRegistration>,
+    pub models: Vec<PublicModel>,
+    pub feedback: Vec<PublicFeedback>,
+}
+
+/// A public model with the answered feedback on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalModelPage {
+    pub model: PublicModelDetail,
+    pub portal_unit: Option<PortalUnit>,
+    pub feedback: Vec<PublicFeedback>,
+}
+
+/// A published registration with the answered feedback on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalRegistrationPage {
+    pub registration: PublicRegistration,
+    pub feedback: Vec<PublicFeedback>,
+}
+
+/// Something the portal search can find.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchDoc {
+    /// "unit", "registration" or "model".
+    pub kind: &'static str,
+    pub href: String,
+    pub title: String,
+    pub subtitle: String,
+    /// Folded text (no diacritics, "đ" → "d", lower case) to match against.
+    #[serde(skip)]
+    pub fold: String,
+}
+
+/// What a citizen sends.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackSubmission {
+    pub subject_type: String,
+    pub subject_id: i64,
+    pub content: String,
+    pub name: Option<String>,
+    pub contact: Option<String>,
+    /// The hidden field people never fill in.
+    pub honeypot: Option<String>,
+    /// The client's address (hashed before it is stored).
+    pub address: String,
+}
+
+/// The answer to a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedbackReceipt {
+    pub id: i64,
+    pub tracking_code: String,
+}
+
+/// Why a submission was refused.
+#[derive(Debug)]
+pub enum FeedbackRefusal {
+    /// Too many from this address; retry after this many seconds.
+    RateLimited {
+        retry_after: i64,
+    },
+    /// The honeypot was filled: answer as if accepted, store nothing.
+    Trap,
+    /// The subject is not on the portal.
+    NoSubject,
+    Invalid(Vec<FeedbackError>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for FeedbackRefusal {
+    fn from(e: StoreError) -> Self {
+        FeedbackRefusal::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for FeedbackRefusal {
+    fn from(e: sqlx::Error) -> Self {
+        FeedbackRefusal::Store(e.into())
+    }
+}
+
+/// The message for a refused rate limit.
+pub fn rate_limit_message(retry_after: i64) -> String {
+    let minutes = (retry_after + 59) / 60;
+    format!(
+        "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Xin thử lại sau khoảng {} phút.",
+        minutes.max(1)
+    )
+}
+
+/// What a citizen sees when following their feedback by its code.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackTracking {
+    pub tracking_code: String,
+    pub subject_label: String,
+    pub content: String,
+    pub received_on: NaiveDate,
+    /// "Đang chờ đơn vị xem xét", "Đã được trả lời", "Không đăng công khai".
+    pub state: String,
+    pub answer: String,
+    pub answered_on: Option<NaiveDate>,
+}
+
+/// A citizen's answer on an item.
+#[derive(Debug)]
+pub enum CitizenAnswerOutcome {
+    Recorded,
+    /// This device already answered on this item.
+    AlreadyAnswered,
+    /// Not yet past the deadline, or not a published item.
+    NotOpen,
+    RateLimited {
+        retry_after: i64,
+    },
+}
+
+/// The portal's handle: public reads and citizens' writes only.
+#[derive(Clone)]
+pub struct Portal {
+    db: Db,
+}
+
+impl Db {
+    /// The public portal's view of this database.
+    pub fn portal(&self) -> Portal {
+        Portal { db: self.clone() }
+    }
+}
+
+fn portal_type_list() -> String {
+    PORTAL_UNIT_TYPES
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn date_of(ts: &str) -> Option<NaiveDate> {
+    ts.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The hash under which an address or a device is counted (never stored in clear).
+fn client_key(kind: &str, value: &str) -> String {
+    let h = crate::accounts::token_hash(&format!("lamtheo-public:{kind}:{value}"));
+    h.get(..32).unwrap_or(&h).to_string()
+}
+
+/// Is `path` inside one of `lower` (the own area of a portal unit excludes lower portal units)?
+fn in_lower(path: &str, lower: &[String]) -> bool {
+    lower.iter().any(|l| path.starts_with(l.as_str()))
+}
+
+const PUB_REG: &str = "r.status = 'published' AND r.superseded = 0";
+
+impl Portal {
+    pub fn db_generation(&self) -> u64 {
+        self.db.generation()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.db.today()
+    }
+
+    async fn units_where(&self, cond: &mut Sql) -> Result<Vec<PortalUnit>> {
+        let rows = cond.query().fetch_all(&self.db.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PortalUnit {
+                    code: get(r, "code")?,
+                    name: get(r, "name")?,
+                    unit_type: get(r, "unit_type")?,
+                    path: get(r, "path")?,
+                    registrations: 0,
+                    models: 0,
+                })
+            })
+            .collect()
+    }
+
+    fn unit_sql() -> Sql {
+        Sql::new(&format!(
+            "SELECT code, name, unit_type, path FROM units WHERE unit_type IN ({}) AND valid_to IS NULL",
+            portal_type_list()
+        ))
+    }
+
+    /// Fills the counts of each unit: published registrations of `year` and public models in its subtree.
+    async fn count_into(&self, units: &mut [PortalUnit], year: Option<i32>) -> Result<()> {
+        if units.is_empty() {
+            return Ok(());
+        }
+        let common = common_prefix(units.iter().map(|u| u.path.as_str()));
+        let mut regs: Vec<(String, i64)> = Vec::new();
+        if let Some(y) = year {
+            let mut q = Sql::new(&format!(
+                "SELECT r.unit_path AS path, COUNT(*) AS n FROM registrations r WHERE {PUB_REG} AND r.year = "
+            ));
+            q.int(i64::from(y))
+                .push(" AND ")
+                .subtree("r.unit_path", &common);
+            q.push(" GROUP BY r.unit_path");
+            for r in q.query().fetch_all(&self.db.pool).await? {
+                regs.push((get(&r, "path")?, get(&r, "n")?));
+            }
+        }
+        let mut q = Sql::new(
+            "SELECT m.unit_path AS path, COUNT(*) AS n FROM models m WHERE m.is_public = 1 AND ",
+        );
+        q.subtree("m.unit_path", &common)
+            .push(" GROUP BY m.unit_path");
+        let mut models: Vec<(String, i64)> = Vec::new();
+        for r in q.query().fetch_all(&self.db.pool).await? {
+            models.push((get(&r, "path")?, get(&r, "n")?));
+        }
+        for u in units.iter_mut() {
+            u.registrations = regs
+                .iter()
+                .filter(|(p, _)| p.starts_with(u.path.as_str()))
+                .map(|(_, n)| n)
+                .sum();
+            u.models = models
+                .iter()
+                .filter(|(p, _)| p.starts_with(u.path.as_str()))
+                .map(|(_, n)| n)
+                .sum();
+        }
+        Ok(())
+    }
+
+    /// The newest year with a published registration anywhere.
+    async fn latest_year(&self, under: &str) -> Result<Option<i32>> {
+        let mut q = Sql::new(&format!(
+            "SELECT MAX(r.year) AS y FROM registrations r WHERE {PUB_REG} AND "
+        ));
+        q.subtree("r.unit_path", under);
+        let row = q.query().fetch_one(&self.db.pool).await?;
+        let y: Option<i64> = get(&row, "y")?;
+        Ok(y.and_then(|y| i32::try_from(y).ok()))
+    }
+
+    /// Portal units directly below `path` (the next portal level, skipping other unit types).
+    async fn children_of(&self, path: &str) -> Result<Vec<PortalUnit>> {
+        let mut q = Self::unit_sql();
+        q.push(" AND ").subtree("path", path);
+        q.push(" AND path <> ").text(path);
+        q.push(" ORDER BY path");
+        let all = self.units_where(&mut q).await?;
+        // Keep those with no portal unit between them and `path`.
+        let mut out: Vec<PortalUnit> = Vec::new();
+        for u in all {
+            if !out.iter().any(|o| u.path.starts_with(o.path.as_str())) {
+                out.push(u);
+            }
+        }
+        // Committees (wards, communes, agencies' committees) before grassroots cells; "Phường 4" before
+        // "Phường 10".
+        out.sort_by_cached_key(|u| (u.unit_type == "grassroots_cell", natural_key(&u.name)));
+        Ok(out)
+    }
+
+    /// The home page: the top portal units, each with the portal units right below it.
+    pub async fn home(&self) -> Result<Vec<(PortalUnit, Vec<PortalUnit>)>> {
+        let mut q = Self::unit_sql();
+        q.push(" ORDER BY depth, path");
+        let all = self.units_where(&mut q).await?;
+        let mut roots: Vec<PortalUnit> = Vec::new();
+        for u in all {
+            if !roots.iter().any(|r| u.path.starts_with(r.path.as_str())) {
+                roots.push(u);
+            }
+        }
+        let year = self.latest_year("/").await?;
+        let mut out = Vec::new();
+        for mut r in roots {
+            let mut children = self.children_of(&r.path).await?;
+            self.count_into(std::slice::from_mut(&mut r), year).await?;
+            self.count_into(&mut children, year).await?;
+            out.push((r, children));
+        }
+        Ok(out)
+    }
+
+    async fn portal_unit(&self, code: &str) -> Result<PortalUnit> {
+        let mut q = Self::unit_sql();
+        q.push(" AND code = ").text(code);
+        self.units_where(&mut q)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The portal unit whose page shows something stored under `path`: the deepest portal unit above it.
+    async fn owner_of(&self, path: &str) -> Result<Option<PortalUnit>> {
+        let ancestors = crate::campaign::ancestor_paths(path);
+        if ancestors.is_empty() {
+            return Ok(None);
+        }
+        let mut q = Self::unit_sql();
+        q.push(" AND path IN (");
+        for (i, a) in ancestors.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.text(a.clone());
+        }
+        q.push(") ORDER BY depth DESC");
+        Ok(self.units_where(&mut q).await?.into_iter().next())
+    }
+
+    async fn ancestors_of(&self, path: &str) -> Result<Vec<PortalUnit>> {
+        let ancestors = crate::campaign::ancestor_paths(path);
+        let mut q = Self::unit_sql();
+        q.push(" AND path IN (");
+        let mut any = false;
+        for a in ancestors.iter().filter(|a| a.as_str() != path) {
+            if any {
+                q.push(", ");
+            }
+            any = true;
+            q.text(a.clone());
+        }
+        if !any {
+            return Ok(Vec::new());
+        }
+        q.push(") ORDER BY depth");
+        self.units_where(&mut q).await
+    }
+
+    /// Paths of the portal units strictly inside `path` (their content is not in `path`'s own area).
+    async fn lower_portal_paths(&self, path: &str) -> Result<Vec<String>> {
+        let mut q = Sql::new(&format!(
+            "SELECT path FROM units WHERE unit_type IN ({}) AND valid_to IS NULL AND ",
+            portal_type_list()
+        ));
+        q.subtree("path", path).push(" AND path <> ").text(path);
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        rows.iter().map(|r| get(r, "path")).collect()
+    }
+
+    /// A unit's page. `year` None = the newest year with published registrations in its own area.
+    pub async fn unit_page(&self, code: &str, year: Option<i32>) -> Result<PortalUnitPage> {
+        let mut unit = self.portal_unit(code).await?;
+        let lower = self.lower_portal_paths(&unit.path).await?;
+        // Years with published registrations in the own area.
+        let mut q = Sql::new(&format!(
+            "SELECT r.year AS y, r.unit_path AS path FROM registrations r WHERE {PUB_REG} AND "
+        ));
+        q.subtree("r.unit_path", &unit.path);
+        let mut years: Vec<i32> = Vec::new();
+        for r in q.query().fetch_all(&self.db.pool).await? {
+            let p: String = get(&r, "path")?;
+            let y = i32::try_from(get::<i64>(&r, "y")?).unwrap_or_default();
+            if !in_lower(&p, &lower) && !years.contains(&y) {
+                years.push(y);
+            }
+        }
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        let year = match year {
+            Some(y) if years.contains(&y) => Some(y),
+            Some(_) => return Err(StoreError::NotFound),
+            None => years.first().copied(),
+        };
+        let registrations = match year {
+            Some(y) => {
+                let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.year = "));
+                q.int(i64::from(y))
+                    .push(" AND ")
+                    .subtree("r.unit_path", &unit.path);
+                let mut regs = self.registrations(&mut q).await?;
+                regs.retain(|r| !in_lower(&r.1, &lower));
+                let mut out = self.finish(regs, Some((&unit.code, &unit.name))).await?;
+                // Leaders first, then Vietnamese name order.
+                out.sort_by(|a, b| {
+                    a.0.cmp(&b.0)
+                        .then_with(|| a.1.cmp(&b.1))
+                        .then_with(|| a.2.id.cmp(&b.2.id))
+                });
+                out.into_iter().map(|(_, _, r)| r).collect()
+            }
+            None => Vec::new(),
+        };
+        let mut models = self
+            .db
+            .public_models(&PublicModelFilter {
+                unit_path: Some(unit.path.clone()),
+                ..Default::default()
+            })
+            .await?;
+        // PublicModel carries no path: keep those whose owner is not inside a lower portal unit.
+        let model_paths = self.model_paths(&models).await?;
+        models.retain(|m| model_paths.get(&m.id).is_some_and(|p| !in_lower(p, &lower)));
+        let feedback = self
+            .answered_feedback(FeedbackWhere::Area(&unit.path, &lower))
+            .await?;
+        let ancestors = self.ancestors_of(&unit.path).await?;
+        let mut children = self.children_of(&unit.path).await?;
+        let latest = self.latest_year("/").await?;
+        self.count_into(&mut children, latest).await?;
+        self.count_into(std::slice::from_mut(&mut unit), latest)
+            .await?;
+        Ok(PortalUnitPage {
+            unit,
+            ancestors,
+            children,
+            year,
+            years,
+            registrations,
+            models,
+            feedback,
+        })
+    }
+
+    async fn model_paths(&self, models: &[PublicModel]) -> Result<HashMap<i64, String>> {
+        let mut out = HashMap::new();
+        for chunk in models.chunks(500) {
+            let mut q = Sql::new("SELECT id, unit_path FROM models WHERE id IN (");
+            for (i, m) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.lit(m.id);
+            }
+            q.push(")");
+            for r in q.query().fetch_all(&self.db.pool).await? {
+                out.insert(get::<i64>(&r, "id")?, get::<String>(&r, "unit_path")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads registrations: (row, unit_path, member id).
+    async fn registrations(&self, q: &mut Sql) -> Result<Vec<(RegRow, String)>> {
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let row = RegRow::of(r)?;
+                let path = row.unit_path.clone();
+                Ok((row, path))
+            })
+            .collect()
+    }
+
+    /// Adds positions, items, completion and the portal unit; returns (position rank, name sort key,
+    /// reg) for listing leaders first (`domain::registration::position_rank`).
+    async fn finish(
+        &self,
+        regs: Vec<(RegRow, String)>,
+        portal_unit: Option<(&str, &str)>,
+    ) -> Result<Vec<(u8, String, PublicRegistration)>> {
+        if regs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let today = self.db.today();
+        let mut positions: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut items: HashMap<i64, Vec<PublicItem>> = HashMap::new();
+        let mut tallies: HashMap<i64, CitizenTally> = HashMap::new();
+        for chunk in regs.chunks(400) {
+            let mut q = Sql::new("SELECT member_id, title FROM positions WHERE member_id IN (");
+            for (i, (r, _)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.lit(r.member_id);
+            }
+            q.push(") ORDER BY member_id, head DESC, sort_order, id");
+            for row in q.query().fetch_all(&self.db.pool).await? {
+                positions
+                    .entry(get(&row, "member_id")?)
+                    .or_default()
+                    .push(get(&row, "title")?);
+            }
+            let ids = chunk
+                .iter()
+                .map(|(r, _)| r.id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Ids are integers read from the database: safe to inline.
+            let q = format!(
+                "SELECT c.item_id, c.answer, COUNT(*) AS n FROM citizen_answers c \
+                 JOIN registration_items i ON i.id = c.item_id WHERE i.registration_id IN ({ids}) \
+                 GROUP BY c.item_id, c.answer"
+            );
+            for row in sqlx::query(&q).fetch_all(&self.db.pool).await? {
+                let a: String = get(&row, "answer")?;
+                if let Some(a) = CitizenAnswer::parse(&a) {
+                    tallies
+                        .entry(get(&row, "item_id")?)
+                        .or_default()
+                        .add(a, get(&row, "n")?);
+                }
+            }
+            let q = format!(
+                "SELECT i.id, i.registration_id, i.position, i.kind, i.content, i.target, i.deadline, \
+                 i.midyear_outcome, i.yearend_outcome, i.assessed_outcome, r.year \
+                 FROM registration_items i JOIN registrations r ON r.id = i.registration_id \
+                 WHERE i.registration_id IN ({ids}) ORDER BY i.registration_id, i.position"
+            );
+            for row in sqlx::query(&q).fetch_all(&self.db.pool).await? {
+                let id: i64 = get(&row, "id")?;
+                let deadline = parse_opt_date(get(&row, "deadline")?)?;
+                let year = i32::try_from(get::<i64>(&row, "year")?).unwrap_or_default();
+                let outcome = |c: &str| -> Result<Option<Outcome>> {
+                    let s: Option<String> = get(&row, c)?;
+                    Ok(s.as_deref().and_then(Outcome::parse))
+                };
+                let completion = Completion::of(
+                    outcome("midyear_outcome")?,
+                    outcome("yearend_outcome")?,
+                    outcome("assessed_outcome")?,
+                    tallies.get(&id).copied().unwrap_or_default(),
+                );
+                items
+                    .entry(get(&row, "registration_id")?)
+                    .or_default()
+                    .push(PublicItem {
+                        id,
+                        position: get(&row, "position")?,
+                        exemplary: get::<String>(&row, "kind")? == "exemplary",
+                        content: get(&row, "content")?,
+                        target: get(&row, "target")?,
+                        deadline,
+                        completion,
+                        citizens_may_answer: fb::citizens_may_answer(deadline, year, today),
+                    });
+            }
+        }
+        let mut out = Vec::with_capacity(regs.len());
+        for (r, path) in regs {
+            let (pu_code, pu_name) = match portal_unit {
+                Some((c, n)) => (c.to_string(), n.to_string()),
+                None => match self.owner_of(&path).await? {
+                    Some(u) => (u.code, u.name),
+                    None => (String::new(), String::new()),
+                },
+            };
+            let mut titles = positions.remove(&r.member_id).unwrap_or_default();
+            titles.sort_by_key(|t| domain::registration::position_rank(t));
+            let rank = titles
+                .first()
+                .map(|t| domain::registration::position_rank(t))
+                .unwrap_or(if r.head { 6 } else { 9 });
+            let position = titles.into_iter().take(2).collect::<Vec<_>>().join(", ");
+            let sort = domain::text::name_sort_key(&r.name);
+            out.push((
+                rank,
+                sort,
+                PublicRegistration {
+                    id: r.id,
+                    name: r.name,
+                    position,
+                    year: r.year,
+                    organisation: r.unit_name,
+                    portal_unit: pu_code,
+                    portal_unit_name: pu_name,
+                    published_on: r.published_at.as_deref().and_then(date_of),
+                    items: items.remove(&r.id).unwrap_or_default(),
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// One published registration (current version only).
+    pub async fn registration_page(&self, id: i64) -> Result<PortalRegistrationPage> {
+        let registration = self.public_registration(id).await?;
+        let feedback = self
+            .answered_feedback(FeedbackWhere::Subject(SubjectType::Registration, id))
+            .await?;
+        Ok(PortalRegistrationPage {
+            registration,
+            feedback,
+        })
+    }
+
+    pub async fn public_registration(&self, id: i64) -> Result<PublicRegistration> {
+        let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.id = "));
+        q.int(id);
+        let regs = self.registrations(&mut q).await?;
+        self.finish(regs, None)
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, _, r)| r)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Published registrations of a unit's own area for a period's bulletin: those published or
+    /// current in the years the period touches, heads first.
+    pub async fn bulletin_registrations(
+        &self,
+        code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<PublicRegistration>> {
+        use chrono::Datelike;
+        let unit = self.portal_unit(code).await?;
+        let lower = self.lower_portal_paths(&unit.path).await?;
+        let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.year >= "));
+        q.int(i64::from(from.year()))
+            .push(" AND r.year <= ")
+            .int(i64::from(to.year()))
+            .push(" AND ")
+            .subtree("r.unit_path", &unit.path);
+        let mut regs = self.registrations(&mut q).await?;
+        regs.retain(|r| !in_lower(&r.1, &lower));
+        let mut out = self.finish(regs, Some((&unit.code, &unit.name))).await?;
+        out.sort_by(|a, b| {
+            b.2.year
+                .cmp(&a.2.year)
+                .then_with(|| a.0.cmp(&b.0))
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        Ok(out.into_iter().map(|(_, _, r)| r).collect())
+    }
+
+    /// The unit's name and the name of the portal unit above it (for a bulletin's header).
+    pub async fn unit_names(&self, code: &str) -> Result<(String, String)> {
+        let unit = self.portal_unit(code).await?;
+        let parent = self
+            .ancestors_of(&unit.path)
+            .await?
+            .pop()
+            .map(|u| u.name)
+            .unwrap_or_default();
+        Ok((unit.name, parent))
+    }
+
+    /// Public models of a unit's own area (with their results) for a bulletin.
+    pub async fn unit_models(&self, code: &str) -> Result<Vec<PublicModelDetail>> {
+        let page = self.unit_page(code, None).await?;
+        let mut out = Vec::new();
+        for m in page.models {
+            out.push(self.db.public_model(m.id).await?);
+        }
+        Ok(out)
+    }
+
+    /// Answered feedback counts of a unit's own area in a period: (answered, still open).
+    pub async fn feedback_counts(
+        &self,
+        code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(usize, usize)> {
+        let unit = self.portal_unit(code).await?;
+        let lower = self.lower_portal_paths(&unit.path).await?;
+        let mut q =
+            Sql::new("SELECT unit_path, status, answered_at FROM feedback WHERE created_at >= ");
+        q.text(format!("{from}"))
+            .push(" AND created_at < ")
+            .text(format!("{}", to + chrono::Duration::days(1)))
+            .push(" AND status IN ('pending', 'approved') AND ")
+            .subtree("unit_path", &unit.path);
+        let (mut answered, mut open) = (0, 0);
+        for r in q.query().fetch_all(&self.db.pool).await? {
+            let p: String = get(&r, "unit_path")?;
+            if in_lower(&p, &lower) {
+                continue;
+            }
+            let a: Option<String> = get(&r, "answered_at")?;
+            if a.is_some() {
+                answered += 1;
+            } else {
+                open += 1;
+            }
+        }
+        Ok((answered, open))
+    }
+
+    /// Everything a loudspeaker bulletin of a unit's own area says for a period: the published
+    /// registrations of the years the period touches, the models' results measured in the period (or
+    /// their latest before it), and the feedback counts. `portal_url` is the unit page's address.
+    pub async fn bulletin_input(
+        &self,
+        code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        portal_url: &str,
+    ) -> Result<domain::bulletin::BulletinInput> {
+        use domain::bulletin::{
+            BulletinInput, BulletinItem, BulletinModelResult, BulletinRegistration,
+        };
+        let (unit_name, parent_name) = self.unit_names(code).await?;
+        let registrations = self
+            .bulletin_registrations(code, from, to)
+            .await?
+            .into_iter()
+            .map(|r| BulletinRegistration {
+                name: r.name,
+                position: r.position,
+                year: r.year,
+                items: r
+                    .items
+                    .into_iter()
+                    .map(|i| BulletinItem {
+                        content: i.content,
+                        target: i.target,
+                        deadline: i.deadline,
+                        progress: match i.completion.outcome {
+                            Some(_) => i.completion.label(),
+                            None => String::new(),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut model_results = Vec::new();
+        for m in self.unit_models(code).await? {
+            let before: Vec<_> = m.results.iter().filter(|r| r.measured_on <= to).collect();
+            let in_period: Vec<_> = before
+                .iter()
+                .filter(|r| r.measured_on >= from)
+                .copied()
+                .collect();
+            let chosen = if in_period.is_empty() {
+                before
+                    .iter()
+                    .max_by_key(|r| r.measured_on)
+                    .map(|r| vec![*r])
+                    .unwrap_or_default()
+            } else {
+                in_period
+            };
+            for r in chosen {
+                model_results.push(BulletinModelResult {
+                    model_name: m.model.name.clone(),
+                    owner_unit: m.model.unit.name.clone(),
+                    indicator: r.indicator.clone(),
+                    value: r.value,
+                    unit: r.unit.clone(),
+                    measured_on: r.measured_on,
+                });
+            }
+        }
+        let (feedback_answered, feedback_open) = self.feedback_counts(code, from, to).await?;
+        Ok(BulletinInput {
+            unit_name,
+            parent_name,
+            from,
+            to,
+            issued_on: self.db.today(),
+            portal_url: portal_url.to_string(),
+            registrations,
+            model_results,
+            feedback_answered,
+            feedback_open,
+        })
+    }
+
+    /// A public model's page.
+    pub async fn model_page(&self, id: i64) -> Result<PortalModelPage> {
+        let model = self.db.public_model(id).await?;
+        let path: String = sqlx::query("SELECT unit_path FROM models WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await
+            .map(|r| get(&r, "unit_path"))??;
+        let portal_unit = self.owner_of(&path).await?;
+        let feedback = self
+            .answered_feedback(FeedbackWhere::Subject(SubjectType::Model, id))
+            .await?;
+        Ok(PortalModelPage {
+            model,
+            portal_unit,
+            feedback,
+        })
+    }
+
+    /// A public model's photo (content type, bytes).
+    pub async fn model_photo(
+        &self,
+        model_id: i64,
+        photo_id: i64,
+        thumbnail: bool,
+    ) -> Result<(String, Vec<u8>)> {
+        self.db
+            .public_model_photo(model_id, photo_id, thumbnail)
+            .await
+    }
+
+    async fn answered_feedback(&self, w: FeedbackWhere<'_>) -> Result<Vec<PublicFeedback>> {
+        let mut q = Sql::new(
+            "SELECT f.id, f.subject_type, f.subject_id, f.unit_path, f.content, f.answer, f.created_at, \
+             f.answered_at, m.full_name AS reg_name, r.year AS reg_year, mo.name AS model_name \
+             FROM feedback f \
+             LEFT JOIN registrations r ON f.subject_type = 'registration' AND r.id = f.subject_id \
+               AND r.status = 'published' AND r.superseded = 0 \
+             LEFT JOIN members m ON m.id = r.member_id \
+             LEFT JOIN models mo ON f.subject_type = 'model' AND mo.id = f.subject_id AND mo.is_public = 1 \
+             WHERE f.status = 'approved' AND f.answered_at IS NOT NULL AND (r.id IS NOT NULL OR mo.id IS NOT NULL)",
+        );
+        let lower: &[String] = match &w {
+            FeedbackWhere::Area(path, lower) => {
+                q.push(" AND ").subtree("f.unit_path", path);
+                lower
+            }
+            FeedbackWhere::Subject(t, id) => {
+                q.push(" AND f.subject_type = ")
+                    .text(t.as_str())
+                    .push(" AND f.subject_id = ")
+                    .int(*id);
+                &[]
+            }
+        };
+        q.push(" ORDER BY f.answered_at DESC, f.id DESC LIMIT 100");
+        let mut out = Vec::new();
+        for r in q.query().fetch_all(&self.db.pool).await? {
+            let path: String = get(&r, "unit_path")?;
+            if in_lower(&path, lower) {
+                continue;
+            }
+            let st: String = get(&r, "subject_type")?;
+            let Some(subject_type) = SubjectType::parse(&st) else {
+                continue;
+            };
+            let subject_label = match subject_type {
+                SubjectType::Registration => {
+                    let name: Option<String> = get(&r, "reg_name")?;
+                    let year: Option<i64> = get(&r, "reg_year")?;
+                    format!(
+                        "Bản đăng ký năm {} của đồng chí {}",
+                        year.unwrap_or_default(),
+                        name.unwrap_or_default()
+                    )
+                }
+                SubjectType::Model => {
+                    let name: Option<String> = get(&r, "model_name")?;
+                    format!("Mô hình “{}”", name.unwrap_or_default())
+                }
+            };
+            let created: String = get(&r, "created_at")?;
+            let answered: Option<String> = get(&r, "answered_at")?;
+            let answered = answered.unwrap_or_default();
+            let (Some(rc), Some(an)) = (parse_ts(&created), parse_ts(&answered)) else {
+                continue;
+            };
+            out.push(PublicFeedback {
+                id: get(&r, "id")?,
+                subject_type,
+                subject_id: get(&r, "subject_id")?,
+                subject_label,
+                content: get(&r, "content")?,
+                received_on: domain::registration::vn_date(rc),
+                answer: get(&r, "answer")?,
+                answered_on: domain::registration::vn_date(an),
+                response_days: fb::response_days(rc, an),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Everything the search can find: portal units, published registrations (current year and the
+    /// year before), public models.
+    pub async fn search_docs(&self) -> Result<Vec<SearchDoc>> {
+        let mut docs = Vec::new();
+        let mut q = Self::unit_sql();
+        for u in self.units_where(&mut q).await? {
+            docs.push(SearchDoc {
+                kind: "unit",
+                href: format!("/cong-khai/don-vi/{}", u.code),
+                fold: domain::text::fold(&u.name),
+                title: u.name,
+                subtitle: String::new(),
+            });
+        }
+        if let Some(latest) = self.latest_year("/").await? {
+            let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.year >= "));
+            q.int(i64::from(latest - 1));
+            let regs = self.registrations(&mut q).await?;
+            for (_, _, r) in self.finish(regs, None).await? {
+                let mut text = format!("{} {} {}", r.name, r.position, r.portal_unit_name);
+                for i in &r.items {
+                    text.push(' ');
+                    text.push_str(&i.content);
+                }
+                docs.push(SearchDoc {
+                    kind: "registration",
+                    href: format!("/cong-khai/dang-ky/{}", r.id),
+                    fold: domain::text::fold(&text),
+                    title: format!("{} — {}", r.name, r.position),
+                    subtitle: format!("Bản đăng ký năm {} · {}", r.year, r.portal_unit_name),
+                });
+            }
+        }
+        for m in self.db.public_models(&PublicModelFilter::default()).await? {
+            docs.push(SearchDoc {
+                kind: "model",
+                href: format!("/cong-khai/mo-hinh/{}", m.id),
+                fold: domain::text::fold(&format!(
+                    "{} {} {} {}",
+                    m.name, m.field, m.description, m.unit.name
+                )),
+                title: m.name,
+                subtitle: format!("Mô hình · {}", m.unit.name),
+            });
+        }
+        Ok(docs)
+    }
+
+    /// Counts one public write from `key` in the window; Err(retry_after) past `limit`. The counter
+    /// lives in the database, so every instance sharing it sees the same count.
+    async fn hit(&self, key: &str, limit: i64) -> Result<std::result::Result<(), i64>> {
+        let now = self.db.now();
+        let floor = ts(now - chrono::Duration::seconds(fb::RATE_WINDOW_SECS));
+        let mut w = self.db.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO public_rate (key, hits, window_start) VALUES ($1, 1, $2) \
+             ON CONFLICT (key) DO UPDATE SET \
+               hits = CASE WHEN public_rate.window_start < $3 THEN 1 ELSE public_rate.hits + 1 END, \
+               window_start = CASE WHEN public_rate.window_start < $3 THEN $2 ELSE public_rate.window_start END \
+             RETURNING hits, window_start",
+        )
+        .bind(key.to_string())
+        .bind(ts(now))
+        .bind(floor)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        let hits: i64 = get(&row, "hits")?;
+        let start: String = get(&row, "window_start")?;
+        w.commit().await?;
+        if hits > limit {
+            let retry = parse_ts(&start)
+                .map(|s| {
+                    (s + chrono::Duration::seconds(fb::RATE_WINDOW_SECS) - now)
+                        .num_seconds()
+                        .max(1)
+                })
+                .unwrap_or(fb::RATE_WINDOW_SECS);
+            return Ok(Err(retry));
+        }
+        Ok(Ok(()))
+    }
+
+    /// The unit (id, path) that owns a public subject, or None when it is not on the portal.
+    async fn subject_owner(&self, t: SubjectType, id: i64) -> Result<Option<(i64, String)>> {
+        let sql = match t {
+            SubjectType::Registration => {
+                "SELECT unit_id, unit_path FROM registrations r WHERE r.id = $1 AND r.status = 'published' AND r.superseded = 0"
+            }
+            SubjectType::Model => {
+                "SELECT unit_id, unit_path FROM models WHERE id = $1 AND is_public = 1"
+            }
+        };
+        let row = sqlx::query(sql)
+            .bind(id)
+            .fetch_optional(&self.db.pool)
+            .await?;
+        row.map(|r| Ok((get(&r, "unit_id")?, get(&r, "unit_path")?)))
+            .transpose()
+    }
+
+    /// A citizen's feedback: checked, rate-limited per address, routed to the subject's unit, waiting
+    /// for moderation.
+    pub async fn submit_feedback(
+        &self,
+        s: &FeedbackSubmission,
+    ) -> std::result::Result<FeedbackReceipt, FeedbackRefusal> {
+        let key = client_key("feedback", &s.address);
+        if let Err(retry_after) = self.hit(&key, fb::RATE_LIMIT).await? {
+            return Err(FeedbackRefusal::RateLimited { retry_after });
+        }
+        if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
+            tracing::info!("feedback honeypot filled; dropped");
+            return Err(FeedbackRefusal::Trap);
+        }
+        let subject = SubjectType::parse(&s.subject_type).ok_or(FeedbackRefusal::NoSubject)?;
+        let text = fb::check_feedback(&s.content, s.name.as_deref(), s.contact.as_deref())
+            .map_err(FeedbackRefusal::Invalid)?;
+        let (unit_id, unit_path) = self
+            .subject_owner(subject, s.subject_id)
+            .await?
+            .ok_or(FeedbackRefusal::NoSubject)?;
+        let code = tracking_code();
+        let now = self.db.now();
+        let mut w = self.db.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO feedback (tracking_code, subject_type, subject_id, unit_id, unit_path, content, name, contact, \
+             client_key, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) RETURNING id",
+        )
+        .bind(code.clone())
+        .bind(subject.as_str())
+        .bind(s.subject_id)
+        .bind(unit_id)
+        .bind(unit_path)
+        .bind(text.content)
+        .bind(text.name)
+        .bind(text.contact)
+        .bind(key)
+        .bind(ts(now))
+        .fetch_one(&mut *w.tx)
+        .await?;
+        let id: i64 = get(&row, "id")?;
+        w.commit().await?;
+        Ok(FeedbackReceipt {
+            id,
+            tracking_code: code,
+        })
+    }
+
+    /// What a citizen sees when following their feedback.
+    pub async fn tracking(&self, code: &str) -> Result<FeedbackTracking> {
+        let row = sqlx::query(
+            "SELECT f.tracking_code, f.subject_type, f.content, f.status, f.answer, f.created_at, f.answered_at, \
+             m.full_name AS reg_name, mo.name AS model_name FROM feedback f \
+             LEFT JOIN registrations r ON f.subject_type = 'registration' AND r.id = f.subject_id \
+             LEFT JOIN members m ON m.id = r.member_id \
+             LEFT JOIN models mo ON f.subject_type = 'model' AND mo.id = f.subject_id \
+             WHERE f.tracking_code = $1",
+        )
+        .bind(code.to_string())
+        .fetch_optional(&self.db.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let status: String = get(&row, "status")?;
+        let answered_at: Option<String> = get(&row, "answered_at")?;
+        let created: String = get(&row, "created_at")?;
+        let st: String = get(&row, "subject_type")?;
+        let subject_label = if st == "model" {
+            format!(
+                "Mô hình “{}”",
+                get::<Option<String>>(&row, "model_name")?.unwrap_or_default()
+            )
+        } else {
+            format!(
+                "Bản đăng ký của đồng chí {}",
+                get::<Option<String>>(&row, "reg_name")?.unwrap_or_default()
+            )
+        };
+        let shown = status == "approved" || status == "pending";
+        let (state, answer, answered_on) = match (&answered_at, shown) {
+            (Some(a), true) => (
+                "Đơn vị đã trả lời".to_string(),
+                get::<String>(&row, "answer")?,
+                parse_ts(a).map(domain::registration::vn_date),
+            ),
+            (None, true) => (
+                "Đang chờ đơn vị xem xét và trả lời".to_string(),
+                String::new(),
+                None,
+            ),
+            (_, false) => (
+                "Đơn vị đã xem và không đăng công khai phản ánh này".to_string(),
+                String::new(),
+                None,
+            ),
+        };
+        Ok(FeedbackTracking {
+            tracking_code: get(&row, "tracking_code")?,
+            subject_label,
+            content: get(&row, "content")?,
+            received_on: parse_ts(&created)
+                .map(domain::registration::vn_date)
+                .unwrap_or_default(),
+            state,
+            answer,
+            answered_on,
+        })
+    }
+
+    /// A citizen's answer on whether an item was done: once per device, only after the deadline, and
+    /// rate-limited per address.
+    pub async fn answer_item(
+        &self,
+        item_id: i64,
+        answer: CitizenAnswer,
+        device: &str,
+        address: &str,
+    ) -> Result<CitizenAnswerOutcome> {
+        let row = sqlx::query(&format!(
+            "SELECT i.deadline, r.year FROM registration_items i JOIN registrations r ON r.id = i.registration_id \
+             WHERE i.id = $1 AND {PUB_REG}"
+        ))
+        .bind(item_id)
+        .fetch_optional(&self.db.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(CitizenAnswerOutcome::NotOpen);
+        };
+        let deadline = parse_opt_date(get(&row, "deadline")?)?;
+        let year = i32::try_from(get::<i64>(&row, "year")?).unwrap_or_default();
+        if !fb::citizens_may_answer(deadline, year, self.db.today()) {
+            return Ok(CitizenAnswerOutcome::NotOpen);
+        }
+        if let Err(retry_after) = self
+            .hit(&client_key("answer", address), fb::RATE_LIMIT * 6)
+            .await?
+        {
+            return Ok(CitizenAnswerOutcome::RateLimited { retry_after });
+        }
+        let device_hash = client_key("device", device);
+        let mut w = self.db.write().await?;
+        let done = sqlx::query(
+            "INSERT INTO citizen_answers (item_id, device_hash, answer, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (item_id, device_hash) DO NOTHING",
+        )
+        .bind(item_id)
+        .bind(device_hash)
+        .bind(answer.as_str())
+        .bind(ts(self.db.now()))
+        .execute(&mut *w.tx)
+        .await?
+        .rows_affected();
+        w.commit().await?;
+        Ok(if done == 1 {
+            CitizenAnswerOutcome::Recorded
+        } else {
+            CitizenAnswerOutcome::AlreadyAnswered
+        })
+    }
+
+    /// Which of these items this device already answered.
+    pub async fn answered_by_device(&self, item_ids: &[i64], device: &str) -> Result<Vec<i64>> {
+        if item_ids.is_empty() || device.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = Sql::new("SELECT item_id FROM citizen_answers WHERE device_hash = ");
+        q.text(client_key("device", device))
+            .push(" AND item_id IN (");
+        for (i, id) in item_ids.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.lit(*id);
+        }
+        q.push(")");
+        q.query()
+            .fetch_all(&self.db.pool)
+            .await?
+            .iter()
+            .map(|r| get(r, "item_id"))
+            .collect()
+    }
+}
+
+enum FeedbackWhere<'a> {
+    /// A portal unit's own area: its path and the lower portal units' paths.
+    Area(&'a str, &'a [String]),
+    Subject(SubjectType, i64),
+}
+
+const REG_SELECT: &str = "SELECT r.id, r.member_id, m.full_name AS member_name, u.name AS unit_name, \
+    r.unit_path, r.year, r.head, r.published_at FROM registrations r JOIN members m ON m.id = r.member_id \
+    JOIN units u ON u.id = r.unit_id";
+
+/// The columns the portal reads of a registration (and nothing else).
+struct RegRow {
+    id: i64,
+    member_id: i64,
+    name: String,
+    unit_name: String,
+    unit_path: String,
+    year: i32,
+    head: bool,
+    published_at: Option<String>,
+}
+
+impl RegRow {
+    fn of(r: &AnyRow) -> Result<RegRow> {
+        Ok(RegRow {
+            id: get(r, "id")?,
+            member_id: get(r, "member_id")?,
+            name: get(r, "member_name")?,
+            unit_name: get(r, "unit_name")?,
+            unit_path: get(r, "unit_path")?,
+            year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
+            head: get::<i64>(r, "head")? != 0,
+            published_at: get(r, "published_at")?,
+        })
+    }
+}
+
+/// A sort key that orders numbers inside names by value ("Phường 4" before "Phường 10").
+fn natural_key(name: &str) -> String {
+    let folded = domain::text::fold(name);
+    let mut out = String::with_capacity(folded.len() + 8);
+    let mut digits = String::new();
+    for c in folded.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(&format!("{digits:0>8}"));
+            digits.clear();
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn common_prefix<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    let mut out: Option<String> = None;
+    for p in paths {
+        out = Some(match out {
+            None => p.to_string(),
+            Some(o) => {
+                let mut end = 0;
+                for (i, (a, b)) in o.bytes().zip(p.bytes()).enumerate() {
+                    if a != b {
+                        break;
+                    }
+                    if a == b'/' {
+                        end = i + 1;
+                    }
+                }
+                o[..end].to_string()
+            }
+        });
+    }
+    out.unwrap_or_else(|| "/".to_string())
+}
+
+/// A code a citizen can keep to follow their feedback: 10 letters and digits without look-alikes.
+fn tracking_code() -> String {
+    let raw = crate::accounts::random_token();
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    raw.as_bytes()
+        .chunks(2)
+        .take(10)
+        .map(|c| {
+            let v = c.iter().fold(0usize, |a, b| a * 31 + usize::from(*b));
+            char::from(ALPHABET[v % ALPHABET.len()])
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(common_prefix(["/1/2/", "/1/3/"].into_iter()), "/1/");
+        assert_eq!(common_prefix(["/1/2/"].into_iter()), "/1/2/");
+        assert_eq!(common_prefix(["/1/2/", "/10/"].into_iter()), "/");
+        assert!(in_lower("/1/2/5/", &["/1/2/".to_string()]));
+        assert!(!in_lower("/1/20/", &["/1/2/".to_string()]));
+        assert_eq!(tracking_code().len(), 10);
+        assert!(natural_key("Phường 4") < natural_key("Phường 10"));
+        assert!(natural_key("Đảng bộ An Hội") < natural_key("Đảng bộ Bình Phú"));
+    }
+}

@@ -1,0 +1,464 @@
+//! The public portal and citizens' feedback (issue 5) on both backends: only published registrations
+//! reach the portal and only in their own unit's page; feedback is checked, rate-limited per address with
+//! the counter in the database (two instances share it), trapped by the honeypot, routed to the owning
+//! unit, moderated, answered and shown; overdue after the answer window; citizens answer once per device.
+
+use crate::common::*;
+use domain::feedback::{CitizenAnswer, Confirmation, FeedbackStatus, Moderation};
+use domain::registration::{Action, Outcome};
+use domain::Role;
+use store::{
+    CitizenAnswerOutcome, Db, FeedbackRefusal, FeedbackSubmission, FeedbackView, ItemInput,
+    StoreError,
+};
+
+fn items() -> Vec<ItemInput> {
+    vec![
+        ItemInput::new(
+            "Vận động 15 hộ dân hiến đất mở rộng hẻm 3, khu phố 1 để xe cứu thương vào được",
+            "Công tác dân vận",
+            "15 hộ",
+            Some(d(2019, 11, 30)),
+        ),
+        ItemInput::new(
+            "Giải quyết dứt điểm đơn thư khiếu nại của công dân thuộc thẩm quyền của phường",
+            "Công tác chuyên môn",
+            "100% đơn thư",
+            Some(d(2019, 12, 31)),
+        ),
+        ItemInput::new(
+            "Tổ chức lớp bồi dưỡng kỹ năng dân vận cho cán bộ tổ dân phố khu phố 1",
+            "Công tác dân vận",
+            "02 lớp",
+            Some(d(2027, 6, 30)),
+        ),
+    ]
+}
+
+struct World {
+    t: Tree,
+    head: i64,
+    member: i64,
+    published: i64,
+    unpublished: i64,
+}
+
+/// A cell secretary of P7 with a published 2019 registration (born 15/03/1980, phone and citizen id
+/// recorded) and an ordinary member whose registration is approved but not published.
+async fn world(db: &Db) -> World {
+    let t = tree(db).await;
+    let admin = t.admin();
+    let mut h = person("Phạm Văn Hải", "900004");
+    h.positions = vec![("Bí thư Chi bộ".into(), "Lãnh đạo chi bộ Khu phố 1".into())];
+    h.phone = Some("0912345678".into());
+    h.citizen_id = Some("083080001234".into());
+    let head = add_member(db, &admin, h, &t.cell_a1).await;
+    let member = add_member(db, &admin, person("Nguyễn Thị An", "900001"), &t.cell_a1).await;
+    let ward_sec = principal(Role::Secretary, &t.ward_a, None);
+    let cell_sec = principal(Role::Secretary, &t.cell_a1, None);
+    let hp = principal(Role::Secretary, &t.cell_a1, Some(head));
+    let r = db
+        .create_registration(&cli(), &hp, head, 2019, &items())
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &hp, r.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &ward_sec, r.id, Action::Approve, "", &[])
+        .await
+        .unwrap();
+    let published = db
+        .registration_action(&cli(), &ward_sec, r.id, Action::Publish, "", &[])
+        .await
+        .unwrap()
+        .id;
+    let mp = principal(Role::Member, &t.cell_a1, Some(member));
+    let u = db
+        .create_registration(&cli(), &mp, member, 2019, &items())
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &mp, u.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &cell_sec, u.id, Action::Approve, "", &[])
+        .await
+        .unwrap();
+    World {
+        t,
+        head,
+        member,
+        published,
+        unpublished: u.id,
+    }
+}
+
+fn submission(id: i64, content: &str, address: &str) -> FeedbackSubmission {
+    FeedbackSubmission {
+        subject_type: "registration".into(),
+        subject_id: id,
+        content: content.into(),
+        name: Some("Trần Thị Bé".into()),
+        contact: Some("0987654321".into()),
+        honeypot: None,
+        address: address.into(),
+    }
+}
+
+const TEXT: &str = "Đoạn hẻm 3 vẫn chưa được mở rộng, xe cứu thương chưa vào được.";
+
+pub async fn only_published_registrations_in_their_unit(db: &Db) {
+    let w = world(db).await;
+    let portal = db.portal();
+    let home = portal.home().await.unwrap();
+    assert_eq!(home.len(), 1);
+    assert_eq!(home[0].0.code, "TU");
+    let children: Vec<&str> = home[0].1.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(
+        children,
+        ["P7", "P8"],
+        "cells and the front are not portal units"
+    );
+    assert_eq!(home[0].1[0].registrations, 1);
+
+    let p7 = portal.unit_page("P7", None).await.unwrap();
+    assert_eq!(p7.year, Some(2019));
+    assert_eq!(p7.registrations.len(), 1);
+    let r = &p7.registrations[0];
+    assert_eq!(r.id, w.published);
+    assert_eq!(r.name, "Phạm Văn Hải");
+    assert_eq!(r.position, "Bí thư Chi bộ");
+    assert_eq!(r.organisation, "Chi bộ Khu phố 1");
+    assert_eq!(r.items.len(), 3);
+    assert!(r.items[0].citizens_may_answer && !r.items[2].citizens_may_answer);
+    // Nothing private leaves through the portal types.
+    let json = serde_json::to_string(&p7).unwrap();
+    for private in [
+        "1980-03-15",
+        "15/03/1980",
+        "0912345678",
+        "083080001234",
+        "900004",
+        "Nguyễn Thị An",
+    ] {
+        assert!(!json.contains(private), "{private} leaked: {json}");
+    }
+    assert!(portal
+        .unit_page("P8", None)
+        .await
+        .unwrap()
+        .registrations
+        .is_empty());
+    assert!(matches!(
+        portal.unit_page("P7", Some(2018)).await,
+        Err(StoreError::NotFound)
+    ));
+    // Cells have no page; the approved but unpublished registration has none either.
+    assert!(matches!(
+        portal.unit_page("P7-KP1", None).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        portal.registration_page(w.unpublished).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        portal
+            .registration_page(w.published)
+            .await
+            .unwrap()
+            .registration
+            .name,
+        "Phạm Văn Hải"
+    );
+    let docs = portal.search_docs().await.unwrap();
+    assert!(docs
+        .iter()
+        .any(|d| d.href == format!("/cong-khai/dang-ky/{}", w.published)
+            && d.fold.contains("xe cuu thuong")));
+    assert!(!docs.iter().any(|d| d.fold.contains("nguyen thi an")));
+    let _ = w.member;
+    let _ = w.head;
+}
+
+pub async fn feedback_checked_routed_moderated_answered(db: &Db) {
+    let w = world(db).await;
+    let portal = db.portal();
+    // Refusals.
+    match portal
+        .submit_feedback(&submission(w.published, "ngắn", "10.0.0.1"))
+        .await
+    {
+        Err(FeedbackRefusal::Invalid(e)) => assert_eq!(e[0].field, "content"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let long = "Đường hẻm lầy lội. ".repeat(200);
+    match portal
+        .submit_feedback(&submission(w.published, &long, "10.0.0.2"))
+        .await
+    {
+        Err(FeedbackRefusal::Invalid(e)) => assert!(e[0].message.contains("tối đa"), "{e:?}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(matches!(
+        portal
+            .submit_feedback(&submission(w.unpublished, TEXT, "10.0.0.3"))
+            .await,
+        Err(FeedbackRefusal::NoSubject)
+    ));
+    let mut trap = submission(w.published, TEXT, "10.0.0.4");
+    trap.honeypot = Some("http://spam.example".into());
+    assert!(matches!(
+        portal.submit_feedback(&trap).await,
+        Err(FeedbackRefusal::Trap)
+    ));
+
+    let ward = principal(Role::Secretary, &w.t.ward_a, None);
+    let other_ward = principal(Role::Secretary, &w.t.ward_b, None);
+    let (queue, counts) = db.feedback_queue(&ward, FeedbackView::All).await.unwrap();
+    assert!(
+        queue.is_empty(),
+        "refused and trapped feedback is not stored"
+    );
+    assert_eq!(counts.open, 0);
+
+    let a = portal
+        .submit_feedback(&submission(w.published, TEXT, "10.0.0.5"))
+        .await
+        .unwrap();
+    let b = portal
+        .submit_feedback(&submission(
+            w.published,
+            "Nội dung không liên quan, quảng cáo bán hàng.",
+            "10.0.0.6",
+        ))
+        .await
+        .unwrap();
+    // Routed to the owning unit: P7 (and above) see it, P8 does not.
+    let (queue, counts) = db.feedback_queue(&ward, FeedbackView::Open).await.unwrap();
+    assert_eq!(queue.len(), 2);
+    assert_eq!(counts.open, 2);
+    assert_eq!(queue[0].name.as_deref(), Some("Trần Thị Bé"));
+    assert_eq!(queue[0].contact.as_deref(), Some("0987654321"));
+    assert!(db
+        .feedback_queue(&other_ward, FeedbackView::All)
+        .await
+        .unwrap()
+        .0
+        .is_empty());
+    assert!(matches!(
+        db.feedback_item(&other_ward, a.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let member = principal(Role::Member, &w.t.cell_a1, Some(w.member));
+    assert!(matches!(
+        db.feedback_queue(&member, FeedbackView::Open).await,
+        Err(StoreError::Forbidden)
+    ));
+    // Pending feedback is not public; the citizen can follow it by code.
+    assert!(portal
+        .unit_page("P7", None)
+        .await
+        .unwrap()
+        .feedback
+        .is_empty());
+    let t = portal.tracking(&a.tracking_code).await.unwrap();
+    assert!(t.state.contains("chờ"), "{}", t.state);
+
+    // Hide needs a reason; then hidden feedback never shows.
+    let actor = store::Actor::user(&ward, "web");
+    assert!(matches!(
+        db.moderate_feedback(&ward, &actor, b.id, Moderation::Hide { reason: " ".into() })
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let hidden = db
+        .moderate_feedback(
+            &ward,
+            &actor,
+            b.id,
+            Moderation::Hide {
+                reason: "Quảng cáo".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(hidden.status, FeedbackStatus::Hidden);
+    // The answer appears on the unit page and the registration page, without name or contact.
+    assert!(matches!(
+        db.answer_feedback(&ward, &actor, a.id, "").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let answered = db
+        .answer_feedback(
+            &ward,
+            &actor,
+            a.id,
+            "Phường đã làm việc với các hộ; hẻm sẽ thông xe trong tháng 12.",
+        )
+        .await
+        .unwrap();
+    assert_eq!(answered.status, FeedbackStatus::Approved);
+    assert_eq!(answered.response_days, Some(0));
+    let page = portal.unit_page("P7", None).await.unwrap();
+    assert_eq!(page.feedback.len(), 1);
+    assert_eq!(page.feedback[0].content, TEXT);
+    assert!(page.feedback[0].answer.contains("thông xe"));
+    let json = serde_json::to_string(&page).unwrap();
+    assert!(
+        !json.contains("Trần Thị Bé")
+            && !json.contains("0987654321")
+            && !json.contains("Quảng cáo")
+    );
+    let rp = portal.registration_page(w.published).await.unwrap();
+    assert_eq!(rp.feedback.len(), 1);
+    assert!(portal
+        .unit_page("P8", None)
+        .await
+        .unwrap()
+        .feedback
+        .is_empty());
+    let t = portal.tracking(&a.tracking_code).await.unwrap();
+    assert!(t.answer.contains("thông xe"));
+    let t = portal.tracking(&b.tracking_code).await.unwrap();
+    assert!(t.answer.is_empty() && t.state.contains("không đăng"));
+}
+
+pub async fn overdue_after_the_answer_window(env: &Env) {
+    let db = &env.db;
+    let w = world(db).await;
+    let portal = db.portal();
+    portal
+        .submit_feedback(&submission(w.published, TEXT, "10.1.0.1"))
+        .await
+        .unwrap();
+    let ward = principal(Role::Secretary, &w.t.ward_a, None);
+    let (_, counts) = db.feedback_queue(&ward, FeedbackView::Open).await.unwrap();
+    assert_eq!(counts.overdue, 0);
+    env.clock.advance(chrono::Duration::days(16));
+    let (items, counts) = db
+        .feedback_queue(&ward, FeedbackView::Overdue)
+        .await
+        .unwrap();
+    assert_eq!(counts.overdue, 1);
+    assert_eq!(items.len(), 1);
+    assert!(items[0].overdue);
+    assert_eq!(items[0].age_days, 16);
+    // A unit with a longer window: not overdue yet.
+    let patient = env.open_another().await.with_answer_days(30);
+    let (_, counts) = patient
+        .feedback_queue(&ward, FeedbackView::Open)
+        .await
+        .unwrap();
+    assert_eq!(counts.overdue, 0);
+    patient.close().await;
+}
+
+pub async fn rate_limit_shared_by_instances(env: &Env) {
+    let w = world(&env.db).await;
+    let one = env.db.portal();
+    let second = env.open_another().await;
+    let two = second.portal();
+    for k in 0..domain::feedback::RATE_LIMIT {
+        let p = if k % 2 == 0 { &one } else { &two };
+        p.submit_feedback(&submission(w.published, TEXT, "203.0.113.9"))
+            .await
+            .unwrap();
+    }
+    for p in [&one, &two] {
+        match p
+            .submit_feedback(&submission(w.published, TEXT, "203.0.113.9"))
+            .await
+        {
+            Err(FeedbackRefusal::RateLimited { retry_after }) => {
+                assert!(retry_after > 0 && retry_after <= 3600);
+                assert!(store::rate_limit_message(retry_after).contains("phút"));
+            }
+            other => panic!("expected RateLimited, got {other:?}"),
+        }
+    }
+    // Another address is not affected; the window ends after an hour.
+    one.submit_feedback(&submission(w.published, TEXT, "203.0.113.10"))
+        .await
+        .unwrap();
+    env.clock.advance(chrono::Duration::minutes(61));
+    two.submit_feedback(&submission(w.published, TEXT, "203.0.113.9"))
+        .await
+        .unwrap();
+    second.close().await;
+}
+
+pub async fn citizens_answer_once_per_device(db: &Db) {
+    let w = world(db).await;
+    let portal = db.portal();
+    let r = portal.public_registration(w.published).await.unwrap();
+    let (past, future) = (r.items[0].id, r.items[2].id);
+    assert!(matches!(
+        portal
+            .answer_item(future, CitizenAnswer::Done, "dev-0", "10.2.0.1")
+            .await
+            .unwrap(),
+        CitizenAnswerOutcome::NotOpen
+    ));
+    assert!(matches!(
+        portal
+            .answer_item(past, CitizenAnswer::Done, "dev-1", "10.2.0.1")
+            .await
+            .unwrap(),
+        CitizenAnswerOutcome::Recorded
+    ));
+    assert!(matches!(
+        portal
+            .answer_item(past, CitizenAnswer::NotDone, "dev-1", "10.2.0.1")
+            .await
+            .unwrap(),
+        CitizenAnswerOutcome::AlreadyAnswered
+    ));
+    assert_eq!(
+        portal
+            .answered_by_device(&[past, future], "dev-1")
+            .await
+            .unwrap(),
+        [past]
+    );
+    let c = portal.public_registration(w.published).await.unwrap().items[0].completion;
+    assert_eq!(c.citizens.done, 1);
+    assert_eq!(
+        c.confirmation,
+        Confirmation::None,
+        "one citizen is no confirmation"
+    );
+    for dev in ["dev-2", "dev-3"] {
+        portal
+            .answer_item(past, CitizenAnswer::Done, dev, "10.2.0.2")
+            .await
+            .unwrap();
+    }
+    portal
+        .answer_item(past, CitizenAnswer::DontKnow, "dev-4", "10.2.0.2")
+        .await
+        .unwrap();
+    let c = portal.public_registration(w.published).await.unwrap().items[0].completion;
+    assert_eq!(c.confirmation, Confirmation::CitizenConfirmed);
+    assert_eq!(c.outcome, Some(Outcome::Done));
+    assert_eq!(c.citizens.dont_know, 1);
+    // An unpublished item takes no answers.
+    let hidden = db
+        .registration(&w.t.admin(), w.unpublished)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    assert!(matches!(
+        portal
+            .answer_item(hidden, CitizenAnswer::Done, "dev-5", "10.2.0.3")
+            .await
+            .unwrap(),
+        CitizenAnswerOutcome::NotOpen
+    ));
+}
+
+on_every_backend!(db: only_published_registrations_in_their_unit);
+on_every_backend!(db: feedback_checked_routed_moderated_answered);
+on_every_backend!(env: overdue_after_the_answer_window);
+on_every_backend!(env: rate_limit_shared_by_instances);
+on_every_backend!(db: citizens_answer_once_per_device);

@@ -1,0 +1,296 @@
+//! The loudspeaker bulletin of a portal unit (issue 5): for a period, the script to read aloud (numbers
+//! and dates spelled out), the printable notice (this page, and Word with a QR code to the unit's public
+//! page) and audio through espeak-ng. What goes in is `store::Portal::bulletin_input` (public data only);
+//! the wording is `domain::bulletin`.
+
+use super::{content_disposition, render, store_error};
+use crate::auth::WebUser;
+use crate::extract::{PagePath, PageQuery};
+use crate::view::Ctx;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use domain::bulletin::{compose, Bulletin};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    tu: String,
+    #[serde(default)]
+    den: String,
+}
+
+/// The absolute address of a unit's public page, for the QR code.
+pub fn portal_url(st: &AppState, headers: &HeaderMap, code: &str) -> String {
+    let base = if st.config.public_url.is_empty() {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("localhost");
+        let scheme = if st.config.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{host}")
+    } else {
+        st.config.public_url.trim_end_matches('/').to_string()
+    };
+    format!("{base}/cong-khai/don-vi/{code}")
+}
+
+struct Loaded {
+    code: String,
+    bulletin: Bulletin,
+    from: NaiveDate,
+    to: NaiveDate,
+    errors: Vec<String>,
+}
+
+/// Reads the period (defaults: the year of the unit's newest published registrations, up to today)
+/// and composes the bulletin. The user must be able to read the unit.
+async fn load(
+    st: &AppState,
+    user: &WebUser,
+    code: &str,
+    q: &PeriodQuery,
+    headers: &HeaderMap,
+) -> Result<Loaded, Response> {
+    let unit = st
+        .db
+        .unit_by_code(&user.principal, code)
+        .await
+        .map_err(|e| store_error(user, e))?;
+    let portal = st.db.portal();
+    let today = st.db.today();
+    let page = portal
+        .unit_page(&unit.code, None)
+        .await
+        .map_err(|e| store_error(user, e))?;
+    let year = page.year.unwrap_or(today.year());
+    let default_from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    let default_to = NaiveDate::from_ymd_opt(year, 12, 31)
+        .unwrap_or(today)
+        .min(today);
+    let mut errors = Vec::new();
+    let mut parse = |s: &str, default: NaiveDate, what: &str| -> NaiveDate {
+        if s.trim().is_empty() {
+            return default;
+        }
+        match domain::text::parse_date(s) {
+            Some(d) => d,
+            None => {
+                errors.push(format!("{what} không hợp lệ: “{}” (dd/mm/yyyy).", s.trim()));
+                default
+            }
+        }
+    };
+    let mut from = parse(&q.tu, default_from, "Ngày bắt đầu");
+    let mut to = parse(&q.den, default_to, "Ngày kết thúc");
+    if from > to {
+        errors.push("Ngày bắt đầu phải trước ngày kết thúc; đã dùng khoảng mặc định.".into());
+        from = default_from;
+        to = default_to;
+    }
+    let input = portal
+        .bulletin_input(&unit.code, from, to, &portal_url(st, headers, &unit.code))
+        .await
+        .map_err(|e| store_error(user, e))?;
+    Ok(Loaded {
+        code: unit.code,
+        bulletin: compose(&input),
+        from,
+        to,
+        errors,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "bulletin.html")]
+struct BulletinPage {
+    ctx: Ctx,
+    code: String,
+    b: Bulletin,
+    from: String,
+    to: String,
+    query: String,
+    issued: String,
+    spoken: String,
+    qr: String,
+    errors: Vec<String>,
+    audio: bool,
+}
+
+fn query(l: &Loaded) -> String {
+    super::query_string(&[
+        ("tu", &domain::text::format_date(l.from)),
+        ("den", &domain::text::format_date(l.to)),
+    ])
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let l = match load(&st, &user, &code, &q, &headers).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let qr = qrcode::QrCode::new(l.bulletin.portal_url.as_bytes())
+        .map(|c| {
+            let svg = c
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(160, 160)
+                .build();
+            use base64::Engine;
+            format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(svg)
+            )
+        })
+        .unwrap_or_default();
+    render(&BulletinPage {
+        ctx: Ctx::new(
+            &user,
+            format!("Bản tin phát thanh — {}", l.bulletin.unit_name),
+            "home",
+        ),
+        code: l.code.clone(),
+        from: domain::text::format_date(l.from),
+        to: domain::text::format_date(l.to),
+        query: query(&l),
+        issued: domain::text::format_date(l.bulletin.issued_on),
+        spoken: l.bulletin.spoken(),
+        qr,
+        errors: l.errors,
+        audio: true,
+        b: l.bulletin,
+    })
+}
+
+fn file_name(b: &Bulletin, ext: &str) -> String {
+    format!(
+        "Ban tin {} {}.{ext}",
+        b.unit_name,
+        b.issued_on.format("%d-%m-%Y")
+    )
+}
+
+pub async fn docx(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let l = match load(&st, &user, &code, &q, &headers).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    match office::bulletin_docx(&l.bulletin) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                        .to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    content_disposition(&file_name(&l.bulletin, "docx")),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "bulletin docx failed");
+            super::bad_form(
+                &user,
+                &format!("/ban-tin/{code}"),
+                "Không tạo được tệp Word của bản tin.",
+            )
+        }
+    }
+}
+
+pub async fn text(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let l = match load(&st, &user, &code, &q, &headers).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                content_disposition(&file_name(&l.bulletin, "txt")),
+            ),
+        ],
+        l.bulletin.spoken(),
+    )
+        .into_response()
+}
+
+pub async fn audio(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<PeriodQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let l = match load(&st, &user, &code, &q, &headers).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let script = l.bulletin.spoken();
+    let program = st.config.espeak.clone();
+    let made = tokio::task::spawn_blocking(move || office::speak_wav(&script, &program)).await;
+    match made {
+        Ok(Ok(wav)) => (
+            [
+                (header::CONTENT_TYPE, "audio/wav".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    content_disposition(&file_name(&l.bulletin, "wav")),
+                ),
+            ],
+            wav,
+        )
+            .into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "bulletin audio not made");
+            let mut r = super::bad_form(
+                &user,
+                &format!("/ban-tin/{code}{}", query(&l)),
+                &e.to_string(),
+            );
+            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            r
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "bulletin audio task failed");
+            super::bad_form(
+                &user,
+                &format!("/ban-tin/{code}"),
+                "Không tạo được tệp âm thanh.",
+            )
+        }
+    }
+}

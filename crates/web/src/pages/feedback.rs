@@ -1,0 +1,241 @@
+//! Citizens' feedback as a unit handles it: the queue of the user's subtree (open, overdue, answered,
+//! removed), one feedback with the citizen's name and contact (staff only), moderation (approve, hide with
+//! a reason, spam) and the public answer. Rights: `Principal::can_answer_feedback` through the store.
+
+use super::{render, store_error, FormErrors};
+use crate::auth::WebUser;
+use crate::extract::{PagePath, PageQuery};
+use crate::view::{flash_message, Ctx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::feedback::{FeedbackStatus, Moderation, SubjectType};
+use serde::Deserialize;
+use store::{Actor, FeedbackCounts, FeedbackItem, FeedbackView, StoreError};
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    xem: String,
+    #[serde(default)]
+    tb: Option<String>,
+}
+
+pub struct Row {
+    pub id: i64,
+    pub subject_label: String,
+    pub subject_href: String,
+    pub public_href: String,
+    pub unit_name: String,
+    pub content: String,
+    pub received: String,
+    pub status: &'static str,
+    pub status_tone: &'static str,
+    pub overdue: bool,
+    pub age: String,
+    pub name: String,
+    pub contact: String,
+    pub answer: String,
+    pub answered: String,
+    pub hide_reason: String,
+    pub tracking_code: String,
+}
+
+impl Row {
+    fn of(f: &FeedbackItem) -> Row {
+        let (subject_href, public_href) = match f.subject_type {
+            SubjectType::Registration => (
+                format!("/dang-ky/{}", f.subject_id),
+                format!("/cong-khai/dang-ky/{}", f.subject_id),
+            ),
+            SubjectType::Model => (
+                format!("/mo-hinh/{}", f.subject_id),
+                format!("/cong-khai/mo-hinh/{}", f.subject_id),
+            ),
+        };
+        let answered = f.answered_on().map(domain::text::format_date);
+        Row {
+            id: f.id,
+            subject_label: f.subject_label.clone(),
+            subject_href,
+            public_href,
+            unit_name: f.unit_name.clone(),
+            content: f.content.clone(),
+            received: domain::text::format_date(f.received_on()),
+            status: if f.answered_at.is_some() && f.status == FeedbackStatus::Approved {
+                "Đã trả lời"
+            } else {
+                f.status.label()
+            },
+            status_tone: match (f.status, f.answered_at.is_some(), f.overdue) {
+                (_, _, true) => "red",
+                (FeedbackStatus::Approved, true, _) => "green",
+                (FeedbackStatus::Hidden | FeedbackStatus::Spam, _, _) => "",
+                _ => "gold",
+            },
+            overdue: f.overdue,
+            age: match (f.response_days, answered.as_ref()) {
+                (Some(d), Some(on)) => format!("trả lời ngày {on}, sau {d} ngày"),
+                _ => format!("{} ngày chưa trả lời", f.age_days),
+            },
+            name: f.name.clone().unwrap_or_default(),
+            contact: f.contact.clone().unwrap_or_default(),
+            answer: f.answer.clone(),
+            answered: answered.unwrap_or_default(),
+            hide_reason: f.hide_reason.clone(),
+            tracking_code: f.tracking_code.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "feedback_queue.html")]
+struct QueuePage {
+    ctx: Ctx,
+    view: &'static str,
+    rows: Vec<Row>,
+    counts: FeedbackCounts,
+    mean_days: String,
+    answer_days: i64,
+}
+
+pub async fn queue(
+    State(st): State<AppState>,
+    user: WebUser,
+    PageQuery(q): PageQuery<QueueQuery>,
+) -> Response {
+    let view = FeedbackView::parse(&q.xem);
+    match st.db.feedback_queue(&user.principal, view).await {
+        Ok((items, counts)) => render(&QueuePage {
+            ctx: Ctx::new(&user, "Phản ánh của nhân dân", "feedback")
+                .with_flash(flash_message(q.tb.as_deref())),
+            view: view.as_str(),
+            rows: items.iter().map(Row::of).collect(),
+            mean_days: counts
+                .mean_response_days
+                .map(|d| domain::text::format_decimal(d, 1))
+                .unwrap_or_default(),
+            counts,
+            answer_days: st.db.answer_days(),
+        }),
+        Err(e) => store_error(&user, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "feedback_item.html")]
+struct ItemPage {
+    ctx: Ctx,
+    f: Row,
+    csrf: String,
+    pending: bool,
+    removed: bool,
+    answer: String,
+    reason: String,
+    errors: FormErrors,
+}
+
+fn item_page(user: &WebUser, f: &FeedbackItem, flash: Option<String>) -> ItemPage {
+    ItemPage {
+        ctx: Ctx::new(user, "Phản ánh", "feedback").with_flash(flash),
+        f: Row::of(f),
+        csrf: user.csrf.clone(),
+        pending: f.status == FeedbackStatus::Pending,
+        removed: matches!(f.status, FeedbackStatus::Hidden | FeedbackStatus::Spam),
+        answer: f.answer.clone(),
+        reason: String::new(),
+        errors: FormErrors::default(),
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<QueueQuery>,
+) -> Response {
+    match st.db.feedback_item(&user.principal, id).await {
+        Ok(f) => render(&item_page(&user, &f, flash_message(q.tb.as_deref()))),
+        Err(e) => store_error(&user, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    answer: String,
+}
+
+/// Re-shows the page with what the user typed and the error beside the field.
+async fn refused(st: &AppState, user: &WebUser, id: i64, f: ActionForm, e: StoreError) -> Response {
+    let StoreError::Invalid(errors) = e else {
+        return store_error(user, e);
+    };
+    match st.db.feedback_item(&user.principal, id).await {
+        Ok(item) => {
+            let mut page = item_page(user, &item, None);
+            page.answer = f.answer;
+            page.reason = f.reason;
+            page.errors = FormErrors(errors);
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+        }
+        Err(e) => store_error(user, e),
+    }
+}
+
+pub async fn moderate(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let p = &user.principal;
+    let actor = Actor::user(p, "web");
+    let (m, flash) = match f.action.as_str() {
+        "approve" => (Moderation::Approve, "da-duyet-phan-anh"),
+        "spam" => (Moderation::Spam, "da-danh-dau-rac"),
+        "hide" => (
+            Moderation::Hide {
+                reason: f.reason.clone(),
+            },
+            "da-an-phan-anh",
+        ),
+        _ => return super::bad_form(&user, &format!("/phan-anh/{id}"), "Thao tác không hợp lệ."),
+    };
+    match st.db.moderate_feedback(p, &actor, id, m).await {
+        Ok(_) => Redirect::to(&format!("/phan-anh/{id}?tb={flash}")).into_response(),
+        Err(e) => refused(&st, &user, id, f, e).await,
+    }
+}
+
+pub async fn answer(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return super::csrf_failure();
+    }
+    let p = &user.principal;
+    match st
+        .db
+        .answer_feedback(p, &Actor::user(p, "web"), id, &f.answer)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/phan-anh/{id}?tb=da-tra-loi-phan-anh")).into_response(),
+        Err(e) => refused(&st, &user, id, f, e).await,
+    }
+}
