@@ -1,0 +1,502 @@
+//! Issue 5 over HTTP on every backend: the public portal pages, citizens' feedback through the form and
+//! the JSON API (length limits, honeypot, 429 past the limit), the unit's moderation and answer showing
+//! on the (cached) portal, citizens' answers once per device, and the loudspeaker bulletin.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{each_backend, looks_vietnamese, TestApp};
+use domain::registration::{Action, Disclosure};
+use serde_json::json;
+use store::{Actor, ItemInput};
+use tower::ServiceExt;
+
+/// Publishes a 2019 registration of "Nguyễn Văn Bình" (cell P1-C1); returns its id.
+async fn published(app: &TestApp) -> i64 {
+    let db = app.db.clone().with_disclosure(Disclosure::All);
+    let sec = app.principal(&app.token("bithu.p1c1").await).await;
+    let ward = app.principal(&app.token("bithu.p1").await).await;
+    let member = app.fx.member("Nguyễn Văn Bình").id;
+    let items = vec![
+        ItemInput::new(
+            "Vận động 12 hộ trong khu phố lắp đèn chiếu sáng hẻm 5 trước Tết",
+            "Công tác dân vận",
+            "12 hộ",
+            Some(common::d(2019, 12, 31)),
+        ),
+        ItemInput::new(
+            "Kèm cặp hai đảng viên mới viết bản đăng ký làm theo gắn với công việc",
+            "Công tác đảng",
+            "02 đảng viên",
+            Some(common::d(2019, 6, 30)),
+        ),
+    ];
+    let cli = Actor::system("test");
+    let r = db
+        .create_registration(&cli, &sec, member, 2019, &items)
+        .await
+        .unwrap();
+    db.registration_action(&cli, &sec, r.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    // A head's registration is approved one level up.
+    let approver = if r.head { &ward } else { &sec };
+    db.registration_action(&cli, approver, r.id, Action::Approve, "", &[])
+        .await
+        .unwrap();
+    db.registration_action(&cli, &ward, r.id, Action::Publish, "", &[])
+        .await
+        .unwrap()
+        .id
+}
+
+fn location(r: &common::Resp) -> String {
+    r.header("location").unwrap_or_default().to_string()
+}
+
+const TEXT: &str = "Đèn hẻm 5 vẫn chưa được lắp, buổi tối rất tối và nguy hiểm cho người đi đường.";
+
+#[tokio::test]
+async fn citizen_reads_sends_feedback_and_sees_the_answer() {
+    each_backend(|app| async move {
+        let id = published(&app).await;
+        let home = app.page("/cong-khai", None).await;
+        assert_eq!(home.status, StatusCode::OK);
+        let html = home.text();
+        assert!(html.contains("href=\"/cong-khai/don-vi/P1\""), "{html}");
+        assert!(html.contains("Đảng bộ Phường Một"));
+        let unit = app.page("/cong-khai/don-vi/P1", None).await;
+        assert_eq!(unit.status, StatusCode::OK);
+        let html = unit.text();
+        assert!(html.contains("Nguyễn Văn Bình") && html.contains("lắp đèn chiếu sáng hẻm 5"));
+        assert!(html.contains(&format!("href=\"/cong-khai/dang-ky/{id}\"")));
+        assert!(
+            !html.contains("Trần Thị Mai"),
+            "members without a published registration stay off"
+        );
+        assert!(app
+            .page("/cong-khai/don-vi/P2", None)
+            .await
+            .text()
+            .contains("chưa công khai"));
+        assert_eq!(
+            app.page("/cong-khai/don-vi/P1-C1", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.page("/cong-khai/dang-ky/999999", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.page("/cong-khai/don-vi/P1?nam=abc", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // Search ignores diacritics and "đ".
+        let s = app.page("/cong-khai/tim-kiem?q=den+chieu+sang", None).await;
+        assert!(
+            s.text().contains(&format!("/cong-khai/dang-ky/{id}")),
+            "{}",
+            s.text()
+        );
+        let s = app.page("/cong-khai/tim-kiem?q=dang+vien+moi", None).await;
+        assert!(s.text().contains("Nguyễn Văn Bình"));
+
+        let reg = format!("/cong-khai/dang-ky/{id}");
+        let page = app.page(&reg, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.text().contains("name=\"website\""),
+            "the honeypot field is in the form"
+        );
+        assert!(page
+            .header("cache-control")
+            .unwrap_or_default()
+            .contains("public"));
+        let sid = id.to_string();
+        // Too short: the page again, what was typed kept, the error beside the field.
+        let r = app
+            .post_form(
+                "/cong-khai/phan-anh",
+                None,
+                &[
+                    ("subject_type", "registration"),
+                    ("subject_id", &sid),
+                    ("content", "Chưa lắp"),
+                    ("name", "Lê Văn Tư"),
+                    ("contact", "0909000111"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(html.contains("ít nhất 10 ký tự") && html.contains(">Chưa lắp</textarea>"));
+        assert!(html.contains("value=\"Lê Văn Tư\"") && html.contains("value=\"0909000111\""));
+        // The honeypot: looks accepted, nothing stored.
+        let r = app
+            .post_form(
+                "/cong-khai/phan-anh",
+                None,
+                &[
+                    ("subject_type", "registration"),
+                    ("subject_id", &sid),
+                    ("content", TEXT),
+                    ("website", "http://quang-cao.example"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.text().contains("Cảm ơn"));
+        let office = app.browser("bithu.p1").await;
+        let queue = app.page("/phan-anh", Some(&office.cookie)).await;
+        assert!(
+            queue.text().contains("Không có phản ánh"),
+            "{}",
+            queue.text()
+        );
+        // A real one.
+        let r = app
+            .post_form(
+                "/cong-khai/phan-anh",
+                None,
+                &[
+                    ("subject_type", "registration"),
+                    ("subject_id", &sid),
+                    ("content", TEXT),
+                    ("name", "Lê Văn Tư"),
+                    ("contact", "0909000111"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let track = location(&r);
+        assert!(track.starts_with("/cong-khai/phan-anh/"), "{track}");
+        let t = app.page(&track, None).await;
+        assert!(t.text().contains("Đang chờ") && t.text().contains("Mã theo dõi"));
+        assert_eq!(t.header("cache-control"), Some("no-store"));
+        let spam = app
+            .post_form(
+                "/cong-khai/phan-anh",
+                None,
+                &[
+                    ("subject_type", "registration"),
+                    ("subject_id", &sid),
+                    (
+                        "content",
+                        "Bán đất nền giá rẻ, liên hệ ngay hôm nay để được chiết khấu.",
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(spam.status, StatusCode::SEE_OTHER);
+
+        // The ward sees both (with name and contact), answers one and hides the other.
+        let queue = app.page("/phan-anh", Some(&office.cookie)).await.text();
+        assert!(queue.contains("Đèn hẻm 5") && queue.contains("Bán đất nền"));
+        let ids: Vec<i64> = app
+            .db
+            .feedback_queue(
+                &app.principal(&app.token("bithu.p1").await).await,
+                store::FeedbackView::Open,
+            )
+            .await
+            .unwrap()
+            .0
+            .iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(ids.len(), 2);
+        let (real, junk) = (ids[0], ids[1]);
+        let item = app
+            .page(&format!("/phan-anh/{real}"), Some(&office.cookie))
+            .await
+            .text();
+        assert!(item.contains("Lê Văn Tư") && item.contains("0909000111"));
+        let member = app.browser("dangvien.p1c1").await;
+        assert_eq!(
+            app.page(&format!("/phan-anh/{real}"), Some(&member.cookie))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // Portal page is cached now; the answer must still appear right away.
+        assert!(!app.page(&reg, None).await.text().contains("Đơn vị trả lời"));
+        let r = app
+            .post_form(
+                &format!("/phan-anh/{real}/tra-loi"),
+                Some(&office.cookie),
+                &[("csrf", &office.csrf), ("answer", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("Hãy nhập nội dung trả lời"));
+        let r = app
+            .post_form(
+                &format!("/phan-anh/{real}/tra-loi"),
+                Some(&office.cookie),
+                &[
+                    ("csrf", &office.csrf),
+                    ("answer", "Phường đã lắp xong 12 bóng đèn ngày 20/12/2019."),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let r = app
+            .post_form(
+                &format!("/phan-anh/{junk}/kiem-duyet"),
+                Some(&office.cookie),
+                &[("csrf", &office.csrf), ("action", "hide"), ("reason", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("lý do ẩn"));
+        let r = app
+            .post_form(
+                &format!("/phan-anh/{junk}/kiem-duyet"),
+                Some(&office.cookie),
+                &[
+                    ("csrf", &office.csrf),
+                    ("action", "hide"),
+                    ("reason", "Quảng cáo bất động sản"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = app.page(&reg, None).await.text();
+        assert!(
+            page.contains("Đơn vị trả lời") && page.contains("lắp xong 12 bóng đèn"),
+            "{page}"
+        );
+        assert!(page.contains(TEXT));
+        assert!(!page.contains("Bán đất nền") && !page.contains("Quảng cáo bất động sản"));
+        assert!(
+            !page.contains("Lê Văn Tư") && !page.contains("0909000111"),
+            "name and contact never shown"
+        );
+        let unit = app.page("/cong-khai/don-vi/P1", None).await.text();
+        assert!(unit.contains("lắp xong 12 bóng đèn") && !unit.contains("Bán đất nền"));
+        assert!(app
+            .page(&track, None)
+            .await
+            .text()
+            .contains("lắp xong 12 bóng đèn"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn feedback_api_contract_and_rate_limit() {
+    each_backend(|app| async move {
+        let id = published(&app).await;
+        let r = app
+            .api(Method::POST, "/api/v1/public/feedback", None,
+                Some(&json!({"subject_type": "registration", "subject_id": id, "content": TEXT,
+                             "name": "Lê Văn Tư", "contact": "tu@example.vn"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["status"], "pending");
+        assert_eq!(v["tracking_code"].as_str().unwrap().len(), 10);
+        let r = app
+            .api(Method::POST, "/api/v1/public/feedback", None,
+                Some(&json!({"subject_type": "registration", "subject_id": id, "content": "x".repeat(2001)})))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let p = r.assert_problem("too long");
+        assert!(p.to_string().contains("content"), "{p}");
+        let r = app
+            .api(Method::POST, "/api/v1/public/feedback", None,
+                Some(&json!({"subject_type": "member", "subject_id": id, "content": TEXT})))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        r.assert_problem("unknown subject type");
+        let r = app
+            .raw(Method::POST, "/api/v1/public/feedback", None, Some("application/json"), b"{not json".to_vec())
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        // Three counted attempts so far from this address (a malformed body never reaches the counter):
+        // two more pass, the sixth is refused.
+        for _ in 0..2 {
+            let r = app
+                .api(Method::POST, "/api/v1/public/feedback", None,
+                    Some(&json!({"subject_type": "registration", "subject_id": id, "content": TEXT})))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let r = app
+            .api(Method::POST, "/api/v1/public/feedback", None,
+                Some(&json!({"subject_type": "registration", "subject_id": id, "content": TEXT})))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        let p = r.assert_problem("rate limit");
+        assert!(looks_vietnamese(&p["detail"].to_string()) && p.to_string().contains("thử lại"), "{p}");
+        assert!(r.header("retry-after").unwrap().parse::<i64>().unwrap() > 0);
+        // The form answers the same way.
+        let f = app
+            .post_form("/cong-khai/phan-anh", None, &[("subject_type", "registration"),
+                ("subject_id", &id.to_string()), ("content", TEXT)])
+            .await;
+        assert_eq!(f.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(f.text().contains("quá nhiều"));
+        // The OpenAPI document lists the public route.
+        let doc = app.get("/api/openapi.json", None).await.json();
+        assert!(doc["paths"]["/api/v1/public/feedback"]["post"].is_object() || doc.to_string().contains("/public/feedback"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn citizens_answer_items_once_per_device() {
+    each_backend(|app| async move {
+        let id = published(&app).await;
+        let page = app
+            .page(&format!("/cong-khai/dang-ky/{id}"), None)
+            .await
+            .text();
+        assert!(page.contains("Theo bạn, các nội dung đã làm chưa?"));
+        let r = app.db.portal().public_registration(id).await.unwrap();
+        let item = r.items[0].id.to_string();
+        let sid = id.to_string();
+        let fields = [
+            ("item_id", item.as_str()),
+            ("registration_id", sid.as_str()),
+            ("answer", "done"),
+        ];
+        let r = app.post_form("/cong-khai/y-kien", None, &fields).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r.text().contains("Đã ghi nhận"));
+        let device = r.cookie("lamtheo_thiet_bi").expect("device cookie");
+        let cookie = format!("lamtheo_thiet_bi={device}");
+        let again = app
+            .post_form("/cong-khai/y-kien", Some(&cookie), &fields)
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert!(again.text().contains("đã trả lời"));
+        let bad = app
+            .post_form(
+                "/cong-khai/y-kien",
+                Some(&cookie),
+                &[
+                    ("item_id", &item),
+                    ("registration_id", &sid),
+                    ("answer", "maybe"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = app
+            .page(&format!("/cong-khai/dang-ky/{id}"), None)
+            .await
+            .text();
+        assert!(page.contains("Người dân trả lời: 1 đã làm"), "{page}");
+        // Another site's form is refused.
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/cong-khai/phan-anh")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "lamtheo.example")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(Body::from(format!(
+                "subject_type=registration&subject_id={id}&content=abcdefghijklmno"
+            )))
+            .unwrap();
+        assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn loudspeaker_bulletin() {
+    each_backend(|app| async move {
+        published(&app).await;
+        let ward = app.browser("bithu.p1").await;
+        let unit = app
+            .page(
+                &format!("/don-vi/{}", app.fx.unit("P1").id),
+                Some(&ward.cookie),
+            )
+            .await
+            .text();
+        assert!(
+            unit.contains("href=\"/ban-tin/P1\""),
+            "a bulletin button on the unit page"
+        );
+        let page = app.page("/ban-tin/P1", Some(&ward.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        assert!(
+            html.contains("THÔNG BÁO") && html.contains("Nguyễn Văn Bình"),
+            "{html}"
+        );
+        assert!(html.contains("01/01/2019") && html.contains("data:image/svg+xml;base64,"));
+        assert!(
+            html.contains("mười hai hộ"),
+            "the script spells numbers out"
+        );
+        let txt = app
+            .page(
+                "/ban-tin/P1/kich-ban.txt?tu=01/01/2019&den=31/12/2019",
+                Some(&ward.cookie),
+            )
+            .await;
+        assert_eq!(txt.status, StatusCode::OK);
+        assert!(
+            !txt.text().chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            txt.text()
+        );
+        assert!(txt
+            .text()
+            .contains("ngày ba mươi mốt tháng mười hai năm hai nghìn không trăm mười chín"));
+        let docx = app
+            .page("/ban-tin/P1/thong-bao.docx", Some(&ward.cookie))
+            .await;
+        assert_eq!(docx.status, StatusCode::OK);
+        assert!(docx.content_type().contains("wordprocessingml"));
+        assert_eq!(&docx.body[..2], b"PK");
+        let bad = app
+            .page("/ban-tin/P1?tu=31/02/2019", Some(&ward.cookie))
+            .await
+            .text();
+        assert!(bad.contains("Ngày bắt đầu không hợp lệ"));
+        // Outside the user's subtree: not found.
+        assert_eq!(
+            app.page("/ban-tin/P2", Some(&ward.cookie)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // Audio: without espeak-ng, a clear message; with it, a WAV.
+        let missing = web::router(
+            app.db.clone(),
+            web::WebConfig {
+                espeak: "/khong-co/espeak-ng".into(),
+                ..Default::default()
+            },
+        );
+        let req = Request::get("/ban-tin/P1/am-thanh.wav")
+            .header(header::COOKIE, &ward.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let resp = missing.oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("apt-get install espeak-ng"));
+        let wav = app
+            .page("/ban-tin/P1/am-thanh.wav", Some(&ward.cookie))
+            .await;
+        if std::process::Command::new("espeak-ng")
+            .arg("--version")
+            .output()
+            .is_ok()
+        {
+            assert_eq!(wav.status, StatusCode::OK, "{}", wav.text());
+            assert_eq!(&wav.body[..4], b"RIFF");
+        } else {
+            eprintln!("espeak-ng is not installed here: only the message path was checked");
+            assert_eq!(wav.status, StatusCode::SERVICE_UNAVAILABLE);
+        }
+    })
+    .await;
+}
