@@ -204,6 +204,7 @@ try {
     await row2.locator('input[name=password]').fill('matkhaumoi2027');
     await Promise.all([page.waitForNavigation(), row2.locator('form[action$="/mat-khau"] button').click()]);
     assert((await page.textContent('.flash.ok')).includes('Đã đặt lại mật khẩu'), 'reset confirmed');
+    accounts['bithu.sd'] = 'matkhaumoi2027';
     await page.screenshot({ path: join(shots, '11-tai-khoan.png'), fullPage: true });
     const other = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: 'vi-VN' });
     const p2 = await other.newPage();
@@ -401,6 +402,82 @@ try {
     await page.goto(`${base}/mo-hinh`);
     assert((await page.textContent('main')).includes('Sơn Đông'), 'the seed models are listed');
     await page.screenshot({ path: join(shots, '29-mo-hinh.png'), fullPage: false });
+    await ctx.close();
+  });
+  await journey('người dân xem trang công khai của xã Sơn Đông trên điện thoại, gửi phản ánh; bí thư trả lời; người dân thấy câu trả lời', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+    const cctx = await browser.newContext(phone);
+    const citizen = await cctx.newPage();
+    await citizen.goto(`${base}/cong-khai`);
+    assert((await citizen.textContent('h1')).includes('Cổng thông tin công khai'), 'portal home');
+    await citizen.screenshot({ path: join(shots, '30-cong-khai-trang-chu.png'), fullPage: false });
+    await Promise.all([citizen.waitForNavigation(), citizen.click('a[href="/cong-khai/don-vi/SD"]')]);
+    const unitText = await citizen.textContent('main');
+    assert(unitText.includes('Sơn Đông') && unitText.includes('Bản đăng ký làm theo được công khai'), 'the commune page lists published registrations');
+    assert(unitText.includes('nội dung đã hoàn thành'), 'progress is shown');
+    await citizen.screenshot({ path: join(shots, '31-cong-khai-xa-son-dong.png'), fullPage: false });
+    // Search without diacritics finds the commune's models.
+    await citizen.fill('#portal-q', 'dan van kheo');
+    await Promise.all([citizen.waitForNavigation(), citizen.click('.portal-search button')]);
+    assert((await citizen.textContent('main')).includes('Mô hình'), 'search finds a model without diacritics');
+    await citizen.goBack();
+    await Promise.all([citizen.waitForNavigation(), citizen.click('.pub-reg h3 a >> nth=0')]);
+    const regUrl = citizen.url();
+    const leader = (await citizen.textContent('h1')).trim();
+    const content = `Đề nghị đồng chí ${leader} cho biết khi nào đoạn đường ấp Bình Thạnh (gần cầu Cái Cối) được đổ bê tông; mùa mưa xe máy đi rất khó.`;
+    await citizen.fill('#fb-content', content);
+    await citizen.fill('#fb-name', 'Nguyễn Văn Tám');
+    await citizen.fill('#fb-contact', '0911222333');
+    await citizen.locator('#gui-phan-anh').scrollIntoViewIfNeeded();
+    await citizen.screenshot({ path: join(shots, '32-gui-phan-anh.png'), fullPage: false });
+    await Promise.all([citizen.waitForNavigation(), citizen.click('#gui-phan-anh button[type=submit]')]);
+    assert((await citizen.textContent('h1')).includes('Đã gửi phản ánh'), 'the citizen gets a receipt');
+    const code = (await citizen.textContent('.track-code')).trim();
+    assert(code.length === 10, 'a tracking code');
+    const trackUrl = `${base}/cong-khai/phan-anh/${code}`;
+    await citizen.screenshot({ path: join(shots, '33-da-gui-phan-anh.png'), fullPage: true });
+
+    // The commune secretary moderates and answers publicly.
+    const sctx = await browser.newContext(phone);
+    const sec = await sctx.newPage();
+    await login(sec, 'bithu.sd', accounts['bithu.sd']);
+    await sec.goto(`${base}/phan-anh`);
+    const queueText = await sec.textContent('main');
+    assert(queueText.includes('cầu Cái Cối'), `the feedback is in the commune queue: ${sec.url()} ${queueText.slice(0, 600)}`);
+    await sec.screenshot({ path: join(shots, '34-hang-cho-phan-anh.png'), fullPage: false });
+    await Promise.all([sec.waitForNavigation(), sec.click('a:has-text("cầu Cái Cối")')]);
+    assert((await sec.textContent('main')).includes('0911222333'), 'the unit sees the contact');
+    await sec.fill('#answer', 'Cảm ơn ông/bà. Đoạn đường ấp Bình Thạnh gần cầu Cái Cối sẽ được đổ bê tông trong tháng 01/2027 bằng nguồn vốn nông thôn mới và ngày công của bà con.');
+    await sec.screenshot({ path: join(shots, '35-tra-loi-phan-anh.png'), fullPage: false });
+    await Promise.all([sec.waitForNavigation(), sec.click('#tra-loi button[type=submit]')]);
+    assert((await sec.textContent('.flash.ok')).includes('Đã trả lời'), 'answered');
+    await sctx.close();
+
+    // The citizen sees the answer on the tracking page and on the public registration page.
+    await citizen.goto(trackUrl);
+    assert((await citizen.textContent('main')).includes('tháng 01/2027'), 'the tracking page shows the answer');
+    await citizen.goto(regUrl);
+    const fb = citizen.locator('#phan-anh article', { hasText: 'cầu Cái Cối' });
+    await fb.first().waitFor();
+    const text = await fb.first().textContent();
+    assert(text.includes('Đơn vị trả lời') && text.includes('tháng 01/2027'), 'the answer is public');
+    assert(!(await citizen.textContent('body')).includes('0911222333'), 'the contact is never shown');
+    await fb.first().scrollIntoViewIfNeeded();
+    await citizen.screenshot({ path: join(shots, '36-nguoi-dan-thay-tra-loi.png'), fullPage: false });
+    await cctx.close();
+  });
+  await journey('văn phòng lập bản tin phát thanh của xã Sơn Đông', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await login(page, 'vanphong', accounts['vanphong']);
+    await page.goto(`${base}/ban-tin/SD`);
+    const body = await page.textContent('main');
+    assert(body.includes('THÔNG BÁO') && body.includes('Kính thưa'), 'the notice is composed');
+    assert((await page.locator('.notice-qr img').count()) === 1, 'the notice has a QR code');
+    await page.click('summary');
+    await page.screenshot({ path: join(shots, '37-ban-tin.png'), fullPage: false });
+    const docx = await page.request.get(`${base}/ban-tin/SD/thong-bao.docx`);
+    assert(docx.ok() && docx.headers()['content-type'].includes('wordprocessingml'), 'Word notice');
     await ctx.close();
   });
 } finally {

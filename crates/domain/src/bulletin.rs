@@ -94,6 +94,19 @@ pub const TITLE: &str = "THÔNG BÁO";
 /// The campaign, as named in Chỉ thị 05-CT/TW.
 const CAMPAIGN: &str = "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh";
 
+/// The place a unit serves, as listeners say it: "Đảng bộ xã Sơn Đông" → "xã Sơn Đông", "Chi bộ ấp 3"
+/// → "ấp 3"; other names unchanged.
+pub fn locality(unit_name: &str) -> String {
+    for prefix in ["Đảng bộ ", "Đảng ủy ", "Chi bộ "] {
+        if let Some(rest) = unit_name.strip_prefix(prefix) {
+            if !rest.trim().is_empty() {
+                return rest.trim().to_owned();
+            }
+        }
+    }
+    unit_name.to_owned()
+}
+
 /// "thứ nhất", "thứ hai", …, "thứ tư", …, "thứ mười", "thứ mười một", ….
 pub fn ordinal(n: usize) -> String {
     match n {
@@ -250,6 +263,8 @@ fn feedback_paragraph(input: &BulletinInput, unit: &str, period: &str) -> String
 /// portal address. Without registrations the opening says nothing was published in the period.
 pub fn compose(input: &BulletinInput) -> Bulletin {
     let unit = normalize(&input.unit_name);
+    // Listeners hear the place, not the party organ: "bà con nhân dân xã Sơn Đông".
+    let place = locality(&unit);
     let portal_url = input.portal_url.trim().to_owned();
     let period = format!(
         "từ ngày {} đến ngày {}",
@@ -257,8 +272,8 @@ pub fn compose(input: &BulletinInput) -> Bulletin {
         format_date(input.to)
     );
     let greeting = format!(
-        "Kính thưa bà con nhân dân {unit}! Thực hiện Chỉ thị 05-CT/TW về đẩy mạnh “Học tập và làm theo \
-         tư tưởng, đạo đức, phong cách Hồ Chí Minh”, Đài truyền thanh {unit} xin thông báo"
+        "Kính thưa bà con nhân dân {place}! Thực hiện Chỉ thị 05-CT/TW về đẩy mạnh “Học tập và làm theo \
+         tư tưởng, đạo đức, phong cách Hồ Chí Minh”, Đài truyền thanh {place} xin thông báo"
     );
     let opening = if input.registrations.is_empty() {
         format!(
@@ -267,7 +282,7 @@ pub fn compose(input: &BulletinInput) -> Bulletin {
         )
     } else {
         format!(
-            "{greeting} nội dung đăng ký {CAMPAIGN} của người đứng đầu, cán bộ chủ chốt {unit} được \
+            "{greeting} nội dung đăng ký {CAMPAIGN} của người đứng đầu, cán bộ chủ chốt {place} được \
              công khai {period}. Có {} đồng chí công khai nội dung đăng ký, cụ thể như sau.",
             format_int(i64::try_from(input.registrations.len()).unwrap_or(i64::MAX))
         )
@@ -298,9 +313,9 @@ pub fn compose(input: &BulletinInput) -> Bulletin {
     });
 
     let where_to = if portal_url.is_empty() {
-        format!("trên Cổng thông tin công khai của {unit}")
+        format!("trên Cổng thông tin công khai của {place}")
     } else {
-        format!("trên Cổng thông tin công khai của {unit} tại địa chỉ {portal_url}")
+        format!("trên Cổng thông tin công khai của {place} tại địa chỉ {portal_url}")
     };
     let invitation = if input.registrations.is_empty() {
         "Nội dung đăng ký sẽ được thông báo đến bà con ngay khi được công khai. Bà con có thể gửi ý \
@@ -375,14 +390,14 @@ impl Bulletin {
             closing = closing.replace(&format!(" tại địa chỉ {}", self.portal_url), "");
             closing = closing.replace(
                 &self.portal_url,
-                &format!("Cổng thông tin công khai của {}", self.unit_name),
+                &format!("Cổng thông tin công khai của {}", locality(&self.unit_name)),
             );
         }
         paragraphs.push(closing);
         paragraphs.push(format!(
             "Đài truyền thanh {unit} vừa thông báo về việc công khai nội dung đăng ký {CAMPAIGN} của người đứng đầu, \
              cán bộ chủ chốt {unit}. Xin cảm ơn bà con đã lắng nghe.",
-            unit = self.unit_name
+            unit = locality(&self.unit_name)
         ));
         paragraphs
             .iter()
@@ -631,5 +646,13 @@ mod tests {
             model_paragraph(&m),
             "Mô hình “Dân vận khéo”: Tỷ lệ hộ đồng thuận đạt 98,5% (số liệu ngày 01/02/2026)."
         );
+    }
+
+    #[test]
+    fn listeners_hear_the_place() {
+        assert_eq!(locality("Đảng bộ xã Sơn Đông"), "xã Sơn Đông");
+        assert_eq!(locality("Chi bộ ấp Bình Thạnh"), "ấp Bình Thạnh");
+        assert_eq!(locality("Phường 7"), "Phường 7");
+        assert_eq!(locality("Đảng bộ "), "Đảng bộ ");
     }
 }

@@ -827,8 +827,13 @@ impl Portal {
                         content: i.content,
                         target: i.target,
                         deadline: i.deadline,
+                        // "Đã hoàn thành (người dân xác nhận)": readable aloud.
                         progress: match i.completion.outcome {
-                            Some(_) => i.completion.label(),
+                            Some(o) => format!(
+                                "{} ({})",
+                                o.label(),
+                                i.completion.confirmation.label().to_lowercase()
+                            ),
                             None => String::new(),
                         },
                     })

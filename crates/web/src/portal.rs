@@ -43,6 +43,16 @@ struct Entry {
     generation: u64,
     at: Instant,
     body: Bytes,
+    etag: HeaderValue,
+}
+
+/// A strong validator of a page's content.
+fn etag_of(body: &[u8]) -> HeaderValue {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut h);
+    HeaderValue::from_str(&format!("\"{:016x}-{}\"", h.finish(), body.len()))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
 /// Rendered public pages and the search index.
@@ -53,12 +63,13 @@ pub struct PortalCache {
 }
 
 impl PortalCache {
-    fn get(&self, key: &str, generation: u64) -> Option<Bytes> {
+    fn get(&self, key: &str, generation: u64) -> Option<(Bytes, HeaderValue)> {
         let pages = self.pages.read().ok()?;
         let e = pages.get(key)?;
-        (e.generation == generation && e.at.elapsed() < PORTAL_TTL).then(|| e.body.clone())
+        (e.generation == generation && e.at.elapsed() < PORTAL_TTL)
+            .then(|| (e.body.clone(), e.etag.clone()))
     }
-    fn put(&self, key: String, generation: u64, body: Bytes) {
+    fn put(&self, key: String, generation: u64, body: Bytes, etag: HeaderValue) {
         if let Ok(mut pages) = self.pages.write() {
             if pages.len() >= MAX_ENTRIES {
                 pages.clear();
@@ -69,6 +80,7 @@ impl PortalCache {
                     generation,
                     at: Instant::now(),
                     body,
+                    etag,
                 },
             );
         }
@@ -93,32 +105,51 @@ pub fn routes() -> Router<AppState> {
         .route("/cong-khai/y-kien", post(answer_item))
 }
 
-fn html(body: Bytes) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=30"),
-        ],
-        body,
-    )
-        .into_response()
+/// A page with its validator. Browsers and proxies may keep it but ask again each time (`no-cache`):
+/// a citizen who reloads after the unit answered sees the answer at once, and an unchanged page costs a
+/// `304` without a body.
+fn html(body: Bytes, etag: HeaderValue, headers: &HeaderMap) -> Response {
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes());
+    let mut resp = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response()
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
+    h.insert(header::ETAG, etag);
+    resp
 }
 
 /// Serves `key` from the cache or renders it with `make` (only successful pages are kept).
-async fn cached<F, Fut>(st: &AppState, key: String, make: F) -> Response
+async fn cached<F, Fut>(st: &AppState, headers: &HeaderMap, key: String, make: F) -> Response
 where
     F: FnOnce(Portal) -> Fut,
     Fut: std::future::Future<Output = Result<String, Response>>,
 {
     let generation = st.db.generation();
-    if let Some(body) = st.portal_cache.get(&key, generation) {
-        return html(body);
+    if let Some((body, etag)) = st.portal_cache.get(&key, generation) {
+        return html(body, etag, headers);
     }
     match make(st.db.portal()).await {
         Ok(page) => {
             let body = Bytes::from(page);
-            st.portal_cache.put(key, generation, body.clone());
-            html(body)
+            let etag = etag_of(&body);
+            st.portal_cache
+                .put(key, generation, body.clone(), etag.clone());
+            html(body, etag, headers)
         }
         Err(resp) => resp,
     }
@@ -480,8 +511,8 @@ fn rendered<T: Template>(t: &T) -> Result<String, Response> {
 // Pages
 // ------------------------------------------------------------------------------------------------
 
-async fn home(State(st): State<AppState>) -> Response {
-    cached(&st, "/cong-khai".into(), |portal| async move {
+async fn home(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    cached(&st, &headers, "/cong-khai".into(), |portal| async move {
         let groups = portal.home().await.map_err(failure)?;
         rendered(&HomePage {
             ctx: PortalCtx::new("Trang chủ"),
@@ -498,6 +529,7 @@ async fn unit(
     State(st): State<AppState>,
     PagePath(code): PagePath<String>,
     Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> Response {
     let year = match q.get("nam").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
@@ -510,7 +542,7 @@ async fn unit(
         Some(y) => format!("/cong-khai/don-vi/{code}?nam={y}"),
         None => format!("/cong-khai/don-vi/{code}"),
     };
-    cached(&st, key, |portal| async move {
+    cached(&st, &headers, key, |portal| async move {
         let page = portal.unit_page(&code, year).await.map_err(failure)?;
         let shown = page.year;
         rendered(&UnitPage {
@@ -551,9 +583,14 @@ async fn registration_view(
     })
 }
 
-async fn registration(State(st): State<AppState>, PagePath(id): PagePath<i64>) -> Response {
+async fn registration(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<i64>,
+    headers: HeaderMap,
+) -> Response {
     cached(
         &st,
+        &headers,
         format!("/cong-khai/dang-ky/{id}"),
         |portal| async move {
             registration_view(&portal, id, FeedbackFormView::new("registration", id)).await
@@ -617,9 +654,14 @@ async fn model_view(portal: &Portal, id: i64, form: FeedbackFormView) -> Result<
     })
 }
 
-async fn model(State(st): State<AppState>, PagePath(id): PagePath<i64>) -> Response {
+async fn model(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<i64>,
+    headers: HeaderMap,
+) -> Response {
     cached(
         &st,
+        &headers,
         format!("/cong-khai/mo-hinh/{id}"),
         |portal| async move { model_view(&portal, id, FeedbackFormView::new("model", id)).await },
     )

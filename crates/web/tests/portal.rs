@@ -110,10 +110,18 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
             page.text().contains("name=\"website\""),
             "the honeypot field is in the form"
         );
-        assert!(page
-            .header("cache-control")
-            .unwrap_or_default()
-            .contains("public"));
+        assert_eq!(page.header("cache-control"), Some("public, no-cache"));
+        // Revalidation: an unchanged page is a 304 without a body.
+        let etag = page.header("etag").unwrap().to_string();
+        let if_none_match = |tag: &str| {
+            Request::get(reg.as_str())
+                .header(header::IF_NONE_MATCH, tag)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let r = app.send(if_none_match(&etag)).await;
+        assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+        assert!(r.body.is_empty());
         let sid = id.to_string();
         // Too short: the page again, what was typed kept, the error beside the field.
         let r = app
@@ -263,6 +271,8 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // The page changed: the old validator no longer matches.
+        assert_eq!(app.send(if_none_match(&etag)).await.status, StatusCode::OK);
         let page = app.page(&reg, None).await.text();
         assert!(
             page.contains("Đơn vị trả lời") && page.contains("lắp xong 12 bóng đèn"),
