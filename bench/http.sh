@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP throughput of lamtheo on loopback with wrk: GET /api/v1/members/{id} and the member list page.
+# HTTP throughput of lamtheo on loopback with wrk: GET /api/v1/members/{id}, the member list page and the
+# public portal's unit page (cached; no login).
 # Usage: bench/http.sh [DATABASE_URL]   (default: a fresh SQLite city demo). Needs wrk and a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,3 +34,14 @@ echo "== GET /dang-vien (member list page, 50 rows, whole city)"
 wrk -t2 -c32 -d15s --latency -H "Cookie: lamtheo_session=$SESSION" "http://127.0.0.1:$PORT/dang-vien" | grep -E "Requests/sec|99%|50%"
 echo "== GET /dang-vien?q=nguyen+van (search page)"
 wrk -t2 -c32 -d15s --latency -H "Cookie: lamtheo_session=$SESSION" "http://127.0.0.1:$PORT/dang-vien?q=nguyen+van" | grep -E "Requests/sec|99%|50%"
+P7="http://127.0.0.1:$PORT/cong-khai/don-vi/P7"
+echo "== GET /cong-khai/don-vi/P7 (public portal, cached unit page: 39 published registrations), gzip"
+curl -s -o /dev/null "$P7"
+curl -s -o /dev/null -w "page: %{size_download} bytes gzipped, " -H "Accept-Encoding: gzip" "$P7"
+curl -s -o /dev/null -w "%{size_download} bytes plain\n" "$P7"
+wrk -t2 -c32 -d15s --latency -H "Accept-Encoding: gzip" "$P7" | grep -E "Requests/sec|99%|50%|Transfer"
+echo "== GET /cong-khai/don-vi/P7 without compression"
+wrk -t2 -c32 -d15s --latency "$P7" | grep -E "Requests/sec|99%|50%|Transfer"
+echo "== GET /cong-khai/don-vi/P7 with If-None-Match (revalidation, 304)"
+ETAG=$(curl -s -D - -o /dev/null -H "Accept-Encoding: gzip" "$P7" | tr -d '\r' | sed -n 's/^etag: //Ip')
+wrk -t2 -c32 -d15s --latency -H "Accept-Encoding: gzip" -H "If-None-Match: $ETAG" "$P7" | grep -E "Requests/sec|99%|50%"

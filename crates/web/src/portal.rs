@@ -39,19 +39,45 @@ const DEVICE_COOKIE: &str = "lamtheo_thiet_bi";
 /// The search documents with the generation and time they were read.
 type SearchIndex = (u64, Instant, Arc<Vec<SearchDoc>>);
 
+/// A rendered page: the HTML, its gzip form (made once, when cached) and a validator for each.
+#[derive(Clone)]
+struct Page {
+    body: Bytes,
+    etag: HeaderValue,
+    gzip: Option<(Bytes, HeaderValue)>,
+}
+
+impl Page {
+    fn new(html: String) -> Page {
+        let body = Bytes::from(html);
+        let etag = etag_of(&body, "");
+        let gzip = {
+            use std::io::Write;
+            let mut enc = flate2::write::GzEncoder::new(
+                Vec::with_capacity(body.len() / 6),
+                flate2::Compression::default(),
+            );
+            enc.write_all(&body)
+                .and_then(|_| enc.finish())
+                .ok()
+                .map(|z| (Bytes::from(z), etag_of(&body, "-gz")))
+        };
+        Page { body, etag, gzip }
+    }
+}
+
 struct Entry {
     generation: u64,
     at: Instant,
-    body: Bytes,
-    etag: HeaderValue,
+    page: Page,
 }
 
-/// A strong validator of a page's content.
-fn etag_of(body: &[u8]) -> HeaderValue {
+/// A strong validator of a page's content (`variant` tells the encodings apart).
+fn etag_of(body: &[u8], variant: &str) -> HeaderValue {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     body.hash(&mut h);
-    HeaderValue::from_str(&format!("\"{:016x}-{}\"", h.finish(), body.len()))
+    HeaderValue::from_str(&format!("\"{:016x}-{}{variant}\"", h.finish(), body.len()))
         .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
@@ -63,13 +89,12 @@ pub struct PortalCache {
 }
 
 impl PortalCache {
-    fn get(&self, key: &str, generation: u64) -> Option<(Bytes, HeaderValue)> {
+    fn get(&self, key: &str, generation: u64) -> Option<Page> {
         let pages = self.pages.read().ok()?;
         let e = pages.get(key)?;
-        (e.generation == generation && e.at.elapsed() < PORTAL_TTL)
-            .then(|| (e.body.clone(), e.etag.clone()))
+        (e.generation == generation && e.at.elapsed() < PORTAL_TTL).then(|| e.page.clone())
     }
-    fn put(&self, key: String, generation: u64, body: Bytes, etag: HeaderValue) {
+    fn put(&self, key: String, generation: u64, page: Page) {
         if let Ok(mut pages) = self.pages.write() {
             if pages.len() >= MAX_ENTRIES {
                 pages.clear();
@@ -79,8 +104,7 @@ impl PortalCache {
                 Entry {
                     generation,
                     at: Instant::now(),
-                    body,
-                    etag,
+                    page,
                 },
             );
         }
@@ -108,7 +132,16 @@ pub fn routes() -> Router<AppState> {
 /// A page with its validator. Browsers and proxies may keep it but ask again each time (`no-cache`):
 /// a citizen who reloads after the unit answered sees the answer at once, and an unchanged page costs a
 /// `304` without a body.
-fn html(body: Bytes, etag: HeaderValue, headers: &HeaderMap) -> Response {
+fn html(page: Page, headers: &HeaderMap) -> Response {
+    let gzip_ok = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|e| e.trim() == "gzip"));
+    let (body, etag, gzipped) = match page.gzip {
+        Some((z, tag)) if gzip_ok => (z, tag, true),
+        _ => (page.body, page.etag, false),
+    };
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| v.as_bytes() == etag.as_bytes());
@@ -130,6 +163,10 @@ fn html(body: Bytes, etag: HeaderValue, headers: &HeaderMap) -> Response {
         HeaderValue::from_static("public, no-cache"),
     );
     h.insert(header::ETAG, etag);
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if gzipped && !fresh {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     resp
 }
 
@@ -140,16 +177,14 @@ where
     Fut: std::future::Future<Output = Result<String, Response>>,
 {
     let generation = st.db.generation();
-    if let Some((body, etag)) = st.portal_cache.get(&key, generation) {
-        return html(body, etag, headers);
+    if let Some(page) = st.portal_cache.get(&key, generation) {
+        return html(page, headers);
     }
     match make(st.db.portal()).await {
-        Ok(page) => {
-            let body = Bytes::from(page);
-            let etag = etag_of(&body);
-            st.portal_cache
-                .put(key, generation, body.clone(), etag.clone());
-            html(body, etag, headers)
+        Ok(html_text) => {
+            let page = Page::new(html_text);
+            st.portal_cache.put(key, generation, page.clone());
+            html(page, headers)
         }
         Err(resp) => resp,
     }

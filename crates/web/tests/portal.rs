@@ -122,6 +122,25 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
         let r = app.send(if_none_match(&etag)).await;
         assert_eq!(r.status, StatusCode::NOT_MODIFIED);
         assert!(r.body.is_empty());
+        // Phones get the page gzipped (made once, when cached), the same HTML once inflated.
+        let z = app
+            .send(
+                Request::get(reg.as_str())
+                    .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(z.header("content-encoding"), Some("gzip"));
+        assert_ne!(z.header("etag"), Some(etag.as_str()));
+        let mut inflated = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&z.body[..]),
+            &mut inflated,
+        )
+        .unwrap();
+        assert_eq!(inflated, page.text());
+        assert!(z.body.len() * 3 < page.body.len());
         let sid = id.to_string();
         // Too short: the page again, what was typed kept, the error beside the field.
         let r = app

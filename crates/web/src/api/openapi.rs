@@ -84,6 +84,18 @@ fn shapes(method: &str, path: &str) -> (Option<Value>, Value) {
         ("post", "/members/{id}/transfer") => (Some(r("Transfer")), r("Member")),
         ("post", "/members/{id}/status") => (Some(r("Status")), r("Member")),
         ("post", "/accounts") => (Some(r("AccountInput")), json!({"type": "object"})),
+        ("post", "/public/feedback") => (
+            Some(
+                json!({"type": "object", "required": ["subject_type", "subject_id", "content"], "properties": {
+                "subject_type": {"type": "string", "enum": ["registration", "model"]},
+                "subject_id": {"type": "integer", "description": "Mã bản đăng ký hoặc mô hình đang công khai"},
+                "content": {"type": "string", "minLength": 10, "maxLength": 2000},
+                "name": {"type": "string", "maxLength": 100, "description": "Không bắt buộc; chỉ đơn vị xem được"},
+                "contact": {"type": "string", "maxLength": 200, "description": "Không bắt buộc; chỉ đơn vị xem được"}}}),
+            ),
+            json!({"type": "object", "properties": {"id": {"type": "integer"}, "tracking_code": {"type": "string"},
+                "status": {"type": "string", "enum": ["pending"]}, "tracking_url": {"type": "string"}}}),
+        ),
         ("post", "/import/units") | ("post", "/import/members") => (
             Some(json!({"type": "string", "format": "binary", "description": "Tệp CSV hoặc XLSX"})),
             r("ImportResult"),
@@ -196,6 +208,13 @@ pub fn document() -> Value {
         }
         if !route.auth {
             op["security"] = json!([]);
+        }
+        if route.path == "/public/feedback" {
+            op["responses"] = json!({
+                "201": {"description": "Đã nhận phản ánh (chờ đơn vị xem xét)", "content": {"application/json": {"schema": ok}}},
+                "429": {"description": "Gửi quá nhiều lần từ một địa chỉ; thử lại sau Retry-After giây", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                "4XX": {"description": "Lỗi (thông báo tiếng Việt)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+            });
         }
         let entry = paths
             .entry(format!("/api/v1{}", route.path))
