@@ -34,8 +34,9 @@
 //! late a cell whose present head, by today's positions, joined the party after that year and so has
 //! no registration then: the demo's members carry no position history.) 2016–2018: every registration approved
 //! (heads' by the level above), the disclosed ones (heads and key cadres) published a few days later,
-//! reviewed at mid-year and year-end and assessed by the cell. 2019: about 3 % submitted and waiting,
-//! about 1.5 % returned with a comment on one item, the rest approved and reviewed. About 2 % of the
+//! reviewed at mid-year and year-end and assessed by the cell. 2019: about 3 % of the undisclosed ones
+//! submitted and waiting, about 1.5 % returned with a comment on one item, the rest approved and reviewed
+//! (disclosed ones — heads and key cadres — are all approved and published). About 2 % of the
 //! approved ones were returned once before.
 //!
 //! **Results and ratings.** Items are mostly done; generic items are more often "partly" or "not
@@ -1322,9 +1323,12 @@ impl<'a> RegistrationPlan<'a> {
         p.reg.first_submitted_at = Some(submitted);
         let is_account = p.reg.created_by != DEMO_USER;
         let roll = rng.below(1000);
-        let status = if year == LAST_YEAR && !is_account && roll < 30 {
+        // Disclosed registrations (heads and key cadres) are all approved and published, so every ward's and
+        // commune's leaders are on the public portal; the waiting and returned ones are other members'.
+        let pending = year == LAST_YEAR && !is_account && !p.reg.disclosed;
+        let status = if pending && roll < 30 {
             Status::Submitted
-        } else if year == LAST_YEAR && !is_account && roll < 45 {
+        } else if pending && roll < 45 {
             Status::Returned
         } else {
             Status::Approved

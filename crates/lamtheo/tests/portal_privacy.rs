@@ -21,6 +21,64 @@ async fn portal_walk_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     load_demo(&["--data-dir", dir.path().to_str().unwrap()]);
     walk(&store::sqlite_url_for_dir(dir.path())).await;
+    bulletin_command(dir.path());
+}
+
+/// `lamtheo bulletin`: the spoken script on stdout, the Word notice, and a clear exit when audio is
+/// impossible.
+fn bulletin_command(data: &std::path::Path) {
+    let docx = data.join("ban-tin.docx");
+    let wav = data.join("ban-tin.wav");
+    let out = Command::new(env!("CARGO_BIN_EXE_lamtheo"))
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--espeak",
+            "/khong-co/espeak-ng",
+            "bulletin",
+        ])
+        .args(["--unit", "SD", "--from", "01/01/2019", "--to", "31/12/2019"])
+        .args([
+            "--docx",
+            docx.to_str().unwrap(),
+            "--audio",
+            wav.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let script = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "no audio without espeak-ng: {err}"
+    );
+    assert!(err.contains("espeak-ng"), "{err}");
+    assert!(
+        script.starts_with("Kính thưa bà con nhân dân xã Sơn Đông"),
+        "{script}"
+    );
+    assert!(
+        script.contains("hai nghìn không trăm mười chín"),
+        "{script}"
+    );
+    assert!(!script.chars().any(|c| c.is_ascii_digit()), "{script}");
+    assert_eq!(&std::fs::read(&docx).unwrap()[..2], b"PK");
+    assert!(!wav.exists());
+    let bad = Command::new(env!("CARGO_BIN_EXE_lamtheo"))
+        .args(["--data-dir", data.to_str().unwrap(), "bulletin"])
+        .args([
+            "--unit",
+            "KHONG-CO",
+            "--from",
+            "01/01/2019",
+            "--to",
+            "31/12/2019",
+        ])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("không có đơn vị"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
