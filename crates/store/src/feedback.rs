@@ -220,6 +220,16 @@ impl Db {
             .iter()
             .map(|r| self.feedback_from_row(r))
             .collect::<Result<Vec<_>>>()?;
+        let counts = self.feedback_counts_of(p).await?;
+        Ok((items, counts))
+    }
+
+    /// Counts of the feedback routed to `p`'s subtree (the queue's tabs, the dashboard).
+    pub async fn feedback_counts_of(&self, p: &Principal) -> Result<FeedbackCounts> {
+        if !p.has(domain::policy::Capability::AnswerFeedback) {
+            return Err(StoreError::Forbidden);
+        }
+        let overdue_floor = ts(self.now() - chrono::Duration::days(self.answer_days));
         let mut c = Sql::new("SELECT f.status, f.created_at, f.answered_at FROM feedback f WHERE ");
         c.subtree("f.unit_path", p.unit_prefix());
         let mut counts = FeedbackCounts::default();
@@ -248,20 +258,7 @@ impl Db {
         if answered_n > 0 {
             counts.mean_response_days = Some(total_days as f64 / answered_n as f64);
         }
-        Ok((items, counts))
-    }
-
-    /// Open feedback routed to `p`'s subtree (for the menu badge).
-    pub async fn open_feedback_count(&self, p: &Principal) -> Result<i64> {
-        if !p.has(domain::policy::Capability::AnswerFeedback) {
-            return Ok(0);
-        }
-        let mut q = Sql::new(
-            "SELECT COUNT(*) AS n FROM feedback f WHERE f.status IN ('pending', 'approved') AND f.answered_at IS NULL AND ",
-        );
-        q.subtree("f.unit_path", p.unit_prefix());
-        let row = q.query().fetch_one(&self.pool).await?;
-        get(&row, "n")
+        Ok(counts)
     }
 
     /// One feedback `p` may handle (404 otherwise).

@@ -1268,6 +1268,42 @@ impl Portal {
     }
 }
 
+/// When a new version of a member's registration for a year is published, citizens' feedback on the
+/// earlier versions follows it (it is about the member's commitments of that year), and their answers on an
+/// item carry over to the new version's item with the same text (a changed item starts afresh). Earlier
+/// answers stay with the old items for the record.
+pub(crate) async fn carry_over_public_history(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new_id: i64,
+    member_id: i64,
+    year: i32,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE feedback SET subject_id = $1 WHERE subject_type = 'registration' AND subject_id IN \
+         (SELECT id FROM registrations WHERE member_id = $2 AND year = $3 AND id <> $1)",
+    )
+    .bind(new_id)
+    .bind(member_id)
+    .bind(i64::from(year))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO citizen_answers (item_id, device_hash, answer, created_at) \
+         SELECT n.id, c.device_hash, c.answer, c.created_at FROM citizen_answers c \
+         JOIN registration_items o ON o.id = c.item_id \
+         JOIN registrations r ON r.id = o.registration_id \
+         JOIN registration_items n ON n.registration_id = $1 AND n.content = o.content \
+         WHERE r.member_id = $2 AND r.year = $3 AND r.id <> $1 \
+         ON CONFLICT (item_id, device_hash) DO NOTHING",
+    )
+    .bind(new_id)
+    .bind(member_id)
+    .bind(i64::from(year))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 enum FeedbackWhere<'a> {
     /// A portal unit's own area: its path and the lower portal units' paths.
     Area(&'a str, &'a [String]),

@@ -1001,6 +1001,15 @@ impl Db {
                         "Bản đăng ký vừa được người khác xử lý; hãy tải lại trang".into(),
                     ));
                 }
+                if action == Action::Publish {
+                    crate::portal::carry_over_public_history(
+                        &mut w.tx,
+                        id,
+                        before.member_id,
+                        before.year,
+                    )
+                    .await?;
+                }
                 if action == Action::Submit {
                     sqlx::query("UPDATE registration_items SET return_comment = '' WHERE registration_id = $1")
                         .bind(id)

@@ -234,6 +234,11 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
             .map(|f| f.id)
             .collect();
         assert_eq!(ids.len(), 2);
+        let home = app.page("/", Some(&office.cookie)).await.text();
+        assert!(
+            home.contains("Phản ánh của nhân dân: 2 chờ trả lời"),
+            "{home}"
+        );
         let (real, junk) = (ids[0], ids[1]);
         let item = app
             .page(&format!("/phan-anh/{real}"), Some(&office.cookie))

@@ -457,6 +457,87 @@ pub async fn citizens_answer_once_per_device(db: &Db) {
     ));
 }
 
+pub async fn a_new_version_keeps_feedback_and_answers(db: &Db) {
+    let w = world(db).await;
+    let portal = db.portal();
+    let ward = principal(Role::Secretary, &w.t.ward_a, None);
+    let hp = principal(Role::Secretary, &w.t.cell_a1, Some(w.head));
+    let a = portal
+        .submit_feedback(&submission(w.published, TEXT, "10.3.0.1"))
+        .await
+        .unwrap();
+    db.answer_feedback(
+        &ward,
+        &store::Actor::user(&ward, "web"),
+        a.id,
+        "Đã tiếp thu, sẽ làm trong tháng 12.",
+    )
+    .await
+    .unwrap();
+    let r = portal.public_registration(w.published).await.unwrap();
+    for dev in ["dev-a", "dev-b", "dev-c"] {
+        portal
+            .answer_item(r.items[0].id, CitizenAnswer::Done, dev, "10.3.0.2")
+            .await
+            .unwrap();
+        portal
+            .answer_item(r.items[1].id, CitizenAnswer::NotDone, dev, "10.3.0.2")
+            .await
+            .unwrap();
+    }
+    // A new version: item 2 rewritten, the others unchanged; approved and published again.
+    let draft = db
+        .registration_action(&cli(), &hp, w.published, Action::Revise, "", &[])
+        .await
+        .unwrap();
+    let mut changed = items();
+    changed[1].content =
+        "Giải quyết dứt điểm 12 đơn thư khiếu nại tồn đọng của công dân khu phố 1".into();
+    db.update_registration(&cli(), &hp, draft.id, &changed)
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &hp, draft.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &ward, draft.id, Action::Approve, "", &[])
+        .await
+        .unwrap();
+    let v2 = db
+        .registration_action(&cli(), &ward, draft.id, Action::Publish, "", &[])
+        .await
+        .unwrap();
+    assert!(matches!(
+        portal.registration_page(w.published).await,
+        Err(StoreError::NotFound)
+    ));
+    let page = portal.registration_page(v2.id).await.unwrap();
+    assert_eq!(
+        page.feedback.len(),
+        1,
+        "the feedback follows the published version"
+    );
+    assert!(page.feedback[0].answer.contains("tháng 12"));
+    let items = &page.registration.items;
+    assert_eq!(
+        items[0].completion.citizens.done, 3,
+        "an unchanged item keeps citizens' answers"
+    );
+    assert_eq!(
+        items[0].completion.confirmation,
+        Confirmation::CitizenConfirmed
+    );
+    assert_eq!(
+        items[1].completion.citizens.total(),
+        0,
+        "a rewritten item starts afresh"
+    );
+    assert_eq!(
+        portal.unit_page("P7", None).await.unwrap().feedback.len(),
+        1
+    );
+}
+
+on_every_backend!(db: a_new_version_keeps_feedback_and_answers);
 on_every_backend!(db: only_published_registrations_in_their_unit);
 on_every_backend!(db: feedback_checked_routed_moderated_answered);
 on_every_backend!(env: overdue_after_the_answer_window);

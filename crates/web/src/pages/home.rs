@@ -39,6 +39,8 @@ struct HomePage {
     tree: Vec<TreeNode>,
     /// Per year with sessions: (year, study rate, study attended/expected, cell rate, below target).
     rates: Vec<(i32, String, String, String, bool)>,
+    /// Citizens' feedback waiting for this user's units: (open, overdue), when they answer feedback.
+    feedback: Option<(i64, i64)>,
 }
 
 fn node(s: &UnitSummary, children: Vec<TreeNode>) -> TreeNode {
@@ -128,10 +130,16 @@ pub async fn dashboard(
                 ));
             }
         }
-        Ok::<_, store::StoreError>((root, stats, tree, rates))
+        let feedback = if p.has(domain::policy::Capability::AnswerFeedback) {
+            let c = st.db.feedback_counts_of(p).await?;
+            Some((c.open, c.overdue))
+        } else {
+            None
+        };
+        Ok::<_, store::StoreError>((root, stats, tree, rates, feedback))
     }
     .await;
-    let (root, stats, tree, rates) = match result {
+    let (root, stats, tree, rates, feedback) = match result {
         Ok(v) => v,
         Err(e) => return store_error(&user, e),
     };
@@ -147,5 +155,6 @@ pub async fn dashboard(
         probationary: num(stats.probationary),
         tree,
         rates,
+        feedback,
     })
 }
