@@ -419,8 +419,12 @@ try {
     // Search without diacritics finds the commune's models.
     await citizen.fill('#portal-q', 'dan van kheo');
     await Promise.all([citizen.waitForNavigation(), citizen.click('.portal-search button')]);
-    assert((await citizen.textContent('main')).includes('Mô hình'), 'search finds a model without diacritics');
-    await citizen.goBack();
+    assert((await citizen.textContent('.hits li >> nth=0')).includes('Mô hình'), 'search without diacritics puts the model named so first');
+    await citizen.screenshot({ path: join(shots, '38-tim-kiem-khong-dau.png'), fullPage: false });
+    await Promise.all([citizen.waitForNavigation(), citizen.click('.hits a[href^="/cong-khai/mo-hinh/"] >> nth=0')]);
+    assert((await citizen.textContent('main')).includes('Gửi phản ánh'), 'a model page takes feedback');
+    await citizen.screenshot({ path: join(shots, '39-mo-hinh-cong-khai.png'), fullPage: true });
+    await citizen.goto(`${base}/cong-khai/don-vi/SD`);
     await Promise.all([citizen.waitForNavigation(), citizen.click('.pub-reg h3 a >> nth=0')]);
     const regUrl = citizen.url();
     const leader = (await citizen.textContent('h1')).trim();

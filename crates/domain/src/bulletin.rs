@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::speech;
-use crate::text::{format_date, format_decimal, format_int, normalize};
+use crate::text::{format_date, format_int, normalize};
 
 /// Everything a bulletin is made of, as loaded for one unit and period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,21 +116,6 @@ pub fn ordinal(n: usize) -> String {
     }
 }
 
-/// A measured value the Vietnamese way, at most two decimals: 3520 → "3.520", 98.5 → "98,5",
-/// 0.125 → "0,13".
-pub fn format_value(value: f64) -> String {
-    let s = format_decimal(value, 2);
-    if s.contains(',') {
-        let trimmed = s.trim_end_matches('0').trim_end_matches(',');
-        match trimmed {
-            "-0" => "0".to_owned(),
-            t => t.to_owned(),
-        }
-    } else {
-        s
-    }
-}
-
 /// Lower-cases the first letter when the second is lower case too ("Tuyên truyền" → "tuyên
 /// truyền", but "UBND" stays), for text continuing a sentence.
 fn continue_sentence(s: &str) -> String {
@@ -215,13 +200,7 @@ fn registration_section(index: usize, r: &BulletinRegistration) -> BulletinSecti
 }
 
 fn model_paragraph(m: &BulletinModelResult) -> String {
-    let unit = normalize(&m.unit);
-    let value = format_value(m.value);
-    let amount = match unit.as_str() {
-        "" => value,
-        "%" => format!("{value}%"),
-        u => format!("{value} {u}"),
-    };
+    let amount = crate::models::format_amount(m.value, &normalize(&m.unit));
     let owner = normalize(&m.owner_unit);
     let name = normalize(&m.model_name);
     let indicator = clause(&m.indicator);
@@ -488,11 +467,6 @@ mod tests {
                 "thứ mười một"
             ]
         );
-        assert_eq!(format_value(3520.0), "3.520");
-        assert_eq!(format_value(98.5), "98,5");
-        assert_eq!(format_value(0.125), "0,13");
-        assert_eq!(format_value(-0.001), "0");
-        assert_eq!(format_value(12.30), "12,3");
     }
 
     #[test]

@@ -518,3 +518,45 @@ mod tests {
         assert_eq!(suggested_status(Commended, 3), Commended);
     }
 }
+
+/// A measured value the Vietnamese way, at most two decimals: 3520 → "3.520", 98.5 → "98,5",
+/// 0.125 → "0,13", −0.001 → "0".
+pub fn format_value(value: f64) -> String {
+    let s = crate::text::format_decimal(value, 2);
+    if s.contains(',') {
+        match s.trim_end_matches('0').trim_end_matches(',') {
+            "-0" => "0".to_owned(),
+            t => t.to_owned(),
+        }
+    } else {
+        s
+    }
+}
+
+/// A value with its unit: "1.745 hộ", "98,1%" (no space before a percent sign), or the bare value.
+pub fn format_amount(value: f64, unit: &str) -> String {
+    match unit.trim() {
+        "" => format_value(value),
+        "%" => format!("{}%", format_value(value)),
+        u => format!("{} {u}", format_value(value)),
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn values_and_amounts() {
+        assert_eq!(format_value(3520.0), "3.520");
+        assert_eq!(format_value(98.5), "98,5");
+        assert_eq!(format_value(1234.25), "1.234,25");
+        assert_eq!(format_value(0.125), "0,13");
+        assert_eq!(format_value(2.0 / 3.0), "0,67");
+        assert_eq!(format_value(-0.001), "0");
+        assert_eq!(format_value(12.30), "12,3");
+        assert_eq!(format_amount(68.5, "%"), "68,5%");
+        assert_eq!(format_amount(1745.0, "hộ"), "1.745 hộ");
+        assert_eq!(format_amount(3.0, " "), "3");
+    }
+}

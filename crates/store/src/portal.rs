@@ -666,6 +666,8 @@ impl Portal {
             };
             let mut titles = positions.remove(&r.member_id).unwrap_or_default();
             titles.sort_by_key(|t| domain::registration::position_rank(t));
+            let mut seen = std::collections::HashSet::new();
+            titles.retain(|t| seen.insert(t.clone()));
             let rank = titles
                 .first()
                 .map(|t| domain::registration::position_rank(t))

@@ -660,14 +660,7 @@ async fn model_view(portal: &Portal, id: i64, form: FeedbackFormView) -> Result<
             .map(|r| ResultView {
                 date: domain::text::format_date(r.measured_on),
                 indicator: r.indicator.clone(),
-                value: format!(
-                    "{} {}",
-                    domain::text::format_decimal(
-                        r.value,
-                        if r.value.fract() == 0.0 { 0 } else { 1 }
-                    ),
-                    r.unit
-                ),
+                value: domain::models::format_amount(r.value, &r.unit),
             })
             .collect(),
         photos: page
@@ -749,27 +742,38 @@ async fn search(State(st): State<AppState>, Query(q): Query<HashMap<String, Stri
         Ok(d) => d,
         Err(e) => return failure(e),
     };
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut total = 0;
+    // Matches whose title has every word first; then units, models, registrations.
+    let mut found: Vec<(bool, u8, &SearchDoc)> = Vec::new();
     if !terms.is_empty() {
         for d in docs.iter() {
             if terms.iter().all(|t| d.fold.contains(t.as_str())) {
-                total += 1;
-                if hits.len() < 100 {
-                    hits.push(Hit {
-                        kind: match d.kind {
-                            "unit" => "Đơn vị",
-                            "registration" => "Bản đăng ký",
-                            _ => "Mô hình",
-                        },
-                        href: d.href.clone(),
-                        title: d.title.clone(),
-                        subtitle: d.subtitle.clone(),
-                    });
-                }
+                let title = domain::text::fold(&d.title);
+                let in_title = terms.iter().all(|t| title.contains(t.as_str()));
+                let kind = match d.kind {
+                    "unit" => 0,
+                    "model" => 1,
+                    _ => 2,
+                };
+                found.push((!in_title, kind, d));
             }
         }
     }
+    found.sort_by_key(|(not_title, kind, _)| (*not_title, *kind));
+    let total = found.len();
+    let hits: Vec<Hit> = found
+        .into_iter()
+        .take(100)
+        .map(|(_, _, d)| Hit {
+            kind: match d.kind {
+                "unit" => "Đơn vị",
+                "registration" => "Bản đăng ký",
+                _ => "Mô hình",
+            },
+            href: d.href.clone(),
+            title: d.title.clone(),
+            subtitle: d.subtitle.clone(),
+        })
+        .collect();
     let mut ctx = PortalCtx::new(if text.trim().is_empty() {
         "Tìm kiếm".to_string()
     } else {

@@ -49,15 +49,6 @@ fn flash(code: Option<&str>) -> Option<String> {
 }
 
 /// A number as a Vietnamese reads it: 3.520, 98,5, 1.234,25.
-pub fn fmt_value(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        return domain::text::format_int(v as i64);
-    }
-    let s = domain::text::format_decimal(v, 2);
-    let s = s.trim_end_matches('0');
-    s.trim_end_matches(',').to_string()
-}
-
 fn status_badge(s: ModelStatus) -> &'static str {
     match s {
         ModelStatus::InProgress => "",
@@ -573,14 +564,6 @@ pub struct ResultRow {
 }
 
 /// A value with its unit of measure, the Vietnamese way: "1.745 hộ", "98,1%".
-fn with_unit(v: f64, unit: &str) -> String {
-    match unit {
-        "" => fmt_value(v),
-        "%" => format!("{}%", fmt_value(v)),
-        u => format!("{} {u}", fmt_value(v)),
-    }
-}
-
 pub struct Bar {
     pub x: i64,
     pub y: i64,
@@ -638,7 +621,7 @@ fn series(results: &[store::ModelResult]) -> Vec<Series> {
                     w: BAR_W,
                     h,
                     cx: x + BAR_W / 2,
-                    value: fmt_value(r.value),
+                    value: domain::models::format_value(r.value),
                     label: r.measured_on.format("%m/%Y").to_string(),
                 }
             })
@@ -647,7 +630,7 @@ fn series(results: &[store::ModelResult]) -> Vec<Series> {
         let summary = match (rs.first(), rs.last()) {
             (Some(a), Some(b)) if rs.len() > 1 => format!(
                 "Từ {} ({}) {} {} ({})",
-                with_unit(a.value, &a.unit),
+                domain::models::format_amount(a.value, &a.unit),
                 date(Some(a.measured_on)),
                 if b.value > a.value {
                     "lên"
@@ -656,7 +639,7 @@ fn series(results: &[store::ModelResult]) -> Vec<Series> {
                 } else {
                     "giữ ở"
                 },
-                with_unit(b.value, &b.unit),
+                domain::models::format_amount(b.value, &b.unit),
                 date(Some(b.measured_on))
             ),
             _ => String::new(),
@@ -673,7 +656,7 @@ fn series(results: &[store::ModelResult]) -> Vec<Series> {
                 .map(|r| ResultRow {
                     id: r.id,
                     date: date(Some(r.measured_on)),
-                    value: with_unit(r.value, &r.unit),
+                    value: domain::models::format_amount(r.value, &r.unit),
                     note: r.note.clone(),
                 })
                 .collect(),
@@ -1174,21 +1157,5 @@ pub async fn unadopt(
             Redirect::to(&format!("/mo-hinh/{id}?tb=da-xoa-nhan-rong#nhan-rong")).into_response()
         }
         Err(e) => store_error(&user, e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fmt_value;
-
-    #[test]
-    fn values_read_the_vietnamese_way() {
-        assert_eq!(fmt_value(3520.0), "3.520");
-        assert_eq!(fmt_value(98.5), "98,5");
-        assert_eq!(fmt_value(1234.25), "1.234,25");
-        assert_eq!(fmt_value(0.0), "0");
-        assert_eq!(fmt_value(2.0 / 3.0), "0,67");
-        assert_eq!(super::with_unit(98.1, "%"), "98,1%");
-        assert_eq!(super::with_unit(1745.0, "hộ"), "1.745 hộ");
     }
 }
