@@ -107,6 +107,29 @@ pub fn locality(unit_name: &str) -> String {
     unit_name.to_owned()
 }
 
+/// The organ that issues a notice for a unit: a committee's "Đảng bộ xã Sơn Đông" is signed by its
+/// "Đảng ủy xã Sơn Đông"; other names unchanged.
+pub fn issuing_organ(unit_name: &str) -> String {
+    match unit_name.strip_prefix("Đảng bộ ") {
+        Some(rest) if !rest.trim().is_empty() => format!("Đảng ủy {}", rest.trim()),
+        _ => unit_name.to_owned(),
+    }
+}
+
+/// The place name of the date line ("Sơn Đông, ngày …"): the locality without "xã" / "thị trấn";
+/// "Phường 7" stays whole.
+pub fn place_name(unit_name: &str) -> String {
+    let place = locality(unit_name);
+    for prefix in ["xã ", "Xã ", "thị trấn ", "Thị trấn "] {
+        if let Some(rest) = place.strip_prefix(prefix) {
+            if !rest.trim().is_empty() {
+                return rest.trim().to_owned();
+            }
+        }
+    }
+    place
+}
+
 /// "thứ nhất", "thứ hai", …, "thứ tư", …, "thứ mười", "thứ mười một", ….
 pub fn ordinal(n: usize) -> String {
     match n {
@@ -256,7 +279,7 @@ pub fn compose(input: &BulletinInput) -> Bulletin {
     );
     let opening = if input.registrations.is_empty() {
         format!(
-            "{greeting}: {period}, chưa có đồng chí người đứng đầu, cán bộ chủ chốt nào của {unit} \
+            "{greeting}: {period}, chưa có người đứng đầu, cán bộ chủ chốt nào của {place} \
              công khai nội dung đăng ký {CAMPAIGN}."
         )
     } else {
@@ -326,6 +349,16 @@ pub fn compose(input: &BulletinInput) -> Bulletin {
 }
 
 impl Bulletin {
+    /// The issuing organ for the header ("Đảng ủy xã Sơn Đông").
+    pub fn organ(&self) -> String {
+        issuing_organ(&self.unit_name)
+    }
+
+    /// The place of the date line ("Sơn Đông").
+    pub fn place(&self) -> String {
+        place_name(&self.unit_name)
+    }
+
     /// Plain text of the written form: title, subtitle, opening, sections with their headings,
     /// closing and "{unit}, ngày dd/mm/yyyy"; blank lines between blocks.
     pub fn written(&self) -> String {
@@ -563,7 +596,7 @@ mod tests {
         let b = compose(&empty);
         assert_eq!(
             b.opening,
-            "Kính thưa bà con nhân dân Phường 7! Thực hiện Chỉ thị 05-CT/TW về đẩy mạnh “Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh”, Đài truyền thanh Phường 7 xin thông báo: từ ngày 01/01/2026 đến ngày 31/03/2026, chưa có đồng chí người đứng đầu, cán bộ chủ chốt nào của Phường 7 công khai nội dung đăng ký học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh."
+            "Kính thưa bà con nhân dân Phường 7! Thực hiện Chỉ thị 05-CT/TW về đẩy mạnh “Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh”, Đài truyền thanh Phường 7 xin thông báo: từ ngày 01/01/2026 đến ngày 31/03/2026, chưa có người đứng đầu, cán bộ chủ chốt nào của Phường 7 công khai nội dung đăng ký học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh."
         );
         assert_eq!(b.sections.len(), 1);
         assert_eq!(
@@ -574,7 +607,7 @@ mod tests {
         let spoken = b.spoken();
         assert!(spoken.starts_with("Kính thưa bà con nhân dân Phường bảy!"));
         assert!(
-            spoken.contains("chưa có đồng chí người đứng đầu, cán bộ chủ chốt nào của Phường bảy")
+            spoken.contains("chưa có người đứng đầu, cán bộ chủ chốt nào của Phường bảy")
         );
         assert!(!spoken.bytes().any(|b| b.is_ascii_digit()), "{spoken}");
         assert!(!b.written().is_empty());
@@ -620,6 +653,15 @@ mod tests {
             model_paragraph(&m),
             "Mô hình “Dân vận khéo”: Tỷ lệ hộ đồng thuận đạt 98,5% (số liệu ngày 01/02/2026)."
         );
+    }
+
+    #[test]
+    fn organ_and_place_of_the_notice() {
+        assert_eq!(issuing_organ("Đảng bộ xã Sơn Đông"), "Đảng ủy xã Sơn Đông");
+        assert_eq!(issuing_organ("Chi bộ ấp 3"), "Chi bộ ấp 3");
+        assert_eq!(place_name("Đảng bộ xã Sơn Đông"), "Sơn Đông");
+        assert_eq!(place_name("Đảng bộ Phường 7"), "Phường 7");
+        assert_eq!(place_name("Phường 7"), "Phường 7");
     }
 
     #[test]

@@ -215,9 +215,13 @@ pub fn is_overdue(
     status.awaits_answer() && !answered && now - received > Duration::days(answer_days)
 }
 
-/// Whole days from receipt to answer (0 when answered the same day).
+/// Calendar days in Vietnam from receipt to answer (0 when answered the same day there).
 pub fn response_days(received: DateTime<Utc>, answered: DateTime<Utc>) -> i64 {
-    (answered - received).num_days().max(0)
+    let (r, a) = (
+        crate::registration::vn_date(received),
+        crate::registration::vn_date(answered),
+    );
+    (a - r).num_days().max(0)
 }
 
 /// A citizen's answer on whether an item was done.
@@ -415,6 +419,10 @@ mod tests {
         assert!(!is_overdue(FeedbackStatus::Approved, true, t0, d16, 15));
         assert!(!is_overdue(FeedbackStatus::Spam, false, t0, d16, 15));
         assert_eq!(response_days(t0, d16), 16);
+        // Received 22:00 in Hà Nội (15:00 UTC), answered 09:00 next morning: the next day, not "the same".
+        let evening = Utc.with_ymd_and_hms(2026, 3, 1, 15, 0, 0).unwrap();
+        let morning = Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap();
+        assert_eq!(response_days(evening, morning), 1);
     }
 
     #[test]

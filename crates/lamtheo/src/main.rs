@@ -343,6 +343,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let script = bulletin.spoken();
             println!("{script}");
             if let Some(path) = docx {
+                if cli.public_url.is_empty() {
+                    eprintln!(
+                        "Chưa đặt --public-url (LAMTHEO_PUBLIC_URL): mã QR trong thông báo trỏ tới {base}, \
+                         hãy đặt địa chỉ mà người dân dùng để vào máy chủ."
+                    );
+                }
                 let bytes = office::bulletin_docx(&bulletin)?;
                 std::fs::write(path, bytes)
                     .with_context(|| format!("không ghi được {}", path.display()))?;

@@ -15,6 +15,10 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 const PG_ENV: &str = "LAMTHEO_TEST_DATABASE_URL";
+/// What the portal shows (written here independently of the store): the newest published version of a
+/// member's registration for a year.
+const PUBLISHED: &str = "r.status = 'published' AND NOT EXISTS (SELECT 1 FROM registrations n \
+    WHERE n.member_id = r.member_id AND n.year = r.year AND n.status = 'published' AND n.id > r.id)";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portal_walk_sqlite() {
@@ -197,9 +201,9 @@ async fn private_data(url: &str) -> Private {
         }
     }
     let mut links = HashSet::new();
-    for r in sqlx::query(
-        "SELECT id FROM registrations WHERE NOT (status = 'published' AND superseded = 0)",
-    )
+    for r in sqlx::query(&format!(
+        "SELECT id FROM registrations r WHERE NOT ({PUBLISHED})"
+    ))
     .fetch_all(&mut c)
     .await
     .unwrap()
@@ -338,7 +342,7 @@ async fn walk(url: &str) {
         );
     }
     let published: Vec<i64> =
-        sqlx::query("SELECT id FROM registrations WHERE status = 'published' AND superseded = 0")
+        sqlx::query(&format!("SELECT id FROM registrations r WHERE {PUBLISHED}"))
             .fetch_all(&mut c)
             .await
             .unwrap()

@@ -2,11 +2,10 @@
 //! into a WAV file. This is the one place in `office` that runs another program; the text goes to it
 //! through standard input, never on the command line.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// Why no audio could be made. Messages are Vietnamese: they are shown to the user as they are.
 #[derive(Debug, thiserror::Error)]
@@ -31,29 +30,8 @@ pub fn default_espeak() -> PathBuf {
     PathBuf::from("espeak-ng")
 }
 
-/// A temporary file removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    /// A new unique path in the system's temporary directory (process id, a counter and the time).
-    fn new() -> Self {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let name = format!("lamtheo-speech-{}-{n}-{nanos}.wav", std::process::id());
-        TempFile(std::env::temp_dir().join(name))
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        // The file may never have been written.
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
+/// Longest a reading may take before the program is stopped (a whole bulletin takes seconds).
+const MAX_SECONDS: u64 = 180;
 
 /// True when `bytes` start like a RIFF/WAVE file.
 fn is_wav(bytes: &[u8]) -> bool {
@@ -71,10 +49,15 @@ pub fn speak_wav(text: &str, program: &Path) -> Result<Vec<u8>, AudioError> {
     if text.trim().is_empty() {
         return Err(AudioError::Empty);
     }
-    let wav = TempFile::new();
+    // Created exclusively with a random name (no symlink games in a shared /tmp), removed when dropped.
+    let wav = tempfile::Builder::new()
+        .prefix("lamtheo-speech-")
+        .suffix(".wav")
+        .tempfile()
+        .map_err(|e| AudioError::Failed(format!("không tạo được tệp tạm ({e})")))?;
     let mut child = Command::new(program)
         .args(["-v", "vi", "-s", "150", "-w"])
-        .arg(&wav.0)
+        .arg(wav.path())
         .arg("--stdin")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -92,25 +75,44 @@ pub fn speak_wav(text: &str, program: &Path) -> Result<Vec<u8>, AudioError> {
             let _ = stdin.write_all(text.as_bytes());
         })
     });
-    let output = child
-        .wait_with_output()
-        .map_err(|e| AudioError::Failed(format!("chương trình đọc bị lỗi ({e})")))?;
+    let reader = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = err.read_to_string(&mut s);
+            s
+        })
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > Duration::from_secs(MAX_SECONDS) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(AudioError::Failed(format!(
+                    "chương trình đọc chạy quá {MAX_SECONDS} giây nên đã bị dừng"
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(AudioError::Failed(format!("chương trình đọc bị lỗi ({e})"))),
+        }
+    };
     if let Some(w) = writer {
         let _ = w.join();
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if !output.status.success() {
+    let stderr = reader.and_then(|r| r.join().ok()).unwrap_or_default();
+    if !status.success() {
         if stderr.to_lowercase().contains("voice") {
             return Err(AudioError::NoVietnameseVoice);
         }
         let detail = stderr.trim();
         return Err(AudioError::Failed(if detail.is_empty() {
-            format!("chương trình đọc kết thúc với mã lỗi {}", output.status)
+            format!("chương trình đọc kết thúc với mã lỗi {status}")
         } else {
             format!("chương trình đọc báo lỗi: {detail}")
         }));
     }
-    let bytes = std::fs::read(&wav.0)
+    let bytes = std::fs::read(wav.path())
         .map_err(|e| AudioError::Failed(format!("không đọc được tệp âm thanh ({e})")))?;
     if !is_wav(&bytes) {
         return Err(AudioError::Failed(
@@ -131,14 +133,6 @@ mod tests {
         assert!(!is_wav(b"RIFF\x24\x00\x00\x00AVI "));
         assert!(!is_wav(b"RIFF"));
         assert!(!is_wav(b""));
-    }
-
-    #[test]
-    fn temporary_names_are_unique() {
-        let a = TempFile::new();
-        let b = TempFile::new();
-        assert_ne!(a.0, b.0);
-        assert!(a.0.starts_with(std::env::temp_dir()));
     }
 
     #[test]

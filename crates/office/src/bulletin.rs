@@ -81,7 +81,7 @@ fn push_header_table(out: &mut String, b: &Bulletin) {
         left = left.para(tight, &[(&parent.to_uppercase(), PLAIN)]);
     }
     left = left
-        .para(tight, &[(&unit.to_uppercase(), BOLD)])
+        .para(tight, &[(&b.organ().to_uppercase(), BOLD)])
         .para(tight, &[("*", PLAIN)]);
     let party = Look {
         underline: true,
@@ -91,7 +91,7 @@ fn push_header_table(out: &mut String, b: &Bulletin) {
         .para(tight, &[("ĐẢNG CỘNG SẢN VIỆT NAM", party)])
         .para(
             CENTER.spacing(240, 0),
-            &[(&place_date_line(unit, b.issued_on), ITALIC)],
+            &[(&place_date_line(&b.place(), b.issued_on), ITALIC)],
         );
     let spec = TableSpec {
         widths: &W,

@@ -348,7 +348,7 @@ impl Db {
             return Ok(LoginOutcome::Invalid);
         };
         let account = account_from_row(&row)?;
-        let mut w = self.write().await?;
+        let mut w = self.write_quiet().await?;
         sqlx::query("DELETE FROM login_attempts WHERE key = $1")
             .bind(user_key)
             .execute(&mut *w.tx)
@@ -376,7 +376,7 @@ impl Db {
 
     pub(crate) async fn add_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         let window_floor = ts(now - Duration::seconds(login_limits::WINDOW_SECS));
-        let mut w = self.write().await?;
+        let mut w = self.write_quiet().await?;
         // Portable upsert: a window that expired restarts at 1.
         sqlx::query(
             "INSERT INTO login_attempts (key, failures, window_start) VALUES ($1, 1, $2) \
@@ -396,7 +396,7 @@ impl Db {
     pub async fn create_session(&self, user_id: i64, kind: SessionKind) -> Result<String> {
         let token = random_token();
         let now = self.now();
-        let mut w = self.write().await?;
+        let mut w = self.write_quiet().await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(ts(now))
             .execute(&mut *w.tx)
@@ -437,7 +437,7 @@ impl Db {
         // Sliding expiry for browser sessions, written at most once a minute.
         let last_seen: String = get(&row, "last_seen_at")?;
         if kind == SessionKind::Web && last_seen < ts(now - Duration::minutes(1)) {
-            let mut w = self.write().await?;
+            let mut w = self.write_quiet().await?;
             sqlx::query(
                 "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3",
             )
@@ -456,7 +456,7 @@ impl Db {
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
-        let mut w = self.write().await?;
+        let mut w = self.write_quiet().await?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(token_hash(token))
             .execute(&mut *w.tx)

@@ -301,8 +301,17 @@ impl Db {
         Ok(WriteTx {
             tx,
             _guard: guard,
-            changes: &self.changes,
+            changes: Some(&self.changes),
         })
+    }
+
+    /// A write transaction that does not count as a change of what pages show (`Db::generation` stays):
+    /// sessions, login and rate counters, feedback waiting for moderation. Keeps anonymous requests from
+    /// flushing the public portal's cache.
+    pub(crate) async fn write_quiet(&self) -> Result<WriteTx<'_>> {
+        let mut w = self.write().await?;
+        w.changes = None;
+        Ok(w)
     }
 }
 
@@ -331,14 +340,15 @@ async fn create_sqlite_file(url: &str) -> Result<()> {
 pub(crate) struct WriteTx<'a> {
     pub tx: sqlx::Transaction<'static, sqlx::Any>,
     _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
-    changes: &'a std::sync::atomic::AtomicU64,
+    changes: Option<&'a std::sync::atomic::AtomicU64>,
 }
 
 impl WriteTx<'_> {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
-        self.changes
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        if let Some(c) = self.changes {
+            c.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        }
         Ok(())
     }
 }

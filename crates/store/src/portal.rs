@@ -269,6 +269,22 @@ fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The part of a client address that identifies one subscriber: an IPv4 address, or the /64 network of
+/// an IPv6 address (one household or phone gets a whole /64).
+fn address_group(address: &str) -> String {
+    match address.trim().parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(ip) => ip.to_string(),
+        Err(_) => address.trim().to_string(),
+    }
+}
+
 /// The hash under which an address or a device is counted (never stored in clear).
 fn client_key(kind: &str, value: &str) -> String {
     let h = crate::accounts::token_hash(&format!("lamtheo-public:{kind}:{value}"));
@@ -280,7 +296,11 @@ fn in_lower(path: &str, lower: &[String]) -> bool {
     lower.iter().any(|l| path.starts_with(l.as_str()))
 }
 
-const PUB_REG: &str = "r.status = 'published' AND r.superseded = 0";
+/// A registration on the portal: the newest published version of a member's registration for a year. While
+/// a new version is being written and approved the published one stays up; it is replaced when the new
+/// one is published.
+const PUB_REG: &str = "r.status = 'published' AND NOT EXISTS (SELECT 1 FROM registrations n \
+    WHERE n.member_id = r.member_id AND n.year = r.year AND n.status = 'published' AND n.id > r.id)";
 
 impl Portal {
     pub fn db_generation(&self) -> u64 {
@@ -499,7 +519,9 @@ impl Portal {
                     .subtree("r.unit_path", &unit.path);
                 let mut regs = self.registrations(&mut q).await?;
                 regs.retain(|r| !in_lower(&r.1, &lower));
-                let mut out = self.finish(regs, Some((&unit.code, &unit.name))).await?;
+                let mut out = self
+                    .finish(regs, Owners::Fixed(&unit.code, &unit.name))
+                    .await?;
                 // Leaders first, then Vietnamese name order.
                 out.sort_by(|a, b| {
                     a.0.cmp(&b.0)
@@ -514,6 +536,7 @@ impl Portal {
             .db
             .public_models(&PublicModelFilter {
                 unit_path: Some(unit.path.clone()),
+                limit: 5000,
                 ..Default::default()
             })
             .await?;
@@ -576,7 +599,7 @@ impl Portal {
     async fn finish(
         &self,
         regs: Vec<(RegRow, String)>,
-        portal_unit: Option<(&str, &str)>,
+        portal_unit: Owners<'_>,
     ) -> Result<Vec<(u8, String, PublicRegistration)>> {
         if regs.is_empty() {
             return Ok(Vec::new());
@@ -607,7 +630,7 @@ impl Portal {
                 .join(", ");
             // Ids are integers read from the database: safe to inline.
             let q = format!(
-                "SELECT c.item_id, c.answer, COUNT(*) AS n FROM citizen_answers c \
+                "SELECT c.item_id, c.answer, COUNT(DISTINCT c.address_hash) AS n FROM citizen_answers c \
                  JOIN registration_items i ON i.id = c.item_id WHERE i.registration_id IN ({ids}) \
                  GROUP BY c.item_id, c.answer"
             );
@@ -658,8 +681,14 @@ impl Portal {
         let mut out = Vec::with_capacity(regs.len());
         for (r, path) in regs {
             let (pu_code, pu_name) = match portal_unit {
-                Some((c, n)) => (c.to_string(), n.to_string()),
-                None => match self.owner_of(&path).await? {
+                Owners::Fixed(c, n) => (c.to_string(), n.to_string()),
+                Owners::Among(units) => units
+                    .iter()
+                    .filter(|u| path.starts_with(u.path.as_str()))
+                    .max_by_key(|u| u.path.len())
+                    .map(|u| (u.code.clone(), u.name.clone()))
+                    .unwrap_or_default(),
+                Owners::Lookup => match self.owner_of(&path).await? {
                     Some(u) => (u.code, u.name),
                     None => (String::new(), String::new()),
                 },
@@ -709,7 +738,7 @@ impl Portal {
         let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.id = "));
         q.int(id);
         let regs = self.registrations(&mut q).await?;
-        self.finish(regs, None)
+        self.finish(regs, Owners::Lookup)
             .await?
             .into_iter()
             .next()
@@ -736,7 +765,9 @@ impl Portal {
             .subtree("r.unit_path", &unit.path);
         let mut regs = self.registrations(&mut q).await?;
         regs.retain(|r| !in_lower(&r.1, &lower));
-        let mut out = self.finish(regs, Some((&unit.code, &unit.name))).await?;
+        let mut out = self
+            .finish(regs, Owners::Fixed(&unit.code, &unit.name))
+            .await?;
         out.sort_by(|a, b| {
             b.2.year
                 .cmp(&a.2.year)
@@ -777,11 +808,16 @@ impl Portal {
     ) -> Result<(usize, usize)> {
         let unit = self.portal_unit(code).await?;
         let lower = self.lower_portal_paths(&unit.path).await?;
+        // The period is in Vietnam time (UTC+7); timestamps are stored in UTC.
+        let start = |d: NaiveDate| {
+            ts(d.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(7))
+        };
+        let end = start(to + chrono::Duration::days(1));
         let mut q =
             Sql::new("SELECT unit_path, status, answered_at FROM feedback WHERE created_at >= ");
-        q.text(format!("{from}"))
+        q.text(start(from))
             .push(" AND created_at < ")
-            .text(format!("{}", to + chrono::Duration::days(1)))
+            .text(end.clone())
             .push(" AND status IN ('pending', 'approved') AND ")
             .subtree("unit_path", &unit.path);
         let (mut answered, mut open) = (0, 0);
@@ -790,8 +826,9 @@ impl Portal {
             if in_lower(&p, &lower) {
                 continue;
             }
+            // Answered by the end of the period; a later answer leaves it open as of then.
             let a: Option<String> = get(&r, "answered_at")?;
-            if a.is_some() {
+            if a.is_some_and(|a| a < end) {
                 answered += 1;
             } else {
                 open += 1;
@@ -917,16 +954,16 @@ impl Portal {
     }
 
     async fn answered_feedback(&self, w: FeedbackWhere<'_>) -> Result<Vec<PublicFeedback>> {
-        let mut q = Sql::new(
+        let mut q = Sql::new(&format!(
             "SELECT f.id, f.subject_type, f.subject_id, f.unit_path, f.content, f.answer, f.created_at, \
              f.answered_at, m.full_name AS reg_name, r.year AS reg_year, mo.name AS model_name \
              FROM feedback f \
              LEFT JOIN registrations r ON f.subject_type = 'registration' AND r.id = f.subject_id \
-               AND r.status = 'published' AND r.superseded = 0 \
+               AND {PUB_REG} \
              LEFT JOIN members m ON m.id = r.member_id \
              LEFT JOIN models mo ON f.subject_type = 'model' AND mo.id = f.subject_id AND mo.is_public = 1 \
-             WHERE f.status = 'approved' AND f.answered_at IS NOT NULL AND (r.id IS NOT NULL OR mo.id IS NOT NULL)",
-        );
+             WHERE f.status = 'approved' AND f.answered_at IS NOT NULL AND (r.id IS NOT NULL OR mo.id IS NOT NULL)"
+        ));
         let lower: &[String] = match &w {
             FeedbackWhere::Area(path, lower) => {
                 q.push(" AND ").subtree("f.unit_path", path);
@@ -940,9 +977,14 @@ impl Portal {
                 &[]
             }
         };
-        q.push(" ORDER BY f.answered_at DESC, f.id DESC LIMIT 100");
+        // The own-area filter runs on the rows (lower units' paths can be thousands), so the newest 100 are
+        // taken after it.
+        q.push(" ORDER BY f.answered_at DESC, f.id DESC");
         let mut out = Vec::new();
         for r in q.query().fetch_all(&self.db.pool).await? {
+            if out.len() >= 100 {
+                break;
+            }
             let path: String = get(&r, "unit_path")?;
             if in_lower(&path, lower) {
                 continue;
@@ -992,12 +1034,13 @@ impl Portal {
     pub async fn search_docs(&self) -> Result<Vec<SearchDoc>> {
         let mut docs = Vec::new();
         let mut q = Self::unit_sql();
-        for u in self.units_where(&mut q).await? {
+        let units = self.units_where(&mut q).await?;
+        for u in &units {
             docs.push(SearchDoc {
                 kind: "unit",
                 href: format!("/cong-khai/don-vi/{}", u.code),
                 fold: domain::text::fold(&u.name),
-                title: u.name,
+                title: u.name.clone(),
                 subtitle: String::new(),
             });
         }
@@ -1005,7 +1048,7 @@ impl Portal {
             let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.year >= "));
             q.int(i64::from(latest - 1));
             let regs = self.registrations(&mut q).await?;
-            for (_, _, r) in self.finish(regs, None).await? {
+            for (_, _, r) in self.finish(regs, Owners::Among(&units)).await? {
                 let mut text = format!("{} {} {}", r.name, r.position, r.portal_unit_name);
                 for i in &r.items {
                     text.push(' ');
@@ -1040,7 +1083,7 @@ impl Portal {
     async fn hit(&self, key: &str, limit: i64) -> Result<std::result::Result<(), i64>> {
         let now = self.db.now();
         let floor = ts(now - chrono::Duration::seconds(fb::RATE_WINDOW_SECS));
-        let mut w = self.db.write().await?;
+        let mut w = self.db.write_quiet().await?;
         let row = sqlx::query(
             "INSERT INTO public_rate (key, hits, window_start) VALUES ($1, 1, $2) \
              ON CONFLICT (key) DO UPDATE SET \
@@ -1073,13 +1116,15 @@ impl Portal {
     async fn subject_owner(&self, t: SubjectType, id: i64) -> Result<Option<(i64, String)>> {
         let sql = match t {
             SubjectType::Registration => {
-                "SELECT unit_id, unit_path FROM registrations r WHERE r.id = $1 AND r.status = 'published' AND r.superseded = 0"
+                format!(
+                    "SELECT unit_id, unit_path FROM registrations r WHERE r.id = $1 AND {PUB_REG}"
+                )
             }
             SubjectType::Model => {
-                "SELECT unit_id, unit_path FROM models WHERE id = $1 AND is_public = 1"
+                "SELECT unit_id, unit_path FROM models WHERE id = $1 AND is_public = 1".to_string()
             }
         };
-        let row = sqlx::query(sql)
+        let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(&self.db.pool)
             .await?;
@@ -1093,14 +1138,8 @@ impl Portal {
         &self,
         s: &FeedbackSubmission,
     ) -> std::result::Result<FeedbackReceipt, FeedbackRefusal> {
-        let key = client_key("feedback", &s.address);
-        if let Err(retry_after) = self.hit(&key, fb::RATE_LIMIT).await? {
-            return Err(FeedbackRefusal::RateLimited { retry_after });
-        }
-        if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
-            tracing::info!("feedback honeypot filled; dropped");
-            return Err(FeedbackRefusal::Trap);
-        }
+        // Mistakes cost nothing: only a submission that would be stored counts against the address's
+        // limit (and a filled honeypot, so bots are slowed down too).
         let subject = SubjectType::parse(&s.subject_type).ok_or(FeedbackRefusal::NoSubject)?;
         let text = fb::check_feedback(&s.content, s.name.as_deref(), s.contact.as_deref())
             .map_err(FeedbackRefusal::Invalid)?;
@@ -1108,9 +1147,18 @@ impl Portal {
             .subject_owner(subject, s.subject_id)
             .await?
             .ok_or(FeedbackRefusal::NoSubject)?;
+        let key = client_key("feedback", &address_group(&s.address));
+        if let Err(retry_after) = self.hit(&key, fb::RATE_LIMIT).await? {
+            return Err(FeedbackRefusal::RateLimited { retry_after });
+        }
+        if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
+            tracing::info!("feedback honeypot filled; dropped");
+            return Err(FeedbackRefusal::Trap);
+        }
         let code = tracking_code();
         let now = self.db.now();
-        let mut w = self.db.write().await?;
+        // Pending feedback is not shown anywhere public: the portal's cache stays.
+        let mut w = self.db.write_quiet().await?;
         let row = sqlx::query(
             "INSERT INTO feedback (tracking_code, subject_type, subject_id, unit_id, unit_path, content, name, contact, \
              client_key, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) RETURNING id",
@@ -1219,8 +1267,9 @@ impl Portal {
         if !fb::citizens_may_answer(deadline, year, self.db.today()) {
             return Ok(CitizenAnswerOutcome::NotOpen);
         }
+        let group = address_group(address);
         if let Err(retry_after) = self
-            .hit(&client_key("answer", address), fb::RATE_LIMIT * 6)
+            .hit(&client_key("answer", &group), fb::RATE_LIMIT * 6)
             .await?
         {
             return Ok(CitizenAnswerOutcome::RateLimited { retry_after });
@@ -1228,11 +1277,12 @@ impl Portal {
         let device_hash = client_key("device", device);
         let mut w = self.db.write().await?;
         let done = sqlx::query(
-            "INSERT INTO citizen_answers (item_id, device_hash, answer, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (item_id, device_hash) DO NOTHING",
+            "INSERT INTO citizen_answers (item_id, device_hash, address_hash, answer, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (item_id, device_hash) DO NOTHING",
         )
         .bind(item_id)
         .bind(device_hash)
+        .bind(client_key("address", &group))
         .bind(answer.as_str())
         .bind(ts(self.db.now()))
         .execute(&mut *w.tx)
@@ -1281,7 +1331,10 @@ pub(crate) async fn carry_over_public_history(
     year: i32,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE feedback SET subject_id = $1 WHERE subject_type = 'registration' AND subject_id IN \
+        "UPDATE feedback SET subject_id = $1, \
+           unit_id = (SELECT unit_id FROM registrations WHERE id = $1), \
+           unit_path = (SELECT unit_path FROM registrations WHERE id = $1) \
+         WHERE subject_type = 'registration' AND subject_id IN \
          (SELECT id FROM registrations WHERE member_id = $2 AND year = $3 AND id <> $1)",
     )
     .bind(new_id)
@@ -1290,8 +1343,8 @@ pub(crate) async fn carry_over_public_history(
     .execute(&mut **tx)
     .await?;
     sqlx::query(
-        "INSERT INTO citizen_answers (item_id, device_hash, answer, created_at) \
-         SELECT n.id, c.device_hash, c.answer, c.created_at FROM citizen_answers c \
+        "INSERT INTO citizen_answers (item_id, device_hash, address_hash, answer, created_at) \
+         SELECT n.id, c.device_hash, c.address_hash, c.answer, c.created_at FROM citizen_answers c \
          JOIN registration_items o ON o.id = c.item_id \
          JOIN registrations r ON r.id = o.registration_id \
          JOIN registration_items n ON n.registration_id = $1 AND n.content = o.content \
@@ -1304,6 +1357,17 @@ pub(crate) async fn carry_over_public_history(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// How `finish` finds the portal unit that lists a registration.
+#[derive(Clone, Copy)]
+enum Owners<'a> {
+    /// All belong to this unit's page (code, name).
+    Fixed(&'a str, &'a str),
+    /// The deepest of these portal units above the registration.
+    Among(&'a [PortalUnit]),
+    /// Ask the database (one registration).
+    Lookup,
 }
 
 enum FeedbackWhere<'a> {

@@ -34,7 +34,35 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
     )
 }
 
-/// The client address, for login throttling.
+/// This server's address as the browser sees it ("https://host"): the request's host, or behind a trusted
+/// proxy the forwarded host and scheme. Used for absolute links (QR codes) and to check form origins.
+pub fn origin(headers: &HeaderMap, secure: bool, trust_proxy: bool) -> String {
+    let forwarded = |name: &str| {
+        trust_proxy
+            .then(|| headers.get(name).and_then(|h| h.to_str().ok()))
+            .flatten()
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let secure = secure || forwarded("x-forwarded-proto") == Some("https");
+    let host = forwarded("x-forwarded-host")
+        .or_else(|| {
+            headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+        })
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    format!("{}://{host}", if secure { "https" } else { "http" })
+}
+
+/// The client address, for login throttling and the public portal's limits. Behind a trusted proxy it is
+/// the last `X-Forwarded-For` entry — the one that proxy appended; earlier entries are whatever the client
+/// sent and cannot be trusted.
 pub fn client_address(
     parts_headers: &HeaderMap,
     extensions: &axum::http::Extensions,
@@ -45,8 +73,8 @@ pub fn client_address(
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
         {
-            if let Some(first) = v.split(',').next() {
-                return first.trim().to_string();
+            if let Some(last) = v.split(',').map(str::trim).rfind(|a| !a.is_empty()) {
+                return last.to_string();
             }
         }
     }

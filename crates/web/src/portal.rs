@@ -86,6 +86,8 @@ fn etag_of(body: &[u8], variant: &str) -> HeaderValue {
 pub struct PortalCache {
     pages: RwLock<HashMap<String, Entry>>,
     search: RwLock<Option<SearchIndex>>,
+    /// One rebuild of the search index at a time; the others wait and use it.
+    rebuilding: tokio::sync::Mutex<()>,
 }
 
 impl PortalCache {
@@ -715,14 +717,20 @@ async fn thumbnail(
     }
 }
 
+fn cached_docs(st: &AppState, generation: u64) -> Option<Arc<Vec<SearchDoc>>> {
+    let guard = st.portal_cache.search.read().ok()?;
+    let (g, at, docs) = guard.as_ref()?;
+    (*g == generation && at.elapsed() < PORTAL_TTL).then(|| docs.clone())
+}
+
 async fn search_docs(st: &AppState) -> Result<Arc<Vec<SearchDoc>>, StoreError> {
     let generation = st.db.generation();
-    if let Ok(guard) = st.portal_cache.search.read() {
-        if let Some((g, at, docs)) = guard.as_ref() {
-            if *g == generation && at.elapsed() < PORTAL_TTL {
-                return Ok(docs.clone());
-            }
-        }
+    if let Some(docs) = cached_docs(st, generation) {
+        return Ok(docs);
+    }
+    let _one = st.portal_cache.rebuilding.lock().await;
+    if let Some(docs) = cached_docs(st, generation) {
+        return Ok(docs);
     }
     let docs = Arc::new(st.db.portal().search_docs().await?);
     if let Ok(mut guard) = st.portal_cache.search.write() {
@@ -787,20 +795,19 @@ async fn search(State(st): State<AppState>, Query(q): Query<HashMap<String, Stri
 // Citizens' writes
 // ------------------------------------------------------------------------------------------------
 
-/// A cross-site form post (another site's page submitting here) is refused; browsers send `Origin`.
-fn foreign_origin(headers: &HeaderMap) -> bool {
+/// A cross-site form post (another site's page submitting here) is refused: browsers send `Origin`, which
+/// must be this server's address as the browser sees it (behind a trusted proxy, the forwarded one).
+fn foreign_origin(st: &AppState, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let stripped = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .unwrap_or(origin);
-    origin != "null" && stripped != host
+    let host_of = |o: &str| {
+        o.trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .to_ascii_lowercase()
+    };
+    let ours = crate::auth::origin(headers, st.config.secure_cookies, st.config.trust_proxy);
+    origin != "null" && host_of(origin) != host_of(&ours)
 }
 
 #[derive(Deserialize, Default)]
@@ -831,7 +838,7 @@ async fn feedback_form(
     headers: HeaderMap,
     Form(f): Form<FeedbackFields>,
 ) -> Response {
-    if foreign_origin(&headers) {
+    if foreign_origin(&st, &headers) {
         return message(
             StatusCode::FORBIDDEN,
             "Không gửi được",
@@ -988,7 +995,7 @@ async fn answer_item(
         "/cong-khai/dang-ky/{}",
         f.registration_id.trim().parse::<i64>().unwrap_or(0)
     );
-    if foreign_origin(&headers) {
+    if foreign_origin(&st, &headers) {
         return message(
             StatusCode::FORBIDDEN,
             "Không gửi được",

@@ -349,9 +349,9 @@ async fn feedback_api_contract_and_rate_limit() {
             .raw(Method::POST, "/api/v1/public/feedback", None, Some("application/json"), b"{not json".to_vec())
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        // Three counted attempts so far from this address (a malformed body never reaches the counter):
-        // two more pass, the sixth is refused.
-        for _ in 0..2 {
+        // Only stored feedback counts against the address (mistakes, unknown subjects and malformed bodies
+        // do not): one so far, four more pass, the sixth is refused.
+        for _ in 0..4 {
             let r = app
                 .api(Method::POST, "/api/v1/public/feedback", None,
                     Some(&json!({"subject_type": "registration", "subject_id": id, "content": TEXT})))
@@ -531,6 +531,77 @@ async fn loudspeaker_bulletin() {
             eprintln!("espeak-ng is not installed here: only the message path was checked");
             assert_eq!(wav.status, StatusCode::SERVICE_UNAVAILABLE);
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_limit_uses_the_address_the_proxy_saw() {
+    each_backend(|app| async move {
+        let id = published(&app).await;
+        let proxied = web::router(
+            app.db.clone(),
+            web::WebConfig {
+                trust_proxy: true,
+                ..Default::default()
+            },
+        );
+        let post = |spoofed: String, origin: Option<&str>| {
+            let mut b = Request::builder()
+                .method(Method::POST)
+                .uri("/cong-khai/phan-anh")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::HOST, "10.0.0.5:8080")
+                .header("x-forwarded-host", "lamtheo.bentre.gov.vn")
+                .header("x-forwarded-proto", "https")
+                // The client wrote the first entry; the proxy appended the real address.
+                .header("x-forwarded-for", format!("{spoofed}, 198.51.100.23"));
+            if let Some(o) = origin {
+                b = b.header(header::ORIGIN, o);
+            }
+            b.body(Body::from(format!(
+                "subject_type=registration&subject_id={id}&content={}",
+                url::form_urlencoded::byte_serialize(TEXT.as_bytes()).collect::<String>()
+            )))
+            .unwrap()
+        };
+        let generation = app.db.generation();
+        for k in 0..5 {
+            let r = proxied
+                .clone()
+                .oneshot(post(
+                    format!("10.9.9.{k}"),
+                    Some("https://lamtheo.bentre.gov.vn"),
+                ))
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::SEE_OTHER,
+                "the forwarded origin is ours"
+            );
+        }
+        assert_eq!(
+            app.db.generation(),
+            generation,
+            "feedback waiting for moderation does not flush the portal's cache"
+        );
+        let r = proxied
+            .clone()
+            .oneshot(post("10.9.9.77".into(), None))
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "a spoofed first entry does not reset the limit"
+        );
+        let r = proxied
+            .clone()
+            .oneshot(post("10.9.9.78".into(), Some("https://evil.example")))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
     })
     .await;
 }

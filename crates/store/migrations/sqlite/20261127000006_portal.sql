@@ -2,7 +2,7 @@
 -- routed to the unit that owns the subject (unit_path follows unit moves), moderated and answered there;
 -- name and contact are stored for the unit only. public_rate holds the per-address counters of public
 -- writes (so a limit holds across instances sharing a database). citizen_answers records, once per device,
--- whether citizens saw an item done after its deadline.
+-- whether citizens saw an item done after its deadline, counted once per address.
 CREATE TABLE feedback (
     id INTEGER PRIMARY KEY,
     tracking_code TEXT NOT NULL UNIQUE,
@@ -37,6 +37,9 @@ CREATE TABLE citizen_answers (
     id INTEGER PRIMARY KEY,
     item_id INTEGER NOT NULL REFERENCES registration_items(id),
     device_hash TEXT NOT NULL,
+    -- The hashed client address: answers count once per address and item (one person clearing cookies
+    -- cannot make a quorum alone).
+    address_hash TEXT NOT NULL,
     answer TEXT NOT NULL,
     created_at TEXT NOT NULL,
     UNIQUE (item_id, device_hash)

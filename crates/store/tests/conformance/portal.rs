@@ -427,14 +427,33 @@ pub async fn citizens_answer_once_per_device(db: &Db) {
         Confirmation::None,
         "one citizen is no confirmation"
     );
+    // New cookies from one address count once: no quorum from a single person.
     for dev in ["dev-2", "dev-3"] {
         portal
-            .answer_item(past, CitizenAnswer::Done, dev, "10.2.0.2")
+            .answer_item(past, CitizenAnswer::Done, dev, "10.2.0.1")
             .await
             .unwrap();
     }
+    let c = portal.public_registration(w.published).await.unwrap().items[0].completion;
+    assert_eq!(c.citizens.done, 1);
+    assert_eq!(c.confirmation, Confirmation::None);
+    // Two more people; addresses of one IPv6 /64 are one subscriber.
     portal
-        .answer_item(past, CitizenAnswer::DontKnow, "dev-4", "10.2.0.2")
+        .answer_item(past, CitizenAnswer::Done, "dev-6", "2001:db8:1:2::10")
+        .await
+        .unwrap();
+    portal
+        .answer_item(past, CitizenAnswer::Done, "dev-7", "2001:db8:1:2::99")
+        .await
+        .unwrap();
+    let c = portal.public_registration(w.published).await.unwrap().items[0].completion;
+    assert_eq!(c.citizens.done, 2);
+    portal
+        .answer_item(past, CitizenAnswer::Done, "dev-2b", "10.2.0.2")
+        .await
+        .unwrap();
+    portal
+        .answer_item(past, CitizenAnswer::DontKnow, "dev-4", "10.2.0.4")
         .await
         .unwrap();
     let c = portal.public_registration(w.published).await.unwrap().items[0].completion;
@@ -475,19 +494,37 @@ pub async fn a_new_version_keeps_feedback_and_answers(db: &Db) {
     .await
     .unwrap();
     let r = portal.public_registration(w.published).await.unwrap();
-    for dev in ["dev-a", "dev-b", "dev-c"] {
+    for (dev, addr) in [
+        ("dev-a", "10.3.0.2"),
+        ("dev-b", "10.3.0.3"),
+        ("dev-c", "10.3.0.4"),
+    ] {
         portal
-            .answer_item(r.items[0].id, CitizenAnswer::Done, dev, "10.3.0.2")
+            .answer_item(r.items[0].id, CitizenAnswer::Done, dev, addr)
             .await
             .unwrap();
         portal
-            .answer_item(r.items[1].id, CitizenAnswer::NotDone, dev, "10.3.0.2")
+            .answer_item(r.items[1].id, CitizenAnswer::NotDone, dev, addr)
             .await
             .unwrap();
     }
     // A new version: item 2 rewritten, the others unchanged; approved and published again.
     let draft = db
         .registration_action(&cli(), &hp, w.published, Action::Revise, "", &[])
+        .await
+        .unwrap();
+    // While the new version is written and approved, the published one stays on the portal and takes
+    // feedback.
+    assert!(portal.registration_page(w.published).await.is_ok());
+    portal
+        .submit_feedback(&submission(w.published, TEXT, "10.3.0.9"))
+        .await
+        .unwrap();
+    // While the new version is written and approved, the published one stays on the portal and takes
+    // feedback.
+    assert!(portal.registration_page(w.published).await.is_ok());
+    portal
+        .submit_feedback(&submission(w.published, TEXT, "10.3.0.9"))
         .await
         .unwrap();
     let mut changed = items();
@@ -517,6 +554,11 @@ pub async fn a_new_version_keeps_feedback_and_answers(db: &Db) {
         "the feedback follows the published version"
     );
     assert!(page.feedback[0].answer.contains("tháng 12"));
+    let (queue, _) = db.feedback_queue(&ward, FeedbackView::All).await.unwrap();
+    assert!(
+        queue.iter().all(|f| f.subject_id == v2.id),
+        "pending feedback follows too"
+    );
     let items = &page.registration.items;
     assert_eq!(
         items[0].completion.citizens.done, 3,

@@ -1022,28 +1022,6 @@ pub async fn refresh_list(
     }
 }
 
-/// The check-in link as an absolute URL for the QR code: the request's host, or behind a trusted proxy
-/// the forwarded host and scheme.
-fn origin(headers: &HeaderMap, secure: bool, trust_proxy: bool) -> String {
-    let forwarded = |name: &str| {
-        trust_proxy
-            .then(|| headers.get(name).and_then(|h| h.to_str().ok()))
-            .flatten()
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let secure = secure || forwarded("x-forwarded-proto") == Some("https");
-    let host = forwarded("x-forwarded-host")
-        .or_else(|| headers.get(header::HOST).and_then(|h| h.to_str().ok()))
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    format!("{}://{host}", if secure { "https" } else { "http" })
-}
-
 pub async fn qr(
     State(st): State<AppState>,
     user: WebUser,
@@ -1067,7 +1045,7 @@ pub async fn qr(
     };
     let url = format!(
         "{}/diem-danh?buoi={}&ma={}",
-        origin(&headers, st.config.secure_cookies, st.config.trust_proxy),
+        crate::auth::origin(&headers, st.config.secure_cookies, st.config.trust_proxy),
         m.id,
         c.code
     );

@@ -24,19 +24,11 @@ pub struct PeriodQuery {
     den: String,
 }
 
-/// The absolute address of a unit's public page, for the QR code.
+/// The absolute address of a unit's public page, for the QR code: `--public-url`, or the address the
+/// browser used (behind a trusted proxy, the forwarded one).
 pub fn portal_url(st: &AppState, headers: &HeaderMap, code: &str) -> String {
     let base = if st.config.public_url.is_empty() {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("localhost");
-        let scheme = if st.config.secure_cookies {
-            "https"
-        } else {
-            "http"
-        };
-        format!("{scheme}://{host}")
+        crate::auth::origin(headers, st.config.secure_cookies, st.config.trust_proxy)
     } else {
         st.config.public_url.trim_end_matches('/').to_string()
     };
@@ -60,6 +52,9 @@ async fn load(
     q: &PeriodQuery,
     headers: &HeaderMap,
 ) -> Result<Loaded, Response> {
+    if user.principal.role == domain::Role::Member {
+        return Err(super::not_found(Some(user)));
+    }
     let unit = st
         .db
         .unit_by_code(&user.principal, code)
@@ -258,6 +253,20 @@ pub async fn audio(
     let l = match load(&st, &user, &code, &q, &headers).await {
         Ok(l) => l,
         Err(r) => return r,
+    };
+    // One reading at a time: espeak-ng takes a core for seconds.
+    static READING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let Ok(_permit) = READING
+        .get_or_init(|| tokio::sync::Semaphore::new(1))
+        .try_acquire()
+    else {
+        let mut r = super::bad_form(
+            &user,
+            &format!("/ban-tin/{code}{}", query(&l)),
+            "Máy chủ đang đọc một bản tin khác thành tệp âm thanh; xin thử lại sau ít phút.",
+        );
+        *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        return r;
     };
     let script = l.bulletin.spoken();
     let program = st.config.espeak.clone();
