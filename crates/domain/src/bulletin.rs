@@ -606,9 +606,7 @@ mod tests {
         assert!(b.closing.starts_with("Nội dung đăng ký sẽ được thông báo đến bà con ngay khi được công khai. Bà con có thể gửi ý kiến góp ý trên Cổng thông tin công khai của Phường 7 hoặc quét mã QR"));
         let spoken = b.spoken();
         assert!(spoken.starts_with("Kính thưa bà con nhân dân Phường bảy!"));
-        assert!(
-            spoken.contains("chưa có người đứng đầu, cán bộ chủ chốt nào của Phường bảy")
-        );
+        assert!(spoken.contains("chưa có người đứng đầu, cán bộ chủ chốt nào của Phường bảy"));
         assert!(!spoken.bytes().any(|b| b.is_ascii_digit()), "{spoken}");
         assert!(!b.written().is_empty());
     }

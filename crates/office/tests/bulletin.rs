@@ -185,7 +185,10 @@ fn an_empty_bulletin_prints_too() {
     let docx = bulletin_docx(&b).unwrap();
     let document = text_part(&docx, "word/document.xml");
     assert!(document.contains(">XÃ PHÚ HƯNG<"));
-    assert!(document.contains(">Phú Hưng, ngày 01 tháng 02 năm 2026<"), "the date line names the place");
+    assert!(
+        document.contains(">Phú Hưng, ngày 01 tháng 02 năm 2026<"),
+        "the date line names the place"
+    );
     assert!(document.contains("chưa có người đứng đầu"));
     // No address: no QR code.
     assert!(!document.contains("w:drawing"));

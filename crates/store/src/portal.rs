@@ -866,10 +866,11 @@ impl Portal {
                         content: i.content,
                         target: i.target,
                         deadline: i.deadline,
-                        // "Đã hoàn thành (người dân xác nhận)": readable aloud.
+                        // "Đã hoàn thành, người dân xác nhận": readable aloud, and it sits inside
+                        // the bulletin's own brackets.
                         progress: match i.completion.outcome {
                             Some(o) => format!(
-                                "{} ({})",
+                                "{}, {}",
                                 o.label(),
                                 i.completion.confirmation.label().to_lowercase()
                             ),
