@@ -494,6 +494,12 @@ async fn loudspeaker_bulletin() {
             .await
             .text();
         assert!(bad.contains("Ngày bắt đầu không hợp lệ"));
+        assert_eq!(
+            app.page("/ban-tin/P1/khong-co.pdf", Some(&ward.cookie))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
         // Outside the user's subtree: not found.
         assert_eq!(
             app.page("/ban-tin/P2", Some(&ward.cookie)).await.status,

@@ -117,7 +117,6 @@ struct BulletinPage {
     spoken: String,
     qr: String,
     errors: Vec<String>,
-    audio: bool,
 }
 
 fn query(l: &Loaded) -> String {
@@ -165,7 +164,6 @@ pub async fn show(
         spoken: l.bulletin.spoken(),
         qr,
         errors: l.errors,
-        audio: true,
         b: l.bulletin,
     })
 }
@@ -178,128 +176,94 @@ fn file_name(b: &Bulletin, ext: &str) -> String {
     )
 }
 
-pub async fn docx(
+/// The bulletin as a file: `thong-bao.docx` (the notice with its QR code), `kich-ban.txt` (the script to
+/// read) or `am-thanh.wav` (the script read by espeak-ng).
+pub async fn file(
     State(st): State<AppState>,
     user: WebUser,
-    PagePath(code): PagePath<String>,
+    PagePath((code, name)): PagePath<(String, String)>,
     PageQuery(q): PageQuery<PeriodQuery>,
     headers: HeaderMap,
 ) -> Response {
+    let ext = match name.as_str() {
+        "thong-bao.docx" => "docx",
+        "kich-ban.txt" => "txt",
+        "am-thanh.wav" => "wav",
+        _ => return super::not_found(Some(&user)),
+    };
     let l = match load(&st, &user, &code, &q, &headers).await {
         Ok(l) => l,
         Err(r) => return r,
     };
-    match office::bulletin_docx(&l.bulletin) {
-        Ok(bytes) => (
-            [
+    let made = match ext {
+        "docx" => office::bulletin_docx(&l.bulletin)
+            .map(|b| {
                 (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                        .to_string(),
-                ),
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    b,
+                )
+            })
+            .map_err(|e| {
+                tracing::error!(error = %e, "bulletin docx failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Không tạo được tệp Word của bản tin.".to_string(),
+                )
+            }),
+        "txt" => Ok((
+            "text/plain; charset=utf-8",
+            l.bulletin.spoken().into_bytes(),
+        )),
+        _ => speak(&st, &l.bulletin).await.map(|b| ("audio/wav", b)),
+    };
+    match made {
+        Ok((content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type.to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    content_disposition(&file_name(&l.bulletin, "docx")),
+                    content_disposition(&file_name(&l.bulletin, ext)),
                 ),
             ],
             bytes,
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "bulletin docx failed");
-            super::bad_form(
-                &user,
-                &format!("/ban-tin/{code}"),
-                "Không tạo được tệp Word của bản tin.",
-            )
+        Err((status, message)) => {
+            let mut r = super::bad_form(&user, &format!("/ban-tin/{code}{}", query(&l)), &message);
+            *r.status_mut() = status;
+            r
         }
     }
 }
 
-pub async fn text(
-    State(st): State<AppState>,
-    user: WebUser,
-    PagePath(code): PagePath<String>,
-    PageQuery(q): PageQuery<PeriodQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let l = match load(&st, &user, &code, &q, &headers).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/plain; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                content_disposition(&file_name(&l.bulletin, "txt")),
-            ),
-        ],
-        l.bulletin.spoken(),
-    )
-        .into_response()
-}
-
-pub async fn audio(
-    State(st): State<AppState>,
-    user: WebUser,
-    PagePath(code): PagePath<String>,
-    PageQuery(q): PageQuery<PeriodQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let l = match load(&st, &user, &code, &q, &headers).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    // One reading at a time: espeak-ng takes a core for seconds.
+/// Reads the script aloud, one bulletin at a time (espeak-ng takes a core for seconds).
+async fn speak(st: &AppState, b: &Bulletin) -> Result<Vec<u8>, (StatusCode, String)> {
     static READING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    let Ok(_permit) = READING
+    let busy = || {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Máy chủ đang đọc một bản tin khác thành tệp âm thanh; xin thử lại sau ít phút."
+                .to_string(),
+        )
+    };
+    let _permit = READING
         .get_or_init(|| tokio::sync::Semaphore::new(1))
         .try_acquire()
-    else {
-        let mut r = super::bad_form(
-            &user,
-            &format!("/ban-tin/{code}{}", query(&l)),
-            "Máy chủ đang đọc một bản tin khác thành tệp âm thanh; xin thử lại sau ít phút.",
-        );
-        *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-        return r;
-    };
-    let script = l.bulletin.spoken();
+        .map_err(|_| busy())?;
+    let script = b.spoken();
     let program = st.config.espeak.clone();
-    let made = tokio::task::spawn_blocking(move || office::speak_wav(&script, &program)).await;
-    match made {
-        Ok(Ok(wav)) => (
-            [
-                (header::CONTENT_TYPE, "audio/wav".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    content_disposition(&file_name(&l.bulletin, "wav")),
-                ),
-            ],
-            wav,
-        )
-            .into_response(),
+    match tokio::task::spawn_blocking(move || office::speak_wav(&script, &program)).await {
+        Ok(Ok(wav)) => Ok(wav),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "bulletin audio not made");
-            let mut r = super::bad_form(
-                &user,
-                &format!("/ban-tin/{code}{}", query(&l)),
-                &e.to_string(),
-            );
-            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            r
+            Err((StatusCode::SERVICE_UNAVAILABLE, e.to_string()))
         }
         Err(e) => {
             tracing::error!(error = %e, "bulletin audio task failed");
-            super::bad_form(
-                &user,
-                &format!("/ban-tin/{code}"),
-                "Không tạo được tệp âm thanh.",
-            )
+            Err((
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Không tạo được tệp âm thanh.".to_string(),
+            ))
         }
     }
 }

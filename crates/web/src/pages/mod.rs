@@ -140,9 +140,7 @@ pub fn routes() -> Router<AppState> {
             get(attendance::member_history),
         )
         .route("/ban-tin/{code}", get(bulletin::show))
-        .route("/ban-tin/{code}/thong-bao.docx", get(bulletin::docx))
-        .route("/ban-tin/{code}/kich-ban.txt", get(bulletin::text))
-        .route("/ban-tin/{code}/am-thanh.wav", get(bulletin::audio))
+        .route("/ban-tin/{code}/{file}", get(bulletin::file))
         .route("/phan-anh", get(feedback::queue))
         .route("/phan-anh/{id}", get(feedback::show))
         .route("/phan-anh/{id}/kiem-duyet", post(feedback::moderate))
