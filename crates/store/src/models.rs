@@ -882,21 +882,15 @@ impl Db {
             created_by: actor.username.clone(),
             created_at: now,
         };
-        touch(&mut w.tx, model_id, actor, &ts(self.now())).await?;
-        audit::record(
-            &mut w.tx,
-            self.now(),
+        self.commit_model_change(
+            w,
+            &m,
             actor,
             "add_result",
-            "model",
-            &model_id.to_string(),
-            &m.name,
-            &m.unit_path,
             None,
             serde_json::to_value(&result).ok().as_ref(),
         )
         .await?;
-        w.commit().await?;
         Ok(result)
     }
 
@@ -918,27 +912,15 @@ impl Db {
             .into_iter()
             .find(|r| r.id == result_id)
             .ok_or(StoreError::NotFound)?;
-        let mut w = self.write().await?;
-        sqlx::query("DELETE FROM model_results WHERE id = $1 AND model_id = $2")
-            .bind(result_id)
-            .bind(model_id)
-            .execute(&mut *w.tx)
-            .await?;
-        touch(&mut w.tx, model_id, actor, &ts(self.now())).await?;
-        audit::record(
-            &mut w.tx,
-            self.now(),
+        self.delete_model_part(
             actor,
+            &m,
+            "model_results",
+            result_id,
             "delete_result",
-            "model",
-            &model_id.to_string(),
-            &m.name,
-            &m.unit_path,
-            serde_json::to_value(&before).ok().as_ref(),
-            None,
+            &before,
         )
-        .await?;
-        w.commit().await
+        .await
     }
 
     /// The photos of a model (without bytes).
@@ -1013,21 +995,15 @@ impl Db {
             uploaded_by: actor.username.clone(),
             uploaded_at: now,
         };
-        touch(&mut w.tx, model_id, actor, &ts(self.now())).await?;
-        audit::record(
-            &mut w.tx,
-            self.now(),
+        self.commit_model_change(
+            w,
+            &m,
             actor,
             "add_photo",
-            "model",
-            &model_id.to_string(),
-            &m.name,
-            &m.unit_path,
             None,
             serde_json::to_value(&info).ok().as_ref(),
         )
         .await?;
-        w.commit().await?;
         Ok(info)
     }
 
@@ -1049,27 +1025,8 @@ impl Db {
             .into_iter()
             .find(|x| x.id == photo_id)
             .ok_or(StoreError::NotFound)?;
-        let mut w = self.write().await?;
-        sqlx::query("DELETE FROM model_photos WHERE id = $1 AND model_id = $2")
-            .bind(photo_id)
-            .bind(model_id)
-            .execute(&mut *w.tx)
-            .await?;
-        touch(&mut w.tx, model_id, actor, &ts(self.now())).await?;
-        audit::record(
-            &mut w.tx,
-            self.now(),
-            actor,
-            "delete_photo",
-            "model",
-            &model_id.to_string(),
-            &m.name,
-            &m.unit_path,
-            serde_json::to_value(&before).ok().as_ref(),
-            None,
-        )
-        .await?;
-        w.commit().await
+        self.delete_model_part(actor, &m, "model_photos", photo_id, "delete_photo", &before)
+            .await
     }
 
     /// A photo's bytes (or its JPEG thumbnail), through a model the principal may see.
@@ -1351,6 +1308,59 @@ impl Db {
         }
         let (info, bytes) = self.photo_bytes(model_id, photo_id, thumbnail).await?;
         Ok((info.content_type, bytes))
+    }
+}
+
+impl Db {
+    /// Deletes one row of a model's `table` (results or photos), keeping `before` in the audit log.
+    async fn delete_model_part<T: serde::Serialize>(
+        &self,
+        actor: &Actor,
+        m: &Model,
+        table: &'static str,
+        part_id: i64,
+        action: &str,
+        before: &T,
+    ) -> Result<()> {
+        let mut w = self.write().await?;
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE id = $1 AND model_id = $2"
+        ))
+        .bind(part_id)
+        .bind(m.id)
+        .execute(&mut *w.tx)
+        .await?;
+        let before = serde_json::to_value(before).ok();
+        self.commit_model_change(w, m, actor, action, before.as_ref(), None)
+            .await
+    }
+
+    /// Ends a change to a model's results or photos: marks the model as changed, audits it and commits.
+    async fn commit_model_change(
+        &self,
+        mut w: crate::WriteTx<'_>,
+        m: &Model,
+        actor: &Actor,
+        action: &str,
+        before: Option<&serde_json::Value>,
+        after: Option<&serde_json::Value>,
+    ) -> Result<()> {
+        let now = self.now();
+        touch(&mut w.tx, m.id, actor, &ts(now)).await?;
+        audit::record(
+            &mut w.tx,
+            now,
+            actor,
+            action,
+            "model",
+            &m.id.to_string(),
+            &m.name,
+            &m.unit_path,
+            before,
+            after,
+        )
+        .await?;
+        w.commit().await
     }
 }
 

@@ -303,14 +303,6 @@ const PUB_REG: &str = "r.status = 'published' AND NOT EXISTS (SELECT 1 FROM regi
     WHERE n.member_id = r.member_id AND n.year = r.year AND n.status = 'published' AND n.id > r.id)";
 
 impl Portal {
-    pub fn db_generation(&self) -> u64 {
-        self.db.generation()
-    }
-
-    pub fn today(&self) -> NaiveDate {
-        self.db.today()
-    }
-
     async fn units_where(&self, cond: &mut Sql) -> Result<Vec<PortalUnit>> {
         let rows = cond.query().fetch_all(&self.db.pool).await?;
         rows.iter()
@@ -488,11 +480,15 @@ impl Portal {
         rows.iter().map(|r| get(r, "path")).collect()
     }
 
-    /// A unit's page. `year` None = the newest year with published registrations in its own area.
-    pub async fn unit_page(&self, code: &str, year: Option<i32>) -> Result<PortalUnitPage> {
-        let mut unit = self.portal_unit(code).await?;
+    /// A portal unit and the paths of the portal units inside it (whose content is not in its own area).
+    async fn area(&self, code: &str) -> Result<(PortalUnit, Vec<String>)> {
+        let unit = self.portal_unit(code).await?;
         let lower = self.lower_portal_paths(&unit.path).await?;
-        // Years with published registrations in the own area.
+        Ok((unit, lower))
+    }
+
+    /// Years with published registrations in a unit's own area, newest first.
+    async fn own_years(&self, unit: &PortalUnit, lower: &[String]) -> Result<Vec<i32>> {
         let mut q = Sql::new(&format!(
             "SELECT r.year AS y, r.unit_path AS path FROM registrations r WHERE {PUB_REG} AND "
         ));
@@ -501,11 +497,41 @@ impl Portal {
         for r in q.query().fetch_all(&self.db.pool).await? {
             let p: String = get(&r, "path")?;
             let y = i32::try_from(get::<i64>(&r, "y")?).unwrap_or_default();
-            if !in_lower(&p, &lower) && !years.contains(&y) {
+            if !in_lower(&p, lower) && !years.contains(&y) {
                 years.push(y);
             }
         }
         years.sort_unstable_by(|a, b| b.cmp(a));
+        Ok(years)
+    }
+
+    /// Years with published registrations on a unit's page, newest first (`NotFound` for a unit that
+    /// has no page).
+    pub async fn published_years(&self, code: &str) -> Result<Vec<i32>> {
+        let (unit, lower) = self.area(code).await?;
+        self.own_years(&unit, &lower).await
+    }
+
+    /// Public models owned in a unit's own area.
+    async fn own_models(&self, unit: &PortalUnit, lower: &[String]) -> Result<Vec<PublicModel>> {
+        let mut models = self
+            .db
+            .public_models(&PublicModelFilter {
+                unit_path: Some(unit.path.clone()),
+                limit: 5000,
+                ..Default::default()
+            })
+            .await?;
+        // PublicModel carries no path: keep those whose owner is not inside a lower portal unit.
+        let model_paths = self.model_paths(&models).await?;
+        models.retain(|m| model_paths.get(&m.id).is_some_and(|p| !in_lower(p, lower)));
+        Ok(models)
+    }
+
+    /// A unit's page. `year` None = the newest year with published registrations in its own area.
+    pub async fn unit_page(&self, code: &str, year: Option<i32>) -> Result<PortalUnitPage> {
+        let (mut unit, lower) = self.area(code).await?;
+        let years = self.own_years(&unit, &lower).await?;
         let year = match year {
             Some(y) if years.contains(&y) => Some(y),
             Some(_) => return Err(StoreError::NotFound),
@@ -532,17 +558,7 @@ impl Portal {
             }
             None => Vec::new(),
         };
-        let mut models = self
-            .db
-            .public_models(&PublicModelFilter {
-                unit_path: Some(unit.path.clone()),
-                limit: 5000,
-                ..Default::default()
-            })
-            .await?;
-        // PublicModel carries no path: keep those whose owner is not inside a lower portal unit.
-        let model_paths = self.model_paths(&models).await?;
-        models.retain(|m| model_paths.get(&m.id).is_some_and(|p| !in_lower(p, &lower)));
+        let models = self.own_models(&unit, &lower).await?;
         let feedback = self
             .answered_feedback(FeedbackWhere::Area(&unit.path, &lower))
             .await?;
@@ -746,17 +762,16 @@ impl Portal {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Published registrations of a unit's own area for a period's bulletin: those published or
-    /// current in the years the period touches, heads first.
-    pub async fn bulletin_registrations(
+    /// Published registrations of a unit's own area for a period's bulletin: those of the years the
+    /// period touches, newest year first, leaders first.
+    async fn bulletin_registrations(
         &self,
-        code: &str,
+        unit: &PortalUnit,
+        lower: &[String],
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<PublicRegistration>> {
         use chrono::Datelike;
-        let unit = self.portal_unit(code).await?;
-        let lower = self.lower_portal_paths(&unit.path).await?;
         let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.year >= "));
         q.int(i64::from(from.year()))
             .push(" AND r.year <= ")
@@ -764,7 +779,7 @@ impl Portal {
             .push(" AND ")
             .subtree("r.unit_path", &unit.path);
         let mut regs = self.registrations(&mut q).await?;
-        regs.retain(|r| !in_lower(&r.1, &lower));
+        regs.retain(|r| !in_lower(&r.1, lower));
         let mut out = self
             .finish(regs, Owners::Fixed(&unit.code, &unit.name))
             .await?;
@@ -777,37 +792,14 @@ impl Portal {
         Ok(out.into_iter().map(|(_, _, r)| r).collect())
     }
 
-    /// The unit's name and the name of the portal unit above it (for a bulletin's header).
-    pub async fn unit_names(&self, code: &str) -> Result<(String, String)> {
-        let unit = self.portal_unit(code).await?;
-        let parent = self
-            .ancestors_of(&unit.path)
-            .await?
-            .pop()
-            .map(|u| u.name)
-            .unwrap_or_default();
-        Ok((unit.name, parent))
-    }
-
-    /// Public models of a unit's own area (with their results) for a bulletin.
-    pub async fn unit_models(&self, code: &str) -> Result<Vec<PublicModelDetail>> {
-        let page = self.unit_page(code, None).await?;
-        let mut out = Vec::new();
-        for m in page.models {
-            out.push(self.db.public_model(m.id).await?);
-        }
-        Ok(out)
-    }
-
     /// Answered feedback counts of a unit's own area in a period: (answered, still open).
-    pub async fn feedback_counts(
+    async fn feedback_counts(
         &self,
-        code: &str,
+        unit: &PortalUnit,
+        lower: &[String],
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(usize, usize)> {
-        let unit = self.portal_unit(code).await?;
-        let lower = self.lower_portal_paths(&unit.path).await?;
         // The period is in Vietnam time (UTC+7); timestamps are stored in UTC.
         let start = |d: NaiveDate| {
             ts(d.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(7))
@@ -823,7 +815,7 @@ impl Portal {
         let (mut answered, mut open) = (0, 0);
         for r in q.query().fetch_all(&self.db.pool).await? {
             let p: String = get(&r, "unit_path")?;
-            if in_lower(&p, &lower) {
+            if in_lower(&p, lower) {
                 continue;
             }
             // Answered by the end of the period; a later answer leaves it open as of then.
@@ -850,9 +842,15 @@ impl Portal {
         use domain::bulletin::{
             BulletinInput, BulletinItem, BulletinModelResult, BulletinRegistration,
         };
-        let (unit_name, parent_name) = self.unit_names(code).await?;
+        let (unit, lower) = self.area(code).await?;
+        let parent_name = self
+            .ancestors_of(&unit.path)
+            .await?
+            .pop()
+            .map(|u| u.name)
+            .unwrap_or_default();
         let registrations = self
-            .bulletin_registrations(code, from, to)
+            .bulletin_registrations(&unit, &lower, from, to)
             .await?
             .into_iter()
             .map(|r| BulletinRegistration {
@@ -881,7 +879,8 @@ impl Portal {
             })
             .collect();
         let mut model_results = Vec::new();
-        for m in self.unit_models(code).await? {
+        for m in self.own_models(&unit, &lower).await? {
+            let m = self.db.public_model(m.id).await?;
             let before: Vec<_> = m.results.iter().filter(|r| r.measured_on <= to).collect();
             let in_period: Vec<_> = before
                 .iter()
@@ -908,9 +907,10 @@ impl Portal {
                 });
             }
         }
-        let (feedback_answered, feedback_open) = self.feedback_counts(code, from, to).await?;
+        let (feedback_answered, feedback_open) =
+            self.feedback_counts(&unit, &lower, from, to).await?;
         Ok(BulletinInput {
-            unit_name,
+            unit_name: unit.name,
             parent_name,
             from,
             to,
@@ -1295,29 +1295,6 @@ impl Portal {
         } else {
             CitizenAnswerOutcome::AlreadyAnswered
         })
-    }
-
-    /// Which of these items this device already answered.
-    pub async fn answered_by_device(&self, item_ids: &[i64], device: &str) -> Result<Vec<i64>> {
-        if item_ids.is_empty() || device.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q = Sql::new("SELECT item_id FROM citizen_answers WHERE device_hash = ");
-        q.text(client_key("device", device))
-            .push(" AND item_id IN (");
-        for (i, id) in item_ids.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.lit(*id);
-        }
-        q.push(")");
-        q.query()
-            .fetch_all(&self.db.pool)
-            .await?
-            .iter()
-            .map(|r| get(r, "item_id"))
-            .collect()
     }
 }
 

@@ -62,11 +62,13 @@ async fn load(
         .map_err(|e| store_error(user, e))?;
     let portal = st.db.portal();
     let today = st.db.today();
-    let page = portal
-        .unit_page(&unit.code, None)
+    let year = portal
+        .published_years(&unit.code)
         .await
-        .map_err(|e| store_error(user, e))?;
-    let year = page.year.unwrap_or(today.year());
+        .map_err(|e| store_error(user, e))?
+        .first()
+        .copied()
+        .unwrap_or(today.year());
     let default_from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     let default_to = NaiveDate::from_ymd_opt(year, 12, 31)
         .unwrap_or(today)
