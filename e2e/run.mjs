@@ -445,6 +445,10 @@ try {
     const sctx = await browser.newContext(phone);
     const sec = await sctx.newPage();
     await login(sec, 'bithu.sd', accounts['bithu.sd']);
+    // The dashboard says how much feedback waits.
+    const waiting = await sec.textContent('#phan-anh-cho');
+    assert(waiting.includes('chờ trả lời') && waiting.includes('quá hạn'), `the dashboard counts open feedback: ${waiting}`);
+    await sec.screenshot({ path: join(shots, '40-tong-quan-phan-anh.png'), fullPage: false });
     await sec.goto(`${base}/phan-anh`);
     const queueText = await sec.textContent('main');
     assert(queueText.includes('cầu Cái Cối'), `the feedback is in the commune queue: ${sec.url()} ${queueText.slice(0, 600)}`);
