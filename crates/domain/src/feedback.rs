@@ -9,13 +9,13 @@ use serde::Serialize;
 /// Shortest useful feedback, in characters.
 pub const MIN_CONTENT_CHARS: usize = 10;
 /// Longest feedback, in characters.
-pub const MAX_CONTENT_CHARS: usize = 2000;
+pub const MAX_CONTENT_CHARS: usize = crate::limits::FEEDBACK_CONTENT;
 /// Longest optional name.
-pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_NAME_CHARS: usize = crate::limits::PERSON_NAME;
 /// Longest optional contact (phone or e-mail; stored, never shown).
-pub const MAX_CONTACT_CHARS: usize = 200;
+pub const MAX_CONTACT_CHARS: usize = crate::limits::CONTACT;
 /// Longest answer by the unit, and longest reason for hiding.
-pub const MAX_ANSWER_CHARS: usize = 4000;
+pub const MAX_ANSWER_CHARS: usize = crate::limits::ANSWER;
 /// Feedback accepted from one address per window.
 pub const RATE_LIMIT: i64 = 5;
 /// The rate-limit window, in seconds.
@@ -176,6 +176,63 @@ pub fn check_feedback(
         })
     } else {
         Err(errors)
+    }
+}
+
+/// Hours within which a near-identical feedback on the same subject is folded into the earlier one.
+pub const DUPLICATE_WINDOW_HOURS: i64 = 24;
+/// Shingle resemblance from which two feedback texts count as near-identical.
+pub const DUPLICATE_SIMILARITY: f64 = 0.9;
+
+/// The words of a feedback as compared for duplicates: folded (no case, no diacritics, "đ" → "d"),
+/// punctuation and white space reduced to single spaces. "Đường ẤP 3, chưa  làm!" → "duong ap 3 chua lam".
+pub fn duplicate_key(content: &str) -> String {
+    let folded = crate::text::fold(content);
+    let mut out = String::with_capacity(folded.len());
+    for w in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The distinct word shingles of a [`duplicate_key`]: 3 words, or 2 for texts under 10 words.
+fn shingles(key: &str) -> std::collections::HashSet<Vec<&str>> {
+    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    let width = if words.len() < 10 { 2 } else { 3 };
+    if words.len() < width {
+        return std::iter::once(words).collect();
+    }
+    words.windows(width).map(<[&str]>::to_vec).collect()
+}
+
+/// Are two feedback texts near-identical: the same after folding case, diacritics, white space and
+/// punctuation, or sharing at least [`DUPLICATE_SIMILARITY`] of their word shingles (Jaccard)?
+/// Takes [`duplicate_key`]s.
+pub fn near_duplicate(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (sa, sb) = (shingles(a), shingles(b));
+    let inter = sa.intersection(&sb).count();
+    let union = sa.len() + sb.len() - inter;
+    union > 0 && inter as f64 >= DUPLICATE_SIMILARITY * union as f64
+}
+
+/// "Có 3 người khác gửi nội dung tương tự" for a feedback that absorbed `duplicates` others.
+pub fn duplicates_label(duplicates: i64) -> String {
+    if duplicates <= 0 {
+        String::new()
+    } else {
+        format!(
+            "{} lần gửi nội dung tương tự được gộp vào đây",
+            crate::text::format_int(duplicates)
+        )
     }
 }
 
@@ -406,6 +463,35 @@ mod tests {
         assert_eq!(ok.content, "Đường ấp 3 vẫn chưa làm xong");
         assert_eq!(ok.name, None);
         assert_eq!(ok.contact.as_deref(), Some("0909"));
+    }
+
+    #[test]
+    fn near_duplicates_fold_case_diacritics_and_punctuation() {
+        let a = duplicate_key("Đường ấp 3 vẫn chưa làm xong, đề nghị kiểm tra!");
+        let b = duplicate_key("  đường Ấp 3   VẪN chưa làm xong; đề nghị kiểm tra ");
+        let c = duplicate_key("Duong ap 3 van chua lam xong de nghi kiem tra");
+        assert_eq!(a, "duong ap 3 van chua lam xong de nghi kiem tra");
+        assert!(near_duplicate(&a, &b));
+        assert!(near_duplicate(&a, &c));
+        // One extra word in a long text is still the same message.
+        let long = "Đề nghị chi bộ khu phố 2 kiểm tra lại việc làm đường bê tông hẻm 5, \
+                    bà con đóng góp đủ tiền từ tháng 3 nhưng đến nay vẫn chưa thi công xong đoạn cuối hẻm \
+                    gần nhà văn hóa, trời mưa rất lầy lội, trẻ em đi học khó khăn";
+        let longer = format!("{long} ạ");
+        assert!(near_duplicate(
+            &duplicate_key(long),
+            &duplicate_key(&longer)
+        ));
+        // A different request is its own feedback, even on the same subject.
+        let d = duplicate_key("Đèn đường ấp 3 bị hỏng hai tuần nay, đề nghị sửa");
+        assert!(!near_duplicate(&a, &d));
+        let e = duplicate_key("Đường ấp 4 vẫn chưa làm xong, đề nghị kiểm tra!");
+        assert!(!near_duplicate(&a, &e), "another hamlet is another request");
+        assert_eq!(duplicates_label(0), "");
+        assert_eq!(
+            duplicates_label(1200),
+            "1.200 lần gửi nội dung tương tự được gộp vào đây"
+        );
     }
 
     #[test]

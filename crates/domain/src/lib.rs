@@ -4,8 +4,10 @@
 pub mod attendance;
 pub mod bulletin;
 pub mod feedback;
+pub mod limits;
 pub mod model;
 pub mod models;
+pub mod password;
 pub mod policy;
 pub mod quality;
 pub mod registration;

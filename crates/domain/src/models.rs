@@ -85,17 +85,17 @@ pub fn parse_field(s: &str) -> Option<&'static str> {
 }
 
 /// Longest name of a model, in characters.
-pub const MAX_NAME: usize = 300;
+pub const MAX_NAME: usize = crate::limits::MODEL_NAME;
 /// Longest description.
-pub const MAX_DESCRIPTION: usize = 5000;
+pub const MAX_DESCRIPTION: usize = crate::limits::MODEL_DESCRIPTION;
 /// Longest "participants" text (e.g. "Hội viên Cựu chiến binh và 120 hộ dân").
-pub const MAX_PARTICIPANTS: usize = 300;
+pub const MAX_PARTICIPANTS: usize = crate::limits::MODEL_PARTICIPANTS;
 /// Longest indicator name of a result.
-pub const MAX_INDICATOR: usize = 200;
+pub const MAX_INDICATOR: usize = crate::limits::INDICATOR;
 /// Longest unit of measure of a result ("hộ", "mét", "triệu đồng").
-pub const MAX_MEASURE_UNIT: usize = 50;
+pub const MAX_MEASURE_UNIT: usize = crate::limits::MEASURE_UNIT;
 /// Longest note (of a result or an adoption) and photo caption.
-pub const MAX_NOTE: usize = 1000;
+pub const MAX_NOTE: usize = crate::limits::MODEL_NOTE;
 /// Earliest start date accepted (a model older than this is certainly a typing mistake).
 pub const EARLIEST_START: (i32, u32, u32) = (1975, 1, 1);
 

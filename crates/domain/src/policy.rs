@@ -229,28 +229,118 @@ impl Principal {
     }
 }
 
-/// Login throttling (PRODUCT.md §1, issue 2): counters live in the database; these are the thresholds.
+/// Login throttling without lock-outs (OWASP ASVS V2.2.1 and OWASP's "device cookies" pattern). Counters
+/// live in the database (`store::accounts`); the thresholds and delays are these pure rules.
+///
+/// The scheme:
+/// - Every attempt is counted BEFORE the password is checked, by one atomic upsert that either admits it
+///   (and returns the new count) or refuses it without checking anything. A burst of parallel guesses
+///   therefore gets at most [`Rule::free`] password checks, however many requests arrive together.
+/// - A success takes its own count back: it clears the streak of the account (or of the known device),
+///   and for the client address it removes just the one attempt it added.
+/// - A streak of [`Rule::free`] failures does not lock anything: the next attempt is admitted only after
+///   a delay that doubles with every further counted failure ([`Rule::delay_after`]: 1, 2, 4, 8 minutes,
+///   then every 15), and the streak is forgotten [`Rule::forget_secs`] after its last admitted attempt.
+///   Refused attempts are not counted, so hammering does not push the delay further.
+/// - Keys: the account (`u:` + user name, existing or not — the answer never tells which), the client
+///   address (`a:` + address) with its own, higher threshold, and — when the browser or API client shows
+///   a device token that a successful login gave it for THIS account — the device (`d:` + token hash)
+///   instead of both. So while someone hammers an account from elsewhere, the owner still signs in from a
+///   device they used before; from a new device the owner waits at most the current delay.
+/// - Check-in codes use the same upsert with [`CHECKIN`]: five wrong codes per account and session, then
+///   a quarter of an hour.
 pub mod login_limits {
-    /// Failed attempts per account inside the window before the account is locked for the window.
-    pub const PER_ACCOUNT: i64 = 5;
-    /// Failed attempts per client address inside the window.
-    pub const PER_ADDRESS: i64 = 20;
-    /// Window and lock length in seconds.
-    pub const WINDOW_SECS: i64 = 15 * 60;
+    /// One throttle: how many counted attempts are free, then how long to wait before the next.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Rule {
+        /// Counted attempts admitted without any delay.
+        pub free: i64,
+        /// Delay after the `free`-th counted failure, in seconds; it doubles with every further one.
+        pub base_delay_secs: i64,
+        /// Longest delay, in seconds.
+        pub max_delay_secs: i64,
+        /// A streak is forgotten this many seconds after its last admitted attempt.
+        pub forget_secs: i64,
+    }
+
+    /// Per account, from devices not known for it.
+    pub const ACCOUNT: Rule = Rule {
+        free: 5,
+        base_delay_secs: 60,
+        max_delay_secs: 15 * 60,
+        forget_secs: 24 * 3600,
+    };
+    /// Per device token known for the account (the owner's own typing mistakes).
+    pub const DEVICE: Rule = ACCOUNT;
+    /// Per client address (behind a proxy without `--trust-proxy` every user shares one address, hence the
+    /// higher threshold and the shorter memory).
+    pub const ADDRESS: Rule = Rule {
+        free: 20,
+        base_delay_secs: 60,
+        max_delay_secs: 15 * 60,
+        forget_secs: 3600,
+    };
+    /// Self check-in codes, per account and session: a fixed quarter of an hour after five wrong codes.
+    pub const CHECKIN: Rule = Rule {
+        free: crate::attendance::CHECKIN_MAX_FAILURES,
+        base_delay_secs: 15 * 60,
+        max_delay_secs: 15 * 60,
+        forget_secs: 15 * 60,
+    };
+
+    /// How long a device token is remembered after its last successful login (days).
+    pub const DEVICE_DAYS: i64 = 180;
+    /// Devices remembered per account (the most recently used; a script that never keeps its token does
+    /// not grow the table).
+    pub const DEVICES_PER_ACCOUNT: i64 = 20;
+
+    impl Rule {
+        /// Seconds to wait, after the `k`-th counted attempt of a streak, before the next is admitted:
+        /// none while `k < free`, then `base · 2^(k − free)` up to `max`.
+        pub fn delay_after(&self, k: i64) -> i64 {
+            if k < self.free {
+                return 0;
+            }
+            let steps = (k - self.free).min(40) as u32;
+            self.base_delay_secs
+                .saturating_mul(1i64 << steps)
+                .min(self.max_delay_secs)
+        }
+
+        /// The distinct delays from the first non-zero one until the cap: `(k, delay_after(k))` for
+        /// `k = free, free + 1, …` while the delay still grows. Every later `k` has the last delay.
+        pub fn ladder(&self) -> Vec<(i64, i64)> {
+            let mut out = Vec::new();
+            let mut k = self.free.max(1);
+            loop {
+                let d = self.delay_after(k);
+                out.push((k, d));
+                if d >= self.max_delay_secs || out.len() > 40 {
+                    return out;
+                }
+                k += 1;
+            }
+        }
+    }
+
+    /// Whole minutes to tell a person who must wait `secs` seconds (rounded up, at least 1).
+    pub fn wait_minutes(secs: i64) -> i64 {
+        ((secs.max(1) + 59) / 60).max(1)
+    }
+
+    /// What a refused login says: how long to wait, and that a known device is not held up.
+    pub fn refusal(retry_after_secs: i64) -> String {
+        format!(
+            "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {} phút (trên máy đã từng đăng nhập thành công thì không phải chờ).",
+            wait_minutes(retry_after_secs)
+        )
+    }
 }
 
-/// Minimum rules for a password chosen by a user. Returns a Vietnamese message when refused.
+/// Minimum rules for a password chosen by a user (see [`crate::password`]). Returns a Vietnamese message
+/// when refused.
 pub fn check_new_password(password: &str, username: &str) -> Result<(), String> {
-    if password.chars().count() < 10 {
-        return Err("Mật khẩu phải có ít nhất 10 ký tự".to_string());
-    }
-    if password.eq_ignore_ascii_case(username) {
-        return Err("Mật khẩu không được trùng tên đăng nhập".to_string());
-    }
-    if !password.chars().any(|c| c.is_alphabetic()) || !password.chars().any(|c| c.is_numeric()) {
-        return Err("Mật khẩu phải có cả chữ và số".to_string());
-    }
-    Ok(())
+    crate::password::check(password, username).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -357,9 +447,73 @@ mod tests {
     }
 
     #[test]
-    fn passwords_need_length_letters_digits() {
+    fn passwords_follow_the_one_rule() {
         assert!(check_new_password("short1", "x").is_err());
-        assert!(check_new_password("abcdefghijk", "x").is_err());
+        assert!(check_new_password("password12", "x").is_err());
         assert!(check_new_password("matkhau2026", "x").is_ok());
+    }
+
+    #[test]
+    fn login_delays_grow_and_stop_at_the_cap() {
+        use login_limits::*;
+        let delays: Vec<i64> = (1..=12).map(|k| ACCOUNT.delay_after(k)).collect();
+        assert_eq!(delays, [0, 0, 0, 0, 60, 120, 240, 480, 900, 900, 900, 900]);
+        assert_eq!(
+            ACCOUNT.ladder(),
+            [(5, 60), (6, 120), (7, 240), (8, 480), (9, 900)]
+        );
+        assert_eq!(CHECKIN.ladder(), [(5, 900)]);
+        assert_eq!(ADDRESS.delay_after(19), 0);
+        assert_eq!(ADDRESS.delay_after(20), 60);
+        assert_eq!(wait_minutes(1), 1);
+        assert_eq!(wait_minutes(60), 1);
+        assert_eq!(wait_minutes(61), 2);
+        assert_eq!(wait_minutes(0), 1);
+    }
+
+    mod login_props {
+        use super::super::login_limits::*;
+        use proptest::prelude::*;
+
+        fn rule() -> impl Strategy<Value = Rule> {
+            (1i64..30, 1i64..600, 1i64..7200, 1i64..100_000).prop_map(
+                |(free, base, extra, forget)| Rule {
+                    free,
+                    base_delay_secs: base,
+                    max_delay_secs: base + extra,
+                    forget_secs: forget,
+                },
+            )
+        }
+
+        proptest! {
+            /// Free attempts wait nothing; after them the delay never shrinks, never passes the cap and
+            /// reaches it; the ladder lists exactly the growing part.
+            #[test]
+            fn delays_are_monotone_and_capped(r in rule(), k in 0i64..10_000) {
+                prop_assert_eq!(r.delay_after(k) == 0, k < r.free);
+                prop_assert!(r.delay_after(k + 1) >= r.delay_after(k));
+                prop_assert!(r.delay_after(k) <= r.max_delay_secs);
+                prop_assert_eq!(r.delay_after(r.free + 64), r.max_delay_secs);
+                let ladder = r.ladder();
+                prop_assert_eq!(ladder[0], (r.free, r.base_delay_secs.min(r.max_delay_secs)));
+                for w in ladder.windows(2) {
+                    prop_assert!(w[1].1 > w[0].1 && w[1].0 == w[0].0 + 1);
+                }
+                for &(k, d) in &ladder {
+                    prop_assert_eq!(r.delay_after(k), d);
+                }
+                let (last_k, last_d) = ladder[ladder.len() - 1];
+                prop_assert_eq!(last_d, r.max_delay_secs);
+                prop_assert_eq!(r.delay_after(last_k + k), r.max_delay_secs);
+            }
+
+            /// The minutes told to a person never understate the wait.
+            #[test]
+            fn wait_minutes_round_up(secs in 1i64..100_000) {
+                let m = wait_minutes(secs);
+                prop_assert!(m * 60 >= secs && (m - 1) * 60 < secs);
+            }
+        }
     }
 }

@@ -138,6 +138,56 @@ pub struct ServeArgs {
     /// Lấy địa chỉ người dùng từ X-Forwarded-For (chỉ khi chạy sau proxy tin cậy)
     #[arg(long, env = "LAMTHEO_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Số kết nối mở cùng lúc tối đa (kết nối vượt quá phải chờ; luôn giữ dưới giới hạn số tệp mở của
+    /// hệ điều hành)
+    #[arg(
+        long,
+        env = "LAMTHEO_MAX_CONNECTIONS",
+        default_value_t = 4096,
+        value_name = "SỐ"
+    )]
+    pub max_connections: usize,
+    /// Số giây để máy khách gửi xong phần đầu của yêu cầu (quá hạn thì đóng kết nối; cũng là thời gian giữ
+    /// kết nối rảnh)
+    #[arg(
+        long,
+        env = "LAMTHEO_HEADER_TIMEOUT",
+        default_value_t = 10,
+        value_name = "GIÂY"
+    )]
+    pub header_timeout: u64,
+    /// Số giây tối đa để trả lời một yêu cầu thông thường
+    #[arg(
+        long,
+        env = "LAMTHEO_REQUEST_TIMEOUT",
+        default_value_t = 60,
+        value_name = "GIÂY"
+    )]
+    pub request_timeout: u64,
+    /// Số giây tối đa cho một lần tải tệp lên, một báo cáo hoặc một tệp xuất lớn
+    #[arg(
+        long,
+        env = "LAMTHEO_LONG_REQUEST_TIMEOUT",
+        default_value_t = 300,
+        value_name = "GIÂY"
+    )]
+    pub long_request_timeout: u64,
+    /// Số báo cáo, tệp xuất lớn được tạo cùng lúc trên cả máy chủ (0: một nửa số nhân CPU)
+    #[arg(
+        long,
+        env = "LAMTHEO_MAX_HEAVY",
+        default_value_t = 0,
+        value_name = "SỐ"
+    )]
+    pub max_heavy: usize,
+    /// Số báo cáo, tệp xuất lớn một tài khoản được tạo cùng lúc
+    #[arg(
+        long,
+        env = "LAMTHEO_MAX_HEAVY_PER_USER",
+        default_value_t = 2,
+        value_name = "SỐ"
+    )]
+    pub max_heavy_per_user: usize,
 }
 
 #[derive(Subcommand, Debug)]

@@ -82,13 +82,43 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 demo_load::load(&db, demo::Scale::City, 2020, true).await?;
             }
             ensure_admin(&db).await?;
+            let secs = |what: &str, n: u64| {
+                if n == 0 {
+                    bail!("{what} phải lớn hơn 0 giây");
+                }
+                Ok(std::time::Duration::from_secs(n))
+            };
+            let defaults = web::WebConfig::default();
             let config = web::WebConfig {
                 secure_cookies: args.secure_cookies,
                 trust_proxy: args.trust_proxy,
                 public_url: cli.public_url.clone(),
                 espeak: cli.espeak.clone(),
-                ..Default::default()
+                request_timeout: secs("--request-timeout", args.request_timeout)?,
+                long_request_timeout: secs("--long-request-timeout", args.long_request_timeout)?,
+                heavy_per_user: args.max_heavy_per_user.max(1),
+                heavy_global: if args.max_heavy == 0 {
+                    defaults.heavy_global
+                } else {
+                    args.max_heavy
+                },
+                ..defaults
             };
+            let options = web::limits::ServeOptions {
+                max_connections: web::limits::effective_max_connections(
+                    args.max_connections,
+                    web::limits::raise_open_files_limit(),
+                ),
+                header_timeout: secs("--header-timeout", args.header_timeout)?,
+                shutdown_grace: std::time::Duration::from_secs(30),
+            };
+            if options.max_connections < args.max_connections {
+                tracing::warn!(
+                    requested = args.max_connections,
+                    used = options.max_connections,
+                    "connection limit lowered to fit the open-files limit"
+                );
+            }
             let app = web::router(db.clone(), config);
             let listener = tokio::net::TcpListener::bind(&args.listen)
                 .await
@@ -98,13 +128,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 "lamtheo đang chạy tại http://{addr}/ (cơ sở dữ liệu: {})",
                 db.backend().as_str()
             );
-            tracing::info!(%addr, backend = db.backend().as_str(), "serving");
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(shutdown())
-            .await?;
+            tracing::info!(
+                %addr,
+                backend = db.backend().as_str(),
+                max_connections = options.max_connections,
+                "serving"
+            );
+            web::limits::serve(listener, app, options, shutdown()).await?;
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
@@ -450,7 +480,26 @@ async fn ensure_admin(db: &Db) -> Result<()> {
     Ok(())
 }
 
+/// Ctrl-C, or SIGTERM (systemd, containers): stop accepting and let open requests finish.
 async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
     tracing::info!("shutting down");
 }

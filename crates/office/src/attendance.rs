@@ -114,6 +114,7 @@ pub fn parse_marks(filename: &str, bytes: &[u8]) -> Result<Parsed<MarkImportRow>
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<i64, usize> = HashMap::new();
+    let mut cap = crate::ErrorCap::default();
     let header_errors = drive(filename, bytes, &MARK_COLUMNS, |line, mut f| {
         let id_text = f.take(A_ID);
         let status_text = f.take(A_STATUS);
@@ -179,6 +180,7 @@ pub fn parse_marks(filename: &str, bytes: &[u8]) -> Result<Parsed<MarkImportRow>
                 });
             }
         }
+        cap.trim(&mut errors);
     })?;
     if !header_errors.is_empty() {
         return Ok(Parsed {
@@ -187,6 +189,7 @@ pub fn parse_marks(filename: &str, bytes: &[u8]) -> Result<Parsed<MarkImportRow>
         });
     }
     sort_errors(&mut errors);
+    cap.finish(&mut errors);
     Ok(Parsed { rows, errors })
 }
 

@@ -19,6 +19,7 @@
 
 mod attendance;
 mod audio;
+mod bounds;
 mod bulletin;
 mod columns;
 mod export;
@@ -34,6 +35,11 @@ pub use attendance::{
     marks_xlsx, parse_marks, signin_sheet_xlsx, MarkImportRow, SheetHeader, SheetRow, MARK_HEADERS,
 };
 pub use audio::{default_espeak, speak_wav, AudioError};
+pub use bounds::{
+    check_zip, ZipStats, MAX_CELL_CHARS, MAX_CELL_XML, MAX_ENTRY_UNPACKED, MAX_IMPORT_ROWS,
+    MAX_ROW_ERRORS, MAX_SHARED_STRINGS, MAX_SHARED_STRINGS_UNPACKED, MAX_SHEET_ROWS,
+    MAX_TOTAL_UNPACKED, MAX_XLSX_CELLS, MAX_XML_RUN, MAX_ZIP_ENTRIES,
+};
 pub use bulletin::{bulletin_docx, qr_png};
 pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
 pub use export::{
@@ -44,7 +50,7 @@ pub use images::{
     THUMBNAIL_WIDTH,
 };
 pub use members::{parse_members, unknown_unit_errors, MemberRow};
-pub use read::{read_table, Table, TableRow};
+pub use read::{read_table, Table, TableRow, MAX_TABLE_TEXT};
 pub use registrations::{
     registration_docx, registrations_xlsx, PrintItem, RegistrationPrint, RegistrationRow,
     UnitSheet, REGISTRATION_DETAIL_HEADERS, REGISTRATION_SUMMARY_HEADERS,
@@ -67,9 +73,29 @@ pub enum OfficeError {
     /// A format we recognise but do not read (e.g. the old binary .xls).
     #[error("Định dạng tệp không được hỗ trợ: {0}")]
     Unsupported(String),
-    /// An XLSX sheet with more non-empty cells than an import may have (a guard against "zip bombs").
-    #[error("Tệp quá lớn: hơn {0} ô có dữ liệu")]
+    /// An XLSX sheet with more cells than an import may have (a guard against "zip bombs").
+    #[error("Tệp quá lớn: hơn {} ô có dữ liệu; hãy chia thành nhiều tệp nhỏ hơn", domain::text::format_int(*.0 as i64))]
     TooLarge(usize),
+    /// A ZIP package (XLSX) that unpacks to more than the limit, in MB ([`check_zip`]).
+    #[error("Tệp quá lớn sau khi giải nén (giới hạn {0} MB); hãy kiểm tra lại tệp hoặc chia thành nhiều tệp nhỏ hơn")]
+    Unpacked(u64),
+    /// A ZIP package with more parts than any workbook needs.
+    #[error(
+        "Tệp Excel có quá nhiều thành phần (tối đa {0}); hãy mở bằng Excel và lưu lại dạng .xlsx"
+    )]
+    TooManyParts(usize),
+    /// A cell longer than Excel allows. `at` is empty or " (dòng 5, cột C)".
+    #[error("Ô quá dài ({chars} ký tự, Excel cho phép tối đa 32.767){at}")]
+    CellTooLong { chars: String, at: String },
+    /// More data rows than one import may hold.
+    #[error("Tệp có quá nhiều dòng (tối đa {} dòng dữ liệu mỗi lần nhập); hãy chia thành nhiều tệp", domain::text::format_int(*.0 as i64))]
+    TooManyImportRows(usize),
+    /// More cell text, all rows together, than one import may hold (in MB).
+    #[error("Tệp có quá nhiều dữ liệu (hơn {0} MB chữ trong các ô); hãy chia thành nhiều tệp")]
+    TooMuchText(usize),
+    /// More distinct texts than the shared-string limit of an import.
+    #[error("Tệp Excel có quá nhiều chuỗi văn bản khác nhau (tối đa {}); hãy chia thành nhiều tệp", domain::text::format_int(*.0 as i64))]
+    TooManyStrings(usize),
     /// More rows than one worksheet can hold.
     #[error("Quá nhiều dòng cho một trang tính Excel ({0} dòng, tối đa 1.048.575)")]
     TooManyRows(usize),
@@ -118,6 +144,43 @@ impl<T> Parsed<T> {
     /// True when the file has no error at all.
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
+    }
+}
+
+/// Keeps at most [`MAX_ROW_ERRORS`] row errors and counts the rest, so that a file of a million bad rows
+/// costs no more memory than one of two hundred.
+#[derive(Debug, Default)]
+pub(crate) struct ErrorCap {
+    omitted: usize,
+    first_line: usize,
+}
+
+impl ErrorCap {
+    /// Drops the errors beyond the limit (call after each row; errors come in line order).
+    pub(crate) fn trim(&mut self, errors: &mut Vec<RowError>) {
+        if errors.len() > MAX_ROW_ERRORS {
+            if self.omitted == 0 {
+                self.first_line = errors[MAX_ROW_ERRORS].line;
+            }
+            self.omitted += errors.len() - MAX_ROW_ERRORS;
+            errors.truncate(MAX_ROW_ERRORS);
+        }
+    }
+
+    /// Adds "… và N lỗi khác" after the kept errors when some were dropped.
+    pub(crate) fn finish(mut self, errors: &mut Vec<RowError>) {
+        self.trim(errors);
+        if self.omitted > 0 {
+            errors.push(RowError::new(
+                self.first_line,
+                "…",
+                format!(
+                    "… và {} lỗi khác (chỉ liệt kê {} lỗi đầu tiên; hãy sửa rồi kiểm tra lại)",
+                    domain::text::format_int(self.omitted as i64),
+                    MAX_ROW_ERRORS
+                ),
+            ));
+        }
     }
 }
 

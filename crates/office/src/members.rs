@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use domain::limits::{self, Field};
 use domain::Gender;
 use serde::{Deserialize, Serialize};
 
@@ -78,8 +79,21 @@ pub(crate) fn parse_date_cell(text: &str) -> Result<Option<NaiveDate>, String> {
             YEARS.end()
         )),
         None => Err(format!(
-            "Ngày không hợp lệ: \"{text}\" (định dạng dd/mm/yyyy)"
+            "Ngày không hợp lệ: \"{}\" (định dạng dd/mm/yyyy)",
+            shown(text)
         )),
+    }
+}
+
+/// Longest cell text repeated inside an error message.
+pub(crate) const SHOWN_CHARS: usize = 40;
+
+/// A cell's text as an error message repeats it: at most [`SHOWN_CHARS`] characters, then "…", so a
+/// huge cell cannot make a huge error list.
+pub(crate) fn shown(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -110,6 +124,7 @@ pub fn parse_members(
     let mut errors = Vec::new();
     let mut cards: HashMap<String, usize> = HashMap::with_capacity(estimate);
     let mut citizen_ids: HashMap<String, usize> = HashMap::with_capacity(estimate);
+    let mut cap = crate::ErrorCap::default();
     let header_errors = drive(filename, bytes, &MEMBER_COLUMNS, |line, mut f| {
         let mut e = RowErrors {
             line,
@@ -129,9 +144,13 @@ pub fn parse_members(
 
         if unit_code.is_empty() {
             e.push(M_UNIT, "Thiếu mã đơn vị".to_string());
+        } else if let Some(m) = limits::message(Field::UnitCode, &unit_code) {
+            e.push(M_UNIT, m);
         }
         if full_name.is_empty() {
             e.push(M_NAME, "Thiếu họ và tên".to_string());
+        } else if let Some(m) = limits::message(Field::PersonName, &full_name) {
+            e.push(M_NAME, m);
         }
         let (birth_date, _) = e.date(M_BIRTH, &birth_text);
         let gender = if gender_text.is_empty() {
@@ -145,7 +164,10 @@ pub fn parse_members(
             if g.is_none() {
                 e.push(
                     M_GENDER,
-                    format!("Giới tính không hợp lệ: \"{gender_text}\" (ghi Nam hoặc Nữ)"),
+                    format!(
+                        "Giới tính không hợp lệ: \"{}\" (ghi Nam hoặc Nữ)",
+                        shown(&gender_text)
+                    ),
                 );
             }
             g
@@ -156,7 +178,12 @@ pub fn parse_members(
                 "Cần có số thẻ đảng viên hoặc số CCCD để nhận diện đảng viên".to_string(),
             );
         }
-        if !card.is_empty() {
+        if !card.is_empty() && card.chars().count() > SHOWN_CHARS {
+            e.push(
+                M_CARD,
+                format!("Số thẻ đảng viên \"{}\" không hợp lệ", shown(&card)),
+            );
+        } else if !card.is_empty() {
             if let Err(other) = first_line(&mut cards, &card, line) {
                 e.push(
                     M_CARD,
@@ -191,6 +218,17 @@ pub fn parse_members(
             .filter(|p| !p.is_empty())
             .map(str::to_string)
             .collect();
+        if positions.len() > limits::MAX_POSITIONS {
+            e.push(
+                M_POSITIONS,
+                format!("Tối đa {} chức vụ cho một đảng viên", limits::MAX_POSITIONS),
+            );
+        } else if let Some(m) = positions
+            .iter()
+            .find_map(|p| limits::message(Field::PositionTitle, p))
+        {
+            e.push(M_POSITIONS, m);
+        }
         let phone = if phone_text.is_empty() {
             None
         } else {
@@ -247,6 +285,7 @@ pub fn parse_members(
             });
         } else {
             errors.append(&mut e.list);
+            cap.trim(&mut errors);
         }
     })?;
     if !header_errors.is_empty() {
@@ -256,6 +295,7 @@ pub fn parse_members(
         });
     }
     sort_errors(&mut errors);
+    cap.finish(&mut errors);
     Ok(Parsed { rows, errors })
 }
 
@@ -263,6 +303,7 @@ pub fn parse_members(
 pub fn unknown_unit_errors(rows: &[MemberRow], known: &dyn Fn(&str) -> bool) -> Vec<RowError> {
     let mut cache: HashMap<&str, bool> = HashMap::new();
     let mut errors = Vec::new();
+    let mut cap = crate::ErrorCap::default();
     for row in rows {
         let code = row.unit_code.as_str();
         if !*cache.entry(code).or_insert_with(|| known(code)) {
@@ -271,8 +312,10 @@ pub fn unknown_unit_errors(rows: &[MemberRow], known: &dyn Fn(&str) -> bool) -> 
                 col(M_UNIT),
                 format!("Không tìm thấy đơn vị có mã \"{code}\""),
             ));
+            cap.trim(&mut errors);
         }
     }
+    cap.finish(&mut errors);
     errors
 }
 

@@ -33,11 +33,16 @@ pub struct TableRow {
 /// Columns beyond this are ignored in XLSX files (they can only be stray cells far to the right).
 const MAX_XLSX_COLUMNS: u32 = 1024;
 
-/// Non-empty cells an XLSX import may hold (about 2 million member rows).
-const MAX_XLSX_CELLS: usize = 25_000_000;
+/// Bytes of cell text one import may hold, all rows together (a 200.000-member file has ≈ 33 MB; the
+/// rows' own structures come on top). Bounds memory where the per-cell limit cannot: 300.000 rows of
+/// 32.767-character names would be 10 GB.
+pub const MAX_TABLE_TEXT: usize = 64 * 1024 * 1024;
 
 /// Reads a CSV or XLSX file. XLSX is recognised by the ZIP signature or an `.xlsx`/`.xlsm` name; anything
 /// else is read as CSV. The header is the first non-empty row; fully empty rows are skipped.
+///
+/// Every limit of [`crate::check_zip`] applies, and: at most [`crate::MAX_CELL_CHARS`] characters in a
+/// cell, [`crate::MAX_IMPORT_ROWS`] data rows and [`MAX_TABLE_TEXT`] bytes of text in all.
 pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, OfficeError> {
     with_rows(filename, bytes, |rows| {
         let first = rows.next().ok_or(OfficeError::Empty)?;
@@ -49,8 +54,9 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, OfficeError> {
     })?
 }
 
-/// Runs `f` over the non-empty rows of the file (header included), without building the whole table
-/// first when the file is CSV.
+/// Runs `f` over the non-empty rows of the file (header included), streaming: one row is built at a
+/// time, for CSV and XLSX alike. When a limit is passed the rows stop and the limit's error is
+/// returned instead of `f`'s result.
 pub(crate) fn with_rows<R>(
     filename: &str,
     bytes: &[u8],
@@ -58,8 +64,8 @@ pub(crate) fn with_rows<R>(
 ) -> Result<R, OfficeError> {
     match detect(filename, bytes) {
         Kind::Xlsx => {
-            let rows = read_xlsx(bytes)?;
-            Ok(f(&mut rows.into_iter()))
+            crate::bounds::check_zip(bytes)?;
+            with_xlsx_rows(bytes, f)
         }
         Kind::OldExcel => Err(OfficeError::Unsupported(
             "tệp Excel cũ (.xls); hãy mở bằng Excel và lưu lại dưới dạng .xlsx hoặc CSV"
@@ -68,18 +74,67 @@ pub(crate) fn with_rows<R>(
         Kind::Csv => {
             let text = decode(bytes);
             let mut rows = CsvRows::new(&text);
-            Ok(f(&mut rows))
+            let result = f(&mut rows);
+            match rows.budget.error.take() {
+                Some(e) => Err(e),
+                None => Ok(result),
+            }
         }
     }
 }
 
-/// Rough number of data rows, to reserve memory once: the line breaks of a CSV file (capped), nothing
-/// for XLSX (compressed).
+/// Rough number of data rows, to reserve memory once: the line breaks of a CSV file (capped at the
+/// import limit), nothing for XLSX (compressed).
 pub(crate) fn row_estimate(bytes: &[u8]) -> usize {
     if bytes.starts_with(b"PK") {
         return 0;
     }
-    bytes.iter().filter(|&&b| b == b'\n').count().min(5_000_000)
+    bytes
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        .min(crate::MAX_IMPORT_ROWS)
+}
+
+/// The limits shared by both readers, and the first one passed.
+#[derive(Default)]
+pub(crate) struct Budget {
+    rows: usize,
+    text: usize,
+    pub(crate) error: Option<OfficeError>,
+}
+
+impl Budget {
+    /// Checks one raw cell before it is cleaned (and copied).
+    fn cell(&mut self, raw: &str, line: usize, col: usize) -> bool {
+        if raw.len() > crate::MAX_CELL_CHARS {
+            let chars = raw.chars().count();
+            if chars > crate::MAX_CELL_CHARS {
+                self.error = Some(OfficeError::CellTooLong {
+                    chars: domain::text::format_int(chars as i64),
+                    at: format!(" ở dòng {line}, cột {}", crate::columns::column_letter(col)),
+                });
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Counts one non-empty row (header and title rows included: the limit is on data rows, give or
+    /// take the few rows above the header).
+    fn row(&mut self, cells: &[String]) -> bool {
+        self.rows += 1;
+        self.text += cells.iter().map(String::len).sum::<usize>();
+        if self.rows > crate::MAX_IMPORT_ROWS + 1 {
+            self.error = Some(OfficeError::TooManyImportRows(crate::MAX_IMPORT_ROWS));
+            return false;
+        }
+        if self.text > MAX_TABLE_TEXT {
+            self.error = Some(OfficeError::TooMuchText(MAX_TABLE_TEXT / (1024 * 1024)));
+            return false;
+        }
+        true
+    }
 }
 
 enum Kind {
@@ -175,6 +230,7 @@ pub(crate) struct CsvRows<'a> {
     line: usize,
     delimiter: u8,
     width: usize,
+    pub(crate) budget: Budget,
 }
 
 impl<'a> CsvRows<'a> {
@@ -202,11 +258,13 @@ impl<'a> CsvRows<'a> {
             line: 0,
             delimiter,
             width: 8,
+            budget: Budget::default(),
         }
     }
 
-    /// Reads one record starting at `self.pos`; returns its raw fields.
-    fn record(&mut self) -> Vec<String> {
+    /// Reads one record starting at `self.pos`; returns its cleaned fields, or `None` when a cell is
+    /// longer than the limit (the error is in `self.budget`).
+    fn record(&mut self) -> Option<Vec<String>> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
         let delim = self.delimiter;
@@ -245,6 +303,9 @@ impl<'a> CsvRows<'a> {
                 self.pos = end;
                 Cow::Borrowed(&self.text[start..end])
             };
+            if !self.budget.cell(&field, self.line, cells.len()) {
+                return None;
+            }
             cells.push(clean_cell(&field));
             match bytes.get(self.pos) {
                 Some(&b) if b == delim => self.pos += 1,
@@ -263,7 +324,7 @@ impl<'a> CsvRows<'a> {
             }
         }
         self.width = self.width.max(cells.len());
-        cells
+        Some(cells)
     }
 
     /// Position of the next delimiter or line break at or after `self.pos` (or the end of the text).
@@ -280,10 +341,13 @@ impl Iterator for CsvRows<'_> {
     type Item = TableRow;
 
     fn next(&mut self) -> Option<TableRow> {
-        while self.pos < self.text.len() {
+        while self.pos < self.text.len() && self.budget.error.is_none() {
             self.line += 1;
-            let cells = self.record();
+            let cells = self.record()?;
             if cells.iter().any(|c| !c.is_empty()) {
+                if !self.budget.row(&cells) {
+                    return None;
+                }
                 return Some(TableRow {
                     line: self.line,
                     cells,
@@ -323,69 +387,129 @@ fn sniff_delimiter(text: &str) -> u8 {
 // ---------------------------------------------------------------------------------------------------
 // XLSX
 
-/// Reads the first worksheet cell by cell (never as a dense rectangle, so a stray cell at XFD1048576
-/// costs nothing). A panic inside the XLSX library on a malformed file becomes an error.
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<TableRow>, OfficeError> {
-    match std::panic::catch_unwind(|| read_xlsx_inner(bytes)) {
-        Ok(result) => result,
-        Err(_) => Err(OfficeError::Xlsx("tệp bị hỏng".to_string())),
-    }
-}
-
-fn read_xlsx_inner(bytes: &[u8]) -> Result<Vec<TableRow>, OfficeError> {
+/// Runs `f` over the rows of the first worksheet, read cell by cell and handed over one row at a time
+/// (never as a dense rectangle, so a stray cell at XFD1048576 costs nothing, and never the whole sheet
+/// at once). Rows must come in ascending order, as every spreadsheet program writes them. A panic
+/// inside the XLSX library on a malformed file becomes an error.
+fn with_xlsx_rows<R>(
+    bytes: &[u8],
+    f: impl FnOnce(&mut dyn Iterator<Item = TableRow>) -> R,
+) -> Result<R, OfficeError> {
     let xerr = |e: calamine::XlsxError| OfficeError::Xlsx(e.to_string());
     let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(xerr)?;
+        guarded(|| calamine::open_workbook_from_rs(Cursor::new(bytes)))?.map_err(xerr)?;
     let name = workbook
         .sheets_metadata()
         .iter()
         .find(|s| s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .ok_or(OfficeError::NoWorksheet)?;
-    let mut reader = workbook.worksheet_cells_reader(&name).map_err(xerr)?;
-    let mut cells: Vec<(u32, u32, String)> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(xerr)? {
-        let (row, col) = cell.get_position();
-        if col >= MAX_XLSX_COLUMNS {
-            continue;
+    let reader = guarded(|| workbook.worksheet_cells_reader(&name))?.map_err(xerr)?;
+    let mut rows = XlsxRows {
+        reader,
+        current: None,
+        done: false,
+        budget: Budget::default(),
+    };
+    let result = f(&mut rows);
+    match rows.budget.error.take() {
+        Some(e) => Err(e),
+        None => Ok(result),
+    }
+}
+
+/// Runs a call into calamine, turning a panic into an error.
+fn guarded<T>(call: impl FnOnce() -> T) -> Result<T, OfficeError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call))
+        .map_err(|_| OfficeError::Xlsx("tệp bị hỏng".to_string()))
+}
+
+struct XlsxRows<'a, RS: std::io::Read + std::io::Seek> {
+    reader: calamine::XlsxCellReader<'a, RS>,
+    /// The row being assembled: 0-based row number and its cells.
+    current: Option<(u32, Vec<String>)>,
+    done: bool,
+    budget: Budget,
+}
+
+impl<RS: std::io::Read + std::io::Seek> XlsxRows<'_, RS> {
+    fn fail(&mut self, e: OfficeError) -> Option<TableRow> {
+        self.budget.error = Some(e);
+        self.done = true;
+        self.current = None;
+        None
+    }
+
+    fn emit(&mut self, row: u32, cells: Vec<String>) -> Option<TableRow> {
+        if self.budget.row(&cells) {
+            Some(TableRow {
+                line: row as usize + 1,
+                cells,
+            })
+        } else {
+            self.done = true;
+            self.current = None;
+            None
         }
-        let text = clean_cell(&cell_text(cell.get_value()));
-        if !text.is_empty() {
-            if cells.len() == MAX_XLSX_CELLS {
-                return Err(OfficeError::TooLarge(MAX_XLSX_CELLS));
+    }
+}
+
+impl<RS: std::io::Read + std::io::Seek> Iterator for XlsxRows<'_, RS> {
+    type Item = TableRow;
+
+    fn next(&mut self) -> Option<TableRow> {
+        loop {
+            if self.done {
+                let (row, cells) = self.current.take()?;
+                return self.emit(row, cells);
             }
-            cells.push((row, col, text));
-        }
-    }
-    drop(reader);
-    if !cells.is_sorted_by_key(|(r, c, _)| (*r, *c)) {
-        cells.sort_by_key(|(r, c, _)| (*r, *c));
-    }
-    let mut rows: Vec<TableRow> = Vec::new();
-    let mut current: Option<(u32, Vec<String>)> = None;
-    for (row, col, text) in cells {
-        if current.as_ref().is_some_and(|(r, _)| *r != row) {
-            if let Some((r, cells)) = current.take() {
-                rows.push(TableRow {
-                    line: r as usize + 1,
-                    cells,
-                });
+            let cell = match guarded(|| self.reader.next_cell()) {
+                Ok(Ok(Some(cell))) => cell,
+                Ok(Ok(None)) => {
+                    self.done = true;
+                    continue;
+                }
+                Ok(Err(e)) => return self.fail(OfficeError::Xlsx(e.to_string())),
+                Err(e) => return self.fail(e),
+            };
+            let (row, col) = cell.get_position();
+            if col >= MAX_XLSX_COLUMNS {
+                continue;
+            }
+            let raw = cell_text(cell.get_value());
+            if !self.budget.cell(&raw, row as usize + 1, col as usize) {
+                self.done = true;
+                self.current = None;
+                return None;
+            }
+            let text = clean_cell(&raw);
+            if text.is_empty() {
+                continue;
+            }
+            let col = col as usize;
+            let put = |cells: &mut Vec<String>| {
+                if cells.len() <= col {
+                    cells.resize(col + 1, String::new());
+                }
+                cells[col] = text;
+            };
+            match &mut self.current {
+                Some((r, cells)) if *r == row => put(cells),
+                Some((r, _)) if row < *r => {
+                    return self.fail(OfficeError::Xlsx(
+                        "các dòng của trang tính không theo thứ tự".to_string(),
+                    ))
+                }
+                _ => {
+                    let mut cells = Vec::new();
+                    put(&mut cells);
+                    if let Some((r, done)) = self.current.replace((row, cells)) {
+                        return self.emit(r, done);
+                    }
+                }
             }
         }
-        let (_, row_cells) = current.get_or_insert_with(|| (row, Vec::new()));
-        let col = col as usize;
-        if row_cells.len() <= col {
-            row_cells.resize(col + 1, String::new());
-        }
-        row_cells[col] = text;
     }
-    if let Some((r, cells)) = current {
-        rows.push(TableRow {
-            line: r as usize + 1,
-            cells,
-        });
-    }
-    Ok(rows)
 }
 
 /// Text of one cell: dates as dd/mm/yyyy, whole numbers without ".0", text as is.

@@ -44,6 +44,7 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
     let mut errors = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(estimate);
     let mut types: HashMap<String, Option<UnitType>> = HashMap::new();
+    let mut cap = crate::ErrorCap::default();
     let header_errors = drive(filename, bytes, &UNIT_COLUMNS, |line, mut f| {
         let before = errors.len();
         let mut err = |spec: usize, message: String| {
@@ -58,6 +59,8 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
 
         if code.is_empty() {
             err(U_CODE, "Thiếu mã đơn vị".to_string());
+        } else if let Some(m) = domain::limits::message(domain::limits::Field::UnitCode, &code) {
+            err(U_CODE, m);
         } else if let Err(first) = crate::members::first_line(&mut seen, &code, line) {
             err(
                 U_CODE,
@@ -66,6 +69,8 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
         }
         if name.is_empty() {
             err(U_NAME, "Thiếu tên đơn vị".to_string());
+        } else if let Some(m) = domain::limits::message(domain::limits::Field::UnitName, &name) {
+            err(U_NAME, m);
         }
         let unit_type = if type_text.is_empty() {
             err(
@@ -81,7 +86,8 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
                 err(
                     U_TYPE,
                     format!(
-                        "Loại đơn vị không hợp lệ: \"{type_text}\" (các loại hợp lệ: {})",
+                        "Loại đơn vị không hợp lệ: \"{}\" (các loại hợp lệ: {})",
+                        crate::members::shown(&type_text),
                         accepted_types()
                     ),
                 );
@@ -91,7 +97,10 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
         if !parent.is_empty() && parent == code {
             err(
                 U_PARENT,
-                format!("Đơn vị \"{code}\" không thể là cấp trên của chính nó"),
+                format!(
+                    "Đơn vị \"{}\" không thể là cấp trên của chính nó",
+                    crate::members::shown(&code)
+                ),
             );
         }
         let sort_order = if order_text.is_empty() {
@@ -102,7 +111,10 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
                 Err(_) => {
                     err(
                         U_ORDER,
-                        format!("Thứ tự phải là số nguyên: \"{order_text}\""),
+                        format!(
+                            "Thứ tự phải là số nguyên: \"{}\"",
+                            crate::members::shown(&order_text)
+                        ),
                     );
                     None
                 }
@@ -128,6 +140,7 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
                 });
             }
         }
+        cap.trim(&mut errors);
     })?;
     if !header_errors.is_empty() {
         return Ok(Parsed {
@@ -142,6 +155,7 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
         errors.extend(cyclic);
     }
     sort_errors(&mut errors);
+    cap.finish(&mut errors);
     Ok(Parsed { rows, errors })
 }
 
@@ -209,6 +223,7 @@ pub fn unknown_parent_errors(
     let in_file: HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     let mut cache: HashMap<&str, bool> = HashMap::new();
     let mut errors = Vec::new();
+    let mut cap = crate::ErrorCap::default();
     for row in rows {
         let Some(parent) = row.parent_code.as_deref() else {
             continue;
@@ -225,7 +240,9 @@ pub fn unknown_parent_errors(
                     "Không tìm thấy đơn vị cấp trên có mã \"{parent}\" (không có trong tệp và trong hệ thống)"
                 ),
             ));
+            cap.trim(&mut errors);
         }
     }
+    cap.finish(&mut errors);
     errors
 }

@@ -1,15 +1,19 @@
 //! Accounts, password hashing (Argon2id), database sessions and login throttling. Everything here lives in
 //! the database so that any instance serves any user.
+//!
+//! Argon2 runs on tokio's blocking pool behind a semaphore sized to the machine ([`on_argon2_pool`]), so a
+//! burst of logins never occupies the async workers that answer every other request.
 
 use crate::sql::Sql;
 use crate::{audit, get, ts, Actor, Db, FieldError, Result, StoreError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use domain::policy::{login_limits, Principal};
 use domain::Role;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Account {
@@ -39,12 +43,49 @@ pub struct NewAccount {
 /// Outcome of a login attempt.
 #[derive(Debug)]
 pub enum LoginOutcome {
-    /// Signed in: the new session token (give it to the client; only its hash is stored).
-    Ok { token: String, principal: Principal },
+    /// Signed in: the new session token (give it to the client; only its hash is stored) and the device
+    /// token the client should keep and show at its next login (the one it showed, or a new one).
+    Ok {
+        token: String,
+        principal: Principal,
+        device: String,
+    },
     /// Wrong username or password (the same answer for both).
     Invalid,
-    /// Too many failures for the account or the address; try again later.
-    Throttled,
+    /// Too many failures for the account, the device or the address: the next attempt is admitted in
+    /// `retry_after_secs` seconds. The password was not checked.
+    Throttled { retry_after_secs: i64 },
+}
+
+/// What the attempt counter said about one attempt (`Db::take_attempt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Admission {
+    pub admitted: bool,
+    /// Counted attempts in the streak, this one included when admitted.
+    pub count: i64,
+    /// When refused: seconds until the next attempt is admitted.
+    pub retry_after_secs: i64,
+}
+
+/// A valid Argon2id hash of nothing anyone types: unknown user names are checked against it so that they
+/// cost the same time as known ones.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$8xqLvGNsqUpBk3sMWUTbTRbkqU1rJKMzVvP+9T6Mn6E";
+
+/// Runs Argon2 work (hash or verify, ~19 MiB and tens of milliseconds of one core each) on the blocking
+/// pool, at most one per core but one, so logins never stall the async workers nor take every core.
+pub async fn on_argon2_pool<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    });
+    let _permit = permits.acquire().await.map_err(|_| StoreError::Password)?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| StoreError::Password)
 }
 
 /// Session kinds: browser sessions expire after inactivity; API tokens after a fixed time.
@@ -108,6 +149,12 @@ pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A short tag of a user name as typed at login (trimmed, lower-cased): 16 hex digits of its SHA-256, for
+/// naming per-account cookies without writing the name into them.
+pub fn username_tag(username: &str) -> String {
+    hex::encode(&Sha256::digest(username.trim().to_lowercase().as_bytes())[..8])
+}
+
 /// A random password for the first admin: 16 letters and digits without look-alikes.
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -155,7 +202,7 @@ impl Account {
 }
 
 fn valid_username(u: &str) -> bool {
-    (3..=40).contains(&u.len())
+    (3..=domain::limits::USERNAME).contains(&u.len())
         && u.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
@@ -182,7 +229,10 @@ impl Db {
         if !valid_username(&username) {
             errors.push(FieldError::new(
                 "username",
-                "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch",
+                format!(
+                    "Tên đăng nhập gồm 3–{} ký tự: chữ thường không dấu, số, dấu chấm, gạch",
+                    domain::limits::USERNAME
+                ),
             ));
         } else if sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(username.clone())
@@ -206,12 +256,18 @@ impl Db {
                     "unit_code",
                     format!(
                         "Không có đơn vị mã \"{}\" trong phạm vi bạn được cấp quyền",
-                        new.unit_code
+                        domain::limits::clip(domain::limits::Field::UnitCode, &new.unit_code)
                     ),
                 ));
                 None
             }
         };
+        crate::check_length(
+            &mut errors,
+            "display_name",
+            domain::limits::Field::DisplayName,
+            new.display_name.trim(),
+        );
         if new.role == Role::Member {
             match new.member_id {
                 None => errors.push(FieldError::new(
@@ -231,7 +287,8 @@ impl Db {
         let Some(unit) = unit.filter(|_| errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
-        let hash = hash_password(&new.password)?;
+        let password = new.password.clone();
+        let hash = on_argon2_pool(move || hash_password(&password)).await??;
         let mut w = self.write().await?;
         let row = sqlx::query(
             "INSERT INTO users (username, password_hash, role, unit_id, member_id, display_name, active, created_at, password_changed_at) \
@@ -308,8 +365,9 @@ impl Db {
             .collect())
     }
 
-    /// Checks credentials with throttling per account and per address; on success creates a session
-    /// (a fresh id every time: the id is rotated at login).
+    /// Checks credentials under the login throttle (`domain::policy::login_limits`: counted before the
+    /// check, growing delays, device tokens) and on success creates a session (a fresh id every time: the
+    /// id is rotated at login). Same as [`Db::login_from_device`] without a device token.
     pub async fn login(
         &self,
         username: &str,
@@ -317,14 +375,48 @@ impl Db {
         address: &str,
         kind: SessionKind,
     ) -> Result<LoginOutcome> {
+        self.login_from_device(username, password, address, None, kind)
+            .await
+    }
+
+    /// Checks credentials; `device` is the device token a former successful login gave this client.
+    ///
+    /// The attempt is counted before the password is looked at, by [`Db::take_attempt`]: against the
+    /// device when its token is known for this account, otherwise against the account and the client
+    /// address. A refused attempt costs no password check. On success the account's (or device's) streak
+    /// is cleared, the address gets its one count back, and the answer carries the device token the client
+    /// should keep (a new one when the device was not known).
+    pub async fn login_from_device(
+        &self,
+        username: &str,
+        password: &str,
+        address: &str,
+        device: Option<&str>,
+        kind: SessionKind,
+    ) -> Result<LoginOutcome> {
         let username = username.trim().to_lowercase();
-        let now = self.now();
-        let user_key = format!("u:{username}");
-        let addr_key = format!("a:{address}");
-        if self.failures(&user_key, now).await? >= login_limits::PER_ACCOUNT
-            || self.failures(&addr_key, now).await? >= login_limits::PER_ADDRESS
-        {
-            return Ok(LoginOutcome::Throttled);
+        let known_device = match device {
+            Some(d) => self.known_device(&username, d).await?,
+            None => None,
+        };
+        let keys: Vec<(String, &login_limits::Rule)> = match &known_device {
+            Some(hash) => vec![(format!("d:{hash}"), &login_limits::DEVICE)],
+            None => vec![
+                (format!("u:{username}"), &login_limits::ACCOUNT),
+                (format!("a:{address}"), &login_limits::ADDRESS),
+            ],
+        };
+        for (i, (key, rule)) in keys.iter().enumerate() {
+            let taken = self.take_attempt(key, rule).await?;
+            if !taken.admitted {
+                // Give back what the keys before this one counted: this attempt is not made.
+                for (k, r) in &keys[..i] {
+                    self.release_attempt(k, r).await?;
+                }
+                return Ok(LoginOutcome::Throttled {
+                    retry_after_secs: taken.retry_after_secs,
+                });
+            }
         }
         let row = sqlx::query(&format!("SELECT {ACCOUNT_COLS} FROM users a JOIN units u ON u.id = a.unit_id WHERE a.username = $1"))
             .bind(username.clone())
@@ -334,61 +426,212 @@ impl Db {
             Some(r) => {
                 let hash: String = get(r, "password_hash")?;
                 let active: i64 = get(r, "active")?;
-                verify_password(&hash, password) && active != 0
+                self.check_password(hash, password).await? && active != 0
             }
             None => {
                 // Spend the same time as a real check so that usernames cannot be probed by timing.
-                let _ = verify_password("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$8xqLvGNsqUpBk3sMWUTbTRbkqU1rJKMzVvP+9T6Mn6E", password);
+                let _ = self
+                    .check_password(DUMMY_HASH.to_string(), password)
+                    .await?;
                 false
             }
         };
         let (true, Some(row)) = (ok, row) else {
-            self.add_failure(&user_key, now).await?;
-            self.add_failure(&addr_key, now).await?;
             return Ok(LoginOutcome::Invalid);
         };
         let account = account_from_row(&row)?;
-        let mut w = self.write_quiet().await?;
-        sqlx::query("DELETE FROM login_attempts WHERE key = $1")
-            .bind(user_key)
-            .execute(&mut *w.tx)
-            .await?;
-        w.commit().await?;
+        match &known_device {
+            Some(_) => self.reset_attempts(&keys[0].0).await?,
+            None => {
+                self.reset_attempts(&keys[0].0).await?;
+                self.release_attempt(&keys[1].0, keys[1].1).await?;
+            }
+        }
+        let device = match (known_device, device) {
+            (Some(hash), Some(token)) => {
+                self.touch_device(&hash).await?;
+                token.to_string()
+            }
+            _ => self.new_device(account.id).await?,
+        };
         let token = self.create_session(account.id, kind).await?;
         Ok(LoginOutcome::Ok {
             token,
             principal: account.principal(),
+            device,
         })
     }
 
-    pub(crate) async fn failures(&self, key: &str, now: DateTime<Utc>) -> Result<i64> {
-        let row = sqlx::query("SELECT failures, window_start FROM login_attempts WHERE key = $1")
-            .bind(key.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(0) };
-        let start: String = get(&row, "window_start")?;
-        if start < ts(now - Duration::seconds(login_limits::WINDOW_SECS)) {
-            return Ok(0);
+    /// Counts one attempt on `key` under `rule` in ONE atomic upsert and says whether it is admitted.
+    ///
+    /// The row keeps the streak's count (`failures`), its last admitted attempt (`window_start`) and the
+    /// earliest time of the next admitted one (`next_at`, '' = at once). An attempt is admitted when the
+    /// streak is forgotten (older than `rule.forget_secs`) or `next_at` has passed; then the count goes up
+    /// and `next_at` moves to now + `rule.delay_after(count)` (a ladder of precomputed times, so both
+    /// databases evaluate the same text). A refused attempt changes nothing. Concurrent upserts of one key
+    /// are serialised by the database (row lock on PostgreSQL, the writer lock on SQLite), so N parallel
+    /// attempts are admitted at most `rule.free` times.
+    pub(crate) async fn take_attempt(
+        &self,
+        key: &str,
+        rule: &login_limits::Rule,
+    ) -> Result<Admission> {
+        let now = self.now();
+        let at = |secs: i64| {
+            if secs <= 0 {
+                String::new()
+            } else {
+                ts(now + Duration::seconds(secs))
+            }
+        };
+        let ladder = rule.ladder();
+        let mut next = format!(
+            "CASE WHEN login_attempts.failures + 1 < {} THEN ''",
+            rule.free
+        );
+        for (i, (k, _)) in ladder.iter().enumerate() {
+            next.push_str(&format!(
+                " WHEN login_attempts.failures + 1 = {k} THEN ${}",
+                i + 5
+            ));
         }
-        get(&row, "failures")
+        next.push_str(&format!(" ELSE ${} END", ladder.len() + 4));
+        let admit = "(login_attempts.window_start < $4 OR login_attempts.next_at <= $2)";
+        let sql = format!(
+            "INSERT INTO login_attempts (key, failures, window_start, next_at, admitted) VALUES ($1, 1, $2, $3, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+               admitted = CASE WHEN {admit} THEN 1 ELSE 0 END, \
+               failures = CASE WHEN login_attempts.window_start < $4 THEN 1 \
+                               WHEN login_attempts.next_at <= $2 THEN login_attempts.failures + 1 \
+                               ELSE login_attempts.failures END, \
+               next_at = CASE WHEN login_attempts.window_start < $4 THEN $3 \
+                              WHEN login_attempts.next_at <= $2 THEN {next} \
+                              ELSE login_attempts.next_at END, \
+               window_start = CASE WHEN {admit} THEN $2 ELSE login_attempts.window_start END \
+             RETURNING failures, next_at, admitted"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(key.to_string())
+            .bind(ts(now))
+            .bind(at(rule.delay_after(1)))
+            .bind(ts(now - Duration::seconds(rule.forget_secs)));
+        for (_, d) in &ladder {
+            q = q.bind(at(*d));
+        }
+        let mut w = self.write_quiet().await?;
+        let row = q.fetch_one(&mut *w.tx).await?;
+        w.commit().await?;
+        let admitted: i64 = get(&row, "admitted")?;
+        let next_at: String = get(&row, "next_at")?;
+        let retry_after_secs = chrono::DateTime::parse_from_rfc3339(&next_at)
+            .map(|t| (t.with_timezone(&Utc) - now).num_seconds().max(1))
+            .unwrap_or(1);
+        Ok(Admission {
+            admitted: admitted != 0,
+            count: get(&row, "failures")?,
+            retry_after_secs,
+        })
     }
 
-    pub(crate) async fn add_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
-        let window_floor = ts(now - Duration::seconds(login_limits::WINDOW_SECS));
+    /// Takes back one admitted attempt on `key` (a success that must not count as a failure).
+    pub(crate) async fn release_attempt(&self, key: &str, rule: &login_limits::Rule) -> Result<()> {
         let mut w = self.write_quiet().await?;
-        // Portable upsert: a window that expired restarts at 1.
-        sqlx::query(
-            "INSERT INTO login_attempts (key, failures, window_start) VALUES ($1, 1, $2) \
-             ON CONFLICT (key) DO UPDATE SET \
-               failures = CASE WHEN login_attempts.window_start < $3 THEN 1 ELSE login_attempts.failures + 1 END, \
-               window_start = CASE WHEN login_attempts.window_start < $3 THEN $2 ELSE login_attempts.window_start END",
-        )
+        sqlx::query(&format!(
+            "UPDATE login_attempts SET failures = failures - 1, \
+               next_at = CASE WHEN failures - 1 < {} THEN '' ELSE next_at END \
+             WHERE key = $1 AND failures > 0",
+            rule.free
+        ))
         .bind(key.to_string())
-        .bind(ts(now))
-        .bind(window_floor)
         .execute(&mut *w.tx)
         .await?;
+        w.commit().await
+    }
+
+    /// Clears the streak of `key` (the password was right).
+    pub(crate) async fn reset_attempts(&self, key: &str) -> Result<()> {
+        let mut w = self.write_quiet().await?;
+        sqlx::query("DELETE FROM login_attempts WHERE key = $1")
+            .bind(key.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    /// Password verifications this handle has run (login, password change): the throttle's tests count
+    /// them to prove that refused attempts never reach Argon2.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Verifies a password off the async workers, behind the Argon2 semaphore, and counts it.
+    async fn check_password(&self, hash: String, password: &str) -> Result<bool> {
+        self.password_checks
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let password = password.to_string();
+        on_argon2_pool(move || verify_password(&hash, &password)).await
+    }
+
+    /// The hash of a device token when it was given to the account `username` and is still remembered.
+    async fn known_device(&self, username: &str, token: &str) -> Result<Option<String>> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let hash = token_hash(token);
+        let floor = ts(self.now() - Duration::days(login_limits::DEVICE_DAYS));
+        let row = sqlx::query(
+            "SELECT d.token_hash FROM login_devices d JOIN users u ON u.id = d.user_id \
+             WHERE d.token_hash = $1 AND u.username = $2 AND d.last_used_at >= $3",
+        )
+        .bind(hash.clone())
+        .bind(username.to_string())
+        .bind(floor)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|_| hash))
+    }
+
+    /// Remembers a new device for the account and returns its token (only the hash is stored); devices
+    /// unused for `DEVICE_DAYS` are forgotten on the way.
+    async fn new_device(&self, user_id: i64) -> Result<String> {
+        let token = random_token();
+        let now = self.now();
+        let mut w = self.write_quiet().await?;
+        sqlx::query("DELETE FROM login_devices WHERE last_used_at < $1")
+            .bind(ts(now - Duration::days(login_limits::DEVICE_DAYS)))
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO login_devices (token_hash, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)",
+        )
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(ts(now))
+        .execute(&mut *w.tx)
+        .await?;
+        // Keep the new device and the most recently used others.
+        sqlx::query(&format!(
+            "DELETE FROM login_devices WHERE user_id = $1 AND token_hash <> $2 AND token_hash NOT IN \
+             (SELECT token_hash FROM login_devices WHERE user_id = $1 AND token_hash <> $2 \
+              ORDER BY last_used_at DESC, created_at DESC LIMIT {})",
+            login_limits::DEVICES_PER_ACCOUNT - 1
+        ))
+        .bind(user_id)
+        .bind(token_hash(&token))
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(token)
+    }
+
+    async fn touch_device(&self, hash: &str) -> Result<()> {
+        let mut w = self.write_quiet().await?;
+        sqlx::query("UPDATE login_devices SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(ts(self.now()))
+            .bind(hash.to_string())
+            .execute(&mut *w.tx)
+            .await?;
         w.commit().await
     }
 
@@ -482,12 +725,26 @@ impl Db {
         };
         let hash: String = get(&row, "password_hash")?;
         let username: String = get(&row, "username")?;
-        if !verify_password(&hash, current) {
+        // Guessing the current password from a borrowed session meets the same throttle as a login, on a
+        // key of its own so that an attack on the login cannot stop the owner from changing it.
+        let key = format!("c:{user_id}");
+        let taken = self.take_attempt(&key, &login_limits::ACCOUNT).await?;
+        if !taken.admitted {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "current",
+                format!(
+                    "Nhập sai mật khẩu hiện tại quá nhiều lần. Hãy thử lại sau {} phút",
+                    login_limits::wait_minutes(taken.retry_after_secs)
+                ),
+            )]));
+        }
+        if !self.check_password(hash, current).await? {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "current",
                 "Mật khẩu hiện tại không đúng",
             )]));
         }
+        self.reset_attempts(&key).await?;
         if let Err(e) = domain::policy::check_new_password(new, &username) {
             return Err(StoreError::Invalid(vec![FieldError::new("new", e)]));
         }
@@ -506,7 +763,14 @@ impl Db {
             .account_by_id(user_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let hash = hash_password(new)?;
+        if let Err(e) = domain::password::check(new, &account.username) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "password",
+                e.to_string(),
+            )]));
+        }
+        let password = new.to_string();
+        let hash = on_argon2_pool(move || hash_password(&password)).await??;
         let mut w = self.write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
             .bind(hash)
@@ -602,7 +866,8 @@ impl Db {
     }
 }
 
-/// An uploaded file kept in the database (imports keep the file for a corrected retry).
+/// An uploaded file kept in the database (real imports keep the file for a corrected retry; dry runs are
+/// not stored).
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub id: i64,
@@ -611,8 +876,18 @@ pub struct Upload {
     pub content: Vec<u8>,
 }
 
+/// How many uploads each user keeps: the newest `UPLOADS_KEPT_PER_USER`, within `UPLOAD_BYTES_PER_USER`
+/// together (the newest is always kept), and none older than `UPLOAD_DAYS`.
+pub const UPLOADS_KEPT_PER_USER: usize = 5;
+/// Total size of one user's kept uploads.
+pub const UPLOAD_BYTES_PER_USER: i64 = 64 * 1024 * 1024;
+/// Age after which any upload is removed.
+pub const UPLOAD_DAYS: i64 = 30;
+
 impl Db {
-    /// Stores an upload for its user; uploads older than 30 days are removed.
+    /// Stores an upload for its user, then applies the retention rule: uploads older than
+    /// [`UPLOAD_DAYS`] are removed for everyone, and this user keeps only the newest
+    /// [`UPLOADS_KEPT_PER_USER`] within [`UPLOAD_BYTES_PER_USER`].
     pub async fn save_upload(
         &self,
         user_id: i64,
@@ -621,22 +896,59 @@ impl Db {
         content: &[u8],
     ) -> Result<i64> {
         let now = self.now();
-        let mut w = self.write().await?;
+        let mut w = self.write_quiet().await?;
         sqlx::query("DELETE FROM uploads WHERE created_at < $1")
-            .bind(ts(now - Duration::days(30)))
+            .bind(ts(now - Duration::days(UPLOAD_DAYS)))
             .execute(&mut *w.tx)
             .await?;
         let row = sqlx::query("INSERT INTO uploads (user_id, kind, filename, content, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(user_id)
             .bind(kind.to_string())
-            .bind(filename.to_string())
+            .bind(domain::limits::clip(domain::limits::Field::FileName, filename).to_string())
             .bind(content.to_vec())
             .bind(ts(now))
             .fetch_one(&mut *w.tx)
             .await?;
         let id = get(&row, "id")?;
+        let kept = sqlx::query(
+            "SELECT id, CAST(LENGTH(content) AS BIGINT) AS size FROM uploads WHERE user_id = $1 ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        let mut total = 0i64;
+        let mut drop_ids = Vec::new();
+        for (i, r) in kept.iter().enumerate() {
+            let size: i64 = get(r, "size")?;
+            total = total.saturating_add(size);
+            if i > 0 && (i >= UPLOADS_KEPT_PER_USER || total > UPLOAD_BYTES_PER_USER) {
+                drop_ids.push(get::<i64>(r, "id")?);
+            }
+        }
+        for chunk in drop_ids.chunks(500) {
+            let mut q = Sql::new("DELETE FROM uploads WHERE id IN (");
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.lit(*id);
+            }
+            q.push(")");
+            q.query().execute(&mut *w.tx).await?;
+        }
         w.commit().await?;
         Ok(id)
+    }
+
+    /// How many uploads `user_id` has kept (retention checks).
+    pub async fn upload_count(&self, user_id: i64) -> Result<i64> {
+        get(
+            &sqlx::query("SELECT COUNT(*) AS n FROM uploads WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_one(&self.pool)
+                .await?,
+            "n",
+        )
     }
 
     /// An upload, only for the user who made it.

@@ -33,6 +33,33 @@ pub struct AuditFilter {
     pub per_page: i64,
 }
 
+/// Audit actions that record reading or checking rather than a change (OWASP ASVS V7.1: sensitive data
+/// handed out and suspicious lookups are logged).
+pub mod action {
+    /// A file with data was handed out (export, download of a stored file).
+    pub const EXPORT: &str = "export";
+    /// An import checked without writing (dry run).
+    pub const DRY_RUN: &str = "dry_run";
+    /// A card number or citizen ID (or unit code) entered by a user belongs to an object outside their
+    /// scope: the user got a neutral message, the office reads the details here.
+    pub const IDENTIFIER_CLASH: &str = "identifier_clash";
+}
+
+/// A file about to be handed out, for its audit row (see [`Db::audit_file`]).
+#[derive(Debug, Clone)]
+pub struct FileAudit<'a> {
+    /// Stable key of the kind of file, e.g. "members.xlsx", "registration.docx" (the row's object id).
+    pub kind: &'a str,
+    /// What it holds, readable, e.g. "Danh sách đảng viên — Chi bộ Khu phố 1".
+    pub label: &'a str,
+    /// The unit whose data it holds (decides who sees the audit row).
+    pub unit_path: &'a str,
+    /// The file name given to the browser.
+    pub filename: &'a str,
+    /// Rows of data (members, registrations, marks…), when the file is a list.
+    pub rows: Option<usize>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -133,6 +160,46 @@ pub(crate) async fn record_many(
             .await?;
     }
     Ok(())
+}
+
+impl Db {
+    /// Appends the audit row of a file handed out (one insert, outside any page cache generation). Call it
+    /// before sending the file: if the row cannot be written the file is not sent.
+    pub async fn audit_file(&self, actor: &Actor, f: &FileAudit<'_>) -> Result<()> {
+        let mut details = serde_json::Map::new();
+        details.insert("tệp".into(), serde_json::Value::from(f.filename));
+        if let Some(n) = f.rows {
+            details.insert("số dòng".into(), serde_json::Value::from(n));
+        }
+        let now = self.now();
+        let mut w = self.write_quiet().await?;
+        record(
+            &mut w.tx,
+            now,
+            actor,
+            action::EXPORT,
+            "file",
+            f.kind,
+            f.label,
+            f.unit_path,
+            None,
+            Some(&serde_json::Value::Object(details)),
+        )
+        .await?;
+        w.commit().await
+    }
+
+    /// Appends prepared audit rows in one transaction of their own (rows about checks that wrote nothing
+    /// else: dry runs, identifier clashes).
+    pub(crate) async fn record_alone(&self, actor: &Actor, entries: &[PendingAudit]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let now = self.now();
+        let mut w = self.write_quiet().await?;
+        record_many(&mut w.tx, self.backend(), now, actor, entries).await?;
+        w.commit().await
+    }
 }
 
 impl Db {

@@ -5,6 +5,7 @@ use crate::sql::Sql;
 use crate::{audit, date_col, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
 use chrono::NaiveDate;
 use domain::attendance::{topic_deadline, topic_overdue};
+use domain::limits::Field;
 use domain::policy::{Capability, Principal};
 use domain::text;
 use serde::Serialize;
@@ -148,6 +149,9 @@ impl Db {
         if title.is_empty() {
             errors.push(FieldError::new("title", "Phải nhập trích yếu"));
         }
+        crate::check_length(&mut errors, "code", Field::DocumentNumber, &code);
+        crate::check_length(&mut errors, "title", Field::Title, &title);
+        crate::check_length(&mut errors, "issuer", Field::UnitName, issuer.trim());
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
@@ -226,6 +230,23 @@ impl Db {
         if title.is_empty() {
             errors.push(FieldError::new("title", "Phải nhập trích yếu"));
         }
+        crate::check_length(&mut errors, "number", Field::DocumentNumber, &number);
+        crate::check_length(&mut errors, "title", Field::Title, &title);
+        crate::check_length(&mut errors, "scope", Field::PlanScope, input.scope.trim());
+        crate::check_length(
+            &mut errors,
+            "unit_code",
+            Field::UnitCode,
+            input.unit_code.trim(),
+        );
+        if let Some(d) = input.directive_code.as_deref() {
+            crate::check_length(
+                &mut errors,
+                "directive_code",
+                Field::DocumentNumber,
+                d.trim(),
+            );
+        }
         if input.issued_on.is_none() {
             errors.push(FieldError::new(
                 "issued_on",
@@ -249,7 +270,10 @@ impl Db {
             _ => {
                 errors.push(FieldError::new(
                     "unit_code",
-                    format!("Không có đơn vị mã \"{}\"", input.unit_code.trim()),
+                    format!(
+                        "Không có đơn vị mã \"{}\"",
+                        domain::limits::clip(Field::UnitCode, input.unit_code.trim())
+                    ),
                 ));
                 None
             }
@@ -266,7 +290,10 @@ impl Db {
                     None => {
                         errors.push(FieldError::new(
                             "directive_code",
-                            format!("Không có chỉ thị \"{code}\""),
+                            format!(
+                                "Không có chỉ thị \"{}\"",
+                                domain::limits::clip(Field::DocumentNumber, code)
+                            ),
                         ));
                         None
                     }
@@ -373,6 +400,16 @@ impl Db {
         if title.is_empty() {
             errors.push(FieldError::new("title", "Phải nhập tên chuyên đề"));
         }
+        crate::check_length(&mut errors, "title", Field::Title, &title);
+        crate::check_length(
+            &mut errors,
+            "description",
+            Field::Description,
+            description.trim(),
+        );
+        if let Some(n) = plan_number {
+            crate::check_length(&mut errors, "plan", Field::DocumentNumber, n.trim());
+        }
         if !(2000..=2100).contains(&year) {
             errors.push(FieldError::new("year", "Năm không hợp lệ"));
         }
@@ -382,7 +419,10 @@ impl Db {
             None => {
                 errors.push(FieldError::new(
                     "unit_code",
-                    format!("Không có đơn vị mã \"{}\"", unit_code.trim()),
+                    format!(
+                        "Không có đơn vị mã \"{}\"",
+                        domain::limits::clip(Field::UnitCode, unit_code.trim())
+                    ),
                 ));
                 None
             }
@@ -403,7 +443,10 @@ impl Db {
                     None => {
                         errors.push(FieldError::new(
                             "plan",
-                            format!("Không có kế hoạch \"{n}\""),
+                            format!(
+                                "Không có kế hoạch \"{}\"",
+                                domain::limits::clip(Field::DocumentNumber, n)
+                            ),
                         ));
                         None
                     }
@@ -549,9 +592,7 @@ impl Db {
         if topic.is_empty() {
             errors.push(FieldError::new("topic", "Phải nhập chủ đề sinh hoạt"));
         }
-        if topic.chars().count() > 500 {
-            errors.push(FieldError::new("topic", "Chủ đề dài quá 500 ký tự"));
-        }
+        crate::check_length(&mut errors, "topic", Field::Topic, &topic);
         if !(1..=12).contains(&month) || !(2000..=2100).contains(&year) {
             errors.push(FieldError::new("month", "Tháng không hợp lệ"));
         }

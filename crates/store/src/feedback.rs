@@ -39,6 +39,8 @@ pub struct FeedbackItem {
     pub overdue: bool,
     /// Days since receipt (for open items).
     pub age_days: i64,
+    /// Near-identical submissions folded into this one (`domain::feedback::near_duplicate`).
+    pub duplicates: i64,
 }
 
 impl FeedbackItem {
@@ -113,7 +115,7 @@ pub struct NewDemoFeedback {
 
 const COLS: &str = "f.id, f.tracking_code, f.subject_type, f.subject_id, f.unit_path, u.code AS unit_code, \
     u.name AS unit_name, f.content, f.name, f.contact, f.status, f.hide_reason, f.moderated_by, f.answer, \
-    f.answered_by, f.created_at, f.answered_at, m.full_name AS reg_name, r.year AS reg_year, mo.name AS model_name";
+    f.answered_by, f.created_at, f.answered_at, f.duplicates, m.full_name AS reg_name, r.year AS reg_year, mo.name AS model_name";
 const FROM: &str = "FROM feedback f JOIN units u ON u.id = f.unit_id \
     LEFT JOIN registrations r ON f.subject_type = 'registration' AND r.id = f.subject_id \
     LEFT JOIN members m ON m.id = r.member_id \
@@ -177,6 +179,7 @@ impl Db {
                 self.answer_days,
             ),
             age_days: (now - received_at).num_days().max(0),
+            duplicates: get(r, "duplicates")?,
         })
     }
 

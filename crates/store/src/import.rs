@@ -4,7 +4,8 @@
 
 use crate::audit::{self, PendingAudit};
 use crate::members::{
-    member_json, member_snapshot, validate_member_input, MemberAudit, MemberInput,
+    clash_audit, member_json, member_snapshot, taken_by, unusable_identifier,
+    validate_member_input, MemberAudit, MemberInput,
 };
 use crate::sql::{Arg, Sql};
 use crate::units::{insert_unit, unit_json, UnitInput};
@@ -37,8 +38,24 @@ const COL_PARENT: &str = "Mã đơn vị cấp trên";
 const COL_CARD: &str = "Số thẻ đảng viên";
 const COL_CID: &str = "Số CCCD";
 
+/// Errors in line order, at most `office::MAX_ROW_ERRORS` of them plus one line counting the rest, so
+/// the database checks of a huge file cost as little memory as the parser's own (which caps the same way).
 fn sorted(mut errors: Vec<RowError>) -> Vec<RowError> {
     errors.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.column.cmp(&b.column)));
+    let max = office::MAX_ROW_ERRORS;
+    if errors.len() > max + 1 {
+        let omitted = errors.len() - max;
+        let first_line = errors[max].line;
+        errors.truncate(max);
+        errors.push(RowError::new(
+            first_line,
+            "…",
+            format!(
+                "… và {} lỗi khác (chỉ liệt kê {max} lỗi đầu tiên; hãy sửa rồi kiểm tra lại)",
+                domain::text::format_int(omitted as i64)
+            ),
+        ));
+    }
     errors
 }
 
@@ -110,6 +127,8 @@ impl Db {
             existing.contains_key(c)
         }));
         let writable = |u: &Unit| p.is_none_or(|p| p.can_write_unit(&u.path));
+        let readable = |u: &Unit| p.is_none_or(|p| p.can_read_unit(&u.path));
+        let mut clashes: Vec<PendingAudit> = Vec::new();
         let mut report = ImportReport {
             rows: parsed.rows.len(),
             dry_run,
@@ -120,13 +139,18 @@ impl Db {
             match existing.get(&row.code) {
                 Some(u) => {
                     if !writable(u) {
+                        let message = if readable(u) {
+                            format!("Đơn vị \"{}\" nằm ngoài phạm vi quản lý của bạn", row.code)
+                        } else {
+                            // Someone else's unit: the code cannot be used; the office is told who tried.
+                            clashes.push(unit_clash_audit(u, dry_run));
+                            "Mã đơn vị này không dùng được; hãy chọn mã khác hoặc liên hệ văn phòng cấp ủy"
+                                .to_string()
+                        };
                         errors.push(RowError {
                             line: row.line,
                             column: COL_UNIT.into(),
-                            message: format!(
-                                "Đơn vị \"{}\" nằm ngoài phạm vi quản lý của bạn",
-                                row.code
-                            ),
+                            message,
                         });
                         continue;
                     }
@@ -182,10 +206,22 @@ impl Db {
                             .iter()
                             .any(|e| e.line == row.line && e.column == COL_PARENT)
                     {
+                        // A parent the caller may not read answers as an unknown code would.
+                        let hidden = row
+                            .parent_code
+                            .as_ref()
+                            .and_then(|c| existing.get(c).map(|u| (c, u)))
+                            .filter(|(_, u)| !readable(u));
+                        let message = match hidden {
+                            Some((code, _)) => format!(
+                                "Không tìm thấy đơn vị cấp trên có mã \"{code}\" (không có trong tệp và trong hệ thống)"
+                            ),
+                            None => "Đơn vị cấp trên nằm ngoài phạm vi quản lý của bạn".into(),
+                        };
                         errors.push(RowError {
                             line: row.line,
                             column: COL_PARENT.into(),
-                            message: "Đơn vị cấp trên nằm ngoài phạm vi quản lý của bạn".into(),
+                            message,
                         });
                     }
                     report.created += 1;
@@ -225,10 +261,23 @@ impl Db {
                 });
             }
         }
-        if !errors.is_empty() {
-            return Ok(ImportOutcome::Rejected(sorted(errors)));
-        }
-        if dry_run {
+        if !errors.is_empty() || dry_run {
+            let path = audit_path(
+                p,
+                parsed.rows.iter().filter_map(|r| {
+                    existing
+                        .get(&r.code)
+                        .or_else(|| r.parent_code.as_ref().and_then(|c| existing.get(c)))
+                        .map(|u| u.path.as_str())
+                }),
+            );
+            if dry_run {
+                clashes.push(check_audit("units", &report, errors.len(), path));
+            }
+            self.record_alone(actor, &clashes).await?;
+            if !errors.is_empty() {
+                return Ok(ImportOutcome::Rejected(sorted(errors)));
+            }
             return Ok(ImportOutcome::Done(report));
         }
         let now = self.now();
@@ -310,6 +359,12 @@ impl Db {
             units.contains_key(c)
         }));
         let existing = self.existing_by_identifiers(&parsed.rows).await?;
+        let operation = if dry_run {
+            "Nhập thử tệp đảng viên"
+        } else {
+            "Nhập tệp đảng viên"
+        };
+        let mut clashes: Vec<PendingAudit> = Vec::new();
         let mut creates: Vec<NewMemberFull> = Vec::new();
         let mut changes: Vec<(Member, String, MemberInput, Unit, NaiveDate)> = Vec::new();
         let mut report = ImportReport {
@@ -325,13 +380,19 @@ impl Db {
                 continue;
             };
             if !p.is_none_or(|p| p.can_write_member(&unit.path)) {
+                // A unit the caller may not read answers as if it did not exist.
+                let message = if p.is_none_or(|p| p.can_read_unit(&unit.path)) {
+                    format!(
+                        "Đơn vị \"{}\" nằm ngoài phạm vi quản lý của bạn",
+                        row.unit_code
+                    )
+                } else {
+                    format!("Không tìm thấy đơn vị có mã \"{}\"", row.unit_code)
+                };
                 errors.push(RowError {
                     line: row.line,
                     column: COL_UNIT.into(),
-                    message: format!(
-                        "Đơn vị \"{}\" nằm ngoài phạm vi quản lý của bạn",
-                        row.unit_code
-                    ),
+                    message,
                 });
                 continue;
             }
@@ -369,24 +430,83 @@ impl Db {
                 .citizen_id
                 .as_ref()
                 .and_then(|c| existing.by_cid.get(c));
+            // A member `p` may not read is never named: the row gets the neutral message and the office an
+            // audit row (OWASP ASVS V8.3).
+            let readable = |id: i64| -> Result<bool> {
+                let (m, path) = existing.member(id)?;
+                Ok(p.is_none_or(|p| p.can_read_member(m.id, path)))
+            };
             let target = match (by_card, by_cid) {
                 (Some(a), Some(b)) if a != b => {
-                    errors.push(RowError { line: row.line, column: COL_CID.into(), message: format!("Số CCCD \"{}\" đã thuộc một đảng viên khác (không phải người có số thẻ này)", input.citizen_id.clone().unwrap_or_default()) });
+                    if readable(*a)? && readable(*b)? {
+                        let (owner, _) = existing.member(*b)?;
+                        errors.push(RowError {
+                            line: row.line,
+                            column: COL_CID.into(),
+                            message: format!(
+                                "{} (không phải người có số thẻ này)",
+                                taken_by(
+                                    "citizen_id",
+                                    input.citizen_id.as_deref().unwrap_or_default(),
+                                    owner
+                                )
+                            ),
+                        });
+                    } else {
+                        let mut field = "";
+                        for (f, id) in [("card_number", *a), ("citizen_id", *b)] {
+                            if !readable(id)? {
+                                let (owner, path) = existing.member(id)?;
+                                clashes.push(clash_audit(
+                                    owner,
+                                    path,
+                                    f,
+                                    operation,
+                                    &row.unit_code,
+                                ));
+                                if field.is_empty() {
+                                    field = f;
+                                }
+                            }
+                        }
+                        errors.push(RowError {
+                            line: row.line,
+                            column: column_of(field).into(),
+                            message: unusable_identifier(field),
+                        });
+                    }
                     continue;
                 }
                 (Some(a), _) => Some(*a),
                 (None, Some(b)) => {
-                    let (m, _) = existing.member(*b)?;
+                    let (m, path) = existing.member(*b)?;
                     if m.card_number.is_some() && input.card_number.is_some() {
-                        errors.push(RowError {
-                            line: row.line,
-                            column: COL_CARD.into(),
-                            message: format!(
-                                "Số CCCD \"{}\" đã gắn với số thẻ \"{}\"",
-                                input.citizen_id.clone().unwrap_or_default(),
-                                m.card_number.clone().unwrap_or_default()
-                            ),
-                        });
+                        if readable(*b)? {
+                            errors.push(RowError {
+                                line: row.line,
+                                column: COL_CARD.into(),
+                                message: format!(
+                                    "Số CCCD \"{}\" đã gắn với số thẻ \"{}\" ({}, {})",
+                                    input.citizen_id.clone().unwrap_or_default(),
+                                    m.card_number.clone().unwrap_or_default(),
+                                    m.full_name,
+                                    m.unit_name
+                                ),
+                            });
+                        } else {
+                            clashes.push(clash_audit(
+                                m,
+                                path,
+                                "citizen_id",
+                                operation,
+                                &row.unit_code,
+                            ));
+                            errors.push(RowError {
+                                line: row.line,
+                                column: COL_CID.into(),
+                                message: unusable_identifier("citizen_id"),
+                            });
+                        }
                         continue;
                     }
                     Some(*b)
@@ -416,6 +536,27 @@ impl Db {
                 }
                 Some(id) => {
                     let (before, path) = existing.member(id)?.clone();
+                    if !readable(id)? {
+                        // Matched by whichever identifier the row carries (card number first).
+                        let field = if by_card.is_some() {
+                            "card_number"
+                        } else {
+                            "citizen_id"
+                        };
+                        clashes.push(clash_audit(
+                            &before,
+                            &path,
+                            field,
+                            operation,
+                            &row.unit_code,
+                        ));
+                        errors.push(RowError {
+                            line: row.line,
+                            column: column_of(field).into(),
+                            message: unusable_identifier(field),
+                        });
+                        continue;
+                    }
                     if !p.is_none_or(|p| p.can_write_member(&path)) {
                         errors.push(RowError { line: row.line, column: COL_CARD.into(), message: "Đảng viên này đang sinh hoạt ở đơn vị ngoài phạm vi quản lý của bạn".into() });
                         continue;
@@ -469,10 +610,21 @@ impl Db {
         }
         report.created = creates.len();
         report.updated = changes.len();
-        if !errors.is_empty() {
-            return Ok(ImportOutcome::Rejected(sorted(errors)));
-        }
-        if dry_run {
+        if !errors.is_empty() || dry_run {
+            let path = audit_path(
+                p,
+                parsed
+                    .rows
+                    .iter()
+                    .filter_map(|r| units.get(&r.unit_code).map(|u| u.path.as_str())),
+            );
+            if dry_run {
+                clashes.push(check_audit("members", &report, errors.len(), path));
+            }
+            self.record_alone(actor, &clashes).await?;
+            if !errors.is_empty() {
+                return Ok(ImportOutcome::Rejected(sorted(errors)));
+            }
             return Ok(ImportOutcome::Done(report));
         }
         let now = self.now();
@@ -509,6 +661,14 @@ impl Db {
                     .bind(before.id)
                     .execute(&mut *w.tx)
                     .await?;
+                // Registrations from the transfer's year on follow the member (rule in `registrations`).
+                crate::registrations::follow_member(
+                    &mut w.tx,
+                    before.id,
+                    &unit,
+                    chrono::Datelike::year(&since),
+                )
+                .await?;
                 new_path = unit.path.clone();
             }
             let after = member_snapshot(before.id, &input, &unit, before.status);
@@ -1026,6 +1186,88 @@ struct Existing {
     current_from: HashMap<i64, NaiveDate>,
     by_card: HashMap<String, i64>,
     by_cid: HashMap<String, i64>,
+}
+
+/// Where the audit row of an import check goes: the caller's unit, or for an unscoped caller (CLI) the
+/// deepest unit containing every unit the file names.
+fn audit_path<'a>(p: Option<&Principal>, paths: impl Iterator<Item = &'a str>) -> String {
+    if let Some(p) = p {
+        return p.unit_path.clone();
+    }
+    let mut common: Option<&str> = None;
+    for path in paths {
+        common = Some(match common {
+            None => path,
+            Some(c) => {
+                let same = c
+                    .bytes()
+                    .zip(path.bytes())
+                    .take_while(|(x, y)| x == y)
+                    .count();
+                // Cut back to the last whole path segment ("/1/5/" and "/1/52/" share "/1/").
+                let cut = c[..same].rfind('/').map_or(0, |i| i + 1);
+                &c[..cut]
+            }
+        });
+    }
+    common.filter(|c| !c.is_empty()).unwrap_or("/").to_string()
+}
+
+/// The audit row of a unit code in a file that belongs to a unit outside the importer's scope.
+fn unit_clash_audit(u: &Unit, dry_run: bool) -> PendingAudit {
+    PendingAudit {
+        action: audit::action::IDENTIFIER_CLASH,
+        object_type: "unit",
+        object_id: u.id.to_string(),
+        object_label: u.name.clone(),
+        unit_path: u.path.clone(),
+        before: None,
+        after: Some(
+            serde_json::json!({
+                "trường": "Mã đơn vị",
+                "thao tác": if dry_run { "Nhập thử tệp đơn vị" } else { "Nhập tệp đơn vị" },
+            })
+            .to_string(),
+        ),
+    }
+}
+
+/// The audit row of a dry run (with its report, or the number of rows in error).
+fn check_audit(
+    kind: &'static str,
+    report: &ImportReport,
+    errors: usize,
+    path: String,
+) -> PendingAudit {
+    let what = if kind == "units" {
+        "đơn vị"
+    } else {
+        "đảng viên"
+    };
+    let mut details = serde_json::Map::new();
+    details.insert("số dòng".into(), serde_json::Value::from(report.rows));
+    if errors > 0 {
+        details.insert("số lỗi".into(), serde_json::Value::from(errors));
+    } else {
+        details.insert("thêm mới".into(), serde_json::Value::from(report.created));
+        details.insert("cập nhật".into(), serde_json::Value::from(report.updated));
+        details.insert(
+            "không đổi".into(),
+            serde_json::Value::from(report.unchanged),
+        );
+    }
+    PendingAudit {
+        action: audit::action::DRY_RUN,
+        object_type: "import",
+        object_id: kind.to_string(),
+        object_label: format!(
+            "Tệp {what}, {} dòng",
+            domain::text::format_int(report.rows as i64)
+        ),
+        unit_path: path,
+        before: None,
+        after: Some(serde_json::Value::Object(details).to_string()),
+    }
 }
 
 fn column_of(field: &str) -> &'static str {

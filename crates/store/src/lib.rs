@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod campaign;
 mod feedback;
+pub mod heavy;
 mod import;
 mod meetings;
 mod meetings_load;
@@ -80,6 +81,19 @@ impl FieldError {
     }
 }
 
+/// Adds "… quá dài (tối đa N ký tự)" for the form field `name` when `value` is longer than the limit
+/// declared for it in `domain::limits`. Every write function checks its text fields with this.
+pub(crate) fn check_length(
+    errors: &mut Vec<FieldError>,
+    name: &str,
+    field: domain::limits::Field,
+    value: &str,
+) {
+    if let Err(e) = domain::limits::check(field, value) {
+        errors.push(FieldError::new(name, e.to_string()));
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +154,8 @@ pub struct Db {
     pub(crate) answer_days: i64,
     /// Bumped after every committed write: caches of public pages compare it (`Db::generation`).
     changes: Arc<std::sync::atomic::AtomicU64>,
+    /// Password verifications run by this handle (`Db::password_checks`).
+    pub(crate) password_checks: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The SQLite URL for a data directory.
@@ -205,6 +221,7 @@ impl Db {
             disclosure: domain::registration::Disclosure::default(),
             answer_days: domain::feedback::DEFAULT_ANSWER_DAYS,
             changes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            password_checks: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         })
     }
 

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::{
     check_checkin, check_mark, checkin_mark, made_up_from, normalize_code, parse_time,
     CheckinAttempt, CheckinError, CheckinWindow, Mark, MeetingKind, MeetingQuality, Tally,
-    CHECKIN_CODE_LEN, CHECKIN_MAX_FAILURES,
+    CHECKIN_CODE_LEN,
 };
 use domain::policy::{Capability, Principal};
 use domain::{text, Role};
@@ -278,6 +278,14 @@ const SUM_TALLY: &str = "CAST(COALESCE(SUM(expected), 0) AS BIGINT) AS expected,
     CAST(COALESCE(SUM(excused), 0) AS BIGINT) AS excused, CAST(COALESCE(SUM(absent), 0) AS BIGINT) AS absent, \
     CAST(COALESCE(SUM(makeup), 0) AS BIGINT) AS makeup";
 
+/// The lengths of a meeting's texts (`domain::limits`).
+fn check_meeting_lengths(errors: &mut Vec<FieldError>, title: &str, input: &MeetingInput) {
+    use domain::limits::Field;
+    crate::check_length(errors, "title", Field::SessionTitle, title);
+    crate::check_length(errors, "place", Field::Place, input.place.trim());
+    crate::check_length(errors, "minutes", Field::Minutes, &input.minutes);
+}
+
 fn validate_time(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let s = s.trim();
     if s.is_empty() {
@@ -288,7 +296,10 @@ fn validate_time(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<S
         None => {
             errors.push(FieldError::new(
                 field,
-                format!("Giờ không hợp lệ: \"{s}\" (ví dụ 07:30)"),
+                format!(
+                    "Giờ không hợp lệ: \"{}\" (ví dụ 07:30)",
+                    s.chars().take(20).collect::<String>()
+                ),
             ));
             None
         }
@@ -313,7 +324,13 @@ impl Db {
             _ => {
                 errors.push(FieldError::new(
                     "unit_code",
-                    format!("Không có đơn vị mã \"{}\"", input.unit_code.trim()),
+                    format!(
+                        "Không có đơn vị mã \"{}\"",
+                        domain::limits::clip(
+                            domain::limits::Field::UnitCode,
+                            input.unit_code.trim()
+                        )
+                    ),
                 ));
                 None
             }
@@ -341,9 +358,7 @@ impl Db {
                 },
             ));
         }
-        if title.chars().count() > 500 {
-            errors.push(FieldError::new("title", "Tên dài quá 500 ký tự"));
-        }
+        check_meeting_lengths(&mut errors, &title, &input);
         let Some(date) = input.date else {
             errors.push(FieldError::new(
                 "date",
@@ -377,7 +392,11 @@ impl Db {
                     Some(f) if f.path.starts_with(&u.path) => for_units.push(f),
                     _ => errors.push(FieldError::new(
                         "for_units",
-                        format!("\"{code}\" không phải đơn vị trực thuộc {}", u.name),
+                        format!(
+                            "\"{}\" không phải đơn vị trực thuộc {}",
+                            domain::limits::clip(domain::limits::Field::UnitCode, code),
+                            u.name
+                        ),
                     )),
                 }
             }
@@ -479,9 +498,7 @@ impl Db {
         }
         let starts_at = validate_time("starts_at", &input.starts_at, &mut errors);
         let ends_at = validate_time("ends_at", &input.ends_at, &mut errors);
-        if input.minutes.chars().count() > 100_000 {
-            errors.push(FieldError::new("minutes", "Biên bản dài quá 100.000 ký tự"));
-        }
+        check_meeting_lengths(&mut errors, &title, &input);
         if let Some(t) = input.theme_id {
             if !self
                 .themes_for(&before.unit_path)
@@ -882,9 +899,11 @@ impl Db {
     }
 
     /// A member checks themself in with the code shown at the session. `for_member` is the member the
-    /// request names, if any (refused unless it is the account's own member). Wrong codes are counted per
-    /// account and session in the database (`login_attempts`); after `CHECKIN_MAX_FAILURES` in the
-    /// throttle window the session refuses that account's codes.
+    /// request names, if any (refused unless it is the account's own member). Every attempt is counted
+    /// per account and session BEFORE the code is compared, in one atomic upsert (`Db::take_attempt` with
+    /// `login_limits::CHECKIN`): parallel guesses cannot outrun the counter, so at most
+    /// `CHECKIN_MAX_FAILURES` codes are ever compared in the window. An attempt that was not a wrong code
+    /// (a success, a closed window, …) gives its count back.
     pub async fn check_in(
         &self,
         actor: &Actor,
@@ -918,7 +937,8 @@ impl Db {
             return Err(refused(CheckinError::NotYet(text::format_date(m.date))));
         }
         let key = format!("checkin:{}:{meeting_id}", p.user_id);
-        if self.failures(&key, now).await.map_err(store)? >= CHECKIN_MAX_FAILURES {
+        let rule = &domain::policy::login_limits::CHECKIN;
+        if !self.take_attempt(&key, rule).await.map_err(store)?.admitted {
             return Err(refused(CheckinError::TooManyAttempts));
         }
         let normalized = normalize_code(code);
@@ -936,9 +956,11 @@ impl Db {
                 .format("%H:%M ngày %d/%m/%Y")
                 .to_string()
         });
+        if decided.as_ref().err() != Some(&CheckinError::WrongCode) {
+            self.release_attempt(&key, rule).await.map_err(store)?;
+        }
         if let Err(e) = decided {
             if e == CheckinError::WrongCode {
-                self.add_failure(&key, now).await.map_err(store)?;
                 // The code of another open session this member is expected at: say so.
                 let other = sqlx::query(
                     "SELECT mt.id FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id \
@@ -1000,7 +1022,16 @@ impl Db {
     }
 
     /// The open session with this code at which the member is expected (for typing just the code).
-    pub async fn find_checkin(&self, p: &Principal, code: &str) -> Result<Option<i64>> {
+    ///
+    /// A lookup by code alone is a guess against every session the member is expected at, so it is
+    /// counted like a check-in (per account, `login_limits::CHECKIN`, before the lookup); a code that
+    /// finds its session gives the count back (the check-in then counts against that session).
+    pub async fn find_checkin(
+        &self,
+        p: &Principal,
+        code: &str,
+    ) -> std::result::Result<Option<i64>, CheckinFailure> {
+        let store = CheckinFailure::Store;
         let code = normalize_code(code);
         if code.len() != CHECKIN_CODE_LEN {
             return Ok(None);
@@ -1008,6 +1039,11 @@ impl Db {
         let Some(own) = p.member_id else {
             return Ok(None);
         };
+        let key = format!("checkin:{}:code", p.user_id);
+        let rule = &domain::policy::login_limits::CHECKIN;
+        if !self.take_attempt(&key, rule).await.map_err(store)?.admitted {
+            return Err(CheckinFailure::Refused(CheckinError::TooManyAttempts));
+        }
         let row = sqlx::query(
             "SELECT mt.id FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id AND a.member_id = $1 \
              WHERE mt.checkin_code = $2 ORDER BY mt.held_on DESC LIMIT 1",
@@ -1015,8 +1051,16 @@ impl Db {
         .bind(own)
         .bind(code)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| get(&r, "id")).transpose()
+        .await
+        .map_err(|e| store(e.into()))?;
+        let found = row
+            .map(|r| get::<i64>(&r, "id"))
+            .transpose()
+            .map_err(store)?;
+        if found.is_some() {
+            self.release_attempt(&key, rule).await.map_err(store)?;
+        }
+        Ok(found)
     }
 
     /// Attendance of a subtree over a period (inclusive), one kind of meeting: the marks of the members

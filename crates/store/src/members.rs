@@ -142,7 +142,10 @@ enum NameMatch {
 
 /// The folded name part of a query (None for empty or identifier-only queries).
 fn name_query(f: &MemberQuery) -> Option<String> {
-    let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty())?;
+    let q =
+        f.q.as_deref()
+            .map(|q| domain::limits::clip(domain::limits::Field::SearchQuery, q).trim())
+            .filter(|q| !q.is_empty())?;
     if is_identifier_query(q) {
         return None;
     }
@@ -166,7 +169,11 @@ fn member_where(p: &Principal, f: &MemberQuery, mode: NameMatch) -> Sql {
     if !f.include_inactive {
         w.push(" AND m.status IN ('active', 'exempt')");
     }
-    let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
+    let Some(q) =
+        f.q.as_deref()
+            .map(|q| domain::limits::clip(domain::limits::Field::SearchQuery, q).trim())
+            .filter(|q| !q.is_empty())
+    else {
         return w;
     };
     if is_identifier_query(q) {
@@ -201,7 +208,10 @@ fn member_where(p: &Principal, f: &MemberQuery, mode: NameMatch) -> Sql {
     w
 }
 
-/// Validates member fields; returns the cleaned input or field errors (Vietnamese).
+use domain::limits::Field;
+
+/// Validates member fields (lengths from `domain::limits`); returns the cleaned input or field errors
+/// (Vietnamese).
 pub fn validate_member_input(
     input: &MemberInput,
     today: NaiveDate,
@@ -210,6 +220,8 @@ pub fn validate_member_input(
     let full_name = text::normalize(&input.full_name);
     if full_name.is_empty() {
         errors.push(FieldError::new("full_name", "Thiếu họ và tên"));
+    } else if domain::limits::check(Field::PersonName, &full_name).is_err() {
+        crate::check_length(&mut errors, "full_name", Field::PersonName, &full_name);
     } else if full_name.split(' ').count() < 2 {
         errors.push(FieldError::new(
             "full_name",
@@ -267,12 +279,26 @@ pub fn validate_member_input(
     {
         errors.push(FieldError::new(field, msg));
     }
-    let positions = input
+    let positions: Vec<(String, String)> = input
         .positions
         .iter()
         .map(|(t, d)| (text::normalize(t), text::normalize(d)))
         .filter(|(t, _)| !t.is_empty())
         .collect();
+    if positions.len() > domain::limits::MAX_POSITIONS {
+        errors.push(FieldError::new(
+            "positions",
+            format!(
+                "Tối đa {} chức vụ cho một đảng viên",
+                domain::limits::MAX_POSITIONS
+            ),
+        ));
+    }
+    for (t, d) in &positions {
+        crate::check_length(&mut errors, "positions", Field::PositionTitle, t);
+        crate::check_length(&mut errors, "positions", Field::Duties, d);
+    }
+    errors.dedup();
     if errors.is_empty() {
         Ok(MemberInput {
             full_name,
@@ -496,32 +522,48 @@ impl Db {
         Ok((ms, st))
     }
 
+    /// Card number and citizen ID must belong to nobody else. A clash with a member `p` may read names
+    /// them; a clash with anyone else gets the neutral [`unusable_identifier`] message and an
+    /// `identifier_clash` audit row for the office (OWASP ASVS V8.3: no data outside the caller's
+    /// authorisation in responses).
+    #[allow(clippy::too_many_arguments)]
     async fn check_identifiers_free(
         &self,
+        actor: &Actor,
+        p: &Principal,
         card: Option<&str>,
         cid: Option<&str>,
         except: Option<i64>,
+        operation: &str,
+        unit_code: &str,
     ) -> Result<Vec<FieldError>> {
         let mut errors = Vec::new();
-        for (col, val, field, label) in [
-            ("card_number", card, "card_number", "Số thẻ đảng viên"),
-            ("citizen_id", cid, "citizen_id", "Số CCCD"),
+        let mut clashes = Vec::new();
+        for (col, val, field) in [
+            ("card_number", card, "card_number"),
+            ("citizen_id", cid, "citizen_id"),
         ] {
             let Some(val) = val else { continue };
-            let row = sqlx::query(&format!("SELECT id FROM members WHERE {col} = $1"))
+            let row = sqlx::query(&format!("SELECT m.id FROM members m WHERE m.{col} = $1"))
                 .bind(val.to_string())
                 .fetch_optional(&self.pool)
                 .await?;
-            if let Some(row) = row {
-                let other: i64 = get(&row, "id")?;
-                if Some(other) != except {
-                    errors.push(FieldError::new(
-                        field,
-                        format!("{label} \"{val}\" đã thuộc một đảng viên khác"),
-                    ));
-                }
+            let Some(row) = row else { continue };
+            let other: i64 = get(&row, "id")?;
+            if Some(other) == except {
+                continue;
+            }
+            let Some((owner, path)) = self.member_unscoped(other).await? else {
+                continue;
+            };
+            if p.can_read_member(owner.id, &path) {
+                errors.push(FieldError::new(field, taken_by(field, val, &owner)));
+            } else {
+                errors.push(FieldError::new(field, unusable_identifier(field)));
+                clashes.push(clash_audit(&owner, &path, field, operation, unit_code));
             }
         }
+        self.record_alone(actor, &clashes).await?;
         Ok(errors)
     }
 
@@ -563,9 +605,13 @@ impl Db {
         if let Some(c) = &clean {
             errors.extend(
                 self.check_identifiers_free(
+                    actor,
+                    p,
                     c.card_number.as_deref(),
                     c.citizen_id.as_deref(),
                     None,
+                    "Thêm đảng viên",
+                    unit_code,
                 )
                 .await?,
             );
@@ -646,9 +692,13 @@ impl Db {
         let clean = validate_member_input(input, self.today()).map_err(StoreError::Invalid)?;
         let errors = self
             .check_identifiers_free(
+                actor,
+                p,
                 clean.card_number.as_deref(),
                 clean.citizen_id.as_deref(),
                 Some(id),
+                "Sửa đảng viên",
+                &before.unit_code,
             )
             .await?;
         if !errors.is_empty() {
@@ -789,6 +839,9 @@ impl Db {
             .bind(ts(self.now()))
             .bind(id)
             .execute(&mut *w.tx)
+            .await?;
+        // Registrations from the transfer's year on follow the member (rule in `registrations`).
+        crate::registrations::follow_member(&mut w.tx, id, &target, chrono::Datelike::year(&date))
             .await?;
         let after = Member {
             unit_id: target.id,
@@ -986,21 +1039,74 @@ pub(crate) fn unique_to_field(e: StoreError) -> StoreError {
     if let StoreError::Database(sqlx::Error::Database(db)) = &e {
         if db.is_unique_violation() {
             let msg = db.message();
-            if msg.contains("card_number") {
-                return StoreError::Invalid(vec![FieldError::new(
-                    "card_number",
-                    "Số thẻ đảng viên này đã thuộc một đảng viên khác",
-                )]);
-            }
-            if msg.contains("citizen_id") {
-                return StoreError::Invalid(vec![FieldError::new(
-                    "citizen_id",
-                    "Số CCCD này đã thuộc một đảng viên khác",
-                )]);
+            // The other writer's member may be outside the caller's scope: the neutral message.
+            for field in ["card_number", "citizen_id"] {
+                if msg.contains(field) {
+                    return StoreError::Invalid(vec![FieldError::new(
+                        field,
+                        unusable_identifier(field),
+                    )]);
+                }
             }
         }
     }
     e
+}
+
+/// The Vietnamese name of an identifier field.
+pub(crate) fn identifier_label(field: &str) -> &'static str {
+    match field {
+        "card_number" => "Số thẻ đảng viên",
+        "citizen_id" => "Số CCCD",
+        _ => "Mã định danh",
+    }
+}
+
+/// The message for an identifier held by a member outside the caller's scope: it says only that the value
+/// cannot be used (not who holds it, where, or their other identifiers), and where to turn.
+pub fn unusable_identifier(field: &str) -> String {
+    format!(
+        "{} này không dùng được; nếu đây là đảng viên chuyển đến, hãy liên hệ văn phòng cấp ủy để chuyển sinh hoạt",
+        identifier_label(field)
+    )
+}
+
+/// The message for an identifier held by a member the caller may read: names the holder.
+pub(crate) fn taken_by(field: &str, value: &str, owner: &Member) -> String {
+    format!(
+        "{} \"{value}\" đã thuộc một đảng viên khác: {} (mã {}, {})",
+        identifier_label(field),
+        owner.full_name,
+        owner.id,
+        owner.unit_name
+    )
+}
+
+/// The audit row of a clash with a member outside the caller's scope, filed under that member's unit so
+/// the office responsible for them reads it; `operation` and `unit_code` say what the caller was doing.
+pub(crate) fn clash_audit(
+    owner: &Member,
+    owner_path: &str,
+    field: &str,
+    operation: &str,
+    unit_code: &str,
+) -> audit::PendingAudit {
+    audit::PendingAudit {
+        action: audit::action::IDENTIFIER_CLASH,
+        object_type: "member",
+        object_id: owner.id.to_string(),
+        object_label: owner.full_name.clone(),
+        unit_path: owner_path.to_string(),
+        before: None,
+        after: Some(
+            serde_json::json!({
+                "trường": identifier_label(field),
+                "thao tác": operation,
+                "đơn vị của người nhập": unit_code,
+            })
+            .to_string(),
+        ),
+    }
 }
 
 fn with_flags(mut m: Member) -> Member {

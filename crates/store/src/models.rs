@@ -960,8 +960,11 @@ impl Db {
                 format!("Mỗi mô hình lưu tối đa {MAX_PHOTOS_PER_MODEL} ảnh; hãy xóa bớt ảnh cũ"),
             ));
         }
-        let photo =
-            office::check_photo(filename, bytes).map_err(|e| invalid("file", e.to_string()))?;
+        // Decoding and thumbnailing is CPU work: off the async workers (crate::heavy).
+        let (name, data) = (filename.to_string(), bytes.to_vec());
+        let photo = crate::heavy::run(move || office::check_photo(&name, &data))
+            .await
+            .map_err(|e| invalid("file", e.to_string()))?;
         let filename = clean_filename(&photo.filename);
         let now = ts(self.now());
         let mut w = self.write().await?;

@@ -173,6 +173,10 @@ pub struct FeedbackSubmission {
 pub struct FeedbackReceipt {
     pub id: i64,
     pub tracking_code: String,
+    /// The text was near-identical to feedback on the same subject received within
+    /// `fb::DUPLICATE_WINDOW_HOURS`: it was folded into that one (counted and kept, not a new queue item),
+    /// and `id` / `tracking_code` are the earlier feedback's, whose answer the citizen will follow.
+    pub folded: bool,
 }
 
 /// Why a submission was refused.
@@ -1156,10 +1160,17 @@ impl Portal {
             tracing::info!("feedback honeypot filled; dropped");
             return Err(FeedbackRefusal::Trap);
         }
-        let code = tracking_code();
         let now = self.db.now();
         // Pending feedback is not shown anywhere public: the portal's cache stays.
         let mut w = self.db.write_quiet().await?;
+        if let Some(receipt) = self
+            .fold_duplicate(&mut w.tx, subject, s.subject_id, &text, &key, now)
+            .await?
+        {
+            w.commit().await?;
+            return Ok(receipt);
+        }
+        let code = tracking_code();
         let row = sqlx::query(
             "INSERT INTO feedback (tracking_code, subject_type, subject_id, unit_id, unit_path, content, name, contact, \
              client_key, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) RETURNING id",
@@ -1181,7 +1192,83 @@ impl Portal {
         Ok(FeedbackReceipt {
             id,
             tracking_code: code,
+            folded: false,
         })
+    }
+
+    /// Folds a submission into near-identical feedback on the same subject from the last
+    /// `fb::DUPLICATE_WINDOW_HOURS` (`fb::near_duplicate`): the earlier one's count goes up and the
+    /// submission is kept beside it, so a campaign of copies is one queue item that says how many sent
+    /// it. None when there is no such feedback. Runs inside the submission's transaction; on PostgreSQL
+    /// the subject's row lock makes two identical submissions at the same moment fold one into the other
+    /// (SQLite writers are already serialised).
+    async fn fold_duplicate(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        subject: SubjectType,
+        subject_id: i64,
+        text: &fb::FeedbackText,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Option<FeedbackReceipt>, FeedbackRefusal> {
+        /// Candidates compared per submission (the newest), so a flood of distinct texts stays cheap.
+        const CANDIDATES: i64 = 500;
+        if self.db.backend() == crate::Backend::Postgres {
+            let lock = match subject {
+                SubjectType::Registration => {
+                    "SELECT id FROM registrations WHERE id = $1 FOR UPDATE"
+                }
+                SubjectType::Model => "SELECT id FROM models WHERE id = $1 FOR UPDATE",
+            };
+            sqlx::query(lock)
+                .bind(subject_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        }
+        let since = ts(now - chrono::Duration::hours(fb::DUPLICATE_WINDOW_HOURS));
+        let rows = sqlx::query(
+            "SELECT id, tracking_code, content FROM feedback WHERE subject_type = $1 AND subject_id = $2 \
+             AND created_at >= $3 ORDER BY id DESC LIMIT $4",
+        )
+        .bind(subject.as_str())
+        .bind(subject_id)
+        .bind(since)
+        .bind(CANDIDATES)
+        .fetch_all(&mut **tx)
+        .await?;
+        let wanted = fb::duplicate_key(&text.content);
+        let mut original = None;
+        // The earliest matching one is the original (rows are newest first).
+        for r in &rows {
+            let content: String = get(r, "content")?;
+            if fb::near_duplicate(&wanted, &fb::duplicate_key(&content)) {
+                original = Some((get::<i64>(r, "id")?, get::<String>(r, "tracking_code")?));
+            }
+        }
+        let Some((id, tracking_code)) = original else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE feedback SET duplicates = duplicates + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO feedback_duplicates (feedback_id, name, contact, client_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(text.name.clone())
+        .bind(text.contact.clone())
+        .bind(key.to_string())
+        .bind(ts(now))
+        .execute(&mut **tx)
+        .await?;
+        tracing::info!(feedback = id, "near-identical feedback folded");
+        Ok(Some(FeedbackReceipt {
+            id,
+            tracking_code,
+            folded: true,
+        }))
     }
 
     /// What a citizen sees when following their feedback.

@@ -5,6 +5,32 @@
 //! against the other current registrations of the same year in the member's grassroots unit (the unit two
 //! levels up from a cell's members — where registrations are compared in practice). Clusters across units
 //! for any subtree are computed on request (`copy_clusters`).
+//!
+//! # Whose registration it is after a transfer, a unit move or a closure
+//!
+//! A registration is held by a unit (`registrations.unit_id` / `unit_path`, copied to its signature,
+//! the member's rating of that year and the citizens' feedback on it). Every list, queue, export, report,
+//! copy check and copy cluster selects by that stored path (indexed by year and path), and the approver is
+//! derived from it. The rule that keeps the stored unit right:
+//!
+//! - **Transfer** (chuyển sinh hoạt, from the member pages, the API or an import, back-dated or not): the
+//!   member's registrations of the transfer date's year and later — every version — move to the new unit
+//!   in the same transaction (`follow_member`), with their signatures, ratings and feedback. The new
+//!   unit's secretaries list, approve, review and assess them; the old unit no longer lists or reads them.
+//!   Registrations of earlier years stay with the unit the member belonged to then: they are that unit's
+//!   history, it still lists them and its reports for those years keep counting them.
+//! - **Reading** one registration: whoever may read the unit that holds it, whoever may read the member
+//!   (the member's current unit sees the member's whole history, as on the member's record), and the
+//!   member. Anyone else gets "not found", exactly as for an id that does not exist.
+//! - **Acting** on one (edit, workflow, reviews, rating): as the unit that holds it; for the current year
+//!   that is the member's current unit.
+//! - **Unit move**: a unit's registrations of every year follow it (`move_paths`), as meetings, models
+//!   and feedback do.
+//! - **Closure / merger**: a unit is closed only once its members were transferred, so the transfers
+//!   above have moved the current registrations; earlier years stay under the closed unit, in the tree.
+//! - **Reports** keep their as-of semantics: who should register is read as of the deadline (31/03), and
+//!   registrations count under the unit that holds them.
+//! - A member's own account (role member) follows the member to the new unit.
 
 use crate::campaign::ancestor_paths;
 use crate::sql::Sql;
@@ -22,7 +48,7 @@ use std::collections::HashMap;
 /// Most items one registration may hold.
 pub const MAX_ITEMS: usize = 30;
 /// Longest item text.
-pub const MAX_ITEM_CHARS: usize = 2000;
+pub const MAX_ITEM_CHARS: usize = domain::limits::ITEM_CONTENT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -389,6 +415,86 @@ pub(crate) async fn drop_signature(
     Ok(())
 }
 
+/// Moves what is keyed by a member's registrations to the member's new unit (see the module's rule):
+/// registrations of `from_year` and later (every version), their signatures, the member's ratings of those
+/// years and the citizens' feedback on them; and the member's own account. Runs in the transfer's
+/// transaction. Every statement is indexed by member (or by subject / registration id).
+pub(crate) async fn follow_member(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    member_id: i64,
+    unit: &domain::Unit,
+    from_year: i32,
+) -> Result<()> {
+    let year = i64::from(from_year);
+    // Dependent rows first: they find the moved registrations by member and year.
+    sqlx::query(
+        "UPDATE registration_signatures SET unit_path = $1 WHERE registration_id IN \
+         (SELECT id FROM registrations WHERE member_id = $2 AND year >= $3)",
+    )
+    .bind(unit.path.clone())
+    .bind(member_id)
+    .bind(year)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE feedback SET unit_id = $1, unit_path = $2 WHERE subject_type = 'registration' AND subject_id IN \
+         (SELECT id FROM registrations WHERE member_id = $3 AND year >= $4)",
+    )
+    .bind(unit.id)
+    .bind(unit.path.clone())
+    .bind(member_id)
+    .bind(year)
+    .execute(&mut **tx)
+    .await?;
+    for table in ["registrations", "member_ratings"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET unit_id = $1, unit_path = $2 WHERE member_id = $3 AND year >= $4"
+        ))
+        .bind(unit.id)
+        .bind(unit.path.clone())
+        .bind(member_id)
+        .bind(year)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query("UPDATE users SET unit_id = $1 WHERE role = 'member' AND member_id = $2")
+        .bind(unit.id)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// When a unit moves (`Db::move_unit`), the registrations it holds (every year), their signatures and the
+/// ratings follow it: rewrites the stored paths under `old` to start with `new`. One statement per year
+/// and table, so the (year, unit_path) indexes serve the range.
+pub(crate) async fn move_paths(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    old: &str,
+    new: &str,
+) -> Result<()> {
+    for table in ["registrations", "registration_signatures", "member_ratings"] {
+        let years = sqlx::query(&format!("SELECT DISTINCT year FROM {table}"))
+            .fetch_all(&mut **tx)
+            .await?;
+        for y in &years {
+            let year: i64 = get(y, "year")?;
+            sqlx::query(&format!(
+                "UPDATE {table} SET unit_path = $1 || SUBSTR(unit_path, CAST($2 AS INTEGER)) \
+                 WHERE year = $3 AND unit_path >= $4 AND unit_path < $5"
+            ))
+            .bind(new.to_string())
+            .bind(old.len() as i64 + 1)
+            .bind(year)
+            .bind(old.to_string())
+            .bind(format!("{old}~"))
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// The grassroots unit whose registrations a new one is compared with: the ancestor two levels above the
 /// member's unit when there is one (a cell's ward), else the unit itself.
 pub(crate) fn comparison_scope(unit_path: &str) -> String {
@@ -430,10 +536,14 @@ impl Db {
             return Err(StoreError::Forbidden);
         }
         let title = text::normalize(title.trim());
-        if title.is_empty() || title.chars().count() > 300 {
+        if title.is_empty() || domain::limits::check(domain::limits::Field::Title, &title).is_err()
+        {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "title",
-                "Tên biểu hiện phải có và không dài quá 300 ký tự",
+                format!(
+                    "Tên biểu hiện phải có và không dài quá {} ký tự",
+                    domain::limits::TITLE
+                ),
             )]));
         }
         let before = self
@@ -520,14 +630,16 @@ impl Db {
                     "Chưa ghi nội dung đăng ký",
                 ));
             }
-            if it.content.chars().count() > MAX_ITEM_CHARS
-                || it.target.chars().count() > 500
-                || it.duty.chars().count() > 500
             {
-                errors.push(FieldError::new(
-                    &format!("items[{i}].content"),
-                    format!("Nội dung dài quá {MAX_ITEM_CHARS} ký tự"),
-                ));
+                use domain::limits::Field;
+                for (name, field, value) in [
+                    ("content", Field::ItemContent, &it.content),
+                    ("duty", Field::ItemDuty, &it.duty),
+                    ("target", Field::ItemTarget, &it.target),
+                    ("evidence", Field::ItemEvidence, &it.evidence),
+                ] {
+                    crate::check_length(&mut errors, &format!("items[{i}].{name}"), field, value);
+                }
             }
             flags.push(quality::check_item(
                 &quality::ItemInput {
@@ -790,10 +902,10 @@ impl Db {
         items: &[ItemInput],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let (member, unit, parent_path) = self.owner_facts(p, before.member_id).await?;
+        let (member, parent_path) = self.holder_facts(&before).await?;
         let owner = Owner {
             member_id: before.member_id,
-            unit_path: &unit.path,
+            unit_path: &before.unit_path,
             parent_path: parent_path.as_deref(),
             head: member.head,
             disclosed: self.disclosure.applies(member.head, member.key_cadre),
@@ -810,8 +922,14 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        self.flag_copies(&unit.path, before.year, before.member_id, items, &mut flags)
-            .await?;
+        self.flag_copies(
+            &before.unit_path,
+            before.year,
+            before.member_id,
+            items,
+            &mut flags,
+        )
+        .await?;
         let mut w = self.write().await?;
         // Guard: only while still editable (a concurrent submit wins).
         let done = sqlx::query(
@@ -871,10 +989,10 @@ impl Db {
         item_comments: &[(i64, String)],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let (member, unit, parent_path) = self.owner_facts(p, before.member_id).await?;
+        let (member, parent_path) = self.holder_facts(&before).await?;
         let owner = Owner {
             member_id: before.member_id,
-            unit_path: &unit.path,
+            unit_path: &before.unit_path,
             parent_path: parent_path.as_deref(),
             head: member.head,
             disclosed: before.disclosed || self.disclosure.applies(member.head, member.key_cadre),
@@ -889,6 +1007,26 @@ impl Db {
         })?;
         if action == Action::Return && comment.trim().is_empty() && item_comments.is_empty() {
             return Err(workflow(WorkflowError::CommentRequired));
+        }
+        {
+            let mut errors = Vec::new();
+            crate::check_length(
+                &mut errors,
+                "comment",
+                domain::limits::Field::Comment,
+                comment.trim(),
+            );
+            for (pos, c) in item_comments {
+                crate::check_length(
+                    &mut errors,
+                    &format!("c_{pos}"),
+                    domain::limits::Field::Comment,
+                    c.trim(),
+                );
+            }
+            if !errors.is_empty() {
+                return Err(StoreError::Invalid(errors));
+            }
         }
         if action == Action::Submit && before.items.is_empty() {
             return Err(workflow(WorkflowError::NoItems));
@@ -913,8 +1051,8 @@ impl Db {
                 .bind(before.member_id)
                 .bind(i64::from(before.year))
                 .bind(before.version + 1)
-                .bind(unit.id)
-                .bind(unit.path.clone())
+                .bind(before.unit_id)
+                .bind(before.unit_path.clone())
                 .bind(i64::from(owner.head))
                 .bind(i64::from(owner.disclosed))
                 .bind(before.first_submitted_at.clone())
@@ -943,7 +1081,7 @@ impl Db {
                     &mut w.tx,
                     result_id,
                     before.year,
-                    &unit.path,
+                    &before.unit_path,
                     before.member_id,
                     &registration_text(&copy),
                 )
@@ -1089,14 +1227,27 @@ impl Db {
         Ok(r)
     }
 
-    /// A registration the principal may read: the member's own, or in their subtree (404 otherwise).
+    /// A registration the principal may read (404 otherwise): the member's own, one held by a unit in their
+    /// subtree, or one of a member they may read (the member's current unit sees the member's history).
     pub async fn registration(&self, p: &Principal, id: i64) -> Result<Registration> {
         let r = self.registration_unscoped(id).await?;
-        if p.can_read_member(r.member_id, &r.unit_path) || p.member_id == Some(r.member_id) {
-            Ok(r)
-        } else {
-            Err(StoreError::NotFound)
+        if p.member_id == Some(r.member_id) || p.can_read_member(r.member_id, &r.unit_path) {
+            return Ok(r);
         }
+        match self.member_unscoped(r.member_id).await? {
+            Some((_, path)) if p.can_read_member(r.member_id, &path) => Ok(r),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// The workflow's owner of a registration read through `registration`: the unit that holds it (for the
+    /// current year, the member's current unit) and the member's facts, with the member's duties.
+    async fn holder_facts(&self, r: &Registration) -> Result<(domain::Member, Option<String>)> {
+        let (member, _) = self
+            .member_unscoped(r.member_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((member, r.parent_path.clone()))
     }
 
     /// All versions of the registration's (member, year), oldest first, and its workflow events.
@@ -1230,6 +1381,12 @@ impl Db {
         if !p.can_write_member(&unit.path) {
             return Err(StoreError::Forbidden);
         }
+        if let Err(e) = domain::limits::check(domain::limits::Field::Reason, reason.trim()) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "reason",
+                e.to_string(),
+            )]));
+        }
         let current = sqlx::query(
             "SELECT id FROM registrations WHERE member_id = $1 AND year = $2 AND superseded = 0",
         )
@@ -1237,11 +1394,17 @@ impl Db {
         .bind(i64::from(year))
         .fetch_optional(&self.pool)
         .await?;
-        let suggested = match current {
-            Some(r) => {
-                reg::suggested_rating(&self.registration_unscoped(get(&r, "id")?).await?.outcomes())
-            }
+        let held = match current {
+            Some(r) => Some(self.registration_unscoped(get(&r, "id")?).await?),
             None => None,
+        };
+        let suggested = held
+            .as_ref()
+            .and_then(|r| reg::suggested_rating(&r.outcomes()));
+        // The rating is counted with the registration of that year (the unit that holds it).
+        let (unit_id, unit_path) = match &held {
+            Some(r) => (r.unit_id, r.unit_path.clone()),
+            None => (unit.id, unit.path.clone()),
         };
         reg::check_rating(suggested, rating, reason)
             .map_err(|m| StoreError::Invalid(vec![FieldError::new("reason", m)]))?;
@@ -1258,8 +1421,8 @@ impl Db {
         )
         .bind(member_id)
         .bind(i64::from(year))
-        .bind(unit.id)
-        .bind(unit.path.clone())
+        .bind(unit_id)
+        .bind(unit_path.clone())
         .bind(suggested.map(|s| s.as_str()))
         .bind(rating.as_str())
         .bind(reason.trim().to_string())
@@ -1275,14 +1438,14 @@ impl Db {
             "member",
             &member_id.to_string(),
             &format!("Xếp loại năm {year}"),
-            &unit.path,
+            &unit_path,
             None,
             Some(&serde_json::json!({ "rating": rating.as_str(), "suggested": suggested.map(|s| s.as_str()), "reason": reason })),
         )
         .await?;
         w.commit().await?;
         // The 20 % rule is checked over the grassroots unit (the cell's parent, else the cell).
-        let scope = comparison_scope(&unit.path);
+        let scope = comparison_scope(&unit_path);
         let mut q = Sql::new(
             "SELECT CAST(COALESCE(SUM(CASE WHEN rating = 'excellent' THEN 1 ELSE 0 END), 0) AS BIGINT) AS ex, \
              CAST(COALESCE(SUM(CASE WHEN rating = 'good' THEN 1 ELSE 0 END), 0) AS BIGINT) AS good \

@@ -4,7 +4,7 @@
 //! rating warning). The rules are `domain::registration`'s; this module reads and writes.
 
 use crate::meetings::UnitRef;
-use crate::registrations::{decode_flags, parent_of, ItemInput, Registration, MAX_ITEM_CHARS};
+use crate::registrations::{decode_flags, parent_of, ItemInput, Registration};
 use crate::sql::Sql;
 use crate::{audit, get, ts, Actor, Db, FieldError, Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -901,13 +901,18 @@ fn check_reviews(r: &Registration, reviews: &[ReviewInput]) -> Result<()> {
                 format!("Nội dung số {} được đánh giá hai lần", rv.position),
             ));
         }
-        if rv.note.chars().count() > MAX_ITEM_CHARS || rv.evidence.chars().count() > MAX_ITEM_CHARS
-        {
-            errors.push(FieldError::new(
-                &format!("reviews[{k}].note"),
-                format!("Ghi chú dài quá {MAX_ITEM_CHARS} ký tự"),
-            ));
-        }
+        crate::check_length(
+            &mut errors,
+            &format!("reviews[{k}].note"),
+            domain::limits::Field::ReviewNote,
+            &rv.note,
+        );
+        crate::check_length(
+            &mut errors,
+            &format!("reviews[{k}].evidence"),
+            domain::limits::Field::ItemEvidence,
+            &rv.evidence,
+        );
     }
     if errors.is_empty() {
         Ok(())

@@ -210,11 +210,15 @@ impl Db {
                 None
             }
         };
-        if self.unit_by_code_unscoped(&input.code).await?.is_some() {
-            errors.push(FieldError::new(
-                "code",
-                format!("Mã đơn vị \"{}\" đã tồn tại", input.code),
-            ));
+        if let Some(taken) = self.unit_by_code_unscoped(&input.code).await? {
+            // A unit the caller may not read is not named (OWASP ASVS V8.3).
+            let message = if p.is_none_or(|p| p.can_read_unit(&taken.path)) {
+                format!("Mã đơn vị \"{}\" đã tồn tại", input.code)
+            } else {
+                "Mã đơn vị này không dùng được; hãy chọn mã khác hoặc liên hệ văn phòng cấp ủy"
+                    .to_string()
+            };
+            errors.push(FieldError::new("code", message));
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
@@ -258,6 +262,11 @@ impl Db {
                 "name",
                 "Thiếu tên đơn vị",
             )]));
+        }
+        let mut errors = Vec::new();
+        crate::check_length(&mut errors, "name", domain::limits::Field::UnitName, &name);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
         }
         let mut w = self.write().await?;
         sqlx::query("UPDATE units SET name = $1, name_fold = $2, unit_type = $3, sort_order = $4, updated_at = $5 WHERE id = $6")
@@ -360,6 +369,7 @@ impl Db {
             .await?;
         }
         crate::models::move_paths(&mut w.tx, &unit.path, &new_path).await?;
+        crate::registrations::move_paths(&mut w.tx, &unit.path, &new_path).await?;
         sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
             .bind(parent.id)
             .bind(id)
@@ -455,9 +465,23 @@ pub(crate) fn validate_unit_input(input: &UnitInput) -> Vec<FieldError> {
             "code",
             "Mã đơn vị không được chứa khoảng trắng hoặc dấu /",
         ));
+    } else {
+        crate::check_length(
+            &mut errors,
+            "code",
+            domain::limits::Field::UnitCode,
+            input.code.trim(),
+        );
     }
     if input.name.trim().is_empty() {
         errors.push(FieldError::new("name", "Thiếu tên đơn vị"));
+    } else {
+        crate::check_length(
+            &mut errors,
+            "name",
+            domain::limits::Field::UnitName,
+            input.name.trim(),
+        );
     }
     errors
 }

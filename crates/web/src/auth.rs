@@ -13,6 +13,70 @@ use store::SessionKind;
 
 pub const SESSION_COOKIE: &str = "lamtheo_session";
 pub const PRELOGIN_COOKIE: &str = "lamtheo_prelogin";
+/// Prefix of the device cookies: one per account that signed in on this browser, named after a hash of the
+/// user name, holding the device token (`store::Db::login_from_device`).
+pub const DEVICE_COOKIE_PREFIX: &str = "lamtheo_device_";
+
+/// The device cookie's name for a user name as typed at login (trimmed, lower-cased as the store does).
+pub fn device_cookie_name(username: &str) -> String {
+    format!("{DEVICE_COOKIE_PREFIX}{}", store::username_tag(username))
+}
+
+/// Where to go after login: `next` when it is a path of this site, otherwise "/".
+///
+/// Strict same-site path rule (OWASP ASVS V5.1.5, unvalidated redirects): it must start with one "/",
+/// use only URL characters (RFC 3986 unreserved, sub-delimiters, ":", "@", "/", "?", "#", "%"), and after
+/// percent-decoding (repeated, so "%252F" counts as "/") contain no control character (tab, CR, LF …), no
+/// backslash, and not start with "//" (a browser reads "//host", "/\host" and "/\t/host" as another
+/// site). Anything else — a scheme, `javascript:`, an absolute URL — gives "/".
+pub fn safe_next(next: Option<&str>) -> String {
+    const MAX: usize = 2048;
+    let Some(n) = next else {
+        return "/".to_string();
+    };
+    let url_char = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?#%".contains(c);
+    if n.len() > MAX || !n.starts_with('/') || !n.chars().all(url_char) {
+        return "/".to_string();
+    }
+    let mut decoded = n.to_string();
+    for _ in 0..4 {
+        let bad = |s: &str| {
+            s.starts_with("//")
+                || s.contains('\\')
+                || s.chars().any(|c| c.is_control() || c == '\u{FEFF}')
+        };
+        if bad(&decoded) {
+            return "/".to_string();
+        }
+        let next_round = percent_decode(&decoded);
+        if next_round == decoded {
+            return n.to_string();
+        }
+        decoded = next_round;
+    }
+    // Still changing after four rounds of decoding: nobody links like that.
+    "/".to_string()
+}
+
+/// One round of percent-decoding (invalid UTF-8 becomes U+FFFD, a malformed escape stays as it is).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |x: u8| (x as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
 
 /// Reads one cookie from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

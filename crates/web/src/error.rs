@@ -15,6 +15,7 @@ pub fn problem(status: StatusCode, detail: &str, errors: &[FieldError]) -> Respo
         StatusCode::BAD_REQUEST => "Yêu cầu không hợp lệ",
         StatusCode::TOO_MANY_REQUESTS => "Quá nhiều yêu cầu",
         StatusCode::CONFLICT => "Xung đột dữ liệu",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Kiểu nội dung không được hỗ trợ",
         _ => "Lỗi máy chủ",
     };
     let mut body = serde_json::json!({

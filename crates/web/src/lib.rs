@@ -7,6 +7,8 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod heavy;
+pub mod limits;
 pub mod pages;
 pub mod portal;
 pub mod view;
@@ -35,6 +37,16 @@ pub struct WebConfig {
     pub public_url: String,
     /// The espeak-ng program that reads bulletins aloud.
     pub espeak: std::path::PathBuf,
+    /// Longest time to answer an ordinary request (body included).
+    pub request_timeout: std::time::Duration,
+    /// Longest time to answer an upload or a heavy report or export (`limits::HEAVY_ROUTES`).
+    pub long_request_timeout: std::time::Duration,
+    /// Heavy reports and exports one account may run at once.
+    pub heavy_per_user: usize,
+    /// Heavy reports and exports running at once in the whole server.
+    pub heavy_global: usize,
+    /// How long a heavy request waits for a server-wide slot before it is answered 503.
+    pub heavy_wait: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -45,6 +57,11 @@ impl Default for WebConfig {
             max_upload: 32 * 1024 * 1024,
             public_url: String::new(),
             espeak: std::path::PathBuf::from("espeak-ng"),
+            request_timeout: std::time::Duration::from_secs(60),
+            long_request_timeout: std::time::Duration::from_secs(300),
+            heavy_per_user: 2,
+            heavy_global: limits::default_heavy_global(),
+            heavy_wait: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -55,15 +72,28 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Rendered public portal pages (`portal.rs`).
     pub portal_cache: Arc<portal::PortalCache>,
+    /// Heavy-request slots and timeouts (`limits.rs`).
+    pub limits: Arc<limits::Limits>,
 }
 
 /// The whole application router.
 pub fn router(db: Db, config: WebConfig) -> Router {
+    let limits = limits::Limits::new(&config);
+    router_with_limits(db, config, limits)
+}
+
+/// The router over given heavy-request counters (tests hold slots through them).
+pub fn router_with_limits(db: Db, config: WebConfig, limits: Arc<limits::Limits>) -> Router {
     let max_upload = config.max_upload;
+    // HSTS only when served over HTTPS (OWASP ASVS V9.1); plain-HTTP installs must not pin HTTPS.
+    let hsts = config
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     let state = AppState {
         db,
         config: Arc::new(config),
         portal_cache: Arc::new(portal::PortalCache::default()),
+        limits,
     };
     Router::new()
         .merge(pages::routes())
@@ -73,6 +103,15 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        // Route layers see the matched route: heavy reports are gated, then every request is timed.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::heavy_gate,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::request_timeout,
+        ))
         .fallback(pages::not_found_fallback)
         .with_state(state)
         .layer(axum::middleware::from_fn(method_not_allowed))
@@ -98,6 +137,16 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
+        ))
+        // Personal data must not stay in browser or proxy caches (OWASP ASVS V8.2.1): every response is
+        // `no-store` unless its handler chose otherwise (the public portal, static files).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| hsts.clone(),
         ))
 }
 

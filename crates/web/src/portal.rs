@@ -795,19 +795,90 @@ async fn search(State(st): State<AppState>, Query(q): Query<HashMap<String, Stri
 // Citizens' writes
 // ------------------------------------------------------------------------------------------------
 
-/// A cross-site form post (another site's page submitting here) is refused: browsers send `Origin`, which
-/// must be this server's address as the browser sees it (behind a trusted proxy, the forwarded one).
+/// Where a public write comes from, as the browser says (OWASP ASVS V13.2.3 / V4.2.2: cross-site
+/// requests to state-changing endpoints refused). The same rule holds for the feedback form, the answers
+/// on items and `POST /api/v1/public/feedback`:
+/// - `Origin` present: it must be this server's address as the browser sees it (behind a trusted proxy,
+///   the forwarded one); another site, and the opaque `Origin: null` (sandboxed frames, `data:` pages,
+///   some redirects), are refused;
+/// - `Sec-Fetch-Site: cross-site` is refused even without `Origin`;
+/// - no `Origin` at all is allowed: every browser sends one on a cross-site POST, so its absence means a
+///   non-browser client (curl, a mobile app), which could forge any header anyway; those are held by the
+///   per-address rate limit and the folding of near-identical feedback. The public endpoints read no
+///   cookie that grants anything (the device cookie of answers only prevents double answers), so a
+///   missing `Origin` cannot ride on a citizen's session.
 fn foreign_origin(st: &AppState, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("cross-site"))
+    {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
         return false;
     };
+    let Ok(origin) = origin.to_str() else {
+        return true;
+    };
     let host_of = |o: &str| {
-        o.trim_start_matches("https://")
+        o.trim()
+            .trim_start_matches("https://")
             .trim_start_matches("http://")
+            .trim_end_matches('/')
             .to_ascii_lowercase()
     };
     let ours = crate::auth::origin(headers, st.config.secure_cookies, st.config.trust_proxy);
-    origin != "null" && host_of(origin) != host_of(&ours)
+    origin.trim().eq_ignore_ascii_case("null") || host_of(origin) != host_of(&ours)
+}
+
+/// The media type of a request body, lower case, without parameters ("application/json").
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The message of a form posted with a body that is not a form (415).
+const FORM_TYPE_MESSAGE: &str =
+    "Biểu mẫu phải được gửi dưới dạng application/x-www-form-urlencoded (như trình duyệt gửi).";
+
+/// The form handlers' common refusals: a foreign origin (403), then a body that is not a URL-encoded form
+/// (415, a multipart or text body included: the portal's forms send none), then an unreadable form (400).
+fn refuse_form<T>(
+    st: &AppState,
+    headers: &HeaderMap,
+    form: &Result<Form<T>, axum::extract::rejection::FormRejection>,
+    back: &str,
+) -> Option<Response> {
+    if foreign_origin(st, headers) {
+        return Some(message(
+            StatusCode::FORBIDDEN,
+            "Không gửi được",
+            "Biểu mẫu phải được gửi từ chính Cổng thông tin công khai.",
+            back,
+        ));
+    }
+    if media_type(headers) != "application/x-www-form-urlencoded" {
+        return Some(message(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Không gửi được",
+            FORM_TYPE_MESSAGE,
+            back,
+        ));
+    }
+    if form.is_err() {
+        return Some(message(
+            StatusCode::BAD_REQUEST,
+            "Không gửi được",
+            "Không đọc được nội dung biểu mẫu; hãy tải lại trang và gửi lại.",
+            back,
+        ));
+    }
+    None
 }
 
 #[derive(Deserialize, Default)]
@@ -836,16 +907,14 @@ async fn feedback_form(
     State(st): State<AppState>,
     ext: axum::http::Extensions,
     headers: HeaderMap,
-    Form(f): Form<FeedbackFields>,
+    form: Result<Form<FeedbackFields>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    if foreign_origin(&st, &headers) {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Không gửi được",
-            "Biểu mẫu phải được gửi từ chính Cổng thông tin công khai.",
-            "/cong-khai",
-        );
+    if let Some(refused) = refuse_form(&st, &headers, &form, "/cong-khai") {
+        return refused;
     }
+    let Ok(Form(f)) = form else {
+        return not_found();
+    };
     let address = client_address(&headers, &ext, st.config.trust_proxy);
     let subject_id = f.subject_id.trim().parse::<i64>().unwrap_or(0);
     let sub = FeedbackSubmission {
@@ -864,8 +933,9 @@ async fn feedback_form(
     };
     match portal.submit_feedback(&sub).await {
         Ok(receipt) => Redirect::to(&format!(
-            "/cong-khai/phan-anh/{}?moi=1",
-            receipt.tracking_code
+            "/cong-khai/phan-anh/{}?moi={}",
+            receipt.tracking_code,
+            if receipt.folded { "gop" } else { "1" }
         ))
         .into_response(),
         Err(FeedbackRefusal::Trap) => message(
@@ -920,6 +990,7 @@ async fn tracking(
         Err(e) => return failure(e),
     };
     let fresh = q.contains_key("moi");
+    let folded = q.get("moi").is_some_and(|v| v == "gop");
     let mut detail = vec![
         ("Về".to_string(), t.subject_label.clone()),
         (
@@ -942,7 +1013,14 @@ async fn tracking(
         } else {
             "Theo dõi phản ánh".to_string()
         },
-        text: if fresh {
+        text: if folded {
+            format!(
+                "Cảm ơn bạn. Đã có người gửi nội dung tương tự về việc này, nên phản ánh của bạn được gộp vào \
+                 phản ánh đó (đơn vị thấy số người cùng phản ánh) và dùng chung mã theo dõi dưới đây; đơn vị cần \
+                 trả lời trong {} ngày.",
+                st.db.answer_days()
+            )
+        } else if fresh {
             format!(
                 "Cảm ơn bạn. Phản ánh đã được chuyển tới đơn vị phụ trách; đơn vị cần trả lời trong {} ngày. \
                  Hãy giữ mã theo dõi dưới đây (hoặc lưu địa chỉ trang này) để xem câu trả lời.",
@@ -989,20 +1067,21 @@ async fn answer_item(
     State(st): State<AppState>,
     ext: axum::http::Extensions,
     headers: HeaderMap,
-    Form(f): Form<AnswerFields>,
+    form: Result<Form<AnswerFields>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let back = format!(
-        "/cong-khai/dang-ky/{}",
-        f.registration_id.trim().parse::<i64>().unwrap_or(0)
-    );
-    if foreign_origin(&st, &headers) {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Không gửi được",
-            "Biểu mẫu phải được gửi từ chính Cổng thông tin công khai.",
-            &back,
-        );
+    let back = match &form {
+        Ok(Form(f)) => format!(
+            "/cong-khai/dang-ky/{}",
+            f.registration_id.trim().parse::<i64>().unwrap_or(0)
+        ),
+        Err(_) => "/cong-khai".to_string(),
+    };
+    if let Some(refused) = refuse_form(&st, &headers, &form, &back) {
+        return refused;
     }
+    let Ok(Form(f)) = form else {
+        return not_found();
+    };
     let (Ok(item_id), Some(answer)) = (
         f.item_id.trim().parse::<i64>(),
         CitizenAnswer::parse(f.answer.trim()),
@@ -1089,6 +1168,28 @@ pub async fn api_feedback(
     body: Bytes,
 ) -> Response {
     use crate::error::problem;
+    if foreign_origin(&st, &headers) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "Yêu cầu gửi từ một trang web khác (hoặc Origin: null) không được chấp nhận; \
+             hãy gửi phản ánh từ Cổng thông tin công khai hoặc từ một ứng dụng không chạy trong trình duyệt",
+            &[],
+        );
+    }
+    if body.is_empty() {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Thiếu nội dung JSON với các trường subject_type, subject_id, content",
+            &[],
+        );
+    }
+    if media_type(&headers) != "application/json" {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Nội dung phải có Content-Type: application/json",
+            &[],
+        );
+    }
     let f: FeedbackJson = match serde_json::from_slice(&body) {
         Ok(f) => f,
         Err(e) => {
@@ -1118,6 +1219,8 @@ pub async fn api_feedback(
                 "tracking_code": r.tracking_code,
                 "status": "pending",
                 "tracking_url": format!("/cong-khai/phan-anh/{}", r.tracking_code),
+                // Folded into near-identical feedback sent earlier: the code is that feedback's.
+                "merged": r.folded,
             })),
         )
             .into_response(),

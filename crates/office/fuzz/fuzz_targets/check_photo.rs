@@ -1,4 +1,4 @@
-//! `cargo +nightly fuzz run check_photo` (from crates/office).
+//! `cargo fuzz run check_photo` (from crates/office).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,4 +1,4 @@
-//! `cargo +nightly fuzz run parse_units` (from crates/office).
+//! `cargo fuzz run parse_units` (from crates/office).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

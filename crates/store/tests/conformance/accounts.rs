@@ -33,7 +33,9 @@ async fn login_ok(db: &Db, user: &str, password: &str, address: &str) -> (String
         .await
         .unwrap()
     {
-        LoginOutcome::Ok { token, principal } => (token, principal),
+        LoginOutcome::Ok {
+            token, principal, ..
+        } => (token, principal),
         other => panic!("login {user} should succeed, got {other:?}"),
     }
 }
@@ -46,7 +48,7 @@ async fn login_is(db: &Db, user: &str, password: &str, address: &str) -> &'stati
     {
         LoginOutcome::Ok { .. } => "ok",
         LoginOutcome::Invalid => "invalid",
-        LoginOutcome::Throttled => "throttled",
+        LoginOutcome::Throttled { .. } => "throttled",
     }
 }
 
@@ -220,7 +222,7 @@ pub async fn accounts_and_sessions(env: &Env) {
     assert!(session_principal(db, &"0".repeat(64)).await.is_none());
     assert!(session_principal(db, "short").await.is_none());
 
-    // ---- throttling: 5 failures lock the account, counted across instances.
+    // ---- throttling: after 5 failures the account waits (a minute first), counted across instances.
     let db2 = env.open_another().await;
     for _ in 0..3 {
         assert_eq!(
@@ -245,8 +247,8 @@ pub async fn accounts_and_sessions(env: &Env) {
     // Other accounts are not affected.
     let (other, _) = login_ok(&db2, "quantri", PASSWORD, "10.0.0.6").await;
     db2.logout(&other).await.unwrap();
-    // The lock lasts for the window only.
-    env.clock.advance(Duration::minutes(16));
+    // The wait is short: a minute after the fifth failure the owner gets in.
+    env.clock.advance(Duration::minutes(1));
     let (token2, p2) = login_ok(&db2, "bithu.p7", PASSWORD, "10.0.0.4").await;
     assert_eq!(p2, sec_p);
     // A session made by one instance is known to the other; logging out on one ends it for both.
@@ -373,3 +375,480 @@ pub async fn accounts_and_sessions(env: &Env) {
     db2.close().await;
 }
 on_every_backend!(env: accounts_and_sessions);
+
+// ---- the login throttle: counted before the password check, delays instead of lock-outs, devices.
+
+async fn attempt(
+    db: &Db,
+    user: &str,
+    password: &str,
+    address: &str,
+    device: Option<&str>,
+) -> LoginOutcome {
+    db.login_from_device(user, password, address, device, SessionKind::Web)
+        .await
+        .unwrap()
+}
+
+fn retry_after(o: &LoginOutcome) -> i64 {
+    match o {
+        LoginOutcome::Throttled { retry_after_secs } => *retry_after_secs,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Runs `n` logins at once (`password_of(i)`, address `address_of(i)`) and counts the outcomes
+/// (ok, invalid, throttled).
+async fn burst(
+    db: &Db,
+    user: &str,
+    n: usize,
+    password_of: impl Fn(usize) -> &'static str,
+    address_of: impl Fn(usize) -> String,
+) -> (usize, usize, usize) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let (db, user, password, address) =
+            (db.clone(), user.to_string(), password_of(i), address_of(i));
+        tasks.spawn(async move { attempt(&db, &user, password, &address, None).await });
+    }
+    let (mut ok, mut invalid, mut throttled) = (0, 0, 0);
+    while let Some(r) = tasks.join_next().await {
+        match r.unwrap() {
+            LoginOutcome::Ok { .. } => ok += 1,
+            LoginOutcome::Invalid => invalid += 1,
+            LoginOutcome::Throttled { .. } => throttled += 1,
+        }
+    }
+    (ok, invalid, throttled)
+}
+
+pub async fn login_bursts_check_at_most_five_passwords(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    db.create_account(
+        &cli(),
+        None,
+        &new_account("bithu.p7", Role::Secretary, "P7"),
+    )
+    .await
+    .unwrap();
+    // 150 wrong passwords at once, from 150 addresses: five are checked, the rest refused unchecked.
+    let before = db.password_checks();
+    let (ok, invalid, throttled) = burst(
+        db,
+        "bithu.p7",
+        150,
+        |_| "sai-matkhau-1",
+        |i| format!("10.9.{}.{}", i / 100, i % 100),
+    )
+    .await;
+    assert_eq!((ok, invalid, throttled), (0, 5, 145));
+    assert_eq!(
+        db.password_checks() - before,
+        5,
+        "Argon2 ran once per admitted attempt only"
+    );
+    // Now even the right password from an unknown device waits, without being checked.
+    let checks = db.password_checks();
+    let o = attempt(db, "bithu.p7", PASSWORD, "10.9.9.9", None).await;
+    assert_eq!(retry_after(&o), 60);
+    let (ok, invalid, _) = burst(db, "bithu.p7", 40, |_| PASSWORD, |i| format!("10.8.0.{i}")).await;
+    assert_eq!(
+        (ok, invalid),
+        (0, 0),
+        "no burst lets the right password through"
+    );
+    assert_eq!(db.password_checks(), checks);
+    // A fresh streak (after a day) and a burst mixing 39 wrong passwords with the right one: at most five
+    // are checked, so the right one can only win among the first five.
+    env.clock.advance(Duration::hours(25));
+    let before = db.password_checks();
+    let (ok, invalid, throttled) = burst(
+        db,
+        "bithu.p7",
+        40,
+        |i| if i == 39 { PASSWORD } else { "sai-matkhau-1" },
+        |i| format!("10.7.0.{i}"),
+    )
+    .await;
+    assert!(
+        ok + invalid <= 5 && ok + invalid + throttled == 40,
+        "{ok} {invalid} {throttled}"
+    );
+    assert!(db.password_checks() - before <= 5);
+}
+on_every_backend!(env: login_bursts_check_at_most_five_passwords);
+
+pub async fn login_delays_grow_and_known_devices_pass(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    for (u, unit) in [("bithu.p7", "P7"), ("bithu.p8", "P8")] {
+        db.create_account(&cli(), None, &new_account(u, Role::Secretary, unit))
+            .await
+            .unwrap();
+    }
+    // The owner signs in once on their own device and keeps its token.
+    let device = match attempt(db, "bithu.p7", PASSWORD, "10.0.0.1", None).await {
+        LoginOutcome::Ok { device, .. } => device,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(device.len(), 64);
+    // Someone else hammers the account: five wrong passwords, then a wait of one minute.
+    for _ in 0..5 {
+        assert_eq!(
+            login_is(db, "bithu.p7", "sai-matkhau-1", "10.6.6.6").await,
+            "invalid"
+        );
+    }
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.6.6.6", None).await),
+        60
+    );
+    // The owner, on the known device, is not held up — on another instance too; the token stays.
+    let db2 = env.open_another().await;
+    match attempt(&db2, "bithu.p7", PASSWORD, "10.0.0.1", Some(&device)).await {
+        LoginOutcome::Ok { device: kept, .. } => assert_eq!(kept, device),
+        other => panic!("known device refused: {other:?}"),
+    }
+    // … and that success did not clear the attacker's streak.
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.6.6.6", None).await),
+        60
+    );
+    // A forged token, or the token of another account, is an unknown device.
+    let forged = "ab".repeat(32);
+    assert!(matches!(
+        attempt(db, "bithu.p7", PASSWORD, "10.0.0.1", Some(&forged)).await,
+        LoginOutcome::Throttled { .. }
+    ));
+    for _ in 0..5 {
+        assert_eq!(
+            login_is(db, "bithu.p8", "sai-matkhau-1", "10.6.6.7").await,
+            "invalid"
+        );
+    }
+    assert!(matches!(
+        attempt(db, "bithu.p8", PASSWORD, "10.0.0.1", Some(&device)).await,
+        LoginOutcome::Throttled { .. }
+    ));
+    // The wait doubles with every further failure: 1, 2, 4 minutes …
+    env.clock.advance(Duration::seconds(60));
+    assert_eq!(
+        login_is(db, "bithu.p7", "sai-matkhau-1", "10.6.6.6").await,
+        "invalid"
+    );
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.6.6.6", None).await),
+        120
+    );
+    env.clock.advance(Duration::seconds(60));
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.6.6.6", None).await),
+        60
+    );
+    env.clock.advance(Duration::seconds(60));
+    assert_eq!(
+        login_is(db, "bithu.p7", "sai-matkhau-1", "10.6.6.6").await,
+        "invalid"
+    );
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.6.6.6", None).await),
+        240
+    );
+    // Refused attempts do not push the wait further.
+    for _ in 0..20 {
+        attempt(db, "bithu.p7", "sai-matkhau-1", "10.6.6.6", None).await;
+    }
+    env.clock.advance(Duration::seconds(200));
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.0.0.9", None).await),
+        40
+    );
+    // The owner's own typing mistakes on the device count against the device only.
+    for _ in 0..5 {
+        assert!(matches!(
+            attempt(db, "bithu.p7", "sai-matkhau-1", "10.0.0.1", Some(&device)).await,
+            LoginOutcome::Invalid
+        ));
+    }
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.0.0.1", Some(&device)).await),
+        60
+    );
+    // After the wait the owner gets in from a new device as well, which gets a token of its own; the
+    // success clears the account's streak.
+    env.clock.advance(Duration::seconds(60));
+    let new_device = match attempt(db, "bithu.p7", PASSWORD, "10.0.0.2", None).await {
+        LoginOutcome::Ok { device: d, .. } => d,
+        other => panic!("owner after the wait: {other:?}"),
+    };
+    assert_ne!(new_device, device);
+    for _ in 0..4 {
+        assert_eq!(
+            login_is(db, "bithu.p7", "sai-matkhau-1", "10.0.0.3").await,
+            "invalid"
+        );
+    }
+    login_ok(db, "bithu.p7", PASSWORD, "10.0.0.3").await;
+    // The known device's own streak waited its minute too.
+    assert!(matches!(
+        attempt(db, "bithu.p7", PASSWORD, "10.0.0.1", Some(&device)).await,
+        LoginOutcome::Ok { .. }
+    ));
+    // Twenty devices are remembered per account, the most recently used: a client that never keeps
+    // its token does not grow the table, and the newest device always counts.
+    let mut newest = String::new();
+    for _ in 0..20 {
+        env.clock.advance(Duration::seconds(1));
+        newest = match attempt(db, "bithu.p7", PASSWORD, "10.0.0.4", None).await {
+            LoginOutcome::Ok { device, .. } => device,
+            other => panic!("{other:?}"),
+        };
+    }
+    for _ in 0..5 {
+        assert_eq!(
+            login_is(db, "bithu.p7", "sai-matkhau-1", "10.6.6.8").await,
+            "invalid"
+        );
+    }
+    assert!(matches!(
+        attempt(db, "bithu.p7", PASSWORD, "10.0.0.2", Some(&new_device)).await,
+        LoginOutcome::Throttled { .. }
+    ));
+    assert!(matches!(
+        attempt(db, "bithu.p7", PASSWORD, "10.0.0.4", Some(&newest)).await,
+        LoginOutcome::Ok { .. }
+    ));
+    db2.close().await;
+}
+on_every_backend!(env: login_delays_grow_and_known_devices_pass);
+
+pub async fn address_throttle_counts_failures_only(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    db.create_account(
+        &cli(),
+        None,
+        &new_account("bithu.p7", Role::Secretary, "P7"),
+    )
+    .await
+    .unwrap();
+    let device = match attempt(db, "bithu.p7", PASSWORD, "10.0.0.1", None).await {
+        LoginOutcome::Ok { device, .. } => device,
+        other => panic!("{other:?}"),
+    };
+    let db2 = env.open_another().await;
+    // One address tries twenty accounts (existing or not — the same answer), across two instances.
+    for i in 0..20 {
+        let on = if i % 2 == 0 { db } else { &db2 };
+        assert_eq!(
+            login_is(on, &format!("khongco{i}"), PASSWORD, "10.5.5.5").await,
+            "invalid"
+        );
+    }
+    // Then even a right password from that address waits a minute, unchecked …
+    let checks = db.password_checks();
+    assert_eq!(
+        retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.5.5.5", None).await),
+        60
+    );
+    assert_eq!(db.password_checks(), checks);
+    // … while other addresses, and known devices behind that address, are not held up.
+    login_ok(&db2, "bithu.p7", PASSWORD, "10.5.5.6").await;
+    assert!(matches!(
+        attempt(db, "bithu.p7", PASSWORD, "10.5.5.5", Some(&device)).await,
+        LoginOutcome::Ok { .. }
+    ));
+    // Successes do not count against an address (an office behind one NAT signs in all day).
+    for i in 0..19 {
+        assert_eq!(
+            login_is(db, &format!("khongco{i}"), PASSWORD, "10.4.4.4").await,
+            "invalid"
+        );
+    }
+    for _ in 0..10 {
+        login_ok(db, "bithu.p7", PASSWORD, "10.4.4.4").await;
+    }
+    assert_eq!(
+        login_is(db, "khongco99", PASSWORD, "10.4.4.4").await,
+        "invalid"
+    );
+    assert_eq!(
+        login_is(db, "bithu.p7", PASSWORD, "10.4.4.4").await,
+        "throttled"
+    );
+    // The address's streak is forgotten an hour after its last counted attempt.
+    env.clock.advance(Duration::minutes(61));
+    login_ok(db, "bithu.p7", PASSWORD, "10.4.4.4").await;
+    db2.close().await;
+}
+on_every_backend!(env: address_throttle_counts_failures_only);
+
+pub async fn password_rule_on_every_store_path(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    let admin = db
+        .create_account(&cli(), None, &new_account("quantri", Role::Admin, "TU"))
+        .await
+        .unwrap();
+    let admin_p = admin.principal();
+    let refusal = |r: Result<(), StoreError>| match r {
+        Err(StoreError::Invalid(list)) => list[0].message.clone(),
+        other => panic!("expected Invalid, got {other:?}"),
+    };
+    for (user, pw, says) in [
+        ("webuser", "webuser123", "tên đăng nhập"),
+        ("bithu.p7", "password12", "phổ biến"),
+        ("bithu.p7", "aaaaaaaaa1", "phổ biến"),
+        ("bithu.p7", "BiThu.P7-2026", "tên đăng nhập"),
+        ("bithu.p7", "ngan2026", "10 ký tự"),
+    ] {
+        let mut new = new_account(user, Role::Secretary, "P7");
+        new.password = pw.into();
+        match db.create_account(&cli(), Some(&admin_p), &new).await {
+            Err(StoreError::Invalid(list)) => {
+                assert_eq!(list[0].field, "password");
+                assert!(list[0].message.contains(says), "{pw}: {}", list[0].message);
+            }
+            other => panic!("{pw} accepted: {other:?}"),
+        }
+    }
+    let sec = db
+        .create_account(
+            &cli(),
+            Some(&admin_p),
+            &new_account("bithu.p7", Role::Secretary, "P7"),
+        )
+        .await
+        .unwrap();
+    let me = Actor::user(&sec.principal(), "web");
+    assert!(refusal(
+        db.reset_password(&cli(), &admin_p, sec.id, "password12")
+            .await
+    )
+    .contains("phổ biến"));
+    assert!(
+        refusal(db.set_password(&cli(), sec.id, "bithu.p7-moi", None).await)
+            .contains("tên đăng nhập")
+    );
+    assert!(refusal(
+        db.change_password(&me, sec.id, PASSWORD, "aaaaaaaaa1", None)
+            .await
+    )
+    .contains("phổ biến"));
+    db.change_password(&me, sec.id, PASSWORD, "ca phe sang o ben tre", None)
+        .await
+        .expect("a pass phrase is welcome");
+    login_ok(db, "bithu.p7", "ca phe sang o ben tre", "10.0.0.1").await;
+    // Guessing the current password from a borrowed session meets the same throttle — but on a key of
+    // its own, so an attack on the login form does not stop the owner from changing it.
+    for _ in 0..5 {
+        assert!(refusal(
+            db.change_password(&me, sec.id, "sai-matkhau-1", "matkhaumoi2027", None)
+                .await
+        )
+        .contains("không đúng"));
+    }
+    assert!(refusal(
+        db.change_password(&me, sec.id, "ca phe sang o ben tre", "matkhaumoi2027", None)
+            .await
+    )
+    .contains("Hãy thử lại sau 1 phút"));
+    login_ok(db, "bithu.p7", "ca phe sang o ben tre", "10.0.0.1").await;
+}
+on_every_backend!(env: password_rule_on_every_store_path);
+
+pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) {
+    use domain::attendance::{CheckinError, MeetingKind};
+    use store::{CheckinFailure, MeetingInput};
+    let db = &env.db;
+    let t = tree(db).await;
+    let admin = t.admin();
+    let a = add_member(db, &admin, person("Trần Văn Đoán", "710001"), &t.cell_a1).await;
+    let b = add_member(db, &admin, person("Lê Thị Ngay", "710002"), &t.cell_a1).await;
+    let mut input = MeetingInput::new(MeetingKind::Study, "P7-KP1", today(), "Học tập chuyên đề");
+    input.starts_at = "09:30".into();
+    let s = db.create_meeting(&cli(), None, input).await.unwrap();
+    let now = db.now();
+    let s = db
+        .open_checkin(
+            &cli(),
+            &admin,
+            s.id,
+            now - Duration::minutes(5),
+            now + Duration::hours(2),
+        )
+        .await
+        .unwrap();
+    let code = s.checkin.unwrap().code;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let guesser = principal(Role::Member, &t.cell_a1, Some(a));
+    // Twenty wrong codes at once: five are compared, the rest stopped.
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (db, p) = (db.clone(), guesser.clone());
+        tasks.spawn(async move { db.check_in(&cli(), &p, s.id, wrong, None).await.err() });
+    }
+    let (mut wrong_codes, mut stopped) = (0, 0);
+    while let Some(r) = tasks.join_next().await {
+        match r.unwrap() {
+            Some(CheckinFailure::Refused(CheckinError::WrongCode)) => wrong_codes += 1,
+            Some(CheckinFailure::Refused(CheckinError::TooManyAttempts)) => stopped += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((wrong_codes, stopped), (5, 15));
+    // The right code is then refused too, until a quarter of an hour has passed.
+    assert!(matches!(
+        db.check_in(&cli(), &guesser, s.id, &code, None).await,
+        Err(CheckinFailure::Refused(CheckinError::TooManyAttempts))
+    ));
+    env.clock.advance(Duration::minutes(15));
+    assert!(db
+        .check_in(&cli(), &guesser, s.id, &code, None)
+        .await
+        .is_ok());
+    // Refusals that are not wrong codes give their count back: a member who checked in and tries again
+    // ten times is told "already" every time, never "too many".
+    let other = principal(Role::Member, &t.cell_a1, Some(b));
+    let other = domain::policy::Principal {
+        user_id: other.user_id + 1,
+        ..other
+    };
+    assert!(db.check_in(&cli(), &other, s.id, &code, None).await.is_ok());
+    for _ in 0..10 {
+        assert!(matches!(
+            db.check_in(&cli(), &other, s.id, &code, None).await,
+            Err(CheckinFailure::Refused(CheckinError::AlreadyMarked(_)))
+        ));
+    }
+    // Typing a code without the session is a guess against every session: counted the same way, per
+    // account; a code that finds its session is free.
+    let finder = domain::policy::Principal {
+        user_id: guesser.user_id + 7,
+        ..guesser.clone()
+    };
+    for _ in 0..10 {
+        assert_eq!(db.find_checkin(&finder, &code).await.unwrap(), Some(s.id));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (db, p) = (db.clone(), finder.clone());
+        tasks.spawn(async move { db.find_checkin(&p, wrong).await });
+    }
+    let (mut not_found, mut stopped) = (0, 0);
+    while let Some(r) = tasks.join_next().await {
+        match r.unwrap() {
+            Ok(None) => not_found += 1,
+            Err(CheckinFailure::Refused(CheckinError::TooManyAttempts)) => stopped += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((not_found, stopped), (5, 15));
+    assert!(matches!(
+        db.find_checkin(&finder, &code).await,
+        Err(CheckinFailure::Refused(CheckinError::TooManyAttempts))
+    ));
+}
+on_every_backend!(env: checkin_guesses_are_counted_before_the_code_is_compared);

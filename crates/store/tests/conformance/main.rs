@@ -12,6 +12,7 @@ mod attendance;
 mod attendance_props;
 mod audit;
 mod concurrency;
+mod disclosure;
 mod import;
 mod members;
 mod models;

@@ -578,3 +578,174 @@ on_every_backend!(db: feedback_checked_routed_moderated_answered);
 on_every_backend!(env: overdue_after_the_answer_window);
 on_every_backend!(env: rate_limit_shared_by_instances);
 on_every_backend!(db: citizens_answer_once_per_device);
+
+/// The same text as [`TEXT`] with the case, diacritics, spacing and punctuation people vary when they copy
+/// a message around; `k` picks the variant.
+fn variant_of_text(k: usize) -> String {
+    match k % 5 {
+        0 => TEXT.to_string(),
+        1 => TEXT.to_uppercase(),
+        2 => "Doan hem 3 van chua duoc mo rong xe cuu thuong chua vao duoc".to_string(),
+        3 => format!("  {}!!  ", TEXT.replace(", ", " ,  ")),
+        _ => TEXT.replace('.', " ạ."),
+    }
+}
+
+pub async fn near_identical_feedback_is_folded_into_one(env: &Env) {
+    let db = &env.db;
+    let w = world(db).await;
+    let portal = db.portal();
+    let ward = principal(Role::Secretary, &w.t.ward_a, None);
+    // 200 near-identical messages from 40 addresses (each at its rate limit).
+    let mut codes = std::collections::HashSet::new();
+    let mut folded = 0;
+    for k in 0..200usize {
+        let address = format!("198.51.100.{}", k % 40);
+        let mut s = submission(w.published, &variant_of_text(k), &address);
+        s.name = Some(format!("Người gửi {k}"));
+        let r = portal.submit_feedback(&s).await.unwrap();
+        codes.insert(r.tracking_code.clone());
+        if r.folded {
+            folded += 1;
+        }
+    }
+    assert_eq!(folded, 199, "every copy after the first is folded");
+    assert_eq!(codes.len(), 1, "every sender follows the same feedback");
+    // The addresses are at their limit: the 201st is refused, not folded.
+    assert!(matches!(
+        portal
+            .submit_feedback(&submission(w.published, TEXT, "198.51.100.7"))
+            .await,
+        Err(FeedbackRefusal::RateLimited { .. })
+    ));
+    // A genuinely different message on the same subject is its own item.
+    let other = portal
+        .submit_feedback(&submission(
+            w.published,
+            "Tổ dân phố 5 chưa được thông báo lịch họp dân về việc mở rộng hẻm, đề nghị chi bộ thông báo sớm.",
+            "192.0.2.1",
+        ))
+        .await
+        .unwrap();
+    assert!(!other.folded);
+    let (queue, counts) = db.feedback_queue(&ward, FeedbackView::Open).await.unwrap();
+    assert_eq!(queue.len(), 2, "one item for the copies, one for the other");
+    assert_eq!(counts.open, 2);
+    let original = queue.iter().find(|f| f.id != other.id).unwrap();
+    assert_eq!(original.duplicates, 199);
+    assert_eq!(original.content, TEXT, "the first text is the one kept");
+    assert_eq!(
+        domain::feedback::duplicates_label(original.duplicates),
+        "199 lần gửi nội dung tương tự được gộp vào đây"
+    );
+    assert_eq!(
+        queue.iter().find(|f| f.id == other.id).unwrap().duplicates,
+        0
+    );
+    // Nothing is lost: every folded submission is kept beside the original.
+    let mut conn = env.raw().await;
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT COUNT(*) AS n FROM feedback_duplicates WHERE feedback_id = {}",
+                original.id
+            )
+        )
+        .await,
+        199
+    );
+    // After the window the same text starts a new item.
+    env.clock.advance(chrono::Duration::hours(
+        domain::feedback::DUPLICATE_WINDOW_HOURS + 1,
+    ));
+    let later = portal
+        .submit_feedback(&submission(w.published, TEXT, "192.0.2.2"))
+        .await
+        .unwrap();
+    assert!(!later.folded);
+    assert_ne!(later.id, original.id);
+}
+
+pub async fn oversized_text_refused_before_writing(db: &Db) {
+    use domain::limits;
+    let t = tree(db).await;
+    let admin = t.admin();
+    let huge = "Nguyễn Văn ".repeat(5 * 1024 * 1024 / 12);
+    assert!(huge.len() > 5_000_000);
+    // A 5 MB name: refused beside the field, with the limit.
+    match db
+        .create_member(
+            &cli(),
+            &admin,
+            &person(&huge, "901001"),
+            &t.cell_a1.code,
+            None,
+        )
+        .await
+    {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert_eq!(e[0].field, "full_name");
+            assert_eq!(e[0].message, "Họ và tên quá dài (tối đa 100 ký tự)");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    // At the limit is accepted (counted in characters: Vietnamese letters are several bytes).
+    let at_limit = format!("Lê {}", "Ự".repeat(limits::PERSON_NAME - 3));
+    assert_eq!(at_limit.chars().count(), limits::PERSON_NAME);
+    add_member(db, &admin, person(&at_limit, "901002"), &t.cell_a1).await;
+    // Positions and duties.
+    let mut p = person("Trần Văn Chức", "901003");
+    p.positions = vec![("Bí thư Chi bộ".into(), "x".repeat(limits::DUTIES + 1))];
+    match db
+        .create_member(&cli(), &admin, &p, &t.cell_a1.code, None)
+        .await
+    {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e[0].field, "positions");
+            assert!(
+                e[0].message.contains("tối đa 1.000 ký tự"),
+                "{}",
+                e[0].message
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    // A unit's name.
+    let mut u = unit_input("P7-X", "Chi bộ X", domain::UnitType::Cell, Some("P7"));
+    u.name = "Chi bộ ".repeat(100);
+    match db.create_unit(&cli(), Some(&admin), u).await {
+        Err(StoreError::Invalid(e)) => {
+            assert!(e
+                .iter()
+                .any(|e| e.field == "name" && e.message.contains("tối đa 200 ký tự")));
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    // A registration item's content and target.
+    let head = add_member(db, &admin, person("Phạm Văn Hải", "901004"), &t.cell_a1).await;
+    let hp = principal(Role::Secretary, &t.cell_a1, Some(head));
+    let mut long = items();
+    long[0].target = "1".repeat(limits::ITEM_TARGET + 1);
+    match db.create_registration(&cli(), &hp, head, 2019, &long).await {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert_eq!(e[0].field, "items[0].target");
+            assert_eq!(e[0].message, "Chỉ tiêu quá dài (tối đa 500 ký tự)");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    // Nothing of the refused writes was stored.
+    let members = db
+        .search_members(&admin, &Default::default())
+        .await
+        .unwrap();
+    assert!(members
+        .0
+        .iter()
+        .all(|m| m.full_name.chars().count() <= limits::PERSON_NAME));
+}
+
+on_every_backend!(env: near_identical_feedback_is_folded_into_one);
+on_every_backend!(db: oversized_text_refused_before_writing);

@@ -5,7 +5,7 @@ use crate::common::*;
 use domain::quality::Flag;
 use domain::registration::{Action, Rating, Status};
 use domain::Role;
-use store::{Db, ItemInput, StoreError};
+use store::{Db, FeedbackSubmission, ItemInput, StoreError};
 
 fn item(content: &str, duty: &str, target: &str) -> ItemInput {
     ItemInput::new(content, duty, target, Some(d(2019, 11, 30)))
@@ -397,3 +397,470 @@ on_every_backend!(db: workflow_and_versions);
 on_every_backend!(db: heads_are_approved_above_and_published);
 on_every_backend!(db: copies_are_flagged_and_clustered);
 on_every_backend!(db: scope_and_ratings);
+
+/// Ids of the current registrations of `year` a principal lists under `path` (the unit's list), or None when
+/// the list itself is refused.
+async fn listed(db: &Db, p: &domain::policy::Principal, path: &str, year: i32) -> Vec<i64> {
+    let (regs, _) = db
+        .registrations_in(p, path, year, None, 1000)
+        .await
+        .unwrap();
+    regs.iter().map(|r| r.id).collect()
+}
+
+fn items_of_year(year: i32) -> Vec<ItemInput> {
+    specific()
+        .into_iter()
+        .map(|mut i| {
+            i.deadline = Some(d(year, 11, 30));
+            i
+        })
+        .collect()
+}
+
+/// A transfer (chuyển sinh hoạt) from ward A to ward B: the member's registrations from the transfer's
+/// year on go with them — lists, reads, writes, approval, reviews, copy checks, clusters, ratings and
+/// feedback — while the earlier years stay with ward A; ward A cannot tell the moved one exists.
+pub async fn registrations_follow_a_transfer(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let me = principal(Role::Member, &w.t.cell_a1, Some(w.a));
+    let cell_a = principal(Role::Secretary, &w.t.cell_a1, None);
+    let ward_a = principal(Role::Secretary, &w.t.ward_a, None);
+    let cell_b = principal(Role::Secretary, &w.t.cell_b1, None);
+    let ward_b = principal(Role::Secretary, &w.t.ward_b, None);
+    let past = db
+        .create_registration(&cli(), &me, w.a, 2025, &items_of_year(2025))
+        .await
+        .unwrap();
+    let now = db
+        .create_registration(&cli(), &me, w.a, 2026, &items_of_year(2026))
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &me, now.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    db.rate_member(
+        &cli(),
+        &cell_a,
+        w.a,
+        2025,
+        Rating::Good,
+        "Hoàn thành tốt nhiệm vụ năm 2025",
+    )
+    .await
+    .unwrap();
+    assert!(listed(db, &ward_a, &w.t.ward_a.path, 2026)
+        .await
+        .contains(&now.id));
+    assert!(db
+        .approval_queue(&cell_a)
+        .await
+        .unwrap()
+        .iter()
+        .any(|r| r.id == now.id));
+
+    db.transfer_member(&cli(), &admin, w.a, "P8-KP1", d(2026, 6, 1))
+        .await
+        .unwrap();
+
+    // Ward A: the moved registration is "not found" everywhere, exactly like an id that does not exist.
+    for p in [&cell_a, &ward_a] {
+        assert!(matches!(
+            db.registration(p, now.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            db.registration(p, 987_654).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            db.update_registration(&cli(), p, now.id, &items_of_year(2026))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            db.registration_action(&cli(), p, now.id, Action::Approve, "", &[])
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        // A new registration for the member: 404 as for a member that does not exist, never a 409 naming
+        // the existing one.
+        for year in [2026, 2027] {
+            let e = db
+                .create_registration(&cli(), p, w.a, year, &items_of_year(year))
+                .await
+                .unwrap_err();
+            assert!(matches!(e, StoreError::NotFound), "{e:?}");
+        }
+        assert!(!listed(db, p, &p.unit_path, 2026).await.contains(&now.id));
+        assert!(!db
+            .approval_queue(p)
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.id == now.id));
+    }
+    // The earlier year is ward A's history: still listed and read there.
+    assert!(listed(db, &ward_a, &w.t.ward_a.path, 2025)
+        .await
+        .contains(&past.id));
+    assert!(db.registration(&ward_a, past.id).await.is_ok());
+    let report_a = db
+        .registration_report(&ward_a, w.t.ward_a.id, 2025)
+        .await
+        .unwrap();
+    assert_eq!(report_a.total.registered, 1);
+
+    // Ward B: reads both (the member's history), lists and approves the current one.
+    for p in [&cell_b, &ward_b] {
+        assert!(db.registration(p, now.id).await.is_ok());
+        assert!(db.registration(p, past.id).await.is_ok());
+        assert!(listed(db, p, &p.unit_path, 2026).await.contains(&now.id));
+    }
+    assert!(!listed(db, &ward_b, &w.t.ward_b.path, 2025)
+        .await
+        .contains(&past.id));
+    let queue = db.approval_queue(&cell_b).await.unwrap();
+    assert_eq!(queue.iter().map(|r| r.id).collect::<Vec<_>>(), vec![now.id]);
+    assert_eq!(queue[0].unit_id, w.t.cell_b1.id);
+    // Within scope a duplicate may still say so.
+    assert!(matches!(
+        db.create_registration(&cli(), &cell_b, w.a, 2026, &items_of_year(2026))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let r = db
+        .registration_action(&cli(), &cell_b, now.id, Action::Approve, "", &[])
+        .await
+        .unwrap();
+    assert_eq!((r.status, r.unit_id), (Status::Approved, w.t.cell_b1.id));
+    // Year-end review by the member, assessment by the new cell (the test clock is 27/11/2026).
+    let me_b = principal(Role::Member, &w.t.cell_b1, Some(w.a));
+    let review = |outcome| {
+        vec![store::ReviewInput {
+            position: 1,
+            outcome: Some(outcome),
+            note: "Đã vận động đủ 15 hộ".into(),
+            evidence: String::new(),
+        }]
+    };
+    db.self_review(
+        &cli(),
+        &me_b,
+        now.id,
+        domain::registration::Stage::Yearend,
+        &review(domain::registration::Outcome::Done),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        db.assess_registration(
+            &cli(),
+            &cell_a,
+            now.id,
+            &review(domain::registration::Outcome::Done)
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    db.assess_registration(
+        &cli(),
+        &cell_b,
+        now.id,
+        &review(domain::registration::Outcome::Done),
+    )
+    .await
+    .unwrap();
+    // A new version after approval stays with ward B.
+    let v2 = db
+        .registration_action(&cli(), &me_b, now.id, Action::Revise, "Bổ sung", &[])
+        .await
+        .unwrap();
+    assert_eq!(v2.unit_id, w.t.cell_b1.id);
+    assert!(matches!(
+        db.registration(&ward_a, v2.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(listed(db, &ward_b, &w.t.ward_b.path, 2026)
+        .await
+        .contains(&v2.id));
+
+    // Copies: C (ward B) pastes the moved registration; the writer's check and the clusters find it under
+    // ward B, none under ward A.
+    let c = principal(Role::Member, &w.t.cell_b1, Some(w.c));
+    let rc = db
+        .create_registration(&cli(), &c, w.c, 2026, &items_of_year(2026))
+        .await
+        .unwrap();
+    assert!(
+        rc.items[0].flags.iter().any(|f| f.flag == Flag::Copied),
+        "{:?}",
+        rc.items[0].flags
+    );
+    let clusters_b = db
+        .copy_clusters(&ward_b, &w.t.ward_b.path, 2026)
+        .await
+        .unwrap();
+    assert_eq!(clusters_b.len(), 1, "{clusters_b:?}");
+    let mut ids = clusters_b[0].registration_ids.clone();
+    ids.sort();
+    assert_eq!(ids, {
+        let mut v = vec![v2.id, rc.id];
+        v.sort();
+        v
+    });
+    assert!(db
+        .copy_clusters(&ward_a, &w.t.ward_a.path, 2026)
+        .await
+        .unwrap()
+        .is_empty());
+    // A's 2026 rating is written where the registration is held; the 2025 one stays with ward A.
+    db.rate_member(
+        &cli(),
+        &cell_b,
+        w.a,
+        2026,
+        Rating::Good,
+        "Hoàn thành tốt nhiệm vụ năm 2026",
+    )
+    .await
+    .unwrap();
+    let rep_b = db
+        .registration_report(&ward_b, w.t.ward_b.id, 2026)
+        .await
+        .unwrap();
+    assert_eq!(rep_b.total.rated, 1, "{:?}", rep_b.total);
+    let rep_a = db
+        .registration_report(&ward_a, w.t.ward_a.id, 2025)
+        .await
+        .unwrap();
+    assert_eq!(rep_a.total.rated, 1, "{:?}", rep_a.total);
+}
+
+/// A back-dated transfer (recorded now, effective last year) moves last year's registration too; years
+/// before it stay. The same through an import that changes the member's unit code.
+pub async fn back_dated_and_imported_transfers(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let ward_a = principal(Role::Secretary, &w.t.ward_a, None);
+    let ward_b = principal(Role::Secretary, &w.t.ward_b, None);
+    let me = principal(Role::Member, &w.t.cell_a1, Some(w.a));
+    let mut ids = Vec::new();
+    for year in [2024, 2025, 2026] {
+        ids.push(
+            db.create_registration(&cli(), &me, w.a, year, &items_of_year(year))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    db.transfer_member(&cli(), &admin, w.a, "P8-KP1", d(2025, 12, 1))
+        .await
+        .unwrap();
+    assert!(listed(db, &ward_a, &w.t.ward_a.path, 2024)
+        .await
+        .contains(&ids[0]));
+    assert!(db.registration(&ward_a, ids[0]).await.is_ok());
+    for (k, year) in [(1, 2025), (2, 2026)] {
+        assert!(matches!(
+            db.registration(&ward_a, ids[k]).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(!listed(db, &ward_a, &w.t.ward_a.path, year)
+            .await
+            .contains(&ids[k]));
+        assert!(listed(db, &ward_b, &w.t.ward_b.path, year)
+            .await
+            .contains(&ids[k]));
+    }
+
+    // An import row with another unit code is a transfer too: B (cell P7-KP2) moves to P8-KP1.
+    let mb = principal(Role::Member, &w.t.cell_a2, Some(w.b));
+    let rb = db
+        .create_registration(&cli(), &mb, w.b, 2026, &other_registration())
+        .await
+        .unwrap();
+    let b = db.member(&admin, w.b).await.unwrap();
+    let row = format!(
+        "P8-KP1,{},15/03/1980,,{},,19/05/2010,19/05/2011,,,01/10/2026",
+        b.full_name,
+        b.card_number.clone().unwrap_or_default()
+    );
+    let file = office::parse_members(
+        "dang-vien.csv",
+        format!("Mã đơn vị,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Số CCCD,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại,Từ ngày\n{row}\n").as_bytes(),
+        today(),
+    )
+    .unwrap();
+    match db
+        .import_members(&cli(), Some(&admin), file, false)
+        .await
+        .unwrap()
+    {
+        store::ImportOutcome::Done(r) => assert_eq!(r.updated, 1, "{r:?}"),
+        other => panic!("import refused: {other:?}"),
+    }
+    assert_eq!(
+        db.member(&admin, w.b).await.unwrap().unit_id,
+        w.t.cell_b1.id
+    );
+    assert!(matches!(
+        db.registration(&ward_a, rb.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(listed(db, &ward_b, &w.t.ward_b.path, 2026)
+        .await
+        .contains(&rb.id));
+}
+
+/// A cell moved to another ward takes its registrations (every year) along; a cell closed after its
+/// members were transferred to another (a merger) leaves their current registrations with the new cell.
+pub async fn registrations_follow_unit_moves_and_mergers(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let ward_a = principal(Role::Secretary, &w.t.ward_a, None);
+    let ward_b = principal(Role::Secretary, &w.t.ward_b, None);
+    let mb = principal(Role::Member, &w.t.cell_a2, Some(w.b));
+    let old = db
+        .create_registration(&cli(), &mb, w.b, 2025, &other_registration())
+        .await
+        .unwrap();
+    let rb = db
+        .create_registration(&cli(), &mb, w.b, 2026, &other_registration())
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &mb, rb.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    db.move_unit(&cli(), &admin, w.t.cell_a2.id, w.t.ward_b.id, d(2026, 7, 1))
+        .await
+        .unwrap();
+    for id in [old.id, rb.id] {
+        assert!(matches!(
+            db.registration(&ward_a, id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(db.registration(&ward_b, id).await.is_ok());
+    }
+    assert!(!listed(db, &ward_a, &w.t.ward_a.path, 2026)
+        .await
+        .contains(&rb.id));
+    assert!(listed(db, &ward_b, &w.t.ward_b.path, 2026)
+        .await
+        .contains(&rb.id));
+    assert!(listed(db, &ward_b, &w.t.ward_b.path, 2025)
+        .await
+        .contains(&old.id));
+    // The cell's own secretary still approves (the unit is the same, its path changed).
+    let moved_cell = db.unit(&admin, w.t.cell_a2.id).await.unwrap();
+    let cell_sec = principal(Role::Secretary, &moved_cell, None);
+    assert!(db
+        .approval_queue(&cell_sec)
+        .await
+        .unwrap()
+        .iter()
+        .any(|r| r.id == rb.id));
+    // Copy clusters of ward B see the moved registration (a pasted copy in P8-KP1).
+    let c = principal(Role::Member, &w.t.cell_b1, Some(w.c));
+    let rc = db
+        .create_registration(&cli(), &c, w.c, 2026, &other_registration())
+        .await
+        .unwrap();
+    assert!(rc.items[0].flags.iter().any(|f| f.flag == Flag::Copied));
+    let clusters = db
+        .copy_clusters(&ward_b, &w.t.ward_b.path, 2026)
+        .await
+        .unwrap();
+    assert_eq!(clusters.len(), 1);
+    assert!(clusters[0].registration_ids.contains(&rb.id));
+    assert!(db
+        .copy_clusters(&ward_a, &w.t.ward_a.path, 2026)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Merger: cell A1's members go to the (moved) cell A2, then A1 is closed.
+    let ma = principal(Role::Member, &w.t.cell_a1, Some(w.a));
+    let ra = db
+        .create_registration(&cli(), &ma, w.a, 2026, &specific())
+        .await
+        .unwrap();
+    let cell_a1 = principal(Role::Secretary, &w.t.cell_a1, None);
+    for m in [w.a, w.head] {
+        db.transfer_member(&cli(), &admin, m, "P7-KP2", d(2026, 11, 1))
+            .await
+            .unwrap();
+    }
+    db.close_unit(&cli(), &admin, w.t.cell_a1.id, d(2026, 11, 2))
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.registration(&cell_a1, ra.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        db.registration(&ward_a, ra.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(db.registration(&cell_sec, ra.id).await.is_ok());
+    assert!(listed(db, &ward_b, &w.t.ward_b.path, 2026)
+        .await
+        .contains(&ra.id));
+}
+
+/// Feedback on a published registration and the portal follow the member; so does the member's account.
+pub async fn published_registration_and_feedback_follow(db: &Db) {
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let head = principal(Role::Secretary, &w.t.cell_a1, Some(w.head));
+    let ward_a = principal(Role::Secretary, &w.t.ward_a, None);
+    let ward_b = principal(Role::Secretary, &w.t.ward_b, None);
+    let r = db
+        .create_registration(&cli(), &head, w.head, 2026, &specific())
+        .await
+        .unwrap();
+    assert!(r.disclosed);
+    db.registration_action(&cli(), &head, r.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &ward_a, r.id, Action::Approve, "", &[])
+        .await
+        .unwrap();
+    db.registration_action(&cli(), &ward_a, r.id, Action::Publish, "", &[])
+        .await
+        .unwrap();
+    let portal = db.portal();
+    let fb = portal
+        .submit_feedback(&FeedbackSubmission {
+            subject_type: "registration".into(),
+            subject_id: r.id,
+            content: "Hẻm 3 khu phố 1 vẫn chưa được mở rộng như đã cam kết".into(),
+            name: None,
+            contact: None,
+            honeypot: None,
+            address: "10.0.0.9".into(),
+        })
+        .await
+        .unwrap();
+    assert!(db.feedback_item(&ward_a, fb.id).await.is_ok());
+    let name = db.member(&admin, w.head).await.unwrap().full_name;
+    let on_page = |page: &store::PortalUnitPage| page.registrations.iter().any(|x| x.name == name);
+    assert!(on_page(&portal.unit_page("P7", None).await.unwrap()));
+
+    db.transfer_member(&cli(), &admin, w.head, "P8-KP1", d(2026, 9, 1))
+        .await
+        .unwrap();
+    assert!(on_page(&portal.unit_page("P8", None).await.unwrap()));
+    assert!(!on_page(&portal.unit_page("P7", None).await.unwrap()));
+    assert!(matches!(
+        db.feedback_item(&ward_a, fb.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(db.feedback_item(&ward_b, fb.id).await.is_ok());
+}
+
+on_every_backend!(db: registrations_follow_a_transfer);
+on_every_backend!(db: back_dated_and_imported_transfers);
+on_every_backend!(db: registrations_follow_unit_moves_and_mergers);
+on_every_backend!(db: published_registration_and_feedback_follow);

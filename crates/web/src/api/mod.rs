@@ -286,6 +286,10 @@ fn parse_date_field(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
 struct TokenRequest {
     username: String,
     password: String,
+    /// The `device` a former token answer gave this client: its attempts then count against that device
+    /// only, so an attack on the account does not hold it up (`domain::policy::login_limits`).
+    #[serde(default)]
+    device: Option<String>,
 }
 
 async fn token(State(st): State<AppState>, req: Request) -> Response {
@@ -296,12 +300,28 @@ async fn token(State(st): State<AppState>, req: Request) -> Response {
         Ok(ApiJson(b)) => b,
         Err(r) => return r,
     };
-    match st.db.login(&body.username, &body.password, &address, SessionKind::Api).await {
-        Ok(LoginOutcome::Ok { token, principal }) => {
-            Json(json!({"token": token, "token_type": "Bearer", "expires_in": 86400, "role": principal.role.as_str()})).into_response()
+    let login = st.db.login_from_device(
+        &body.username,
+        &body.password,
+        &address,
+        body.device.as_deref(),
+        SessionKind::Api,
+    );
+    match login.await {
+        Ok(LoginOutcome::Ok { token, principal, device }) => {
+            Json(json!({"token": token, "token_type": "Bearer", "expires_in": 86400, "role": principal.role.as_str(), "device": device})).into_response()
         }
         Ok(LoginOutcome::Invalid) => problem(StatusCode::UNAUTHORIZED, "Tên đăng nhập hoặc mật khẩu không đúng", &[]),
-        Ok(LoginOutcome::Throttled) => problem(StatusCode::TOO_MANY_REQUESTS, "Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút", &[]),
+        Ok(LoginOutcome::Throttled { retry_after_secs }) => {
+            let mut resp = problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                &domain::policy::login_limits::refusal(retry_after_secs),
+                &[],
+            );
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after_secs.max(1)));
+            resp
+        }
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -875,8 +895,9 @@ async fn import_units(
         return Err(ApiError::forbidden());
     }
     let name = q.filename.unwrap_or_else(|| "tep.csv".into());
-    let parsed =
-        office::parse_units(&name, &body).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    let parsed = crate::heavy::run(move || office::parse_units(&name, &body))
+        .await
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let outcome = st
         .db
         .import_units(
@@ -900,7 +921,9 @@ async fn import_members(
         return Err(ApiError::forbidden());
     }
     let name = q.filename.unwrap_or_else(|| "tep.csv".into());
-    let parsed = office::parse_members(&name, &body, st.db.today())
+    let today = st.db.today();
+    let parsed = crate::heavy::run(move || office::parse_members(&name, &body, today))
+        .await
         .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let outcome = st
         .db
@@ -936,13 +959,34 @@ async fn export_members(
     let members = st.db.members_for_export(p, Some(&unit.path)).await?;
     let rows = store::member_rows(&members);
     let (bytes, ctype) = match q.format.as_deref().unwrap_or("csv") {
-        "csv" => (office::members_csv(&rows), "text/csv; charset=utf-8"),
+        "csv" => (
+            crate::heavy::run(move || office::members_csv(&rows)).await,
+            "text/csv; charset=utf-8",
+        ),
         "xlsx" => (
-            office::members_xlsx(&rows)
+            crate::heavy::run(move || office::members_xlsx(&rows))
+                .await
                 .map_err(|e| ApiError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         _ => return Err(ApiError::unprocessable("\"format\" phải là csv hoặc xlsx")),
     };
+    let format = if ctype.starts_with("text/csv") {
+        "csv"
+    } else {
+        "xlsx"
+    };
+    st.db
+        .audit_file(
+            &Actor::user(p, "api"),
+            &store::FileAudit {
+                kind: &format!("members.{format}"),
+                label: &format!("Danh sách đảng viên — {}", unit.name),
+                unit_path: &unit.path,
+                filename: &format!("dang-vien-{}.{format}", unit.code),
+                rows: Some(members.len()),
+            },
+        )
+        .await?;
     Ok(([(header::CONTENT_TYPE, ctype)], bytes).into_response())
 }

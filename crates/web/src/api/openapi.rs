@@ -10,8 +10,8 @@ fn schemas() -> Value {
             "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
             "detail": {"type": "string", "description": "Thông báo tiếng Việt"},
             "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
-        "TokenRequest": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
-        "Token": {"type": "object", "properties": {"token": {"type": "string"}, "token_type": {"type": "string"}, "expires_in": {"type": "integer"}, "role": {"type": "string"}}},
+        "TokenRequest": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "device": {"type": "string", "description": "Mã thiết bị nhận ở lần đăng nhập thành công trước; khi có, đăng nhập sai từ nơi khác không làm máy này phải chờ"}}},
+        "Token": {"type": "object", "properties": {"token": {"type": "string"}, "token_type": {"type": "string"}, "expires_in": {"type": "integer"}, "role": {"type": "string"}, "device": {"type": "string", "description": "Mã thiết bị: giữ lại và gửi kèm ở lần đăng nhập sau"}}},
         "Unit": {"type": "object", "properties": {
             "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},
             "type": {"type": "string", "enum": ["party_committee", "grassroots_committee", "grassroots_cell", "cell", "front", "mass_organisation", "mass_mobilisation_team", "mass_mobilisation_bloc"]},
@@ -89,12 +89,12 @@ fn shapes(method: &str, path: &str) -> (Option<Value>, Value) {
                 json!({"type": "object", "required": ["subject_type", "subject_id", "content"], "properties": {
                 "subject_type": {"type": "string", "enum": ["registration", "model"]},
                 "subject_id": {"type": "integer", "description": "Mã bản đăng ký hoặc mô hình đang công khai"},
-                "content": {"type": "string", "minLength": 10, "maxLength": 2000},
-                "name": {"type": "string", "maxLength": 100, "description": "Không bắt buộc; chỉ đơn vị xem được"},
-                "contact": {"type": "string", "maxLength": 200, "description": "Không bắt buộc; chỉ đơn vị xem được"}}}),
+                "content": {"type": "string", "minLength": domain::feedback::MIN_CONTENT_CHARS, "maxLength": domain::limits::FEEDBACK_CONTENT},
+                "name": {"type": "string", "maxLength": domain::limits::PERSON_NAME, "description": "Không bắt buộc; chỉ đơn vị xem được"},
+                "contact": {"type": "string", "maxLength": domain::limits::CONTACT, "description": "Không bắt buộc; chỉ đơn vị xem được"}}}),
             ),
             json!({"type": "object", "properties": {"id": {"type": "integer"}, "tracking_code": {"type": "string"},
-                "status": {"type": "string", "enum": ["pending"]}, "tracking_url": {"type": "string"}}}),
+                "status": {"type": "string", "enum": ["pending"]}, "tracking_url": {"type": "string"}, "merged": {"type": "boolean"}}}),
         ),
         ("post", "/import/units") | ("post", "/import/members") => (
             Some(json!({"type": "string", "format": "binary", "description": "Tệp CSV hoặc XLSX"})),
@@ -211,7 +211,9 @@ pub fn document() -> Value {
         }
         if route.path == "/public/feedback" {
             op["responses"] = json!({
-                "201": {"description": "Đã nhận phản ánh (chờ đơn vị xem xét)", "content": {"application/json": {"schema": ok}}},
+                "201": {"description": "Đã nhận phản ánh (chờ đơn vị xem xét). merged = true: nội dung gần như trùng một phản ánh gửi về cùng nội dung trong 24 giờ qua, nên được gộp vào phản ánh đó (được đếm, không mất) và trả về mã theo dõi của phản ánh đó", "content": {"application/json": {"schema": ok}}},
+                "403": {"description": "Gửi từ trang web khác (Origin khác máy chủ, Origin: null, Sec-Fetch-Site: cross-site)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                "415": {"description": "Content-Type không phải application/json", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
                 "429": {"description": "Gửi quá nhiều lần từ một địa chỉ; thử lại sau Retry-After giây", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
                 "4XX": {"description": "Lỗi (thông báo tiếng Việt)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
             });

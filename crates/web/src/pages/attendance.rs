@@ -1198,18 +1198,34 @@ pub async fn download_document(
     if kind_of(&prefix).is_none() {
         return not_found(Some(&user));
     }
-    match st.db.document(&user.principal, id, doc).await {
-        Ok((info, bytes)) => (
-            [
-                (header::CONTENT_TYPE, info.content_type.clone()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    content_disposition(&info.filename),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+    let found = match st.db.document(&user.principal, id, doc).await {
+        Ok(found) => st.db.meeting(&user.principal, id).await.map(|m| (m, found)),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok((m, (info, bytes))) => {
+            let audit = store::FileAudit {
+                kind: "meeting.document",
+                label: &format!("Tài liệu buổi “{}”", m.title),
+                unit_path: &m.unit_path,
+                filename: &info.filename,
+                rows: None,
+            };
+            if let Err(r) = super::audit_file(&st, &user, audit).await {
+                return r;
+            }
+            (
+                [
+                    (header::CONTENT_TYPE, info.content_type.clone()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        content_disposition(&info.filename),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
         Err(e) => store_error(&user, e),
     }
 }
@@ -1290,7 +1306,25 @@ async fn sheet_download(
     };
     match sheet_data(st, &user.principal, id).await {
         Ok((m, h, rows)) => match build(&h, &rows) {
-            Ok(b) => xlsx_response(b, &format!("{name}-{}-{}.xlsx", m.id, m.date)),
+            Ok(b) => {
+                let filename = format!("{name}-{}-{}.xlsx", m.id, m.date);
+                let what = if name == "diem-danh" {
+                    "Điểm danh"
+                } else {
+                    "Danh sách ký tên"
+                };
+                let audit = store::FileAudit {
+                    kind: &format!("{name}.xlsx"),
+                    label: &format!("{what} — {}", m.title),
+                    unit_path: &m.unit_path,
+                    filename: &filename,
+                    rows: Some(rows.len()),
+                };
+                if let Err(r) = super::audit_file(st, user, audit).await {
+                    return r;
+                }
+                xlsx_response(b, &filename)
+            }
             Err(e) => bad_form(user, &format!("{}/{id}", base(kind)), &e.to_string()),
         },
         Err(e) => store_error(user, e),
@@ -1342,7 +1376,8 @@ pub async fn import_marks(
         )
         .await;
     };
-    let parsed = match office::parse_marks(&name, &bytes) {
+    // Parsing is CPU work: off the async workers (crate::heavy).
+    let parsed = match crate::heavy::run(move || office::parse_marks(&name, &bytes)).await {
         Ok(p) => p,
         Err(e) => return problem_page(&st, &user, id, kind, format!("Không nhập được: {e}")).await,
     };
@@ -1485,7 +1520,11 @@ pub async fn checkin_submit(
         Ok(id) => Some(id),
         Err(_) => match st.db.find_checkin(p, &f.ma).await {
             Ok(found) => found,
-            Err(e) => return store_error(&user, e),
+            Err(CheckinFailure::Refused(e)) => {
+                page.error = e.to_string();
+                return (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
+            }
+            Err(CheckinFailure::Store(e)) => return store_error(&user, e),
         },
     };
     let Some(session) = session else {

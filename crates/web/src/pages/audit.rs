@@ -65,6 +65,9 @@ fn action_label(a: &str) -> String {
         "enable" => "Mở khóa",
         "disable" => "Khóa",
         "demo" => "Dữ liệu mẫu",
+        "export" => "Xuất tệp",
+        "dry_run" => "Nhập thử",
+        "identifier_clash" => "Trùng số định danh ngoài phạm vi",
         other => other,
     }
     .to_string()
@@ -75,6 +78,8 @@ fn type_label(t: &str) -> &str {
         "member" => "Đảng viên",
         "unit" => "Đơn vị",
         "account" => "Tài khoản",
+        "file" => "Tệp",
+        "import" => "Tệp nhập",
         other => other,
     }
 }

@@ -198,20 +198,24 @@ pub async fn file(
         Err(r) => return r,
     };
     let made = match ext {
-        "docx" => office::bulletin_docx(&l.bulletin)
-            .map(|b| {
-                (
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    b,
-                )
-            })
-            .map_err(|e| {
-                tracing::error!(error = %e, "bulletin docx failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Không tạo được tệp Word của bản tin.".to_string(),
-                )
-            }),
+        "docx" => {
+            let bulletin = l.bulletin.clone();
+            crate::heavy::run(move || office::bulletin_docx(&bulletin))
+                .await
+                .map(|b| {
+                    (
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        b,
+                    )
+                })
+                .map_err(|e| {
+                    tracing::error!(error = %e, "bulletin docx failed");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Không tạo được tệp Word của bản tin.".to_string(),
+                    )
+                })
+        }
         "txt" => Ok((
             "text/plain; charset=utf-8",
             l.bulletin.spoken().into_bytes(),
@@ -219,17 +223,35 @@ pub async fn file(
         _ => speak(&st, &l.bulletin).await.map(|b| ("audio/wav", b)),
     };
     match made {
-        Ok((content_type, bytes)) => (
-            [
-                (header::CONTENT_TYPE, content_type.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    content_disposition(&file_name(&l.bulletin, ext)),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((content_type, bytes)) => {
+            let filename = file_name(&l.bulletin, ext);
+            let unit_path = match st.db.unit_by_code(&user.principal, &l.code).await {
+                Ok(u) => u.path,
+                Err(_) => user.principal.unit_path.clone(),
+            };
+            let audit = store::FileAudit {
+                kind: match ext {
+                    "docx" => "bulletin.docx",
+                    "txt" => "bulletin.txt",
+                    _ => "bulletin.wav",
+                },
+                label: &format!("Bản tin — {}", l.bulletin.unit_name),
+                unit_path: &unit_path,
+                filename: &filename,
+                rows: None,
+            };
+            if let Err(r) = super::audit_file(&st, &user, audit).await {
+                return r;
+            }
+            (
+                [
+                    (header::CONTENT_TYPE, content_type.to_string()),
+                    (header::CONTENT_DISPOSITION, content_disposition(&filename)),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
         Err((status, message)) => {
             let mut r = super::bad_form(&user, &format!("/ban-tin/{code}{}", query(&l)), &message);
             *r.status_mut() = status;

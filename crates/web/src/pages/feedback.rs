@@ -42,6 +42,8 @@ pub struct Row {
     pub answered: String,
     pub hide_reason: String,
     pub tracking_code: String,
+    /// "3 lần gửi nội dung tương tự được gộp vào đây", or empty.
+    pub duplicates: String,
 }
 
 impl Row {
@@ -87,6 +89,7 @@ impl Row {
             answered: answered.unwrap_or_default(),
             hide_reason: f.hide_reason.clone(),
             tracking_code: f.tracking_code.clone(),
+            duplicates: domain::feedback::duplicates_label(f.duplicates),
         }
     }
 }

@@ -36,6 +36,10 @@ struct ImportPage {
     report: Option<ImportReport>,
     report_text: String,
     problem: String,
+    /// A result is shown (of a stored upload, or of a dry run whose file was not kept).
+    has_result: bool,
+    /// The file of a dry run is not stored: it must be chosen again to import it.
+    not_stored: bool,
 }
 
 fn page(user: &WebUser) -> ImportPage {
@@ -52,6 +56,8 @@ fn page(user: &WebUser) -> ImportPage {
         report: None,
         report_text: String::new(),
         problem: String::new(),
+        has_result: false,
+        not_stored: false,
     }
 }
 
@@ -70,21 +76,26 @@ fn kind_label(kind: &str) -> &'static str {
     }
 }
 
-/// Runs an import of stored upload `id` and renders the result.
+/// Runs an import of an upload and renders the result. A dry run's file is not stored (id 0): the page
+/// says so and offers no "write" button for it.
 async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool) -> Response {
     let p = &user.principal;
     let mut view = page(user);
+    view.has_result = true;
+    view.not_stored = upload.id == 0;
     view.upload_id = upload.id;
     view.filename = upload.filename.clone();
     view.kind = upload.kind.clone();
     view.kind_label = kind_label(&upload.kind).to_string();
     let actor = Actor::user(p, "import");
     let today = st.db.today();
+    // Parsing is CPU work: off the async workers (crate::heavy).
+    let (name, content) = (upload.filename.clone(), upload.content);
     let outcome = if upload.kind == "units" {
         if !p.has(Capability::ImportUnits) {
             return not_found(Some(user));
         }
-        match office::parse_units(&upload.filename, &upload.content) {
+        match crate::heavy::run(move || office::parse_units(&name, &content)).await {
             Ok(parsed) => st.db.import_units(&actor, Some(p), parsed, dry_run).await,
             Err(e) => {
                 view.problem = e.to_string();
@@ -93,7 +104,7 @@ async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool
             }
         }
     } else {
-        match office::parse_members(&upload.filename, &upload.content, today) {
+        match crate::heavy::run(move || office::parse_members(&name, &content, today)).await {
             Ok(parsed) => st.db.import_members(&actor, Some(p), parsed, dry_run).await,
             Err(e) => {
                 view.problem = e.to_string();
@@ -187,6 +198,16 @@ pub async fn upload(State(st): State<AppState>, user: WebUser, mut mp: Multipart
         return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response();
     };
     let kind = if kind == "units" { "units" } else { "members" };
+    if dry_run {
+        // A dry run only reads the file: it is checked from memory and not kept (no stored copy, no quota).
+        let upload = store::Upload {
+            id: 0,
+            kind: kind.to_string(),
+            filename,
+            content: bytes,
+        };
+        return run(&st, &user, upload, true).await;
+    }
     let id = match st
         .db
         .save_upload(user.principal.user_id, kind, &filename, &bytes)
@@ -231,6 +252,16 @@ pub async fn download(
 ) -> Response {
     match st.db.upload(user.principal.user_id, id).await {
         Ok(u) => {
+            let audit = store::FileAudit {
+                kind: "upload",
+                label: &format!("Tệp {} đã gửi để nhập", kind_label(&u.kind)),
+                unit_path: &user.principal.unit_path,
+                filename: &u.filename,
+                rows: None,
+            };
+            if let Err(r) = super::audit_file(&st, &user, audit).await {
+                return r;
+            }
             let safe: String = u
                 .filename
                 .chars()

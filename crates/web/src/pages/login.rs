@@ -2,7 +2,8 @@
 
 use super::{render, FormErrors};
 use crate::auth::{
-    client_address, constant_time_eq, cookie, set_cookie, WebUser, PRELOGIN_COOKIE, SESSION_COOKIE,
+    client_address, constant_time_eq, cookie, device_cookie_name, safe_next, set_cookie, WebUser,
+    PRELOGIN_COOKIE, SESSION_COOKIE,
 };
 use crate::extract::PageQuery;
 use crate::view::Ctx;
@@ -28,15 +29,6 @@ struct LoginPage {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
-}
-
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
 }
 
 fn login_page(st: &AppState, username: &str, next: &str, error: &str) -> Response {
@@ -94,12 +86,20 @@ pub async fn submit(
             "Biểu mẫu đã hết hạn, hãy đăng nhập lại.",
         );
     }
+    let device_cookie = device_cookie_name(&f.username);
+    let device = cookie(&headers, &device_cookie);
     match st
         .db
-        .login(&f.username, &f.password, &address, SessionKind::Web)
+        .login_from_device(
+            &f.username,
+            &f.password,
+            &address,
+            device.as_deref(),
+            SessionKind::Web,
+        )
         .await
     {
-        Ok(LoginOutcome::Ok { token, .. }) => {
+        Ok(LoginOutcome::Ok { token, device, .. }) => {
             // A fresh session id on every login; any old cookie is simply replaced.
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
                 let _ = st.db.logout(&old).await;
@@ -113,6 +113,18 @@ pub async fn submit(
             if let Ok(v) = set_cookie(PRELOGIN_COOKIE, "", 0, st.config.secure_cookies).parse() {
                 resp.headers_mut().append(header::SET_COOKIE, v);
             }
+            // The device token: this browser's later attempts on this account count against it alone.
+            let days = domain::policy::login_limits::DEVICE_DAYS;
+            if let Ok(v) = set_cookie(
+                &device_cookie,
+                &device,
+                days * 86_400,
+                st.config.secure_cookies,
+            )
+            .parse()
+            {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
             resp
         }
         Ok(LoginOutcome::Invalid) => login_page(
@@ -121,11 +133,11 @@ pub async fn submit(
             &next,
             "Tên đăng nhập hoặc mật khẩu không đúng.",
         ),
-        Ok(LoginOutcome::Throttled) => login_page(
+        Ok(LoginOutcome::Throttled { retry_after_secs }) => login_page(
             &st,
             &f.username,
             &next,
-            "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
+            &domain::policy::login_limits::refusal(retry_after_secs),
         ),
         Err(e) => {
             tracing::error!(error = %e, "login failed");

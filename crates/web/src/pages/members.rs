@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::policy::Capability;
-use domain::{Gender, MemberStatus};
+use domain::{Gender, Member, MemberStatus};
 use serde::Deserialize;
 use store::{Actor, MemberInput, MemberQuery, StoreError};
 
@@ -356,9 +356,20 @@ fn form_page(
     user: &WebUser,
     creating: bool,
     id: Option<i64>,
-    f: MemberForm,
+    mut f: MemberForm,
     errors: FormErrors,
 ) -> Response {
+    // A refused form shows what was typed, cut to the field's limit (the error says what the limit is),
+    // so an oversized value is not sent back whole.
+    f.full_name = domain::limits::clip(domain::limits::Field::PersonName, &f.full_name).to_string();
+    f.unit_code = domain::limits::clip(domain::limits::Field::UnitCode, &f.unit_code).to_string();
+    if let Some((at, _)) = f
+        .positions
+        .char_indices()
+        .nth(domain::limits::POSITIONS_TEXT)
+    {
+        f.positions.truncate(at);
+    }
     let heading = if creating {
         "Thêm đảng viên".to_string()
     } else {
@@ -445,14 +456,36 @@ pub async fn create(
     form_page(&user, true, None, f, errors)
 }
 
+/// The member behind a form the user is about to see or submit, if they may change it: the same rule as
+/// the store's write (`Principal::can_write_member` on the member's unit). Otherwise the answer the refused
+/// write gets — the "not found" page — so a form is never shown to someone who cannot submit it.
+async fn writable_member(st: &AppState, user: &WebUser, id: i64) -> Result<Member, Response> {
+    let p = &user.principal;
+    let m = st
+        .db
+        .member(p, id)
+        .await
+        .map_err(|e| store_error(user, e))?;
+    let unit = st
+        .db
+        .unit_unscoped(m.unit_id)
+        .await
+        .map_err(|e| store_error(user, e))?;
+    if unit.is_some_and(|u| p.can_write_member(&u.path)) {
+        Ok(m)
+    } else {
+        Err(not_found(Some(user)))
+    }
+}
+
 pub async fn edit_form(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
 ) -> Response {
-    let m = match st.db.member(&user.principal, id).await {
+    let m = match writable_member(&st, &user, id).await {
         Ok(m) => m,
-        Err(e) => return store_error(&user, e),
+        Err(resp) => return resp,
     };
     form_page(
         &user,
@@ -471,6 +504,9 @@ pub async fn update(
 ) -> Response {
     if !user.csrf_ok(&f.csrf) {
         return super::csrf_failure();
+    }
+    if let Err(resp) = writable_member(&st, &user, id).await {
+        return resp;
     }
     let mut errors = FormErrors::default();
     let input = f.to_input(&mut errors);
@@ -520,9 +556,9 @@ async fn transfer_page(
     f: TransferForm,
     errors: FormErrors,
 ) -> Response {
-    let m = match st.db.member(&user.principal, id).await {
+    let m = match writable_member(st, user, id).await {
         Ok(m) => m,
-        Err(e) => return store_error(user, e),
+        Err(resp) => return resp,
     };
     let units = match st
         .db
@@ -690,13 +726,13 @@ pub async fn export(
     let rows = store::member_rows(&members);
     let (bytes, ctype, ext) = if q.dinh_dang == "csv" {
         (
-            Ok(office::members_csv(&rows)),
+            Ok(crate::heavy::run(move || office::members_csv(&rows)).await),
             "text/csv; charset=utf-8",
             "csv",
         )
     } else {
         (
-            office::members_xlsx(&rows),
+            crate::heavy::run(move || office::members_xlsx(&rows)).await,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )
@@ -704,6 +740,20 @@ pub async fn export(
     match bytes {
         Ok(b) => {
             let name = format!("dang-vien-{}.{ext}", unit.code);
+            let audit = store::FileAudit {
+                kind: if ext == "csv" {
+                    "members.csv"
+                } else {
+                    "members.xlsx"
+                },
+                label: &format!("Danh sách đảng viên — {}", unit.name),
+                unit_path: &unit.path,
+                filename: &name,
+                rows: Some(members.len()),
+            };
+            if let Err(r) = super::audit_file(&st, &user, audit).await {
+                return r;
+            }
             (
                 [
                     (header::CONTENT_TYPE, ctype.to_string()),

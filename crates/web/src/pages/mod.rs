@@ -221,6 +221,25 @@ pub fn csrf_failure() -> Response {
 pub fn store_error(user: &WebUser, e: StoreError) -> Response {
     match e {
         StoreError::NotFound | StoreError::Forbidden => not_found(Some(user)),
+        // A rule refused the request (e.g. check-in opened on another day than the meeting's): say why,
+        // as a 422/409 page, never as a server error.
+        StoreError::Invalid(errors) => {
+            let text = errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            bad_form(user, "/", &text)
+        }
+        StoreError::Conflict(message) => {
+            let page = MessagePage {
+                ctx: Ctx::new(user, "Không thực hiện được", ""),
+                heading: "Không thực hiện được".into(),
+                text: message,
+                back: "/".into(),
+            };
+            (StatusCode::CONFLICT, render(&page)).into_response()
+        }
         other => {
             tracing::error!(error = %other, "page error");
             let page = MessagePage {
@@ -283,6 +302,19 @@ pub fn bad_form(user: &WebUser, back: &str, message: &str) -> Response {
         back: back.to_string(),
     };
     (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+}
+
+/// Writes the audit row of a file with data before it is sent (OWASP ASVS V7.1: access to personal
+/// data is logged); when the row cannot be written the error page is returned and no file leaves.
+pub async fn audit_file(
+    st: &AppState,
+    user: &WebUser,
+    f: store::FileAudit<'_>,
+) -> Result<(), Response> {
+    st.db
+        .audit_file(&store::Actor::user(&user.principal, "web"), &f)
+        .await
+        .map_err(|e| store_error(user, e))
 }
 
 /// `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).

@@ -417,21 +417,33 @@ async fn export(
         year,
         generated_on: st.db.today(),
     };
-    match office::registrations_xlsx(&sheet, &rows) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    content_disposition(&format!("dang-ky-{}-{year}.xlsx", unit.code)),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+    let row_count = rows.len();
+    match crate::heavy::run(move || office::registrations_xlsx(&sheet, &rows)).await {
+        Ok(bytes) => {
+            let filename = format!("dang-ky-{}-{year}.xlsx", unit.code);
+            let audit = store::FileAudit {
+                kind: "registrations.xlsx",
+                label: &format!("Danh sách bản đăng ký năm {year} — {}", unit.name),
+                unit_path: &unit.path,
+                filename: &filename,
+                rows: Some(row_count),
+            };
+            if let Err(r) = super::audit_file(&st, &user, audit).await {
+                return r;
+            }
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (header::CONTENT_DISPOSITION, content_disposition(&filename)),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "registrations xlsx failed");
             store_error(&user, store::StoreError::Corrupt(e.to_string()))

@@ -417,6 +417,23 @@ pub async fn new_form(
         Ok(m) => m,
         Err(e) => return store_error(&user, e),
     };
+    // Only someone who may write it sees the editor (the rule of the store's create): others get the
+    // answer the refused POST gets.
+    let member_path = match st.db.unit_unscoped(member.unit_id).await {
+        Ok(Some(u)) => u.path,
+        Ok(None) => return not_found(Some(&user)),
+        Err(e) => return store_error(&user, e),
+    };
+    let owner = reg::Owner {
+        member_id,
+        unit_path: &member_path,
+        parent_path: None,
+        head: member.head,
+        disclosed: false,
+    };
+    if reg::may(p, Action::Edit, &owner).is_err() {
+        return not_found(Some(&user));
+    }
     // One registration per member and year: go to the existing one.
     match st.db.registration_of(p, member_id, year).await {
         Ok(Some(r)) => return Redirect::to(&format!("/dang-ky/{}", r.id)).into_response(),
@@ -1233,9 +1250,19 @@ pub async fn docx(
         place: String::new(),
         date: date_of(r.first_submitted_at.as_deref()).unwrap_or_else(|| st.db.today()),
     };
-    match office::registration_docx(&print) {
+    match crate::heavy::run(move || office::registration_docx(&print)).await {
         Ok(bytes) => {
             let name = format!("Bản đăng ký {} - {}.docx", r.year, r.member_name);
+            let audit = store::FileAudit {
+                kind: "registration.docx",
+                label: &format!("Bản đăng ký năm {} — {}", r.year, r.member_name),
+                unit_path: &r.unit_path,
+                filename: &name,
+                rows: None,
+            };
+            if let Err(r) = super::audit_file(&st, &user, audit).await {
+                return r;
+            }
             (
                 [
                     (
