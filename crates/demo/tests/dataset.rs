@@ -506,7 +506,7 @@ fn accounts_are_printable_and_linked() {
         assert!(a.password.len() >= 12);
         assert!(a.password.chars().any(|c| c.is_ascii_digit()));
         assert!(a.password.chars().any(|c| c.is_ascii_alphabetic()));
-        domain::policy::check_new_password(&a.password, &a.username).unwrap();
+        domain::password::check(&a.password, &a.username).unwrap();
         assert!(u.contains_key(a.unit_code.as_str()), "{}", a.unit_code);
         assert!(!a.description.is_empty());
         assert_eq!(a.member_card.is_some(), a.role == "member");

@@ -224,6 +224,17 @@ pub fn near_duplicate(a: &str, b: &str) -> bool {
     union > 0 && inter as f64 >= DUPLICATE_SIMILARITY * union as f64
 }
 
+/// May a near-identical submission be folded into an earlier feedback in this state? Only while the unit
+/// still has it to answer (pending, or approved and unanswered): one that is hidden, spam or already answered
+/// would swallow a fresh complaint, so the new one becomes its own queue item.
+pub fn folds_into(status: FeedbackStatus, answered: bool) -> bool {
+    status.awaits_answer() && !answered
+}
+
+/// What the tracking page of a folded submission says about it.
+pub const FOLDED_NOTE: &str =
+    "Phản ánh của bạn có nội dung giống một phản ánh đã gửi trước nên được gộp vào đó";
+
 /// "Có 3 người khác gửi nội dung tương tự" for a feedback that absorbed `duplicates` others.
 pub fn duplicates_label(duplicates: i64) -> String {
     if duplicates <= 0 {
@@ -487,6 +498,12 @@ mod tests {
         assert!(!near_duplicate(&a, &d));
         let e = duplicate_key("Đường ấp 4 vẫn chưa làm xong, đề nghị kiểm tra!");
         assert!(!near_duplicate(&a, &e), "another hamlet is another request");
+        // Only feedback the unit still has to answer takes in copies.
+        assert!(folds_into(FeedbackStatus::Pending, false));
+        assert!(folds_into(FeedbackStatus::Approved, false));
+        assert!(!folds_into(FeedbackStatus::Approved, true));
+        assert!(!folds_into(FeedbackStatus::Hidden, false));
+        assert!(!folds_into(FeedbackStatus::Spam, false));
         assert_eq!(duplicates_label(0), "");
         assert_eq!(
             duplicates_label(1200),

@@ -20,9 +20,10 @@ pub const MAX_CHARS: usize = 128;
 /// Fewest different characters a password must use.
 pub const MIN_DISTINCT: usize = 4;
 
-/// The rule in one sentence, shown beside every field where a password is chosen.
+/// The rule in one sentence, shown beside every field where a password is chosen. It names no example
+/// pass phrase: a published example is the first thing an attacker tries.
 pub const HINT: &str = "Ít nhất 10 ký tự, không chứa tên đăng nhập, không phải mật khẩu phổ biến. \
-                        Nên dùng một cụm từ dễ nhớ, ví dụ \"ca phe sang o ben tre\".";
+                        Nên dùng một cụm vài từ dễ nhớ mà chỉ mình bạn nghĩ ra.";
 
 /// Why a password is refused. The messages are meant for the person choosing it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -143,6 +144,13 @@ mod tests {
             "no composition rule"
         );
         assert!(check(&"ab1-".repeat(32), "admin").is_ok(), "128 characters");
+    }
+
+    #[test]
+    fn the_hint_publishes_no_usable_password() {
+        // A pass phrase shown as an example is one everybody can read: the hint offers none.
+        assert!(!HINT.contains('"') && !HINT.contains("ví dụ"), "{HINT}");
+        assert!(!HINT.contains("ca phe sang o ben tre"));
     }
 
     #[test]

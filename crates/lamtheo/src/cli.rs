@@ -147,6 +147,11 @@ pub struct ServeArgs {
         value_name = "SỐ"
     )]
     pub max_connections: usize,
+    /// Số kết nối mở cùng lúc tối đa từ một địa chỉ (kết nối vượt quá bị đóng ngay; 0: không giới hạn).
+    /// Mặc định 64; khi có --trust-proxy thì mặc định không giới hạn, vì mọi người dùng đến từ địa chỉ của
+    /// proxy — khi đó proxy phải tự giới hạn từng người dùng
+    #[arg(long, env = "LAMTHEO_MAX_CONNECTIONS_PER_ADDRESS", value_name = "SỐ")]
+    pub max_connections_per_address: Option<usize>,
     /// Số giây để máy khách gửi xong phần đầu của yêu cầu (quá hạn thì đóng kết nối; cũng là thời gian giữ
     /// kết nối rảnh)
     #[arg(
@@ -168,10 +173,18 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "LAMTHEO_LONG_REQUEST_TIMEOUT",
-        default_value_t = 300,
+        default_value_t = 900,
         value_name = "GIÂY"
     )]
     pub long_request_timeout: u64,
+    /// Số giây tối đa chờ phần tiếp theo của dữ liệu gửi lên (quá hạn thì trả lời 408)
+    #[arg(
+        long,
+        env = "LAMTHEO_BODY_IDLE_TIMEOUT",
+        default_value_t = 30,
+        value_name = "GIÂY"
+    )]
+    pub body_idle_timeout: u64,
     /// Số báo cáo, tệp xuất lớn được tạo cùng lúc trên cả máy chủ (0: một nửa số nhân CPU)
     #[arg(
         long,

@@ -96,6 +96,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 espeak: cli.espeak.clone(),
                 request_timeout: secs("--request-timeout", args.request_timeout)?,
                 long_request_timeout: secs("--long-request-timeout", args.long_request_timeout)?,
+                body_idle_timeout: secs("--body-idle-timeout", args.body_idle_timeout)?,
                 heavy_per_user: args.max_heavy_per_user.max(1),
                 heavy_global: if args.max_heavy == 0 {
                     defaults.heavy_global
@@ -109,6 +110,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     args.max_connections,
                     web::limits::raise_open_files_limit(),
                 ),
+                // Behind a trusted proxy every client comes from the proxy's address: no cap unless asked.
+                max_connections_per_address: match args.max_connections_per_address {
+                    Some(0) => None,
+                    Some(n) => Some(n),
+                    None if args.trust_proxy => None,
+                    None => Some(64),
+                },
                 header_timeout: secs("--header-timeout", args.header_timeout)?,
                 shutdown_grace: std::time::Duration::from_secs(30),
             };
@@ -201,8 +209,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         .await?
                         .with_context(|| format!("không có tài khoản \"{username}\""))?;
                     let password = password_from_env_or_prompt()?;
-                    if let Err(e) = domain::policy::check_new_password(&password, &account.username)
-                    {
+                    if let Err(e) = domain::password::check(&password, &account.username) {
                         bail!("{e}");
                     }
                     db.set_password(&Actor::system("cli"), account.id, &password, None)

@@ -1,7 +1,9 @@
 //! The real server at the edge: the `lamtheo serve` binary on a free port with a fresh data directory.
 //! A client that stalls while sending its request is dropped after the header timeout, and more
 //! connections than the server can hold never exhaust its file descriptors: once the stalled ones are
-//! dropped, `/healthz` answers, and the process never reports "Too many open files".
+//! dropped, `/healthz` answers, and the process never reports "Too many open files". One address cannot
+//! hold every connection (its extra ones are closed at once), and a request body that stops arriving is
+//! answered 408 after the body idle timeout.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -207,7 +209,17 @@ fn answered_within(addr: &str, limit: Duration) -> bool {
 
 #[test]
 fn more_connections_than_the_cap_do_not_take_the_server_down() {
-    let mut server = Server::start(&["--header-timeout", "1", "--max-connections", "20"], None);
+    let mut server = Server::start(
+        &[
+            "--header-timeout",
+            "1",
+            "--max-connections",
+            "20",
+            "--max-connections-per-address",
+            "0",
+        ],
+        None,
+    );
     let held = flood(&server.addr, 100);
     assert!(held.len() >= 50, "only {} connections opened", held.len());
     assert!(
@@ -231,7 +243,14 @@ fn the_connection_cap_stays_below_the_open_files_limit() {
     }
     // 256 files for the whole process, a cap asked far above it, and more connections than files.
     let mut server = Server::start(
-        &["--header-timeout", "1", "--max-connections", "5000"],
+        &[
+            "--header-timeout",
+            "1",
+            "--max-connections",
+            "5000",
+            "--max-connections-per-address",
+            "0",
+        ],
         Some(256),
     );
     let held = flood(&server.addr, 400);
@@ -247,4 +266,88 @@ fn the_connection_cap_stays_below_the_open_files_limit() {
     assert!(!log.contains("Too many open files"), "{log}");
     assert!(!log.contains("accept error"), "{log}");
     assert!(log.contains("connection limit lowered"), "{log}");
+}
+
+/// Every test client is 127.0.0.1, so one address stands for the attacker here: it holds its cap of
+/// silent connections (their header timeout is long); its next connections are closed at once instead of
+/// waiting for a slot, and once it lets go, it is served again.
+#[test]
+fn one_address_cannot_hold_more_than_its_connection_cap() {
+    let mut server = Server::start(
+        &[
+            "--header-timeout",
+            "60",
+            "--max-connections",
+            "100",
+            "--max-connections-per-address",
+            "5",
+        ],
+        None,
+    );
+    assert_eq!(
+        healthz(&server.addr, Duration::from_secs(30)).as_deref(),
+        Some("HTTP/1.1 200 OK")
+    );
+    let held = flood(&server.addr, 5);
+    assert_eq!(held.len(), 5);
+    // Without the cap these would stay open for the 60 s header timeout.
+    for _ in 0..3 {
+        let extra = TcpStream::connect(&server.addr).unwrap();
+        let got = assert_dropped(extra, Duration::from_secs(15), "a connection over the cap");
+        assert!(got.is_empty(), "{}", String::from_utf8_lossy(&got));
+    }
+    assert_eq!(healthz(&server.addr, Duration::from_secs(15)), None);
+    drop(held);
+    assert!(
+        answered_within(&server.addr, Duration::from_secs(60)),
+        "/healthz did not answer once the address let go: {}",
+        server.log()
+    );
+    server.assert_alive();
+    assert!(server
+        .log()
+        .contains("per-address connection limit reached"));
+}
+
+/// A client that sends its headers and part of its body, then nothing, is answered 408 after the body
+/// idle timeout (1 s here), long before the whole-request timeout.
+#[test]
+fn a_request_body_that_stops_arriving_is_cut_after_the_idle_timeout() {
+    let mut server = Server::start(
+        &[
+            "--body-idle-timeout",
+            "1",
+            "--request-timeout",
+            "600",
+            "--long-request-timeout",
+            "600",
+        ],
+        None,
+    );
+    for (uri, ctype) in [
+        ("/api/v1/auth/token", "application/json"),
+        ("/dang-nhap", "application/x-www-form-urlencoded"),
+    ] {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        write!(
+            s,
+            "POST {uri} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {ctype}\r\nContent-Length: 1000\r\n\r\n{{\"user"
+        )
+        .unwrap();
+        // A trickle slower than the idle timeout.
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = s.write_all(b"n");
+        let got = assert_dropped(s, Duration::from_secs(60), "a stalled body");
+        let text = String::from_utf8_lossy(&got);
+        assert!(
+            text.starts_with("HTTP/1.1 408"),
+            "{uri}: {text}\n{}",
+            server.log()
+        );
+    }
+    server.assert_alive();
+    assert_eq!(
+        healthz(&server.addr, Duration::from_secs(30)).as_deref(),
+        Some("HTTP/1.1 200 OK")
+    );
 }

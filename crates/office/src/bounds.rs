@@ -13,7 +13,14 @@
 //!    [`MAX_XML_RUN`] (the XML reader buffers one of them at a time), no cell or shared string whose
 //!    XML is longer than [`MAX_CELL_XML`], at most [`MAX_SHARED_STRINGS`] shared strings (also as
 //!    declared in `uniqueCount`, which the reader reserves up front), [`MAX_SHEET_ROWS`] rows and
-//!    [`MAX_XLSX_CELLS`] cells.
+//!    [`MAX_XLSX_CELLS`] cells;
+//! 4. the parts calamine reads whole and turns into structures when it opens a workbook — the styles,
+//!    the workbook part, its relationships and the theme — are held to [`MAX_SMALL_PART_UNPACKED`].
+//!    In the styles no tag may pass [`MAX_STYLE_TAG`] (Excel: 255 characters per number format, 31 per
+//!    font name), there are at most [`MAX_STYLE_FORMATS`] `<xf>` (Excel's own limit), and the text
+//!    calamine copies into every `<xf>` (its number format and font name) stays under
+//!    [`MAX_STYLE_COPIES`]; the workbook has at most [`MAX_SHEETS`] sheets and [`MAX_DEFINED_NAMES`]
+//!    defined names, a relationships part at most [`MAX_RELATIONSHIPS`] relationships.
 //!
 //! What a real file needs (measured with `members_xlsx`, the export that imports back, 200.000 members
 //! of a province, 11 columns): 10,9 MB zipped; `xl/worksheets/sheet1.xml` 97,6 MB, `xl/sharedStrings.xml`
@@ -31,6 +38,26 @@ pub const MAX_ZIP_ENTRIES: usize = 1_000;
 pub const MAX_ENTRY_UNPACKED: u64 = 400 * MB;
 /// Uncompressed size of the shared strings, which calamine keeps in memory (200.000 members: 24,6 MB).
 pub const MAX_SHARED_STRINGS_UNPACKED: u64 = 100 * MB;
+/// Uncompressed size of the styles, the workbook part, its relationships and the theme, which calamine
+/// reads whole when it opens a workbook (Excel writes a few hundred KB at most).
+pub const MAX_SMALL_PART_UNPACKED: u64 = 8 * MB;
+/// Bytes of one tag in the styles: a number format of 255 characters with every character escaped
+/// (`&quot;`) is ≈ 1,6 KB.
+pub const MAX_STYLE_TAG: usize = 4 * 1024;
+/// Bytes of one tag in the workbook part, its relationships and the theme.
+pub const MAX_STRUCTURE_TAG: usize = 16 * 1024;
+/// `<xf>` cell formats in the styles: Excel's own limit.
+pub const MAX_STYLE_FORMATS: u64 = 64_000;
+/// Bytes calamine may copy into the cell formats: every `<xf>` gets its own copy of its number format
+/// and font name, so `<xf>` count × (longest `<numFmt>` + longest font `<name>` tag) is bounded
+/// (64.000 formats of 255-character codes are ≈ 20 MB).
+pub const MAX_STYLE_COPIES: u64 = 32 * MB;
+/// `<sheet>` entries of a workbook (each copies its part's path).
+pub const MAX_SHEETS: u64 = 1_000;
+/// `<definedName>` entries of a workbook.
+pub const MAX_DEFINED_NAMES: u64 = 10_000;
+/// `<Relationship>` entries of one relationships part of the workbook.
+pub const MAX_RELATIONSHIPS: u64 = 10_000;
 /// Uncompressed size of the whole package.
 pub const MAX_TOTAL_UNPACKED: u64 = 512 * MB;
 /// Distinct shared strings (200.000 members: ≈ 800.000).
@@ -138,6 +165,10 @@ pub fn check_zip(bytes: &[u8]) -> Result<ZipStats, OfficeError> {
 enum Part {
     SharedStrings,
     Worksheet,
+    /// `styles.xml`: read whole, every `<xf>` copied with its format and font.
+    Styles,
+    /// The workbook part, its relationships, the theme: read whole when the workbook is opened.
+    Structure,
     OtherXml,
     Binary,
 }
@@ -146,7 +177,17 @@ impl Part {
     fn limit(self) -> u64 {
         match self {
             Part::SharedStrings => MAX_SHARED_STRINGS_UNPACKED,
+            Part::Styles | Part::Structure => MAX_SMALL_PART_UNPACKED,
             _ => MAX_ENTRY_UNPACKED,
+        }
+    }
+
+    /// Longest tag the part may hold.
+    fn tag_cap(self) -> usize {
+        match self {
+            Part::Styles => MAX_STYLE_TAG,
+            Part::Structure => MAX_STRUCTURE_TAG,
+            _ => MAX_XML_RUN,
         }
     }
 
@@ -160,8 +201,21 @@ fn part_of(name: &[u8]) -> Part {
     let xml = [".xml", ".rels", ".vml"]
         .iter()
         .any(|e| name.ends_with(e.as_bytes()));
+    let under = |dir: &[u8]| {
+        name.starts_with(dir)
+            || name
+                .windows(dir.len() + 1)
+                .any(|w| w[0] == b'/' && &w[1..] == dir)
+    };
     if name.ends_with(b"sharedstrings.xml") {
         Part::SharedStrings
+    } else if name.ends_with(b"styles.xml") {
+        Part::Styles
+    } else if name.ends_with(b"workbook.xml")
+        || (name.ends_with(b".rels") && !under(b"worksheets/_rels/"))
+        || (xml && under(b"theme/"))
+    {
+        Part::Structure
     } else if xml && name.windows(10).any(|w| w == b"worksheets") {
         Part::Worksheet
     } else if xml {
@@ -224,6 +278,28 @@ struct XmlScan {
     in_sst_tag: bool,
     /// The current text run is whitespace only (so far).
     blank: bool,
+    /// What the current start tag is, for the styles' and workbook's counts.
+    tag: Tag,
+    /// Styles: `<xf>` seen, longest `<numFmt>` and font `<name>` tags.
+    formats: u64,
+    longest_format: u64,
+    longest_font_name: u64,
+    /// Workbook part and relationships: entries seen.
+    sheets: u64,
+    defined_names: u64,
+    relationships: u64,
+}
+
+/// Start tags whose length the styles check needs once the tag is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Other,
+    NumFmt,
+    FontName,
+}
+
+fn too_complex(why: &str) -> OfficeError {
+    OfficeError::TooComplex(why.to_string())
 }
 
 impl XmlScan {
@@ -240,6 +316,13 @@ impl XmlScan {
             sst: Vec::new(),
             in_sst_tag: false,
             blank: true,
+            tag: Tag::Other,
+            formats: 0,
+            longest_format: 0,
+            longest_font_name: 0,
+            sheets: 0,
+            defined_names: 0,
+            relationships: 0,
         }
     }
 
@@ -251,6 +334,15 @@ impl XmlScan {
                 self.blank = false;
             }
             let blank_text = !self.in_tag && self.blank;
+            if self.in_tag && self.run > self.part.tag_cap() {
+                return Err(match self.part {
+                    Part::Styles => {
+                        too_complex("một thẻ trong phần định dạng ô (styles.xml) quá dài")
+                    }
+                    Part::Structure => too_complex("một thẻ trong phần cấu trúc sổ tính quá dài"),
+                    _ => broken("một thẻ XML quá dài"),
+                });
+            }
             if self.run > MAX_XML_RUN || (self.unit > MAX_CELL_XML && !blank_text) {
                 return Err(if blank_text {
                     broken("khoảng trắng quá dài giữa các thẻ XML")
@@ -272,6 +364,7 @@ impl XmlScan {
                     self.name_len = 0;
                     self.naming = true;
                     self.not_start = false;
+                    self.tag = Tag::Other;
                 }
                 continue;
             }
@@ -297,6 +390,7 @@ impl XmlScan {
                 }
             }
             if b == b'>' {
+                self.end_tag()?;
                 self.in_tag = false;
                 self.run = 0;
                 self.blank = true;
@@ -314,7 +408,8 @@ impl XmlScan {
         if self.not_start {
             return Ok(());
         }
-        let name = &self.name[..self.name_len.min(NAME_CAP)];
+        let name_buf = self.name;
+        let name = &name_buf[..self.name_len.min(NAME_CAP)];
         let local = match name.iter().rposition(|&c| c == b':') {
             Some(i) => &name[i + 1..],
             None => name,
@@ -338,7 +433,7 @@ impl XmlScan {
             (Part::Worksheet, b"row") => {
                 stats.rows += 1;
                 if stats.rows > MAX_SHEET_ROWS {
-                    return Err(OfficeError::TooManyImportRows(MAX_IMPORT_ROWS));
+                    return Err(OfficeError::TooManySheetRows(MAX_SHEET_ROWS));
                 }
             }
             (Part::Worksheet, b"c") => {
@@ -347,12 +442,73 @@ impl XmlScan {
                     return Err(OfficeError::TooLarge(MAX_XLSX_CELLS as usize));
                 }
             }
+            (Part::Styles | Part::Structure, l) => self.structure_tag(l)?,
             (_, l) if INSIDE_CELL.contains(&l) => return Ok(()),
             _ => {}
         }
         // A new cell, string or other element: its XML is counted afresh (this tag's bytes so far too).
         self.unit = self.run;
         Ok(())
+    }
+
+    /// Called at the `>` of every tag: the styles' copies are known once a `<numFmt>` or font `<name>`
+    /// tag is complete.
+    fn end_tag(&mut self) -> Result<(), OfficeError> {
+        let len = self.run as u64;
+        match self.tag {
+            Tag::NumFmt => self.longest_format = self.longest_format.max(len),
+            Tag::FontName => self.longest_font_name = self.longest_font_name.max(len),
+            Tag::Other => return Ok(()),
+        }
+        self.tag = Tag::Other;
+        self.check_style_copies()
+    }
+
+    fn check_style_copies(&self) -> Result<(), OfficeError> {
+        let copies = self
+            .formats
+            .saturating_mul(self.longest_format + self.longest_font_name);
+        if copies > MAX_STYLE_COPIES {
+            return Err(too_complex(
+                "phần định dạng ô (styles.xml) có định dạng số hoặc tên phông chữ quá dài",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts the entries of the styles, the workbook part and its relationships.
+    fn structure_tag(&mut self, local: &[u8]) -> Result<(), OfficeError> {
+        let (count, limit, what) = match (self.part, local) {
+            (Part::Styles, b"numFmt") => {
+                self.tag = Tag::NumFmt;
+                return Ok(());
+            }
+            (Part::Styles, b"name") => {
+                self.tag = Tag::FontName;
+                return Ok(());
+            }
+            (Part::Styles, b"xf") => (&mut self.formats, MAX_STYLE_FORMATS, "định dạng ô"),
+            (Part::Structure, b"sheet") => (&mut self.sheets, MAX_SHEETS, "trang tính"),
+            (Part::Structure, b"definedName") => (
+                &mut self.defined_names,
+                MAX_DEFINED_NAMES,
+                "tên được đặt (Name Manager)",
+            ),
+            (Part::Structure, b"Relationship") => (
+                &mut self.relationships,
+                MAX_RELATIONSHIPS,
+                "liên kết nội bộ",
+            ),
+            _ => return Ok(()),
+        };
+        *count += 1;
+        if *count > limit {
+            return Err(too_complex(&format!(
+                "quá nhiều {what} (tối đa {})",
+                domain::text::format_int(limit as i64)
+            )));
+        }
+        self.check_style_copies()
     }
 
     /// `uniqueCount` of `<sst>`: calamine reserves that many strings before reading one.

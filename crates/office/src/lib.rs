@@ -36,9 +36,11 @@ pub use attendance::{
 };
 pub use audio::{default_espeak, speak_wav, AudioError};
 pub use bounds::{
-    check_zip, ZipStats, MAX_CELL_CHARS, MAX_CELL_XML, MAX_ENTRY_UNPACKED, MAX_IMPORT_ROWS,
-    MAX_ROW_ERRORS, MAX_SHARED_STRINGS, MAX_SHARED_STRINGS_UNPACKED, MAX_SHEET_ROWS,
-    MAX_TOTAL_UNPACKED, MAX_XLSX_CELLS, MAX_XML_RUN, MAX_ZIP_ENTRIES,
+    check_zip, ZipStats, MAX_CELL_CHARS, MAX_CELL_XML, MAX_DEFINED_NAMES, MAX_ENTRY_UNPACKED,
+    MAX_IMPORT_ROWS, MAX_RELATIONSHIPS, MAX_ROW_ERRORS, MAX_SHARED_STRINGS,
+    MAX_SHARED_STRINGS_UNPACKED, MAX_SHEETS, MAX_SHEET_ROWS, MAX_SMALL_PART_UNPACKED,
+    MAX_STRUCTURE_TAG, MAX_STYLE_COPIES, MAX_STYLE_FORMATS, MAX_STYLE_TAG, MAX_TOTAL_UNPACKED,
+    MAX_XLSX_CELLS, MAX_XML_RUN, MAX_ZIP_ENTRIES,
 };
 pub use bulletin::{bulletin_docx, qr_png};
 pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
@@ -90,6 +92,12 @@ pub enum OfficeError {
     /// More data rows than one import may hold.
     #[error("Tệp có quá nhiều dòng (tối đa {} dòng dữ liệu mỗi lần nhập); hãy chia thành nhiều tệp", domain::text::format_int(*.0 as i64))]
     TooManyImportRows(usize),
+    /// More `<row>` elements in the worksheets than Excel allows in a sheet.
+    #[error("Tệp Excel có quá nhiều dòng (hơn {} dòng trong các trang tính, giới hạn của Excel); hãy chia thành nhiều tệp", domain::text::format_int(*.0 as i64))]
+    TooManySheetRows(u64),
+    /// Styles or workbook structure larger than any real workbook has (calamine copies them whole).
+    #[error("Tệp Excel quá phức tạp: {0}; hãy mở bằng Excel, xoá định dạng hoặc tên thừa rồi lưu lại dạng .xlsx")]
+    TooComplex(String),
     /// More cell text, all rows together, than one import may hold (in MB).
     #[error("Tệp có quá nhiều dữ liệu (hơn {0} MB chữ trong các ô); hãy chia thành nhiều tệp")]
     TooMuchText(usize),
@@ -171,16 +179,64 @@ impl ErrorCap {
     pub(crate) fn finish(mut self, errors: &mut Vec<RowError>) {
         self.trim(errors);
         if self.omitted > 0 {
-            errors.push(RowError::new(
-                self.first_line,
-                "…",
-                format!(
-                    "… và {} lỗi khác (chỉ liệt kê {} lỗi đầu tiên; hãy sửa rồi kiểm tra lại)",
-                    domain::text::format_int(self.omitted as i64),
-                    MAX_ROW_ERRORS
-                ),
-            ));
+            errors.push(omitted_line(self.first_line, self.omitted));
         }
+    }
+}
+
+/// Column of the line that counts the errors left out.
+const OMITTED_COLUMN: &str = "…";
+
+fn omitted_line(first_line: usize, omitted: usize) -> RowError {
+    RowError::new(
+        first_line,
+        OMITTED_COLUMN,
+        format!(
+            "… và {} lỗi khác (chỉ liệt kê {} lỗi đầu tiên; hãy sửa rồi kiểm tra lại)",
+            domain::text::format_int(omitted as i64),
+            MAX_ROW_ERRORS
+        ),
+    )
+}
+
+/// The number of errors an [`omitted_line`] counts, or `None` for an ordinary error.
+fn omitted_count(e: &RowError) -> Option<usize> {
+    if e.column != OMITTED_COLUMN {
+        return None;
+    }
+    let digits: String = e
+        .message
+        .strip_prefix("… và ")?
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Keeps the first [`MAX_ROW_ERRORS`] errors in their current order (it sorts nothing) and ends the list
+/// with one "… và N lỗi khác" line counting the rest. Lines of that kind already in the list (from a
+/// parser that capped its own errors) are folded into the new count, so capping twice changes nothing.
+pub fn cap_errors(errors: &mut Vec<RowError>) {
+    let mut omitted = 0;
+    let mut first_line = usize::MAX;
+    errors.retain(|e| match omitted_count(e) {
+        Some(n) => {
+            omitted += n;
+            first_line = first_line.min(e.line);
+            false
+        }
+        None => true,
+    });
+    if errors.len() > MAX_ROW_ERRORS {
+        for e in &errors[MAX_ROW_ERRORS..] {
+            first_line = first_line.min(e.line);
+        }
+        omitted += errors.len() - MAX_ROW_ERRORS;
+        errors.truncate(MAX_ROW_ERRORS);
+    }
+    if omitted > 0 {
+        errors.push(omitted_line(first_line, omitted));
     }
 }
 
@@ -234,6 +290,37 @@ mod tests {
             e.to_string(),
             "dòng 5, cột \"Ngày sinh\": Ngày không hợp lệ"
         );
+    }
+
+    #[test]
+    fn cap_errors_keeps_200_and_counts_the_rest_once() {
+        let mut errs: Vec<RowError> = (2..=451)
+            .map(|l| RowError::new(l, "Họ và tên", "x"))
+            .collect();
+        cap_errors(&mut errs);
+        assert_eq!(errs.len(), MAX_ROW_ERRORS + 1);
+        assert_eq!(errs[199].line, 201);
+        assert_eq!((errs[200].line, errs[200].column.as_str()), (202, "…"));
+        assert_eq!(
+            errs[200].message,
+            "… và 250 lỗi khác (chỉ liệt kê 200 lỗi đầu tiên; hãy sửa rồi kiểm tra lại)"
+        );
+        // Capping again, or after more errors were added, keeps one count line with the right total.
+        cap_errors(&mut errs);
+        assert_eq!(errs.len(), MAX_ROW_ERRORS + 1);
+        assert!(errs[200].message.starts_with("… và 250 lỗi khác"));
+        errs.extend((1..=1_200).map(|l| RowError::new(l, "Số CCCD", "y")));
+        cap_errors(&mut errs);
+        assert_eq!(errs.len(), MAX_ROW_ERRORS + 1);
+        assert!(
+            errs[200].message.starts_with("… và 1.450 lỗi khác"),
+            "{}",
+            errs[200].message
+        );
+        // 200 errors exactly: nothing added.
+        let mut errs: Vec<RowError> = (0..200).map(|l| RowError::new(l, "a", "x")).collect();
+        cap_errors(&mut errs);
+        assert_eq!(errs.len(), 200);
     }
 
     #[test]

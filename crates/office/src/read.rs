@@ -30,8 +30,9 @@ pub struct TableRow {
     pub cells: Vec<String>,
 }
 
-/// Columns beyond this are ignored in XLSX files (they can only be stray cells far to the right).
-const MAX_XLSX_COLUMNS: u32 = 1024;
+/// Columns beyond this are ignored in XLSX and CSV files alike (they can only be stray cells far to
+/// the right; a CSV line of 30 million commas would otherwise become 30 million cells).
+const MAX_COLUMNS: usize = 1024;
 
 /// Bytes of cell text one import may hold, all rows together (a 200.000-member file has ≈ 33 MB; the
 /// rows' own structures come on top). Bounds memory where the per-cell limit cannot: 300.000 rows of
@@ -121,10 +122,15 @@ impl Budget {
     }
 
     /// Counts one non-empty row (header and title rows included: the limit is on data rows, give or
-    /// take the few rows above the header).
+    /// take the few rows above the header). The text budget counts each cell's own `String` too, so
+    /// that many empty cells cost what they weigh in memory.
     fn row(&mut self, cells: &[String]) -> bool {
         self.rows += 1;
-        self.text += cells.iter().map(String::len).sum::<usize>();
+        self.text += std::mem::size_of::<TableRow>()
+            + cells
+                .iter()
+                .map(|c| c.len() + std::mem::size_of::<String>())
+                .sum::<usize>();
         if self.rows > crate::MAX_IMPORT_ROWS + 1 {
             self.error = Some(OfficeError::TooManyImportRows(crate::MAX_IMPORT_ROWS));
             return false;
@@ -303,10 +309,12 @@ impl<'a> CsvRows<'a> {
                 self.pos = end;
                 Cow::Borrowed(&self.text[start..end])
             };
-            if !self.budget.cell(&field, self.line, cells.len()) {
-                return None;
+            if cells.len() < MAX_COLUMNS {
+                if !self.budget.cell(&field, self.line, cells.len()) {
+                    return None;
+                }
+                cells.push(clean_cell(&field));
             }
-            cells.push(clean_cell(&field));
             match bytes.get(self.pos) {
                 Some(&b) if b == delim => self.pos += 1,
                 Some(b'\r') => {
@@ -323,7 +331,8 @@ impl<'a> CsvRows<'a> {
                 _ => break,
             }
         }
-        self.width = self.width.max(cells.len());
+        // At most MAX_COLUMNS: one wide line cannot make every later line reserve much.
+        self.width = self.width.max(cells.len()).min(MAX_COLUMNS);
         Some(cells)
     }
 
@@ -473,7 +482,7 @@ impl<RS: std::io::Read + std::io::Seek> Iterator for XlsxRows<'_, RS> {
                 Err(e) => return self.fail(e),
             };
             let (row, col) = cell.get_position();
-            if col >= MAX_XLSX_COLUMNS {
+            if col as usize >= MAX_COLUMNS {
                 continue;
             }
             let raw = cell_text(cell.get_value());
@@ -602,6 +611,14 @@ mod tests {
             vec![(1, vec!["a".into()]), (2, vec!["b".into()])]
         );
         assert_eq!(rows("\"a\"b,c"), vec![(1, vec!["ab".into(), "c".into()])]);
+    }
+
+    #[test]
+    fn csv_cells_past_the_column_cap_are_ignored() {
+        let line = format!("a{}", ",b".repeat(5_000));
+        let got = rows(&format!("{line}\nx,y"));
+        assert_eq!(got[0].1.len(), MAX_COLUMNS);
+        assert_eq!(got[1], (2, vec!["x".to_string(), "y".to_string()]));
     }
 
     #[test]

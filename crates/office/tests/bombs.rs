@@ -507,6 +507,183 @@ fn rows_out_of_order_are_refused_not_misread() {
     assert!(matches!(refusal(&package(&parts)), OfficeError::Xlsx(_)));
 }
 
+/// The honest workbook with `styles` as its `xl/styles.xml`.
+fn with_styles(styles: Part) -> Vec<u8> {
+    let mut parts = skeleton();
+    parts.push(Part::new(
+        "xl/worksheets/sheet1.xml",
+        format!("{}{SHEET_CLOSE}", sheet_open()).as_bytes(),
+    ));
+    parts.push(styles);
+    package(&parts)
+}
+
+/// One number format of 1 MB and 10.000 cell formats using it: ≈ 1 MB of XML, a few KB zipped, and
+/// 10 GB once calamine has given every cell format its own copy of the format code.
+fn styles_bomb() -> Vec<u8> {
+    let prefix = format!(
+        r#"<styleSheet xmlns="{NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="{}"/></numFmts><fonts count="1"><font><name val="Calibri"/></font></fonts><cellXfs count="10000">"#,
+        "0".repeat(1_000_000)
+    );
+    with_styles(Part::repeated(
+        "xl/styles.xml",
+        &prefix,
+        &br#"<xf numFmtId="164" fontId="0"/>"#.repeat(100),
+        100,
+        "</cellXfs></styleSheet>",
+        true,
+    ))
+}
+
+#[test]
+fn a_styles_bomb_is_refused_before_calamine_copies_it() {
+    let bytes = styles_bomb();
+    assert!(bytes.len() < 100_000, "the bomb is {} bytes", bytes.len());
+    let e = refusal(&bytes);
+    assert!(matches!(e, OfficeError::TooComplex(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("Tệp Excel quá phức tạp: một thẻ trong phần định dạng ô"),
+        "{e}"
+    );
+    // Format codes under the tag cap, but 60.000 cell formats each copying 3 KB (180 MB): refused by
+    // the copies they would cost.
+    let prefix = format!(
+        r#"<styleSheet xmlns="{NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="{}"/></numFmts><cellXfs>"#,
+        "0".repeat(3_000)
+    );
+    let e = refusal(&with_styles(Part::repeated(
+        "xl/styles.xml",
+        &prefix,
+        br#"<xf numFmtId="164"/>"#,
+        60_000,
+        "</cellXfs></styleSheet>",
+        true,
+    )));
+    assert_eq!(
+        e.to_string(),
+        "Tệp Excel quá phức tạp: phần định dạng ô (styles.xml) có định dạng số hoặc tên phông chữ quá dài; hãy mở bằng Excel, xoá định dạng hoặc tên thừa rồi lưu lại dạng .xlsx"
+    );
+    // More cell formats than Excel allows.
+    let e = refusal(&with_styles(Part::repeated(
+        "xl/styles.xml",
+        &format!(r#"<styleSheet xmlns="{NS}"><cellXfs>"#),
+        b"<xf numFmtId=\"0\"/>",
+        office::MAX_STYLE_FORMATS as usize + 1,
+        "</cellXfs></styleSheet>",
+        true,
+    )));
+    assert!(
+        e.to_string()
+            .contains("quá nhiều định dạng ô (tối đa 64.000)"),
+        "{e}"
+    );
+    // A real styles part with a long Vietnamese format, many formats and a font is read.
+    let prefix = format!(
+        r##"<styleSheet xmlns="{NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0 &quot;đồng&quot;"/></numFmts><fonts count="1"><font><sz val="11"/><name val="Times New Roman"/></font></fonts><cellXfs>"##
+    );
+    let ok = with_styles(Part::repeated(
+        "xl/styles.xml",
+        &prefix,
+        br#"<xf numFmtId="164" fontId="0"/>"#,
+        2_000,
+        "</cellXfs></styleSheet>",
+        true,
+    ));
+    assert!(office::read_table("x.xlsx", &ok).is_ok());
+    // Styles bigger than the small-part cap are refused by size.
+    let e = refusal(&with_styles(Part::repeated(
+        "xl/styles.xml",
+        &format!(r#"<styleSheet xmlns="{NS}"><dxfs>"#),
+        &br#"<dxf><font><b/></font></dxf>"#.repeat(1000),
+        400,
+        "</dxfs></styleSheet>",
+        false,
+    )));
+    assert!(matches!(e, OfficeError::Unpacked(8)), "{e:?}");
+}
+
+#[test]
+fn a_workbook_part_with_too_many_names_or_sheets_is_refused() {
+    let workbook = |body: &[u8], times: usize| {
+        let mut parts = skeleton();
+        parts.retain(|p| p.name != "xl/workbook.xml");
+        parts.push(Part::repeated(
+            "xl/workbook.xml",
+            &format!(
+                r#"<workbook xmlns="{NS}" xmlns:r="{REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets><definedNames>"#
+            ),
+            body,
+            times,
+            "</definedNames></workbook>",
+            true,
+        ));
+        parts.push(Part::new(
+            "xl/worksheets/sheet1.xml",
+            format!("{}{SHEET_CLOSE}", sheet_open()).as_bytes(),
+        ));
+        package(&parts)
+    };
+    let name = br#"<definedName name="x">Sheet1!$A$1</definedName>"#;
+    let e = refusal(&workbook(name, office::MAX_DEFINED_NAMES as usize + 1));
+    assert!(matches!(e, OfficeError::TooComplex(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("quá nhiều tên được đặt (Name Manager) (tối đa 10.000)"),
+        "{e}"
+    );
+    assert!(office::read_table("x.xlsx", &workbook(name, 500)).is_ok());
+    // Sheets (each copies its part's path), and relationships.
+    let sheet = br#"<sheet name="S" sheetId="2" r:id="rId1"/>"#;
+    let e = refusal(&workbook(sheet, office::MAX_SHEETS as usize));
+    assert!(
+        e.to_string()
+            .contains("quá nhiều trang tính (tối đa 1.000)"),
+        "{e}"
+    );
+    // A tag longer than the workbook structure ever needs.
+    let long = format!(
+        r#"<definedName name="{}">A</definedName>"#,
+        "x".repeat(20_000)
+    );
+    let e = refusal(&workbook(long.as_bytes(), 1));
+    assert!(e.to_string().contains("phần cấu trúc sổ tính"), "{e}");
+    let mut parts = skeleton();
+    parts.retain(|p| p.name != "xl/_rels/workbook.xml.rels");
+    parts.push(Part::repeated(
+        "xl/_rels/workbook.xml.rels",
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+        format!(
+            r#"<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>"#
+        )
+        .as_bytes(),
+        office::MAX_RELATIONSHIPS as usize + 1,
+        "</Relationships>",
+        true,
+    ));
+    let e = refusal(&package(&parts));
+    assert!(e.to_string().contains("quá nhiều liên kết nội bộ"), "{e}");
+}
+
+#[test]
+fn more_rows_than_an_excel_sheet_holds_name_that_limit() {
+    let mut parts = skeleton();
+    parts.push(Part::repeated(
+        "xl/worksheets/sheet1.xml",
+        &sheet_open(),
+        b"<row/>",
+        office::MAX_SHEET_ROWS as usize,
+        SHEET_CLOSE,
+        true,
+    ));
+    let e = refusal(&package(&parts));
+    assert!(matches!(e, OfficeError::TooManySheetRows(_)), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "Tệp Excel có quá nhiều dòng (hơn 1.048.576 dòng trong các trang tính, giới hạn của Excel); hãy chia thành nhiều tệp"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------------
 // CSV
 
@@ -565,6 +742,40 @@ fn more_rows_than_an_import_may_hold_are_refused() {
         s.push_str("\nP7");
     }
     assert!(office::parse_members("x.csv", s.as_bytes(), today()).is_ok());
+}
+
+/// 30 MB of commas on one line: 30 million empty cells if every cell were kept.
+fn comma_line() -> Vec<u8> {
+    let mut s = String::from(MEMBER_HEADER);
+    s.push_str("\nP7,Nguyễn Văn A");
+    s.push_str(&",".repeat(30 * 1024 * 1024));
+    s.push_str("\nP7,Trần Thị B,,,79012345\n");
+    s.into_bytes()
+}
+
+#[test]
+fn a_30_mb_line_of_commas_keeps_only_the_columns_an_import_reads() {
+    let t = office::read_table("x.csv", &comma_line()).unwrap();
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[0].cells.len(), 1024);
+    assert_eq!(t.rows[0].cells[1], "Nguyễn Văn A");
+    assert_eq!(t.rows[1].cells[1], "Trần Thị B");
+    // The member import reads it: one row lacks its identifiers, the next is fine.
+    let p = office::parse_members("x.csv", &comma_line(), today()).unwrap();
+    assert_eq!(p.rows.len(), 1);
+    assert_eq!(p.rows[0].full_name, "Trần Thị B");
+}
+
+#[test]
+fn a_csv_of_many_empty_cells_counts_them_in_the_text_budget() {
+    // 300.000 rows of 40 cells, all but one empty: little text, but 12 million `String`s.
+    let mut s = String::from("a");
+    let line = format!("\nx{}", ",".repeat(39));
+    for _ in 0..office::MAX_IMPORT_ROWS {
+        s.push_str(&line);
+    }
+    let e = office::read_table("x.csv", s.as_bytes()).unwrap_err();
+    assert!(matches!(e, OfficeError::TooMuchText(64)), "{e:?}");
 }
 
 #[test]
@@ -630,6 +841,20 @@ fn the_bomb_is_refused_under_a_600_mb_address_space_limit() {
     // The naive read (every cell's text copied, as before the limits) does not survive the same limit.
     let (ok, text) = run_child("naive", &file);
     assert!(!ok && !text.contains("NAIVE READ"), "{text}");
+    // The styles bomb: refused; opened as is, calamine's copies of the format do not fit.
+    let styles = dir.join("styles.xlsx");
+    std::fs::write(&styles, styles_bomb()).unwrap();
+    let (ok, text) = run_child("bounded", &styles);
+    assert!(ok, "{text}");
+    assert!(text.contains("REFUSED Tệp Excel quá phức tạp"), "{text}");
+    let (ok, text) = run_child("naive", &styles);
+    assert!(!ok && !text.contains("NAIVE READ"), "{text}");
+    // 30 MB of commas in a CSV: read within the limit (30 million cells would need ≈ 720 MB).
+    let commas = dir.join("phay.csv");
+    std::fs::write(&commas, comma_line()).unwrap();
+    let (ok, text) = run_child("bounded", &commas);
+    assert!(ok, "{text}");
+    assert!(text.contains("ACCEPTED 1 rows"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -643,7 +868,12 @@ fn child() {
     ) else {
         return;
     };
-    let bytes = std::fs::read(file).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let name = std::path::Path::new(&file)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     if mode == "naive" {
         let mut wb: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(&bytes)).unwrap();
@@ -660,7 +890,7 @@ fn child() {
         println!("NAIVE READ {} cells", cells.len());
         return;
     }
-    match office::parse_members("bom.xlsx", &bytes, today()) {
+    match office::parse_members(&name, &bytes, today()) {
         Ok(p) => println!("ACCEPTED {} rows", p.rows.len()),
         Err(e) => println!("REFUSED {e}"),
     }

@@ -13,7 +13,6 @@ use domain::policy::{login_limits, Principal};
 use domain::Role;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Account {
@@ -58,13 +57,15 @@ pub enum LoginOutcome {
 }
 
 /// What the attempt counter said about one attempt (`Db::take_attempt`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Admission {
     pub admitted: bool,
     /// Counted attempts in the streak, this one included when admitted.
     pub count: i64,
     /// When refused: seconds until the next attempt is admitted.
     pub retry_after_secs: i64,
+    /// The time stamp this attempt wrote as the streak's last admitted attempt (`window_start`).
+    pub at: String,
 }
 
 /// A valid Argon2id hash of nothing anyone types: unknown user names are checked against it so that they
@@ -73,17 +74,13 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$8xqLvGNsqUpBk3sMWUTbTRbkqU1rJKMzVvP+9T6Mn6E";
 
 /// Runs Argon2 work (hash or verify, ~19 MiB and tens of milliseconds of one core each) on the blocking
-/// pool, at most one per core but one, so logins never stall the async workers nor take every core.
+/// pool in its own slots ([`crate::heavy::Pool::Passwords`], apart from file work): at most one per core but one,
+/// so logins never stall the async workers nor take every core, and a login whose client disconnects
+/// keeps its slot until its hash is done.
 pub async fn on_argon2_pool<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    let permits = PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
-    });
-    let _permit = permits.acquire().await.map_err(|_| StoreError::Password)?;
-    tokio::task::spawn_blocking(f)
+    crate::heavy::try_run_in(crate::heavy::Pool::Passwords, f)
         .await
         .map_err(|_| StoreError::Password)
 }
@@ -245,8 +242,8 @@ impl Db {
                 format!("Tên đăng nhập \"{username}\" đã có"),
             ));
         }
-        if let Err(e) = domain::policy::check_new_password(&new.password, &username) {
-            errors.push(FieldError::new("password", e));
+        if let Err(e) = domain::password::check(&new.password, &username) {
+            errors.push(FieldError::new("password", e.to_string()));
         }
         let unit = self.unit_by_code_unscoped(&new.unit_code).await?;
         let unit = match unit {
@@ -395,28 +392,39 @@ impl Db {
         kind: SessionKind,
     ) -> Result<LoginOutcome> {
         let username = username.trim().to_lowercase();
+        self.sweep_attempts().await?;
         let known_device = match device {
-            Some(d) => self.known_device(&username, d).await?,
-            None => None,
+            Some(d) if valid_username(&username) => self.known_device(&username, d).await?,
+            _ => None,
         };
+        // The address comes first, so that a refusal there never touches the account's streak, and an
+        // impossible user name (which no account can have) is counted against the address only: typed
+        // names never fill the table (OWASP ASVS V2.2.1, V11.1).
+        let address = crate::portal::address_group(address);
         let keys: Vec<(String, &login_limits::Rule)> = match &known_device {
             Some(hash) => vec![(format!("d:{hash}"), &login_limits::DEVICE)],
-            None => vec![
-                (format!("u:{username}"), &login_limits::ACCOUNT),
+            None if valid_username(&username) => vec![
                 (format!("a:{address}"), &login_limits::ADDRESS),
+                (format!("u:{username}"), &login_limits::ACCOUNT),
             ],
+            None => vec![(format!("a:{address}"), &login_limits::ADDRESS)],
         };
-        for (i, (key, rule)) in keys.iter().enumerate() {
-            let taken = self.take_attempt(key, rule).await?;
-            if !taken.admitted {
+        let mut taken = Vec::with_capacity(keys.len());
+        for (key, rule) in &keys {
+            let admission = self.take_attempt(key, rule).await?;
+            if !admission.admitted {
                 // Give back what the keys before this one counted: this attempt is not made.
-                for (k, r) in &keys[..i] {
-                    self.release_attempt(k, r).await?;
+                for ((k, r), a) in keys.iter().zip(&taken) {
+                    self.release_attempt(k, r, a).await?;
                 }
                 return Ok(LoginOutcome::Throttled {
-                    retry_after_secs: taken.retry_after_secs,
+                    retry_after_secs: admission.retry_after_secs,
                 });
             }
+            taken.push(admission);
+        }
+        if known_device.is_none() && !valid_username(&username) {
+            return Ok(LoginOutcome::Invalid);
         }
         let row = sqlx::query(&format!("SELECT {ACCOUNT_COLS} FROM users a JOIN units u ON u.id = a.unit_id WHERE a.username = $1"))
             .bind(username.clone())
@@ -440,11 +448,16 @@ impl Db {
             return Ok(LoginOutcome::Invalid);
         };
         let account = account_from_row(&row)?;
-        match &known_device {
-            Some(_) => self.reset_attempts(&keys[0].0).await?,
-            None => {
-                self.reset_attempts(&keys[0].0).await?;
-                self.release_attempt(&keys[1].0, keys[1].1).await?;
+        match (&known_device, keys.as_slice(), taken.as_slice()) {
+            (None, [(address_key, address_rule), (account_key, _)], [address_taken, _]) => {
+                self.reset_attempts(account_key).await?;
+                self.release_attempt(address_key, address_rule, address_taken)
+                    .await?;
+            }
+            _ => {
+                for (key, _) in &keys {
+                    self.reset_attempts(key).await?;
+                }
             }
         }
         let device = match (known_device, device) {
@@ -530,21 +543,45 @@ impl Db {
             admitted: admitted != 0,
             count: get(&row, "failures")?,
             retry_after_secs,
+            at: ts(now),
         })
     }
 
-    /// Takes back one admitted attempt on `key` (a success that must not count as a failure).
-    pub(crate) async fn release_attempt(&self, key: &str, rule: &login_limits::Rule) -> Result<()> {
+    /// Takes back one admitted attempt on `key` (a success that must not count as a failure, or an
+    /// attempt another key refused). The delay that attempt armed is taken back too: the next attempt
+    /// is admitted at once, as it was before — unless another attempt was admitted since (then its delay
+    /// stands). Otherwise anyone could re-arm someone else's delay without a password check.
+    pub(crate) async fn release_attempt(
+        &self,
+        key: &str,
+        rule: &login_limits::Rule,
+        taken: &Admission,
+    ) -> Result<()> {
         let mut w = self.write_quiet().await?;
         sqlx::query(&format!(
             "UPDATE login_attempts SET failures = failures - 1, \
-               next_at = CASE WHEN failures - 1 < {} THEN '' ELSE next_at END \
+               next_at = CASE WHEN failures - 1 < {} OR window_start = $2 THEN '' ELSE next_at END \
              WHERE key = $1 AND failures > 0",
             rule.free
         ))
         .bind(key.to_string())
+        .bind(taken.at.clone())
         .execute(&mut *w.tx)
         .await?;
+        w.commit().await
+    }
+
+    /// Forgets, about once per hundred logins, the attempt rows whose streak is long over (every rule
+    /// forgets within a day), so that the table does not grow with every name and address ever tried.
+    async fn sweep_attempts(&self) -> Result<()> {
+        if !rand::rngs::OsRng.next_u32().is_multiple_of(100) {
+            return Ok(());
+        }
+        let mut w = self.write_quiet().await?;
+        sqlx::query("DELETE FROM login_attempts WHERE window_start < $1")
+            .bind(ts(self.now() - Duration::days(2)))
+            .execute(&mut *w.tx)
+            .await?;
         w.commit().await
     }
 
@@ -745,13 +782,16 @@ impl Db {
             )]));
         }
         self.reset_attempts(&key).await?;
-        if let Err(e) = domain::policy::check_new_password(new, &username) {
-            return Err(StoreError::Invalid(vec![FieldError::new("new", e)]));
+        if let Err(e) = domain::password::check(new, &username) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "new",
+                e.to_string(),
+            )]));
         }
-        self.set_password(actor, user_id, new, keep_token).await
+        self.store_password(actor, user_id, new, keep_token).await
     }
 
-    /// Sets a password without checking the old one (admin reset, CLI).
+    /// Sets a password without checking the old one (admin reset, CLI), after the password rule.
     pub async fn set_password(
         &self,
         actor: &Actor,
@@ -769,6 +809,22 @@ impl Db {
                 e.to_string(),
             )]));
         }
+        self.store_password(actor, user_id, new, keep_token).await
+    }
+
+    /// Hashes and stores a password the caller has already put through `domain::password::check`,
+    /// ending the account's other sessions.
+    async fn store_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        new: &str,
+        keep_token: Option<&str>,
+    ) -> Result<()> {
+        let account = self
+            .account_by_id(user_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let password = new.to_string();
         let hash = on_argon2_pool(move || hash_password(&password)).await??;
         let mut w = self.write().await?;
@@ -814,9 +870,6 @@ impl Db {
             .ok_or(StoreError::NotFound)?;
         if p.user_id == user_id || !p.can_manage_account(account.role, &account.unit_path) {
             return Err(StoreError::NotFound);
-        }
-        if let Err(e) = domain::policy::check_new_password(new, &account.username) {
-            return Err(StoreError::Invalid(vec![FieldError::new("password", e)]));
         }
         self.set_password(actor, user_id, new, None).await
     }

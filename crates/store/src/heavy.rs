@@ -11,35 +11,91 @@ use std::sync::OnceLock;
 
 use tokio::sync::Semaphore;
 
-static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+static FILES: OnceLock<Semaphore> = OnceLock::new();
+static PASSWORDS: OnceLock<Semaphore> = OnceLock::new();
+
+/// The kinds of heavy work, each with its own slots (the same number, [`slots`]), so that a long
+/// import parse never makes a login wait and a password burst never holds up an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    /// Parsing uploads, building XLSX/DOCX files, decoding photos.
+    Files,
+    /// Argon2 password hashing and verification.
+    Passwords,
+}
+
+/// The machine's cores as the process sees them (2 when unknown). Every limit sized to the machine
+/// derives from this one count.
+pub fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
 
 /// Heavy jobs that may run at once: one fewer than the machine's cores (at least one), so that one
 /// core always stays free for light requests.
 pub fn slots() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .saturating_sub(1)
-        .max(1)
+    cores().saturating_sub(1).max(1)
 }
 
-fn permits() -> &'static Semaphore {
-    PERMITS.get_or_init(|| Semaphore::new(slots()))
+fn permits(pool: Pool) -> &'static Semaphore {
+    let cell = match pool {
+        Pool::Files => &FILES,
+        Pool::Passwords => &PASSWORDS,
+    };
+    cell.get_or_init(|| Semaphore::new(slots()))
 }
 
 /// Runs `job` on the blocking pool once a slot is free and returns its result. A panic inside `job`
 /// is resumed in the caller (where the web layer turns it into a 500 page).
+///
+/// The slot belongs to the job, not to the caller: it moves into the blocking closure and is freed
+/// when the job ends. A caller that gives up (request timeout, client gone) therefore cannot free a
+/// slot while its job still runs, so "start and disconnect" never runs more jobs than [`slots`].
 pub async fn run<T, F>(job: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    match try_run(job).await {
+        Ok(value) => value,
+        Err(Cancelled) => std::panic::resume_unwind(Box::new("heavy job cancelled")),
+    }
+}
+
+/// The blocking pool was shut down before the job ran (the runtime is stopping).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the blocking pool stopped before the job ran")]
+pub struct Cancelled;
+
+/// Like [`run`], but a job the runtime cancelled (shutdown) is an error instead of a panic. A panic
+/// inside `job` is still resumed in the caller.
+pub async fn try_run<T, F>(job: F) -> Result<T, Cancelled>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    try_run_in(Pool::Files, job).await
+}
+
+/// [`try_run`] in the given pool.
+pub async fn try_run_in<T, F>(pool: Pool, job: F) -> Result<T, Cancelled>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     // The semaphore is never closed, so acquiring cannot fail; if it ever did, run without a permit
     // rather than refuse the work.
-    let _permit = permits().acquire().await.ok();
-    match tokio::task::spawn_blocking(job).await {
-        Ok(value) => value,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    let permit = permits(pool).acquire().await.ok();
+    let joined = tokio::task::spawn_blocking(move || {
+        let _slot = permit;
+        job()
+    })
+    .await;
+    match joined {
+        Ok(value) => Ok(value),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(Cancelled),
     }
 }
 
@@ -51,8 +107,13 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    /// The tests that count the process-wide slots run one at a time, so that one's jobs cannot take
+    /// slots the other is watching.
+    static SLOT_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn heavy_jobs_never_exceed_the_slots_and_leave_the_workers_free() {
+        let _serial = SLOT_TESTS.lock().await;
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
         let jobs: Vec<_> = (0..8)
@@ -75,6 +136,44 @@ mod tests {
         }
         assert!(most.load(Ordering::SeqCst) <= slots());
         assert!(most.load(Ordering::SeqCst) >= 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_job_keeps_its_slot_when_its_caller_gives_up() {
+        let _serial = SLOT_TESTS.lock().await;
+        // Fill every slot with a job that waits for a signal, then drop the callers (as a request
+        // timeout or a disconnected client does).
+        let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+        let mut gates = Vec::new();
+        let mut callers = Vec::new();
+        for _ in 0..slots() {
+            let (gate_tx, gate_rx) = std::sync::mpsc::channel::<()>();
+            let started = started_tx.clone();
+            gates.push(gate_tx);
+            callers.push(tokio::spawn(run(move || {
+                started.send(()).unwrap();
+                let _ = gate_rx.recv();
+            })));
+        }
+        let started_rx = Arc::new(std::sync::Mutex::new(started_rx));
+        for _ in 0..slots() {
+            let rx = started_rx.clone();
+            tokio::task::spawn_blocking(move || rx.lock().unwrap().recv().unwrap())
+                .await
+                .unwrap();
+        }
+        for c in callers {
+            c.abort();
+            let _ = c.await;
+        }
+        // The jobs still run, so they still hold every slot: a new job cannot start.
+        assert_eq!(permits(Pool::Files).available_permits(), 0);
+        // Once they end, the slots are free again and the next job runs ("does not hang").
+        drop(gates);
+        tokio::time::timeout(Duration::from_secs(10), run(|| 7))
+            .await
+            .map(|v| assert_eq!(v, 7))
+            .unwrap();
     }
 
     #[tokio::test]

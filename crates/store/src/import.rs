@@ -42,20 +42,7 @@ const COL_CID: &str = "Số CCCD";
 /// the database checks of a huge file cost as little memory as the parser's own (which caps the same way).
 fn sorted(mut errors: Vec<RowError>) -> Vec<RowError> {
     errors.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.column.cmp(&b.column)));
-    let max = office::MAX_ROW_ERRORS;
-    if errors.len() > max + 1 {
-        let omitted = errors.len() - max;
-        let first_line = errors[max].line;
-        errors.truncate(max);
-        errors.push(RowError::new(
-            first_line,
-            "…",
-            format!(
-                "… và {} lỗi khác (chỉ liệt kê {max} lỗi đầu tiên; hãy sửa rồi kiểm tra lại)",
-                domain::text::format_int(omitted as i64)
-            ),
-        ));
-    }
+    office::cap_errors(&mut errors);
     errors
 }
 
@@ -144,8 +131,7 @@ impl Db {
                         } else {
                             // Someone else's unit: the code cannot be used; the office is told who tried.
                             clashes.push(unit_clash_audit(u, dry_run));
-                            "Mã đơn vị này không dùng được; hãy chọn mã khác hoặc liên hệ văn phòng cấp ủy"
-                                .to_string()
+                            crate::members::unusable_unit_code()
                         };
                         errors.push(RowError {
                             line: row.line,

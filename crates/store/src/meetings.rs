@@ -938,7 +938,8 @@ impl Db {
         }
         let key = format!("checkin:{}:{meeting_id}", p.user_id);
         let rule = &domain::policy::login_limits::CHECKIN;
-        if !self.take_attempt(&key, rule).await.map_err(store)?.admitted {
+        let taken = self.take_attempt(&key, rule).await.map_err(store)?;
+        if !taken.admitted {
             return Err(refused(CheckinError::TooManyAttempts));
         }
         let normalized = normalize_code(code);
@@ -957,11 +958,22 @@ impl Db {
                 .to_string()
         });
         if decided.as_ref().err() != Some(&CheckinError::WrongCode) {
-            self.release_attempt(&key, rule).await.map_err(store)?;
+            self.release_attempt(&key, rule, &taken)
+                .await
+                .map_err(store)?;
         }
         if let Err(e) = decided {
-            if e == CheckinError::WrongCode {
-                // The code of another open session this member is expected at: say so.
+            // The code of another open session this member is expected at: say so. Comparing the code
+            // with every other session is a guess at all of them, so it is counted on the member's
+            // "any session" key, the one `checkin_by_code` counts on (OWASP ASVS V2.2.1): wrong codes
+            // typed at one session never test more codes than that key admits.
+            let any_key = format!("checkin:{}:code", p.user_id);
+            let any = if e == CheckinError::WrongCode {
+                Some(self.take_attempt(&any_key, rule).await.map_err(store)?)
+            } else {
+                None
+            };
+            if let Some(any) = any.filter(|a| a.admitted) {
                 let other = sqlx::query(
                     "SELECT mt.id FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id \
                      WHERE a.member_id = $1 AND mt.id <> $2 AND mt.checkin_code = $3 AND mt.checkin_closes_at >= $4 LIMIT 1",
@@ -974,6 +986,9 @@ impl Db {
                 .await
                 .map_err(|e| store(e.into()))?;
                 if other.is_some() {
+                    self.release_attempt(&any_key, rule, &any)
+                        .await
+                        .map_err(store)?;
                     return Err(refused(CheckinError::OtherSession));
                 }
             }
@@ -1041,7 +1056,8 @@ impl Db {
         };
         let key = format!("checkin:{}:code", p.user_id);
         let rule = &domain::policy::login_limits::CHECKIN;
-        if !self.take_attempt(&key, rule).await.map_err(store)?.admitted {
+        let taken = self.take_attempt(&key, rule).await.map_err(store)?;
+        if !taken.admitted {
             return Err(CheckinFailure::Refused(CheckinError::TooManyAttempts));
         }
         let row = sqlx::query(
@@ -1058,7 +1074,9 @@ impl Db {
             .transpose()
             .map_err(store)?;
         if found.is_some() {
-            self.release_attempt(&key, rule).await.map_err(store)?;
+            self.release_attempt(&key, rule, &taken)
+                .await
+                .map_err(store)?;
         }
         Ok(found)
     }

@@ -1071,6 +1071,12 @@ pub fn unusable_identifier(field: &str) -> String {
     )
 }
 
+/// The message for a unit code held by a unit outside the caller's scope (unit creation and unit import):
+/// nothing about that unit, only where to turn.
+pub fn unusable_unit_code() -> String {
+    "Mã đơn vị này không dùng được; hãy chọn mã khác hoặc liên hệ văn phòng cấp ủy".to_string()
+}
+
 /// The message for an identifier held by a member the caller may read: names the holder.
 pub(crate) fn taken_by(field: &str, value: &str, owner: &Member) -> String {
     format!(

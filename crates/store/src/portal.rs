@@ -174,8 +174,9 @@ pub struct FeedbackReceipt {
     pub id: i64,
     pub tracking_code: String,
     /// The text was near-identical to feedback on the same subject received within
-    /// `fb::DUPLICATE_WINDOW_HOURS`: it was folded into that one (counted and kept, not a new queue item),
-    /// and `id` / `tracking_code` are the earlier feedback's, whose answer the citizen will follow.
+    /// `fb::DUPLICATE_WINDOW_HOURS` that the unit still has to answer (`fb::folds_into`): it was folded into
+    /// that one (counted and kept, not a new queue item). `id` is the earlier feedback's; `tracking_code`
+    /// is this submission's own, whose page follows the earlier feedback's status and public answer.
     pub folded: bool,
 }
 
@@ -220,7 +221,11 @@ pub fn rate_limit_message(retry_after: i64) -> String {
 pub struct FeedbackTracking {
     pub tracking_code: String,
     pub subject_label: String,
+    /// Empty for a folded submission until the feedback it was folded into is published (that text is
+    /// another citizen's).
     pub content: String,
+    /// Folded into an earlier near-identical feedback: status and answer are that feedback's.
+    pub folded: bool,
     pub received_on: NaiveDate,
     /// "Đang chờ đơn vị xem xét", "Đã được trả lời", "Không đăng công khai".
     pub state: String,
@@ -274,8 +279,9 @@ fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// The part of a client address that identifies one subscriber: an IPv4 address, or the /64 network of
-/// an IPv6 address (one household or phone gets a whole /64).
-fn address_group(address: &str) -> String {
+/// an IPv6 address (one household or phone gets a whole /64). Login throttling counts addresses the
+/// same way.
+pub(crate) fn address_group(address: &str) -> String {
     match address.trim().parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),
@@ -1227,7 +1233,7 @@ impl Portal {
         }
         let since = ts(now - chrono::Duration::hours(fb::DUPLICATE_WINDOW_HOURS));
         let rows = sqlx::query(
-            "SELECT id, tracking_code, content FROM feedback WHERE subject_type = $1 AND subject_id = $2 \
+            "SELECT id, content, status, answered_at FROM feedback WHERE subject_type = $1 AND subject_id = $2 \
              AND created_at >= $3 ORDER BY id DESC LIMIT $4",
         )
         .bind(subject.as_str())
@@ -1240,27 +1246,35 @@ impl Portal {
         let mut original = None;
         // The earliest matching one is the original (rows are newest first).
         for r in &rows {
+            let status = fb::FeedbackStatus::parse(&get::<String>(r, "status")?);
+            let answered = get::<Option<String>>(r, "answered_at")?.is_some();
+            if !status.is_some_and(|st| fb::folds_into(st, answered)) {
+                continue;
+            }
             let content: String = get(r, "content")?;
             if fb::near_duplicate(&wanted, &fb::duplicate_key(&content)) {
-                original = Some((get::<i64>(r, "id")?, get::<String>(r, "tracking_code")?));
+                original = Some(get::<i64>(r, "id")?);
             }
         }
-        let Some((id, tracking_code)) = original else {
+        let Some(id) = original else {
             return Ok(None);
         };
+        // The sender's own code: another citizen's code would show them that citizen's message.
+        let tracking_code = tracking_code();
         sqlx::query("UPDATE feedback SET duplicates = duplicates + 1 WHERE id = $1")
             .bind(id)
             .execute(&mut **tx)
             .await?;
         sqlx::query(
-            "INSERT INTO feedback_duplicates (feedback_id, name, contact, client_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO feedback_duplicates (feedback_id, name, contact, client_key, created_at, tracking_code) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(text.name.clone())
         .bind(text.contact.clone())
         .bind(key.to_string())
         .bind(ts(now))
+        .bind(tracking_code.clone())
         .execute(&mut **tx)
         .await?;
         tracing::info!(feedback = id, "near-identical feedback folded");
@@ -1271,20 +1285,36 @@ impl Portal {
         }))
     }
 
-    /// What a citizen sees when following their feedback.
+    /// What a citizen sees when following their feedback, by its own code or by the code a folded
+    /// submission received (then: the received date is the submission's, the status and public answer the
+    /// feedback's it was folded into, and that feedback's text only once it is published).
     pub async fn tracking(&self, code: &str) -> Result<FeedbackTracking> {
-        let row = sqlx::query(
-            "SELECT f.tracking_code, f.subject_type, f.content, f.status, f.answer, f.created_at, f.answered_at, \
-             m.full_name AS reg_name, mo.name AS model_name FROM feedback f \
-             LEFT JOIN registrations r ON f.subject_type = 'registration' AND r.id = f.subject_id \
+        const COLUMNS: &str = "f.subject_type, f.content, f.status, f.answer, f.answered_at, \
+             m.full_name AS reg_name, mo.name AS model_name";
+        const SUBJECT: &str =
+            "LEFT JOIN registrations r ON f.subject_type = 'registration' AND r.id = f.subject_id \
              LEFT JOIN members m ON m.id = r.member_id \
-             LEFT JOIN models mo ON f.subject_type = 'model' AND mo.id = f.subject_id \
-             WHERE f.tracking_code = $1",
-        )
+             LEFT JOIN models mo ON f.subject_type = 'model' AND mo.id = f.subject_id";
+        let own = sqlx::query(&format!(
+            "SELECT f.tracking_code, f.created_at, {COLUMNS} FROM feedback f {SUBJECT} WHERE f.tracking_code = $1"
+        ))
         .bind(code.to_string())
         .fetch_optional(&self.db.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        .await?;
+        let (row, folded) = match own {
+            Some(row) => (row, false),
+            None => {
+                let row = sqlx::query(&format!(
+                    "SELECT d.tracking_code, d.created_at, {COLUMNS} FROM feedback_duplicates d \
+                     JOIN feedback f ON f.id = d.feedback_id {SUBJECT} WHERE d.tracking_code = $1"
+                ))
+                .bind(code.to_string())
+                .fetch_optional(&self.db.pool)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                (row, true)
+            }
+        };
         let status: String = get(&row, "status")?;
         let answered_at: Option<String> = get(&row, "answered_at")?;
         let created: String = get(&row, "created_at")?;
@@ -1318,10 +1348,16 @@ impl Portal {
                 None,
             ),
         };
+        let published = status == "approved" && answered_at.is_some();
         Ok(FeedbackTracking {
             tracking_code: get(&row, "tracking_code")?,
             subject_label,
-            content: get(&row, "content")?,
+            content: if folded && !published {
+                String::new()
+            } else {
+                get(&row, "content")?
+            },
+            folded,
             received_on: parse_ts(&created)
                 .map(domain::registration::vn_date)
                 .unwrap_or_default(),

@@ -215,8 +215,7 @@ impl Db {
             let message = if p.is_none_or(|p| p.can_read_unit(&taken.path)) {
                 format!("Mã đơn vị \"{}\" đã tồn tại", input.code)
             } else {
-                "Mã đơn vị này không dùng được; hãy chọn mã khác hoặc liên hệ văn phòng cấp ủy"
-                    .to_string()
+                crate::members::unusable_unit_code()
             };
             errors.push(FieldError::new("code", message));
         }

@@ -39,8 +39,11 @@ pub struct WebConfig {
     pub espeak: std::path::PathBuf,
     /// Longest time to answer an ordinary request (body included).
     pub request_timeout: std::time::Duration,
-    /// Longest time to answer an upload or a heavy report or export (`limits::HEAVY_ROUTES`).
+    /// Longest time to answer an upload or a heavy report or export (`limits::HEAVY_ROUTES`,
+    /// `limits::UPLOAD_ROUTES`).
     pub long_request_timeout: std::time::Duration,
+    /// Longest wait for the next piece of a request body; a body that stalls longer is answered 408.
+    pub body_idle_timeout: std::time::Duration,
     /// Heavy reports and exports one account may run at once.
     pub heavy_per_user: usize,
     /// Heavy reports and exports running at once in the whole server.
@@ -58,7 +61,9 @@ impl Default for WebConfig {
             public_url: String::new(),
             espeak: std::path::PathBuf::from("espeak-ng"),
             request_timeout: std::time::Duration::from_secs(60),
-            long_request_timeout: std::time::Duration::from_secs(300),
+            // Generous for a 32 MB upload on a slow link: trickling bodies are cut by the idle timeout.
+            long_request_timeout: std::time::Duration::from_secs(900),
+            body_idle_timeout: std::time::Duration::from_secs(30),
             heavy_per_user: 2,
             heavy_global: limits::default_heavy_global(),
             heavy_wait: std::time::Duration::from_secs(30),
@@ -103,7 +108,12 @@ pub fn router_with_limits(db: Db, config: WebConfig, limits: Arc<limits::Limits>
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
-        // Route layers see the matched route: heavy reports are gated, then every request is timed.
+        // Route layers see the matched route: a stalled body is cut, heavy reports are gated, then every
+        // request is timed.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::body_idle_timeout,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::heavy_gate,

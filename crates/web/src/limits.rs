@@ -5,9 +5,15 @@
 //!   expires), and a cap on open connections: the accept loop takes a slot before accepting, so file
 //!   descriptors never run out — over the cap, new connections wait in the kernel's queue until a slot
 //!   frees. The cap is also kept below the process's open-files limit, whose soft value is raised to the
-//!   hard one at start (`raise_open_files_limit`). (OWASP ASVS V13 / CWE-400.)
+//!   hard one at start (`raise_open_files_limit`). (OWASP ASVS V13 / CWE-400.) One client address may hold
+//!   at most `ServeOptions::max_connections_per_address` of them; its connections over that are closed at
+//!   once. Behind a reverse proxy every client shares the proxy's address, so the proxy must limit each
+//!   client itself.
+//! - **Stalled bodies** (`body_idle_timeout`): a request body that brings no data for
+//!   `WebConfig::body_idle_timeout` is ended and the request answered 408.
 //! - **Whole-request timeouts** (`request_timeout`): ordinary requests get `WebConfig::request_timeout`;
-//!   uploads (multipart, `UPLOAD_ROUTES`) and heavy reports the longer `WebConfig::long_request_timeout`.
+//!   uploads (`UPLOAD_ROUTES`, chosen by route, never by the client's headers) and heavy reports the
+//!   longer `WebConfig::long_request_timeout`.
 //! - **Heavy reports and exports** (`heavy_gate`, routes listed once in `HEAVY_ROUTES`): at most
 //!   `WebConfig::heavy_per_user` at a time per account (the next one answers 429 with `Retry-After` and
 //!   a "please wait" page or problem document), and at most `WebConfig::heavy_global` at a time in the whole
@@ -41,6 +47,11 @@ pub const HEAVY_ROUTES: &[(&str, &str)] = &[
     ("GET", "/dang-ky/{id}/ban-dang-ky.docx"),
     ("GET", "/api/v1/registrations/report"),
     ("GET", "/api/v1/registrations/copy-clusters"),
+    // Every registration of a year in the subtree, and the approval queue over it (also behind the
+    // registrations index page).
+    ("GET", "/dang-ky"),
+    ("GET", "/api/v1/registrations"),
+    ("GET", "/api/v1/registrations/queue"),
     // Member exports.
     ("GET", "/xuat/dang-vien"),
     ("GET", "/api/v1/export/members"),
@@ -56,12 +67,27 @@ pub const HEAVY_ROUTES: &[(&str, &str)] = &[
     ("GET", "/ban-tin/{code}/{file}"),
 ];
 
-/// Routes that receive a file as the raw request body (multipart uploads are recognised by their content
-/// type): they get the long timeout like heavy routes.
+/// Routes that receive a file (multipart form or raw request body): they get the long timeout like heavy
+/// routes. Chosen by route only — never by the client's `Content-Type`, which anyone can set.
 pub const UPLOAD_ROUTES: &[(&str, &str)] = &[
+    // Imports of units and members, from the page and the API.
+    ("POST", "/nhap-du-lieu"),
     ("POST", "/api/v1/import/units"),
     ("POST", "/api/v1/import/members"),
+    // A meeting's documents and its marks filled in on the sheet.
+    ("POST", "/{section}/{id}/tai-lieu"),
+    ("POST", "/{section}/{id}/nhap-diem-danh"),
+    // Photos of a model.
+    ("POST", "/mo-hinh/{id}/anh"),
+    ("POST", "/api/v1/models/{id}/photos"),
 ];
+
+/// Whether a request to this route receives a file.
+pub fn is_upload(method: &Method, matched_path: &str) -> bool {
+    UPLOAD_ROUTES
+        .iter()
+        .any(|(m, p)| method.as_str() == *m && matched_path == *p)
+}
 
 /// Whether a request to this route is a heavy report or export.
 pub fn is_heavy(method: &Method, matched_path: &str) -> bool {
@@ -71,12 +97,9 @@ pub fn is_heavy(method: &Method, matched_path: &str) -> bool {
 }
 
 /// Default number of heavy requests running at once in the whole server: half the machine's cores (at
-/// least one), so the other half always serves ordinary requests.
+/// least one, counted once by `store::heavy::cores`), so the other half always serves ordinary requests.
 pub fn default_heavy_global() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get() / 2)
-        .unwrap_or(1)
-        .max(1)
+    (store::heavy::cores() / 2).max(1)
 }
 
 /// The shared counters behind `heavy_gate`.
@@ -87,6 +110,7 @@ pub struct Limits {
     wait: Duration,
     request_timeout: Duration,
     long_request_timeout: Duration,
+    body_idle_timeout: Duration,
 }
 
 impl std::fmt::Debug for Limits {
@@ -129,6 +153,7 @@ impl Limits {
             wait: config.heavy_wait,
             request_timeout: config.request_timeout,
             long_request_timeout: config.long_request_timeout,
+            body_idle_timeout: config.body_idle_timeout,
         })
     }
 
@@ -257,20 +282,13 @@ pub async fn heavy_gate(State(st): State<AppState>, req: Request, next: Next) ->
 }
 
 /// Route middleware: the whole request (body included) must be answered within its time; uploads and heavy
-/// reports get the longer limit.
+/// reports — chosen by route, never by a header the client sets — get the longer limit.
 pub async fn request_timeout(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let upload = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/"));
-    let long_route = req.extensions().get::<MatchedPath>().is_some_and(|p| {
-        is_heavy(req.method(), p.as_str())
-            || UPLOAD_ROUTES
-                .iter()
-                .any(|(m, r)| req.method().as_str() == *m && p.as_str() == *r)
-    });
-    let limit = if upload || long_route {
+    let long_route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| is_heavy(req.method(), p.as_str()) || is_upload(req.method(), p.as_str()));
+    let limit = if long_route {
         st.limits.long_request_timeout
     } else {
         st.limits.request_timeout
@@ -292,16 +310,167 @@ pub async fn request_timeout(State(st): State<AppState>, req: Request, next: Nex
     }
 }
 
+/// A request body that errors once the handler has waited `idle` for data without any coming (and raises
+/// `expired`), so that a client trickling its body cannot hold a request open for the whole request
+/// timeout. Only time spent waiting on the client counts, not time the handler spends elsewhere.
+struct IdleBody {
+    inner: axum::body::Body,
+    idle: Duration,
+    timer: std::pin::Pin<Box<tokio::time::Sleep>>,
+    /// The timer runs: the last poll found no data.
+    waiting: bool,
+    expired: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The error of a body that stopped arriving.
+#[derive(Debug, thiserror::Error)]
+#[error("no request body data for {0:?}")]
+struct BodyIdle(Duration);
+
+impl hyper::body::Body for IdleBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        match std::pin::Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                this.waiting = false;
+                Poll::Ready(frame)
+            }
+            Poll::Pending => {
+                if !this.waiting {
+                    this.waiting = true;
+                    let deadline = tokio::time::Instant::now() + this.idle;
+                    this.timer.as_mut().reset(deadline);
+                }
+                match this.timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => {
+                        this.expired
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                        Poll::Ready(Some(Err(axum::Error::new(BodyIdle(this.idle)))))
+                    }
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Route middleware: a request body that brings no data for `WebConfig::body_idle_timeout` is ended, and
+/// the request answered 408 whatever the handler made of the broken body (CWE-400, slow-body attacks).
+/// The whole-request timeouts stay as the outer bound.
+pub async fn body_idle_timeout(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let idle = st.limits.body_idle_timeout;
+    let api = req.uri().path().starts_with("/api/");
+    let expired = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let req = req.map(|inner| {
+        axum::body::Body::new(IdleBody {
+            inner,
+            idle,
+            timer: Box::pin(tokio::time::sleep(idle)),
+            waiting: false,
+            expired: Arc::clone(&expired),
+        })
+    });
+    let resp = next.run(req).await;
+    if !expired.load(std::sync::atomic::Ordering::Relaxed) {
+        return resp;
+    }
+    tracing::warn!(seconds = idle.as_secs(), "request body stalled");
+    let mut resp = busy(
+        api,
+        None,
+        StatusCode::REQUEST_TIMEOUT,
+        0,
+        "Dữ liệu gửi lên bị gián đoạn",
+        "Máy chủ không nhận thêm được dữ liệu nào của yêu cầu trong một thời gian nên đã dừng. Xin kiểm tra kết nối mạng rồi gửi lại.",
+    );
+    resp.headers_mut().remove(header::RETRY_AFTER);
+    // The rest of the body is never read: the connection cannot carry another request.
+    resp.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    resp
+}
+
 /// Connection-level settings of `serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// Most connections open at once.
     pub max_connections: usize,
+    /// Most connections open at once from one client address (the TCP peer: behind a reverse proxy, the
+    /// proxy's address); a new connection over it is closed at once. `None`: no per-address cap.
+    pub max_connections_per_address: Option<usize>,
     /// Time a client has to send a request's headers, from the moment the server starts reading them
     /// (also closes idle keep-alive connections after that time).
     pub header_timeout: Duration,
     /// Longest wait for open connections to finish at shutdown.
     pub shutdown_grace: Duration,
+}
+
+/// Open connections per client address, for the per-address cap of `serve`.
+#[derive(Debug, Default)]
+struct PerAddress {
+    open: Mutex<HashMap<std::net::IpAddr, (usize, bool)>>,
+}
+
+/// One open connection of an address; given back when dropped.
+struct AddressSlot {
+    table: Arc<PerAddress>,
+    ip: std::net::IpAddr,
+}
+
+impl PerAddress {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<std::net::IpAddr, (usize, bool)>> {
+        match self.open.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Counts a new connection of `ip`, or `None` when it already has `max` open (logged once until it
+    /// drops back under the cap).
+    fn try_take(self: &Arc<Self>, ip: std::net::IpAddr, max: usize) -> Option<AddressSlot> {
+        let mut map = self.lock();
+        let (n, warned) = map.entry(ip).or_insert((0, false));
+        if *n >= max {
+            if !*warned {
+                *warned = true;
+                tracing::warn!(%ip, max, "per-address connection limit reached; new connections are closed");
+            }
+            return None;
+        }
+        *n += 1;
+        *warned = false;
+        Some(AddressSlot {
+            table: Arc::clone(self),
+            ip,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut map = self.table.lock();
+        if let Some((n, _)) = map.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// File descriptors kept free for the database, uploads' temporary files and logs.
@@ -352,6 +521,7 @@ where
     use tower::ServiceExt;
 
     let slots = Arc::new(Semaphore::new(options.max_connections.max(1)));
+    let per_address = Arc::new(PerAddress::default());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -397,6 +567,19 @@ where
             },
             () = &mut shutdown => break,
         };
+        // One address may not hold every slot (slow clients, OWASP ASVS V13 / CWE-400): over its cap the
+        // connection is closed at once, before anything is read.
+        let address_slot = match options.max_connections_per_address {
+            Some(max) => match per_address.try_take(remote.ip(), max.max(1)) {
+                Some(s) => Some(s),
+                None => {
+                    drop(stream);
+                    drop(permit);
+                    continue;
+                }
+            },
+            None => None,
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
@@ -409,6 +592,7 @@ where
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, %remote, "connection ended with an error");
             }
+            drop(address_slot);
             drop(permit);
         });
     }

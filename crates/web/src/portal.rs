@@ -990,16 +990,23 @@ async fn tracking(
         Err(e) => return failure(e),
     };
     let fresh = q.contains_key("moi");
-    let folded = q.get("moi").is_some_and(|v| v == "gop");
     let mut detail = vec![
         ("Về".to_string(), t.subject_label.clone()),
         (
             "Ngày gửi".to_string(),
             domain::text::format_date(t.received_on),
         ),
-        ("Nội dung".to_string(), t.content.clone()),
-        ("Tình trạng".to_string(), t.state.clone()),
     ];
+    // A folded submission sees the earlier feedback's text only once it is published.
+    if !t.content.is_empty() {
+        let label = if t.folded {
+            "Nội dung phản ánh đã gộp"
+        } else {
+            "Nội dung"
+        };
+        detail.push((label.to_string(), t.content.clone()));
+    }
+    detail.push(("Tình trạng".to_string(), t.state.clone()));
     if !t.answer.is_empty() {
         detail.push((
             format!("Trả lời ngày {}", view::date(t.answered_on)),
@@ -1013,13 +1020,15 @@ async fn tracking(
         } else {
             "Theo dõi phản ánh".to_string()
         },
-        text: if folded {
+        text: if t.folded && fresh {
             format!(
-                "Cảm ơn bạn. Đã có người gửi nội dung tương tự về việc này, nên phản ánh của bạn được gộp vào \
-                 phản ánh đó (đơn vị thấy số người cùng phản ánh) và dùng chung mã theo dõi dưới đây; đơn vị cần \
-                 trả lời trong {} ngày.",
+                "Cảm ơn bạn. {} (đơn vị thấy số người cùng phản ánh); đơn vị cần trả lời trong {} ngày. \
+                 Hãy giữ mã theo dõi dưới đây (hoặc lưu địa chỉ trang này) để xem tình trạng và câu trả lời.",
+                domain::feedback::FOLDED_NOTE,
                 st.db.answer_days()
             )
+        } else if t.folded {
+            format!("{}.", domain::feedback::FOLDED_NOTE)
         } else if fresh {
             format!(
                 "Cảm ơn bạn. Phản ánh đã được chuyển tới đơn vị phụ trách; đơn vị cần trả lời trong {} ngày. \
@@ -1219,7 +1228,8 @@ pub async fn api_feedback(
                 "tracking_code": r.tracking_code,
                 "status": "pending",
                 "tracking_url": format!("/cong-khai/phan-anh/{}", r.tracking_code),
-                // Folded into near-identical feedback sent earlier: the code is that feedback's.
+                // Folded into near-identical feedback sent earlier: the code is still this sender's own,
+                // and its page follows that feedback's status and answer.
                 "merged": r.folded,
             })),
         )

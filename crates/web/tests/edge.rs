@@ -186,6 +186,16 @@ async fn a_user_runs_one_heavy_report_at_a_time_and_others_are_not_held_up() {
         assert_eq!(api.header("retry-after"), Some("5"));
         let problem = api.assert_problem("heavy API refused");
         assert!(looks_vietnamese(problem["detail"].as_str().unwrap()));
+        // Every registration of the year in the subtree, and the approval queue over it, are heavy too.
+        let index = app.page("/dang-ky", Some(&ward.cookie)).await;
+        assert_eq!(index.status, StatusCode::TOO_MANY_REQUESTS, "/dang-ky");
+        for uri in [
+            "/api/v1/registrations?unit=P1",
+            "/api/v1/registrations/queue",
+        ] {
+            let r = app.get(uri, Some(&ward_token)).await;
+            assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{uri}");
+        }
 
         // … while another user's report, and the same user's ordinary pages, go through.
         let other = app.page(report, Some(&office.cookie)).await;
@@ -415,6 +425,137 @@ async fn a_request_body_that_never_ends_is_cut_off_by_the_request_timeout() {
                 r.text()
             );
             assert!(looks_vietnamese(&r.text()), "{uri}: {}", r.text());
+        }
+    })
+    .await;
+}
+
+/// A request body whose start arrives and whose rest never comes.
+fn stalled_body(start: &'static [u8]) -> axum::body::Body {
+    use futures_util::stream::{self, StreamExt};
+    let body = stream::iter([Ok::<_, std::io::Error>(axum::body::Bytes::from_static(
+        start,
+    ))])
+    .chain(stream::pending());
+    axum::body::Body::from_stream(body)
+}
+
+/// The long timeout of uploads is chosen by the route: a client that labels an ordinary request
+/// `multipart/form-data` still gets the ordinary timeout.
+#[tokio::test]
+async fn a_multipart_header_does_not_buy_the_long_timeout() {
+    use axum::http::{header, Request};
+
+    each_backend(|app| async move {
+        let config = web::WebConfig {
+            request_timeout: Duration::from_millis(300),
+            long_request_timeout: Duration::from_secs(600),
+            body_idle_timeout: Duration::from_secs(600),
+            ..Default::default()
+        };
+        let app = TestApp {
+            router: web::router(app.db.clone(), config),
+            ..app.clone()
+        };
+        let token = app.token("admin.tu").await;
+        // An ordinary route that reads its body whatever its type.
+        for uri in ["/api/v1/registrations/1/submit"] {
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri(uri)
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(stalled_body(b"--x\r\n"))
+                .unwrap();
+            let r = tokio::time::timeout(Duration::from_secs(60), app.send(req))
+                .await
+                .unwrap_or_else(|_| panic!("{uri}: held open by a multipart header"));
+            assert_eq!(
+                r.status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{uri}: {}",
+                r.text()
+            );
+        }
+        // Real upload routes keep the long limit.
+        assert!(web::limits::is_upload(&Method::POST, "/nhap-du-lieu"));
+        assert!(web::limits::is_upload(
+            &Method::POST,
+            "/api/v1/models/{id}/photos"
+        ));
+        assert!(!web::limits::is_upload(&Method::POST, "/dang-nhap"));
+    })
+    .await;
+}
+
+/// A body that stops arriving is ended after the idle timeout and answered 408 in Vietnamese, long
+/// before the whole-request timeout, on pages, the API and upload routes.
+#[tokio::test]
+async fn a_stalled_request_body_is_answered_408_after_the_idle_timeout() {
+    use axum::http::{header, Request};
+
+    each_backend(|app| async move {
+        let config = web::WebConfig {
+            request_timeout: Duration::from_secs(600),
+            long_request_timeout: Duration::from_secs(600),
+            body_idle_timeout: Duration::from_millis(300),
+            ..Default::default()
+        };
+        let app = TestApp {
+            router: web::router(app.db.clone(), config),
+            ..app.clone()
+        };
+        let token = app.token("admin.tu").await;
+        for (uri, ctype) in [
+            ("/dang-nhap", "application/x-www-form-urlencoded"),
+            ("/api/v1/auth/token", "application/json"),
+            ("/api/v1/import/members", "text/csv"),
+        ] {
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri(uri)
+                .header(header::CONTENT_TYPE, ctype)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(stalled_body(b"username="))
+                .unwrap();
+            let r = tokio::time::timeout(Duration::from_secs(60), app.send(req))
+                .await
+                .unwrap_or_else(|_| panic!("{uri}: the stalled body was never cut"));
+            assert_eq!(r.status, StatusCode::REQUEST_TIMEOUT, "{uri}: {}", r.text());
+            assert_eq!(r.header("connection"), Some("close"), "{uri}");
+            assert!(looks_vietnamese(&r.text()), "{uri}: {}", r.text());
+            if uri.starts_with("/api/") {
+                r.assert_problem("stalled body");
+            }
+        }
+        // A body that arrives whole is not affected.
+        let ok = app
+            .api(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(&serde_json::json!({"username": "khong.co", "password": "sai"})),
+            )
+            .await;
+        assert_ne!(ok.status, StatusCode::REQUEST_TIMEOUT);
+    })
+    .await;
+}
+
+/// Import templates are built on the blocking pool and still arrive whole.
+#[tokio::test]
+async fn import_templates_download_as_xlsx() {
+    each_backend(|app| async move {
+        let office = app.browser("office.tu").await;
+        for name in ["dang-vien.xlsx", "don-vi.xlsx"] {
+            let r = app
+                .page(&format!("/nhap-du-lieu/mau/{name}"), Some(&office.cookie))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}");
+            assert!(r.body.starts_with(b"PK"), "{name}: not an XLSX file");
+            assert!(r
+                .header("content-disposition")
+                .is_some_and(|d| d.contains(&format!("mau-nhap-{name}"))));
         }
     })
     .await;

@@ -852,3 +852,210 @@ pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) 
     ));
 }
 on_every_backend!(env: checkin_guesses_are_counted_before_the_code_is_compared);
+
+pub async fn a_throttled_address_cannot_rearm_an_account_delay(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    db.create_account(
+        &cli(),
+        None,
+        &new_account("bithu.p7", Role::Secretary, "P7"),
+    )
+    .await
+    .unwrap();
+    // Five wrong passwords from scattered addresses: the account waits a minute.
+    for i in 0..5 {
+        assert_eq!(
+            login_is(db, "bithu.p7", "sai-matkhau-1", &format!("10.7.0.{i}")).await,
+            "invalid"
+        );
+    }
+    env.clock.advance(Duration::seconds(60));
+    // An attacker's own address is throttled (twenty failures on names that do not exist).
+    for i in 0..20 {
+        assert_eq!(
+            login_is(db, &format!("khongco{i}"), PASSWORD, "10.9.9.9").await,
+            "invalid"
+        );
+    }
+    // The account's minute is over. The attacker keeps trying the account from the throttled
+    // address: each attempt is refused there, and none of them pushes the account's delay further.
+    for _ in 0..10 {
+        assert_eq!(
+            login_is(db, "bithu.p7", "sai-matkhau-1", "10.9.9.9").await,
+            "throttled"
+        );
+    }
+    // So the owner, from a new device and another address, signs in at once.
+    let checks = db.password_checks();
+    login_ok(db, "bithu.p7", PASSWORD, "10.0.0.1").await;
+    assert_eq!(db.password_checks(), checks + 1);
+}
+on_every_backend!(env: a_throttled_address_cannot_rearm_an_account_delay);
+
+pub async fn a_success_takes_back_the_delay_it_armed_on_the_address(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    db.create_account(
+        &cli(),
+        None,
+        &new_account("bithu.p7", Role::Secretary, "P7"),
+    )
+    .await
+    .unwrap();
+    // Twenty failures behind one office address: the address waits a minute.
+    for i in 0..20 {
+        assert_eq!(
+            login_is(db, &format!("khongco{i}"), PASSWORD, "10.4.4.4").await,
+            "invalid"
+        );
+    }
+    env.clock.advance(Duration::seconds(60));
+    // A colleague then signs in right: that success is not a failure of the address, so the next
+    // person behind the same address is admitted at once (not after a doubled wait).
+    login_ok(db, "bithu.p7", PASSWORD, "10.4.4.4").await;
+    assert_eq!(
+        login_is(db, "khongco99", PASSWORD, "10.4.4.4").await,
+        "invalid"
+    );
+    // That failure was counted: the address waits again.
+    assert_eq!(
+        login_is(db, "bithu.p7", PASSWORD, "10.4.4.4").await,
+        "throttled"
+    );
+}
+on_every_backend!(env: a_success_takes_back_the_delay_it_armed_on_the_address);
+
+pub async fn impossible_user_names_leave_no_rows(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    let mut raw = env.raw().await;
+    let before = count(
+        &mut raw,
+        "SELECT COUNT(*) FROM login_attempts WHERE key LIKE 'u:%'",
+    )
+    .await;
+    let checks = db.password_checks();
+    // A thousand distinct names no account can have (spaces, symbols, far too long), each from its
+    // own address so that no address throttle stops them.
+    for i in 0..1000 {
+        let name = match i % 3 {
+            0 => format!("khong co {i}"),
+            1 => format!("x{}{i}", "y".repeat(60)),
+            _ => format!("ai@{i}"),
+        };
+        let address = format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256);
+        assert_eq!(login_is(db, &name, PASSWORD, &address).await, "invalid");
+    }
+    let after = count(
+        &mut raw,
+        "SELECT COUNT(*) FROM login_attempts WHERE key LIKE 'u:%'",
+    )
+    .await;
+    assert_eq!(after, before);
+    // They cost no password check either.
+    assert_eq!(db.password_checks(), checks);
+    // An impossible name still counts against the address.
+    for i in 0..20 {
+        assert_eq!(
+            login_is(db, &format!("khong co {i}"), PASSWORD, "10.3.3.3").await,
+            "invalid"
+        );
+    }
+    assert_eq!(
+        login_is(db, "khong co nua", PASSWORD, "10.3.3.3").await,
+        "throttled"
+    );
+}
+on_every_backend!(env: impossible_user_names_leave_no_rows);
+
+pub async fn one_ipv6_network_is_one_address(env: &Env) {
+    let db = &env.db;
+    tree(db).await;
+    db.create_account(
+        &cli(),
+        None,
+        &new_account("bithu.p7", Role::Secretary, "P7"),
+    )
+    .await
+    .unwrap();
+    // Twenty failures from twenty addresses of one /64 (what one phone or household holds) …
+    for i in 0..20 {
+        assert_eq!(
+            login_is(
+                db,
+                &format!("khongco{i}"),
+                PASSWORD,
+                &format!("2001:db8:1:2::{:x}", i + 1)
+            )
+            .await,
+            "invalid"
+        );
+    }
+    // … throttle the whole /64, not the next network.
+    assert_eq!(
+        login_is(db, "bithu.p7", PASSWORD, "2001:db8:1:2:ffff::1").await,
+        "throttled"
+    );
+    login_ok(db, "bithu.p7", PASSWORD, "2001:db8:1:3::1").await;
+}
+on_every_backend!(env: one_ipv6_network_is_one_address);
+
+pub async fn a_wrong_checkin_code_tests_other_sessions_only_within_the_budget(env: &Env) {
+    use domain::attendance::{CheckinError, MeetingKind};
+    use store::{CheckinFailure, MeetingInput};
+    let db = &env.db;
+    let t = tree(db).await;
+    let admin = t.admin();
+    let a = add_member(db, &admin, person("Trần Văn Đoán", "710001"), &t.cell_a1).await;
+    let now = db.now();
+    let mut sessions = Vec::new();
+    for title in ["Học tập chuyên đề", "Sinh hoạt chi bộ", "Họp tổ"] {
+        let mut input = MeetingInput::new(MeetingKind::Study, "P7-KP1", today(), title);
+        input.starts_at = "09:30".into();
+        let s = db.create_meeting(&cli(), None, input).await.unwrap();
+        let s = db
+            .open_checkin(
+                &cli(),
+                &admin,
+                s.id,
+                now - Duration::minutes(5),
+                now + Duration::hours(2),
+            )
+            .await
+            .unwrap();
+        let code = s.checkin.clone().unwrap().code;
+        sessions.push((s.id, code));
+    }
+    let codes: Vec<&str> = sessions.iter().map(|(_, c)| c.as_str()).collect();
+    let wrong: Vec<String> = (0..100)
+        .map(|i| format!("{i:06}"))
+        .filter(|c| !codes.contains(&c.as_str()))
+        .take(5)
+        .collect();
+    let ((first, _), (_, second_code), (third, _)) = (&sessions[0], &sessions[1], &sessions[2]);
+    let p = principal(Role::Member, &t.cell_a1, Some(a));
+    // The code of another open session is recognised and said so.
+    assert!(matches!(
+        db.check_in(&cli(), &p, *third, second_code, None).await,
+        Err(CheckinFailure::Refused(CheckinError::OtherSession))
+    ));
+    // Five wrong codes at the first session were also compared with the other sessions' codes, so
+    // they spend the member's budget for that comparison too …
+    for w in &wrong {
+        assert!(matches!(
+            db.check_in(&cli(), &p, *first, w, None).await,
+            Err(CheckinFailure::Refused(CheckinError::WrongCode))
+        ));
+    }
+    // … and a further guess at the third session is compared with its own code only: no hint.
+    assert!(matches!(
+        db.check_in(&cli(), &p, *third, second_code, None).await,
+        Err(CheckinFailure::Refused(CheckinError::WrongCode))
+    ));
+    assert!(matches!(
+        db.find_checkin(&p, second_code).await,
+        Err(CheckinFailure::Refused(CheckinError::TooManyAttempts))
+    ));
+}
+on_every_backend!(env: a_wrong_checkin_code_tests_other_sessions_only_within_the_budget);

@@ -610,7 +610,15 @@ pub async fn near_identical_feedback_is_folded_into_one(env: &Env) {
         }
     }
     assert_eq!(folded, 199, "every copy after the first is folded");
-    assert_eq!(codes.len(), 1, "every sender follows the same feedback");
+    assert_eq!(
+        codes.len(),
+        200,
+        "every sender has a tracking code of their own"
+    );
+    for code in &codes {
+        let t = portal.tracking(code).await.unwrap();
+        assert!(t.state.contains("chờ"), "{}", t.state);
+    }
     // The addresses are at their limit: the 201st is refused, not folded.
     assert!(matches!(
         portal
@@ -748,4 +756,166 @@ pub async fn oversized_text_refused_before_writing(db: &Db) {
 }
 
 on_every_backend!(env: near_identical_feedback_is_folded_into_one);
+on_every_backend!(env: feedback_folds_only_into_items_awaiting_an_answer);
+on_every_backend!(env: signature_paths_compare_bytewise);
 on_every_backend!(db: oversized_text_refused_before_writing);
+
+/// A copy is folded only into feedback the unit still has to answer, and its sender gets a code of their
+/// own whose page follows that feedback without showing its (another citizen's) text before publication.
+pub async fn feedback_folds_only_into_items_awaiting_an_answer(env: &Env) {
+    let db = &env.db;
+    let w = world(db).await;
+    let portal = db.portal();
+    let ward = principal(Role::Secretary, &w.t.ward_a, None);
+    let actor = store::Actor::user(&ward, "web");
+    let send = |k: usize| {
+        let portal = portal.clone();
+        let s = submission(
+            w.published,
+            &variant_of_text(k),
+            &format!("192.0.2.{}", 10 + k),
+        );
+        async move { portal.submit_feedback(&s).await.unwrap() }
+    };
+    // A hidden item takes in no copies: the next sender is a new queue item.
+    let hidden = send(0).await;
+    db.moderate_feedback(
+        &ward,
+        &actor,
+        hidden.id,
+        Moderation::Hide {
+            reason: "Ngôn từ không phù hợp".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let first = send(1).await;
+    assert!(!first.folded, "not folded into a hidden item");
+    assert_ne!(first.id, hidden.id);
+    // A pending one does, and the copy's sender gets their own code.
+    let copy = send(2).await;
+    assert!(copy.folded);
+    assert_eq!(copy.id, first.id);
+    assert_ne!(copy.tracking_code, first.tracking_code);
+    let t = portal.tracking(&copy.tracking_code).await.unwrap();
+    assert!(t.folded);
+    assert_eq!(t.tracking_code, copy.tracking_code);
+    assert!(t.state.contains("chờ"), "{}", t.state);
+    assert_eq!(
+        t.content, "",
+        "another citizen's text is not shown before publication"
+    );
+    let own = portal.tracking(&first.tracking_code).await.unwrap();
+    assert!(!own.folded);
+    assert_eq!(own.content, variant_of_text(1).trim());
+    let mut conn = env.raw().await;
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT COUNT(*) AS n FROM feedback_duplicates WHERE feedback_id = {} AND tracking_code = '{}'",
+                first.id, copy.tracking_code
+            )
+        )
+        .await,
+        1
+    );
+    // Once answered (published), the copy's page shows the status, the answer and the published text;
+    // a later copy is a new item, not folded into an answered one.
+    db.answer_feedback(
+        &ward,
+        &actor,
+        first.id,
+        "Phường đã khảo sát, sẽ mở rộng hẻm trong quý IV.",
+    )
+    .await
+    .unwrap();
+    let t = portal.tracking(&copy.tracking_code).await.unwrap();
+    assert_eq!(t.state, "Đơn vị đã trả lời");
+    assert_eq!(t.answer, "Phường đã khảo sát, sẽ mở rộng hẻm trong quý IV.");
+    assert_eq!(t.content, own.content);
+    let after_answer = send(3).await;
+    assert!(!after_answer.folded, "not folded into an answered item");
+    // Nor into spam.
+    db.moderate_feedback(&ward, &actor, after_answer.id, Moderation::Spam)
+        .await
+        .unwrap();
+    let after_spam = send(4).await;
+    assert!(!after_spam.folded, "not folded into spam");
+    let (queue, _) = db.feedback_queue(&ward, FeedbackView::Open).await.unwrap();
+    assert!(
+        queue.iter().any(|f| f.id == after_spam.id),
+        "the new complaint is in the queue"
+    );
+}
+
+/// Copy clusters and moves filter registration_signatures by path prefix (`unit_path >= P AND unit_path <
+/// P || '~'`); that must find every row of the subtree whatever the database's default collation.
+pub async fn signature_paths_compare_bytewise(env: &Env) {
+    use sqlx::Row;
+    let w = world(&env.db).await;
+    signatures_under(&env.url, &w.t.ward_a.path).await;
+    if env.kind == Kind::Postgres {
+        // A database whose default collation sorts '~' before digits (ICU, as most non-C locales do).
+        let admin = pg_admin_url().unwrap();
+        let name = format!("lt_test_icu_{}", w.published);
+        let name = format!("{name}_{}", std::process::id());
+        let mut admin_conn = raw_connection(&admin).await;
+        sqlx::query(&format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' \
+             LOCALE 'C.UTF-8'"
+        ))
+        .execute(&mut admin_conn)
+        .await
+        .unwrap();
+        let _guard = Guard::Postgres {
+            admin_url: admin.clone(),
+            name: name.clone(),
+        };
+        let url = with_database(&admin, &name);
+        let icu = Db::open(&url, env.clock.clone()).await.unwrap();
+        let w = world(&icu).await;
+        let mut conn = raw_connection(&url).await;
+        let row = sqlx::query("SELECT '/1/5/12/' < '/1/5/' || '~' AS below")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert!(
+            !row.try_get::<bool, _>(0).unwrap(),
+            "the database's default collation is not bytewise"
+        );
+        signatures_under(&url, &w.t.ward_a.path).await;
+        // And the column itself says so.
+        let row = sqlx::query(
+            "SELECT CAST(collation_name AS TEXT) AS c FROM information_schema.columns \
+             WHERE table_name = 'registration_signatures' AND column_name = 'unit_path'",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(
+            row.try_get::<Option<String>, _>(0).unwrap().as_deref(),
+            Some("C")
+        );
+    }
+}
+
+/// Every signature row of the database lies under `prefix`: the prefix filter must find them all.
+async fn signatures_under(url: &str, prefix: &str) {
+    let mut conn = raw_connection(url).await;
+    let expected = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM registration_signatures",
+    )
+    .await;
+    assert!(expected >= 1, "the published registration has a signature");
+    let n = count(
+        &mut conn,
+        &format!(
+            "SELECT COUNT(*) AS n FROM registration_signatures WHERE unit_path >= '{prefix}' \
+             AND unit_path < '{prefix}' || '~'"
+        ),
+    )
+    .await;
+    assert_eq!(n, expected, "signatures under {prefix}");
+}

@@ -211,7 +211,7 @@ pub fn document() -> Value {
         }
         if route.path == "/public/feedback" {
             op["responses"] = json!({
-                "201": {"description": "Đã nhận phản ánh (chờ đơn vị xem xét). merged = true: nội dung gần như trùng một phản ánh gửi về cùng nội dung trong 24 giờ qua, nên được gộp vào phản ánh đó (được đếm, không mất) và trả về mã theo dõi của phản ánh đó", "content": {"application/json": {"schema": ok}}},
+                "201": {"description": "Đã nhận phản ánh (chờ đơn vị xem xét). merged = true: nội dung gần như trùng một phản ánh gửi về cùng nội dung trong 24 giờ qua, nên được gộp vào phản ánh đó (được đếm, không mất); mã theo dõi vẫn là mã riêng của lần gửi này, trang theo dõi cho biết tình trạng và câu trả lời công khai của phản ánh đã gộp", "content": {"application/json": {"schema": ok}}},
                 "403": {"description": "Gửi từ trang web khác (Origin khác máy chủ, Origin: null, Sec-Fetch-Site: cross-site)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
                 "415": {"description": "Content-Type không phải application/json", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
                 "429": {"description": "Gửi quá nhiều lần từ một địa chỉ; thử lại sau Retry-After giây", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},

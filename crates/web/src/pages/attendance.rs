@@ -1305,28 +1305,31 @@ async fn sheet_download(
         return not_found(Some(user));
     };
     match sheet_data(st, &user.principal, id).await {
-        Ok((m, h, rows)) => match build(&h, &rows) {
-            Ok(b) => {
-                let filename = format!("{name}-{}-{}.xlsx", m.id, m.date);
-                let what = if name == "diem-danh" {
-                    "Điểm danh"
-                } else {
-                    "Danh sách ký tên"
-                };
-                let audit = store::FileAudit {
-                    kind: &format!("{name}.xlsx"),
-                    label: &format!("{what} — {}", m.title),
-                    unit_path: &m.unit_path,
-                    filename: &filename,
-                    rows: Some(rows.len()),
-                };
-                if let Err(r) = super::audit_file(st, user, audit).await {
-                    return r;
+        // Building the XLSX is CPU work: off the async workers.
+        Ok((m, h, rows)) => {
+            match crate::heavy::run(move || build(&h, &rows).map(|b| (b, rows))).await {
+                Ok((b, rows)) => {
+                    let filename = format!("{name}-{}-{}.xlsx", m.id, m.date);
+                    let what = if name == "diem-danh" {
+                        "Điểm danh"
+                    } else {
+                        "Danh sách ký tên"
+                    };
+                    let audit = store::FileAudit {
+                        kind: &format!("{name}.xlsx"),
+                        label: &format!("{what} — {}", m.title),
+                        unit_path: &m.unit_path,
+                        filename: &filename,
+                        rows: Some(rows.len()),
+                    };
+                    if let Err(r) = super::audit_file(st, user, audit).await {
+                        return r;
+                    }
+                    xlsx_response(b, &filename)
                 }
-                xlsx_response(b, &filename)
+                Err(e) => bad_form(user, &format!("{}/{id}", base(kind)), &e.to_string()),
             }
-            Err(e) => bad_form(user, &format!("{}/{id}", base(kind)), &e.to_string()),
-        },
+        }
         Err(e) => store_error(user, e),
     }
 }

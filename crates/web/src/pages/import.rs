@@ -284,12 +284,13 @@ pub async fn download(
 }
 
 pub async fn template(user: WebUser, Path(kind): Path<String>) -> Response {
-    let (bytes, name) = match kind.as_str() {
-        "dang-vien.xlsx" => (office::members_template_xlsx(), "mau-nhap-dang-vien.xlsx"),
-        "don-vi.xlsx" => (office::units_template_xlsx(), "mau-nhap-don-vi.xlsx"),
+    let (build, name): (fn() -> _, _) = match kind.as_str() {
+        "dang-vien.xlsx" => (office::members_template_xlsx, "mau-nhap-dang-vien.xlsx"),
+        "don-vi.xlsx" => (office::units_template_xlsx, "mau-nhap-don-vi.xlsx"),
         _ => return not_found(Some(&user)),
     };
-    match bytes {
+    // Building the XLSX is CPU work: off the async workers.
+    match crate::heavy::run(build).await {
         Ok(b) => (
             [
                 (
