@@ -58,7 +58,11 @@ class Target:
         out = open(os.path.join(self.tmp, "serve.log"), "wb")
         env = dict(os.environ, LAMTHEO_ADMIN_PASSWORD=ADMIN_PASSWORD, LAMTHEO_LOG="warn")
         self.proc = subprocess.Popen([binary, "--data-dir", self.tmp, "serve", "--demo", "--listen",
-                                      f"127.0.0.1:{PORT}"], stdout=out, stderr=out, env=env)
+                                      f"127.0.0.1:{PORT}",
+                                      # Every probe client is 127.0.0.1: without this the per-address
+                                      # connection cap (64) would close most of the bursts before they
+                                      # reach the limits being measured.
+                                      "--max-connections-per-address", "0"], stdout=out, stderr=out, env=env)
         self.pid = self.proc.pid
         self.base = f"http://127.0.0.1:{PORT}"
         log(f"starting a city demo ({binary}) in {self.tmp} …")
