@@ -220,8 +220,8 @@ pub fn validate_member_input(
     let full_name = text::normalize(&input.full_name);
     if full_name.is_empty() {
         errors.push(FieldError::new("full_name", "Thiếu họ và tên"));
-    } else if domain::limits::check(Field::PersonName, &full_name).is_err() {
-        crate::check_length(&mut errors, "full_name", Field::PersonName, &full_name);
+    } else if let Err(e) = domain::limits::check(Field::PersonName, &full_name) {
+        errors.push(FieldError::new("full_name", e.to_string()));
     } else if full_name.split(' ').count() < 2 {
         errors.push(FieldError::new(
             "full_name",
@@ -298,7 +298,9 @@ pub fn validate_member_input(
         crate::check_length(&mut errors, "positions", Field::PositionTitle, t);
         crate::check_length(&mut errors, "positions", Field::Duties, d);
     }
-    errors.dedup();
+    // One message per kind of fault, however many positions share it.
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|e| seen.insert((e.field.clone(), e.message.clone())));
     if errors.is_empty() {
         Ok(MemberInput {
             full_name,

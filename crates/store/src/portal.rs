@@ -1244,8 +1244,8 @@ impl Portal {
         .await?;
         let wanted = fb::duplicate_key(&text.content);
         let mut original = None;
-        // The earliest matching one is the original (rows are newest first).
-        for r in &rows {
+        // The earliest matching one is the original: oldest first (rows come newest first), first match.
+        for r in rows.iter().rev() {
             let status = fb::FeedbackStatus::parse(&get::<String>(r, "status")?);
             let answered = get::<Option<String>>(r, "answered_at")?.is_some();
             if !status.is_some_and(|st| fb::folds_into(st, answered)) {
@@ -1254,6 +1254,7 @@ impl Portal {
             let content: String = get(r, "content")?;
             if fb::near_duplicate(&wanted, &fb::duplicate_key(&content)) {
                 original = Some(get::<i64>(r, "id")?);
+                break;
             }
         }
         let Some(id) = original else {

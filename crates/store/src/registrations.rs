@@ -474,11 +474,20 @@ pub(crate) async fn move_paths(
     new: &str,
 ) -> Result<()> {
     for table in ["registrations", "registration_signatures", "member_ratings"] {
-        let years = sqlx::query(&format!("SELECT DISTINCT year FROM {table}"))
-            .fetch_all(&mut **tx)
-            .await?;
-        for y in &years {
-            let year: i64 = get(y, "year")?;
+        // The year range only (the leading column of each table's (year, unit_path) index answers it);
+        // then one indexed range update per year.
+        let range = sqlx::query(&format!(
+            "SELECT MIN(year) AS lo, MAX(year) AS hi FROM {table}"
+        ))
+        .fetch_one(&mut **tx)
+        .await?;
+        let (Some(lo), Some(hi)) = (
+            get::<Option<i64>>(&range, "lo")?,
+            get::<Option<i64>>(&range, "hi")?,
+        ) else {
+            continue;
+        };
+        for year in lo..=hi {
             sqlx::query(&format!(
                 "UPDATE {table} SET unit_path = $1 || SUBSTR(unit_path, CAST($2 AS INTEGER)) \
                  WHERE year = $3 AND unit_path >= $4 AND unit_path < $5"
@@ -762,15 +771,14 @@ impl Db {
     }
 
     /// Writes a member's registration for a year (a new draft). Refused when one exists (edit that one).
-    pub async fn create_registration(
+    /// Whether `p` may write a new registration for the member (the editor page asks before showing the
+    /// form, the create itself before writing): scope first — an unknown or out-of-scope member is "not
+    /// found" — then the workflow rule. Returns the member and their unit.
+    pub async fn may_create_registration(
         &self,
-        actor: &Actor,
         p: &Principal,
         member_id: i64,
-        year: i32,
-        items: &[ItemInput],
-    ) -> Result<Registration> {
-        // Scope first: an unknown or out-of-scope member is "not found".
+    ) -> Result<(domain::Member, domain::Unit)> {
         let (member, unit, parent_path) = self.owner_facts(p, member_id).await?;
         let owner = Owner {
             member_id,
@@ -780,6 +788,18 @@ impl Db {
             disclosed: self.disclosure.applies(member.head, member.key_cadre),
         };
         reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
+        Ok((member, unit))
+    }
+
+    pub async fn create_registration(
+        &self,
+        actor: &Actor,
+        p: &Principal,
+        member_id: i64,
+        year: i32,
+        items: &[ItemInput],
+    ) -> Result<Registration> {
+        let (member, unit) = self.may_create_registration(p, member_id).await?;
         if !(2000..=2100).contains(&year) {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "year",
@@ -815,8 +835,8 @@ impl Db {
         .bind(i64::from(year))
         .bind(unit.id)
         .bind(unit.path.clone())
-        .bind(i64::from(owner.head))
-        .bind(i64::from(owner.disclosed))
+        .bind(i64::from(member.head))
+        .bind(i64::from(self.disclosure.applies(member.head, member.key_cadre)))
         .bind(actor.username.clone())
         .bind(now.clone())
         .fetch_one(&mut *w.tx)

@@ -176,6 +176,10 @@ impl FromRequestParts<AppState> for WebUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        // Resolved once per request: a layer that needed the user (the heavy-report gate) left it here.
+        if let Some(u) = parts.extensions.get::<WebUser>() {
+            return Ok(u.clone());
+        }
         let next = parts
             .uri
             .path_and_query()
@@ -192,12 +196,16 @@ impl FromRequestParts<AppState> for WebUser {
             return Err(login());
         };
         match st.db.session(&token, SessionKind::Web).await {
-            Ok(Some(s)) => Ok(WebUser {
-                principal: s.principal,
-                display_name: s.display_name,
-                csrf: s.csrf,
-                token,
-            }),
+            Ok(Some(s)) => {
+                let user = WebUser {
+                    principal: s.principal,
+                    display_name: s.display_name,
+                    csrf: s.csrf,
+                    token,
+                };
+                parts.extensions.insert(user.clone());
+                Ok(user)
+            }
             Ok(None) => Err(login()),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
@@ -221,6 +229,9 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(u) = parts.extensions.get::<ApiUser>() {
+            return Ok(u.clone());
+        }
         let unauthorized = || {
             problem(
                 StatusCode::UNAUTHORIZED,
@@ -236,9 +247,13 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .ok_or_else(unauthorized)?;
         match st.db.session(token, SessionKind::Api).await {
-            Ok(Some(s)) => Ok(ApiUser {
-                principal: s.principal,
-            }),
+            Ok(Some(s)) => {
+                let user = ApiUser {
+                    principal: s.principal,
+                };
+                parts.extensions.insert(user.clone());
+                Ok(user)
+            }
             Ok(None) => Err(unauthorized()),
             Err(e) => {
                 tracing::error!(error = %e, "token lookup failed");

@@ -11,12 +11,10 @@ mod common;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{each_backend, looks_vietnamese, Resp, TestApp};
+use common::{each_backend, looks_vietnamese, published, Resp, TestApp};
 use domain::limits;
-use domain::registration::{Action, Disclosure};
 use serde_json::json;
 use std::net::SocketAddr;
-use store::{Actor, ItemInput};
 
 /// About 5 MB of a plausible name.
 fn huge_name() -> String {
@@ -361,44 +359,6 @@ fn every_text_box_in_the_templates_takes_its_limit_from_the_domain() {
         }
     }
     assert!(checked >= 40, "only {checked} boxes found");
-}
-
-/// Publishes a 2019 registration of "Nguyễn Văn Bình" (cell P1-C1); returns its id.
-async fn published(app: &TestApp) -> i64 {
-    let db = app.db.clone().with_disclosure(Disclosure::All);
-    let sec = app.principal(&app.token("bithu.p1c1").await).await;
-    let ward = app.principal(&app.token("bithu.p1").await).await;
-    let member = app.fx.member("Nguyễn Văn Bình").id;
-    let items = vec![
-        ItemInput::new(
-            "Vận động 12 hộ trong khu phố lắp đèn chiếu sáng hẻm 5 trước Tết",
-            "Công tác dân vận",
-            "12 hộ",
-            Some(common::d(2019, 12, 31)),
-        ),
-        ItemInput::new(
-            "Kèm cặp hai đảng viên mới viết bản đăng ký làm theo gắn với công việc",
-            "Công tác đảng",
-            "02 đảng viên",
-            Some(common::d(2019, 6, 30)),
-        ),
-    ];
-    let cli = Actor::system("test");
-    let r = db
-        .create_registration(&cli, &sec, member, 2019, &items)
-        .await
-        .unwrap();
-    db.registration_action(&cli, &sec, r.id, Action::Submit, "", &[])
-        .await
-        .unwrap();
-    let approver = if r.head { &ward } else { &sec };
-    db.registration_action(&cli, approver, r.id, Action::Approve, "", &[])
-        .await
-        .unwrap();
-    db.registration_action(&cli, &ward, r.id, Action::Publish, "", &[])
-        .await
-        .unwrap()
-        .id
 }
 
 const TEXT: &str = "Đèn chiếu sáng hẻm 5 vẫn chưa lắp, tối đi lại rất nguy hiểm.";

@@ -1307,8 +1307,9 @@ async fn sheet_download(
     match sheet_data(st, &user.principal, id).await {
         // Building the XLSX is CPU work: off the async workers.
         Ok((m, h, rows)) => {
-            match crate::heavy::run(move || build(&h, &rows).map(|b| (b, rows))).await {
-                Ok((b, rows)) => {
+            let row_count = rows.len();
+            match crate::heavy::run(move || build(&h, &rows)).await {
+                Ok(b) => {
                     let filename = format!("{name}-{}-{}.xlsx", m.id, m.date);
                     let what = if name == "diem-danh" {
                         "Điểm danh"
@@ -1320,7 +1321,7 @@ async fn sheet_download(
                         label: &format!("{what} — {}", m.title),
                         unit_path: &m.unit_path,
                         filename: &filename,
-                        rows: Some(rows.len()),
+                        rows: Some(row_count),
                     };
                     if let Err(r) = super::audit_file(st, user, audit).await {
                         return r;

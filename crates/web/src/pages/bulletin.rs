@@ -37,6 +37,8 @@ pub fn portal_url(st: &AppState, headers: &HeaderMap, code: &str) -> String {
 
 struct Loaded {
     code: String,
+    /// The unit's path (the audit row of a download is filed under it).
+    unit_path: String,
     bulletin: Bulletin,
     from: NaiveDate,
     to: NaiveDate,
@@ -99,6 +101,7 @@ async fn load(
         .map_err(|e| store_error(user, e))?;
     Ok(Loaded {
         code: unit.code,
+        unit_path: unit.path,
         bulletin: compose(&input),
         from,
         to,
@@ -225,10 +228,6 @@ pub async fn file(
     match made {
         Ok((content_type, bytes)) => {
             let filename = file_name(&l.bulletin, ext);
-            let unit_path = match st.db.unit_by_code(&user.principal, &l.code).await {
-                Ok(u) => u.path,
-                Err(_) => user.principal.unit_path.clone(),
-            };
             let audit = store::FileAudit {
                 kind: match ext {
                     "docx" => "bulletin.docx",
@@ -236,7 +235,7 @@ pub async fn file(
                     _ => "bulletin.wav",
                 },
                 label: &format!("Bản tin — {}", l.bulletin.unit_name),
-                unit_path: &unit_path,
+                unit_path: &l.unit_path,
                 filename: &filename,
                 rows: None,
             };

@@ -413,27 +413,12 @@ pub async fn new_form(
         );
     };
     let p = &user.principal;
-    let member = match st.db.member(p, member_id).await {
-        Ok(m) => m,
-        Err(e) => return store_error(&user, e),
-    };
-    // Only someone who may write it sees the editor (the rule of the store's create): others get the
+    // Only someone who may write it sees the editor (the store's own create rule): others get the
     // answer the refused POST gets.
-    let member_path = match st.db.unit_unscoped(member.unit_id).await {
-        Ok(Some(u)) => u.path,
-        Ok(None) => return not_found(Some(&user)),
+    let member = match st.db.may_create_registration(p, member_id).await {
+        Ok((m, _)) => m,
         Err(e) => return store_error(&user, e),
     };
-    let owner = reg::Owner {
-        member_id,
-        unit_path: &member_path,
-        parent_path: None,
-        head: member.head,
-        disclosed: false,
-    };
-    if reg::may(p, Action::Edit, &owner).is_err() {
-        return not_found(Some(&user));
-    }
     // One registration per member and year: go to the existing one.
     match st.db.registration_of(p, member_id, year).await {
         Ok(Some(r)) => return Redirect::to(&format!("/dang-ky/{}", r.id)).into_response(),

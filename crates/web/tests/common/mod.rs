@@ -569,6 +569,69 @@ async fn load_fixture(db: &Db) -> Fixture {
     Fixture { units, members }
 }
 
+/// Publishes a 2019 registration of "Nguyễn Văn Bình" (cell P1-C1); returns its id.
+pub async fn published(app: &TestApp) -> i64 {
+    let db = app
+        .db
+        .clone()
+        .with_disclosure(domain::registration::Disclosure::All);
+    let sec = app.principal(&app.token("bithu.p1c1").await).await;
+    let ward = app.principal(&app.token("bithu.p1").await).await;
+    let member = app.fx.member("Nguyễn Văn Bình").id;
+    let items = vec![
+        store::ItemInput::new(
+            "Vận động 12 hộ trong khu phố lắp đèn chiếu sáng hẻm 5 trước Tết",
+            "Công tác dân vận",
+            "12 hộ",
+            Some(d(2019, 12, 31)),
+        ),
+        store::ItemInput::new(
+            "Kèm cặp hai đảng viên mới viết bản đăng ký làm theo gắn với công việc",
+            "Công tác đảng",
+            "02 đảng viên",
+            Some(d(2019, 6, 30)),
+        ),
+    ];
+    let cli = Actor::system("test");
+    let r = db
+        .create_registration(&cli, &sec, member, 2019, &items)
+        .await
+        .unwrap();
+    db.registration_action(
+        &cli,
+        &sec,
+        r.id,
+        domain::registration::Action::Submit,
+        "",
+        &[],
+    )
+    .await
+    .unwrap();
+    // A head's registration is approved one level up.
+    let approver = if r.head { &ward } else { &sec };
+    db.registration_action(
+        &cli,
+        approver,
+        r.id,
+        domain::registration::Action::Approve,
+        "",
+        &[],
+    )
+    .await
+    .unwrap();
+    db.registration_action(
+        &cli,
+        &ward,
+        r.id,
+        domain::registration::Action::Publish,
+        "",
+        &[],
+    )
+    .await
+    .unwrap()
+    .id
+}
+
 /// Runs `test` on a fresh SQLite database, then — when `LAMTHEO_TEST_DATABASE_URL` is set — on a fresh
 /// PostgreSQL database that is dropped afterwards (also when the test fails).
 pub async fn each_backend<F, Fut>(test: F)
