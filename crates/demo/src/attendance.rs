@@ -1,10 +1,10 @@
-//! The campaign of Directive 05-CT/TW in the demo (issue 3): the directive, the city's plan 43-KH/TU and
+//! The campaign of Directive 05-CT/TW in the demo: the directive, the city's plan 43-KH/TU and
 //! its yearly themes, the study sessions of every grassroots unit and the monthly cell meetings of every
 //! cell from 2016 to 2019, each member's marks at them, and the monthly topics. No I/O, no stored state
 //! per member: a [`Calendar`] holds one date per session and one factor per unit and year, and the marks
 //! of a member are computed from the member alone, so the marks of the national set (~47M) stream.
 //!
-//! Who is expected follows `store::Db::members_as_of`: a member is expected at a session held by unit U
+//! Who is expected follows `store::Members::members_as_of`: a member is expected at a session held by unit U
 //! on date d when, on d, their membership (half-open `[since, next since)`) was in U's subtree and their
 //! status was active (a non-active status applies from `status_since` on). Demo units never move and
 //! have no `valid_from`, so the subtree of a unit is the same on every date.

@@ -1,5 +1,5 @@
-//! Deterministic demo dataset: the unit tree, the members and the demo accounts of Bến Tre city,
-//! Bến Tre province or the whole country (PRODUCT.md §2, §12). No I/O: the store crate loads what
+//! Deterministic demo dataset: the unit tree, the members and the demo accounts of Bến Tre city, Bến Tre
+//! province or the whole country (docs/DOMAIN.md § Units and members). No I/O: the store crate loads what
 //! this crate generates.
 //!
 //! The same `seed` always gives identical output (all randomness comes from ChaCha8 streams seeded

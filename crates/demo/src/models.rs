@@ -1,8 +1,8 @@
-//! The demo's good-practice models ("mô hình, cách làm hay", issue 5): the seven models the seed names,
-//! with the owner units it names (PRODUCT.md §7), and fifteen more of the kinds a city records, each with
-//! measured results over 2016–2019 and the units that took it up (replication). No I/O, no randomness:
-//! the list is the same for every seed; models whose owner unit is not in `units` are left out, and so
-//! are adoptions by units that are missing.
+//! The demo's good-practice models ("mô hình, cách làm hay"): the seven models the Bến Tre report names,
+//! with the owner units it names (docs/DOMAIN.md § Models), and fifteen more of the kinds a city records,
+//! each with measured results over 2016–2019 and the units that took it up (replication). No I/O, no
+//! randomness: the list is the same for every seed; models whose owner unit is not in `units` are left out,
+//! and so are adoptions by units that are missing.
 //!
 //! Owner units of the seed's models: "SD-MTTQ" (Ủy ban MTTQ xã Sơn Đông), "BP-A1" (Chi bộ Ấp Bình
 //! Thạnh, xã Bình Phú), "BT-CCB" (Hội Cựu chiến binh thành phố; the seed shows its "5 + 1" model and says
@@ -47,7 +47,7 @@ pub struct DemoModel {
     /// rộng" by itself, see `domain::models`).
     pub status: ModelStatus,
     pub public: bool,
-    /// Named in the seed.
+    /// Named in the Bến Tre report.
     pub from_seed: bool,
     /// Oldest first.
     pub results: Vec<DemoResult>,
@@ -82,7 +82,7 @@ fn adopted(unit_code: &'static str, on: NaiveDate, note: &'static str) -> DemoAd
     }
 }
 
-/// The models whose owner unit is in `units`, in a stable order (the seed's seven first).
+/// The models whose owner unit is in `units`, in a stable order (the seven of the Bến Tre report first).
 pub fn models(units: &[DemoUnit]) -> Vec<DemoModel> {
     let codes: HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
     all()

@@ -1,8 +1,8 @@
-//! The demo's registrations ("bản đăng ký học tập và làm theo", issue 4): every member's registration
-//! for 2016–2019 with its items, workflow, reviews and annual rating, so that the quality figures of
-//! PRODUCT.md §5 come out non-trivial and true. No I/O, no state per member: the registrations of a
-//! grassroots unit are computed from its members alone ([`RegistrationPlan::batch`]), and
-//! [`registrations`] streams them unit by unit next to the member stream.
+//! The demo's registrations ("bản đăng ký học tập và làm theo"): every member's registration for 2016–2019
+//! with its items, workflow, reviews and annual rating, so that the quality figures of
+//! docs/DOMAIN.md § Quality checks come out non-trivial and true. No I/O, no state per member: the
+//! registrations of a grassroots unit are computed from its members alone ([`RegistrationPlan::batch`]),
+//! and [`registrations`] streams them unit by unit next to the member stream.
 //!
 //! **Who registers.** A member registers for year Y when on 31/03/Y (the registration deadline,
 //! `domain::registration::registration_deadline`) they had joined and were active; the registration

@@ -129,7 +129,7 @@ fn city_has_its_fourteen_wards_and_communes() {
     assert_eq!(u["BT-VPTU"].name, "Chi bộ Văn phòng Thành ủy");
     assert_eq!(u["BT-UBKT"].name, "Chi bộ Ủy ban Kiểm tra Thành ủy");
     assert_eq!(u["BT-CQ"].name, "Đảng bộ Cơ quan Chính quyền");
-    // Non-party units named in the seed.
+    // Non-party units named in the Bến Tre report.
     let expect = [
         ("SD-MTTQ", "Ủy ban MTTQ xã Sơn Đông", UnitType::Front, "SD"),
         (

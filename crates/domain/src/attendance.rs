@@ -1,7 +1,7 @@
-//! Study sessions, cell meetings and attendance (PRODUCT.md §3–§4): the marks, the rates and the flags.
-//! Every rate lamtheo shows anywhere is computed by `Tally` here.
+//! Study sessions, cell meetings and attendance (docs/DOMAIN.md § Attendance): the marks, the rates and the
+//! flags. Every rate lamtheo shows anywhere is computed by `Tally` here.
 //!
-//! **Definitions** (issue 3):
+//! **Definitions**:
 //! - *expected*: members who, on the session date, belonged to the subtree the session is held for, were
 //!   active and not exempt ("miễn sinh hoạt"). Fixed when the session is created, refreshed when a
 //!   back-dated transfer or status change alters who belonged then.
@@ -292,7 +292,7 @@ pub fn month_start(year: i32, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, 1)
 }
 
-/// Monthly topics are set by the 20th of the month before (PRODUCT.md §3).
+/// Monthly topics are set by the 20th of the month before (docs/DOMAIN.md § Plans and topics).
 pub fn topic_deadline(year: i32, month: u32) -> Option<NaiveDate> {
     let start = month_start(year, month)?;
     let prev = start.pred_opt()?;
@@ -313,8 +313,8 @@ pub fn topic_overdue(year: i32, month: u32, today: NaiveDate) -> bool {
     topic_deadline(year, month).is_some_and(|d| today > d)
 }
 
-/// Self check-in (PRODUCT.md §4): a short code shown at the session, valid in a window, for the signed-in
-/// member only, once.
+/// Self check-in (docs/DOMAIN.md § Attendance): a short code shown at the session, valid in a window, for
+/// the signed-in member only, once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckinError {
     #[error("Mã điểm danh không đúng")]
@@ -404,6 +404,52 @@ pub fn normalize_code(code: &str) -> String {
         .collect()
 }
 
+/// Length of a self check-in window the secretary did not choose, in minutes.
+pub const CHECKIN_DEFAULT_MINUTES: i64 = 120;
+/// Shortest self check-in window, in minutes.
+pub const CHECKIN_MIN_MINUTES: i64 = 5;
+/// Longest self check-in window, in minutes (a whole day).
+pub const CHECKIN_MAX_MINUTES: i64 = 1440;
+
+/// Why a self check-in window is refused (the API words it with its own field name, `minutes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CheckinWindowError {
+    /// A window shorter than [`CHECKIN_MIN_MINUTES`] or longer than [`CHECKIN_MAX_MINUTES`]; holds
+    /// the length asked for, in whole minutes.
+    #[error("Thời gian mở tự điểm danh phải từ 5 đến 1440 phút")]
+    Length(i64),
+}
+
+/// The self check-in window opened at `now` for `minutes` minutes ([`CHECKIN_DEFAULT_MINUTES`] when
+/// not given): `(opens_at, closes_at)`, or an error when the length is outside
+/// [`CHECKIN_MIN_MINUTES`]`..=`[`CHECKIN_MAX_MINUTES`].
+pub fn checkin_window(
+    now: DateTime<Utc>,
+    minutes: Option<i64>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), CheckinWindowError> {
+    let minutes = minutes.unwrap_or(CHECKIN_DEFAULT_MINUTES);
+    if !(CHECKIN_MIN_MINUTES..=CHECKIN_MAX_MINUTES).contains(&minutes) {
+        return Err(CheckinWindowError::Length(minutes));
+    }
+    Ok((now, now + chrono::Duration::minutes(minutes)))
+}
+
+/// The rule of [`checkin_window`] for a window given by its ends: it lasts from
+/// [`CHECKIN_MIN_MINUTES`] to [`CHECKIN_MAX_MINUTES`] minutes (the ends may lie in the past or the
+/// future). Whether it closes after it opens at all is the caller's first check.
+pub fn check_checkin_window(
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+) -> Result<(), CheckinWindowError> {
+    let length = closes_at - opens_at;
+    if length < chrono::Duration::minutes(CHECKIN_MIN_MINUTES)
+        || length > chrono::Duration::minutes(CHECKIN_MAX_MINUTES)
+    {
+        return Err(CheckinWindowError::Length(length.num_minutes()));
+    }
+    Ok(())
+}
+
 /// A self check-in this many minutes after the announced start counts as đi trễ.
 pub const LATE_AFTER_MINUTES: i64 = 15;
 
@@ -431,6 +477,10 @@ pub fn parse_time(s: &str) -> Option<chrono::NaiveTime> {
 /// Alphabet for check-in codes: digits only (easy to read aloud and type on a phone keypad).
 pub const CHECKIN_CODE_LEN: usize = 6;
 
+/// Largest subtree (expected places over two years) for which absentees are listed; above it the
+/// page and the API ask for a smaller unit.
+pub const ABSENTEE_LIMIT: i64 = 60_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,6 +488,51 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default()
+    }
+
+    #[test]
+    fn checkin_windows() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 2, 7, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let minutes = chrono::Duration::minutes;
+        assert_eq!(checkin_window(now, None), Ok((now, now + minutes(120))));
+        assert_eq!(checkin_window(now, Some(5)), Ok((now, now + minutes(5))));
+        assert_eq!(
+            checkin_window(now, Some(1440)),
+            Ok((now, now + minutes(1440)))
+        );
+        for bad in [4, 1441, 0, -5, i64::MAX, i64::MIN] {
+            assert_eq!(
+                checkin_window(now, Some(bad)),
+                Err(CheckinWindowError::Length(bad))
+            );
+        }
+        assert_eq!(
+            CheckinWindowError::Length(4).to_string(),
+            "Thời gian mở tự điểm danh phải từ 5 đến 1440 phút"
+        );
+        // Given by its ends, as the store receives it.
+        assert_eq!(check_checkin_window(now, now + minutes(5)), Ok(()));
+        assert_eq!(
+            check_checkin_window(now - minutes(5), now + minutes(60)),
+            Ok(())
+        );
+        assert_eq!(check_checkin_window(now, now + minutes(1440)), Ok(()));
+        assert_eq!(
+            check_checkin_window(now, now + minutes(5) - chrono::Duration::seconds(1)),
+            Err(CheckinWindowError::Length(4))
+        );
+        assert_eq!(
+            check_checkin_window(now, now + minutes(1441)),
+            Err(CheckinWindowError::Length(1441))
+        );
+        // Every window checkin_window opens passes the check.
+        for m in [5, 6, 120, 1439, 1440] {
+            let (a, b) = checkin_window(now, Some(m)).unwrap_or((now, now));
+            assert_eq!(check_checkin_window(a, b), Ok(()), "{m}");
+        }
     }
 
     #[test]

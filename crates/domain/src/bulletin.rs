@@ -45,7 +45,8 @@ pub struct BulletinItem {
     pub content: String,
     pub target: String,
     pub deadline: Option<NaiveDate>,
-    /// "Đã hoàn thành", "Đang thực hiện", or "" when not reported.
+    /// "Đã hoàn thành, người dân xác nhận" ([`crate::feedback::Completion::spoken_label`]), or ""
+    /// when not reported.
     pub progress: String,
 }
 

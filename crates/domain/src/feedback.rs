@@ -1,6 +1,6 @@
-//! Citizen oversight on the public portal (PRODUCT.md §6): feedback on a published registration or a
-//! public model, its moderation and answer, the response-time rule, and citizens' answers on whether an
-//! item was done, with the level at which an item's completion is confirmed.
+//! Citizen oversight on the public portal (docs/DOMAIN.md § Public portal): feedback on a published
+//! registration or a public model, its moderation and answer, the response-time rule, and citizens' answers
+//! on whether an item was done, with the level at which an item's completion is confirmed.
 
 use crate::registration::Outcome;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -53,6 +53,51 @@ impl SubjectType {
             SubjectType::Model => "Mô hình",
         }
     }
+}
+
+/// What a feedback is about, named: whose registration (and of which year, when the reader knows it)
+/// or which model.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectName {
+    Registration {
+        year: Option<i64>,
+        member_name: String,
+    },
+    Model {
+        name: String,
+    },
+}
+
+impl SubjectName {
+    /// How staff pages, the portal and the audit log name the subject: "Bản đăng ký năm 2026 của
+    /// đồng chí Nguyễn Văn An" ("Bản đăng ký của đồng chí …" when the year is not known), "Mô hình
+    /// “Dân vận khéo”".
+    pub fn label(&self) -> String {
+        match self {
+            SubjectName::Registration {
+                year: Some(year),
+                member_name,
+            } => format!("Bản đăng ký năm {year} của đồng chí {member_name}"),
+            SubjectName::Registration {
+                year: None,
+                member_name,
+            } => format!("Bản đăng ký của đồng chí {member_name}"),
+            SubjectName::Model { name } => format!("Mô hình “{name}”"),
+        }
+    }
+}
+
+/// Where a citizen's feedback stands, as the tracking page tells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrackingState {
+    /// Pending or approved, with an answer.
+    Answered,
+    /// Pending or approved, not answered yet.
+    Waiting,
+    /// Hidden (or refused) by the unit: no answer is shown.
+    NotPublished,
 }
 
 /// Where a feedback stands in moderation.
@@ -450,12 +495,44 @@ impl Completion {
             None => self.confirmation.label().to_string(),
         }
     }
+    /// The progress a loudspeaker bulletin reads aloud: "Đã hoàn thành, người dân xác nhận"; empty
+    /// when nothing was reported.
+    pub fn spoken_label(&self) -> String {
+        match self.outcome {
+            Some(o) => format!(
+                "{}, {}",
+                o.label(),
+                self.confirmation.label().to_lowercase()
+            ),
+            None => String::new(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn subject_names() {
+        let reg = |year| SubjectName::Registration {
+            year,
+            member_name: "Nguyễn Văn An".into(),
+        };
+        assert_eq!(
+            reg(Some(2026)).label(),
+            "Bản đăng ký năm 2026 của đồng chí Nguyễn Văn An"
+        );
+        assert_eq!(reg(None).label(), "Bản đăng ký của đồng chí Nguyễn Văn An");
+        assert_eq!(
+            SubjectName::Model {
+                name: "Dân vận khéo".into()
+            }
+            .label(),
+            "Mô hình “Dân vận khéo”"
+        );
+    }
     use chrono::TimeZone;
 
     #[test]
@@ -544,12 +621,14 @@ mod tests {
         let c = Completion::of(None, None, None, t);
         assert_eq!(c.confirmation, Confirmation::None);
         assert_eq!(c.label(), "Chưa báo cáo");
+        assert_eq!(c.spoken_label(), "");
         let c = Completion::of(Some(Outcome::Partly), Some(Outcome::Done), None, t);
         assert_eq!(c.confirmation, Confirmation::SelfDeclared);
         assert_eq!(c.outcome, Some(Outcome::Done));
         let c = Completion::of(None, Some(Outcome::Done), Some(Outcome::Partly), t);
         assert_eq!(c.confirmation, Confirmation::UnitConfirmed);
         assert_eq!(c.label(), "Hoàn thành một phần · Chi bộ xác nhận");
+        assert_eq!(c.spoken_label(), "Hoàn thành một phần, chi bộ xác nhận");
         // Two citizens are not a quorum; "không rõ" does not count.
         t.add(CitizenAnswer::Done, 2);
         t.add(CitizenAnswer::DontKnow, 5);
@@ -558,6 +637,7 @@ mod tests {
         assert_eq!(t.verdict(), Some(Outcome::Done));
         let c = Completion::of(None, Some(Outcome::Done), Some(Outcome::Done), t);
         assert_eq!(c.confirmation, Confirmation::CitizenConfirmed);
+        assert_eq!(c.spoken_label(), "Đã hoàn thành, người dân xác nhận");
         // No majority: the cell's view stands.
         t.add(CitizenAnswer::NotDone, 1);
         assert_eq!(t.verdict(), None);

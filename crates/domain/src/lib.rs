@@ -4,10 +4,13 @@
 pub mod attendance;
 pub mod bulletin;
 pub mod feedback;
+pub mod import;
 pub mod limits;
+pub mod member;
 pub mod model;
 pub mod models;
 pub mod password;
+pub mod photo;
 pub mod policy;
 pub mod quality;
 pub mod registration;

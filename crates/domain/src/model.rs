@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Kind of unit in the organisation tree (PRODUCT.md §2).
+/// Kind of unit in the organisation tree (docs/DOMAIN.md § Units and members).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitType {
@@ -120,7 +120,7 @@ impl Gender {
     }
 }
 
-/// A member's status (PRODUCT.md §2).
+/// A member's status (docs/DOMAIN.md § Units and members).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberStatus {
@@ -164,7 +164,7 @@ impl MemberStatus {
     }
 }
 
-/// Account roles, each granted over a unit subtree (PRODUCT.md §1).
+/// Account roles, each granted over a unit subtree (docs/DOMAIN.md § Roles and scope).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -206,7 +206,8 @@ impl Role {
     }
 }
 
-/// What a position title implies (PRODUCT.md §2: key-cadre and head flags are derived from positions).
+/// What a position title implies: key-cadre and head flags are derived from positions
+/// (docs/DOMAIN.md § Units and members).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct PositionFlags {
     /// Người đứng đầu.
@@ -451,6 +452,9 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    // The one place that reads the system time; everything else takes a `Clock` (clippy.toml forbids
+    // `Utc::now`/`Local::now` elsewhere).
+    #[allow(clippy::disallowed_methods)]
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         chrono::Utc::now()
     }

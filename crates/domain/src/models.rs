@@ -1,4 +1,4 @@
-//! Good-practice models ("mô hình, cách làm hay", PRODUCT.md §7, issue 5): the status, the field list and
+//! Good-practice models ("mô hình, cách làm hay", docs/DOMAIN.md § Models): the status, the field list and
 //! the checks of what a user enters. Pure: the store asks these functions before it writes.
 //!
 //! **Who writes.** A model belongs to its owner unit; admin, office staff and secretaries whose subtree
@@ -244,38 +244,6 @@ pub fn check_result(
     errors
 }
 
-/// Parses a number typed the Vietnamese way ("3.520", "98,5", "1.234,5") or the plain way ("98.5",
-/// "3520"). A single dot followed by exactly three digits is a thousands separator ("3.520" = 3520).
-pub fn parse_number(s: &str) -> Option<f64> {
-    let t: String = s.trim().chars().filter(|c| !c.is_whitespace()).collect();
-    if t.is_empty() {
-        return None;
-    }
-    let normalized = if t.contains(',') {
-        // Vietnamese: dots group thousands, the comma is the decimal point.
-        t.replace('.', "").replacen(',', ".", 1)
-    } else {
-        let dots = t.matches('.').count();
-        let thousands = dots > 1
-            || t.split_once('.').is_some_and(|(a, b)| {
-                b.len() == 3 && !a.is_empty() && a.trim_start_matches('-') != "0"
-            });
-        if thousands {
-            t.replace('.', "")
-        } else {
-            t
-        }
-    };
-    let ok = normalized
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-        && normalized.chars().any(|c| c.is_ascii_digit());
-    if !ok {
-        return None;
-    }
-    normalized.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
 /// Why an adoption is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AdoptionError {
@@ -461,21 +429,6 @@ mod tests {
             .map(|e| e.0)
             .collect();
         assert_eq!(keys, vec!["measured_on", "indicator", "value"]);
-    }
-
-    #[test]
-    fn numbers_the_vietnamese_way() {
-        assert_eq!(parse_number("3.520"), Some(3520.0));
-        assert_eq!(parse_number("98,5"), Some(98.5));
-        assert_eq!(parse_number("1.234,5"), Some(1234.5));
-        assert_eq!(parse_number("98.5"), Some(98.5));
-        assert_eq!(parse_number("0.250"), Some(0.25));
-        assert_eq!(parse_number("1.234.567"), Some(1_234_567.0));
-        assert_eq!(parse_number(" 120 "), Some(120.0));
-        assert_eq!(parse_number("-3"), Some(-3.0));
-        assert_eq!(parse_number("abc"), None);
-        assert_eq!(parse_number(""), None);
-        assert_eq!(parse_number("."), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The one access policy (PRODUCT.md §1). Every read and write in lamtheo asks this module; the store turns
-//! the same decisions into SQL filters (`MemberScope`, `Principal::unit_prefix`), and tests prove the two agree.
+//! The one access policy (docs/DOMAIN.md § Roles and scope). Every read and write in lamtheo asks this
+//! module; the store turns the same decisions into SQL filters (`MemberScope`, `Principal::unit_prefix`),
+//! and tests prove the two agree.
 //!
 //! A role is granted over a unit and its whole subtree. Subtrees are materialised paths ("/1/5/23/"): unit B
 //! is inside A's subtree when B's path starts with A's path.

@@ -1,7 +1,7 @@
 //! Quality checks of one commitment item of a registration ("bản đăng ký học tập và làm theo tư
-//! tưởng, đạo đức, phong cách Hồ Chí Minh"), explained to the writer (issue 4, PRODUCT.md §5).
+//! tưởng, đạo đức, phong cách Hồ Chí Minh"), explained to the writer (docs/DOMAIN.md § Quality checks).
 //!
-//! The seed's criticism is that registrations are "chưa cụ thể, chưa gắn với chức trách, nhiệm vụ,
+//! The criticism the city committee reported is that registrations are "chưa cụ thể, chưa gắn với chức trách, nhiệm vụ,
 //! kết quả chưa rõ". Each rule below names one of those shortcomings; each flag comes with a
 //! Vietnamese note that quotes what was found and says what to add.
 //!
@@ -17,8 +17,8 @@
 //!   "1.500.000 đồng", "1,5 tỷ đồng", "12/12 buổi") or a percentage ("100%", "100% đơn thư").
 //!   - Numbers are written the Vietnamese way: "." groups thousands and "," is the decimal mark
 //!     ("1.500.000", "1,5", "1.234,5"); a single "." not followed by exactly three digits is read as
-//!     a decimal mark ("1.5"). Number words count too — một … chín, mười, "mười hai", "hai mươi
-//!     lăm", "ba trăm" — when written with their diacritics ("ba" is three, "bà" is not), and a
+//!     a decimal mark ("1.5"), as everywhere in lamtheo (`text::parse_decimal`). Number words count
+//!     too — một … chín, mười, "mười hai", "hai mươi lăm", "ba trăm" — when written with their diacritics ("ba" is three, "bà" is not), and a
 //!     number repeated in brackets is read once ("một (01) sáng kiến" is 1).
 //!   - The unit is the word(s) right after the number: a known unit of several words when one
 //!     matches ("đơn thư", "hộ dân", "tỷ đồng", "lượt người", "báo cáo chuyên đề" …), otherwise
@@ -758,47 +758,6 @@ fn words_match(toks: &[Tok<'_>], at: usize, phrase: &[String]) -> bool {
             .all(|(k, p)| word_at(toks, at + k).is_some_and(|w| w.folded == *p))
 }
 
-/// Vietnamese number: "." groups thousands, "," is the decimal mark; a single "." not followed by
-/// three digits is a decimal mark; commas grouping by three are accepted as thousands ("1,234,567").
-fn parse_vn_number(s: &str) -> Option<f64> {
-    let grouped = |s: &str, sep: char| {
-        let mut parts = s.split(sep);
-        parts
-            .next()
-            .is_some_and(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-            && parts.all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let commas = s.matches(',').count();
-    let dots = s.matches('.').count();
-    let (int, frac): (String, &str) = match (commas, dots) {
-        (0, 0) => (s.to_owned(), ""),
-        (0, _) if grouped(s, '.') => (s.replace('.', ""), ""),
-        (0, 1) => {
-            let (i, f) = s.split_once('.')?;
-            (i.to_owned(), f)
-        }
-        (1, _) => {
-            let (i, f) = s.split_once(',')?;
-            if dots > 0 && !grouped(i, '.') {
-                return None;
-            }
-            (i.replace('.', ""), f)
-        }
-        (_, 0) if grouped(s, ',') => (s.replace(',', ""), ""),
-        _ => return None,
-    };
-    if !digits(&int) || !(frac.is_empty() || digits(frac)) {
-        return None;
-    }
-    let v: f64 = if frac.is_empty() {
-        int.parse().ok()?
-    } else {
-        format!("{int}.{frac}").parse().ok()?
-    };
-    v.is_finite().then_some(v)
-}
-
 fn digit_word(w: &str) -> Option<u32> {
     Some(match w {
         "một" => 1,
@@ -950,9 +909,9 @@ fn find_quantity(toks: &[Tok<'_>]) -> (Option<Quantity>, Option<String>) {
             Some(Tok::Num(t)) => {
                 let parts: Vec<&str> = t.split('/').collect();
                 let parsed = match parts.as_slice() {
-                    [single] => parse_vn_number(single).map(|v| (v, Some(*t))),
+                    [single] => crate::text::parse_decimal(single).map(|v| (v, Some(*t))),
                     // "12/12 buổi": done out of planned; the first counts.
-                    [done, _] => parse_vn_number(done).map(|v| (v, None)),
+                    [done, _] => crate::text::parse_decimal(done).map(|v| (v, None)),
                     // A date.
                     _ => None,
                 };
@@ -981,7 +940,7 @@ fn find_quantity(toks: &[Tok<'_>]) -> (Option<Quantity>, Option<String>) {
             if let Some(Tok::Num(n)) = toks.get(j + 1) {
                 if matches!(toks.get(j + 2), Some(Tok::Close)) {
                     if !from_digits {
-                        value = parse_vn_number(n).unwrap_or(value);
+                        value = crate::text::parse_decimal(n).unwrap_or(value);
                     }
                     j += 3;
                 }
@@ -1539,20 +1498,6 @@ mod tests {
         ] {
             assert_eq!(parse_target(text), None, "{text:?}");
         }
-    }
-
-    #[test]
-    fn vietnamese_numbers() {
-        assert_eq!(parse_vn_number("1.500.000"), Some(1_500_000.0));
-        assert_eq!(parse_vn_number("1,5"), Some(1.5));
-        assert_eq!(parse_vn_number("1.234,5"), Some(1234.5));
-        assert_eq!(parse_vn_number("12.345"), Some(12345.0));
-        assert_eq!(parse_vn_number("1.5"), Some(1.5));
-        assert_eq!(parse_vn_number("1,234,567"), Some(1_234_567.0));
-        assert_eq!(parse_vn_number("02"), Some(2.0));
-        assert_eq!(parse_vn_number("1.2.3"), None);
-        assert_eq!(parse_vn_number("1.23,4"), None);
-        assert_eq!(parse_vn_number("1,2,3"), None);
     }
 
     // ---- check_item ------------------------------------------------------------------------

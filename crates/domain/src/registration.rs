@@ -1,6 +1,6 @@
-//! Registrations ("bản đăng ký học tập và làm theo", PRODUCT.md §5): the workflow, who may act, the
-//! year-end result and the suggested annual rating, and the "trên trước, dưới sau" rule. The per-item
-//! quality checks are in `quality`, copy detection in `similarity`.
+//! Registrations ("bản đăng ký học tập và làm theo", docs/DOMAIN.md § Registrations): the workflow, who may
+//! act, the year-end result and the suggested annual rating, and the "trên trước, dưới sau" rule. The
+//! per-item quality checks are in `quality`, copy detection in `similarity`.
 //!
 //! **Workflow.** `draft → submitted → (returned → submitted)* → approved → published`. A returned
 //! registration carries comments per item and can be edited and resubmitted. Approved content is locked: a

@@ -1,5 +1,5 @@
 //! Near-duplicate detection of registrations ("bản đăng ký học tập và làm theo" copied from a
-//! neighbour, PRODUCT.md §5, issue 4).
+//! neighbour, docs/DOMAIN.md § Quality checks).
 //!
 //! A registration's text is [folded](crate::text::fold) (no diacritics, "đ" → "d", lower case),
 //! cut into words (punctuation dropped, numbers kept), stripped of the [`BOILERPLATE`] that every

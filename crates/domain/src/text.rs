@@ -1,5 +1,5 @@
 //! Vietnamese text: NFC normalisation, diacritic folding for search, Vietnamese name sort keys,
-//! dd/mm/yyyy dates and 3.520 / 98,5% numbers (PRODUCT.md §11).
+//! dd/mm/yyyy dates and 3.520 / 98,5% numbers (docs/DOMAIN.md § Vietnamese text).
 //!
 //! Everything here is pure and allocation-light: [`fold`] and [`name_sort_key`] run over millions of
 //! names, so both write straight into one pre-sized `String` (no per-word strings, no joins), and
@@ -567,6 +567,72 @@ fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
     }
 }
 
+/// Parses a number typed by a Vietnamese user, in a form field or in running text. After every
+/// whitespace character is dropped ("3 520"), one leading sign ("-3", "+5") and one trailing "%"
+/// ("98,5%" = 98.5; the caller decides what a percentage means) are accepted, then:
+///
+/// - "," is the decimal mark and "." groups thousands: "98,5" = 98.5, "1.234,5" = 1234.5,
+///   "1,234" = 1.234;
+/// - a single "." followed by exactly three digits, after one to three digits other than a lone
+///   "0", groups thousands ("3.520" = 3520, "12.345" = 12345); any other single "." is a decimal
+///   mark ("98.5", "0.250" = 0.25, "1234.567" = 1234.567);
+/// - several "." or several "," must group by three ("1.234.567", "1,234,567"); "1.2.3", "1.23,4",
+///   "1,2,3" and "1,234.5" are not numbers;
+/// - a missing side of the decimal mark reads as 0 (",5" = 0.5, "5," = 5).
+///
+/// No exponent, no "inf" or "NaN": the result is always finite.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = compact.strip_suffix('%').unwrap_or(&compact);
+    let (negative, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    // "1.234.567": a first group of one to three digits, then groups of exactly three.
+    let grouped = |p: &str, sep: char| {
+        let mut groups = p.split(sep);
+        groups
+            .next()
+            .is_some_and(|g| (1..=3).contains(&g.len()) && all_digits(g))
+            && groups.all(|g| g.len() == 3 && all_digits(g))
+    };
+    let commas = t.matches(',').count();
+    let dots = t.matches('.').count();
+    let (int, frac): (String, &str) = match (commas, dots) {
+        (0, 0) => (t.to_owned(), ""),
+        (0, 1) => {
+            let (i, f) = t.split_once('.')?;
+            if i != "0" && grouped(t, '.') {
+                (format!("{i}{f}"), "")
+            } else {
+                (i.to_owned(), f)
+            }
+        }
+        (0, _) if grouped(t, '.') => (t.replace('.', ""), ""),
+        (1, _) => {
+            let (i, f) = t.split_once(',')?;
+            if dots > 0 && !grouped(i, '.') {
+                return None;
+            }
+            (i.replace('.', ""), f)
+        }
+        (_, 0) if grouped(t, ',') => (t.replace(',', ""), ""),
+        _ => return None,
+    };
+    if !all_digits(&int) || !all_digits(frac) || (int.is_empty() && frac.is_empty()) {
+        return None;
+    }
+    let plain = format!(
+        "{}{}.{}",
+        if negative { "-" } else { "" },
+        if int.is_empty() { "0" } else { &int },
+        if frac.is_empty() { "0" } else { frac }
+    );
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -578,6 +644,52 @@ mod tests {
 
     fn nfd(s: &str) -> String {
         s.nfd().collect()
+    }
+
+    #[test]
+    fn parse_decimal_examples() {
+        // The model forms' examples.
+        assert_eq!(parse_decimal("3.520"), Some(3520.0));
+        assert_eq!(parse_decimal("98,5"), Some(98.5));
+        assert_eq!(parse_decimal("1.234,5"), Some(1234.5));
+        assert_eq!(parse_decimal("98.5"), Some(98.5));
+        assert_eq!(parse_decimal("0.250"), Some(0.25));
+        assert_eq!(parse_decimal("1.234.567"), Some(1_234_567.0));
+        assert_eq!(parse_decimal(" 120 "), Some(120.0));
+        assert_eq!(parse_decimal("3 520"), Some(3520.0));
+        assert_eq!(parse_decimal("-3"), Some(-3.0));
+        assert_eq!(parse_decimal("-0.5"), Some(-0.5));
+        assert_eq!(parse_decimal("abc"), None);
+        assert_eq!(parse_decimal(""), None);
+        assert_eq!(parse_decimal("."), None);
+        // Numbers read in registration texts.
+        assert_eq!(parse_decimal("1.500.000"), Some(1_500_000.0));
+        assert_eq!(parse_decimal("1,5"), Some(1.5));
+        assert_eq!(parse_decimal("12.345"), Some(12345.0));
+        assert_eq!(parse_decimal("1.5"), Some(1.5));
+        assert_eq!(parse_decimal("1,234,567"), Some(1_234_567.0));
+        assert_eq!(parse_decimal("1,234"), Some(1.234));
+        assert_eq!(parse_decimal("02"), Some(2.0));
+        assert_eq!(parse_decimal("1.2.3"), None);
+        assert_eq!(parse_decimal("1.23,4"), None);
+        assert_eq!(parse_decimal("1,2,3"), None);
+        assert_eq!(parse_decimal("1,234.5"), None);
+        // Percentages as typed in target fields.
+        assert_eq!(parse_decimal("95"), Some(95.0));
+        assert_eq!(parse_decimal("98,5%"), Some(98.5));
+        assert_eq!(parse_decimal(" 98.5 % "), Some(98.5));
+        assert_eq!(parse_decimal("+5"), Some(5.0));
+        assert_eq!(parse_decimal(",5"), Some(0.5));
+        assert_eq!(parse_decimal("5,"), Some(5.0));
+        assert_eq!(parse_decimal("1234.567"), Some(1234.567));
+        // Not numbers.
+        for s in [
+            "%", "-", "+", ",", "5%%", "--5", "+-5", "5-", "1e2", "inf", "NaN", "0x10", "1_000",
+            "5,5,", "1,5.3", "1..2", "١٢",
+        ] {
+            assert_eq!(parse_decimal(s), None, "{s}");
+        }
+        assert_eq!(parse_decimal(&"9".repeat(400)), None);
     }
 
     #[test]

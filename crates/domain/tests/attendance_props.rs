@@ -1,6 +1,6 @@
-//! Property tests of attendance counting (issue 3): `Tally` over arbitrary mark lists, the rate and the
-//! plan-target flag, make-up never lowering a rate, sums of tallies, the "absent twice running" flag and
-//! the parsing of marks as clerks type them.
+//! Property tests of attendance counting (docs/DOMAIN.md § Attendance): `Tally` over arbitrary mark lists,
+//! the rate and the plan-target flag, make-up never lowering a rate, sums of tallies, the "absent twice
+//! running" flag and the parsing of marks as clerks type them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;

@@ -1,7 +1,8 @@
-//! Property and table tests of the registration figures and review rules (issue 4): the report's shares
-//! stay in [0, 1] (or are absent when there is nothing to divide by), a parent's figures are the sum of its
-//! units', "đúng hạn" means by 31 March inclusive, deadlines move to another year keeping day and month,
-//! and who may write the self-reviews and the cell's assessment, and from when.
+//! Property and table tests of the registration figures and review rules (docs/DOMAIN.md § Reviews and
+//! rating): the report's shares stay in [0, 1] (or are absent when there is nothing to divide by), a
+//! parent's figures are the sum of its units', "đúng hạn" means by 31 March inclusive, deadlines move to
+//! another year keeping day and month, and who may write the self-reviews and the cell's assessment, and
+//! from when.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Datelike, NaiveDate};

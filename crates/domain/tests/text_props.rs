@@ -1,4 +1,4 @@
-//! Property tests for `domain::text` (PRODUCT.md §11).
+//! Property tests for `domain::text` (docs/DOMAIN.md § Vietnamese text).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cmp::Ordering;
@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 use domain::text::{
     fold, format_date, format_decimal, format_int, name_sort_key, normalize, parse_date,
+    parse_decimal,
 };
 use proptest::prelude::*;
 use unicode_normalization::char::is_combining_mark;
@@ -254,5 +255,149 @@ proptest! {
         let unpadded = d.format("%-d/%-m/%Y").to_string();
         prop_assert_eq!(parse_date(&unpadded), Some(d));
         prop_assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()), Some(d));
+    }
+}
+
+// ---- parse_decimal ------------------------------------------------------------------------------
+
+/// The number reader registration texts used before `parse_decimal` (tokens of digit runs joined by
+/// "." or ","), kept here as the reference `parse_decimal` must agree with on those tokens.
+fn reference_text_number(s: &str) -> Option<f64> {
+    let grouped = |s: &str, sep: char| {
+        let mut parts = s.split(sep);
+        parts
+            .next()
+            .is_some_and(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            && parts.all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let commas = s.matches(',').count();
+    let dots = s.matches('.').count();
+    let (int, frac): (String, &str) = match (commas, dots) {
+        (0, 0) => (s.to_owned(), ""),
+        (0, _) if grouped(s, '.') => (s.replace('.', ""), ""),
+        (0, 1) => {
+            let (i, f) = s.split_once('.')?;
+            (i.to_owned(), f)
+        }
+        (1, _) => {
+            let (i, f) = s.split_once(',')?;
+            if dots > 0 && !grouped(i, '.') {
+                return None;
+            }
+            (i.replace('.', ""), f)
+        }
+        (_, 0) if grouped(s, ',') => (s.replace(',', ""), ""),
+        _ => return None,
+    };
+    if !digits(&int) || !(frac.is_empty() || digits(frac)) {
+        return None;
+    }
+    let v: f64 = if frac.is_empty() {
+        int.parse().ok()?
+    } else {
+        format!("{int}.{frac}").parse().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+/// Digit runs joined by single "." or "," — the shape of a number token in running text.
+fn number_token() -> impl Strategy<Value = String> {
+    (
+        "[0-9]{1,7}",
+        prop::collection::vec((prop::sample::select(vec!['.', ',']), "[0-9]{1,4}"), 0..4),
+    )
+        .prop_map(|(first, rest)| {
+            let mut s = first;
+            for (sep, digits) in rest {
+                s.push(sep);
+                s.push_str(&digits);
+            }
+            s
+        })
+}
+
+/// Text made of the characters a number field may hold, and a few it may not.
+fn numberish() -> impl Strategy<Value = String> {
+    "[0-9.,%+\\- eE]{0,14}"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn parse_decimal_reads_format_int(n in -(1i64 << 53)..(1i64 << 53)) {
+        prop_assert_eq!(parse_decimal(&format_int(n)), Some(n as f64));
+        prop_assert_eq!(parse_decimal(&n.to_string()), Some(n as f64));
+    }
+
+    #[test]
+    fn parse_decimal_reads_format_decimal(x in -1.0e12f64..1.0e12, decimals in 0usize..4) {
+        let s = format_decimal(x, decimals);
+        let back = parse_decimal(&s);
+        prop_assert!(back.is_some(), "{}", s);
+        let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-9) + x.abs() * 1e-15;
+        prop_assert!((back.unwrap() - x).abs() <= tolerance, "{} -> {} -> {:?}", x, s, back);
+        // As a percentage, with spaces a phone keyboard may add.
+        prop_assert_eq!(parse_decimal(&format!(" {s} %")), back);
+    }
+
+    #[test]
+    fn parse_decimal_reads_a_decimal_comma_like_a_point(int in 0u32..10_000_000, frac in "[0-9]{1,6}") {
+        let expected: f64 = format!("{int}.{frac}").parse().unwrap();
+        prop_assert_eq!(parse_decimal(&format!("{int},{frac}")), Some(expected));
+        prop_assert_eq!(parse_decimal(&format!("-{int},{frac}")), Some(-expected));
+        // A decimal point is read as one too, unless it could group thousands ("3.520").
+        let point = format!("{int}.{frac}");
+        if frac.len() != 3 || int == 0 || int > 999 {
+            prop_assert_eq!(parse_decimal(&point), Some(expected), "{}", point);
+        } else {
+            let grouped: f64 = format!("{int}{frac}").parse().unwrap();
+            prop_assert_eq!(parse_decimal(&point), Some(grouped), "{}", point);
+        }
+    }
+
+    #[test]
+    fn parse_decimal_agrees_with_the_text_reader(s in number_token()) {
+        // One deliberate difference: "0.520" is 0.52, never 520 (a lone 0 does not start a group).
+        let leading_zero_group = s.split_once('.').is_some_and(|(i, f)| {
+            i == "0" && f.len() == 3 && !f.contains(['.', ','])
+        });
+        if !leading_zero_group {
+            prop_assert_eq!(parse_decimal(&s), reference_text_number(&s), "{}", s);
+        }
+    }
+
+    #[test]
+    fn parse_decimal_ignores_whitespace(s in numberish(), at in prop::collection::vec(0usize..16, 0..4)) {
+        let mut spaced = s.clone();
+        for i in at {
+            let i = spaced.char_indices().map(|(i, _)| i).nth(i).unwrap_or(spaced.len());
+            spaced.insert(i, if i % 2 == 0 { ' ' } else { '\u{a0}' });
+        }
+        prop_assert_eq!(parse_decimal(&spaced), parse_decimal(&s), "{:?}", spaced);
+    }
+
+    #[test]
+    fn parse_decimal_is_finite_and_total(s in "\\PC{0,30}") {
+        if let Some(x) = parse_decimal(&s) {
+            prop_assert!(x.is_finite());
+        }
+    }
+
+    #[test]
+    fn parse_decimal_percent_and_sign(s in numberish()) {
+        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        if !compact.ends_with('%') {
+            prop_assert_eq!(parse_decimal(&format!("{s}%")), parse_decimal(&s));
+        }
+        if !compact.starts_with(['-', '+']) {
+            prop_assert_eq!(parse_decimal(&format!("+{s}")), parse_decimal(&s));
+            prop_assert_eq!(parse_decimal(&format!("-{s}")), parse_decimal(&s).map(|x| -x));
+        }
+        if let Some(x) = parse_decimal(&s) {
+            prop_assert!(compact.bytes().any(|b| b.is_ascii_digit()));
+            prop_assert!(!compact.contains(['e', 'E']), "{} -> {}", s, x);
+        }
     }
 }

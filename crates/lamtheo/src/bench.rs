@@ -27,7 +27,9 @@ pub async fn import(db: &Db, rows: usize, format: &str) -> Result<()> {
     let scale = demo::Scale::Province;
     let units = demo::units(scale, 1);
     let inputs = crate::demo_load::unit_inputs(&units);
-    db.load_units(&Actor::system("bench"), &inputs).await?;
+    db.imports()
+        .load_units(&Actor::system("bench"), &inputs)
+        .await?;
     let members: Vec<office::MemberRow> = demo::members(scale, 1, &units)
         .take(rows)
         .enumerate()
@@ -73,6 +75,7 @@ pub async fn import(db: &Db, rows: usize, format: &str) -> Result<()> {
     }
     let t1 = Instant::now();
     let outcome = db
+        .imports()
         .import_members(&Actor::system("bench"), None, parsed, false)
         .await?;
     let t_store = t1.elapsed();
@@ -97,6 +100,7 @@ pub async fn import(db: &Db, rows: usize, format: &str) -> Result<()> {
     let parsed = office::parse_members(name, &bytes, db.today())?;
     let t2 = Instant::now();
     let outcome = db
+        .imports()
         .import_members(&Actor::system("bench"), None, parsed, false)
         .await?;
     if let ImportOutcome::Done(r) = outcome {
@@ -112,6 +116,7 @@ pub async fn import(db: &Db, rows: usize, format: &str) -> Result<()> {
 /// Query latency on an existing database: folded-name search over the whole tree and a unit's paged list.
 pub async fn queries(db: &Db, samples: usize) -> Result<()> {
     let root = db
+        .units()
         .root_units()
         .await?
         .into_iter()
@@ -125,7 +130,7 @@ pub async fn queries(db: &Db, samples: usize) -> Result<()> {
         unit_path: root.path.clone(),
         member_id: None,
     };
-    let total = db.member_count().await?;
+    let total = db.members().member_count().await?;
     println!(
         "database: {} backend, {} members",
         db.backend().as_str(),
@@ -137,7 +142,7 @@ pub async fn queries(db: &Db, samples: usize) -> Result<()> {
     let mut unit_paths = Vec::new();
     while names.len() < samples {
         let id = rng.gen_range(1..=total.max(1));
-        if let Some((m, path)) = db.member_unscoped(id).await? {
+        if let Some((m, path)) = db.members().member_unscoped(id).await? {
             let folded = domain::text::fold(&m.full_name);
             names.push(folded);
             unit_paths.push(path);
@@ -147,6 +152,7 @@ pub async fn queries(db: &Db, samples: usize) -> Result<()> {
     for n in &names {
         let t = Instant::now();
         let (items, _) = db
+            .members()
             .search_members(
                 &admin,
                 &MemberQuery {
@@ -173,16 +179,17 @@ pub async fn queries(db: &Db, samples: usize) -> Result<()> {
     for (i, path) in unit_paths.iter().enumerate() {
         let page = (i % 3) as i64 + 1;
         let t = Instant::now();
-        db.search_members(
-            &admin,
-            &MemberQuery {
-                unit_path: Some(path.clone()),
-                page,
-                per_page: 50,
-                ..Default::default()
-            },
-        )
-        .await?;
+        db.members()
+            .search_members(
+                &admin,
+                &MemberQuery {
+                    unit_path: Some(path.clone()),
+                    page,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await?;
         list.push(t.elapsed());
     }
     list.sort();
@@ -204,16 +211,17 @@ pub async fn queries(db: &Db, samples: usize) -> Result<()> {
         };
         let page = (i % 3) as i64 + 1;
         let t = Instant::now();
-        db.search_members(
-            &admin,
-            &MemberQuery {
-                unit_path: Some(parent),
-                page,
-                per_page: 50,
-                ..Default::default()
-            },
-        )
-        .await?;
+        db.members()
+            .search_members(
+                &admin,
+                &MemberQuery {
+                    unit_path: Some(parent),
+                    page,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await?;
         glist.push(t.elapsed());
     }
     glist.sort();
@@ -226,11 +234,12 @@ pub async fn queries(db: &Db, samples: usize) -> Result<()> {
     Ok(())
 }
 
-/// Attendance rates and marking on an existing database with study sessions (issue 3): the whole tree's
+/// Attendance rates and marking on an existing database with study sessions: the whole tree's
 /// rate for a year, one cell's rate, and marking a session of ≥ 500 members in one call.
 pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
     use domain::attendance::{Mark, MeetingKind};
     let root = db
+        .units()
         .root_units()
         .await?
         .into_iter()
@@ -238,7 +247,7 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
         .context("empty database")?;
     let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
     let to = chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
-    let total_members = db.member_count().await?;
+    let total_members = db.members().member_count().await?;
     println!(
         "database: {} backend, {} members",
         db.backend().as_str(),
@@ -250,6 +259,7 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
     for _ in 0..5 {
         let t = Instant::now();
         tally = db
+            .attendance()
             .summary_unscoped(&root.path, MeetingKind::Study, from, to)
             .await?;
         whole.push(t.elapsed());
@@ -263,14 +273,14 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
         ms(whole[0])
     );
     // Random cells.
-    let max_id = db.unit_count().await?;
+    let max_id = db.units().unit_count().await?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let mut cells = Vec::new();
     let mut tries = 0;
     while cells.len() < samples && tries < samples * 200 {
         tries += 1;
         let id = rng.gen_range(1..=max_id.max(1));
-        if let Some(u) = db.unit_unscoped(id).await? {
+        if let Some(u) = db.units().unit_unscoped(id).await? {
             if u.unit_type.holds_cell_meetings() {
                 cells.push(u);
             }
@@ -281,6 +291,7 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
     for c in &cells {
         let t = Instant::now();
         let s = db
+            .attendance()
             .summary_unscoped(&c.path, MeetingKind::Study, from, to)
             .await?;
         cell_times.push(t.elapsed());
@@ -302,7 +313,7 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
     'search: for c in &cells {
         let mut path = c.path.clone();
         loop {
-            let n = db.members_as_of(&path, date).await?.len();
+            let n = db.members().members_as_of(&path, date).await?.len();
             if n >= 500 {
                 holder = Some(path);
                 break 'search;
@@ -324,10 +335,11 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
         .next()
         .and_then(|s| s.parse().ok())
         .context("unit path")?;
-    let unit = db.unit_unscoped(unit_id).await?.context("unit")?;
+    let unit = db.units().unit_unscoped(unit_id).await?.context("unit")?;
     let actor = Actor::system("bench");
     let t = Instant::now();
     let m = db
+        .attendance()
         .create_meeting(
             &actor,
             None,
@@ -341,6 +353,7 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
         ms(t.elapsed())
     );
     let ids: Vec<i64> = db
+        .members()
         .members_as_of(&holder, date)
         .await?
         .into_iter()
@@ -365,7 +378,9 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
             .map(|(i, id)| (*id, if i % 17 == round { Mark::Absent } else { mark }))
             .collect();
         let t = Instant::now();
-        db.set_marks(&actor, None, m.id, &marks).await?;
+        db.attendance()
+            .set_marks(&actor, None, m.id, &marks)
+            .await?;
         times.push(t.elapsed());
     }
     times.sort();
@@ -379,11 +394,12 @@ pub async fn attendance(db: &Db, samples: usize, year: i32) -> Result<()> {
     Ok(())
 }
 
-/// Registrations (issue 4) on an existing database with registrations: copy clustering over the whole tree
+/// Registrations on an existing database with registrations: copy clustering over the whole tree
 /// (through the store: stored signatures read, clusters formed), checking one registration against every
 /// other one of the year in the tree, and the whole tree's report.
 pub async fn registrations(db: &Db, samples: usize, year: i32) -> Result<()> {
     let root = db
+        .units()
         .root_units()
         .await?
         .into_iter()
@@ -398,13 +414,14 @@ pub async fn registrations(db: &Db, samples: usize, year: i32) -> Result<()> {
         member_id: None,
     };
     let (list, total) = db
+        .registrations()
         .registrations_in(&p, &root.path, year, None, usize::MAX)
         .await?;
     let items: i64 = list.iter().map(|r| r.items).sum();
     println!(
         "database: {} backend, {} members; {total} registrations of {year} with {items} items",
         db.backend().as_str(),
-        db.member_count().await?
+        db.members().member_count().await?
     );
     if list.is_empty() {
         bail!("no registrations in {year}: load the demo first (lamtheo demo --scale province)");
@@ -414,7 +431,10 @@ pub async fn registrations(db: &Db, samples: usize, year: i32) -> Result<()> {
     let mut clusters = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
-        clusters = db.copy_clusters(&p, &root.path, year).await?;
+        clusters = db
+            .registrations()
+            .copy_clusters(&p, &root.path, year)
+            .await?;
         times.push(t.elapsed());
     }
     times.sort();
@@ -431,10 +451,11 @@ pub async fn registrations(db: &Db, samples: usize, year: i32) -> Result<()> {
     let mut found = 0usize;
     for _ in 0..samples.max(1) {
         let s = &list[rng.gen_range(0..list.len())];
-        let r = db.registration_unscoped(s.id).await?;
+        let r = db.registrations().registration_unscoped(s.id).await?;
         let text = r.comparison_text();
         let t = Instant::now();
         let similar = db
+            .registrations()
             .similar_registrations(&root.path, year, Some(r.member_id), &text)
             .await?;
         check.push(t.elapsed());
@@ -449,7 +470,10 @@ pub async fn registrations(db: &Db, samples: usize, year: i32) -> Result<()> {
         check.len()
     );
     let t = Instant::now();
-    let rep = db.registration_report(&p, root.id, year).await?;
+    let rep = db
+        .registrations()
+        .registration_report(&p, root.id, year)
+        .await?;
     println!(
         "whole-tree report {year}: {} registered of {} members, {} items; {} (one run)",
         rep.total.registered,

@@ -60,6 +60,16 @@ pub struct Cli {
         value_name = "CHƯƠNG_TRÌNH"
     )]
     pub espeak: PathBuf,
+    /// Định dạng nhật ký ghi ra stderr: text (dễ đọc) hoặc json (mỗi dòng một đối tượng JSON, cho hệ thống
+    /// thu thập nhật ký); mức chi tiết đặt bằng biến môi trường LAMTHEO_LOG
+    #[arg(
+        long,
+        global = true,
+        env = "LAMTHEO_LOG_FORMAT",
+        default_value = "text",
+        value_name = "ĐỊNH_DẠNG"
+    )]
+    pub log_format: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -201,6 +211,15 @@ pub struct ServeArgs {
         value_name = "SỐ"
     )]
     pub max_heavy_per_user: usize,
+    /// Yêu cầu trả lời chậm hơn số mili giây này được ghi thêm một dòng cảnh báo vào nhật ký, kèm số câu
+    /// lệnh cơ sở dữ liệu và thời gian chạy chúng
+    #[arg(
+        long,
+        env = "LAMTHEO_SLOW_REQUEST_MS",
+        default_value_t = 1000,
+        value_name = "MILI_GIÂY"
+    )]
+    pub slow_request_ms: u64,
 }
 
 #[derive(Subcommand, Debug)]

@@ -88,6 +88,7 @@ pub async fn load_demo_feedback(db: &Db, actor: &Actor, seed: u64) -> Result<(us
         }
     }
     let n = db
+        .feedback()
         .load_demo_feedback(actor, &rows)
         .await
         .context("nạp phản ánh mẫu")?;

@@ -26,7 +26,8 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
     let inputs = unit_inputs(&units);
     let mut by_code: HashMap<String, domain::Unit> = HashMap::new();
     for chunk in inputs.chunks(20_000) {
-        db.load_units_into(&actor, chunk, &mut by_code)
+        db.imports()
+            .load_units_into(&actor, chunk, &mut by_code)
             .await
             .context("nạp đơn vị mẫu")?;
     }
@@ -74,6 +75,7 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         });
         if batch.len() >= BATCH {
             let ids = db
+                .imports()
                 .load_members(&actor, &batch)
                 .await
                 .context("nạp đảng viên mẫu")?;
@@ -91,6 +93,7 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
     }
     if !batch.is_empty() {
         let ids = db
+            .imports()
             .load_members(&actor, &batch)
             .await
             .context("nạp đảng viên mẫu")?;
@@ -116,7 +119,7 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         }
         let role = domain::Role::parse(a.role).with_context(|| format!("vai trò {}", a.role))?;
         let member_id = match &a.member_card {
-            Some(card) => db.member_id_by_card(card).await?,
+            Some(card) => db.members().member_id_by_card(card).await?,
             None => None,
         };
         let new = NewAccount {
@@ -127,7 +130,7 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
             member_id,
             display_name: a.description.clone(),
         };
-        match db.create_account(&actor, None, &new).await {
+        match db.accounts().create_account(&actor, None, &new).await {
             Ok(_) => {
                 if print_accounts {
                     println!(
@@ -210,36 +213,39 @@ async fn load_campaign(
             .get(code)
             .with_context(|| format!("thiếu đơn vị {code}"))
     };
-    db.create_directive(
-        actor,
-        None,
-        att::DIRECTIVE_CODE,
-        att::DIRECTIVE_TITLE,
-        att::directive_date(),
-        att::DIRECTIVE_ISSUER,
-    )
-    .await
-    .context("nạp chỉ thị mẫu")?;
+    db.campaign()
+        .create_directive(
+            actor,
+            None,
+            att::DIRECTIVE_CODE,
+            att::DIRECTIVE_TITLE,
+            att::directive_date(),
+            att::DIRECTIVE_ISSUER,
+        )
+        .await
+        .context("nạp chỉ thị mẫu")?;
     let issuer = att::plan_unit(units).context("dữ liệu mẫu không có đơn vị gốc")?;
-    db.create_plan(
-        actor,
-        None,
-        PlanInput {
-            number: att::PLAN_NUMBER.to_string(),
-            title: att::PLAN_TITLE.to_string(),
-            issued_on: Some(att::plan_date()),
-            unit_code: issuer.code.clone(),
-            directive_code: Some(att::DIRECTIVE_CODE.to_string()),
-            scope: format!("Các tổ chức đảng và đảng viên trực thuộc {}", issuer.name),
-            target_attendance: Some(att::PLAN_TARGET_ATTENDANCE),
-            target_registered: Some(att::PLAN_TARGET_REGISTERED),
-        },
-    )
-    .await
-    .context("nạp kế hoạch mẫu")?;
+    db.campaign()
+        .create_plan(
+            actor,
+            None,
+            PlanInput {
+                number: att::PLAN_NUMBER.to_string(),
+                title: att::PLAN_TITLE.to_string(),
+                issued_on: Some(att::plan_date()),
+                unit_code: issuer.code.clone(),
+                directive_code: Some(att::DIRECTIVE_CODE.to_string()),
+                scope: format!("Các tổ chức đảng và đảng viên trực thuộc {}", issuer.name),
+                target_attendance: Some(att::PLAN_TARGET_ATTENDANCE),
+                target_registered: Some(att::PLAN_TARGET_REGISTERED),
+            },
+        )
+        .await
+        .context("nạp kế hoạch mẫu")?;
     let mut themes: HashMap<i32, i64> = HashMap::new();
     for (year, title) in att::THEMES {
         let t = db
+            .campaign()
             .set_theme(
                 actor,
                 None,
@@ -295,11 +301,13 @@ async fn load_campaign(
             }
         }
         meeting_ids.extend(
-            db.load_meetings(actor, &batch)
+            db.attendance()
+                .load_meetings(actor, &batch)
                 .await
                 .context("nạp buổi học tập mẫu")?,
         );
         topics_loaded += db
+            .attendance()
             .load_topics(actor, MARKED_BY, &topics)
             .await
             .context("nạp chủ đề sinh hoạt mẫu")?;
@@ -337,6 +345,7 @@ async fn load_campaign(
         }
         if marks.len() >= MARK_BATCH {
             marked += db
+                .attendance()
                 .load_attendance(actor, MARKED_BY, &marks)
                 .await
                 .context("nạp điểm danh mẫu")?;
@@ -352,6 +361,7 @@ async fn load_campaign(
         }
     }
     marked += db
+        .attendance()
         .load_attendance(actor, MARKED_BY, &marks)
         .await
         .context("nạp điểm danh mẫu")?;
@@ -364,7 +374,8 @@ async fn load_campaign(
     );
     let tallies = Instant::now();
     if let (Some(first), Some(last)) = (meeting_ids.first(), meeting_ids.last()) {
-        db.finish_meeting_tallies(actor, *first, *last)
+        db.attendance()
+            .finish_meeting_tallies(actor, *first, *last)
             .await
             .context("tổng hợp điểm danh mẫu")?;
     }
@@ -380,6 +391,7 @@ async fn load_campaign(
         .map(|t| new_topic(&unit_ids, t))
         .collect::<Result<Vec<_>>>()?;
     let upcoming_loaded = db
+        .attendance()
         .load_topics(actor, MARKED_BY, &upcoming)
         .await
         .context("nạp chủ đề sinh hoạt mẫu")?;
@@ -431,6 +443,7 @@ async fn load_registrations(
         items += regs.iter().map(|r| r.items.len()).sum::<usize>();
         rated += regs.iter().filter(|r| r.rating.is_some()).count();
         loaded += db
+            .registrations()
             .bulk_load_registrations(actor, &regs)
             .await
             .context("nạp bản đăng ký mẫu")?
@@ -447,6 +460,7 @@ async fn load_registrations(
     let mut copied = 0;
     for year in demo::registrations::FIRST_YEAR..=demo::registrations::LAST_YEAR {
         copied += db
+            .registrations()
             .finish_registration_copies(actor, year)
             .await
             .context("đánh dấu bản đăng ký sao chép")?
@@ -589,76 +603,14 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn unique_name(prefix: &str) -> String {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|t| t.as_nanos())
-            .unwrap_or_default();
-        format!("{prefix}{}_{nanos}", std::process::id())
-    }
-
-    /// Removes the test's SQLite directory, even when the test panics.
-    struct TempDir(std::path::PathBuf);
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    /// Drops the test's PostgreSQL database, even when the test panics.
-    struct PgDb {
-        admin_url: String,
-        name: String,
-    }
-    impl Drop for PgDb {
-        fn drop(&mut self) {
-            let _ = psql(
-                &self.admin_url,
-                &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
-            );
-        }
-    }
-
-    /// Runs one administrative statement on PostgreSQL (on a thread of its own: callers may be inside a
-    /// runtime or in `Drop`).
-    fn psql(url: &str, sql: &str) -> Result<(), String> {
-        let (url, sql) = (url.to_string(), sql.to_string());
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            rt.block_on(async move {
-                use sqlx::{Connection, Executor};
-                let mut c = sqlx::postgres::PgConnection::connect(&url)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                c.execute(sql.as_str()).await.map_err(|e| e.to_string())?;
-                let _ = c.close().await;
-                Ok(())
-            })
-        })
-        .join()
-        .map_err(|_| "thread panicked".to_string())?
-    }
-
-    /// `admin_url` with its database name replaced by `name`.
-    fn with_database(admin_url: &str, name: &str) -> String {
-        let (base, query) = match admin_url.find('?') {
-            Some(i) => (&admin_url[..i], &admin_url[i..]),
-            None => (admin_url, ""),
-        };
-        let after_scheme = base.find("://").map_or(0, |i| i + 3);
-        let host_part = match base[after_scheme..].find('/') {
-            Some(i) => &base[..after_scheme + i],
-            None => base,
-        };
-        format!("{host_part}/{name}{query}")
-    }
-
     async fn check_city_demo(db: &Db) {
         load(db, demo::Scale::City, 2020, false).await.unwrap();
-        let root = db.unit_by_code_unscoped("TU-BT").await.unwrap().unwrap();
+        let root = db
+            .units()
+            .unit_by_code_unscoped("TU-BT")
+            .await
+            .unwrap()
+            .unwrap();
         let admin = Principal {
             user_id: 0,
             username: "kiểm thử".into(),
@@ -670,6 +622,7 @@ mod tests {
         // City-wide study attendance per year: above 98%, with some excused absences and make-ups.
         for year in 2016..=2019 {
             let t = db
+                .attendance()
                 .summary_unscoped(
                     &root.path,
                     MeetingKind::Study,
@@ -686,6 +639,7 @@ mod tests {
             );
             assert_eq!(t.unmarked(), 0);
             let c = db
+                .attendance()
                 .summary_unscoped(
                     &root.path,
                     MeetingKind::Cell,
@@ -700,6 +654,7 @@ mod tests {
         // Every study session: expected = members_as_of, tally = a recount of its marks, and the
         // per-unit counts add up to it.
         let study = db
+            .attendance()
             .list_meetings(
                 &admin,
                 &MeetingFilter {
@@ -713,6 +668,7 @@ mod tests {
             .unwrap();
         assert_eq!(study.len(), 43 * 8);
         let cells = db
+            .attendance()
             .list_meetings(
                 &admin,
                 &MeetingFilter {
@@ -728,11 +684,12 @@ mod tests {
         assert!(cells.len() > 150, "{}", cells.len());
         assert!(cells.iter().all(|m| m.thematic && m.quality.is_some()));
         for (k, m) in study.iter().chain(cells.iter().step_by(7)).enumerate() {
-            let marks = db.meeting_marks(&admin, m.id).await.unwrap();
+            let marks = db.attendance().meeting_marks(&admin, m.id).await.unwrap();
             let recount = Tally::of(marks.iter().map(|r| &r.status));
-            let stored = db.meeting_unscoped(m.id).await.unwrap().tally;
+            let stored = db.attendance().meeting_unscoped(m.id).await.unwrap().tally;
             assert_eq!(stored, recount, "meeting {}", m.id);
             let expected: BTreeSet<i64> = db
+                .members()
                 .members_as_of(&m.unit_path, m.date)
                 .await
                 .unwrap()
@@ -752,7 +709,8 @@ mod tests {
                 let mut sum = Tally::default();
                 for u in units.iter().filter(|u| **u != m.unit_path) {
                     sum.add(
-                        &db.summary_unscoped(u, m.kind, m.date, m.date)
+                        &db.attendance()
+                            .summary_unscoped(u, m.kind, m.date, m.date)
                             .await
                             .unwrap(),
                     );
@@ -769,13 +727,14 @@ mod tests {
             }
         }
         // Thematic sessions are linked to the year's theme of plan 43-KH/TU.
-        let themes = db.themes_for(&root.path).await.unwrap();
+        let themes = db.campaign().themes_for(&root.path).await.unwrap();
         assert_eq!(themes.len(), 4);
         assert!(study
             .iter()
             .filter(|m| m.thematic)
             .all(|m| m.theme_id.is_some() && m.title.starts_with("Học tập chuyên đề năm")));
         let plan = db
+            .campaign()
             .plan_for(&root.path, d(2017, 1, 1))
             .await
             .unwrap()
@@ -786,7 +745,11 @@ mod tests {
         );
         // Next month's topic is set for most, not all, of the cells.
         let (y, mth) = domain::attendance::next_topic_month(db.today());
-        let board = db.topic_board(&admin, &root.path, y, mth).await.unwrap();
+        let board = db
+            .campaign()
+            .topic_board(&admin, &root.path, y, mth)
+            .await
+            .unwrap();
         let set = board.iter().filter(|t| t.topic.is_some()).count();
         assert!(
             set * 10 > board.len() * 5 && set < board.len(),
@@ -795,6 +758,7 @@ mod tests {
         );
         // One audit record per batch, not per mark.
         let (audit, _) = db
+            .audit()
             .list_audit(
                 &admin,
                 &store::AuditFilter {
@@ -812,7 +776,7 @@ mod tests {
     }
 
     /// The registrations of the city demo as a user sees them: everyone registered, shortcomings at
-    /// the seed's scale and unevenly spread, flags that the store's own rules give again, copy clusters
+    /// the city's scale and unevenly spread, flags that the store's own rules give again, copy clusters
     /// in a few cells, heads late and the 20 % warning in some units, the member account's history.
     async fn check_city_registrations(db: &Db, admin: &Principal, root: &domain::Unit) {
         use domain::quality::Flag;
@@ -820,12 +784,14 @@ mod tests {
         use std::collections::{BTreeMap, HashMap, HashSet};
         for year in 2016..=2019 {
             let (regs, total) = db
+                .registrations()
                 .registrations_in(admin, &root.path, year, None, 100_000)
                 .await
                 .unwrap();
             assert_eq!(regs.len(), total);
             // Every member active on the deadline registered, and nobody else.
             let expected: BTreeSet<i64> = db
+                .members()
                 .members_as_of(&root.path, d(year, 3, 31))
                 .await
                 .unwrap()
@@ -873,7 +839,11 @@ mod tests {
             // Ratings exist for reviewed registrations.
             assert!(regs.iter().filter(|r| r.rating.is_some()).count() * 100 > regs.len() * 90);
             // Copy clusters: a few, each inside one cell, and the same registrations carry the flag.
-            let clusters = db.copy_clusters(admin, &root.path, year).await.unwrap();
+            let clusters = db
+                .registrations()
+                .copy_clusters(admin, &root.path, year)
+                .await
+                .unwrap();
             assert!(clusters.len() >= 3, "{year}: {}", clusters.len());
             assert!(clusters
                 .iter()
@@ -895,7 +865,11 @@ mod tests {
                 .collect();
             assert!(cells_with_copies.len() * 8 < per_cell.len(), "{year}");
             // The unit report: heads late in a few cells, the 20 % warning in some grassroots units.
-            let report = db.registration_report(admin, root.id, year).await.unwrap();
+            let report = db
+                .registrations()
+                .registration_report(admin, root.id, year)
+                .await
+                .unwrap();
             assert_eq!(report.total.registered, report.total.members, "{year}");
             assert!(!report.heads_late.is_empty(), "{year}");
             // (Some cells count as late because their present head joined the party after that year:
@@ -932,25 +906,20 @@ mod tests {
         // `preview_flags` gives now (quality rules with the member's positions, and the copy check
         // against the others) equal the stored ones.
         let (regs, _) = db
+            .registrations()
             .registrations_in(admin, &root.path, 2019, None, 100_000)
             .await
             .unwrap();
         let mut by_flag: BTreeMap<&str, usize> = BTreeMap::new();
         for r in &regs {
-            let full = db.registration_unscoped(r.id).await.unwrap();
-            let items: Vec<ItemInput> = full
-                .items
-                .iter()
-                .map(|i| ItemInput {
-                    kind: i.kind,
-                    content: i.content.clone(),
-                    duty: i.duty.clone(),
-                    target: i.target.clone(),
-                    deadline: i.deadline,
-                    evidence: i.evidence.clone(),
-                })
-                .collect();
+            let full = db
+                .registrations()
+                .registration_unscoped(r.id)
+                .await
+                .unwrap();
+            let items: Vec<ItemInput> = full.items.iter().map(ItemInput::from).collect();
             let now = db
+                .registrations()
                 .preview_flags(admin, r.member_id, 2019, &items)
                 .await
                 .unwrap();
@@ -981,22 +950,43 @@ mod tests {
         .find(|a| a.username == "dangvien.p7")
         .and_then(|a| a.member_card)
         .unwrap();
-        let me = db.member_id_by_card(&card).await.unwrap().unwrap();
+        let me = db
+            .members()
+            .member_id_by_card(&card)
+            .await
+            .unwrap()
+            .unwrap();
         for year in 2016..=2019 {
-            let r = db.registration_of(admin, me, year).await.unwrap().unwrap();
+            let r = db
+                .registrations()
+                .registration_of(admin, me, year)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(r.status, Status::Approved, "{year}");
-            assert!(db.member_rating(admin, me, year).await.unwrap().is_some());
-            let (_, events) = db.registration_history(admin, r.id).await.unwrap();
+            assert!(db
+                .registrations()
+                .member_rating(admin, me, year)
+                .await
+                .unwrap()
+                .is_some());
+            let (_, events) = db
+                .registrations()
+                .registration_history(admin, r.id)
+                .await
+                .unwrap();
             assert_eq!(events.first().map(|e| e.by.as_str()), Some("dangvien.p7"));
         }
         let this_year = chrono::Datelike::year(&db.today());
         assert!(db
+            .registrations()
             .registration_of(admin, me, this_year)
             .await
             .unwrap()
             .is_none());
         // One audit record per loading call.
         let (audit, _) = db
+            .audit()
             .list_audit(
                 admin,
                 &store::AuditFilter {
@@ -1014,40 +1004,25 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread")]
     async fn city_demo_campaign_on_sqlite() {
-        let dir = TempDir(std::env::temp_dir().join(unique_name("lamtheo-demo-test-")));
-        std::fs::create_dir_all(&dir.0).unwrap();
-        let db = Db::open(
-            &store::sqlite_url_for_dir(&dir.0),
-            Arc::new(domain::SystemClock),
-        )
-        .await
-        .unwrap();
+        // A fresh SQLite file in a temporary directory, removed even when the test panics.
+        let test_db = testkit::TestDb::sqlite();
+        let db = Db::open(test_db.url(), Arc::new(domain::SystemClock))
+            .await
+            .unwrap();
         check_city_demo(&db).await;
         db.close().await;
     }
 
     #[tokio::test(flavor = "multi_thread")]
     async fn city_demo_campaign_on_postgres() {
-        let Some(admin_url) = std::env::var("LAMTHEO_TEST_DATABASE_URL")
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-        else {
-            eprintln!("LAMTHEO_TEST_DATABASE_URL not set, PostgreSQL variant not run");
+        // A fresh database `lt_test_<hex>`, dropped even when the test panics.
+        let Some(test_db) = testkit::TestDb::postgres().await else {
+            eprintln!("{} not set, PostgreSQL variant not run", testkit::PG_ENV);
             return;
         };
-        let name = unique_name("lt_demo_test_");
-        psql(&admin_url, &format!("CREATE DATABASE \"{name}\""))
-            .unwrap_or_else(|e| panic!("{admin_url} is set but {name} cannot be created: {e}"));
-        let _guard = PgDb {
-            admin_url: admin_url.clone(),
-            name: name.clone(),
-        };
-        let db = Db::open(
-            &with_database(&admin_url, &name),
-            Arc::new(domain::SystemClock),
-        )
-        .await
-        .unwrap();
+        let db = Db::open(test_db.url(), Arc::new(domain::SystemClock))
+            .await
+            .unwrap();
         check_city_demo(&db).await;
         db.close().await;
     }

@@ -1,6 +1,6 @@
 //! Loads the demo's good-practice models (`demo::models`) through the store's ordinary write paths (the
 //! same checks and audit records as a clerk's entries): each model, its results, its adoptions, and for
-//! the seven models of the seed an illustrative photo drawn here (a PNG, thumbnailed by
+//! the seven models of the Bến Tre report an illustrative photo drawn here (a PNG, thumbnailed by
 //! `office::check_photo` like an upload).
 
 use anyhow::{Context, Result};
@@ -23,6 +23,7 @@ pub async fn load_demo_models(db: &Db, actor: &Actor, units: &[demo::DemoUnit]) 
             public: m.public,
         };
         let created = db
+            .models()
             .create_model(actor, None, &input)
             .await
             .with_context(|| format!("nạp mô hình mẫu \"{}\"", m.name))?;
@@ -34,34 +35,40 @@ pub async fn load_demo_models(db: &Db, actor: &Actor, units: &[demo::DemoUnit]) 
                 unit: r.unit.to_string(),
                 note: String::new(),
             };
-            db.add_model_result(actor, None, created.id, &result)
+            db.models()
+                .add_model_result(actor, None, created.id, &result)
                 .await
                 .with_context(|| format!("nạp kết quả của mô hình \"{}\"", m.name))?;
         }
         for a in &m.adoptions {
-            db.adopt_model(
-                actor,
-                None,
-                created.id,
-                a.unit_code,
-                Some(a.adopted_on),
-                a.note,
-            )
-            .await
-            .with_context(|| format!("nạp nhân rộng mô hình \"{}\" tới {}", m.name, a.unit_code))?;
+            db.models()
+                .adopt_model(
+                    actor,
+                    None,
+                    created.id,
+                    a.unit_code,
+                    Some(a.adopted_on),
+                    a.note,
+                )
+                .await
+                .with_context(|| {
+                    format!("nạp nhân rộng mô hình \"{}\" tới {}", m.name, a.unit_code)
+                })?;
         }
         if let Some(rgb) = m.photo_colour {
             let png = office::solid_png(640, 400, rgb).context("vẽ ảnh minh họa")?;
-            db.add_model_photo(
-                actor,
-                None,
-                created.id,
-                "anh-minh-hoa.png",
-                &png,
-                "Ảnh minh họa (dữ liệu mẫu)",
-            )
-            .await
-            .with_context(|| format!("nạp ảnh của mô hình \"{}\"", m.name))?;
+            db.models()
+                .add_model_photo(
+                    actor,
+                    None,
+                    created.id,
+                    "anh-minh-hoa.png",
+                    &png,
+                    "Ảnh minh họa (dữ liệu mẫu)",
+                    office::check_photo,
+                )
+                .await
+                .with_context(|| format!("nạp ảnh của mô hình \"{}\"", m.name))?;
         }
     }
     Ok(list.len())
@@ -80,7 +87,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "lamtheo-demo-models-{}-{}",
             std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            // Only a unique directory name, not a "now" of the domain (that comes from the Clock).
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|t| t.as_nanos())
+                .unwrap_or_default()
         ));
         std::fs::create_dir_all(&dir).unwrap();
         let db = Db::open(
@@ -92,12 +103,14 @@ mod tests {
         let actor = Actor::system("demo");
         let units = demo::units(demo::Scale::City, 2020);
         let mut by_code = HashMap::new();
-        db.load_units_into(&actor, &crate::demo_load::unit_inputs(&units), &mut by_code)
+        db.imports()
+            .load_units_into(&actor, &crate::demo_load::unit_inputs(&units), &mut by_code)
             .await
             .unwrap();
         let n = load_demo_models(&db, &actor, &units).await.unwrap();
         assert_eq!(n, demo::models::models(&units).len());
         let all = db
+            .models()
             .public_models(&store::PublicModelFilter::default())
             .await
             .unwrap();
@@ -112,7 +125,7 @@ mod tests {
             .expect("the sanitation model of Sơn Đông");
         assert_eq!(sd.status, ModelStatus::Commended);
         assert_eq!(sd.replications.len(), 3);
-        let detail = db.public_model(sd.id).await.unwrap();
+        let detail = db.models().public_model(sd.id).await.unwrap();
         assert_eq!(detail.results.len(), 8);
         assert_eq!(detail.photos.len(), 1);
         // An adoption moved the road model of Bình Thạnh to "nhân rộng".

@@ -22,13 +22,10 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LAMTHEO_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = init_logging(&cli.log_format) {
+        eprintln!("Lỗi: {e:#}");
+        return ExitCode::FAILURE;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -46,6 +43,33 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Log lines go to stderr as text or JSON (`--log-format`), filtered by `LAMTHEO_LOG`. Beside them a layer
+/// with its own filter counts each request's database statements (`web::trace`), so they need not be
+/// printed to be counted.
+fn init_logging(format: &str) -> Result<()> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LAMTHEO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let output = match format {
+        "text" => tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .boxed(),
+        "json" => tracing_subscriber::fmt::layer()
+            .json()
+            .with_writer(std::io::stderr)
+            .boxed(),
+        other => bail!("--log-format \"{other}\": dùng text hoặc json"),
+    };
+    tracing_subscriber::registry()
+        .with(output.with_filter(filter))
+        .with(web::trace::db_timing_layer())
+        .try_init()
+        .context("không cài được bộ ghi nhật ký")?;
+    Ok(())
 }
 
 /// The database URL: the flag / environment, else SQLite in the data directory (created if missing).
@@ -103,6 +127,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 } else {
                     args.max_heavy
                 },
+                slow_request: std::time::Duration::from_millis(args.slow_request_ms),
                 ..defaults
             };
             let options = web::limits::ServeOptions {
@@ -169,7 +194,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     let password = password_from_env_or_prompt()?;
                     let member_id = match member_card {
                         Some(card) => Some(
-                            db.member_id_by_card(card)
+                            db.members()
+                                .member_id_by_card(card)
                                 .await?
                                 .with_context(|| format!("không có đảng viên số thẻ {card}"))?,
                         ),
@@ -183,7 +209,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         member_id,
                         display_name: name.clone().unwrap_or_default(),
                     };
-                    match db.create_account(&Actor::system("cli"), None, &new).await {
+                    match db
+                        .accounts()
+                        .create_account(&Actor::system("cli"), None, &new)
+                        .await
+                    {
                         Ok(a) => {
                             println!(
                                 "Đã tạo tài khoản {} ({}) với phạm vi {} – {}.",
@@ -205,6 +235,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 UserCmd::Passwd { username } => {
                     let account = db
+                        .accounts()
                         .account_by_username(username)
                         .await?
                         .with_context(|| format!("không có tài khoản \"{username}\""))?;
@@ -212,7 +243,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     if let Err(e) = domain::password::check(&password, &account.username) {
                         bail!("{e}");
                     }
-                    db.set_password(&Actor::system("cli"), account.id, &password, None)
+                    db.accounts()
+                        .set_password(&Actor::system("cli"), account.id, &password, None)
                         .await?;
                     println!(
                         "Đã đặt lại mật khẩu cho {}; các phiên đăng nhập cũ đã bị hủy.",
@@ -225,7 +257,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         "{:<24} {:<10} {:<14} {:<8} Đơn vị",
                         "Tên đăng nhập", "Vai trò", "Mã đơn vị", "Khóa"
                     );
-                    for a in db.list_accounts(None).await? {
+                    for a in db.accounts().list_accounts(None).await? {
                         println!(
                             "{:<24} {:<10} {:<14} {:<8} {}",
                             a.username,
@@ -255,10 +287,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let started = std::time::Instant::now();
             let outcome = if units {
                 let parsed = office::parse_units(&name, &bytes)?;
-                db.import_units(&actor, None, parsed, dry_run).await?
+                db.imports()
+                    .import_units(&actor, None, parsed, dry_run)
+                    .await?
             } else {
                 let parsed = office::parse_members(&name, &bytes, db.today())?;
-                db.import_members(&actor, None, parsed, dry_run).await?
+                db.imports()
+                    .import_members(&actor, None, parsed, dry_run)
+                    .await?
             };
             match outcome {
                 ImportOutcome::Done(r) => {
@@ -295,10 +331,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } = what;
             let unit = match unit {
                 Some(code) => db
+                    .units()
                     .unit_by_code_unscoped(code)
                     .await?
                     .with_context(|| format!("không có đơn vị mã {code}"))?,
                 None => db
+                    .units()
                     .root_units()
                     .await?
                     .into_iter()
@@ -313,8 +351,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 unit_path: unit.path.clone(),
                 member_id: None,
             };
-            let members = db.members_for_export(&principal, Some(&unit.path)).await?;
-            let rows = store::member_rows(&members);
+            let members = db
+                .members()
+                .members_for_export(&principal, Some(&unit.path))
+                .await?;
+            let rows = office::member_rows(&members);
             let bytes = match format.as_str() {
                 "csv" => office::members_csv(&rows),
                 "xlsx" => office::members_xlsx(&rows)?,
@@ -438,10 +479,10 @@ fn password_from_env_or_prompt() -> Result<String> {
 /// On an empty account table, creates `admin` over the root unit (creating a root unit if there is none),
 /// with the password from LAMTHEO_ADMIN_PASSWORD or a random one printed once.
 async fn ensure_admin(db: &Db) -> Result<()> {
-    if db.account_count().await? > 0 {
+    if db.accounts().account_count().await? > 0 {
         return Ok(());
     }
-    let root = match db.root_units().await?.into_iter().next() {
+    let root = match db.units().root_units().await?.into_iter().next() {
         Some(u) => u,
         None => {
             let input = store::UnitInput {
@@ -452,7 +493,9 @@ async fn ensure_admin(db: &Db) -> Result<()> {
                 sort_order: 0,
                 valid_from: None,
             };
-            db.create_unit(&Actor::system("cli"), None, input).await?
+            db.units()
+                .create_unit(&Actor::system("cli"), None, input)
+                .await?
         }
     };
     let (password, printed) = match std::env::var("LAMTHEO_ADMIN_PASSWORD") {
@@ -467,7 +510,11 @@ async fn ensure_admin(db: &Db) -> Result<()> {
         member_id: None,
         display_name: "Quản trị hệ thống".into(),
     };
-    match db.create_account(&Actor::system("cli"), None, &new).await {
+    match db
+        .accounts()
+        .create_account(&Actor::system("cli"), None, &new)
+        .await
+    {
         Ok(_) => {}
         Err(store::StoreError::Invalid(e)) => bail!(
             "không tạo được tài khoản admin: {}",

@@ -1,4 +1,4 @@
-//! Issue 5: the public portal, walked like a crawler over the whole city demo on each backend. Starting at
+//! The public portal, walked like a crawler over the whole city demo on each backend. Starting at
 //! `/cong-khai` and following every link (plain `href`/`src`, no JavaScript), every page answers 200,
 //! every portal unit, published registration and public model is reached, and no page or search result
 //! holds anything private: members' birth dates, card and citizen numbers and phones, the name and contact
@@ -14,7 +14,6 @@ use std::process::Command;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-const PG_ENV: &str = "LAMTHEO_TEST_DATABASE_URL";
 /// What the portal shows (written here independently of the store): the newest published version of a
 /// member's registration for a year.
 const PUBLISHED: &str = "r.status = 'published' AND NOT EXISTS (SELECT 1 FROM registrations n \
@@ -22,10 +21,11 @@ const PUBLISHED: &str = "r.status = 'published' AND NOT EXISTS (SELECT 1 FROM re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portal_walk_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    load_demo(&["--data-dir", dir.path().to_str().unwrap()]);
-    walk(&store::sqlite_url_for_dir(dir.path())).await;
-    bulletin_command(dir.path());
+    let db = testkit::TestDb::sqlite();
+    let dir = db.dir().unwrap();
+    load_demo(&["--data-dir", dir.to_str().unwrap()]);
+    walk(&store::sqlite_url_for_dir(dir)).await;
+    bulletin_command(dir);
 }
 
 /// `lamtheo bulletin`: the spoken script on stdout, the Word notice, and a clear exit when audio is
@@ -87,31 +87,16 @@ fn bulletin_command(data: &std::path::Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portal_walk_postgres() {
-    let Ok(admin) = std::env::var(PG_ENV) else {
-        eprintln!("{PG_ENV} not set: the PostgreSQL walk was not run");
+    // A fresh database `lt_test_<hex>`, dropped at the end even when the walk fails.
+    let Some(db) = testkit::TestDb::postgres().await else {
+        eprintln!(
+            "{} not set: the PostgreSQL walk was not run",
+            testkit::PG_ENV
+        );
         return;
     };
-    let name = format!("lt_portal_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("{PG_ENV} is set but PostgreSQL is unreachable: {e}"));
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&format!("/{name}"));
-    let url = url.to_string();
-    load_demo(&["--database-url", &url]);
-    walk(&url).await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    load_demo(&["--database-url", db.url()]);
+    walk(db.url()).await;
 }
 
 fn load_demo(db_args: &[&str]) {

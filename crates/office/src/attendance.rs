@@ -1,6 +1,6 @@
-//! Attendance spreadsheets (PRODUCT.md §3–§4): the printable sign-in sheet of a session, the marks
-//! export, and the marks import that reads that export (or any sheet with a member-ID and a status
-//! column) back.
+//! Attendance spreadsheets (docs/DOMAIN.md § Attendance): the printable sign-in sheet of a session, the
+//! marks export, and the marks import that reads that export (or any sheet with a member-ID and a
+//! status column) back.
 
 use std::collections::HashMap;
 

@@ -77,7 +77,7 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 /// Non-empty data rows one import may hold (a province of 200.000 members fits 1,5 times).
 pub const MAX_IMPORT_ROWS: usize = 300_000;
 /// Row errors a parser keeps; the rest are counted ("… và N lỗi khác").
-pub const MAX_ROW_ERRORS: usize = 200;
+pub use domain::import::MAX_ROW_ERRORS;
 
 const MB: u64 = 1024 * 1024;
 

@@ -2,6 +2,7 @@
 
 use crate::read::{with_rows, TableRow};
 use crate::{OfficeError, RowError};
+use domain::import::header as h;
 
 /// A column the importer knows.
 pub(crate) struct ColumnSpec {
@@ -28,15 +29,23 @@ pub(crate) const U_ORDER: usize = 4;
 pub(crate) const U_FROM: usize = 5;
 
 pub(crate) const UNIT_COLUMNS: [ColumnSpec; 6] = [
-    col("Mã đơn vị", &["ma don vi", "code", "unit code", "ma"], true),
     col(
-        "Tên đơn vị",
+        h::UNIT_CODE,
+        &["ma don vi", "code", "unit code", "ma"],
+        true,
+    ),
+    col(
+        h::UNIT_NAME,
         &["ten don vi", "name", "unit name", "ten"],
         true,
     ),
-    col("Loại", &["loai", "type", "loai don vi", "unit type"], true),
     col(
-        "Mã đơn vị cấp trên",
+        h::UNIT_TYPE,
+        &["loai", "type", "loai don vi", "unit type"],
+        true,
+    ),
+    col(
+        h::PARENT_CODE,
         &[
             "ma don vi cap tren",
             "parent code",
@@ -46,8 +55,8 @@ pub(crate) const UNIT_COLUMNS: [ColumnSpec; 6] = [
         ],
         true,
     ),
-    col("Thứ tự", &["thu tu", "order", "sort order"], false),
-    col("Từ ngày", &["tu ngay", "valid from"], false),
+    col(h::SORT_ORDER, &["thu tu", "order", "sort order"], false),
+    col(h::FROM, &["tu ngay", "valid from"], false),
 ];
 
 pub(crate) const M_UNIT: usize = 0;
@@ -63,25 +72,25 @@ pub(crate) const M_PHONE: usize = 9;
 pub(crate) const M_SINCE: usize = 10;
 
 pub(crate) const MEMBER_COLUMNS: [ColumnSpec; 11] = [
-    col("Mã đơn vị", &["ma don vi", "unit code"], true),
+    col(h::UNIT_CODE, &["ma don vi", "unit code"], true),
     col(
-        "Họ và tên",
+        h::FULL_NAME,
         &["ho va ten", "full name", "ho ten", "name"],
         true,
     ),
     col(
-        "Ngày sinh",
+        h::BIRTH_DATE,
         &["ngay sinh", "birth date", "date of birth"],
         true,
     ),
-    col("Giới tính", &["gioi tinh", "gender", "sex"], true),
+    col(h::GENDER, &["gioi tinh", "gender", "sex"], true),
     col(
-        "Số thẻ đảng viên",
+        h::CARD_NUMBER,
         &["so the dang vien", "card number", "so the"],
         true,
     ),
     col(
-        "Số CCCD",
+        h::CITIZEN_ID,
         &[
             "so cccd",
             "citizen id",
@@ -93,15 +102,11 @@ pub(crate) const MEMBER_COLUMNS: [ColumnSpec; 11] = [
         ],
         true,
     ),
-    col("Ngày vào Đảng", &["ngay vao dang", "joined on"], true),
-    col("Ngày chính thức", &["ngay chinh thuc", "official on"], true),
-    col("Chức vụ", &["chuc vu", "positions", "position"], true),
-    col(
-        "Điện thoại",
-        &["dien thoai", "phone", "so dien thoai"],
-        true,
-    ),
-    col("Từ ngày", &["tu ngay", "since"], false),
+    col(h::JOINED_ON, &["ngay vao dang", "joined on"], true),
+    col(h::OFFICIAL_ON, &["ngay chinh thuc", "official on"], true),
+    col(h::POSITIONS, &["chuc vu", "positions", "position"], true),
+    col(h::PHONE, &["dien thoai", "phone", "so dien thoai"], true),
+    col(h::FROM, &["tu ngay", "since"], false),
 ];
 
 /// Vietnamese headers of a unit file, in template/export order.

@@ -1,4 +1,5 @@
-//! Evidence photos of good-practice models (issue 5): what an upload must be before the store keeps it.
+//! Evidence photos of good-practice models (docs/DOMAIN.md § Models): what an upload must be before the
+//! store keeps it.
 //!
 //! The type is decided by the bytes (magic numbers), never by the name: a PDF called "anh.jpg" is refused,
 //! a PNG called "anh.jpg" is a PNG. Only JPEG, PNG and WebP are decoded (the `image` crate is built with
@@ -8,6 +9,7 @@
 //! or corrupt file is refused), the EXIF orientation applied, and a JPEG thumbnail at most
 //! [`THUMBNAIL_WIDTH`] pixels wide.
 
+use domain::photo::CheckedPhoto;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
@@ -25,20 +27,6 @@ pub const THUMBNAIL_HEIGHT: u32 = 1440;
 const THUMBNAIL_QUALITY: u8 = 80;
 /// Memory the decoder may allocate: a 40-megapixel image with 16-bit RGBA samples, plus slack.
 const MAX_DECODE_ALLOC: u64 = MAX_PHOTO_PIXELS * 8 + 64 * 1024 * 1024;
-
-/// An accepted photo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Photo {
-    /// "image/jpeg", "image/png" or "image/webp", from the content.
-    pub content_type: &'static str,
-    /// The file name with an extension that matches the content ("anh.jpg" holding a PNG → "anh.png").
-    pub filename: String,
-    /// Width and height as displayed (after the EXIF orientation).
-    pub width: u32,
-    pub height: u32,
-    /// A JPEG at most `THUMBNAIL_WIDTH` wide (never enlarged).
-    pub thumbnail_jpeg: Vec<u8>,
-}
 
 /// Why a photo is refused. Messages are Vietnamese and shown as they are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,7 +47,7 @@ pub enum PhotoError {
 
 /// Checks an uploaded photo and makes its thumbnail. `filename` is only used to name the stored file:
 /// it decides nothing.
-pub fn check_photo(filename: &str, bytes: &[u8]) -> Result<Photo, PhotoError> {
+pub fn check_photo(filename: &str, bytes: &[u8]) -> Result<CheckedPhoto, PhotoError> {
     if bytes.is_empty() {
         return Err(PhotoError::Empty);
     }
@@ -92,7 +80,7 @@ pub fn check_photo(filename: &str, bytes: &[u8]) -> Result<Photo, PhotoError> {
     })?;
     img.apply_orientation(orientation);
     let thumbnail_jpeg = thumbnail(&img)?;
-    Ok(Photo {
+    Ok(CheckedPhoto {
         content_type,
         filename: with_extension(filename, ext),
         width: img.width(),

@@ -1,4 +1,4 @@
-//! Spreadsheet import and export for lamtheo (PRODUCT.md §2, §11).
+//! Spreadsheet import and export for lamtheo (docs/DOMAIN.md § Imports, § Vietnamese text).
 //!
 //! * [`read_table`] reads a CSV (UTF-8 with or without BOM, UTF-16 LE/BE with BOM, Windows-1258) or an XLSX
 //!   file into header + rows of trimmed, NFC-normalised text, with spreadsheet line numbers
@@ -29,8 +29,6 @@ mod read;
 mod registrations;
 mod units;
 
-use serde::{Deserialize, Serialize};
-
 pub use attendance::{
     marks_xlsx, parse_marks, signin_sheet_xlsx, MarkImportRow, SheetHeader, SheetRow, MARK_HEADERS,
 };
@@ -44,20 +42,26 @@ pub use bounds::{
 };
 pub use bulletin::{bulletin_docx, qr_png};
 pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
+pub use domain::import::{
+    cap_errors, unknown_parent_errors, unknown_unit_errors, MemberRow, Parsed, RowError, UnitRow,
+};
+pub use domain::photo::CheckedPhoto;
 pub use export::{
     members_csv, members_template_xlsx, members_xlsx, units_csv, units_template_xlsx, units_xlsx,
 };
 pub use images::{
-    check_photo, photo_format, solid_png, Photo, PhotoError, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,
+    check_photo, photo_format, solid_png, PhotoError, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,
     THUMBNAIL_WIDTH,
 };
-pub use members::{parse_members, unknown_unit_errors, MemberRow};
+pub use members::{member_rows, parse_members};
 pub use read::{read_table, Table, TableRow, MAX_TABLE_TEXT};
 pub use registrations::{
     registration_docx, registrations_xlsx, PrintItem, RegistrationPrint, RegistrationRow,
     UnitSheet, REGISTRATION_DETAIL_HEADERS, REGISTRATION_SUMMARY_HEADERS,
 };
-pub use units::{parse_units, unknown_parent_errors, UnitRow};
+pub use units::parse_units;
+
+pub(crate) use domain::import::ErrorCap;
 
 /// A file that cannot be read at all (as opposed to [`RowError`]s, which are about single rows).
 /// Messages are Vietnamese: they are shown to the user as they are.
@@ -115,131 +119,6 @@ pub enum OfficeError {
     Docx(String),
 }
 
-/// One problem in one cell of an imported file.
-///
-/// `Display` is exactly `dòng {line}, cột "{column}": {message}`; other tools parse it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
-#[error("dòng {line}, cột \"{column}\": {message}")]
-pub struct RowError {
-    /// Spreadsheet line: the header is line 1, the first data row line 2.
-    pub line: usize,
-    /// Vietnamese header name of the column, e.g. "Mã đơn vị".
-    pub column: String,
-    /// Vietnamese explanation.
-    pub message: String,
-}
-
-impl RowError {
-    pub fn new(line: usize, column: impl Into<String>, message: impl Into<String>) -> Self {
-        RowError {
-            line,
-            column: column.into(),
-            message: message.into(),
-        }
-    }
-}
-
-/// Result of parsing a file: the rows that passed every check, and every error found.
-///
-/// A row with at least one error is not in `rows`. Errors are sorted with [`sort_errors`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Parsed<T> {
-    pub rows: Vec<T>,
-    pub errors: Vec<RowError>,
-}
-
-impl<T> Parsed<T> {
-    /// True when the file has no error at all.
-    pub fn is_ok(&self) -> bool {
-        self.errors.is_empty()
-    }
-}
-
-/// Keeps at most [`MAX_ROW_ERRORS`] row errors and counts the rest, so that a file of a million bad rows
-/// costs no more memory than one of two hundred.
-#[derive(Debug, Default)]
-pub(crate) struct ErrorCap {
-    omitted: usize,
-    first_line: usize,
-}
-
-impl ErrorCap {
-    /// Drops the errors beyond the limit (call after each row; errors come in line order).
-    pub(crate) fn trim(&mut self, errors: &mut Vec<RowError>) {
-        if errors.len() > MAX_ROW_ERRORS {
-            if self.omitted == 0 {
-                self.first_line = errors[MAX_ROW_ERRORS].line;
-            }
-            self.omitted += errors.len() - MAX_ROW_ERRORS;
-            errors.truncate(MAX_ROW_ERRORS);
-        }
-    }
-
-    /// Adds "… và N lỗi khác" after the kept errors when some were dropped.
-    pub(crate) fn finish(mut self, errors: &mut Vec<RowError>) {
-        self.trim(errors);
-        if self.omitted > 0 {
-            errors.push(omitted_line(self.first_line, self.omitted));
-        }
-    }
-}
-
-/// Column of the line that counts the errors left out.
-const OMITTED_COLUMN: &str = "…";
-
-fn omitted_line(first_line: usize, omitted: usize) -> RowError {
-    RowError::new(
-        first_line,
-        OMITTED_COLUMN,
-        format!(
-            "… và {} lỗi khác (chỉ liệt kê {} lỗi đầu tiên; hãy sửa rồi kiểm tra lại)",
-            domain::text::format_int(omitted as i64),
-            MAX_ROW_ERRORS
-        ),
-    )
-}
-
-/// The number of errors an [`omitted_line`] counts, or `None` for an ordinary error.
-fn omitted_count(e: &RowError) -> Option<usize> {
-    if e.column != OMITTED_COLUMN {
-        return None;
-    }
-    let digits: String = e
-        .message
-        .strip_prefix("… và ")?
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .filter(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
-}
-
-/// Keeps the first [`MAX_ROW_ERRORS`] errors in their current order (it sorts nothing) and ends the list
-/// with one "… và N lỗi khác" line counting the rest. Lines of that kind already in the list (from a
-/// parser that capped its own errors) are folded into the new count, so capping twice changes nothing.
-pub fn cap_errors(errors: &mut Vec<RowError>) {
-    let mut omitted = 0;
-    let mut first_line = usize::MAX;
-    errors.retain(|e| match omitted_count(e) {
-        Some(n) => {
-            omitted += n;
-            first_line = first_line.min(e.line);
-            false
-        }
-        None => true,
-    });
-    if errors.len() > MAX_ROW_ERRORS {
-        for e in &errors[MAX_ROW_ERRORS..] {
-            first_line = first_line.min(e.line);
-        }
-        omitted += errors.len() - MAX_ROW_ERRORS;
-        errors.truncate(MAX_ROW_ERRORS);
-    }
-    if omitted > 0 {
-        errors.push(omitted_line(first_line, omitted));
-    }
-}
-
 /// Sorts errors by line, then by column in the order the columns appear in the import templates
 /// (unit columns, then member columns; unknown column names last, alphabetically). The sort is stable:
 /// several errors on the same cell keep their order.
@@ -253,22 +132,23 @@ pub fn sort_errors(errors: &mut [RowError]) {
 }
 
 fn column_rank(column: &str) -> usize {
+    use domain::import::header as h;
     const ORDER: [&str; 17] = [
-        "Mã đơn vị",
-        "Tên đơn vị",
-        "Loại",
-        "Mã đơn vị cấp trên",
-        "Thứ tự",
-        "Họ và tên",
-        "Ngày sinh",
-        "Giới tính",
-        "Số thẻ đảng viên",
-        "Số CCCD",
-        "Ngày vào Đảng",
-        "Ngày chính thức",
-        "Chức vụ",
-        "Điện thoại",
-        "Từ ngày",
+        h::UNIT_CODE,
+        h::UNIT_NAME,
+        h::UNIT_TYPE,
+        h::PARENT_CODE,
+        h::SORT_ORDER,
+        h::FULL_NAME,
+        h::BIRTH_DATE,
+        h::GENDER,
+        h::CARD_NUMBER,
+        h::CITIZEN_ID,
+        h::JOINED_ON,
+        h::OFFICIAL_ON,
+        h::POSITIONS,
+        h::PHONE,
+        h::FROM,
         "Mã đảng viên",
         "Trạng thái",
     ];
@@ -282,46 +162,6 @@ fn column_rank(column: &str) -> usize {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn row_error_display_is_exact() {
-        let e = RowError::new(5, "Ngày sinh", "Ngày không hợp lệ");
-        assert_eq!(
-            e.to_string(),
-            "dòng 5, cột \"Ngày sinh\": Ngày không hợp lệ"
-        );
-    }
-
-    #[test]
-    fn cap_errors_keeps_200_and_counts_the_rest_once() {
-        let mut errs: Vec<RowError> = (2..=451)
-            .map(|l| RowError::new(l, "Họ và tên", "x"))
-            .collect();
-        cap_errors(&mut errs);
-        assert_eq!(errs.len(), MAX_ROW_ERRORS + 1);
-        assert_eq!(errs[199].line, 201);
-        assert_eq!((errs[200].line, errs[200].column.as_str()), (202, "…"));
-        assert_eq!(
-            errs[200].message,
-            "… và 250 lỗi khác (chỉ liệt kê 200 lỗi đầu tiên; hãy sửa rồi kiểm tra lại)"
-        );
-        // Capping again, or after more errors were added, keeps one count line with the right total.
-        cap_errors(&mut errs);
-        assert_eq!(errs.len(), MAX_ROW_ERRORS + 1);
-        assert!(errs[200].message.starts_with("… và 250 lỗi khác"));
-        errs.extend((1..=1_200).map(|l| RowError::new(l, "Số CCCD", "y")));
-        cap_errors(&mut errs);
-        assert_eq!(errs.len(), MAX_ROW_ERRORS + 1);
-        assert!(
-            errs[200].message.starts_with("… và 1.450 lỗi khác"),
-            "{}",
-            errs[200].message
-        );
-        // 200 errors exactly: nothing added.
-        let mut errs: Vec<RowError> = (0..200).map(|l| RowError::new(l, "a", "x")).collect();
-        cap_errors(&mut errs);
-        assert_eq!(errs.len(), 200);
-    }
 
     #[test]
     fn sort_by_line_then_template_column_order() {

@@ -3,37 +3,15 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use domain::import::MemberRow;
 use domain::limits::{self, Field};
-use domain::Gender;
-use serde::{Deserialize, Serialize};
+use domain::{Gender, Member};
 
 use crate::columns::{
     drive, MEMBER_COLUMNS, M_BIRTH, M_CARD, M_CITIZEN, M_GENDER, M_JOINED, M_NAME, M_OFFICIAL,
     M_PHONE, M_POSITIONS, M_SINCE, M_UNIT,
 };
 use crate::{sort_errors, OfficeError, Parsed, RowError};
-
-/// One member read from a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberRow {
-    /// Spreadsheet line (header = 1).
-    pub line: usize,
-    pub unit_code: String,
-    pub full_name: String,
-    pub birth_date: Option<NaiveDate>,
-    pub gender: Option<Gender>,
-    pub card_number: Option<String>,
-    /// Digits only: 12 (CCCD) or 9 (old CMND).
-    pub citizen_id: Option<String>,
-    pub joined_on: Option<NaiveDate>,
-    /// None = probationary (dự bị).
-    pub official_on: Option<NaiveDate>,
-    pub positions: Vec<String>,
-    /// Digits only, starting with 0 (+84 rewritten), 10 or 11 digits.
-    pub phone: Option<String>,
-    /// Date the member started in this unit.
-    pub since: Option<NaiveDate>,
-}
 
 fn col(spec: usize) -> &'static str {
     MEMBER_COLUMNS[spec].name
@@ -299,24 +277,27 @@ pub fn parse_members(
     Ok(Parsed { rows, errors })
 }
 
-/// Errors for members whose unit code is unknown (`known` is called at most once per distinct code).
-pub fn unknown_unit_errors(rows: &[MemberRow], known: &dyn Fn(&str) -> bool) -> Vec<RowError> {
-    let mut cache: HashMap<&str, bool> = HashMap::new();
-    let mut errors = Vec::new();
-    let mut cap = crate::ErrorCap::default();
-    for row in rows {
-        let code = row.unit_code.as_str();
-        if !*cache.entry(code).or_insert_with(|| known(code)) {
-            errors.push(RowError::new(
-                row.line,
-                col(M_UNIT),
-                format!("Không tìm thấy đơn vị có mã \"{code}\""),
-            ));
-            cap.trim(&mut errors);
-        }
-    }
-    cap.finish(&mut errors);
-    errors
+/// Members as export rows (the import template's columns, so an export re-imports unchanged):
+/// line numbers from 2, position titles only, no start date.
+pub fn member_rows(members: &[Member]) -> Vec<MemberRow> {
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MemberRow {
+            line: i + 2,
+            unit_code: m.unit_code.clone(),
+            full_name: m.full_name.clone(),
+            birth_date: m.birth_date,
+            gender: m.gender,
+            card_number: m.card_number.clone(),
+            citizen_id: m.citizen_id.clone(),
+            joined_on: m.joined_on,
+            official_on: m.official_on,
+            positions: m.positions.iter().map(|p| p.title.clone()).collect(),
+            phone: m.phone.clone(),
+            since: None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Registrations "học tập và làm theo" (PRODUCT.md §5): one member's registration printed as a Word
-//! document laid out like the usual party form, and a unit's registrations as an XLSX list.
+//! Registrations "học tập và làm theo" (docs/DOMAIN.md § Registrations): one member's registration printed
+//! as a Word document laid out like the usual party form, and a unit's registrations as an XLSX list.
 
 use std::io::Cursor;
 
@@ -147,7 +147,7 @@ pub(crate) fn place_date_line(place: &str, date: NaiveDate) -> String {
 // writer) emits the children of `w:pPr` / `w:rPr` out of schema order (e.g. `w:sz` before `w:b`,
 // `w:jc` before `w:spacing`) and an undeclared `w:type` on `w:gridCol`; an OOXML schema validator
 // reports 100+ errors on this very form, and Word is reported to ignore out-of-order run properties
-// or to ask to repair such files (docx-rs issue 724). Every element below is written in the order
+// or to ask to repair such files (docx-rs GitHub issue #724). Every element below is written in the order
 // of the ECMA-376 transitional schema (CT_PPrBase, EG_RPrBase, CT_TblPr, CT_TcPr, CT_SectPr).
 
 const FONT: &str = "Times New Roman";

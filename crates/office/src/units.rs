@@ -2,26 +2,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use domain::import::UnitRow;
 use domain::UnitType;
-use serde::{Deserialize, Serialize};
 
 use crate::columns::{drive, UNIT_COLUMNS, U_CODE, U_FROM, U_NAME, U_ORDER, U_PARENT, U_TYPE};
 use crate::{sort_errors, OfficeError, Parsed, RowError};
-
-/// One unit read from a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitRow {
-    /// Spreadsheet line (header = 1).
-    pub line: usize,
-    pub code: String,
-    pub name: String,
-    pub unit_type: UnitType,
-    /// None for a root unit.
-    pub parent_code: Option<String>,
-    pub sort_order: Option<i64>,
-    pub valid_from: Option<NaiveDate>,
-}
 
 fn col(spec: usize) -> &'static str {
     UNIT_COLUMNS[spec].name
@@ -212,37 +197,4 @@ fn cycle_errors(rows: &[UnitRow]) -> Vec<RowError> {
             )
         })
         .collect()
-}
-
-/// Errors for units whose parent code is neither a unit of the same file (earlier or later) nor a unit
-/// already in the database (`known_in_db`, called at most once per distinct parent code).
-pub fn unknown_parent_errors(
-    rows: &[UnitRow],
-    known_in_db: &dyn Fn(&str) -> bool,
-) -> Vec<RowError> {
-    let in_file: HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
-    let mut cache: HashMap<&str, bool> = HashMap::new();
-    let mut errors = Vec::new();
-    let mut cap = crate::ErrorCap::default();
-    for row in rows {
-        let Some(parent) = row.parent_code.as_deref() else {
-            continue;
-        };
-        if in_file.contains(parent) {
-            continue;
-        }
-        let known = *cache.entry(parent).or_insert_with(|| known_in_db(parent));
-        if !known {
-            errors.push(RowError::new(
-                row.line,
-                col(U_PARENT),
-                format!(
-                    "Không tìm thấy đơn vị cấp trên có mã \"{parent}\" (không có trong tệp và trong hệ thống)"
-                ),
-            ));
-            cap.trim(&mut errors);
-        }
-    }
-    cap.finish(&mut errors);
-    errors
 }

@@ -4,11 +4,11 @@
 //! Argon2 runs on tokio's blocking pool behind a semaphore sized to the machine ([`on_argon2_pool`]), so a
 //! burst of logins never occupies the async workers that answer every other request.
 
-use crate::sql::Sql;
-use crate::{audit, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::sql::{read, RowInto, Sql};
+use crate::{audit, get, ts, Accounts, Actor, FieldError, Result, StoreError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use domain::policy::{login_limits, Principal};
 use domain::Role;
 use rand::RngCore;
@@ -56,7 +56,7 @@ pub enum LoginOutcome {
     Throttled { retry_after_secs: i64 },
 }
 
-/// What the attempt counter said about one attempt (`Db::take_attempt`).
+/// What the attempt counter said about one attempt (`Accounts::take_attempt`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Admission {
     pub admitted: bool,
@@ -167,22 +167,45 @@ pub fn random_password() -> String {
 
 const ACCOUNT_COLS: &str = "a.id, a.username, a.display_name, a.role, a.unit_id, a.member_id, a.active, a.created_at, a.password_hash, u.code AS unit_code, u.name AS unit_name, u.path AS unit_path";
 
+/// An account as `ACCOUNT_COLS` selects it.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_path: String,
+    member_id: Option<i64>,
+    active: i64,
+    created_at: String,
+}
+
+impl RowInto for AccountRow {
+    type Target = Account;
+    fn convert(self) -> Result<Account> {
+        let role = self.role;
+        Ok(Account {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            role: Role::parse(&role)
+                .ok_or_else(|| StoreError::Corrupt(format!("vai trò {role}")))?,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+            unit_path: self.unit_path,
+            member_id: self.member_id,
+            active: self.active != 0,
+            created_at: self.created_at,
+        })
+    }
+}
+
 fn account_from_row(r: &sqlx::any::AnyRow) -> Result<Account> {
-    let role: String = get(r, "role")?;
-    let active: i64 = get(r, "active")?;
-    Ok(Account {
-        id: get(r, "id")?,
-        username: get(r, "username")?,
-        display_name: get(r, "display_name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("vai trò {role}")))?,
-        unit_id: get(r, "unit_id")?,
-        unit_code: get(r, "unit_code")?,
-        unit_name: get(r, "unit_name")?,
-        unit_path: get(r, "unit_path")?,
-        member_id: get(r, "member_id")?,
-        active: active != 0,
-        created_at: get(r, "created_at")?,
-    })
+    read::<AccountRow>(r)
 }
 
 impl Account {
@@ -204,19 +227,31 @@ fn valid_username(u: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
-impl Db {
-    pub async fn account_count(&self) -> Result<i64> {
+impl Accounts<'_> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.account_count")
+    )]
+    pub async fn account_count(self) -> Result<i64> {
         get(
             &sqlx::query("SELECT COUNT(*) AS n FROM users")
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?,
             "n",
         )
     }
 
     /// Creates an account. `p` None means an unscoped caller (CLI, first start, demo loader).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.create_account")
+    )]
     pub async fn create_account(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         new: &NewAccount,
@@ -233,7 +268,7 @@ impl Db {
             ));
         } else if sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(username.clone())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .is_some()
         {
@@ -245,7 +280,11 @@ impl Db {
         if let Err(e) = domain::password::check(&new.password, &username) {
             errors.push(FieldError::new("password", e.to_string()));
         }
-        let unit = self.unit_by_code_unscoped(&new.unit_code).await?;
+        let unit = self
+            .db
+            .units()
+            .unit_by_code_unscoped(&new.unit_code)
+            .await?;
         let unit = match unit {
             Some(u) if p.is_none_or(|p| p.can_grant(new.role, &u.path)) => Some(u),
             _ => {
@@ -271,7 +310,7 @@ impl Db {
                     "member_id",
                     "Tài khoản đảng viên phải gắn với hồ sơ đảng viên",
                 )),
-                Some(mid) => match self.member_unscoped(mid).await? {
+                Some(mid) => match self.db.members().member_unscoped(mid).await? {
                     Some((_, path)) if unit.as_ref().is_some_and(|u| path.starts_with(&u.path)) => {
                     }
                     _ => errors.push(FieldError::new(
@@ -286,7 +325,7 @@ impl Db {
         };
         let password = new.password.clone();
         let hash = on_argon2_pool(move || hash_password(&password)).await??;
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO users (username, password_hash, role, unit_id, member_id, display_name, active, created_at, password_changed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
@@ -297,51 +336,66 @@ impl Db {
         .bind(unit.id)
         .bind(if new.role == Role::Member { new.member_id } else { None })
         .bind(domain::text::normalize(&new.display_name))
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .fetch_one(&mut *w.tx)
         .await?;
         let id: i64 = get(&row, "id")?;
         let after = serde_json::json!({"username": username, "role": new.role.as_str(), "unit_code": unit.code, "member_id": new.member_id});
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            "account",
-            &id.to_string(),
-            &username,
-            &unit.path,
-            None,
-            Some(&after),
+            &audit::AuditEvent::new("create", "account", id)
+                .label(&username)
+                .unit(&unit.path)
+                .after(&after),
         )
         .await?;
         w.commit().await?;
         self.account_by_id(id).await?.ok_or(StoreError::NotFound)
     }
 
-    pub async fn account_by_id(&self, id: i64) -> Result<Option<Account>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.account_by_id")
+    )]
+    pub async fn account_by_id(self, id: i64) -> Result<Option<Account>> {
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLS} FROM users a JOIN units u ON u.id = a.unit_id WHERE a.id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         row.as_ref().map(account_from_row).transpose()
     }
 
     /// The account with this user name (CLI use; no scope).
-    pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.account_by_username")
+    )]
+    pub async fn account_by_username(self, username: &str) -> Result<Option<Account>> {
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLS} FROM users a JOIN units u ON u.id = a.unit_id WHERE a.username = $1"
         ))
         .bind(username.trim().to_lowercase())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         row.as_ref().map(account_from_row).transpose()
     }
 
     /// Accounts `p` may manage (all accounts for the CLI when `p` is None).
-    pub async fn list_accounts(&self, p: Option<&Principal>) -> Result<Vec<Account>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.list_accounts")
+    )]
+    pub async fn list_accounts(self, p: Option<&Principal>) -> Result<Vec<Account>> {
         let mut q = Sql::new(&format!(
             "SELECT {ACCOUNT_COLS} FROM users a JOIN units u ON u.id = a.unit_id WHERE 1 = 1"
         ));
@@ -349,7 +403,7 @@ impl Db {
             q.push(" AND ").subtree("u.path", p.unit_prefix());
         }
         q.push(" ORDER BY u.path, a.username");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let all = rows
             .iter()
             .map(account_from_row)
@@ -364,9 +418,10 @@ impl Db {
 
     /// Checks credentials under the login throttle (`domain::policy::login_limits`: counted before the
     /// check, growing delays, device tokens) and on success creates a session (a fresh id every time: the
-    /// id is rotated at login). Same as [`Db::login_from_device`] without a device token.
+    /// id is rotated at login). Same as [`crate::Accounts::login_from_device`] without a device token.
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "accounts.login"))]
     pub async fn login(
-        &self,
+        self,
         username: &str,
         password: &str,
         address: &str,
@@ -378,13 +433,19 @@ impl Db {
 
     /// Checks credentials; `device` is the device token a former successful login gave this client.
     ///
-    /// The attempt is counted before the password is looked at, by [`Db::take_attempt`]: against the
+    /// The attempt is counted before the password is looked at, by [`crate::Accounts::take_attempt`]: against the
     /// device when its token is known for this account, otherwise against the account and the client
     /// address. A refused attempt costs no password check. On success the account's (or device's) streak
     /// is cleared, the address gets its one count back, and the answer carries the device token the client
     /// should keep (a new one when the device was not known).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.login_from_device")
+    )]
     pub async fn login_from_device(
-        &self,
+        self,
         username: &str,
         password: &str,
         address: &str,
@@ -428,7 +489,7 @@ impl Db {
         }
         let row = sqlx::query(&format!("SELECT {ACCOUNT_COLS} FROM users a JOIN units u ON u.id = a.unit_id WHERE a.username = $1"))
             .bind(username.clone())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
         let ok = match &row {
             Some(r) => {
@@ -484,12 +545,18 @@ impl Db {
     /// databases evaluate the same text). A refused attempt changes nothing. Concurrent upserts of one key
     /// are serialised by the database (row lock on PostgreSQL, the writer lock on SQLite), so N parallel
     /// attempts are admitted at most `rule.free` times.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.take_attempt")
+    )]
     pub(crate) async fn take_attempt(
-        &self,
+        self,
         key: &str,
         rule: &login_limits::Rule,
     ) -> Result<Admission> {
-        let now = self.now();
+        let now = self.db.now();
         let at = |secs: i64| {
             if secs <= 0 {
                 String::new()
@@ -531,13 +598,13 @@ impl Db {
         for (_, d) in &ladder {
             q = q.bind(at(*d));
         }
-        let mut w = self.write_quiet().await?;
+        let mut w = self.db.write_quiet().await?;
         let row = q.fetch_one(&mut *w.tx).await?;
         w.commit().await?;
         let admitted: i64 = get(&row, "admitted")?;
         let next_at: String = get(&row, "next_at")?;
-        let retry_after_secs = chrono::DateTime::parse_from_rfc3339(&next_at)
-            .map(|t| (t.with_timezone(&Utc) - now).num_seconds().max(1))
+        let retry_after_secs = crate::sql::parse_ts(&next_at)
+            .map(|t| (t - now).num_seconds().max(1))
             .unwrap_or(1);
         Ok(Admission {
             admitted: admitted != 0,
@@ -551,13 +618,19 @@ impl Db {
     /// attempt another key refused). The delay that attempt armed is taken back too: the next attempt
     /// is admitted at once, as it was before — unless another attempt was admitted since (then its delay
     /// stands). Otherwise anyone could re-arm someone else's delay without a password check.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.release_attempt")
+    )]
     pub(crate) async fn release_attempt(
-        &self,
+        self,
         key: &str,
         rule: &login_limits::Rule,
         taken: &Admission,
     ) -> Result<()> {
-        let mut w = self.write_quiet().await?;
+        let mut w = self.db.write_quiet().await?;
         sqlx::query(&format!(
             "UPDATE login_attempts SET failures = failures - 1, \
                next_at = CASE WHEN failures - 1 < {} OR window_start = $2 THEN '' ELSE next_at END \
@@ -573,21 +646,27 @@ impl Db {
 
     /// Forgets, about once per hundred logins, the attempt rows whose streak is long over (every rule
     /// forgets within a day), so that the table does not grow with every name and address ever tried.
-    async fn sweep_attempts(&self) -> Result<()> {
+    async fn sweep_attempts(self) -> Result<()> {
         if !rand::rngs::OsRng.next_u32().is_multiple_of(100) {
             return Ok(());
         }
-        let mut w = self.write_quiet().await?;
+        let mut w = self.db.write_quiet().await?;
         sqlx::query("DELETE FROM login_attempts WHERE window_start < $1")
-            .bind(ts(self.now() - Duration::days(2)))
+            .bind(ts(self.db.now() - Duration::days(2)))
             .execute(&mut *w.tx)
             .await?;
         w.commit().await
     }
 
     /// Clears the streak of `key` (the password was right).
-    pub(crate) async fn reset_attempts(&self, key: &str) -> Result<()> {
-        let mut w = self.write_quiet().await?;
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.reset_attempts")
+    )]
+    pub(crate) async fn reset_attempts(self, key: &str) -> Result<()> {
+        let mut w = self.db.write_quiet().await?;
         sqlx::query("DELETE FROM login_attempts WHERE key = $1")
             .bind(key.to_string())
             .execute(&mut *w.tx)
@@ -597,26 +676,28 @@ impl Db {
 
     /// Password verifications this handle has run (login, password change): the throttle's tests count
     /// them to prove that refused attempts never reach Argon2.
-    pub fn password_checks(&self) -> u64 {
-        self.password_checks
+    pub fn password_checks(self) -> u64 {
+        self.db
+            .password_checks
             .load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Verifies a password off the async workers, behind the Argon2 semaphore, and counts it.
-    async fn check_password(&self, hash: String, password: &str) -> Result<bool> {
-        self.password_checks
+    async fn check_password(self, hash: String, password: &str) -> Result<bool> {
+        self.db
+            .password_checks
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         let password = password.to_string();
         on_argon2_pool(move || verify_password(&hash, &password)).await
     }
 
     /// The hash of a device token when it was given to the account `username` and is still remembered.
-    async fn known_device(&self, username: &str, token: &str) -> Result<Option<String>> {
+    async fn known_device(self, username: &str, token: &str) -> Result<Option<String>> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
         let hash = token_hash(token);
-        let floor = ts(self.now() - Duration::days(login_limits::DEVICE_DAYS));
+        let floor = ts(self.db.now() - Duration::days(login_limits::DEVICE_DAYS));
         let row = sqlx::query(
             "SELECT d.token_hash FROM login_devices d JOIN users u ON u.id = d.user_id \
              WHERE d.token_hash = $1 AND u.username = $2 AND d.last_used_at >= $3",
@@ -624,17 +705,17 @@ impl Db {
         .bind(hash.clone())
         .bind(username.to_string())
         .bind(floor)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         Ok(row.map(|_| hash))
     }
 
     /// Remembers a new device for the account and returns its token (only the hash is stored); devices
     /// unused for `DEVICE_DAYS` are forgotten on the way.
-    async fn new_device(&self, user_id: i64) -> Result<String> {
+    async fn new_device(self, user_id: i64) -> Result<String> {
         let token = random_token();
-        let now = self.now();
-        let mut w = self.write_quiet().await?;
+        let now = self.db.now();
+        let mut w = self.db.write_quiet().await?;
         sqlx::query("DELETE FROM login_devices WHERE last_used_at < $1")
             .bind(ts(now - Duration::days(login_limits::DEVICE_DAYS)))
             .execute(&mut *w.tx)
@@ -662,10 +743,10 @@ impl Db {
         Ok(token)
     }
 
-    async fn touch_device(&self, hash: &str) -> Result<()> {
-        let mut w = self.write_quiet().await?;
+    async fn touch_device(self, hash: &str) -> Result<()> {
+        let mut w = self.db.write_quiet().await?;
         sqlx::query("UPDATE login_devices SET last_used_at = $1 WHERE token_hash = $2")
-            .bind(ts(self.now()))
+            .bind(ts(self.db.now()))
             .bind(hash.to_string())
             .execute(&mut *w.tx)
             .await?;
@@ -673,10 +754,16 @@ impl Db {
     }
 
     /// Creates a session for a user and returns the token (only its SHA-256 is stored).
-    pub async fn create_session(&self, user_id: i64, kind: SessionKind) -> Result<String> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.create_session")
+    )]
+    pub async fn create_session(self, user_id: i64, kind: SessionKind) -> Result<String> {
         let token = random_token();
-        let now = self.now();
-        let mut w = self.write_quiet().await?;
+        let now = self.db.now();
+        let mut w = self.db.write_quiet().await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(ts(now))
             .execute(&mut *w.tx)
@@ -695,18 +782,24 @@ impl Db {
     }
 
     /// Resolves a session token; None when unknown, expired or the account is disabled.
-    pub async fn session(&self, token: &str, kind: SessionKind) -> Result<Option<SessionInfo>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.session")
+    )]
+    pub async fn session(self, token: &str, kind: SessionKind) -> Result<Option<SessionInfo>> {
         if token.len() != 64 {
             return Ok(None);
         }
-        let now = self.now();
+        let now = self.db.now();
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLS}, s.csrf, s.expires_at, s.last_seen_at FROM sessions s JOIN users a ON a.id = s.user_id \
              JOIN units u ON u.id = a.unit_id WHERE s.id_hash = $1 AND s.kind = $2"
         ))
         .bind(token_hash(token))
         .bind(kind.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let expires: String = get(&row, "expires_at")?;
@@ -717,7 +810,7 @@ impl Db {
         // Sliding expiry for browser sessions, written at most once a minute.
         let last_seen: String = get(&row, "last_seen_at")?;
         if kind == SessionKind::Web && last_seen < ts(now - Duration::minutes(1)) {
-            let mut w = self.write_quiet().await?;
+            let mut w = self.db.write_quiet().await?;
             sqlx::query(
                 "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3",
             )
@@ -735,8 +828,9 @@ impl Db {
         }))
     }
 
-    pub async fn logout(&self, token: &str) -> Result<()> {
-        let mut w = self.write_quiet().await?;
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "accounts.logout"))]
+    pub async fn logout(self, token: &str) -> Result<()> {
+        let mut w = self.db.write_quiet().await?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(token_hash(token))
             .execute(&mut *w.tx)
@@ -745,8 +839,14 @@ impl Db {
     }
 
     /// Changes the password after checking the current one; ends the user's other sessions.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.change_password")
+    )]
     pub async fn change_password(
-        &self,
+        self,
         actor: &Actor,
         user_id: i64,
         current: &str,
@@ -755,7 +855,7 @@ impl Db {
     ) -> Result<()> {
         let row = sqlx::query("SELECT username, password_hash FROM users WHERE id = $1")
             .bind(user_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
         let Some(row) = row else {
             return Err(StoreError::NotFound);
@@ -792,8 +892,14 @@ impl Db {
     }
 
     /// Sets a password without checking the old one (admin reset, CLI), after the password rule.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.set_password")
+    )]
     pub async fn set_password(
-        &self,
+        self,
         actor: &Actor,
         user_id: i64,
         new: &str,
@@ -815,7 +921,7 @@ impl Db {
     /// Hashes and stores a password the caller has already put through `domain::password::check`,
     /// ending the account's other sessions.
     async fn store_password(
-        &self,
+        self,
         actor: &Actor,
         user_id: i64,
         new: &str,
@@ -827,10 +933,10 @@ impl Db {
             .ok_or(StoreError::NotFound)?;
         let password = new.to_string();
         let hash = on_argon2_pool(move || hash_password(&password)).await??;
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
             .bind(hash)
-            .bind(ts(self.now()))
+            .bind(ts(self.db.now()))
             .bind(user_id)
             .execute(&mut *w.tx)
             .await?;
@@ -841,15 +947,11 @@ impl Db {
             .await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "password",
-            "account",
-            &user_id.to_string(),
-            &account.username,
-            &account.unit_path,
-            None,
-            None,
+            &audit::AuditEvent::new("password", "account", user_id)
+                .label(&account.username)
+                .unit(&account.unit_path),
         )
         .await?;
         w.commit().await
@@ -857,8 +959,14 @@ impl Db {
 
     /// Resets the password of an account `p` manages (never their own: that is `change_password`), ending
     /// its sessions. Out-of-scope or higher accounts answer `NotFound`.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.reset_password")
+    )]
     pub async fn reset_password(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         user_id: i64,
@@ -875,8 +983,14 @@ impl Db {
     }
 
     /// Enables or disables an account (disabling ends its sessions).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.set_account_active")
+    )]
     pub async fn set_account_active(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         user_id: i64,
@@ -889,7 +1003,7 @@ impl Db {
         if !p.can_manage_account(account.role, &account.unit_path) || p.user_id == user_id {
             return Err(StoreError::NotFound);
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
             .bind(i64::from(active))
             .bind(user_id)
@@ -903,15 +1017,17 @@ impl Db {
         }
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            if active { "enable" } else { "disable" },
-            "account",
-            &user_id.to_string(),
-            &account.username,
-            &account.unit_path,
-            Some(&serde_json::json!({"active": account.active})),
-            Some(&serde_json::json!({"active": active})),
+            &audit::AuditEvent::new(
+                if active { "enable" } else { "disable" },
+                "account",
+                user_id,
+            )
+            .label(&account.username)
+            .unit(&account.unit_path)
+            .before(&serde_json::json!({"active": account.active}))
+            .after(&serde_json::json!({"active": active})),
         )
         .await?;
         w.commit().await?;
@@ -921,7 +1037,7 @@ impl Db {
 
 /// An uploaded file kept in the database (real imports keep the file for a corrected retry; dry runs are
 /// not stored).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Upload {
     pub id: i64,
     pub kind: String,
@@ -937,19 +1053,25 @@ pub const UPLOAD_BYTES_PER_USER: i64 = 64 * 1024 * 1024;
 /// Age after which any upload is removed.
 pub const UPLOAD_DAYS: i64 = 30;
 
-impl Db {
+impl Accounts<'_> {
     /// Stores an upload for its user, then applies the retention rule: uploads older than
     /// [`UPLOAD_DAYS`] are removed for everyone, and this user keeps only the newest
     /// [`UPLOADS_KEPT_PER_USER`] within [`UPLOAD_BYTES_PER_USER`].
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.save_upload")
+    )]
     pub async fn save_upload(
-        &self,
+        self,
         user_id: i64,
         kind: &str,
         filename: &str,
         content: &[u8],
     ) -> Result<i64> {
-        let now = self.now();
-        let mut w = self.write_quiet().await?;
+        let now = self.db.now();
+        let mut w = self.db.write_quiet().await?;
         sqlx::query("DELETE FROM uploads WHERE created_at < $1")
             .bind(ts(now - Duration::days(UPLOAD_DAYS)))
             .execute(&mut *w.tx)
@@ -994,31 +1116,33 @@ impl Db {
     }
 
     /// How many uploads `user_id` has kept (retention checks).
-    pub async fn upload_count(&self, user_id: i64) -> Result<i64> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.upload_count")
+    )]
+    pub async fn upload_count(self, user_id: i64) -> Result<i64> {
         get(
             &sqlx::query("SELECT COUNT(*) AS n FROM uploads WHERE user_id = $1")
                 .bind(user_id)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?,
             "n",
         )
     }
 
     /// An upload, only for the user who made it.
-    pub async fn upload(&self, user_id: i64, id: i64) -> Result<Upload> {
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "accounts.upload"))]
+    pub async fn upload(self, user_id: i64, id: i64) -> Result<Upload> {
         let row = sqlx::query(
             "SELECT id, kind, filename, content FROM uploads WHERE id = $1 AND user_id = $2",
         )
         .bind(id)
         .bind(user_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        Ok(Upload {
-            id: get(&row, "id")?,
-            kind: get(&row, "kind")?,
-            filename: get(&row, "filename")?,
-            content: get(&row, "content")?,
-        })
+        crate::sql::from_row(&row)
     }
 }

@@ -2,7 +2,7 @@
 //! UPDATE and DELETE by trigger on both backends; this module only appends and reads.
 
 use crate::sql::Sql;
-use crate::{get, ts, Actor, Db, Result};
+use crate::{get, ts, Actor, Audit, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::policy::{Capability, Principal};
 
@@ -45,7 +45,7 @@ pub mod action {
     pub const IDENTIFIER_CLASH: &str = "identifier_clash";
 }
 
-/// A file about to be handed out, for its audit row (see [`Db::audit_file`]).
+/// A file about to be handed out, for its audit row (see [`crate::Audit::audit_file`]).
 #[derive(Debug, Clone)]
 pub struct FileAudit<'a> {
     /// Stable key of the kind of file, e.g. "members.xlsx", "registration.docx" (the row's object id).
@@ -60,41 +60,10 @@ pub struct FileAudit<'a> {
     pub rows: Option<usize>,
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn record(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    action: &str,
-    object_type: &str,
-    object_id: &str,
-    object_label: &str,
-    unit_path: &str,
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, user_id, username, source, action, object_type, object_id, object_label, unit_path, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(ts(now))
-    .bind(actor.user_id)
-    .bind(actor.username.clone())
-    .bind(actor.source)
-    .bind(action.to_string())
-    .bind(object_type.to_string())
-    .bind(object_id.to_string())
-    .bind(object_label.to_string())
-    .bind(unit_path.to_string())
-    .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// One audit row to append in bulk (imports).
-pub(crate) struct PendingAudit {
+/// One audit row: what was done (`action`) to which object, the unit whose people may read the row, and
+/// the object's values before and after (JSON text).
+#[derive(Debug, Clone)]
+pub(crate) struct AuditEvent {
     pub action: &'static str,
     pub object_type: &'static str,
     pub object_id: String,
@@ -104,17 +73,91 @@ pub(crate) struct PendingAudit {
     pub after: Option<String>,
 }
 
+impl AuditEvent {
+    /// An event without label, unit or values; add them with the builder methods.
+    pub fn new(
+        action: &'static str,
+        object_type: &'static str,
+        object_id: impl ToString,
+    ) -> AuditEvent {
+        AuditEvent {
+            action,
+            object_type,
+            object_id: object_id.to_string(),
+            object_label: String::new(),
+            unit_path: String::new(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The object's readable name.
+    pub fn label(mut self, label: impl Into<String>) -> AuditEvent {
+        self.object_label = label.into();
+        self
+    }
+
+    /// The path of the unit the object belongs to (decides who sees the row).
+    pub fn unit(mut self, unit_path: impl Into<String>) -> AuditEvent {
+        self.unit_path = unit_path.into();
+        self
+    }
+
+    /// The values before the change (`None` leaves the column empty).
+    pub fn before<'v>(mut self, v: impl Into<Option<&'v serde_json::Value>>) -> AuditEvent {
+        self.before = v.into().map(|v| v.to_string());
+        self
+    }
+
+    /// The values after the change (`None` leaves the column empty).
+    pub fn after<'v>(mut self, v: impl Into<Option<&'v serde_json::Value>>) -> AuditEvent {
+        self.after = v.into().map(|v| v.to_string());
+        self
+    }
+
+    /// The values after the change, already written as JSON text.
+    pub fn after_json(mut self, json: String) -> AuditEvent {
+        self.after = Some(json);
+        self
+    }
+}
+
+const AUDIT_INSERT: &str = "INSERT INTO audit_log (at, user_id, username, source, action, object_type, object_id, object_label, unit_path, before_json, after_json) VALUES ";
+
+/// Appends one audit row in the caller's transaction.
+pub(crate) async fn record(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    event: &AuditEvent,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "{AUDIT_INSERT}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ))
+    .bind(ts(now))
+    .bind(actor.user_id)
+    .bind(actor.username.as_str())
+    .bind(actor.source)
+    .bind(event.action)
+    .bind(event.object_type)
+    .bind(event.object_id.as_str())
+    .bind(event.object_label.as_str())
+    .bind(event.unit_path.as_str())
+    .bind(event.before.as_deref())
+    .bind(event.after.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The multi-row INSERT for `entries` (at most `rows_per_statement(5)` of them).
 pub(crate) fn insert_sql(
     backend: crate::Backend,
     at: &str,
     actor: &Actor,
-    entries: &[PendingAudit],
+    entries: &[AuditEvent],
 ) -> Sql {
-    let mut q = Sql::bulk(
-        backend,
-        "INSERT INTO audit_log (at, user_id, username, source, action, object_type, object_id, object_label, unit_path, before_json, after_json) VALUES ",
-    );
+    let mut q = Sql::bulk(backend, AUDIT_INSERT);
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
             q.push(", ");
@@ -150,7 +193,7 @@ pub(crate) async fn record_many(
     backend: crate::Backend,
     now: DateTime<Utc>,
     actor: &Actor,
-    entries: &[PendingAudit],
+    entries: &[AuditEvent],
 ) -> Result<()> {
     let at = ts(now);
     for chunk in entries.chunks(crate::sql::rows_per_statement(5)) {
@@ -162,50 +205,60 @@ pub(crate) async fn record_many(
     Ok(())
 }
 
-impl Db {
+impl Audit<'_> {
     /// Appends the audit row of a file handed out (one insert, outside any page cache generation). Call it
     /// before sending the file: if the row cannot be written the file is not sent.
-    pub async fn audit_file(&self, actor: &Actor, f: &FileAudit<'_>) -> Result<()> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "audit.audit_file")
+    )]
+    pub async fn audit_file(self, actor: &Actor, f: &FileAudit<'_>) -> Result<()> {
         let mut details = serde_json::Map::new();
         details.insert("tệp".into(), serde_json::Value::from(f.filename));
         if let Some(n) = f.rows {
             details.insert("số dòng".into(), serde_json::Value::from(n));
         }
-        let now = self.now();
-        let mut w = self.write_quiet().await?;
-        record(
-            &mut w.tx,
-            now,
-            actor,
-            action::EXPORT,
-            "file",
-            f.kind,
-            f.label,
-            f.unit_path,
-            None,
-            Some(&serde_json::Value::Object(details)),
-        )
-        .await?;
+        let now = self.db.now();
+        let mut w = self.db.write_quiet().await?;
+        let event = AuditEvent::new(action::EXPORT, "file", f.kind)
+            .label(f.label)
+            .unit(f.unit_path)
+            .after(&serde_json::Value::Object(details));
+        record(&mut w.tx, now, actor, &event).await?;
         w.commit().await
     }
 
     /// Appends prepared audit rows in one transaction of their own (rows about checks that wrote nothing
     /// else: dry runs, identifier clashes).
-    pub(crate) async fn record_alone(&self, actor: &Actor, entries: &[PendingAudit]) -> Result<()> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "audit.record_alone")
+    )]
+    pub(crate) async fn record_alone(self, actor: &Actor, entries: &[AuditEvent]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
-        let now = self.now();
-        let mut w = self.write_quiet().await?;
-        record_many(&mut w.tx, self.backend(), now, actor, entries).await?;
+        let now = self.db.now();
+        let mut w = self.db.write_quiet().await?;
+        record_many(&mut w.tx, self.db.backend(), now, actor, entries).await?;
         w.commit().await
     }
 }
 
-impl Db {
+impl Audit<'_> {
     /// Audit entries about objects in `p`'s subtree, newest first. Requires the audit capability.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "audit.list_audit")
+    )]
     pub async fn list_audit(
-        &self,
+        self,
         p: &Principal,
         f: &AuditFilter,
     ) -> Result<(Vec<AuditEntry>, i64)> {
@@ -235,7 +288,7 @@ impl Db {
         }
         let mut count = Sql::new("SELECT COUNT(*) AS n");
         count.push(&w.sql);
-        let total: i64 = get(&w_query(&count, &w).fetch_one(&self.pool).await?, "n")?;
+        let total: i64 = get(&w_query(&count, &w).fetch_one(&self.db.pool).await?, "n")?;
         let per_page = f.per_page.clamp(1, 500);
         let page = f.page.clamp(1, 1_000_000);
         let mut list = Sql::new(
@@ -247,26 +300,47 @@ impl Db {
             per_page,
             (page - 1) * per_page
         ));
-        let rows = w_query(&list, &w).fetch_all(&self.pool).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let before: Option<String> = get(r, "before_json")?;
-            let after: Option<String> = get(r, "after_json")?;
-            out.push(AuditEntry {
-                id: get(r, "id")?,
-                at: get(r, "at")?,
-                user_id: get(r, "user_id")?,
-                username: get(r, "username")?,
-                source: get(r, "source")?,
-                action: get(r, "action")?,
-                object_type: get(r, "object_type")?,
-                object_id: get(r, "object_id")?,
-                object_label: get(r, "object_label")?,
-                before: before.and_then(|s| serde_json::from_str(&s).ok()),
-                after: after.and_then(|s| serde_json::from_str(&s).ok()),
-            });
-        }
+        let rows = w_query(&list, &w).fetch_all(&self.db.pool).await?;
+        let out = rows
+            .iter()
+            .map(crate::sql::read::<AuditRow>)
+            .collect::<Result<Vec<_>>>()?;
         Ok((out, total))
+    }
+}
+
+/// An audit row as `list_audit` selects it.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: String,
+    user_id: Option<i64>,
+    username: String,
+    source: String,
+    action: String,
+    object_type: String,
+    object_id: String,
+    object_label: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl crate::sql::RowInto for AuditRow {
+    type Target = AuditEntry;
+    fn convert(self) -> Result<AuditEntry> {
+        Ok(AuditEntry {
+            id: self.id,
+            at: self.at,
+            user_id: self.user_id,
+            username: self.username,
+            source: self.source,
+            action: self.action,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            object_label: self.object_label,
+            before: self.before_json.and_then(|s| serde_json::from_str(&s).ok()),
+            after: self.after_json.and_then(|s| serde_json::from_str(&s).ok()),
+        })
     }
 }
 

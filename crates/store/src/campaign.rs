@@ -1,8 +1,8 @@
-//! The campaign (PRODUCT.md §3): directives, plans with their targets, yearly themes and the monthly
-//! cell-meeting topics that secretaries set by the 20th of the month before.
+//! The campaign (docs/DOMAIN.md § Plans and topics): directives, plans with their targets, yearly themes
+//! and the monthly cell-meeting topics that secretaries set by the 20th of the month before.
 
-use crate::sql::Sql;
-use crate::{audit, date_col, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::sql::{self, RowInto, Sql};
+use crate::{audit, date_str, get, ts, Actor, Campaign, FieldError, Result, StoreError};
 use chrono::NaiveDate;
 use domain::attendance::{topic_deadline, topic_overdue};
 use domain::limits::Field;
@@ -83,21 +83,107 @@ const PLAN_COLS: &str = "p.id, p.number, p.title, p.issued_on, p.unit_id, u.code
     u.name AS unit_name, u.path AS unit_path, d.code AS directive_code, p.scope, p.target_attendance, \
     p.target_registered";
 
+/// A plan as `PLAN_COLS` selects it.
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: i64,
+    number: String,
+    title: String,
+    issued_on: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_path: String,
+    directive_code: Option<String>,
+    scope: String,
+    target_attendance: i64,
+    target_registered: i64,
+}
+
+impl RowInto for PlanRow {
+    type Target = Plan;
+    fn convert(self) -> Result<Plan> {
+        Ok(Plan {
+            id: self.id,
+            number: self.number,
+            title: self.title,
+            issued_on: sql::date(self.issued_on)?,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+            unit_path: self.unit_path,
+            directive_code: self.directive_code,
+            scope: self.scope,
+            target_attendance: self.target_attendance,
+            target_registered: self.target_registered,
+        })
+    }
+}
+
 fn plan_from_row(r: &AnyRow) -> Result<Plan> {
-    Ok(Plan {
-        id: get(r, "id")?,
-        number: get(r, "number")?,
-        title: get(r, "title")?,
-        issued_on: date_col(r, "issued_on")?,
-        unit_id: get(r, "unit_id")?,
-        unit_code: get(r, "unit_code")?,
-        unit_name: get(r, "unit_name")?,
-        unit_path: get(r, "unit_path")?,
-        directive_code: get(r, "directive_code")?,
-        scope: get(r, "scope")?,
-        target_attendance: get(r, "target_attendance")?,
-        target_registered: get(r, "target_registered")?,
-    })
+    sql::read::<PlanRow>(r)
+}
+
+#[derive(sqlx::FromRow)]
+struct DirectiveRow {
+    id: i64,
+    code: String,
+    title: String,
+    issued_on: String,
+    issuer: String,
+}
+
+impl RowInto for DirectiveRow {
+    type Target = Directive;
+    fn convert(self) -> Result<Directive> {
+        Ok(Directive {
+            id: self.id,
+            code: self.code,
+            title: self.title,
+            issued_on: sql::date(self.issued_on)?,
+            issuer: self.issuer,
+        })
+    }
+}
+
+/// A cell with its topic of a month (NULLs when not set).
+#[derive(sqlx::FromRow)]
+struct TopicRow {
+    id: i64,
+    code: String,
+    name: String,
+    topic: Option<String>,
+    thematic: Option<i64>,
+    set_by: Option<String>,
+    set_at: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ThemeRow {
+    id: i64,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    plan_number: Option<String>,
+    year: i64,
+    title: String,
+    description: String,
+}
+
+impl RowInto for ThemeRow {
+    type Target = Theme;
+    fn convert(self) -> Result<Theme> {
+        Ok(Theme {
+            id: self.id,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+            plan_number: self.plan_number,
+            year: sql::year(self.year),
+            title: self.title,
+            description: self.description,
+        })
+    }
 }
 
 /// The paths of a unit and all its ancestors ("/1/5/23/" → "/1/", "/1/5/", "/1/5/23/").
@@ -127,9 +213,15 @@ pub(crate) fn push_in_paths(q: &mut Sql, col: &str, paths: &[String]) {
     q.push(")");
 }
 
-impl Db {
+impl Campaign<'_> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.create_directive")
+    )]
     pub async fn create_directive(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         code: &str,
@@ -155,7 +247,7 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO directives (code, title, issued_on, issuer, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -163,7 +255,7 @@ impl Db {
         .bind(title.clone())
         .bind(date_str(issued_on))
         .bind(issuer.trim().to_string())
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .fetch_one(&mut *w.tx)
         .await
         .map_err(|e| unique_to_invalid(e, "code", "Số hiệu chỉ thị này đã có"))?;
@@ -177,43 +269,42 @@ impl Db {
         let after = serde_json::to_value(&d).ok();
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            "directive",
-            &d.id.to_string(),
-            &d.code,
-            "/",
-            None,
-            after.as_ref(),
+            &audit::AuditEvent::new("create", "directive", d.id)
+                .label(&d.code)
+                .unit("/")
+                .after(after.as_ref()),
         )
         .await?;
         w.commit().await?;
         Ok(d)
     }
 
-    pub async fn directives(&self) -> Result<Vec<Directive>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.directives")
+    )]
+    pub async fn directives(self) -> Result<Vec<Directive>> {
         let rows = sqlx::query(
             "SELECT id, code, title, issued_on, issuer FROM directives ORDER BY issued_on, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Directive {
-                    id: get(r, "id")?,
-                    code: get(r, "code")?,
-                    title: get(r, "title")?,
-                    issued_on: date_col(r, "issued_on")?,
-                    issuer: get(r, "issuer")?,
-                })
-            })
-            .collect()
+        rows.iter().map(sql::read::<DirectiveRow>).collect()
     }
 
     /// Creates a plan issued by a unit in the principal's subtree (None = system, for the CLI and demo).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.create_plan")
+    )]
     pub async fn create_plan(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         input: PlanInput,
@@ -261,7 +352,11 @@ impl Db {
                 errors.push(FieldError::new(field, "Chỉ tiêu phải từ 0% đến 100%"));
             }
         }
-        let unit = self.unit_by_code_unscoped(input.unit_code.trim()).await?;
+        let unit = self
+            .db
+            .units()
+            .unit_by_code_unscoped(input.unit_code.trim())
+            .await?;
         let unit = match unit {
             Some(u) if p.is_none_or(|p| p.can_manage_campaign(&u.path)) => Some(u),
             Some(_) if p.is_some_and(|p| !p.has(Capability::ManageCampaign)) => {
@@ -283,7 +378,7 @@ impl Db {
             Some(code) => {
                 let row = sqlx::query("SELECT id FROM directives WHERE code = $1")
                     .bind(code.to_string())
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.db.pool)
                     .await?;
                 match row {
                     Some(r) => Some(get::<i64>(&r, "id")?),
@@ -303,7 +398,7 @@ impl Db {
         let (Some(unit), Some(issued_on), true) = (unit, input.issued_on, errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO plans (number, title, issued_on, unit_id, directive_id, scope, target_attendance, target_registered, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -316,7 +411,7 @@ impl Db {
         .bind(input.scope.trim().to_string())
         .bind(input.target_attendance.unwrap_or(950))
         .bind(input.target_registered.unwrap_or(1000))
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .fetch_one(&mut *w.tx)
         .await
         .map_err(|e| unique_to_invalid(e, "number", "Đơn vị này đã có kế hoạch cùng số"))?;
@@ -325,15 +420,12 @@ impl Db {
         let after = serde_json::to_value(&plan).ok();
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            "plan",
-            &id.to_string(),
-            &plan.number,
-            &plan.unit_path,
-            None,
-            after.as_ref(),
+            &audit::AuditEvent::new("create", "plan", id)
+                .label(&plan.number)
+                .unit(&plan.unit_path)
+                .after(after.as_ref()),
         )
         .await?;
         w.commit().await?;
@@ -341,7 +433,7 @@ impl Db {
     }
 
     async fn plan_in(
-        &self,
+        self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         id: i64,
     ) -> Result<Plan> {
@@ -356,7 +448,8 @@ impl Db {
     }
 
     /// Plans the principal may see: issued inside their subtree or by a unit above it.
-    pub async fn plans(&self, p: &Principal) -> Result<Vec<Plan>> {
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "campaign.plans"))]
+    pub async fn plans(self, p: &Principal) -> Result<Vec<Plan>> {
         let mut q = Sql::new(&format!(
             "SELECT {PLAN_COLS} FROM plans p JOIN units u ON u.id = p.unit_id \
              LEFT JOIN directives d ON d.id = p.directive_id WHERE ("
@@ -364,13 +457,19 @@ impl Db {
         q.subtree("u.path", p.unit_prefix()).push(" OR ");
         push_in_paths(&mut q, "u.path", &ancestor_paths(p.unit_prefix()));
         q.push(") ORDER BY p.issued_on, p.id");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         rows.iter().map(plan_from_row).collect()
     }
 
     /// The plan whose targets apply to a unit on a date: the latest issued on or before the date by the
     /// unit or its nearest ancestor.
-    pub async fn plan_for(&self, unit_path: &str, date: NaiveDate) -> Result<Option<Plan>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.plan_for")
+    )]
+    pub async fn plan_for(self, unit_path: &str, date: NaiveDate) -> Result<Option<Plan>> {
         let mut q = Sql::new(&format!(
             "SELECT {PLAN_COLS} FROM plans p JOIN units u ON u.id = p.unit_id \
              LEFT JOIN directives d ON d.id = p.directive_id WHERE "
@@ -379,14 +478,20 @@ impl Db {
         q.push(" AND p.issued_on <= ")
             .text(date_str(date))
             .push(" ORDER BY u.depth DESC, p.issued_on DESC, p.id DESC LIMIT 1");
-        let row = q.query().fetch_optional(&self.pool).await?;
+        let row = q.query().fetch_optional(&self.db.pool).await?;
         row.as_ref().map(plan_from_row).transpose()
     }
 
     /// Sets (creates or replaces) the yearly theme a unit issues.
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.set_theme")
+    )]
     pub async fn set_theme(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         unit_code: &str,
@@ -413,7 +518,12 @@ impl Db {
         if !(2000..=2100).contains(&year) {
             errors.push(FieldError::new("year", "Năm không hợp lệ"));
         }
-        let unit = match self.unit_by_code_unscoped(unit_code.trim()).await? {
+        let unit = match self
+            .db
+            .units()
+            .unit_by_code_unscoped(unit_code.trim())
+            .await?
+        {
             Some(u) if p.is_none_or(|p| p.can_manage_campaign(&u.path)) => Some(u),
             Some(_) => return Err(StoreError::Forbidden),
             None => {
@@ -437,7 +547,7 @@ impl Db {
                 q.text(n.to_string()).push(" AND ");
                 push_in_paths(&mut q, "u.path", &ancestor_paths(&u.path));
                 q.push(" ORDER BY u.depth DESC, p.id LIMIT 1");
-                let row = q.query().fetch_optional(&self.pool).await?;
+                let row = q.query().fetch_optional(&self.db.pool).await?;
                 match row {
                     Some(r) => Some(get::<i64>(&r, "id")?),
                     None => {
@@ -456,7 +566,7 @@ impl Db {
         let (Some(unit), true) = (unit, errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         let before = sqlx::query("SELECT id, title FROM themes WHERE unit_id = $1 AND year = $2")
             .bind(unit.id)
             .bind(i64::from(year))
@@ -486,7 +596,7 @@ impl Db {
                 .bind(i64::from(year))
                 .bind(title.clone())
                 .bind(description.trim().to_string())
-                .bind(ts(self.now()))
+                .bind(ts(self.db.now()))
                 .fetch_one(&mut *w.tx)
                 .await?,
                 "id",
@@ -498,15 +608,17 @@ impl Db {
         };
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            if before.is_some() { "update" } else { "create" },
-            "theme",
-            &id.to_string(),
-            &format!("Chuyên đề năm {year}"),
-            &unit.path,
-            before_json.as_ref(),
-            Some(&serde_json::json!({ "year": year, "title": title })),
+            &audit::AuditEvent::new(
+                if before.is_some() { "update" } else { "create" },
+                "theme",
+                id,
+            )
+            .label(format!("Chuyên đề năm {year}"))
+            .unit(&unit.path)
+            .before(before_json.as_ref())
+            .after(&serde_json::json!({ "year": year, "title": title })),
         )
         .await?;
         w.commit().await?;
@@ -514,7 +626,7 @@ impl Db {
         themes.into_iter().next().ok_or(StoreError::NotFound)
     }
 
-    async fn themes_where(&self, id: Option<i64>, paths: Option<&[String]>) -> Result<Vec<Theme>> {
+    async fn themes_where(self, id: Option<i64>, paths: Option<&[String]>) -> Result<Vec<Theme>> {
         let mut q = Sql::new(
             "SELECT t.id, t.unit_id, u.code AS unit_code, u.name AS unit_name, pl.number AS plan_number, \
              t.year, t.title, t.description FROM themes t JOIN units u ON u.id = t.unit_id \
@@ -528,26 +640,19 @@ impl Db {
             push_in_paths(&mut q, "u.path", paths);
         }
         q.push(" ORDER BY t.year DESC, u.depth DESC");
-        let rows = q.query().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Theme {
-                    id: get(r, "id")?,
-                    unit_id: get(r, "unit_id")?,
-                    unit_code: get(r, "unit_code")?,
-                    unit_name: get(r, "unit_name")?,
-                    plan_number: get(r, "plan_number")?,
-                    year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
-                    title: get(r, "title")?,
-                    description: get(r, "description")?,
-                })
-            })
-            .collect()
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        rows.iter().map(sql::read::<ThemeRow>).collect()
     }
 
     /// Themes that apply to a unit: issued by it or its ancestors, newest year first; per year the
     /// nearest issuer wins.
-    pub async fn themes_for(&self, unit_path: &str) -> Result<Vec<Theme>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.themes_for")
+    )]
+    pub async fn themes_for(self, unit_path: &str) -> Result<Vec<Theme>> {
         let all = self
             .themes_where(None, Some(&ancestor_paths(unit_path)))
             .await?;
@@ -560,14 +665,21 @@ impl Db {
         Ok(out)
     }
 
-    pub async fn theme(&self, id: i64) -> Result<Option<Theme>> {
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "campaign.theme"))]
+    pub async fn theme(self, id: i64) -> Result<Option<Theme>> {
         Ok(self.themes_where(Some(id), None).await?.into_iter().next())
     }
 
     /// Sets a cell's topic for a month ("YYYY-MM").
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.set_topic")
+    )]
     pub async fn set_topic(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         unit_id: i64,
@@ -577,6 +689,8 @@ impl Db {
         thematic: bool,
     ) -> Result<TopicStatus> {
         let unit = self
+            .db
+            .units()
             .unit_unscoped(unit_id)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -600,14 +714,14 @@ impl Db {
             return Err(StoreError::Invalid(errors));
         }
         let key = format!("{year:04}-{month:02}");
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         let before =
             sqlx::query("SELECT topic FROM monthly_topics WHERE unit_id = $1 AND month = $2")
                 .bind(unit_id)
                 .bind(key.clone())
                 .fetch_optional(&mut *w.tx)
                 .await?;
-        let now = ts(self.now());
+        let now = ts(self.db.now());
         if before.is_some() {
             sqlx::query(
                 "UPDATE monthly_topics SET topic = $1, thematic = $2, set_by = $3, set_at = $4 WHERE unit_id = $5 AND month = $6",
@@ -639,15 +753,17 @@ impl Db {
         };
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            if before.is_some() { "update" } else { "create" },
-            "topic",
-            &format!("{unit_id}:{key}"),
-            &format!("Chủ đề tháng {month:02}/{year} — {}", unit.name),
-            &unit.path,
-            before_json.as_ref(),
-            Some(&serde_json::json!({ "topic": topic, "thematic": thematic })),
+            &audit::AuditEvent::new(
+                if before.is_some() { "update" } else { "create" },
+                "topic",
+                format!("{unit_id}:{key}"),
+            )
+            .label(format!("Chủ đề tháng {month:02}/{year} — {}", unit.name))
+            .unit(&unit.path)
+            .before(before_json.as_ref())
+            .after(&serde_json::json!({ "topic": topic, "thematic": thematic })),
         )
         .await?;
         w.commit().await?;
@@ -666,8 +782,14 @@ impl Db {
     }
 
     /// Every open cell in the subtree with its topic for (year, month), cells without one first.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.topic_board")
+    )]
     pub async fn topic_board(
-        &self,
+        self,
         p: &Principal,
         root_path: &str,
         year: i32,
@@ -686,22 +808,22 @@ impl Db {
         q.subtree("u.path", root_path);
         // Cells still missing a topic first, so that the first 5.000 rows always show them.
         q.push(" ORDER BY CASE WHEN t.topic IS NULL THEN 0 ELSE 1 END, u.path LIMIT 5000");
-        let rows = q.query().fetch_all(&self.pool).await?;
-        let today = self.today();
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        let today = self.db.today();
         let deadline = topic_deadline(year, month);
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            let topic: Option<String> = get(r, "topic")?;
+            let t: TopicRow = sql::from_row(r)?;
             out.push(TopicStatus {
-                unit_id: get(r, "id")?,
-                unit_code: get(r, "code")?,
-                unit_name: get(r, "name")?,
+                unit_id: t.id,
+                unit_code: t.code,
+                unit_name: t.name,
                 month: key.clone(),
-                overdue: topic.is_none() && topic_overdue(year, month, today),
-                thematic: get::<Option<i64>>(r, "thematic")?.unwrap_or(0) != 0,
-                topic,
-                set_by: get(r, "set_by")?,
-                set_at: get(r, "set_at")?,
+                overdue: t.topic.is_none() && topic_overdue(year, month, today),
+                thematic: t.thematic.unwrap_or(0) != 0,
+                topic: t.topic,
+                set_by: t.set_by,
+                set_at: t.set_at,
                 deadline,
             });
         }
@@ -709,8 +831,14 @@ impl Db {
     }
 
     /// (cells, cells without a topic) for (year, month) in the subtree, counted in full.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.topic_counts")
+    )]
     pub async fn topic_counts(
-        &self,
+        self,
         p: &Principal,
         root_path: &str,
         year: i32,
@@ -727,13 +855,19 @@ impl Db {
         q.text(format!("{year:04}-{month:02}"))
             .push(" WHERE u.unit_type IN ('cell', 'grassroots_cell') AND u.valid_to IS NULL AND ");
         q.subtree("u.path", root_path);
-        let row = q.query().fetch_one(&self.pool).await?;
+        let row = q.query().fetch_one(&self.db.pool).await?;
         Ok((get(&row, "total")?, get(&row, "missing")?))
     }
 
     /// A cell's topic for a month, if set.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.topic_of")
+    )]
     pub async fn topic_of(
-        &self,
+        self,
         unit_id: i64,
         year: i32,
         month: u32,
@@ -743,7 +877,7 @@ impl Db {
         )
         .bind(unit_id)
         .bind(format!("{year:04}-{month:02}"))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         match row {
             Some(r) => Ok(Some((get(&r, "topic")?, get::<i64>(&r, "thematic")? != 0))),

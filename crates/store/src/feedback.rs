@@ -1,12 +1,13 @@
-//! Citizen feedback as the units handle it (issue 5): the moderation queue of a subtree, approve / hide
-//! with a reason / mark as spam, and the public answer. Feedback is routed to the unit that owns the
-//! subject; `domain::policy::can_answer_feedback` over that unit decides who may act, and every action is
-//! audited. Citizens' side (submission, rate limits, answers on items) is in `portal.rs`.
+//! Citizen feedback as the units handle it (docs/DOMAIN.md § Public portal): the moderation queue of a
+//! subtree, approve / hide with a reason / mark as spam, and the public answer. Feedback is routed to the
+//! unit that owns the subject; `domain::policy::can_answer_feedback` over that unit decides who may act,
+//! and every action is audited. Citizens' side (submission, rate limits, answers on items) is in
+//! `portal.rs`.
 
-use crate::sql::Sql;
-use crate::{audit, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::sql::{self, parse_ts, Sql};
+use crate::{audit, get, ts, Actor, Feedback, FieldError, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::feedback::{self as fb, FeedbackStatus, Moderation, SubjectType};
+use domain::feedback::{self as fb, FeedbackStatus, Moderation, SubjectName, SubjectType};
 use domain::policy::Principal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -18,7 +19,8 @@ pub struct FeedbackItem {
     pub tracking_code: String,
     pub subject_type: SubjectType,
     pub subject_id: i64,
-    pub subject_label: String,
+    /// Whose registration or which model (`SubjectName::label` words it).
+    pub subject_name: SubjectName,
     pub unit_code: String,
     pub unit_name: String,
     #[serde(skip)]
@@ -99,6 +101,7 @@ pub struct FeedbackCounts {
 }
 
 /// Demo feedback (see the demo loader).
+#[cfg(feature = "bulk-load")]
 #[derive(Debug, Clone)]
 pub struct NewDemoFeedback {
     pub subject_type: SubjectType,
@@ -121,78 +124,114 @@ const FROM: &str = "FROM feedback f JOIN units u ON u.id = f.unit_id \
     LEFT JOIN members m ON m.id = r.member_id \
     LEFT JOIN models mo ON f.subject_type = 'model' AND mo.id = f.subject_id";
 
-fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt(format!("thời điểm không hợp lệ: {s}")))
+/// A feedback as `COLS` selects it.
+#[derive(sqlx::FromRow)]
+struct FeedbackRow {
+    id: i64,
+    tracking_code: String,
+    subject_type: String,
+    subject_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_path: String,
+    content: String,
+    name: Option<String>,
+    contact: Option<String>,
+    status: String,
+    hide_reason: String,
+    moderated_by: Option<String>,
+    answer: String,
+    answered_by: Option<String>,
+    created_at: String,
+    answered_at: Option<String>,
+    duplicates: i64,
+    #[sqlx(flatten)]
+    subject: SubjectCols,
 }
 
-impl Db {
-    fn feedback_from_row(&self, r: &AnyRow) -> Result<FeedbackItem> {
-        let st: String = get(r, "subject_type")?;
+/// What a feedback is about, as the joins of `FROM` name it: the registration's member and year or the
+/// model's name.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SubjectCols {
+    reg_name: Option<String>,
+    reg_year: Option<i64>,
+    model_name: Option<String>,
+}
+
+impl SubjectCols {
+    pub(crate) fn name(self, subject_type: SubjectType) -> SubjectName {
+        match subject_type {
+            SubjectType::Registration => SubjectName::Registration {
+                year: Some(self.reg_year.unwrap_or_default()),
+                member_name: self.reg_name.unwrap_or_default(),
+            },
+            SubjectType::Model => SubjectName::Model {
+                name: self.model_name.unwrap_or_default(),
+            },
+        }
+    }
+}
+
+impl FeedbackRow {
+    /// The item as it stands at `now`, with `answer_days` to answer.
+    fn into_item(self, now: DateTime<Utc>, answer_days: i64) -> Result<FeedbackItem> {
+        let st = self.subject_type;
         let subject_type = SubjectType::parse(&st)
             .ok_or_else(|| StoreError::Corrupt(format!("loại phản ánh {st}")))?;
-        let status: String = get(r, "status")?;
+        let status = self.status;
         let status = FeedbackStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("trạng thái phản ánh {status}")))?;
-        let subject_label = match subject_type {
-            SubjectType::Registration => format!(
-                "Bản đăng ký năm {} của đồng chí {}",
-                get::<Option<i64>>(r, "reg_year")?.unwrap_or_default(),
-                get::<Option<String>>(r, "reg_name")?.unwrap_or_default()
-            ),
-            SubjectType::Model => format!(
-                "Mô hình “{}”",
-                get::<Option<String>>(r, "model_name")?.unwrap_or_default()
-            ),
-        };
-        let received_at = parse_ts(&get::<String>(r, "created_at")?)?;
-        let answered_at = get::<Option<String>>(r, "answered_at")?
-            .map(|s| parse_ts(&s))
-            .transpose()?;
-        let now = self.now();
+        let subject_name = self.subject.name(subject_type);
+        let received_at = parse_ts(&self.created_at)?;
+        let answered_at = self.answered_at.map(|s| parse_ts(&s)).transpose()?;
         Ok(FeedbackItem {
-            id: get(r, "id")?,
-            tracking_code: get(r, "tracking_code")?,
+            id: self.id,
+            tracking_code: self.tracking_code,
             subject_type,
-            subject_id: get(r, "subject_id")?,
-            subject_label,
-            unit_code: get(r, "unit_code")?,
-            unit_name: get(r, "unit_name")?,
-            unit_path: get(r, "unit_path")?,
-            content: get(r, "content")?,
-            name: get(r, "name")?,
-            contact: get(r, "contact")?,
+            subject_id: self.subject_id,
+            subject_name,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+            unit_path: self.unit_path,
+            content: self.content,
+            name: self.name,
+            contact: self.contact,
             status,
-            hide_reason: get(r, "hide_reason")?,
-            moderated_by: get(r, "moderated_by")?,
-            answer: get(r, "answer")?,
-            answered_by: get(r, "answered_by")?,
+            hide_reason: self.hide_reason,
+            moderated_by: self.moderated_by,
+            answer: self.answer,
+            answered_by: self.answered_by,
             received_at,
             answered_at,
             response_days: answered_at.map(|a| fb::response_days(received_at, a)),
-            overdue: fb::is_overdue(
-                status,
-                answered_at.is_some(),
-                received_at,
-                now,
-                self.answer_days,
-            ),
+            overdue: fb::is_overdue(status, answered_at.is_some(), received_at, now, answer_days),
             age_days: (now - received_at).num_days().max(0),
-            duplicates: get(r, "duplicates")?,
+            duplicates: self.duplicates,
         })
+    }
+}
+
+impl Feedback<'_> {
+    fn feedback_from_row(self, r: &AnyRow) -> Result<FeedbackItem> {
+        sql::from_row::<FeedbackRow>(r)?.into_item(self.db.now(), self.db.answer_days)
     }
 
     /// The feedback routed to `p`'s subtree, oldest open first.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "feedback.feedback_queue")
+    )]
     pub async fn feedback_queue(
-        &self,
+        self,
         p: &Principal,
         view: FeedbackView,
     ) -> Result<(Vec<FeedbackItem>, FeedbackCounts)> {
         if !p.has(domain::policy::Capability::AnswerFeedback) {
             return Err(StoreError::Forbidden);
         }
-        let overdue_floor = ts(self.now() - chrono::Duration::days(self.answer_days));
+        let overdue_floor = ts(self.db.now() - chrono::Duration::days(self.db.answer_days));
         let mut q = Sql::new(&format!("SELECT {COLS} {FROM} WHERE "));
         q.subtree("f.unit_path", p.unit_prefix());
         let open = " AND f.status IN ('pending', 'approved') AND f.answered_at IS NULL";
@@ -218,7 +257,7 @@ impl Db {
         } else {
             q.push(" ORDER BY f.created_at DESC, f.id DESC LIMIT 500");
         }
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let items = rows
             .iter()
             .map(|r| self.feedback_from_row(r))
@@ -228,16 +267,22 @@ impl Db {
     }
 
     /// Counts of the feedback routed to `p`'s subtree (the queue's tabs, the dashboard).
-    pub async fn feedback_counts_of(&self, p: &Principal) -> Result<FeedbackCounts> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "feedback.feedback_counts_of")
+    )]
+    pub async fn feedback_counts_of(self, p: &Principal) -> Result<FeedbackCounts> {
         if !p.has(domain::policy::Capability::AnswerFeedback) {
             return Err(StoreError::Forbidden);
         }
-        let overdue_floor = ts(self.now() - chrono::Duration::days(self.answer_days));
+        let overdue_floor = ts(self.db.now() - chrono::Duration::days(self.db.answer_days));
         let mut c = Sql::new("SELECT f.status, f.created_at, f.answered_at FROM feedback f WHERE ");
         c.subtree("f.unit_path", p.unit_prefix());
         let mut counts = FeedbackCounts::default();
         let (mut total_days, mut answered_n) = (0i64, 0i64);
-        for r in c.query().fetch_all(&self.pool).await? {
+        for r in c.query().fetch_all(&self.db.pool).await? {
             let status: String = get(&r, "status")?;
             let created: String = get(&r, "created_at")?;
             let answered: Option<String> = get(&r, "answered_at")?;
@@ -265,10 +310,16 @@ impl Db {
     }
 
     /// One feedback `p` may handle (404 otherwise).
-    pub async fn feedback_item(&self, p: &Principal, id: i64) -> Result<FeedbackItem> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "feedback.feedback_item")
+    )]
+    pub async fn feedback_item(self, p: &Principal, id: i64) -> Result<FeedbackItem> {
         let row = sqlx::query(&format!("SELECT {COLS} {FROM} WHERE f.id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
         let item = self.feedback_from_row(&row)?;
@@ -280,8 +331,14 @@ impl Db {
     }
 
     /// Approve, hide with a reason, or mark as spam.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "feedback.moderate_feedback")
+    )]
     pub async fn moderate_feedback(
-        &self,
+        self,
         p: &Principal,
         actor: &Actor,
         id: i64,
@@ -297,8 +354,8 @@ impl Db {
                 (FeedbackStatus::Hidden, r)
             }
         };
-        let now = self.now();
-        let mut w = self.write().await?;
+        let now = self.db.now();
+        let mut w = self.db.write().await?;
         sqlx::query(
             "UPDATE feedback SET status = $1, hide_reason = $2, moderated_by = $3, moderated_at = $4 WHERE id = $5",
         )
@@ -313,13 +370,11 @@ impl Db {
             &mut w.tx,
             now,
             actor,
-            "moderate",
-            "feedback",
-            &id.to_string(),
-            &before.subject_label,
-            &before.unit_path,
-            Some(&serde_json::json!({ "status": before.status.as_str() })),
-            Some(&serde_json::json!({ "status": status.as_str(), "reason": reason })),
+            &audit::AuditEvent::new("moderate", "feedback", id)
+                .label(before.subject_name.label())
+                .unit(&before.unit_path)
+                .before(&serde_json::json!({ "status": before.status.as_str() }))
+                .after(&serde_json::json!({ "status": status.as_str(), "reason": reason })),
         )
         .await?;
         w.commit().await?;
@@ -328,8 +383,14 @@ impl Db {
 
     /// The unit's public answer; answering approves the feedback. A later answer replaces the earlier
     /// one (the audit log keeps both); the response time counts from the first answer.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "feedback.answer_feedback")
+    )]
     pub async fn answer_feedback(
-        &self,
+        self,
         p: &Principal,
         actor: &Actor,
         id: i64,
@@ -338,9 +399,9 @@ impl Db {
         let before = self.feedback_item(p, id).await?;
         let text = fb::check_answer(answer, "nội dung trả lời")
             .map_err(|msg| StoreError::Invalid(vec![FieldError::new("answer", msg)]))?;
-        let now = self.now();
+        let now = self.db.now();
         let answered_at = before.answered_at.map(ts).unwrap_or_else(|| ts(now));
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query(
             "UPDATE feedback SET status = 'approved', answer = $1, answered_by = $2, answered_at = $3, \
              moderated_by = COALESCE(moderated_by, $2), moderated_at = COALESCE(moderated_at, $4), hide_reason = '' \
@@ -357,13 +418,11 @@ impl Db {
             &mut w.tx,
             now,
             actor,
-            "answer",
-            "feedback",
-            &id.to_string(),
-            &before.subject_label,
-            &before.unit_path,
-            Some(&serde_json::json!({ "status": before.status.as_str(), "answer": before.answer })),
-            Some(&serde_json::json!({ "status": "approved", "answer": text })),
+            &audit::AuditEvent::new("answer", "feedback", id)
+                .label(before.subject_name.label())
+                .unit(&before.unit_path)
+                .before(&serde_json::json!({ "status": before.status.as_str(), "answer": before.answer }))
+                .after(&serde_json::json!({ "status": "approved", "answer": text })),
         )
         .await?;
         w.commit().await?;
@@ -371,12 +430,19 @@ impl Db {
     }
 
     /// Loads demo feedback with its own dates (one transaction, one audit record).
+    #[cfg(feature = "bulk-load")]
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "feedback.load_demo_feedback")
+    )]
     pub async fn load_demo_feedback(
-        &self,
+        self,
         actor: &Actor,
         rows: &[NewDemoFeedback],
     ) -> Result<usize> {
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         let mut n = 0;
         for f in rows {
             let sql = match f.subject_type {
@@ -421,15 +487,11 @@ impl Db {
         }
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "load",
-            "feedback",
-            "demo",
-            &format!("{n} phản ánh mẫu"),
-            "/",
-            None,
-            None,
+            &audit::AuditEvent::new("load", "feedback", "demo")
+                .label(format!("{n} phản ánh mẫu"))
+                .unit("/"),
         )
         .await?;
         w.commit().await?;

@@ -5,7 +5,7 @@
 //! against excessive use by a single request or user).
 //!
 //! The semaphore lives here, not in `web`, because the store decodes photos itself
-//! ([`crate::Db::add_model_photo`]); `web::heavy` re-exports it for the handlers.
+//! ([`crate::Models::add_model_photo`]); `web::heavy` re-exports it for the handlers.
 
 use std::sync::OnceLock;
 

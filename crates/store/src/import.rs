@@ -1,19 +1,23 @@
-//! All-or-nothing imports of units and members (issue 2 §6), and the bulk loader the demo uses.
-//! Rows arrive parsed by `office`; this module adds the checks that need the database (unknown unit codes,
+//! All-or-nothing imports of units and members (docs/DOMAIN.md § Imports), and the bulk loader the demo uses.
+//! Rows arrive parsed (`domain::import`, read from files by `office`); this module adds the checks that need the database (unknown unit codes,
 //! scope, identifiers that belong to someone else), then writes everything in one transaction or nothing.
 
-use crate::audit::{self, PendingAudit};
+use crate::audit::{self, AuditEvent};
 use crate::members::{
     clash_audit, member_json, member_snapshot, taken_by, unusable_identifier,
     validate_member_input, MemberAudit, MemberInput,
 };
 use crate::sql::{Arg, Sql};
 use crate::units::{insert_unit, unit_json, UnitInput};
-use crate::{date_str, get, opt_date_str, ts, Actor, Backend, Db, Result, StoreError};
+use crate::{date_str, get, opt_date_str, ts, Actor, Imports, Result, StoreError};
 use chrono::NaiveDate;
+use domain::import::header::{
+    CARD_NUMBER as COL_CARD, CITIZEN_ID as COL_CID, FROM as COL_FROM, PARENT_CODE as COL_PARENT,
+    UNIT_CODE as COL_UNIT,
+};
+use domain::import::{member_column as column_of, MemberRow, Parsed, RowError, UnitRow};
 use domain::policy::Principal;
 use domain::{text, Member, MemberStatus, Position, Unit};
-use office::{MemberRow, Parsed, RowError, UnitRow};
 use std::collections::HashMap;
 
 /// What an import did (or, for a dry run, would do).
@@ -33,16 +37,11 @@ pub enum ImportOutcome {
     Rejected(Vec<RowError>),
 }
 
-const COL_UNIT: &str = "Mã đơn vị";
-const COL_PARENT: &str = "Mã đơn vị cấp trên";
-const COL_CARD: &str = "Số thẻ đảng viên";
-const COL_CID: &str = "Số CCCD";
-
-/// Errors in line order, at most `office::MAX_ROW_ERRORS` of them plus one line counting the rest, so
+/// Errors in line order, at most `domain::import::MAX_ROW_ERRORS` of them plus one line counting the rest, so
 /// the database checks of a huge file cost as little memory as the parser's own (which caps the same way).
 fn sorted(mut errors: Vec<RowError>) -> Vec<RowError> {
     errors.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.column.cmp(&b.column)));
-    office::cap_errors(&mut errors);
+    domain::import::cap_errors(&mut errors);
     errors
 }
 
@@ -55,10 +54,10 @@ pub struct NewMemberFull {
     pub status_since: Option<NaiveDate>,
 }
 
-impl Db {
-    async fn all_units_by_code(&self) -> Result<HashMap<String, Unit>> {
+impl Imports<'_> {
+    async fn all_units_by_code(self) -> Result<HashMap<String, Unit>> {
         let rows = sqlx::query(&format!("SELECT {} FROM units u", crate::units::UNIT_COLS))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let mut map = HashMap::with_capacity(rows.len());
         for r in &rows {
@@ -69,8 +68,14 @@ impl Db {
     }
 
     /// Imports units. `p` None = unscoped (CLI). Parents may come earlier or later in the file.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "imports.import_units")
+    )]
     pub async fn import_units(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         parsed: Parsed<UnitRow>,
@@ -110,12 +115,13 @@ impl Db {
         let mut errors = parsed.errors;
         let in_file: HashMap<&str, &UnitRow> =
             parsed.rows.iter().map(|r| (r.code.as_str(), r)).collect();
-        errors.extend(office::unknown_parent_errors(&parsed.rows, &|c: &str| {
-            existing.contains_key(c)
-        }));
+        errors.extend(domain::import::unknown_parent_errors(
+            &parsed.rows,
+            &|c: &str| existing.contains_key(c),
+        ));
         let writable = |u: &Unit| p.is_none_or(|p| p.can_write_unit(&u.path));
         let readable = |u: &Unit| p.is_none_or(|p| p.can_read_unit(&u.path));
-        let mut clashes: Vec<PendingAudit> = Vec::new();
+        let mut clashes: Vec<AuditEvent> = Vec::new();
         let mut report = ImportReport {
             rows: parsed.rows.len(),
             dry_run,
@@ -260,14 +266,14 @@ impl Db {
             if dry_run {
                 clashes.push(check_audit("units", &report, errors.len(), path));
             }
-            self.record_alone(actor, &clashes).await?;
+            self.db.audit().record_alone(actor, &clashes).await?;
             if !errors.is_empty() {
                 return Ok(ImportOutcome::Rejected(sorted(errors)));
             }
             return Ok(ImportOutcome::Done(report));
         }
-        let now = self.now();
-        let mut w = self.write().await?;
+        let now = self.db.now();
+        let mut w = self.db.write().await?;
         let mut created: HashMap<String, Unit> = HashMap::new();
         for r in ordered {
             let parent = r
@@ -288,13 +294,10 @@ impl Db {
                 &mut w.tx,
                 now,
                 actor,
-                "import",
-                "unit",
-                &unit.id.to_string(),
-                &unit.name,
-                &unit.path,
-                None,
-                Some(&unit_json(&unit)),
+                &audit::AuditEvent::new("import", "unit", unit.id)
+                    .label(&unit.name)
+                    .unit(&unit.path)
+                    .after(&unit_json(&unit)),
             )
             .await?;
             created.insert(unit.code.clone(), unit);
@@ -315,13 +318,11 @@ impl Db {
                 &mut w.tx,
                 now,
                 actor,
-                "import",
-                "unit",
-                &u.id.to_string(),
-                &after.name,
-                &u.path,
-                Some(&unit_json(u)),
-                Some(&unit_json(&after)),
+                &audit::AuditEvent::new("import", "unit", u.id)
+                    .label(&after.name)
+                    .unit(&u.path)
+                    .before(&unit_json(u))
+                    .after(&unit_json(&after)),
             )
             .await?;
         }
@@ -330,8 +331,14 @@ impl Db {
     }
 
     /// Imports members: identified by card number, else citizen ID; re-import updates, never duplicates.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "imports.import_members")
+    )]
     pub async fn import_members(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         parsed: Parsed<MemberRow>,
@@ -339,18 +346,19 @@ impl Db {
     ) -> Result<ImportOutcome> {
         let started = std::time::Instant::now();
         let units = self.all_units_by_code().await?;
-        let today = self.today();
+        let today = self.db.today();
         let mut errors = parsed.errors;
-        errors.extend(office::unknown_unit_errors(&parsed.rows, &|c: &str| {
-            units.contains_key(c)
-        }));
+        errors.extend(domain::import::unknown_unit_errors(
+            &parsed.rows,
+            &|c: &str| units.contains_key(c),
+        ));
         let existing = self.existing_by_identifiers(&parsed.rows).await?;
         let operation = if dry_run {
             "Nhập thử tệp đảng viên"
         } else {
             "Nhập tệp đảng viên"
         };
-        let mut clashes: Vec<PendingAudit> = Vec::new();
+        let mut clashes: Vec<AuditEvent> = Vec::new();
         let mut creates: Vec<NewMemberFull> = Vec::new();
         let mut changes: Vec<(Member, String, MemberInput, Unit, NaiveDate)> = Vec::new();
         let mut report = ImportReport {
@@ -556,7 +564,7 @@ impl Db {
                         {
                             errors.push(RowError {
                                 line: row.line,
-                                column: "Từ ngày".into(),
+                                column: COL_FROM.into(),
                                 message: format!(
                                     "Chuyển sang \"{}\" từ {} nhưng đảng viên sinh hoạt ở đơn vị hiện tại từ {}: ngày chuyển phải sau ngày đó",
                                     unit.name,
@@ -607,18 +615,18 @@ impl Db {
             if dry_run {
                 clashes.push(check_audit("members", &report, errors.len(), path));
             }
-            self.record_alone(actor, &clashes).await?;
+            self.db.audit().record_alone(actor, &clashes).await?;
             if !errors.is_empty() {
                 return Ok(ImportOutcome::Rejected(sorted(errors)));
             }
             return Ok(ImportOutcome::Done(report));
         }
-        let now = self.now();
+        let now = self.db.now();
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "import: checks done"
         );
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         self.bulk_insert_members(&mut w.tx, actor, "import", &creates)
             .await?;
         tracing::debug!(
@@ -658,17 +666,15 @@ impl Db {
                 new_path = unit.path.clone();
             }
             let after = member_snapshot(before.id, &input, &unit, before.status);
-            audits.push(PendingAudit {
-                action: "import",
-                object_type: "member",
-                object_id: before.id.to_string(),
-                object_label: after.full_name.clone(),
-                unit_path: new_path,
-                before: Some(member_json(&before).to_string()),
-                after: Some(member_json(&after).to_string()),
-            });
+            audits.push(
+                AuditEvent::new("import", "member", before.id)
+                    .label(&after.full_name)
+                    .unit(new_path)
+                    .before(&member_json(&before))
+                    .after(&member_json(&after)),
+            );
         }
-        audit::record_many(&mut w.tx, self.backend(), now, actor, &audits).await?;
+        audit::record_many(&mut w.tx, self.db.backend(), now, actor, &audits).await?;
         w.commit().await?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -678,7 +684,12 @@ impl Db {
             let mut paths: Vec<String> = moved.into_iter().flat_map(|(a, b, _)| [a, b]).collect();
             paths.sort();
             paths.dedup();
-            if let Err(e) = self.refresh_meetings(actor, &paths, earliest).await {
+            if let Err(e) = self
+                .db
+                .attendance()
+                .refresh_meetings(actor, &paths, earliest)
+                .await
+            {
                 // The change itself is saved; a failed refresh is logged and can be redone from the session page.
                 tracing::error!(error = %e, "refreshing expected lists of meetings failed");
             }
@@ -686,9 +697,9 @@ impl Db {
         Ok(ImportOutcome::Done(report))
     }
 
-    async fn existing_by_identifiers(&self, rows: &[MemberRow]) -> Result<Existing> {
+    async fn existing_by_identifiers(self, rows: &[MemberRow]) -> Result<Existing> {
         let mut ex = Existing::default();
-        if self.member_count().await? == 0 {
+        if self.db.members().member_count().await? == 0 {
             return Ok(ex);
         }
         let cards: Vec<String> = rows.iter().filter_map(|r| r.card_number.clone()).collect();
@@ -704,7 +715,7 @@ impl Db {
                     q.text(v.clone());
                 }
                 q.push(")");
-                for r in q.query().fetch_all(&self.pool).await? {
+                for r in q.query().fetch_all(&self.db.pool).await? {
                     ids.push(get(&r, "id")?);
                 }
             }
@@ -720,14 +731,14 @@ impl Db {
                 q.lit(*id);
             }
             q.push(")");
-            for r in q.query().fetch_all(&self.pool).await? {
+            for r in q.query().fetch_all(&self.db.pool).await? {
                 let from: String = get(&r, "from_date")?;
                 if let Ok(d) = NaiveDate::parse_from_str(&from, "%Y-%m-%d") {
                     ex.current_from.insert(get(&r, "member_id")?, d);
                 }
             }
         }
-        for (m, path) in self.members_by_ids(&ids).await? {
+        for (m, path) in self.db.members().members_by_ids(&ids).await? {
             if let Some(c) = &m.card_number {
                 ex.by_card.insert(c.clone(), m.id);
             }
@@ -742,8 +753,14 @@ impl Db {
     /// Inserts many new members with their memberships, status and positions, in the caller's transaction,
     /// with multi-row statements (the import and demo hot path). Records one audit row per member.
     /// Statement building overlaps with execution: while the database runs one chunk, the next is built.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "imports.bulk_insert_members")
+    )]
     pub(crate) async fn bulk_insert_members(
-        &self,
+        self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         actor: &Actor,
         action: &'static str,
@@ -752,24 +769,14 @@ impl Db {
         if items.is_empty() {
             return Ok(Vec::new());
         }
-        let now = self.now();
+        let now = self.db.now();
         let stamp = ts(now);
-        let backend = self.backend();
-        if backend == Backend::Postgres {
-            sqlx::query("LOCK TABLE members IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut **tx)
-                .await?;
-        }
-        let base: i64 = get(
-            &sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM members")
-                .fetch_one(&mut **tx)
-                .await?,
-            "m",
-        )?;
+        let backend = self.db.backend();
+        let first = crate::sql::reserve_ids(tx, backend, "members").await?;
         let with_ids: Vec<(i64, &NewMemberFull)> = items
             .iter()
             .enumerate()
-            .map(|(i, it)| (base + 1 + i as i64, it))
+            .map(|(i, it)| (first + i as i64, it))
             .collect();
 
         let members_sql = |chunk: &[(i64, &NewMemberFull)]| {
@@ -896,15 +903,11 @@ impl Db {
         })
         .await?;
 
-        if backend == Backend::Postgres {
-            sqlx::query("SELECT setval(pg_get_serial_sequence('members', 'id'), (SELECT MAX(id) FROM members))")
-                .execute(&mut **tx)
-                .await?;
-        }
+        crate::sql::sync_sequence(tx, backend, "members").await?;
         // One audit row per member; the JSON snapshots are built while the previous chunk is written.
         let audit_chunk = crate::sql::rows_per_statement(5);
         run_pipelined(tx, &with_ids, audit_chunk, |chunk| {
-            let entries: Vec<PendingAudit> = chunk
+            let entries: Vec<AuditEvent> = chunk
                 .iter()
                 .filter_map(|(id, it)| {
                     let (unit, _) = it.memberships.last()?;
@@ -912,15 +915,12 @@ impl Db {
                         &it.input, &unit.code, it.status,
                     ))
                     .ok()?;
-                    Some(PendingAudit {
-                        action,
-                        object_type: "member",
-                        object_id: id.to_string(),
-                        object_label: it.input.full_name.clone(),
-                        unit_path: unit.path.clone(),
-                        before: None,
-                        after: Some(after),
-                    })
+                    Some(
+                        AuditEvent::new(action, "member", id)
+                            .label(&it.input.full_name)
+                            .unit(&unit.path)
+                            .after_json(after),
+                    )
                 })
                 .collect();
             audit::insert_sql(backend, &stamp, actor, &entries)
@@ -930,8 +930,15 @@ impl Db {
     }
 
     /// Loads pre-validated members (the demo dataset) in one transaction per call.
-    pub async fn load_members(&self, actor: &Actor, items: &[NewMemberFull]) -> Result<Vec<i64>> {
-        let mut w = self.write().await?;
+    #[cfg(feature = "bulk-load")]
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "imports.load_members")
+    )]
+    pub async fn load_members(self, actor: &Actor, items: &[NewMemberFull]) -> Result<Vec<i64>> {
+        let mut w = self.db.write().await?;
         let ids = self
             .bulk_insert_members(&mut w.tx, actor, "demo", items)
             .await?;
@@ -940,8 +947,15 @@ impl Db {
     }
 
     /// Loads units (the demo dataset): parents must precede children.
+    #[cfg(feature = "bulk-load")]
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "imports.load_units")
+    )]
     pub async fn load_units(
-        &self,
+        self,
         actor: &Actor,
         inputs: &[UnitInput],
     ) -> Result<HashMap<String, Unit>> {
@@ -952,8 +966,15 @@ impl Db {
 
     /// Like `load_units`, with the caller keeping the code → unit map between calls (loading a large tree
     /// in chunks without re-reading every unit each time).
+    #[cfg(feature = "bulk-load")]
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "imports.load_units_into")
+    )]
     pub async fn load_units_into(
-        &self,
+        self,
         actor: &Actor,
         inputs: &[UnitInput],
         map: &mut HashMap<String, Unit>,
@@ -961,21 +982,11 @@ impl Db {
         if inputs.is_empty() {
             return Ok(());
         }
-        let now = self.now();
+        let now = self.db.now();
         let stamp = ts(now);
-        let backend = self.backend();
-        let mut w = self.write().await?;
-        if backend == Backend::Postgres {
-            sqlx::query("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut *w.tx)
-                .await?;
-        }
-        let base: i64 = get(
-            &sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM units")
-                .fetch_one(&mut *w.tx)
-                .await?,
-            "m",
-        )?;
+        let backend = self.db.backend();
+        let mut w = self.db.write().await?;
+        let first = crate::sql::reserve_ids(&mut w.tx, backend, "units").await?;
         // Ids, paths and depths are computed here (parents come first), so the rows go in with multi-row
         // statements instead of three round trips per unit.
         let mut units: Vec<Unit> = Vec::with_capacity(inputs.len());
@@ -987,7 +998,7 @@ impl Db {
                     })?),
                     None => None,
                 };
-            let id = base + 1 + k as i64;
+            let id = first + k as i64;
             let unit = Unit {
                 id,
                 code: input.code.trim().to_string(),
@@ -1043,23 +1054,14 @@ impl Db {
             q
         })
         .await?;
-        if backend == Backend::Postgres {
-            sqlx::query(
-                "SELECT setval(pg_get_serial_sequence('units', 'id'), (SELECT MAX(id) FROM units))",
-            )
-            .execute(&mut *w.tx)
-            .await?;
-        }
-        let audits: Vec<PendingAudit> = units
+        crate::sql::sync_sequence(&mut w.tx, backend, "units").await?;
+        let audits: Vec<AuditEvent> = units
             .iter()
-            .map(|unit| PendingAudit {
-                action: "demo",
-                object_type: "unit",
-                object_id: unit.id.to_string(),
-                object_label: unit.name.clone(),
-                unit_path: unit.path.clone(),
-                before: None,
-                after: Some(unit_json(unit).to_string()),
+            .map(|unit| {
+                AuditEvent::new("demo", "unit", unit.id)
+                    .label(&unit.name)
+                    .unit(&unit.path)
+                    .after(&unit_json(unit))
             })
             .collect();
         audit::record_many(&mut w.tx, backend, now, actor, &audits).await?;
@@ -1200,22 +1202,14 @@ fn audit_path<'a>(p: Option<&Principal>, paths: impl Iterator<Item = &'a str>) -
 }
 
 /// The audit row of a unit code in a file that belongs to a unit outside the importer's scope.
-fn unit_clash_audit(u: &Unit, dry_run: bool) -> PendingAudit {
-    PendingAudit {
-        action: audit::action::IDENTIFIER_CLASH,
-        object_type: "unit",
-        object_id: u.id.to_string(),
-        object_label: u.name.clone(),
-        unit_path: u.path.clone(),
-        before: None,
-        after: Some(
-            serde_json::json!({
-                "trường": "Mã đơn vị",
-                "thao tác": if dry_run { "Nhập thử tệp đơn vị" } else { "Nhập tệp đơn vị" },
-            })
-            .to_string(),
-        ),
-    }
+fn unit_clash_audit(u: &Unit, dry_run: bool) -> AuditEvent {
+    AuditEvent::new(audit::action::IDENTIFIER_CLASH, "unit", u.id)
+        .label(&u.name)
+        .unit(&u.path)
+        .after(&serde_json::json!({
+            "trường": COL_UNIT,
+            "thao tác": if dry_run { "Nhập thử tệp đơn vị" } else { "Nhập tệp đơn vị" },
+        }))
 }
 
 /// The audit row of a dry run (with its report, or the number of rows in error).
@@ -1224,7 +1218,7 @@ fn check_audit(
     report: &ImportReport,
     errors: usize,
     path: String,
-) -> PendingAudit {
+) -> AuditEvent {
     let what = if kind == "units" {
         "đơn vị"
     } else {
@@ -1242,31 +1236,11 @@ fn check_audit(
             serde_json::Value::from(report.unchanged),
         );
     }
-    PendingAudit {
-        action: audit::action::DRY_RUN,
-        object_type: "import",
-        object_id: kind.to_string(),
-        object_label: format!(
+    AuditEvent::new(audit::action::DRY_RUN, "import", kind)
+        .label(format!(
             "Tệp {what}, {} dòng",
             domain::text::format_int(report.rows as i64)
-        ),
-        unit_path: path,
-        before: None,
-        after: Some(serde_json::Value::Object(details).to_string()),
-    }
-}
-
-fn column_of(field: &str) -> &'static str {
-    match field {
-        "full_name" => "Họ và tên",
-        "birth_date" => "Ngày sinh",
-        "gender" => "Giới tính",
-        "card_number" => COL_CARD,
-        "citizen_id" => COL_CID,
-        "joined_on" => "Ngày vào Đảng",
-        "official_on" => "Ngày chính thức",
-        "phone" => "Điện thoại",
-        "positions" => "Chức vụ",
-        _ => COL_UNIT,
-    }
+        ))
+        .unit(path)
+        .after(&serde_json::Value::Object(details))
 }

@@ -1,5 +1,10 @@
 //! lamtheo's persistence: one `Db` over SQLite or PostgreSQL (chosen from the URL), migrations per backend,
 //! and every query. Scope filters come from `domain::policy`; this crate only turns them into SQL.
+//!
+//! The queries are grouped by area behind handles borrowed from the `Db`: `db.members().create_member(..)`,
+//! `db.units()`, `db.accounts()`, `db.audit()`, `db.campaign()`, `db.feedback()`, `db.imports()`,
+//! `db.attendance()`, `db.models()`, `db.registrations()`, and the public portal's `db.portal()`. Each call
+//! runs in a DEBUG span `db` whose `op` field names it (`members.create_member`).
 #![forbid(unsafe_code)]
 
 mod accounts;
@@ -9,32 +14,61 @@ mod feedback;
 pub mod heavy;
 mod import;
 mod meetings;
+#[cfg(feature = "bulk-load")]
 mod meetings_load;
 mod members;
 mod models;
 mod portal;
 mod registrations;
 mod registrations_export;
+#[cfg(feature = "bulk-load")]
 mod registrations_load;
 mod registrations_review;
 mod sql;
 mod units;
 
-pub use accounts::*;
-pub use audit::*;
-pub use campaign::*;
-pub use feedback::*;
-pub use import::*;
-pub use meetings::*;
-pub use meetings_load::*;
-pub use members::*;
-pub use models::*;
-pub use portal::*;
-pub use registrations::*;
-pub use registrations_export::*;
-pub use registrations_load::*;
-pub use registrations_review::*;
-pub use units::*;
+pub use accounts::{
+    hash_password, on_argon2_pool, random_password, random_token, username_tag, verify_password,
+    Account, LoginOutcome, NewAccount, SessionInfo, SessionKind, Upload, UPLOADS_KEPT_PER_USER,
+    UPLOAD_BYTES_PER_USER, UPLOAD_DAYS,
+};
+pub use audit::{action, AuditEntry, AuditFilter, FileAudit};
+pub use campaign::{Directive, Plan, PlanInput, Theme, TopicStatus};
+#[cfg(feature = "bulk-load")]
+pub use feedback::NewDemoFeedback;
+pub use feedback::{FeedbackCounts, FeedbackItem, FeedbackView};
+pub use import::{ImportOutcome, ImportReport, NewMemberFull};
+pub use meetings::{
+    document_type, Absentee, Checkin, CheckinFailure, DocumentInfo, MarkRow, Meeting,
+    MeetingFilter, MeetingInput, MemberMark, UnitRef, UnitTally, MAX_DOCUMENT_BYTES,
+};
+#[cfg(feature = "bulk-load")]
+pub use meetings_load::{NewMark, NewMeeting, NewTopic};
+pub use members::{
+    unusable_identifier, unusable_unit_code, validate_member_input, MemberInput, MemberListItem,
+    MemberQuery, MembershipEntry, StatusEntry,
+};
+pub use models::{
+    AdoptedModel, Adoption, Model, ModelDetail, ModelFilter, ModelInput, ModelResult, PhotoInfo,
+    PublicAdoption, PublicModel, PublicModelDetail, PublicModelFilter, PublicPhoto, PublicResult,
+    ResultInput, MAX_PHOTOS_PER_MODEL, MAX_RESULTS_PER_MODEL,
+};
+pub use portal::{
+    CitizenAnswerOutcome, FeedbackReceipt, FeedbackRefusal, FeedbackSubmission, FeedbackTracking,
+    Portal, PortalModelPage, PortalRegistrationPage, PortalUnit, PortalUnitPage, PublicFeedback,
+    PublicItem, PublicRegistration, SearchDoc, PORTAL_UNIT_TYPES,
+};
+pub use registrations::{
+    CopyCluster, Item, ItemInput, ItemKind, Manifestation, Registration, RegistrationEvent,
+    VersionInfo, MAX_ITEMS, MAX_ITEM_CHARS,
+};
+pub use registrations_export::RegistrationExport;
+#[cfg(feature = "bulk-load")]
+pub use registrations_load::{
+    CopyFlags, NewRating, NewRegistration, NewRegistrationEvent, NewRegistrationItem,
+};
+pub use registrations_review::{HeadLate, RegReport, RegSummary, RegUnitLine, ReviewInput};
+pub use units::{ScopeStats, UnitInput, UnitSummary};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Clock;
@@ -154,8 +188,55 @@ pub struct Db {
     pub(crate) answer_days: i64,
     /// Bumped after every committed write: caches of public pages compare it (`Db::generation`).
     changes: Arc<std::sync::atomic::AtomicU64>,
-    /// Password verifications run by this handle (`Db::password_checks`).
+    /// Password verifications run by this handle (`Accounts::password_checks`).
     pub(crate) password_checks: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Declares the per-area handles of [`Db`] and their accessors. A handle borrows the `Db` and is `Copy`; its
+/// methods take it by value, so the futures they return borrow only the `Db` (as `Db`'s own methods did) and
+/// `tokio::join!(db.members().a(..), db.members().b(..))` works.
+macro_rules! handles {
+    ($($(#[$doc:meta])* $accessor:ident -> $handle:ident;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub struct $handle<'a> {
+                pub(crate) db: &'a Db,
+            }
+        )*
+
+        impl Db {
+            $(
+                $(#[$doc])*
+                pub fn $accessor(&self) -> $handle<'_> {
+                    $handle { db: self }
+                }
+            )*
+        }
+    };
+}
+
+handles! {
+    /// Accounts, passwords, logins and their throttling, sessions, uploads (`accounts.rs`).
+    accounts -> Accounts;
+    /// The audit log: reading it, recording handed-out files (`audit.rs`).
+    audit -> Audit;
+    /// Directives, plans, themes and monthly topics (`campaign.rs`).
+    campaign -> Campaign;
+    /// Citizens' feedback inside the office: moderation and answers (`feedback.rs`).
+    feedback -> Feedback;
+    /// Spreadsheet imports of units and members (`import.rs`).
+    imports -> Imports;
+    /// Study sessions and cell meetings: marks, self check-in, documents, tallies (`meetings.rs`).
+    attendance -> Attendance;
+    /// Party members: search, records, transfers, statuses, membership history (`members.rs`).
+    members -> Members;
+    /// Good-practice models: results, photos, adoptions, their public view (`models.rs`).
+    models -> Models;
+    /// Registrations: writing, review, approval, reports, exports (`registrations*.rs`).
+    registrations -> Registrations;
+    /// The unit tree: listing, creating, moving and closing units (`units.rs`).
+    units -> Units;
 }
 
 /// The SQLite URL for a data directory.
@@ -182,6 +263,10 @@ impl Db {
         if backend == Backend::Sqlite {
             create_sqlite_file(url).await?;
         }
+        // sqlx reports every statement as a DEBUG `sqlx::query` event (the web layer sums them per request)
+        // and one slower than 100 ms as a WARN, both inside the caller's tracing span.
+        let mut options: sqlx::any::AnyConnectOptions = url.parse()?;
+        options.log_settings.slow_statements_duration = Duration::from_millis(100);
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
@@ -197,14 +282,14 @@ impl Db {
                             Ok(())
                         })
                     })
-                    .connect(url)
+                    .connect_with(options)
                     .await?
             }
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(30))
-                    .connect(url)
+                    .connect_with(options)
                     .await?
             }
         };

@@ -1,13 +1,15 @@
-//! Study sessions and cell meetings with their attendance (PRODUCT.md §4, issue 3).
+//! Study sessions and cell meetings with their attendance (docs/DOMAIN.md § Attendance).
 //!
 //! A meeting stores one `attendance` row per expected member (status NULL until marked), fixed from
-//! membership history on the meeting date (`Db::members_as_of`). Tallies are kept per meeting and per
+//! membership history on the meeting date (`Members::members_as_of`). Tallies are kept per meeting and per
 //! (meeting, member's unit) in `attendance_counts`, rewritten in the same transaction as every mark, so that
 //! the rate of any subtree and period is a sum over small tables. The rate itself is `domain::Tally`.
 
 use crate::campaign::{ancestor_paths, push_in_paths};
-use crate::sql::Sql;
-use crate::{audit, date_col, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::sql::{self, parse_ts, RowInto, Sql};
+use crate::{
+    audit, date_col, date_str, get, ts, Actor, Attendance, FieldError, Result, StoreError,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::{
     check_checkin, check_mark, checkin_mark, made_up_from, normalize_code, parse_time,
@@ -23,11 +25,29 @@ use std::collections::{BTreeMap, HashMap};
 /// Largest document attached to a meeting.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct UnitRef {
     pub id: i64,
     pub code: String,
     pub name: String,
+}
+
+/// A unit named by the columns `unit_id`, `unit_code` and `unit_name` of a larger row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UnitRefCols {
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+}
+
+impl From<UnitRefCols> for UnitRef {
+    fn from(c: UnitRefCols) -> UnitRef {
+        UnitRef {
+            id: c.unit_id,
+            code: c.unit_code,
+            name: c.unit_name,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,7 +206,7 @@ pub struct Absentee {
     pub last: Vec<(NaiveDate, String, Mark)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DocumentInfo {
     pub id: i64,
     pub filename: String,
@@ -204,14 +224,8 @@ const MEETING_COLS: &str = "mt.id, mt.kind, mt.unit_id, u.code AS unit_code, u.n
 const MEETING_FROM: &str =
     "FROM meetings mt JOIN units u ON u.id = mt.unit_id LEFT JOIN themes th ON th.id = mt.theme_id";
 
-fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt(format!("thời điểm không hợp lệ: {s}")))
-}
-
-fn mark_col(row: &AnyRow, col: &str) -> Result<Option<Mark>> {
-    let s: Option<String> = get(row, col)?;
+/// A stored mark (NULL: not marked yet).
+fn mark(s: Option<String>) -> Result<Option<Mark>> {
     match s {
         None => Ok(None),
         Some(s) => Mark::parse(&s)
@@ -220,56 +234,187 @@ fn mark_col(row: &AnyRow, col: &str) -> Result<Option<Mark>> {
     }
 }
 
+fn mark_col(row: &AnyRow, col: &str) -> Result<Option<Mark>> {
+    mark(get(row, col)?)
+}
+
+fn meeting_kind(kind: String) -> Result<MeetingKind> {
+    MeetingKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("loại buổi {kind}")))
+}
+
+/// The counts of a tally: a meeting's columns, or their sums (`SUM_TALLY`).
+#[derive(sqlx::FromRow)]
+struct TallyRow {
+    expected: i64,
+    present: i64,
+    late: i64,
+    excused: i64,
+    absent: i64,
+    makeup: i64,
+}
+
+impl From<TallyRow> for Tally {
+    fn from(r: TallyRow) -> Tally {
+        Tally {
+            expected: r.expected,
+            present: r.present,
+            late: r.late,
+            excused: r.excused,
+            absent: r.absent,
+            makeup: r.makeup,
+        }
+    }
+}
+
 fn tally_from_row(r: &AnyRow) -> Result<Tally> {
-    Ok(Tally {
-        expected: get(r, "expected")?,
-        present: get(r, "present")?,
-        late: get(r, "late")?,
-        excused: get(r, "excused")?,
-        absent: get(r, "absent")?,
-        makeup: get(r, "makeup")?,
-    })
+    Ok(sql::from_row::<TallyRow>(r)?.into())
+}
+
+/// A meeting as `MEETING_COLS` selects it.
+#[derive(sqlx::FromRow)]
+struct MeetingRow {
+    id: i64,
+    kind: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_path: String,
+    held_on: String,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    place: String,
+    online: i64,
+    title: String,
+    theme_id: Option<i64>,
+    theme_title: Option<String>,
+    thematic: i64,
+    minutes: String,
+    quality: Option<String>,
+    checkin_code: Option<String>,
+    checkin_opens_at: Option<String>,
+    checkin_closes_at: Option<String>,
+    #[sqlx(flatten)]
+    tally: TallyRow,
+    created_by: String,
+    created_at: String,
+}
+
+impl RowInto for MeetingRow {
+    type Target = Meeting;
+    fn convert(self) -> Result<Meeting> {
+        let checkin = match (
+            self.checkin_code,
+            self.checkin_opens_at,
+            self.checkin_closes_at,
+        ) {
+            (Some(code), Some(o), Some(c)) => Some(Checkin {
+                code,
+                opens_at: parse_ts(&o)?,
+                closes_at: parse_ts(&c)?,
+            }),
+            _ => None,
+        };
+        Ok(Meeting {
+            id: self.id,
+            kind: meeting_kind(self.kind)?,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+            unit_path: self.unit_path,
+            date: sql::date(self.held_on)?,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            place: self.place,
+            online: self.online != 0,
+            title: self.title,
+            theme_id: self.theme_id,
+            theme_title: self.theme_title,
+            thematic: self.thematic != 0,
+            minutes: self.minutes,
+            quality: self.quality.as_deref().and_then(MeetingQuality::parse),
+            for_units: Vec::new(),
+            tally: self.tally.into(),
+            checkin,
+            created_by: self.created_by,
+            created_at: self.created_at,
+        })
+    }
 }
 
 fn meeting_from_row(r: &AnyRow) -> Result<Meeting> {
-    let kind: String = get(r, "kind")?;
-    let quality: Option<String> = get(r, "quality")?;
-    let code: Option<String> = get(r, "checkin_code")?;
-    let opens: Option<String> = get(r, "checkin_opens_at")?;
-    let closes: Option<String> = get(r, "checkin_closes_at")?;
-    let checkin = match (code, opens, closes) {
-        (Some(code), Some(o), Some(c)) => Some(Checkin {
-            code,
-            opens_at: parse_ts(&o)?,
-            closes_at: parse_ts(&c)?,
-        }),
-        _ => None,
-    };
-    Ok(Meeting {
-        id: get(r, "id")?,
-        kind: MeetingKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("loại buổi {kind}")))?,
-        unit_id: get(r, "unit_id")?,
-        unit_code: get(r, "unit_code")?,
-        unit_name: get(r, "unit_name")?,
-        unit_path: get(r, "unit_path")?,
-        date: date_col(r, "held_on")?,
-        starts_at: get(r, "starts_at")?,
-        ends_at: get(r, "ends_at")?,
-        place: get(r, "place")?,
-        online: get::<i64>(r, "online")? != 0,
-        title: get(r, "title")?,
-        theme_id: get(r, "theme_id")?,
-        theme_title: get(r, "theme_title")?,
-        thematic: get::<i64>(r, "thematic")? != 0,
-        minutes: get(r, "minutes")?,
-        quality: quality.as_deref().and_then(MeetingQuality::parse),
-        for_units: Vec::new(),
-        tally: tally_from_row(r)?,
-        checkin,
-        created_by: get(r, "created_by")?,
-        created_at: get(r, "created_at")?,
-    })
+    sql::read::<MeetingRow>(r)
+}
+
+/// A mark as the attendance table keeps it, with who took it.
+#[derive(sqlx::FromRow)]
+struct TakenMarkRow {
+    status: Option<String>,
+    made_up_from: Option<String>,
+    self_checkin: i64,
+    marked_by: Option<String>,
+    marked_at: Option<String>,
+}
+
+/// One line of a meeting's sheet (see `Attendance::marks`).
+#[derive(sqlx::FromRow)]
+struct SheetRow {
+    member_id: i64,
+    full_name: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_path: String,
+    #[sqlx(flatten)]
+    taken: TakenMarkRow,
+}
+
+impl SheetRow {
+    fn into_mark_row(self, can_mark: bool) -> Result<MarkRow> {
+        Ok(MarkRow {
+            member_id: self.member_id,
+            full_name: self.full_name,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+            can_mark,
+            unit_path: self.unit_path,
+            status: mark(self.taken.status)?,
+            made_up_from: mark(self.taken.made_up_from)?,
+            self_checkin: self.taken.self_checkin != 0,
+            marked_by: self.taken.marked_by,
+            marked_at: self.taken.marked_at,
+        })
+    }
+}
+
+/// A member's mark with its meeting (see `Attendance::member_marks`).
+#[derive(sqlx::FromRow)]
+struct MemberMarkRow {
+    id: i64,
+    kind: String,
+    held_on: String,
+    title: String,
+    unit_name: String,
+    #[sqlx(flatten)]
+    taken: TakenMarkRow,
+}
+
+impl RowInto for MemberMarkRow {
+    type Target = MemberMark;
+    fn convert(self) -> Result<MemberMark> {
+        Ok(MemberMark {
+            meeting_id: self.id,
+            kind: meeting_kind(self.kind)?,
+            date: sql::date(self.held_on)?,
+            title: self.title,
+            unit_name: self.unit_name,
+            status: mark(self.taken.status)?,
+            made_up_from: mark(self.taken.made_up_from)?,
+            self_checkin: self.taken.self_checkin != 0,
+            marked_by: self.taken.marked_by,
+            marked_at: self.taken.marked_at,
+        })
+    }
 }
 
 /// Sum columns of a tally, cast so both backends return BIGINT.
@@ -306,17 +451,28 @@ fn validate_time(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<S
     }
 }
 
-impl Db {
+impl Attendance<'_> {
     /// Creates a study session or a cell meeting and fixes its expected attendees from membership history
     /// on the date. `p` None = system (CLI, demo).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.create_meeting")
+    )]
     pub async fn create_meeting(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         input: MeetingInput,
     ) -> Result<Meeting> {
         let mut errors = Vec::new();
-        let unit = match self.unit_by_code_unscoped(input.unit_code.trim()).await? {
+        let unit = match self
+            .db
+            .units()
+            .unit_by_code_unscoped(input.unit_code.trim())
+            .await?
+        {
             Some(u) if p.is_none_or(|p| p.can_manage_meeting(&u.path)) => Some(u),
             Some(u) if p.is_some_and(|p| p.can_read_unit(&u.path)) => {
                 return Err(StoreError::Forbidden)
@@ -366,7 +522,8 @@ impl Db {
             ));
             return Err(StoreError::Invalid(errors));
         };
-        if chrono::Datelike::year(&date) < 2000 || date > self.today() + chrono::Duration::days(366)
+        if chrono::Datelike::year(&date) < 2000
+            || date > self.db.today() + chrono::Duration::days(366)
         {
             errors.push(FieldError::new("date", "Ngày tổ chức không hợp lý"));
         }
@@ -388,7 +545,7 @@ impl Db {
                 .map(|c| c.trim())
                 .filter(|c| !c.is_empty())
             {
-                match self.unit_by_code_unscoped(code).await? {
+                match self.db.units().unit_by_code_unscoped(code).await? {
                     Some(f) if f.path.starts_with(&u.path) => for_units.push(f),
                     _ => errors.push(FieldError::new(
                         "for_units",
@@ -402,7 +559,14 @@ impl Db {
             }
         }
         if let (Some(t), Some(u)) = (input.theme_id, &unit) {
-            if !self.themes_for(&u.path).await?.iter().any(|x| x.id == t) {
+            if !self
+                .db
+                .campaign()
+                .themes_for(&u.path)
+                .await?
+                .iter()
+                .any(|x| x.id == t)
+            {
                 errors.push(FieldError::new(
                     "theme_id",
                     "Chuyên đề này không áp dụng cho đơn vị đã chọn",
@@ -420,12 +584,12 @@ impl Db {
             for_units.iter().map(|u| u.path.clone()).collect()
         };
         for r in &roots {
-            for (m, u) in self.members_as_of(r, date).await? {
+            for (m, u) in self.db.members().members_as_of(r, date).await? {
                 expected.entry(m).or_insert(u);
             }
         }
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO meetings (kind, unit_id, unit_path, held_on, starts_at, ends_at, place, online, title, theme_id, \
              thematic, minutes, quality, created_by, created_at, updated_at) \
@@ -463,15 +627,12 @@ impl Db {
         let after = serde_json::to_value(&meeting).ok();
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            meeting_object(meeting.kind),
-            &id.to_string(),
-            &meeting.title,
-            &meeting.unit_path,
-            None,
-            after.as_ref(),
+            &audit::AuditEvent::new("create", meeting_object(meeting.kind), id)
+                .label(&meeting.title)
+                .unit(&meeting.unit_path)
+                .after(after.as_ref()),
         )
         .await?;
         w.commit().await?;
@@ -480,8 +641,14 @@ impl Db {
 
     /// Edits a meeting's details (not its date or unit: those fix who was expected). Cell meetings also
     /// take minutes and the quality self-rating here.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.update_meeting")
+    )]
     pub async fn update_meeting(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -501,6 +668,8 @@ impl Db {
         check_meeting_lengths(&mut errors, &title, &input);
         if let Some(t) = input.theme_id {
             if !self
+                .db
+                .campaign()
                 .themes_for(&before.unit_path)
                 .await?
                 .iter()
@@ -515,7 +684,7 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query(
             "UPDATE meetings SET title = $1, starts_at = $2, ends_at = $3, place = $4, online = $5, theme_id = $6, \
              thematic = $7, minutes = $8, quality = $9, updated_at = $10 WHERE id = $11",
@@ -529,34 +698,38 @@ impl Db {
         .bind(i64::from(input.thematic))
         .bind(text::normalize(input.minutes.trim()))
         .bind(input.quality.map(|q| q.as_str()))
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
         let after = meeting_in(&mut w.tx, id).await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "update",
-            meeting_object(after.kind),
-            &id.to_string(),
-            &after.title,
-            &after.unit_path,
-            serde_json::to_value(&before).ok().as_ref(),
-            serde_json::to_value(&after).ok().as_ref(),
+            &audit::AuditEvent::new("update", meeting_object(after.kind), id)
+                .label(&after.title)
+                .unit(&after.unit_path)
+                .before(serde_json::to_value(&before).ok().as_ref())
+                .after(serde_json::to_value(&after).ok().as_ref()),
         )
         .await?;
         w.commit().await?;
         self.meeting_unscoped(id).await
     }
 
-    pub async fn meeting_unscoped(&self, id: i64) -> Result<Meeting> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.meeting_unscoped")
+    )]
+    pub async fn meeting_unscoped(self, id: i64) -> Result<Meeting> {
         let row = sqlx::query(&format!(
             "SELECT {MEETING_COLS} {MEETING_FROM} WHERE mt.id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
         let mut m = meeting_from_row(&row)?;
@@ -565,21 +738,23 @@ impl Db {
              WHERE mu.meeting_id = $1 ORDER BY u.path",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         for r in &rows {
-            m.for_units.push(UnitRef {
-                id: get(r, "id")?,
-                code: get(r, "code")?,
-                name: get(r, "name")?,
-            });
+            m.for_units.push(sql::from_row(r)?);
         }
         Ok(m)
     }
 
     /// A meeting the principal may see (404 otherwise): held in or above their subtree; for a member
     /// account, one they are expected at.
-    pub async fn meeting(&self, p: &Principal, id: i64) -> Result<Meeting> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.meeting")
+    )]
+    pub async fn meeting(self, p: &Principal, id: i64) -> Result<Meeting> {
         let m = self.meeting_unscoped(id).await?;
         if self.may_see_meeting(p, &m).await? {
             Ok(m)
@@ -588,7 +763,7 @@ impl Db {
         }
     }
 
-    async fn may_see_meeting(&self, p: &Principal, m: &Meeting) -> Result<bool> {
+    async fn may_see_meeting(self, p: &Principal, m: &Meeting) -> Result<bool> {
         if p.role == Role::Member {
             let Some(own) = p.member_id else {
                 return Ok(false);
@@ -598,7 +773,7 @@ impl Db {
             )
             .bind(m.id)
             .bind(own)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
             return Ok(row.is_some());
         }
@@ -606,7 +781,13 @@ impl Db {
     }
 
     /// Meetings concerning a subtree: held inside it, or held above it for it. Newest first.
-    pub async fn list_meetings(&self, p: &Principal, f: &MeetingFilter) -> Result<Vec<Meeting>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.list_meetings")
+    )]
+    pub async fn list_meetings(self, p: &Principal, f: &MeetingFilter) -> Result<Vec<Meeting>> {
         let root = f
             .unit_path
             .clone()
@@ -641,12 +822,18 @@ impl Db {
         }
         q.push(" ORDER BY mt.held_on DESC, mt.id DESC LIMIT ")
             .lit(if f.limit > 0 { f.limit.min(5000) } else { 500 });
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         rows.iter().map(meeting_from_row).collect()
     }
 
     /// The marking sheet: every expected member the viewer may see, in Vietnamese name order.
-    pub async fn meeting_marks(&self, p: &Principal, id: i64) -> Result<Vec<MarkRow>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.meeting_marks")
+    )]
+    pub async fn meeting_marks(self, p: &Principal, id: i64) -> Result<Vec<MarkRow>> {
         let m = self.meeting(p, id).await?;
         let mut q = Sql::new(
             "SELECT a.member_id, mb.full_name, mb.sort_key, a.unit_id, u.code AS unit_code, u.name AS unit_name, \
@@ -663,28 +850,15 @@ impl Db {
             q.subtree("u.path", p.unit_prefix());
         }
         q.push(" ORDER BY mb.sort_key, mb.id");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            let member_id: i64 = get(r, "member_id")?;
-            let unit_path: String = get(r, "unit_path")?;
-            if !p.can_read_mark(member_id, &unit_path) {
+            let row: SheetRow = sql::from_row(r)?;
+            if !p.can_read_mark(row.member_id, &row.unit_path) {
                 continue;
             }
-            out.push(MarkRow {
-                member_id,
-                full_name: get(r, "full_name")?,
-                unit_id: get(r, "unit_id")?,
-                unit_code: get(r, "unit_code")?,
-                unit_name: get(r, "unit_name")?,
-                can_mark: p.can_mark(&unit_path),
-                unit_path,
-                status: mark_col(r, "status")?,
-                made_up_from: mark_col(r, "made_up_from")?,
-                self_checkin: get::<i64>(r, "self_checkin")? != 0,
-                marked_by: get(r, "marked_by")?,
-                marked_at: get(r, "marked_at")?,
-            });
+            let can_mark = p.can_mark(&row.unit_path);
+            out.push(row.into_mark_row(can_mark)?);
         }
         Ok(out)
     }
@@ -692,8 +866,14 @@ impl Db {
     /// Sets marks, all or nothing. Refused with the reason per mark for a member who was not expected, an
     /// impossible make-up or a date in the future; refused as forbidden for a member outside the
     /// principal's subtree. `p` None = system (import of a whole file, demo).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.set_marks")
+    )]
     pub async fn set_marks(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         meeting_id: i64,
@@ -706,9 +886,9 @@ impl Db {
         if p.is_some_and(|p| !p.has(Capability::MarkAttendance)) {
             return Err(StoreError::Forbidden);
         }
-        let today = self.today();
-        let mut w = self.write().await?;
-        lock_meeting(self.backend(), &mut w.tx, meeting_id).await?;
+        let today = self.db.today();
+        let mut w = self.db.write().await?;
+        lock_meeting(self.db.backend(), &mut w.tx, meeting_id).await?;
         let current = load_marks(&mut w.tx, meeting_id, marks.iter().map(|(id, _)| *id)).await?;
         let mut errors = Vec::new();
         let mut forbidden = false;
@@ -748,7 +928,7 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let now = ts(self.now());
+        let now = ts(self.db.now());
         let mut groups: BTreeMap<(Mark, Option<Mark>), Vec<i64>> = BTreeMap::new();
         let mut before = serde_json::Map::new();
         let mut after = serde_json::Map::new();
@@ -797,24 +977,29 @@ impl Db {
         recount(&mut w.tx, meeting_id).await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "attendance",
-            meeting_object(m.kind),
-            &meeting_id.to_string(),
-            &m.title,
-            &m.unit_path,
-            Some(&serde_json::Value::Object(before)),
-            Some(&serde_json::Value::Object(after)),
+            &audit::AuditEvent::new("attendance", meeting_object(m.kind), meeting_id)
+                .label(&m.title)
+                .unit(&m.unit_path)
+                .before(&serde_json::Value::Object(before))
+                .after(&serde_json::Value::Object(after)),
         )
         .await?;
         w.commit().await?;
         self.meeting_unscoped(meeting_id).await
     }
 
-    /// Opens self check-in with a fresh code for the window [opens_at, closes_at].
+    /// Opens self check-in with a fresh code for the window [opens_at, closes_at], which lasts 5 minutes
+    /// to a day (`domain::attendance::checkin_window` builds one from what the user asked).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.open_checkin")
+    )]
     pub async fn open_checkin(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -831,7 +1016,10 @@ impl Db {
                 "Giờ đóng phải sau giờ mở điểm danh",
             )]));
         }
-        let today = self.today();
+        // The length rule the web and API callers apply to what users ask (5 minutes to a day).
+        domain::attendance::check_checkin_window(opens_at, closes_at)
+            .map_err(|e| StoreError::Invalid(vec![FieldError::new("minutes", e.to_string())]))?;
+        let today = self.db.today();
         if (today - m.date).num_days().abs() > 1 {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "checkin",
@@ -842,28 +1030,27 @@ impl Db {
             )]));
         }
         let code = new_code();
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query(
             "UPDATE meetings SET checkin_code = $1, checkin_opens_at = $2, checkin_closes_at = $3, updated_at = $4 WHERE id = $5",
         )
         .bind(code.clone())
         .bind(ts(opens_at))
         .bind(ts(closes_at))
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "open_checkin",
-            meeting_object(m.kind),
-            &id.to_string(),
-            &m.title,
-            &m.unit_path,
-            None,
-            Some(&serde_json::json!({ "opens_at": ts(opens_at), "closes_at": ts(closes_at) })),
+            &audit::AuditEvent::new("open_checkin", meeting_object(m.kind), id)
+                .label(&m.title)
+                .unit(&m.unit_path)
+                .after(
+                    &serde_json::json!({ "opens_at": ts(opens_at), "closes_at": ts(closes_at) }),
+                ),
         )
         .await?;
         w.commit().await?;
@@ -871,27 +1058,29 @@ impl Db {
     }
 
     /// Ends self check-in now.
-    pub async fn close_checkin(&self, actor: &Actor, p: &Principal, id: i64) -> Result<Meeting> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.close_checkin")
+    )]
+    pub async fn close_checkin(self, actor: &Actor, p: &Principal, id: i64) -> Result<Meeting> {
         let m = self.meeting(p, id).await?;
         if !p.can_manage_meeting(&m.unit_path) {
             return Err(StoreError::Forbidden);
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("UPDATE meetings SET checkin_code = NULL, checkin_opens_at = NULL, checkin_closes_at = NULL WHERE id = $1")
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "close_checkin",
-            meeting_object(m.kind),
-            &id.to_string(),
-            &m.title,
-            &m.unit_path,
-            None,
-            None,
+            &audit::AuditEvent::new("close_checkin", meeting_object(m.kind), id)
+                .label(&m.title)
+                .unit(&m.unit_path),
         )
         .await?;
         w.commit().await?;
@@ -900,12 +1089,18 @@ impl Db {
 
     /// A member checks themself in with the code shown at the session. `for_member` is the member the
     /// request names, if any (refused unless it is the account's own member). Every attempt is counted
-    /// per account and session BEFORE the code is compared, in one atomic upsert (`Db::take_attempt` with
+    /// per account and session BEFORE the code is compared, in one atomic upsert (`Accounts::take_attempt` with
     /// `login_limits::CHECKIN`): parallel guesses cannot outrun the counter, so at most
     /// `CHECKIN_MAX_FAILURES` codes are ever compared in the window. An attempt that was not a wrong code
     /// (a success, a closed window, …) gives its count back.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.check_in")
+    )]
     pub async fn check_in(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         meeting_id: i64,
@@ -923,7 +1118,7 @@ impl Db {
             sqlx::query("SELECT status FROM attendance WHERE meeting_id = $1 AND member_id = $2")
                 .bind(meeting_id)
                 .bind(own)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await
                 .map_err(|e| store(e.into()))?;
         let Some(current) = current else {
@@ -931,14 +1126,19 @@ impl Db {
         };
         let current = mark_col(&current, "status").map_err(store)?;
         let m = self.meeting_unscoped(meeting_id).await.map_err(store)?;
-        let now = self.now();
-        let today = self.today();
+        let now = self.db.now();
+        let today = self.db.today();
         if today < m.date {
             return Err(refused(CheckinError::NotYet(text::format_date(m.date))));
         }
         let key = format!("checkin:{}:{meeting_id}", p.user_id);
         let rule = &domain::policy::login_limits::CHECKIN;
-        let taken = self.take_attempt(&key, rule).await.map_err(store)?;
+        let taken = self
+            .db
+            .accounts()
+            .take_attempt(&key, rule)
+            .await
+            .map_err(store)?;
         if !taken.admitted {
             return Err(refused(CheckinError::TooManyAttempts));
         }
@@ -958,7 +1158,9 @@ impl Db {
                 .to_string()
         });
         if decided.as_ref().err() != Some(&CheckinError::WrongCode) {
-            self.release_attempt(&key, rule, &taken)
+            self.db
+                .accounts()
+                .release_attempt(&key, rule, &taken)
                 .await
                 .map_err(store)?;
         }
@@ -969,7 +1171,13 @@ impl Db {
             // typed at one session never test more codes than that key admits.
             let any_key = format!("checkin:{}:code", p.user_id);
             let any = if e == CheckinError::WrongCode {
-                Some(self.take_attempt(&any_key, rule).await.map_err(store)?)
+                Some(
+                    self.db
+                        .accounts()
+                        .take_attempt(&any_key, rule)
+                        .await
+                        .map_err(store)?,
+                )
             } else {
                 None
             };
@@ -982,11 +1190,13 @@ impl Db {
                 .bind(meeting_id)
                 .bind(normalized)
                 .bind(ts(now))
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await
                 .map_err(|e| store(e.into()))?;
                 if other.is_some() {
-                    self.release_attempt(&any_key, rule, &any)
+                    self.db
+                        .accounts()
+                        .release_attempt(&any_key, rule, &any)
                         .await
                         .map_err(store)?;
                     return Err(refused(CheckinError::OtherSession));
@@ -996,8 +1206,8 @@ impl Db {
         }
         let local_now = (now + chrono::Duration::hours(7)).naive_utc();
         let mark = checkin_mark(m.start_local(), local_now);
-        let mut w = self.write().await.map_err(store)?;
-        lock_meeting(self.backend(), &mut w.tx, meeting_id)
+        let mut w = self.db.write().await.map_err(store)?;
+        lock_meeting(self.db.backend(), &mut w.tx, meeting_id)
             .await
             .map_err(store)?;
         // Guard against a second check-in racing this one: only an unattended place is taken.
@@ -1021,13 +1231,11 @@ impl Db {
             &mut w.tx,
             now,
             actor,
-            "check_in",
-            meeting_object(m.kind),
-            &meeting_id.to_string(),
-            &m.title,
-            &m.unit_path,
-            Some(&serde_json::json!({ own.to_string(): current.map(|s| s.as_str()) })),
-            Some(&serde_json::json!({ own.to_string(): mark.as_str() })),
+            &audit::AuditEvent::new("check_in", meeting_object(m.kind), meeting_id)
+                .label(&m.title)
+                .unit(&m.unit_path)
+                .before(&serde_json::json!({ own.to_string(): current.map(|s| s.as_str()) }))
+                .after(&serde_json::json!({ own.to_string(): mark.as_str() })),
         )
         .await
         .map_err(store)?;
@@ -1041,8 +1249,14 @@ impl Db {
     /// A lookup by code alone is a guess against every session the member is expected at, so it is
     /// counted like a check-in (per account, `login_limits::CHECKIN`, before the lookup); a code that
     /// finds its session gives the count back (the check-in then counts against that session).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.find_checkin")
+    )]
     pub async fn find_checkin(
-        &self,
+        self,
         p: &Principal,
         code: &str,
     ) -> std::result::Result<Option<i64>, CheckinFailure> {
@@ -1056,7 +1270,12 @@ impl Db {
         };
         let key = format!("checkin:{}:code", p.user_id);
         let rule = &domain::policy::login_limits::CHECKIN;
-        let taken = self.take_attempt(&key, rule).await.map_err(store)?;
+        let taken = self
+            .db
+            .accounts()
+            .take_attempt(&key, rule)
+            .await
+            .map_err(store)?;
         if !taken.admitted {
             return Err(CheckinFailure::Refused(CheckinError::TooManyAttempts));
         }
@@ -1066,7 +1285,7 @@ impl Db {
         )
         .bind(own)
         .bind(code)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await
         .map_err(|e| store(e.into()))?;
         let found = row
@@ -1074,7 +1293,9 @@ impl Db {
             .transpose()
             .map_err(store)?;
         if found.is_some() {
-            self.release_attempt(&key, rule, &taken)
+            self.db
+                .accounts()
+                .release_attempt(&key, rule, &taken)
                 .await
                 .map_err(store)?;
         }
@@ -1083,8 +1304,14 @@ impl Db {
 
     /// Attendance of a subtree over a period (inclusive), one kind of meeting: the marks of the members
     /// who belonged to the subtree on each meeting date, at meetings held in the subtree or above it.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.attendance_summary")
+    )]
     pub async fn attendance_summary(
-        &self,
+        self,
         p: &Principal,
         unit_path: &str,
         kind: MeetingKind,
@@ -1097,8 +1324,14 @@ impl Db {
         self.summary_unscoped(unit_path, kind, from, to).await
     }
 
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.summary_unscoped")
+    )]
     pub async fn summary_unscoped(
-        &self,
+        self,
         unit_path: &str,
         kind: MeetingKind,
         from: NaiveDate,
@@ -1112,7 +1345,7 @@ impl Db {
             .safe(&date_str(from))
             .push(" AND held_on <= ")
             .safe(&date_str(to));
-        let mut t = tally_from_row(&q.query().fetch_one(&self.pool).await?)?;
+        let mut t = tally_from_row(&q.query().fetch_one(&self.db.pool).await?)?;
         // Meetings held above: only the subtree's own members.
         let mut above = ancestor_paths(unit_path);
         above.pop();
@@ -1135,25 +1368,31 @@ impl Db {
                 .push(" AND held_on <= ")
                 .safe(&date_str(to))
                 .push(")");
-            t.add(&tally_from_row(&q.query().fetch_one(&self.pool).await?)?);
+            t.add(&tally_from_row(&q.query().fetch_one(&self.db.pool).await?)?);
         }
         Ok(t)
     }
 
     /// One row per direct sub-unit (open on `to`), each with `attendance_summary` of its subtree.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.attendance_by_subunit")
+    )]
     pub async fn attendance_by_subunit(
-        &self,
+        self,
         p: &Principal,
         unit_id: i64,
         kind: MeetingKind,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<UnitTally>> {
-        let unit = self.unit(p, unit_id).await?;
+        let unit = self.db.units().unit(p, unit_id).await?;
         if !p.can_read_rates(&unit.path) {
             return Err(StoreError::NotFound);
         }
-        let children = self.child_units(p, unit.id).await?;
+        let children = self.db.units().child_units(p, unit.id).await?;
         let mut out = Vec::with_capacity(children.len());
         for c in children {
             // Closed before the period, or not a party organisation (fronts and mass organisations hold
@@ -1176,14 +1415,20 @@ impl Db {
     }
 
     /// A member's marks, newest first.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.member_marks")
+    )]
     pub async fn member_marks(
-        &self,
+        self,
         p: &Principal,
         member_id: i64,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<MemberMark>> {
-        let _ = self.member(p, member_id).await?;
+        let _ = self.db.members().member(p, member_id).await?;
         let mut q = Sql::new(
             "SELECT mt.id, mt.kind, mt.held_on, mt.title, u.name AS unit_name, ua.path AS att_path, a.status, \
              a.made_up_from, a.self_checkin, a.marked_by, a.marked_at FROM attendance a \
@@ -1198,37 +1443,28 @@ impl Db {
             q.push(" AND mt.held_on <= ").safe(&date_str(d));
         }
         q.push(" ORDER BY mt.held_on DESC, mt.id DESC LIMIT 1000");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         // Only the marks taken where the viewer may see them: a member who moved keeps their history
         // from the former unit away from the new unit's secretary.
         rows.iter()
             .filter(|r| {
                 get::<String>(r, "att_path").is_ok_and(|path| p.can_read_mark(member_id, &path))
             })
-            .map(|r| {
-                let kind: String = get(r, "kind")?;
-                Ok(MemberMark {
-                    meeting_id: get(r, "id")?,
-                    kind: MeetingKind::parse(&kind)
-                        .ok_or_else(|| StoreError::Corrupt(format!("loại buổi {kind}")))?,
-                    date: date_col(r, "held_on")?,
-                    title: get(r, "title")?,
-                    unit_name: get(r, "unit_name")?,
-                    status: mark_col(r, "status")?,
-                    made_up_from: mark_col(r, "made_up_from")?,
-                    self_checkin: get::<i64>(r, "self_checkin")? != 0,
-                    marked_by: get(r, "marked_by")?,
-                    marked_at: get(r, "marked_at")?,
-                })
-            })
+            .map(sql::read::<MemberMarkRow>)
             .collect()
     }
 
     /// Members now in the subtree whose last two marked study sessions were absences
     /// (`domain::attendance::absent_twice_running`). Only computed for subtrees up to `limit_members`
     /// expected places a year (None = too large, choose a smaller unit).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.absentees")
+    )]
     pub async fn absentees(
-        &self,
+        self,
         p: &Principal,
         unit_path: &str,
         kind: MeetingKind,
@@ -1237,7 +1473,7 @@ impl Db {
         if !p.can_read_rates(unit_path) {
             return Err(StoreError::NotFound);
         }
-        let today = self.today();
+        let today = self.db.today();
         let window_start = today - chrono::Duration::days(366 * 2);
         let size = self
             .summary_unscoped(unit_path, kind, window_start, today)
@@ -1258,7 +1494,7 @@ impl Db {
         q.push(" AND ");
         q.subtree("ua.path", unit_path);
         q.push(") r WHERE rn <= 2 ORDER BY sort_key, member_id, held_on");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let mut out: Vec<Absentee> = Vec::new();
         let mut marks: Vec<Option<Mark>> = Vec::new();
         let mut current: Option<Absentee> = None;
@@ -1294,8 +1530,14 @@ impl Db {
     }
 
     /// Attaches a document (PDF, Word, Excel, PowerPoint, image, text) to a meeting.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.add_document")
+    )]
     pub async fn add_document(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         meeting_id: i64,
@@ -1311,8 +1553,8 @@ impl Db {
             Ok(t) => t,
             Err(msg) => return Err(StoreError::Invalid(vec![FieldError::new("file", msg)])),
         };
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO meeting_documents (meeting_id, filename, content_type, size, content, uploaded_by, uploaded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -1329,15 +1571,12 @@ impl Db {
         let id: i64 = get(&row, "id")?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "add_document",
-            meeting_object(m.kind),
-            &meeting_id.to_string(),
-            &m.title,
-            &m.unit_path,
-            None,
-            Some(&serde_json::json!({ "document_id": id, "filename": filename, "size": content.len() })),
+            &audit::AuditEvent::new("add_document", meeting_object(m.kind), meeting_id)
+                .label(&m.title)
+                .unit(&m.unit_path)
+                .after(&serde_json::json!({ "document_id": id, "filename": filename, "size": content.len() })),
         )
         .await?;
         w.commit().await?;
@@ -1351,20 +1590,32 @@ impl Db {
         })
     }
 
-    pub async fn documents(&self, p: &Principal, meeting_id: i64) -> Result<Vec<DocumentInfo>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.documents")
+    )]
+    pub async fn documents(self, p: &Principal, meeting_id: i64) -> Result<Vec<DocumentInfo>> {
         let _ = self.meeting(p, meeting_id).await?;
         let rows = sqlx::query(&format!(
             "SELECT {DOC_COLS} FROM meeting_documents WHERE meeting_id = $1 ORDER BY id"
         ))
         .bind(meeting_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         rows.iter().map(document_from_row).collect()
     }
 
     /// A document's bytes, for download (only through a meeting the principal may see).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.document")
+    )]
     pub async fn document(
-        &self,
+        self,
         p: &Principal,
         meeting_id: i64,
         doc_id: i64,
@@ -1375,7 +1626,7 @@ impl Db {
         ))
         .bind(doc_id)
         .bind(meeting_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
         Ok((document_from_row(&row)?, get(&row, "content")?))
@@ -1385,8 +1636,14 @@ impl Db {
     /// date with membership history (after a back-dated transfer or status change). New members become
     /// unmarked places; places of members who no longer belonged are removed, their marks kept in the
     /// audit log.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.refresh_meetings")
+    )]
     pub async fn refresh_meetings(
-        &self,
+        self,
         actor: &Actor,
         paths: &[String],
         since: NaiveDate,
@@ -1402,7 +1659,7 @@ impl Db {
         q.push(" AND held_on >= ").safe(&date_str(since));
         let ids: Vec<i64> = q
             .query()
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?
             .iter()
             .map(|r| get(r, "id"))
@@ -1419,8 +1676,14 @@ impl Db {
     /// Puts a newly entered member (active, in `unit_id` since `since`) on the lists of the meetings held
     /// since then for that unit: by it or an ancestor, for the whole subtree or a listed unit above it. Only
     /// this member's places are touched, so entering someone with an old start date stays cheap.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.add_to_past_meetings")
+    )]
     pub async fn add_to_past_meetings(
-        &self,
+        self,
         actor: &Actor,
         member_id: i64,
         unit_id: i64,
@@ -1432,7 +1695,7 @@ impl Db {
         q.push(" AND held_on >= ").safe(&date_str(since));
         let ids: Vec<i64> = q
             .query()
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?
             .iter()
             .map(|r| get(r, "id"))
@@ -1443,7 +1706,7 @@ impl Db {
                 "SELECT u.path FROM meeting_units mu JOIN units u ON u.id = mu.unit_id WHERE mu.meeting_id = $1",
             )
             .bind(id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
             if !listed.is_empty()
                 && !listed
@@ -1452,8 +1715,8 @@ impl Db {
             {
                 continue;
             }
-            let mut w = self.write().await?;
-            lock_meeting(self.backend(), &mut w.tx, id).await?;
+            let mut w = self.db.write().await?;
+            lock_meeting(self.db.backend(), &mut w.tx, id).await?;
             let have = sqlx::query(
                 "SELECT 1 AS x FROM attendance WHERE meeting_id = $1 AND member_id = $2",
             )
@@ -1469,15 +1732,12 @@ impl Db {
             let m = meeting_in(&mut w.tx, id).await?;
             audit::record(
                 &mut w.tx,
-                self.now(),
+                self.db.now(),
                 actor,
-                "refresh_expected",
-                meeting_object(m.kind),
-                &id.to_string(),
-                &m.title,
-                &m.unit_path,
-                None,
-                Some(&serde_json::json!({ "added": [member_id] })),
+                &audit::AuditEvent::new("refresh_expected", meeting_object(m.kind), id)
+                    .label(&m.title)
+                    .unit(&m.unit_path)
+                    .after(&serde_json::json!({ "added": [member_id] })),
             )
             .await?;
             w.commit().await?;
@@ -1487,12 +1747,13 @@ impl Db {
     }
 
     /// Recomputes one meeting's expected list on request (the button on the session page).
-    pub async fn refresh_meeting_list(
-        &self,
-        actor: &Actor,
-        p: &Principal,
-        id: i64,
-    ) -> Result<bool> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.refresh_meeting_list")
+    )]
+    pub async fn refresh_meeting_list(self, actor: &Actor, p: &Principal, id: i64) -> Result<bool> {
         let m = self.meeting(p, id).await?;
         if !p.can_manage_meeting(&m.unit_path) {
             return Err(StoreError::Forbidden);
@@ -1500,7 +1761,7 @@ impl Db {
         self.refresh_meeting(actor, id).await
     }
 
-    async fn refresh_meeting(&self, actor: &Actor, id: i64) -> Result<bool> {
+    async fn refresh_meeting(self, actor: &Actor, id: i64) -> Result<bool> {
         let m = self.meeting_unscoped(id).await?;
         let mut expected: BTreeMap<i64, i64> = BTreeMap::new();
         let roots: Vec<String> = if m.for_units.is_empty() {
@@ -1508,19 +1769,19 @@ impl Db {
         } else {
             let mut v = Vec::new();
             for u in &m.for_units {
-                if let Some(u) = self.unit_unscoped(u.id).await? {
+                if let Some(u) = self.db.units().unit_unscoped(u.id).await? {
                     v.push(u.path);
                 }
             }
             v
         };
         for r in &roots {
-            for (mem, u) in self.members_as_of(r, m.date).await? {
+            for (mem, u) in self.db.members().members_as_of(r, m.date).await? {
                 expected.entry(mem).or_insert(u);
             }
         }
-        let mut w = self.write().await?;
-        lock_meeting(self.backend(), &mut w.tx, id).await?;
+        let mut w = self.db.write().await?;
+        lock_meeting(self.db.backend(), &mut w.tx, id).await?;
         let rows =
             sqlx::query("SELECT member_id, unit_id, status FROM attendance WHERE meeting_id = $1")
                 .bind(id)
@@ -1588,18 +1849,16 @@ impl Db {
         recount(&mut w.tx, id).await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "refresh_expected",
-            meeting_object(m.kind),
-            &id.to_string(),
-            &m.title,
-            &m.unit_path,
-            Some(&serde_json::json!({ "removed": removed })),
-            Some(&serde_json::json!({
-                "added": add.iter().map(|(m, _)| m).collect::<Vec<_>>(),
-                "unit_changed": moved.iter().map(|(m, _)| m).collect::<Vec<_>>(),
-            })),
+            &audit::AuditEvent::new("refresh_expected", meeting_object(m.kind), id)
+                .label(&m.title)
+                .unit(&m.unit_path)
+                .before(&serde_json::json!({ "removed": removed }))
+                .after(&serde_json::json!({
+                    "added": add.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+                    "unit_changed": moved.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+                })),
         )
         .await?;
         w.commit().await?;
@@ -1610,14 +1869,7 @@ impl Db {
 const DOC_COLS: &str = "id, filename, content_type, size, uploaded_by, uploaded_at";
 
 fn document_from_row(r: &AnyRow) -> Result<DocumentInfo> {
-    Ok(DocumentInfo {
-        id: get(r, "id")?,
-        filename: get(r, "filename")?,
-        content_type: get(r, "content_type")?,
-        size: get(r, "size")?,
-        uploaded_by: get(r, "uploaded_by")?,
-        uploaded_at: get(r, "uploaded_at")?,
-    })
+    sql::from_row(r)
 }
 
 /// Why a self check-in failed.

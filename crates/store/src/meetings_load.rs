@@ -6,7 +6,7 @@
 
 use crate::audit;
 use crate::sql::{Arg, Sql};
-use crate::{date_str, get, ts, Actor, Backend, Db, FieldError, Result, StoreError};
+use crate::{date_str, get, ts, Actor, Attendance, FieldError, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::{Mark, MeetingKind, MeetingQuality};
 use domain::text;
@@ -169,10 +169,16 @@ where
     Ok(())
 }
 
-impl Db {
+impl Attendance<'_> {
     /// Inserts meetings with zero tallies, in one transaction with one audit record, and returns their
     /// ids in input order (consecutive).
-    pub async fn load_meetings(&self, actor: &Actor, meetings: &[NewMeeting]) -> Result<Vec<i64>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.load_meetings")
+    )]
+    pub async fn load_meetings(self, actor: &Actor, meetings: &[NewMeeting]) -> Result<Vec<i64>> {
         if meetings.is_empty() {
             return Ok(Vec::new());
         }
@@ -196,25 +202,15 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let now = self.now();
+        let now = self.db.now();
         let stamp = ts(now);
-        let backend = self.backend();
-        let mut w = self.write().await?;
-        if backend == Backend::Postgres {
-            sqlx::query("LOCK TABLE meetings IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut *w.tx)
-                .await?;
-        }
-        let base: i64 = get(
-            &sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM meetings")
-                .fetch_one(&mut *w.tx)
-                .await?,
-            "m",
-        )?;
+        let backend = self.db.backend();
+        let mut w = self.db.write().await?;
+        let first = crate::sql::reserve_ids(&mut w.tx, backend, "meetings").await?;
         let rows: Vec<(i64, &NewMeeting)> = meetings
             .iter()
             .enumerate()
-            .map(|(i, m)| (base + 1 + i as i64, m))
+            .map(|(i, m)| (first + i as i64, m))
             .collect();
         let creator = actor.username.clone();
         pipelined(
@@ -252,26 +248,17 @@ impl Db {
             },
         )
         .await?;
-        if backend == Backend::Postgres {
-            sqlx::query(
-                "SELECT setval(pg_get_serial_sequence('meetings', 'id'), (SELECT MAX(id) FROM meetings))",
-            )
-            .execute(&mut *w.tx)
-            .await?;
-        }
-        let last = base + meetings.len() as i64;
+        crate::sql::sync_sequence(&mut w.tx, backend, "meetings").await?;
+        let last = first + meetings.len() as i64 - 1;
         let object = meeting_object(meetings.iter().map(|m| m.kind));
         audit::record(
             &mut w.tx,
             now,
             actor,
-            "demo",
-            object,
-            &format!("{}-{last}", base + 1),
-            &format!("{} buổi (mã {}–{last})", meetings.len(), base + 1),
-            &common_path(meetings.iter().map(|m| m.unit_path.as_str())),
-            None,
-            Some(&serde_json::json!({ "count": meetings.len(), "first_id": base + 1, "last_id": last })),
+            &audit::AuditEvent::new("demo", object, format!("{first}-{last}"))
+                .label(format!("{} buổi (mã {first}–{last})", meetings.len()))
+                .unit(common_path(meetings.iter().map(|m| m.unit_path.as_str())))
+                .after(&serde_json::json!({ "count": meetings.len(), "first_id": first, "last_id": last })),
         )
         .await?;
         w.commit().await?;
@@ -281,8 +268,14 @@ impl Db {
     /// Inserts expected places with their marks (all new: an existing (meeting, member) place is a
     /// database error), in one transaction with one audit record. Tallies are not touched: call
     /// `finish_meeting_tallies` once every mark of the meetings is in. Returns the number of rows.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.load_attendance")
+    )]
     pub async fn load_attendance(
-        &self,
+        self,
         actor: &Actor,
         marked_by: &str,
         marks: &[NewMark],
@@ -310,9 +303,9 @@ impl Db {
         // In primary-key order: the table is clustered on (meeting_id, member_id) in SQLite.
         let mut sorted: Vec<&NewMark> = marks.iter().collect();
         sorted.sort_unstable_by_key(|m| (m.meeting_id, m.member_id));
-        let backend = self.backend();
-        let now = self.now();
-        let mut w = self.write().await?;
+        let backend = self.db.backend();
+        let now = self.db.now();
+        let mut w = self.db.write().await?;
         pipelined(&mut w.tx, &sorted, MARK_ROWS, |chunk| {
             let mut q = Sql::bulk(
                 backend,
@@ -357,13 +350,10 @@ impl Db {
             &mut w.tx,
             now,
             actor,
-            "demo",
-            "attendance",
-            &format!("{}-{}", meetings.0, meetings.1),
-            &format!("{} lượt điểm danh", marks.len()),
-            &path,
-            None,
-            Some(&serde_json::json!({ "count": marks.len(), "first_meeting_id": meetings.0, "last_meeting_id": meetings.1 })),
+            &audit::AuditEvent::new("demo", "attendance", format!("{}-{}", meetings.0, meetings.1))
+                .label(format!("{} lượt điểm danh", marks.len()))
+                .unit(&path)
+                .after(&serde_json::json!({ "count": marks.len(), "first_meeting_id": meetings.0, "last_meeting_id": meetings.1 })),
         )
         .await?;
         w.commit().await?;
@@ -375,21 +365,27 @@ impl Db {
     /// meetings' tally columns, exactly as `meetings::recount` writes them after a mark. Works in
     /// transactions of a few hundred milliseconds each (under sqlx's slow-statement warning), each with
     /// one audit record.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.finish_meeting_tallies")
+    )]
     pub async fn finish_meeting_tallies(
-        &self,
+        self,
         actor: &Actor,
         first_id: i64,
         last_id: i64,
     ) -> Result<()> {
         // Fresh statistics first: PostgreSQL otherwise plans each batch against "empty" tables (measured
         // on the national demo: 165 tally rows/s instead of tens of thousands).
-        self.analyze().await?;
+        self.db.analyze().await?;
         let mut lo = first_id;
         let mut size = TALLY_MEETINGS;
         while lo <= last_id {
             let hi = (lo + size - 1).min(last_id);
             let started = std::time::Instant::now();
-            let mut w = self.write().await?;
+            let mut w = self.db.write().await?;
             let mut q = Sql::new("DELETE FROM attendance_counts WHERE meeting_id >= ");
             q.lit(lo).push(" AND meeting_id <= ").lit(hi);
             q.query().persistent(false).execute(&mut *w.tx).await?;
@@ -421,15 +417,12 @@ impl Db {
             let path = meetings_path(&mut w.tx, lo, hi).await?;
             audit::record(
                 &mut w.tx,
-                self.now(),
+                self.db.now(),
                 actor,
-                "demo",
-                "attendance_counts",
-                &format!("{lo}-{hi}"),
-                &format!("Tổng hợp điểm danh {} buổi", done.rows_affected()),
-                &path,
-                None,
-                Some(&serde_json::json!({ "first_meeting_id": lo, "last_meeting_id": hi })),
+                &audit::AuditEvent::new("demo", "attendance_counts", format!("{lo}-{hi}"))
+                    .label(format!("Tổng hợp điểm danh {} buổi", done.rows_affected()))
+                    .unit(&path)
+                    .after(&serde_json::json!({ "first_meeting_id": lo, "last_meeting_id": hi })),
             )
             .await?;
             w.commit().await?;
@@ -446,8 +439,14 @@ impl Db {
 
     /// Inserts monthly topics in one transaction with one audit record. A (cell, month) that already has
     /// a topic keeps it. Returns the number of topics written.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.load_topics")
+    )]
     pub async fn load_topics(
-        &self,
+        self,
         actor: &Actor,
         set_by: &str,
         topics: &[NewTopic],
@@ -473,9 +472,9 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let backend = self.backend();
-        let now = self.now();
-        let mut w = self.write().await?;
+        let backend = self.db.backend();
+        let now = self.db.now();
+        let mut w = self.db.write().await?;
         let mut written = 0u64;
         for chunk in topics.chunks(crate::sql::rows_per_statement(1)) {
             let mut q = Sql::bulk(
@@ -508,13 +507,10 @@ impl Db {
             &mut w.tx,
             now,
             actor,
-            "demo",
-            "topic",
-            &format!("{}", topics.len()),
-            &format!("{written} chủ đề sinh hoạt tháng"),
-            &path,
-            None,
-            Some(&serde_json::json!({ "count": written })),
+            &audit::AuditEvent::new("demo", "topic", format!("{}", topics.len()))
+                .label(format!("{written} chủ đề sinh hoạt tháng"))
+                .unit(&path)
+                .after(&serde_json::json!({ "count": written })),
         )
         .await?;
         w.commit().await?;

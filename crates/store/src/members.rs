@@ -1,8 +1,8 @@
 //! Members: scoped search and reads, create/edit, transfers with dated membership history, status.
 
-use crate::sql::Sql;
+use crate::sql::{read, RowInto, Sql};
 use crate::{
-    audit, date_str, get, opt_date_str, parse_opt_date, ts, Actor, Db, FieldError, Result,
+    audit, date_str, get, opt_date_str, parse_opt_date, ts, Actor, FieldError, Members, Result,
     StoreError,
 };
 use chrono::NaiveDate;
@@ -38,41 +38,8 @@ pub struct MemberListItem {
     pub unit_name: String,
 }
 
-/// Editable fields of a member.
-#[derive(Debug, Clone, Default)]
-pub struct MemberInput {
-    pub full_name: String,
-    pub gender: Option<Gender>,
-    pub birth_date: Option<NaiveDate>,
-    pub card_number: Option<String>,
-    pub citizen_id: Option<String>,
-    pub joined_on: Option<NaiveDate>,
-    pub official_on: Option<NaiveDate>,
-    pub phone: Option<String>,
-    /// (title, duties)
-    pub positions: Vec<(String, String)>,
-}
-
-impl MemberInput {
-    /// The editable fields of a stored member (the starting point of a partial update).
-    pub fn from_member(m: &Member) -> MemberInput {
-        MemberInput {
-            full_name: m.full_name.clone(),
-            gender: m.gender,
-            birth_date: m.birth_date,
-            card_number: m.card_number.clone(),
-            citizen_id: m.citizen_id.clone(),
-            joined_on: m.joined_on,
-            official_on: m.official_on,
-            phone: m.phone.clone(),
-            positions: m
-                .positions
-                .iter()
-                .map(|p| (p.title.clone(), p.duties.clone()))
-                .collect(),
-        }
-    }
-}
+/// Editable fields of a member (the type and its rule live in `domain::member`).
+pub use domain::member::MemberInput;
 
 /// A membership period: the member belonged to `unit` from `from_date` until `to_date` (exclusive).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -94,29 +61,117 @@ pub struct StatusEntry {
 const LIST_COLS: &str = "m.id, m.full_name, m.gender, m.birth_date, m.card_number, m.phone, m.status, m.unit_id, u.code AS unit_code, u.name AS unit_name";
 const MEMBER_COLS: &str = "m.id, m.full_name, m.gender, m.birth_date, m.card_number, m.citizen_id, m.joined_on, m.official_on, m.phone, m.status, m.unit_id, u.code AS unit_code, u.name AS unit_name, u.path AS unit_path";
 
-fn status_of(row: &AnyRow) -> Result<MemberStatus> {
-    let s: String = get(row, "status")?;
+fn member_status(s: String) -> Result<MemberStatus> {
     MemberStatus::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("trạng thái {s}")))
 }
 
-fn gender_of(row: &AnyRow) -> Result<Option<Gender>> {
-    let g: Option<String> = get(row, "gender")?;
-    Ok(g.and_then(|g| Gender::parse(&g)))
+/// A member's columns in `LIST_COLS` (also part of `MEMBER_COLS`).
+#[derive(sqlx::FromRow)]
+struct MemberListRow {
+    id: i64,
+    full_name: String,
+    gender: Option<String>,
+    birth_date: Option<String>,
+    card_number: Option<String>,
+    phone: Option<String>,
+    status: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
 }
 
-fn list_item(row: &AnyRow) -> Result<MemberListItem> {
-    Ok(MemberListItem {
-        id: get(row, "id")?,
-        full_name: get(row, "full_name")?,
-        gender: gender_of(row)?,
-        birth_date: parse_opt_date(get(row, "birth_date")?)?,
-        card_number: get(row, "card_number")?,
-        phone: get(row, "phone")?,
-        status: status_of(row)?,
-        unit_id: get(row, "unit_id")?,
-        unit_code: get(row, "unit_code")?,
-        unit_name: get(row, "unit_name")?,
-    })
+impl RowInto for MemberListRow {
+    type Target = MemberListItem;
+    fn convert(self) -> Result<MemberListItem> {
+        Ok(MemberListItem {
+            id: self.id,
+            full_name: self.full_name,
+            gender: self.gender.and_then(|g| Gender::parse(&g)),
+            birth_date: parse_opt_date(self.birth_date)?,
+            card_number: self.card_number,
+            phone: self.phone,
+            status: member_status(self.status)?,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+        })
+    }
+}
+
+/// A member as `MEMBER_COLS` selects it (positions are read separately).
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    #[sqlx(flatten)]
+    list: MemberListRow,
+    citizen_id: Option<String>,
+    joined_on: Option<String>,
+    official_on: Option<String>,
+}
+
+impl RowInto for MemberRow {
+    type Target = Member;
+    fn convert(self) -> Result<Member> {
+        let m = self.list.convert()?;
+        Ok(Member {
+            id: m.id,
+            full_name: m.full_name,
+            gender: m.gender,
+            birth_date: m.birth_date,
+            card_number: m.card_number,
+            citizen_id: self.citizen_id,
+            joined_on: parse_opt_date(self.joined_on)?,
+            official_on: parse_opt_date(self.official_on)?,
+            phone: m.phone,
+            status: m.status,
+            unit_id: m.unit_id,
+            unit_code: m.unit_code,
+            unit_name: m.unit_name,
+            positions: Vec::new(),
+            head: false,
+            key_cadre: false,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    unit_id: i64,
+    code: String,
+    name: String,
+    from_date: Option<String>,
+    to_date: Option<String>,
+}
+
+impl RowInto for MembershipRow {
+    type Target = MembershipEntry;
+    fn convert(self) -> Result<MembershipEntry> {
+        Ok(MembershipEntry {
+            unit_id: self.unit_id,
+            unit_code: self.code,
+            unit_name: self.name,
+            from_date: parse_opt_date(self.from_date)?
+                .ok_or_else(|| StoreError::Corrupt("from_date".into()))?,
+            to_date: parse_opt_date(self.to_date)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    status: String,
+    from_date: Option<String>,
+    recorded_at: String,
+}
+
+impl RowInto for StatusRow {
+    type Target = StatusEntry;
+    fn convert(self) -> Result<StatusEntry> {
+        Ok(StatusEntry {
+            status: member_status(self.status)?,
+            from_date: parse_opt_date(self.from_date)?,
+            recorded_at: self.recorded_at,
+        })
+    }
 }
 
 /// Appends the principal's member scope to a WHERE clause over `m` (members) and `u` (their unit).
@@ -208,117 +263,30 @@ fn member_where(p: &Principal, f: &MemberQuery, mode: NameMatch) -> Sql {
     w
 }
 
-use domain::limits::Field;
-
-/// Validates member fields (lengths from `domain::limits`); returns the cleaned input or field errors
+/// Validates member fields with `domain::member::validate`; returns the cleaned input or field errors
 /// (Vietnamese).
 pub fn validate_member_input(
     input: &MemberInput,
     today: NaiveDate,
 ) -> std::result::Result<MemberInput, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let full_name = text::normalize(&input.full_name);
-    if full_name.is_empty() {
-        errors.push(FieldError::new("full_name", "Thiếu họ và tên"));
-    } else if let Err(e) = domain::limits::check(Field::PersonName, &full_name) {
-        errors.push(FieldError::new("full_name", e.to_string()));
-    } else if full_name.split(' ').count() < 2 {
-        errors.push(FieldError::new(
-            "full_name",
-            "Họ và tên phải có ít nhất họ và tên",
-        ));
-    }
-    let clean = |s: &Option<String>| {
-        s.as_ref()
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let card_number = clean(&input.card_number);
-    let citizen_id = clean(&input.citizen_id);
-    let phone = clean(&input.phone);
-    let card_number = match card_number
-        .map(|c| domain::check_card_number(&c))
-        .transpose()
-    {
-        Ok(v) => v,
-        Err(e) => {
-            errors.push(FieldError::new("card_number", e));
-            None
-        }
-    };
-    let citizen_id = match citizen_id
-        .map(|c| domain::normalize_citizen_id(&c))
-        .transpose()
-    {
-        Ok(v) => v,
-        Err(e) => {
-            errors.push(FieldError::new("citizen_id", e));
-            None
-        }
-    };
-    if card_number.is_none()
-        && citizen_id.is_none()
-        && !errors
-            .iter()
-            .any(|e| e.field == "card_number" || e.field == "citizen_id")
-    {
-        errors.push(FieldError::new(
-            "card_number",
-            "Cần số thẻ đảng viên hoặc số CCCD để nhận diện đảng viên",
-        ));
-    }
-    let phone = match phone.map(|c| domain::normalize_phone(&c)).transpose() {
-        Ok(v) => v,
-        Err(e) => {
-            errors.push(FieldError::new("phone", e));
-            None
-        }
-    };
-    for (field, msg) in
-        domain::validate_member_dates(input.birth_date, input.joined_on, input.official_on, today)
-    {
-        errors.push(FieldError::new(field, msg));
-    }
-    let positions: Vec<(String, String)> = input
-        .positions
-        .iter()
-        .map(|(t, d)| (text::normalize(t), text::normalize(d)))
-        .filter(|(t, _)| !t.is_empty())
-        .collect();
-    if positions.len() > domain::limits::MAX_POSITIONS {
-        errors.push(FieldError::new(
-            "positions",
-            format!(
-                "Tối đa {} chức vụ cho một đảng viên",
-                domain::limits::MAX_POSITIONS
-            ),
-        ));
-    }
-    for (t, d) in &positions {
-        crate::check_length(&mut errors, "positions", Field::PositionTitle, t);
-        crate::check_length(&mut errors, "positions", Field::Duties, d);
-    }
-    // One message per kind of fault, however many positions share it.
-    let mut seen = std::collections::HashSet::new();
-    errors.retain(|e| seen.insert((e.field.clone(), e.message.clone())));
-    if errors.is_empty() {
-        Ok(MemberInput {
-            full_name,
-            card_number,
-            citizen_id,
-            phone,
-            positions,
-            ..input.clone()
-        })
-    } else {
-        Err(errors)
-    }
+    domain::member::validate(input, today).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|(field, message)| FieldError::new(field, message))
+            .collect()
+    })
 }
 
-impl Db {
+impl Members<'_> {
     /// The member list: scoped, searched with diacritic folding, sorted the Vietnamese way, paged.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.search_members")
+    )]
     pub async fn search_members(
-        &self,
+        self,
         p: &Principal,
         f: &MemberQuery,
     ) -> Result<(Vec<MemberListItem>, i64)> {
@@ -331,7 +299,9 @@ impl Db {
             let mut count = Sql::new("SELECT COUNT(*) AS n");
             count.push(&w.sql);
             let total: i64 = get(
-                &w.query_with_sql(&count.sql).fetch_one(&self.pool).await?,
+                &w.query_with_sql(&count.sql)
+                    .fetch_one(&self.db.pool)
+                    .await?,
                 "n",
             )?;
             if total == 0 && mode == NameMatch::Prefix && name_query(f).is_some() {
@@ -343,7 +313,7 @@ impl Db {
     }
 
     async fn member_page(
-        &self,
+        self,
         w: &Sql,
         f: &MemberQuery,
         total: i64,
@@ -357,14 +327,23 @@ impl Db {
             per_page,
             (page - 1) * per_page
         ));
-        let rows = w.query_with_sql(&list.sql).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(list_item).collect::<Result<Vec<_>>>()?;
+        let rows = w.query_with_sql(&list.sql).fetch_all(&self.db.pool).await?;
+        let items = rows
+            .iter()
+            .map(read::<MemberListRow>)
+            .collect::<Result<Vec<_>>>()?;
         Ok((items, total))
     }
 
     /// All members in scope under a unit (for exports), Vietnamese order, current members only.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.members_for_export")
+    )]
     pub async fn members_for_export(
-        &self,
+        self,
         p: &Principal,
         unit_path: Option<&str>,
     ) -> Result<Vec<Member>> {
@@ -376,7 +355,7 @@ impl Db {
             q.push(" AND ").subtree("u.path", prefix);
         }
         q.push(" AND m.status IN ('active', 'exempt') ORDER BY m.sort_key, m.id");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let mut members = Vec::with_capacity(rows.len());
         for r in &rows {
             members.push(member_from_row(r)?);
@@ -386,7 +365,13 @@ impl Db {
     }
 
     /// Members and their unit paths by id, in id order (no scope: internal use).
-    pub(crate) async fn members_by_ids(&self, ids: &[i64]) -> Result<Vec<(Member, String)>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.members_by_ids")
+    )]
+    pub(crate) async fn members_by_ids(self, ids: &[i64]) -> Result<Vec<(Member, String)>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {
             let mut q = Sql::new(&format!("SELECT {MEMBER_COLS} FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id IN ("));
@@ -397,7 +382,7 @@ impl Db {
                 q.lit(*id);
             }
             q.push(") ORDER BY m.id");
-            let rows = q.query().fetch_all(&self.pool).await?;
+            let rows = q.query().fetch_all(&self.db.pool).await?;
             let mut members = Vec::with_capacity(rows.len());
             let mut paths = Vec::with_capacity(rows.len());
             for r in &rows {
@@ -410,7 +395,7 @@ impl Db {
         Ok(out)
     }
 
-    async fn attach_positions(&self, members: &mut [Member]) -> Result<()> {
+    async fn attach_positions(self, members: &mut [Member]) -> Result<()> {
         for chunk in members.chunks_mut(1000) {
             let mut q =
                 Sql::new("SELECT member_id, title, duties FROM positions WHERE member_id IN (");
@@ -421,7 +406,7 @@ impl Db {
                 q.lit(m.id);
             }
             q.push(") ORDER BY member_id, sort_order, id");
-            let rows = q.query().fetch_all(&self.pool).await?;
+            let rows = q.query().fetch_all(&self.db.pool).await?;
             let mut by_id: std::collections::HashMap<i64, Vec<Position>> =
                 std::collections::HashMap::new();
             for r in &rows {
@@ -443,7 +428,8 @@ impl Db {
     }
 
     /// One member with positions, if `p` may read them; `NotFound` otherwise.
-    pub async fn member(&self, p: &Principal, id: i64) -> Result<Member> {
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "members.member"))]
+    pub async fn member(self, p: &Principal, id: i64) -> Result<Member> {
         let (member, path) = self
             .member_unscoped(id)
             .await?
@@ -455,12 +441,18 @@ impl Db {
     }
 
     /// A member and their unit's path, without scope (internal and CLI use only).
-    pub async fn member_unscoped(&self, id: i64) -> Result<Option<(Member, String)>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.member_unscoped")
+    )]
+    pub async fn member_unscoped(self, id: i64) -> Result<Option<(Member, String)>> {
         let row = sqlx::query(&format!(
             "SELECT {MEMBER_COLS} FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let path: String = get(&row, "unit_path")?;
@@ -470,8 +462,14 @@ impl Db {
     }
 
     /// Membership history, oldest first.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.member_history")
+    )]
     pub async fn member_history(
-        &self,
+        self,
         p: &Principal,
         id: i64,
     ) -> Result<(Vec<MembershipEntry>, Vec<StatusEntry>)> {
@@ -481,22 +479,15 @@ impl Db {
              WHERE ms.member_id = $1 ORDER BY ms.from_date, ms.id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut ms = Vec::new();
         for r in &rows {
-            ms.push(MembershipEntry {
-                unit_id: get(r, "unit_id")?,
-                unit_code: get(r, "code")?,
-                unit_name: get(r, "name")?,
-                from_date: parse_opt_date(get(r, "from_date")?)?
-                    .ok_or_else(|| StoreError::Corrupt("from_date".into()))?,
-                to_date: parse_opt_date(get(r, "to_date")?)?,
-            });
+            ms.push(read::<MembershipRow>(r)?);
         }
         let rows = sqlx::query("SELECT status, from_date, recorded_at FROM member_status_history WHERE member_id = $1 ORDER BY id")
             .bind(id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let mut st = Vec::new();
         // The implied first period: active from the first membership (history records changes only).
@@ -508,11 +499,7 @@ impl Db {
             });
         }
         for r in &rows {
-            let entry = StatusEntry {
-                status: status_of(r)?,
-                from_date: parse_opt_date(get(r, "from_date")?)?,
-                recorded_at: get(r, "recorded_at")?,
-            };
+            let entry = read::<StatusRow>(r)?;
             if st.len() == 1
                 && entry.status == MemberStatus::Active
                 && entry.from_date == st[0].from_date
@@ -530,7 +517,7 @@ impl Db {
     /// authorisation in responses).
     #[allow(clippy::too_many_arguments)]
     async fn check_identifiers_free(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         card: Option<&str>,
@@ -548,7 +535,7 @@ impl Db {
             let Some(val) = val else { continue };
             let row = sqlx::query(&format!("SELECT m.id FROM members m WHERE m.{col} = $1"))
                 .bind(val.to_string())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
             let Some(row) = row else { continue };
             let other: i64 = get(&row, "id")?;
@@ -565,20 +552,26 @@ impl Db {
                 clashes.push(clash_audit(&owner, &path, field, operation, unit_code));
             }
         }
-        self.record_alone(actor, &clashes).await?;
+        self.db.audit().record_alone(actor, &clashes).await?;
         Ok(errors)
     }
 
     /// Creates a member in `unit_code` from `since` (default: joined_on, else today).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.create_member")
+    )]
     pub async fn create_member(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         input: &MemberInput,
         unit_code: &str,
         since: Option<NaiveDate>,
     ) -> Result<Member> {
-        let today = self.today();
+        let today = self.db.today();
         let mut errors = Vec::new();
         let clean = match validate_member_input(input, today) {
             Ok(c) => Some(c),
@@ -587,7 +580,7 @@ impl Db {
                 None
             }
         };
-        let unit = match self.unit_by_code_unscoped(unit_code).await? {
+        let unit = match self.db.units().unit_by_code_unscoped(unit_code).await? {
             Some(u) if p.can_write_member(&u.path) && u.unit_type.is_party() => Some(u),
             Some(u) if p.can_write_member(&u.path) => {
                 errors.push(FieldError::new(
@@ -634,10 +627,10 @@ impl Db {
                 ),
             )]));
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         let id = insert_member_row(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             &clean,
             &unit,
             since,
@@ -649,21 +642,20 @@ impl Db {
         let member = member_snapshot(id, &clean, &unit, MemberStatus::Active);
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            "member",
-            &id.to_string(),
-            &member.full_name,
-            &unit.path,
-            None,
-            Some(&member_json(&member)),
+            &audit::AuditEvent::new("create", "member", id)
+                .label(&member.full_name)
+                .unit(&unit.path)
+                .after(&member_json(&member)),
         )
         .await?;
         w.commit().await?;
         // A member entered with a past start date belongs on the lists of meetings held since then.
         if since < today {
             if let Err(e) = self
+                .db
+                .attendance()
                 .add_to_past_meetings(actor, id, unit.id, &unit.path, since)
                 .await
             {
@@ -674,8 +666,14 @@ impl Db {
     }
 
     /// Edits a member's fields and positions (not their unit: use `transfer_member`).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.update_member")
+    )]
     pub async fn update_member(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -691,7 +689,7 @@ impl Db {
         if !p.can_write_member(&path) {
             return Err(StoreError::Forbidden);
         }
-        let clean = validate_member_input(input, self.today()).map_err(StoreError::Invalid)?;
+        let clean = validate_member_input(input, self.db.today()).map_err(StoreError::Invalid)?;
         let errors = self
             .check_identifiers_free(
                 actor,
@@ -706,8 +704,8 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let mut w = self.write().await?;
-        update_member_row(&mut w.tx, self.now(), id, &clean)
+        let mut w = self.db.write().await?;
+        update_member_row(&mut w.tx, self.db.now(), id, &clean)
             .await
             .map_err(unique_to_field)?;
         let after = Member {
@@ -731,15 +729,13 @@ impl Db {
         if bj != aj {
             audit::record(
                 &mut w.tx,
-                self.now(),
+                self.db.now(),
                 actor,
-                "update",
-                "member",
-                &id.to_string(),
-                &after.full_name,
-                &path,
-                Some(&bj),
-                Some(&aj),
+                &audit::AuditEvent::new("update", "member", id)
+                    .label(&after.full_name)
+                    .unit(&path)
+                    .before(&bj)
+                    .after(&aj),
             )
             .await?;
         }
@@ -749,8 +745,14 @@ impl Db {
 
     /// Transfers a member to another party unit from `date` (chuyển sinh hoạt). The old membership ends
     /// on `date`; "as of" queries before `date` still count the member in the old unit.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.transfer_member")
+    )]
     pub async fn transfer_member(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -764,7 +766,7 @@ impl Db {
         if !p.can_read_member(id, &from_path) {
             return Err(StoreError::NotFound);
         }
-        let target = self.unit_by_code_unscoped(unit_code).await?;
+        let target = self.db.units().unit_by_code_unscoped(unit_code).await?;
         let target = match target {
             Some(t) if p.can_transfer_member(&from_path, &t.path) => t,
             Some(_) | None => {
@@ -804,7 +806,7 @@ impl Db {
             "SELECT from_date FROM memberships WHERE member_id = $1 AND to_date IS NULL",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .map(|r| get::<String>(&r, "from_date"))
         .transpose()?;
@@ -819,7 +821,7 @@ impl Db {
                 ));
             }
         }
-        if date > self.today() + chrono::Duration::days(31) {
+        if date > self.db.today() + chrono::Duration::days(31) {
             errors.push(FieldError::new(
                 "date",
                 "Ngày chuyển không được quá 1 tháng sau hôm nay",
@@ -828,7 +830,7 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("UPDATE memberships SET to_date = $1 WHERE member_id = $2 AND to_date IS NULL")
             .bind(date_str(date))
             .bind(id)
@@ -838,7 +840,7 @@ impl Db {
             .bind(id).bind(target.id).bind(date_str(date)).execute(&mut *w.tx).await?;
         sqlx::query("UPDATE members SET unit_id = $1, updated_at = $2 WHERE id = $3")
             .bind(target.id)
-            .bind(ts(self.now()))
+            .bind(ts(self.db.now()))
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
@@ -857,20 +859,20 @@ impl Db {
         aj["transfer_date"] = serde_json::json!(date);
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "transfer",
-            "member",
-            &id.to_string(),
-            &after.full_name,
-            &target.path,
-            Some(&bj),
-            Some(&aj),
+            &audit::AuditEvent::new("transfer", "member", id)
+                .label(&after.full_name)
+                .unit(&target.path)
+                .before(&bj)
+                .after(&aj),
         )
         .await?;
         w.commit().await?;
         // A back-dated transfer changes who was expected at meetings held since then.
         if let Err(e) = self
+            .db
+            .attendance()
             .refresh_meetings(actor, &[from_path.clone(), target.path.clone()], date)
             .await
         {
@@ -881,8 +883,14 @@ impl Db {
     }
 
     /// Changes a member's status from `date`.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.set_member_status")
+    )]
     pub async fn set_member_status(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -905,24 +913,24 @@ impl Db {
                 format!("Đảng viên đã ở trạng thái \"{}\"", status.label()),
             )]));
         }
-        if date > self.today() + chrono::Duration::days(31) {
+        if date > self.db.today() + chrono::Duration::days(31) {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "date",
                 "Ngày không được quá 1 tháng sau hôm nay",
             )]));
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query(
             "UPDATE members SET status = $1, status_since = $2, updated_at = $3 WHERE id = $4",
         )
         .bind(status.as_str())
         .bind(date_str(date))
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
         sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
-            .bind(id).bind(status.as_str()).bind(date_str(date)).bind(ts(self.now())).execute(&mut *w.tx).await?;
+            .bind(id).bind(status.as_str()).bind(date_str(date)).bind(ts(self.db.now())).execute(&mut *w.tx).await?;
         let after = Member {
             status,
             ..before.clone()
@@ -931,15 +939,13 @@ impl Db {
         aj["status_date"] = serde_json::json!(date);
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "status",
-            "member",
-            &id.to_string(),
-            &after.full_name,
-            &path,
-            Some(&member_json(&before)),
-            Some(&aj),
+            &audit::AuditEvent::new("status", "member", id)
+                .label(&after.full_name)
+                .unit(&path)
+                .before(&member_json(&before))
+                .after(&aj),
         )
         .await?;
         w.commit().await?;
@@ -951,12 +957,17 @@ impl Db {
         )
         .bind(id)
         .bind(date_str(date))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         for r in &rows {
             paths.push(get(r, "path")?);
         }
-        if let Err(e) = self.refresh_meetings(actor, &paths, date).await {
+        if let Err(e) = self
+            .db
+            .attendance()
+            .refresh_meetings(actor, &paths, date)
+            .await
+        {
             // The change itself is saved; a failed refresh is logged and can be redone from the session page.
             tracing::error!(error = %e, "refreshing expected lists of meetings failed");
         }
@@ -965,7 +976,13 @@ impl Db {
 
     /// Ids of the members who belonged to the subtree `unit_path` on `date` and were active (not exempt,
     /// not gone) then. This is the "as of date" rule every later rate uses.
-    pub async fn member_ids_as_of(&self, unit_path: &str, date: NaiveDate) -> Result<Vec<i64>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.member_ids_as_of")
+    )]
+    pub async fn member_ids_as_of(self, unit_path: &str, date: NaiveDate) -> Result<Vec<i64>> {
         Ok(self
             .members_as_of(unit_path, date)
             .await?
@@ -975,7 +992,13 @@ impl Db {
     }
 
     /// `member_ids_as_of` with, for each member, the unit they belonged to on `date`.
-    pub async fn members_as_of(&self, unit_path: &str, date: NaiveDate) -> Result<Vec<(i64, i64)>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.members_as_of")
+    )]
+    pub async fn members_as_of(self, unit_path: &str, date: NaiveDate) -> Result<Vec<(i64, i64)>> {
         // The subtree as it was on `date`: follow unit_parent_history downwards from the root unit, so a
         // cell that moved to another ward later still counts where it was then.
         let root: i64 = unit_path
@@ -1011,7 +1034,7 @@ impl Db {
             ") ORDER BY COALESCE(h.from_date, '0000-01-01') DESC, h.id DESC LIMIT 1), 'active') = 'active' \
              ORDER BY ms.member_id",
         );
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let mut out: Vec<(i64, i64)> = Vec::with_capacity(rows.len());
         for r in &rows {
             let m: i64 = get(r, "member_id")?;
@@ -1025,10 +1048,16 @@ impl Db {
     }
 
     /// Total members (all statuses) — for health and benchmarks.
-    pub async fn member_count(&self) -> Result<i64> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.member_count")
+    )]
+    pub async fn member_count(self) -> Result<i64> {
         get(
             &sqlx::query("SELECT COUNT(*) AS n FROM members")
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?,
             "n",
         )
@@ -1098,23 +1127,15 @@ pub(crate) fn clash_audit(
     field: &str,
     operation: &str,
     unit_code: &str,
-) -> audit::PendingAudit {
-    audit::PendingAudit {
-        action: audit::action::IDENTIFIER_CLASH,
-        object_type: "member",
-        object_id: owner.id.to_string(),
-        object_label: owner.full_name.clone(),
-        unit_path: owner_path.to_string(),
-        before: None,
-        after: Some(
-            serde_json::json!({
-                "trường": identifier_label(field),
-                "thao tác": operation,
-                "đơn vị của người nhập": unit_code,
-            })
-            .to_string(),
-        ),
-    }
+) -> audit::AuditEvent {
+    audit::AuditEvent::new(audit::action::IDENTIFIER_CLASH, "member", owner.id)
+        .label(&owner.full_name)
+        .unit(owner_path)
+        .after(&serde_json::json!({
+            "trường": identifier_label(field),
+            "thao tác": operation,
+            "đơn vị của người nhập": unit_code,
+        }))
 }
 
 fn with_flags(mut m: Member) -> Member {
@@ -1124,24 +1145,7 @@ fn with_flags(mut m: Member) -> Member {
 }
 
 pub(crate) fn member_from_row(r: &AnyRow) -> Result<Member> {
-    Ok(Member {
-        id: get(r, "id")?,
-        full_name: get(r, "full_name")?,
-        gender: gender_of(r)?,
-        birth_date: parse_opt_date(get(r, "birth_date")?)?,
-        card_number: get(r, "card_number")?,
-        citizen_id: get(r, "citizen_id")?,
-        joined_on: parse_opt_date(get(r, "joined_on")?)?,
-        official_on: parse_opt_date(get(r, "official_on")?)?,
-        phone: get(r, "phone")?,
-        status: status_of(r)?,
-        unit_id: get(r, "unit_id")?,
-        unit_code: get(r, "unit_code")?,
-        unit_name: get(r, "unit_name")?,
-        positions: Vec::new(),
-        head: false,
-        key_cadre: false,
-    })
+    read::<MemberRow>(r)
 }
 
 pub(crate) fn member_snapshot(
@@ -1347,35 +1351,19 @@ async fn replace_positions(
     Ok(())
 }
 
-impl Db {
+impl Members<'_> {
     /// The member with this party card number (CLI and demo loader; no scope).
-    pub async fn member_id_by_card(&self, card: &str) -> Result<Option<i64>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "members.member_id_by_card")
+    )]
+    pub async fn member_id_by_card(self, card: &str) -> Result<Option<i64>> {
         let row = sqlx::query("SELECT id FROM members WHERE card_number = $1")
             .bind(card.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
         row.map(|r| get(&r, "id")).transpose()
     }
-}
-
-/// Members as export rows (the import template's columns, so an export re-imports unchanged).
-pub fn member_rows(members: &[Member]) -> Vec<office::MemberRow> {
-    members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| office::MemberRow {
-            line: i + 2,
-            unit_code: m.unit_code.clone(),
-            full_name: m.full_name.clone(),
-            birth_date: m.birth_date,
-            gender: m.gender,
-            card_number: m.card_number.clone(),
-            citizen_id: m.citizen_id.clone(),
-            joined_on: m.joined_on,
-            official_on: m.official_on,
-            positions: m.positions.iter().map(|p| p.title.clone()).collect(),
-            phone: m.phone.clone(),
-            since: None,
-        })
-        .collect()
 }

@@ -1,6 +1,7 @@
-//! The registry of good-practice models ("mô hình, cách làm hay", PRODUCT.md §7, issue 5): models with
-//! their owner unit, measurable results over time, evidence photos (checked and thumbnailed by
-//! `office::check_photo`, stored in the database) and replication (adoptions by other units).
+//! The registry of good-practice models ("mô hình, cách làm hay", docs/DOMAIN.md § Models): models with
+//! their owner unit, measurable results over time, evidence photos (checked and thumbnailed by the
+//! caller's check, `office::check_photo`, run here on the heavy-work pool; stored in the database) and
+//! replication (adoptions by other units).
 //!
 //! Scope: a user sees the models of their subtree, of the units above it, and the models a unit of their
 //! subtree adopted; anything else is `NotFound`. Writes follow `domain::policy` (`can_manage_model` over the
@@ -10,9 +11,9 @@
 //! `public_models`, `public_model` and `public_model_photo` are the read paths of the public portal: only
 //! models marked public, and nothing about the people who entered them (no user names, no notes).
 
-use crate::meetings::UnitRef;
-use crate::sql::Sql;
-use crate::{audit, date_col, date_str, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::meetings::{UnitRef, UnitRefCols};
+use crate::sql::{self, RowInto, Sql};
+use crate::{audit, date_str, get, ts, Actor, FieldError, Models, Result, StoreError};
 use chrono::NaiveDate;
 use domain::models::{
     check_adoption, check_model, check_result, parse_field, status_after_adoption, ModelFields,
@@ -137,7 +138,7 @@ pub struct ResultInput {
 }
 
 /// A stored photo (without its bytes).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct PhotoInfo {
     pub id: i64,
     pub model_id: i64,
@@ -202,7 +203,6 @@ pub struct PublicModel {
     pub participants: String,
     pub participants_count: Option<i64>,
     pub status: ModelStatus,
-    pub status_label: &'static str,
     pub replications: Vec<PublicAdoption>,
 }
 
@@ -253,7 +253,6 @@ impl PublicModel {
             participants: m.participants.clone(),
             participants_count: m.participants_count,
             status: m.status,
-            status_label: m.status.label(),
             replications: m
                 .replications
                 .iter()
@@ -284,82 +283,134 @@ const RESULT_COLS: &str =
 const PHOTO_COLS: &str = "id, model_id, filename, content_type, size, width, height, caption, \
     uploaded_by, uploaded_at";
 
-fn status_col(r: &AnyRow) -> Result<ModelStatus> {
-    let s: String = get(r, "status")?;
+fn model_status(s: String) -> Result<ModelStatus> {
     ModelStatus::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("trạng thái mô hình {s}")))
 }
 
+/// A model as `MODEL_COLS` selects it.
+#[derive(sqlx::FromRow)]
+struct ModelRow {
+    id: i64,
+    #[sqlx(flatten)]
+    unit: UnitRefCols,
+    unit_path: String,
+    name: String,
+    field: String,
+    description: String,
+    started_on: String,
+    participants: String,
+    participants_count: Option<i64>,
+    status: String,
+    is_public: i64,
+    result_count: i64,
+    photo_count: i64,
+    created_by: String,
+    created_at: String,
+    updated_by: String,
+    updated_at: String,
+}
+
+impl RowInto for ModelRow {
+    type Target = Model;
+    fn convert(self) -> Result<Model> {
+        Ok(Model {
+            id: self.id,
+            unit: self.unit.into(),
+            unit_path: self.unit_path,
+            name: self.name,
+            field: self.field,
+            description: self.description,
+            started_on: sql::date(self.started_on)?,
+            participants: self.participants,
+            participants_count: self.participants_count,
+            status: model_status(self.status)?,
+            public: self.is_public != 0,
+            replications: Vec::new(),
+            result_count: self.result_count,
+            photo_count: self.photo_count,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_by: self.updated_by,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
 fn model_from_row(r: &AnyRow) -> Result<Model> {
-    Ok(Model {
-        id: get(r, "id")?,
-        unit: UnitRef {
-            id: get(r, "unit_id")?,
-            code: get(r, "unit_code")?,
-            name: get(r, "unit_name")?,
-        },
-        unit_path: get(r, "unit_path")?,
-        name: get(r, "name")?,
-        field: get(r, "field")?,
-        description: get(r, "description")?,
-        started_on: date_col(r, "started_on")?,
-        participants: get(r, "participants")?,
-        participants_count: get(r, "participants_count")?,
-        status: status_col(r)?,
-        public: get::<i64>(r, "is_public")? != 0,
-        replications: Vec::new(),
-        result_count: get(r, "result_count")?,
-        photo_count: get(r, "photo_count")?,
-        created_by: get(r, "created_by")?,
-        created_at: get(r, "created_at")?,
-        updated_by: get(r, "updated_by")?,
-        updated_at: get(r, "updated_at")?,
-    })
+    sql::read::<ModelRow>(r)
+}
+
+/// An adoption as `ADOPTION_COLS` selects it.
+#[derive(sqlx::FromRow)]
+struct AdoptionRow {
+    id: i64,
+    model_id: i64,
+    #[sqlx(flatten)]
+    unit: UnitRefCols,
+    unit_path: String,
+    adopted_on: String,
+    note: String,
+    created_by: String,
+    created_at: String,
+}
+
+impl RowInto for AdoptionRow {
+    type Target = Adoption;
+    fn convert(self) -> Result<Adoption> {
+        Ok(Adoption {
+            id: self.id,
+            model_id: self.model_id,
+            unit: self.unit.into(),
+            unit_path: self.unit_path,
+            adopted_on: sql::date(self.adopted_on)?,
+            note: self.note,
+            created_by: self.created_by,
+            created_at: self.created_at,
+        })
+    }
 }
 
 fn adoption_from_row(r: &AnyRow) -> Result<Adoption> {
-    Ok(Adoption {
-        id: get(r, "id")?,
-        model_id: get(r, "model_id")?,
-        unit: UnitRef {
-            id: get(r, "unit_id")?,
-            code: get(r, "unit_code")?,
-            name: get(r, "unit_name")?,
-        },
-        unit_path: get(r, "unit_path")?,
-        adopted_on: date_col(r, "adopted_on")?,
-        note: get(r, "note")?,
-        created_by: get(r, "created_by")?,
-        created_at: get(r, "created_at")?,
-    })
+    sql::read::<AdoptionRow>(r)
+}
+
+/// A result as `RESULT_COLS` selects it.
+#[derive(sqlx::FromRow)]
+struct ResultRow {
+    id: i64,
+    model_id: i64,
+    measured_on: String,
+    indicator: String,
+    value: f64,
+    unit: String,
+    note: String,
+    created_by: String,
+    created_at: String,
+}
+
+impl RowInto for ResultRow {
+    type Target = ModelResult;
+    fn convert(self) -> Result<ModelResult> {
+        Ok(ModelResult {
+            id: self.id,
+            model_id: self.model_id,
+            measured_on: sql::date(self.measured_on)?,
+            indicator: self.indicator,
+            value: self.value,
+            unit: self.unit,
+            note: self.note,
+            created_by: self.created_by,
+            created_at: self.created_at,
+        })
+    }
 }
 
 fn result_from_row(r: &AnyRow) -> Result<ModelResult> {
-    Ok(ModelResult {
-        id: get(r, "id")?,
-        model_id: get(r, "model_id")?,
-        measured_on: date_col(r, "measured_on")?,
-        indicator: get(r, "indicator")?,
-        value: get(r, "value")?,
-        unit: get(r, "unit")?,
-        note: get(r, "note")?,
-        created_by: get(r, "created_by")?,
-        created_at: get(r, "created_at")?,
-    })
+    sql::read::<ResultRow>(r)
 }
 
 fn photo_from_row(r: &AnyRow) -> Result<PhotoInfo> {
-    Ok(PhotoInfo {
-        id: get(r, "id")?,
-        model_id: get(r, "model_id")?,
-        filename: get(r, "filename")?,
-        content_type: get(r, "content_type")?,
-        size: get(r, "size")?,
-        width: get(r, "width")?,
-        height: get(r, "height")?,
-        caption: get(r, "caption")?,
-        uploaded_by: get(r, "uploaded_by")?,
-        uploaded_at: get(r, "uploaded_at")?,
-    })
+    sql::from_row(r)
 }
 
 /// The text searched: name, field and description folded (lower case, no diacritics).
@@ -451,17 +502,23 @@ fn check_input(
     }
 }
 
-impl Db {
+impl Models<'_> {
     /// Creates a model owned by the unit `input.unit_code`. `p` None = system (CLI, demo).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.create_model")
+    )]
     pub async fn create_model(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         input: &ModelInput,
     ) -> Result<Model> {
         let code = input.unit_code.trim();
         let mut errors = Vec::new();
-        let unit = match self.unit_by_code_unscoped(code).await? {
+        let unit = match self.db.units().unit_by_code_unscoped(code).await? {
             Some(u) if p.is_none_or(|p| p.can_manage_model(&u.path)) => Some(u),
             // A unit the user sees (their subtree, or above it) but does not manage.
             Some(u) if p.is_some_and(|p| p.can_read_unit(&u.path) || p.can_read_model(&u.path)) => {
@@ -479,7 +536,7 @@ impl Db {
                 None
             }
         };
-        let checked = match check_input(input, self.today()) {
+        let checked = match check_input(input, self.db.today()) {
             Ok(c) => Some(c),
             Err(e) => {
                 errors.extend(e);
@@ -489,8 +546,8 @@ impl Db {
         let (Some(unit), Some(c), true) = (unit, checked, errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO models (unit_id, unit_path, name, field, description, started_on, participants, \
              participants_count, status, is_public, search_fold, created_by, created_at, updated_by, updated_at) \
@@ -515,15 +572,12 @@ impl Db {
         let model = model_in(&mut w.tx, id).await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            "model",
-            &id.to_string(),
-            &model.name,
-            &model.unit_path,
-            None,
-            serde_json::to_value(&model).ok().as_ref(),
+            &audit::AuditEvent::new("create", "model", id)
+                .label(&model.name)
+                .unit(&model.unit_path)
+                .after(serde_json::to_value(&model).ok().as_ref()),
         )
         .await?;
         w.commit().await?;
@@ -531,8 +585,14 @@ impl Db {
     }
 
     /// Edits a model (not its owner unit).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.update_model")
+    )]
     pub async fn update_model(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -550,7 +610,7 @@ impl Db {
                 "Không đổi được đơn vị có mô hình; hãy ghi nhận mô hình mới cho đơn vị kia",
             ));
         }
-        let checked = match check_input(input, self.today()) {
+        let checked = match check_input(input, self.db.today()) {
             Ok(c) => Some(c),
             Err(e) => {
                 errors.extend(e);
@@ -560,7 +620,7 @@ impl Db {
         let (Some(c), true) = (checked, errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query(
             "UPDATE models SET name = $1, field = $2, description = $3, started_on = $4, participants = $5, \
              participants_count = $6, status = $7, is_public = $8, search_fold = $9, updated_by = $10, updated_at = $11 \
@@ -576,22 +636,20 @@ impl Db {
         .bind(i64::from(input.public))
         .bind(search_fold(&c.name, c.field, &c.description))
         .bind(actor.username.clone())
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
         let after = model_in(&mut w.tx, id).await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "update",
-            "model",
-            &id.to_string(),
-            &after.name,
-            &after.unit_path,
-            serde_json::to_value(&before).ok().as_ref(),
-            serde_json::to_value(&after).ok().as_ref(),
+            &audit::AuditEvent::new("update", "model", id)
+                .label(&after.name)
+                .unit(&after.unit_path)
+                .before(serde_json::to_value(&before).ok().as_ref())
+                .after(serde_json::to_value(&after).ok().as_ref()),
         )
         .await?;
         w.commit().await?;
@@ -599,10 +657,16 @@ impl Db {
     }
 
     /// A model with its replications, whoever asks (CLI, demo, portal internals).
-    pub async fn model_unscoped(&self, id: i64) -> Result<Model> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.model_unscoped")
+    )]
+    pub async fn model_unscoped(self, id: i64) -> Result<Model> {
         let row = sqlx::query(&format!("SELECT {MODEL_COLS} {MODEL_FROM} WHERE m.id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut list = vec![model_from_row(&row)?];
@@ -612,7 +676,8 @@ impl Db {
 
     /// A model the principal may see (404 otherwise): owned in their subtree or above it, or adopted by a
     /// unit of their subtree.
-    pub async fn model(&self, p: &Principal, id: i64) -> Result<Model> {
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "models.model"))]
+    pub async fn model(self, p: &Principal, id: i64) -> Result<Model> {
         let m = self.model_unscoped(id).await?;
         if self.may_see_model(p, &m) {
             Ok(m)
@@ -621,14 +686,20 @@ impl Db {
         }
     }
 
-    fn may_see_model(&self, p: &Principal, m: &Model) -> bool {
+    fn may_see_model(self, p: &Principal, m: &Model) -> bool {
         p.can_read_model(&m.unit_path)
             || (p.has(domain::policy::Capability::ReadUnits)
                 && m.replications.iter().any(|a| p.covers(&a.unit_path)))
     }
 
     /// A model with its results (oldest first) and photos.
-    pub async fn model_detail(&self, p: &Principal, id: i64) -> Result<ModelDetail> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.model_detail")
+    )]
+    pub async fn model_detail(self, p: &Principal, id: i64) -> Result<ModelDetail> {
         let model = self.model(p, id).await?;
         let results = self.results_of(id).await?;
         let photos = self.photos_of(id).await?;
@@ -640,7 +711,13 @@ impl Db {
     }
 
     /// Models owned in a subtree (optionally also by the units above it), newest start first.
-    pub async fn list_models(&self, p: &Principal, f: &ModelFilter) -> Result<Vec<Model>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.list_models")
+    )]
+    pub async fn list_models(self, p: &Principal, f: &ModelFilter) -> Result<Vec<Model>> {
         let root = f
             .unit_path
             .clone()
@@ -664,7 +741,7 @@ impl Db {
         self.push_filters(&mut q, f.field.as_deref(), f.status, f.q.as_deref());
         q.push(" ORDER BY m.started_on DESC, m.id DESC LIMIT ")
             .lit(if f.limit > 0 { f.limit.min(5000) } else { 500 });
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let mut list = rows
             .iter()
             .map(model_from_row)
@@ -674,7 +751,7 @@ impl Db {
     }
 
     fn push_filters(
-        &self,
+        self,
         q: &mut Sql,
         field: Option<&str>,
         status: Option<ModelStatus>,
@@ -699,11 +776,13 @@ impl Db {
     }
 
     /// The models adopted by the units of a subtree, newest adoption first.
-    pub async fn adopted_models(
-        &self,
-        p: &Principal,
-        unit_path: &str,
-    ) -> Result<Vec<AdoptedModel>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.adopted_models")
+    )]
+    pub async fn adopted_models(self, p: &Principal, unit_path: &str) -> Result<Vec<AdoptedModel>> {
         if !p.can_read_unit(unit_path) {
             return Err(StoreError::NotFound);
         }
@@ -712,7 +791,7 @@ impl Db {
         ));
         q.subtree("a.unit_path", unit_path)
             .push(" ORDER BY a.adopted_on DESC, a.id DESC LIMIT 2000");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let adoptions = rows
             .iter()
             .map(adoption_from_row)
@@ -729,7 +808,7 @@ impl Db {
             .collect())
     }
 
-    async fn models_by_ids(&self, ids: impl Iterator<Item = i64>) -> Result<HashMap<i64, Model>> {
+    async fn models_by_ids(self, ids: impl Iterator<Item = i64>) -> Result<HashMap<i64, Model>> {
         let mut ids: Vec<i64> = ids.collect();
         ids.sort_unstable();
         ids.dedup();
@@ -743,7 +822,7 @@ impl Db {
                 q.lit(*id);
             }
             q.push(")");
-            let rows = q.query().fetch_all(&self.pool).await?;
+            let rows = q.query().fetch_all(&self.db.pool).await?;
             let mut list = rows
                 .iter()
                 .map(model_from_row)
@@ -755,7 +834,7 @@ impl Db {
     }
 
     /// Fills `replications` of the given models (one query per 500 models).
-    async fn attach_replications(&self, models: &mut [Model]) -> Result<()> {
+    async fn attach_replications(self, models: &mut [Model]) -> Result<()> {
         let mut by_model: HashMap<i64, Vec<Adoption>> = HashMap::new();
         for chunk in models.chunks(500) {
             if chunk.is_empty() {
@@ -771,7 +850,7 @@ impl Db {
                 q.lit(m.id);
             }
             q.push(") ORDER BY a.adopted_on, a.id");
-            for r in q.query().fetch_all(&self.pool).await? {
+            for r in q.query().fetch_all(&self.db.pool).await? {
                 let a = adoption_from_row(&r)?;
                 by_model.entry(a.model_id).or_default().push(a);
             }
@@ -782,35 +861,47 @@ impl Db {
         Ok(())
     }
 
-    async fn results_of(&self, model_id: i64) -> Result<Vec<ModelResult>> {
+    async fn results_of(self, model_id: i64) -> Result<Vec<ModelResult>> {
         let rows = sqlx::query(&format!(
             "SELECT {RESULT_COLS} FROM model_results WHERE model_id = $1 ORDER BY measured_on, id"
         ))
         .bind(model_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         rows.iter().map(result_from_row).collect()
     }
 
-    async fn photos_of(&self, model_id: i64) -> Result<Vec<PhotoInfo>> {
+    async fn photos_of(self, model_id: i64) -> Result<Vec<PhotoInfo>> {
         let rows = sqlx::query(&format!(
             "SELECT {PHOTO_COLS} FROM model_photos WHERE model_id = $1 ORDER BY id"
         ))
         .bind(model_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         rows.iter().map(photo_from_row).collect()
     }
 
     /// The results of a model, oldest measurement first.
-    pub async fn model_results(&self, p: &Principal, model_id: i64) -> Result<Vec<ModelResult>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.model_results")
+    )]
+    pub async fn model_results(self, p: &Principal, model_id: i64) -> Result<Vec<ModelResult>> {
         self.model(p, model_id).await?;
         self.results_of(model_id).await
     }
 
     /// Records a measurable result of a model.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.add_model_result")
+    )]
     pub async fn add_model_result(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         model_id: i64,
@@ -847,15 +938,15 @@ impl Db {
                 note: &note,
             },
             m.started_on,
-            self.today(),
+            self.db.today(),
         );
         let (Some(measured_on), Some(value), true) =
             (input.measured_on, input.value, errors.is_empty())
         else {
             return Err(StoreError::Invalid(field_errors(errors)));
         };
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO model_results (model_id, measured_on, indicator, value, unit, note, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -895,8 +986,14 @@ impl Db {
     }
 
     /// Deletes a result entered by mistake (kept in the audit log).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.delete_model_result")
+    )]
     pub async fn delete_model_result(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         model_id: i64,
@@ -924,22 +1021,40 @@ impl Db {
     }
 
     /// The photos of a model (without bytes).
-    pub async fn model_photos(&self, p: &Principal, model_id: i64) -> Result<Vec<PhotoInfo>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.model_photos")
+    )]
+    pub async fn model_photos(self, p: &Principal, model_id: i64) -> Result<Vec<PhotoInfo>> {
         self.model(p, model_id).await?;
         self.photos_of(model_id).await
     }
 
-    /// Stores an evidence photo after `office::check_photo` (type by content, 8 MB, 40 megapixels, not
-    /// corrupt) with its JPEG thumbnail.
-    pub async fn add_model_photo(
-        &self,
+    /// Stores an evidence photo with its JPEG thumbnail once `check` accepted it (`office::check_photo`:
+    /// type by content, 8 MB, 40 megapixels, not corrupt). The check runs after the scope, caption and
+    /// photo-count checks, on the heavy-work pool; its refusal is a `file` field error.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.add_model_photo")
+    )]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_model_photo<E>(
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         model_id: i64,
         filename: &str,
         bytes: &[u8],
         caption: &str,
-    ) -> Result<PhotoInfo> {
+        check: domain::photo::PhotoCheck<E>,
+    ) -> Result<PhotoInfo>
+    where
+        E: std::fmt::Display + Send + 'static,
+    {
         let m = match p {
             Some(p) => {
                 let m = self.model(p, model_id).await?;
@@ -962,12 +1077,12 @@ impl Db {
         }
         // Decoding and thumbnailing is CPU work: off the async workers (crate::heavy).
         let (name, data) = (filename.to_string(), bytes.to_vec());
-        let photo = crate::heavy::run(move || office::check_photo(&name, &data))
+        let photo = crate::heavy::run(move || check(&name, &data))
             .await
             .map_err(|e| invalid("file", e.to_string()))?;
         let filename = clean_filename(&photo.filename);
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO model_photos (model_id, filename, content_type, size, content, thumbnail, width, height, \
              caption, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -1011,8 +1126,14 @@ impl Db {
     }
 
     /// Deletes a photo (its description stays in the audit log).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.delete_model_photo")
+    )]
     pub async fn delete_model_photo(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         model_id: i64,
@@ -1033,8 +1154,14 @@ impl Db {
     }
 
     /// A photo's bytes (or its JPEG thumbnail), through a model the principal may see.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.model_photo")
+    )]
     pub async fn model_photo(
-        &self,
+        self,
         p: &Principal,
         model_id: i64,
         photo_id: i64,
@@ -1045,7 +1172,7 @@ impl Db {
     }
 
     async fn photo_bytes(
-        &self,
+        self,
         model_id: i64,
         photo_id: i64,
         thumbnail: bool,
@@ -1056,7 +1183,7 @@ impl Db {
         ))
         .bind(photo_id)
         .bind(model_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
         let mut info = photo_from_row(&row)?;
@@ -1070,8 +1197,14 @@ impl Db {
     /// visible to the principal or public; the principal must manage the adopting unit. A first adoption
     /// of a model "đang triển khai" makes it "nhân rộng" (`domain::models::status_after_adoption`).
     /// `p` None = system (CLI, demo).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.adopt_model")
+    )]
     pub async fn adopt_model(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         model_id: i64,
@@ -1086,7 +1219,7 @@ impl Db {
             }
         }
         let code = unit_code.trim();
-        let unit = match self.unit_by_code_unscoped(code).await? {
+        let unit = match self.db.units().unit_by_code_unscoped(code).await? {
             Some(u) if p.is_none_or(|p| p.can_adopt_model(&u.path)) => u,
             Some(u) if p.is_some_and(|p| p.can_read_unit(&u.path)) => {
                 return Err(invalid(
@@ -1115,7 +1248,7 @@ impl Db {
             m.started_on,
             adopted_on,
             &note,
-            self.today(),
+            self.db.today(),
         )
         .map_err(|e| invalid(e.field(), e.to_string()))?;
         if let Some(a) = m.replications.iter().find(|a| a.unit.id == unit.id) {
@@ -1128,8 +1261,8 @@ impl Db {
                 ),
             ));
         }
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let inserted = sqlx::query(
             "INSERT INTO model_adoptions (model_id, unit_id, unit_path, adopted_on, note, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -1183,15 +1316,12 @@ impl Db {
         }
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "adopt",
-            "model",
-            &model_id.to_string(),
-            &m.name,
-            &unit.path,
-            None,
-            Some(&after),
+            &audit::AuditEvent::new("adopt", "model", model_id)
+                .label(&m.name)
+                .unit(&unit.path)
+                .after(&after),
         )
         .await?;
         w.commit().await?;
@@ -1200,8 +1330,14 @@ impl Db {
 
     /// Deletes the adoption of a model by the unit `unit_code` (a record entered by mistake). The status is
     /// left as it is (see `domain::models`).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.remove_adoption")
+    )]
     pub async fn remove_adoption(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         model_id: i64,
@@ -1217,23 +1353,20 @@ impl Db {
         if !p.can_remove_adoption(&a.unit_path, &m.unit_path) {
             return Err(StoreError::Forbidden);
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("DELETE FROM model_adoptions WHERE id = $1")
             .bind(a.id)
             .execute(&mut *w.tx)
             .await?;
-        touch(&mut w.tx, model_id, actor, &ts(self.now())).await?;
+        touch(&mut w.tx, model_id, actor, &ts(self.db.now())).await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "unadopt",
-            "model",
-            &model_id.to_string(),
-            &m.name,
-            &a.unit_path,
-            Some(&serde_json::json!({"adoption": a, "model": m.name})),
-            None,
+            &audit::AuditEvent::new("unadopt", "model", model_id)
+                .label(&m.name)
+                .unit(&a.unit_path)
+                .before(&serde_json::json!({"adoption": a, "model": m.name})),
         )
         .await?;
         w.commit().await
@@ -1244,7 +1377,13 @@ impl Db {
     // --------------------------------------------------------------------------------------------
 
     /// Public models, newest start first.
-    pub async fn public_models(&self, f: &PublicModelFilter) -> Result<Vec<PublicModel>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.public_models")
+    )]
+    pub async fn public_models(self, f: &PublicModelFilter) -> Result<Vec<PublicModel>> {
         let mut q = Sql::new(&format!(
             "SELECT {MODEL_COLS} {MODEL_FROM} WHERE m.is_public = 1"
         ));
@@ -1254,7 +1393,7 @@ impl Db {
         self.push_filters(&mut q, f.field.as_deref(), f.status, f.q.as_deref());
         q.push(" ORDER BY m.started_on DESC, m.id DESC LIMIT ")
             .lit(if f.limit > 0 { f.limit.min(5000) } else { 500 });
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let mut list = rows
             .iter()
             .map(model_from_row)
@@ -1264,7 +1403,13 @@ impl Db {
     }
 
     /// One public model with its results and photos; `NotFound` when it is not public.
-    pub async fn public_model(&self, id: i64) -> Result<PublicModelDetail> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.public_model")
+    )]
+    pub async fn public_model(self, id: i64) -> Result<PublicModelDetail> {
         let m = self.model_unscoped(id).await?;
         if !m.public {
             return Err(StoreError::NotFound);
@@ -1299,8 +1444,14 @@ impl Db {
     }
 
     /// A photo of a public model: (content type, bytes); the thumbnail is JPEG.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "models.public_model_photo")
+    )]
     pub async fn public_model_photo(
-        &self,
+        self,
         model_id: i64,
         photo_id: i64,
         thumbnail: bool,
@@ -1314,18 +1465,18 @@ impl Db {
     }
 }
 
-impl Db {
+impl Models<'_> {
     /// Deletes one row of a model's `table` (results or photos), keeping `before` in the audit log.
     async fn delete_model_part<T: serde::Serialize>(
-        &self,
+        self,
         actor: &Actor,
         m: &Model,
         table: &'static str,
         part_id: i64,
-        action: &str,
+        action: &'static str,
         before: &T,
     ) -> Result<()> {
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE id = $1 AND model_id = $2"
         ))
@@ -1340,27 +1491,25 @@ impl Db {
 
     /// Ends a change to a model's results or photos: marks the model as changed, audits it and commits.
     async fn commit_model_change(
-        &self,
+        self,
         mut w: crate::WriteTx<'_>,
         m: &Model,
         actor: &Actor,
-        action: &str,
+        action: &'static str,
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
     ) -> Result<()> {
-        let now = self.now();
+        let now = self.db.now();
         touch(&mut w.tx, m.id, actor, &ts(now)).await?;
         audit::record(
             &mut w.tx,
             now,
             actor,
-            action,
-            "model",
-            &m.id.to_string(),
-            &m.name,
-            &m.unit_path,
-            before,
-            after,
+            &audit::AuditEvent::new(action, "model", m.id)
+                .label(&m.name)
+                .unit(&m.unit_path)
+                .before(before)
+                .after(after),
         )
         .await?;
         w.commit().await
@@ -1391,7 +1540,7 @@ async fn model_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Re
     model_from_row(&row)
 }
 
-/// When a unit moves (`Db::move_unit`), its models, adoptions and the feedback routed to it follow it: rewrites the `unit_path`
+/// When a unit moves (`Units::move_unit`), its models, adoptions and the feedback routed to it follow it: rewrites the `unit_path`
 /// prefix `old` to `new` in the same transaction.
 pub(crate) async fn move_paths(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,

@@ -1,4 +1,4 @@
-//! The public portal's reads and writes (PRODUCT.md §6, issue 5). This is the **one place** where data
+//! The public portal's reads and writes (docs/DOMAIN.md § Public portal). This is the **one place** where data
 //! leaves the database for people who are not signed in: [`Portal`] exposes only `Public*` types, built
 //! here from an explicit column list — names, positions and commitments of *published* registrations,
 //! public models, and feedback that the unit approved and answered. Birth dates, card and citizen
@@ -10,11 +10,12 @@
 //! city shows its own organs, while each ward has its own page.
 
 use crate::models::{PublicModel, PublicModelDetail, PublicModelFilter};
-use crate::sql::Sql;
+use crate::sql::{self, parse_ts, RowInto, Sql};
 use crate::{get, parse_opt_date, ts, Db, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::feedback::{
-    self as fb, CitizenAnswer, CitizenTally, Completion, FeedbackError, SubjectType,
+    self as fb, CitizenAnswer, CitizenTally, Completion, FeedbackError, SubjectName, SubjectType,
+    TrackingState,
 };
 use domain::registration::Outcome;
 use serde::Serialize;
@@ -26,7 +27,7 @@ pub const PORTAL_UNIT_TYPES: [&str; 3] =
     ["party_committee", "grassroots_committee", "grassroots_cell"];
 
 /// A unit as the portal lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct PortalUnit {
     pub code: String,
     pub name: String,
@@ -34,8 +35,10 @@ pub struct PortalUnit {
     #[serde(skip)]
     pub path: String,
     /// Published registrations (latest year) in the unit's subtree.
+    #[sqlx(skip)]
     pub registrations: i64,
     /// Public models owned in the unit's subtree.
+    #[sqlx(skip)]
     pub models: i64,
 }
 
@@ -78,14 +81,6 @@ impl PublicRegistration {
             .filter(|i| i.completion.outcome == Some(Outcome::Done))
             .count()
     }
-    /// "3/5 nội dung đã hoàn thành".
-    pub fn progress_label(&self) -> String {
-        format!(
-            "{}/{} nội dung đã hoàn thành",
-            self.done(),
-            self.items.len()
-        )
-    }
     /// Share done, 0–100, for a progress bar.
     pub fn progress_percent(&self) -> i64 {
         if self.items.is_empty() {
@@ -102,7 +97,8 @@ pub struct PublicFeedback {
     pub id: i64,
     pub subject_type: SubjectType,
     pub subject_id: i64,
-    pub subject_label: String,
+    /// Whose registration (with its year) or which model (`SubjectName::label` words it).
+    pub subject_name: SubjectName,
     pub content: String,
     pub received_on: NaiveDate,
     pub answer: String,
@@ -148,7 +144,10 @@ pub struct SearchDoc {
     pub kind: &'static str,
     pub href: String,
     pub title: String,
-    pub subtitle: String,
+    /// Registrations: their year.
+    pub year: Option<i32>,
+    /// Registrations: the portal unit that lists them; models: their owner; units: empty.
+    pub unit_name: String,
     /// Folded text (no diacritics, "đ" → "d", lower case) to match against.
     #[serde(skip)]
     pub fold: String,
@@ -207,28 +206,20 @@ impl From<sqlx::Error> for FeedbackRefusal {
     }
 }
 
-/// The message for a refused rate limit.
-pub fn rate_limit_message(retry_after: i64) -> String {
-    let minutes = (retry_after + 59) / 60;
-    format!(
-        "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Xin thử lại sau khoảng {} phút.",
-        minutes.max(1)
-    )
-}
-
 /// What a citizen sees when following their feedback by its code.
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedbackTracking {
     pub tracking_code: String,
-    pub subject_label: String,
+    /// Whose registration (without its year) or which model (`SubjectName::label` words it).
+    pub subject_name: SubjectName,
     /// Empty for a folded submission until the feedback it was folded into is published (that text is
     /// another citizen's).
     pub content: String,
     /// Folded into an earlier near-identical feedback: status and answer are that feedback's.
     pub folded: bool,
     pub received_on: NaiveDate,
-    /// "Đang chờ đơn vị xem xét", "Đã được trả lời", "Không đăng công khai".
-    pub state: String,
+    /// Answered, waiting for an answer, or not published by the unit.
+    pub state: TrackingState,
     pub answer: String,
     pub answered_on: Option<NaiveDate>,
 }
@@ -272,12 +263,6 @@ fn date_of(ts: &str) -> Option<NaiveDate> {
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
-fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// The part of a client address that identifies one subscriber: an IPv4 address, or the /64 network of
 /// an IPv6 address (one household or phone gets a whole /64). Login throttling counts addresses the
 /// same way.
@@ -315,18 +300,7 @@ const PUB_REG: &str = "r.status = 'published' AND NOT EXISTS (SELECT 1 FROM regi
 impl Portal {
     async fn units_where(&self, cond: &mut Sql) -> Result<Vec<PortalUnit>> {
         let rows = cond.query().fetch_all(&self.db.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PortalUnit {
-                    code: get(r, "code")?,
-                    name: get(r, "name")?,
-                    unit_type: get(r, "unit_type")?,
-                    path: get(r, "path")?,
-                    registrations: 0,
-                    models: 0,
-                })
-            })
-            .collect()
+        rows.iter().map(sql::from_row).collect()
     }
 
     fn unit_sql() -> Sql {
@@ -411,6 +385,7 @@ impl Portal {
     }
 
     /// The home page: the top portal units, each with the portal units right below it.
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "portal.home"))]
     pub async fn home(&self) -> Result<Vec<(PortalUnit, Vec<PortalUnit>)>> {
         let mut q = Self::unit_sql();
         q.push(" ORDER BY depth, path");
@@ -506,7 +481,7 @@ impl Portal {
         let mut years: Vec<i32> = Vec::new();
         for r in q.query().fetch_all(&self.db.pool).await? {
             let p: String = get(&r, "path")?;
-            let y = i32::try_from(get::<i64>(&r, "y")?).unwrap_or_default();
+            let y = sql::year(get(&r, "y")?);
             if !in_lower(&p, lower) && !years.contains(&y) {
                 years.push(y);
             }
@@ -517,6 +492,12 @@ impl Portal {
 
     /// Years with published registrations on a unit's page, newest first (`NotFound` for a unit that
     /// has no page).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.published_years")
+    )]
     pub async fn published_years(&self, code: &str) -> Result<Vec<i32>> {
         let (unit, lower) = self.area(code).await?;
         self.own_years(&unit, &lower).await
@@ -526,6 +507,7 @@ impl Portal {
     async fn own_models(&self, unit: &PortalUnit, lower: &[String]) -> Result<Vec<PublicModel>> {
         let mut models = self
             .db
+            .models()
             .public_models(&PublicModelFilter {
                 unit_path: Some(unit.path.clone()),
                 limit: 5000,
@@ -539,6 +521,12 @@ impl Portal {
     }
 
     /// A unit's page. `year` None = the newest year with published registrations in its own area.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.unit_page")
+    )]
     pub async fn unit_page(&self, code: &str, year: Option<i32>) -> Result<PortalUnitPage> {
         let (mut unit, lower) = self.area(code).await?;
         let years = self.own_years(&unit, &lower).await?;
@@ -676,32 +664,12 @@ impl Portal {
                  WHERE i.registration_id IN ({ids}) ORDER BY i.registration_id, i.position"
             );
             for row in sqlx::query(&q).fetch_all(&self.db.pool).await? {
-                let id: i64 = get(&row, "id")?;
-                let deadline = parse_opt_date(get(&row, "deadline")?)?;
-                let year = i32::try_from(get::<i64>(&row, "year")?).unwrap_or_default();
-                let outcome = |c: &str| -> Result<Option<Outcome>> {
-                    let s: Option<String> = get(&row, c)?;
-                    Ok(s.as_deref().and_then(Outcome::parse))
-                };
-                let completion = Completion::of(
-                    outcome("midyear_outcome")?,
-                    outcome("yearend_outcome")?,
-                    outcome("assessed_outcome")?,
-                    tallies.get(&id).copied().unwrap_or_default(),
-                );
+                let row: PublicItemCols = sql::from_row(&row)?;
+                let tally = tallies.get(&row.id).copied().unwrap_or_default();
                 items
-                    .entry(get(&row, "registration_id")?)
+                    .entry(row.registration_id)
                     .or_default()
-                    .push(PublicItem {
-                        id,
-                        position: get(&row, "position")?,
-                        exemplary: get::<String>(&row, "kind")? == "exemplary",
-                        content: get(&row, "content")?,
-                        target: get(&row, "target")?,
-                        deadline,
-                        completion,
-                        citizens_may_answer: fb::citizens_may_answer(deadline, year, today),
-                    });
+                    .push(row.into_item(tally, today)?);
             }
         }
         let mut out = Vec::with_capacity(regs.len());
@@ -749,6 +717,12 @@ impl Portal {
     }
 
     /// One published registration (current version only).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.registration_page")
+    )]
     pub async fn registration_page(&self, id: i64) -> Result<PortalRegistrationPage> {
         let registration = self.public_registration(id).await?;
         let feedback = self
@@ -760,6 +734,12 @@ impl Portal {
         })
     }
 
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.public_registration")
+    )]
     pub async fn public_registration(&self, id: i64) -> Result<PublicRegistration> {
         let mut q = Sql::new(&format!("{REG_SELECT} WHERE {PUB_REG} AND r.id = "));
         q.int(id);
@@ -842,6 +822,12 @@ impl Portal {
     /// Everything a loudspeaker bulletin of a unit's own area says for a period: the published
     /// registrations of the years the period touches, the models' results measured in the period (or
     /// their latest before it), and the feedback counts. `portal_url` is the unit page's address.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.bulletin_input")
+    )]
     pub async fn bulletin_input(
         &self,
         code: &str,
@@ -876,21 +862,14 @@ impl Portal {
                         deadline: i.deadline,
                         // "Đã hoàn thành, người dân xác nhận": readable aloud, and it sits inside
                         // the bulletin's own brackets.
-                        progress: match i.completion.outcome {
-                            Some(o) => format!(
-                                "{}, {}",
-                                o.label(),
-                                i.completion.confirmation.label().to_lowercase()
-                            ),
-                            None => String::new(),
-                        },
+                        progress: i.completion.spoken_label(),
                     })
                     .collect(),
             })
             .collect();
         let mut model_results = Vec::new();
         for m in self.own_models(&unit, &lower).await? {
-            let m = self.db.public_model(m.id).await?;
+            let m = self.db.models().public_model(m.id).await?;
             let before: Vec<_> = m.results.iter().filter(|r| r.measured_on <= to).collect();
             let in_period: Vec<_> = before
                 .iter()
@@ -934,8 +913,14 @@ impl Portal {
     }
 
     /// A public model's page.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.model_page")
+    )]
     pub async fn model_page(&self, id: i64) -> Result<PortalModelPage> {
-        let model = self.db.public_model(id).await?;
+        let model = self.db.models().public_model(id).await?;
         let path: String = sqlx::query("SELECT unit_path FROM models WHERE id = $1")
             .bind(id)
             .fetch_one(&self.db.pool)
@@ -953,6 +938,12 @@ impl Portal {
     }
 
     /// A public model's photo (content type, bytes).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.model_photo")
+    )]
     pub async fn model_photo(
         &self,
         model_id: i64,
@@ -960,6 +951,7 @@ impl Portal {
         thumbnail: bool,
     ) -> Result<(String, Vec<u8>)> {
         self.db
+            .models()
             .public_model_photo(model_id, photo_id, thumbnail)
             .await
     }
@@ -996,52 +988,23 @@ impl Portal {
             if out.len() >= 100 {
                 break;
             }
-            let path: String = get(&r, "unit_path")?;
-            if in_lower(&path, lower) {
+            let row: AnsweredCols = sql::from_row(&r)?;
+            if in_lower(&row.unit_path, lower) {
                 continue;
             }
-            let st: String = get(&r, "subject_type")?;
-            let Some(subject_type) = SubjectType::parse(&st) else {
-                continue;
-            };
-            let subject_label = match subject_type {
-                SubjectType::Registration => {
-                    let name: Option<String> = get(&r, "reg_name")?;
-                    let year: Option<i64> = get(&r, "reg_year")?;
-                    format!(
-                        "Bản đăng ký năm {} của đồng chí {}",
-                        year.unwrap_or_default(),
-                        name.unwrap_or_default()
-                    )
-                }
-                SubjectType::Model => {
-                    let name: Option<String> = get(&r, "model_name")?;
-                    format!("Mô hình “{}”", name.unwrap_or_default())
-                }
-            };
-            let created: String = get(&r, "created_at")?;
-            let answered: Option<String> = get(&r, "answered_at")?;
-            let answered = answered.unwrap_or_default();
-            let (Some(rc), Some(an)) = (parse_ts(&created), parse_ts(&answered)) else {
-                continue;
-            };
-            out.push(PublicFeedback {
-                id: get(&r, "id")?,
-                subject_type,
-                subject_id: get(&r, "subject_id")?,
-                subject_label,
-                content: get(&r, "content")?,
-                received_on: domain::registration::vn_date(rc),
-                answer: get(&r, "answer")?,
-                answered_on: domain::registration::vn_date(an),
-                response_days: fb::response_days(rc, an),
-            });
+            out.extend(row.into_public());
         }
         Ok(out)
     }
 
     /// Everything the search can find: portal units, published registrations (current year and the
     /// year before), public models.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.search_docs")
+    )]
     pub async fn search_docs(&self) -> Result<Vec<SearchDoc>> {
         let mut docs = Vec::new();
         let mut q = Self::unit_sql();
@@ -1052,7 +1015,8 @@ impl Portal {
                 href: format!("/cong-khai/don-vi/{}", u.code),
                 fold: domain::text::fold(&u.name),
                 title: u.name.clone(),
-                subtitle: String::new(),
+                year: None,
+                unit_name: String::new(),
             });
         }
         if let Some(latest) = self.latest_year("/").await? {
@@ -1070,11 +1034,17 @@ impl Portal {
                     href: format!("/cong-khai/dang-ky/{}", r.id),
                     fold: domain::text::fold(&text),
                     title: format!("{} — {}", r.name, r.position),
-                    subtitle: format!("Bản đăng ký năm {} · {}", r.year, r.portal_unit_name),
+                    year: Some(r.year),
+                    unit_name: r.portal_unit_name.clone(),
                 });
             }
         }
-        for m in self.db.public_models(&PublicModelFilter::default()).await? {
+        for m in self
+            .db
+            .models()
+            .public_models(&PublicModelFilter::default())
+            .await?
+        {
             docs.push(SearchDoc {
                 kind: "model",
                 href: format!("/cong-khai/mo-hinh/{}", m.id),
@@ -1083,7 +1053,8 @@ impl Portal {
                     m.name, m.field, m.description, m.unit.name
                 )),
                 title: m.name,
-                subtitle: format!("Mô hình · {}", m.unit.name),
+                year: None,
+                unit_name: m.unit.name,
             });
         }
         Ok(docs)
@@ -1145,6 +1116,12 @@ impl Portal {
 
     /// A citizen's feedback: checked, rate-limited per address, routed to the subject's unit, waiting
     /// for moderation.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.submit_feedback")
+    )]
     pub async fn submit_feedback(
         &self,
         s: &FeedbackSubmission,
@@ -1289,6 +1266,7 @@ impl Portal {
     /// What a citizen sees when following their feedback, by its own code or by the code a folded
     /// submission received (then: the received date is the submission's, the status and public answer the
     /// feedback's it was folded into, and that feedback's text only once it is published).
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "portal.tracking"))]
     pub async fn tracking(&self, code: &str) -> Result<FeedbackTracking> {
         const COLUMNS: &str = "f.subject_type, f.content, f.status, f.answer, f.answered_at, \
              m.full_name AS reg_name, mo.name AS model_name";
@@ -1320,39 +1298,30 @@ impl Portal {
         let answered_at: Option<String> = get(&row, "answered_at")?;
         let created: String = get(&row, "created_at")?;
         let st: String = get(&row, "subject_type")?;
-        let subject_label = if st == "model" {
-            format!(
-                "Mô hình “{}”",
-                get::<Option<String>>(&row, "model_name")?.unwrap_or_default()
-            )
+        let subject_name = if st == "model" {
+            SubjectName::Model {
+                name: get::<Option<String>>(&row, "model_name")?.unwrap_or_default(),
+            }
         } else {
-            format!(
-                "Bản đăng ký của đồng chí {}",
-                get::<Option<String>>(&row, "reg_name")?.unwrap_or_default()
-            )
+            SubjectName::Registration {
+                year: None,
+                member_name: get::<Option<String>>(&row, "reg_name")?.unwrap_or_default(),
+            }
         };
         let shown = status == "approved" || status == "pending";
         let (state, answer, answered_on) = match (&answered_at, shown) {
             (Some(a), true) => (
-                "Đơn vị đã trả lời".to_string(),
+                TrackingState::Answered,
                 get::<String>(&row, "answer")?,
-                parse_ts(a).map(domain::registration::vn_date),
+                parse_ts(a).ok().map(domain::registration::vn_date),
             ),
-            (None, true) => (
-                "Đang chờ đơn vị xem xét và trả lời".to_string(),
-                String::new(),
-                None,
-            ),
-            (_, false) => (
-                "Đơn vị đã xem và không đăng công khai phản ánh này".to_string(),
-                String::new(),
-                None,
-            ),
+            (None, true) => (TrackingState::Waiting, String::new(), None),
+            (_, false) => (TrackingState::NotPublished, String::new(), None),
         };
         let published = status == "approved" && answered_at.is_some();
         Ok(FeedbackTracking {
             tracking_code: get(&row, "tracking_code")?,
-            subject_label,
+            subject_name,
             content: if folded && !published {
                 String::new()
             } else {
@@ -1370,6 +1339,12 @@ impl Portal {
 
     /// A citizen's answer on whether an item was done: once per device, only after the deadline, and
     /// rate-limited per address.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "portal.answer_item")
+    )]
     pub async fn answer_item(
         &self,
         item_id: i64,
@@ -1388,7 +1363,7 @@ impl Portal {
             return Ok(CitizenAnswerOutcome::NotOpen);
         };
         let deadline = parse_opt_date(get(&row, "deadline")?)?;
-        let year = i32::try_from(get::<i64>(&row, "year")?).unwrap_or_default();
+        let year = sql::year(get(&row, "year")?);
         if !fb::citizens_may_answer(deadline, year, self.db.today()) {
             return Ok(CitizenAnswerOutcome::NotOpen);
         }
@@ -1494,17 +1469,114 @@ struct RegRow {
     published_at: Option<String>,
 }
 
+/// The columns of a published registration.
+#[derive(sqlx::FromRow)]
+struct RegCols {
+    id: i64,
+    member_id: i64,
+    member_name: String,
+    unit_name: String,
+    unit_path: String,
+    year: i64,
+    head: i64,
+    published_at: Option<String>,
+}
+
+impl RowInto for RegCols {
+    type Target = RegRow;
+    fn convert(self) -> Result<RegRow> {
+        Ok(RegRow {
+            id: self.id,
+            member_id: self.member_id,
+            name: self.member_name,
+            unit_name: self.unit_name,
+            unit_path: self.unit_path,
+            year: sql::year(self.year),
+            head: self.head != 0,
+            published_at: self.published_at,
+        })
+    }
+}
+
 impl RegRow {
     fn of(r: &AnyRow) -> Result<RegRow> {
-        Ok(RegRow {
-            id: get(r, "id")?,
-            member_id: get(r, "member_id")?,
-            name: get(r, "member_name")?,
-            unit_name: get(r, "unit_name")?,
-            unit_path: get(r, "unit_path")?,
-            year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
-            head: get::<i64>(r, "head")? != 0,
-            published_at: get(r, "published_at")?,
+        sql::read::<RegCols>(r)
+    }
+}
+
+/// An item of a published registration, with the registration's year.
+#[derive(sqlx::FromRow)]
+struct PublicItemCols {
+    id: i64,
+    registration_id: i64,
+    position: i64,
+    kind: String,
+    content: String,
+    target: String,
+    deadline: Option<String>,
+    midyear_outcome: Option<String>,
+    yearend_outcome: Option<String>,
+    assessed_outcome: Option<String>,
+    year: i64,
+}
+
+impl PublicItemCols {
+    /// The item with citizens' answers `tally`, as shown on `today`.
+    fn into_item(self, tally: CitizenTally, today: NaiveDate) -> Result<PublicItem> {
+        let deadline = parse_opt_date(self.deadline)?;
+        let outcome = |s: Option<String>| s.as_deref().and_then(Outcome::parse);
+        Ok(PublicItem {
+            id: self.id,
+            position: self.position,
+            exemplary: self.kind == "exemplary",
+            content: self.content,
+            target: self.target,
+            deadline,
+            completion: Completion::of(
+                outcome(self.midyear_outcome),
+                outcome(self.yearend_outcome),
+                outcome(self.assessed_outcome),
+                tally,
+            ),
+            citizens_may_answer: fb::citizens_may_answer(deadline, sql::year(self.year), today),
+        })
+    }
+}
+
+/// An answered feedback as `answered_feedback` selects it.
+#[derive(sqlx::FromRow)]
+struct AnsweredCols {
+    id: i64,
+    subject_type: String,
+    subject_id: i64,
+    unit_path: String,
+    content: String,
+    answer: String,
+    created_at: String,
+    answered_at: Option<String>,
+    #[sqlx(flatten)]
+    subject: crate::feedback::SubjectCols,
+}
+
+impl AnsweredCols {
+    /// The feedback as the portal shows it; none when its subject type or a timestamp is unreadable
+    /// (such rows are left out).
+    fn into_public(self) -> Option<PublicFeedback> {
+        let subject_type = SubjectType::parse(&self.subject_type)?;
+        let answered = self.answered_at.unwrap_or_default();
+        let (Ok(rc), Ok(an)) = (parse_ts(&self.created_at), parse_ts(&answered)) else {
+            return None;
+        };
+        Some(PublicFeedback {
+            id: self.id,
+            subject_type,
+            subject_id: self.subject_id,
+            subject_name: self.subject.name(subject_type),
+            content: self.content,
+            received_on: domain::registration::vn_date(rc),
+            answer: self.answer,
+            answered_on: domain::registration::vn_date(an),
+            response_days: fb::response_days(rc, an),
         })
     }
 }

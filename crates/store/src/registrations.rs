@@ -1,5 +1,6 @@
-//! Registrations (issue 4): versions, items with their quality flags, the pledge against the 27
-//! manifestations, the workflow (rules in `domain::registration`), reviews and ratings, and copy clusters.
+//! Registrations (docs/DOMAIN.md § Registrations): versions, items with their quality flags, the pledge
+//! against the 27 manifestations, the workflow (rules in `domain::registration`), reviews and ratings, and
+//! copy clusters.
 //!
 //! Quality flags are computed when a registration is written: `domain::quality` per item, and "copied"
 //! against the other current registrations of the same year in the member's grassroots unit (the unit two
@@ -33,8 +34,10 @@
 //! - A member's own account (role member) follows the member to the new unit.
 
 use crate::campaign::ancestor_paths;
-use crate::sql::Sql;
-use crate::{audit, date_str, get, parse_opt_date, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::sql::{self, RowInto, Sql};
+use crate::{
+    audit, date_str, get, parse_opt_date, ts, Actor, FieldError, Registrations, Result, StoreError,
+};
 use chrono::NaiveDate;
 use domain::policy::Principal;
 use domain::quality::{self, Flag, FlagNote};
@@ -84,6 +87,20 @@ pub struct ItemInput {
     pub target: String,
     pub deadline: Option<NaiveDate>,
     pub evidence: String,
+}
+
+/// An item as written again: a new version, a copy of last year's, a reload.
+impl From<&Item> for ItemInput {
+    fn from(i: &Item) -> ItemInput {
+        ItemInput {
+            kind: i.kind,
+            content: i.content.clone(),
+            duty: i.duty.clone(),
+            target: i.target.clone(),
+            deadline: i.deadline,
+            evidence: i.evidence.clone(),
+        }
+    }
 }
 
 impl ItemInput {
@@ -155,13 +172,13 @@ pub struct Registration {
 impl Registration {
     /// The workflow's view of the owner (the unit and its parent as stored on the registration).
     pub fn owner(&self) -> Owner<'_> {
-        Owner {
-            member_id: self.member_id,
-            unit_path: &self.unit_path,
-            parent_path: self.parent_path.as_deref(),
-            head: self.head,
-            disclosed: self.disclosed,
-        }
+        owner_of(
+            self.member_id,
+            &self.unit_path,
+            self.parent_path.as_deref(),
+            self.head,
+            self.disclosed,
+        )
     }
 
     /// The text copy detection compares (see `registration_text_of`).
@@ -182,11 +199,12 @@ impl Registration {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct RegistrationEvent {
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: String,
+    #[sqlx(rename = "by_user")]
     pub by: String,
     pub at: String,
     pub comment: String,
@@ -202,9 +220,10 @@ pub struct VersionInfo {
     pub approved_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Manifestation {
     pub code: String,
+    #[sqlx(rename = "grp")]
     pub group: String,
     pub title: String,
 }
@@ -226,69 +245,198 @@ const REG_COLS: &str = "r.id, r.member_id, m.full_name AS member_name, r.unit_id
 const REG_FROM: &str =
     "FROM registrations r JOIN members m ON m.id = r.member_id JOIN units u ON u.id = r.unit_id";
 
-fn status_col(r: &AnyRow) -> Result<Status> {
-    let s: String = get(r, "status")?;
+/// A stored workflow status.
+pub(crate) fn reg_status(s: String) -> Result<Status> {
     Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("trạng thái bản đăng ký {s}")))
 }
 
-fn outcome_col(r: &AnyRow, col: &str) -> Result<Option<Outcome>> {
-    let s: Option<String> = get(r, col)?;
-    Ok(s.as_deref().and_then(Outcome::parse))
+/// A stored outcome (NULL or unknown: none).
+pub(crate) fn outcome(s: Option<String>) -> Option<Outcome> {
+    s.as_deref().and_then(Outcome::parse)
+}
+
+/// A registration as `REG_COLS` selects it (pledges and items are read separately).
+#[derive(sqlx::FromRow)]
+struct RegistrationRow {
+    id: i64,
+    member_id: i64,
+    member_name: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_path: String,
+    year: i64,
+    version: i64,
+    status: String,
+    superseded: i64,
+    head: i64,
+    disclosed: i64,
+    return_comment: String,
+    first_submitted_at: Option<String>,
+    submitted_at: Option<String>,
+    approved_at: Option<String>,
+    approved_by: Option<String>,
+    published_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl RowInto for RegistrationRow {
+    type Target = Registration;
+    fn convert(self) -> Result<Registration> {
+        Ok(Registration {
+            id: self.id,
+            member_id: self.member_id,
+            member_name: self.member_name,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code,
+            unit_name: self.unit_name,
+            parent_path: parent_of(&self.unit_path),
+            unit_path: self.unit_path,
+            year: sql::year(self.year),
+            version: self.version,
+            status: reg_status(self.status)?,
+            superseded: self.superseded != 0,
+            head: self.head != 0,
+            disclosed: self.disclosed != 0,
+            return_comment: self.return_comment,
+            first_submitted_at: self.first_submitted_at,
+            submitted_at: self.submitted_at,
+            approved_at: self.approved_at,
+            approved_by: self.approved_by,
+            published_at: self.published_at,
+            pledges: Vec::new(),
+            items: Vec::new(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
 }
 
 pub(crate) fn reg_from_row(r: &AnyRow) -> Result<Registration> {
-    Ok(Registration {
-        id: get(r, "id")?,
-        member_id: get(r, "member_id")?,
-        member_name: get(r, "member_name")?,
-        unit_id: get(r, "unit_id")?,
-        unit_code: get(r, "unit_code")?,
-        unit_name: get(r, "unit_name")?,
-        unit_path: get(r, "unit_path")?,
-        parent_path: parent_of(&get::<String>(r, "unit_path")?),
-        year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
-        version: get(r, "version")?,
-        status: status_col(r)?,
-        superseded: get::<i64>(r, "superseded")? != 0,
-        head: get::<i64>(r, "head")? != 0,
-        disclosed: get::<i64>(r, "disclosed")? != 0,
-        return_comment: get(r, "return_comment")?,
-        first_submitted_at: get(r, "first_submitted_at")?,
-        submitted_at: get(r, "submitted_at")?,
-        approved_at: get(r, "approved_at")?,
-        approved_by: get(r, "approved_by")?,
-        published_at: get(r, "published_at")?,
-        pledges: Vec::new(),
-        items: Vec::new(),
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
+    sql::read::<RegistrationRow>(r)
+}
+
+/// An item with the columns of `registration_items`.
+#[derive(sqlx::FromRow)]
+struct RegItemRow {
+    id: i64,
+    position: i64,
+    kind: String,
+    content: String,
+    duty: String,
+    target: String,
+    target_number: Option<f64>,
+    target_unit: Option<String>,
+    deadline: Option<String>,
+    evidence: String,
+    flags: String,
+    return_comment: String,
+    midyear_outcome: Option<String>,
+    midyear_note: String,
+    yearend_outcome: Option<String>,
+    yearend_note: String,
+    yearend_evidence: String,
+    assessed_outcome: Option<String>,
+    assessed_note: String,
+}
+
+impl RowInto for RegItemRow {
+    type Target = Item;
+    fn convert(self) -> Result<Item> {
+        Ok(Item {
+            id: self.id,
+            position: self.position,
+            kind: ItemKind::parse(&self.kind).unwrap_or(ItemKind::Commitment),
+            content: self.content,
+            duty: self.duty,
+            target: self.target,
+            target_number: self.target_number,
+            target_unit: self.target_unit,
+            deadline: parse_opt_date(self.deadline)?,
+            evidence: self.evidence,
+            flags: decode_flags(&self.flags),
+            return_comment: self.return_comment,
+            midyear_outcome: outcome(self.midyear_outcome),
+            midyear_note: self.midyear_note,
+            yearend_outcome: outcome(self.yearend_outcome),
+            yearend_note: self.yearend_note,
+            yearend_evidence: self.yearend_evidence,
+            assessed_outcome: outcome(self.assessed_outcome),
+            assessed_note: self.assessed_note,
+        })
+    }
 }
 
 /// An item from a row with the columns of `registration_items`.
 pub(crate) fn item_from_row(i: &AnyRow) -> Result<Item> {
-    let kind: String = get(i, "kind")?;
-    Ok(Item {
-        id: get(i, "id")?,
-        position: get(i, "position")?,
-        kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Commitment),
-        content: get(i, "content")?,
-        duty: get(i, "duty")?,
-        target: get(i, "target")?,
-        target_number: get(i, "target_number")?,
-        target_unit: get(i, "target_unit")?,
-        deadline: parse_opt_date(get(i, "deadline")?)?,
-        evidence: get(i, "evidence")?,
-        flags: decode_flags(&get::<String>(i, "flags")?),
-        return_comment: get(i, "return_comment")?,
-        midyear_outcome: outcome_col(i, "midyear_outcome")?,
-        midyear_note: get(i, "midyear_note")?,
-        yearend_outcome: outcome_col(i, "yearend_outcome")?,
-        yearend_note: get(i, "yearend_note")?,
-        yearend_evidence: get(i, "yearend_evidence")?,
-        assessed_outcome: outcome_col(i, "assessed_outcome")?,
-        assessed_note: get(i, "assessed_note")?,
-    })
+    sql::read::<RegItemRow>(i)
+}
+
+/// A row of `registration_signatures` as a similarity document.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SignatureRow {
+    registration_id: i64,
+    member_id: i64,
+    unit_path: String,
+    shingles: i64,
+    signature: Vec<u8>,
+}
+
+impl RowInto for SignatureRow {
+    type Target = similarity::Doc;
+    fn convert(self) -> Result<similarity::Doc> {
+        let signature = similarity::Signature::from_bytes(&self.signature).ok_or_else(|| {
+            StoreError::Corrupt("chữ ký so sánh của bản đăng ký không hợp lệ".into())
+        })?;
+        Ok(similarity::Doc {
+            id: self.registration_id,
+            member_id: self.member_id,
+            unit_path: self.unit_path,
+            signature,
+            shingles: usize::try_from(self.shingles).unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: i64,
+    version: i64,
+    status: String,
+    superseded: i64,
+    approved_at: Option<String>,
+}
+
+impl RowInto for VersionRow {
+    type Target = VersionInfo;
+    fn convert(self) -> Result<VersionInfo> {
+        Ok(VersionInfo {
+            id: self.id,
+            version: self.version,
+            status: reg_status(self.status)?,
+            superseded: self.superseded != 0,
+            approved_at: self.approved_at,
+        })
+    }
+}
+
+/// The workflow's view of a registration's owner: the member, the unit holding the registration and that
+/// unit's parent, whether the member is a head, whether their registrations are published.
+pub(crate) fn owner_of<'a>(
+    member_id: i64,
+    unit_path: &'a str,
+    parent_path: Option<&'a str>,
+    head: bool,
+    disclosed: bool,
+) -> Owner<'a> {
+    Owner {
+        member_id,
+        unit_path,
+        parent_path,
+        head,
+        disclosed,
+    }
 }
 
 /// The parent unit's path of a unit path ("/1/7/30/" → "/1/7/").
@@ -465,7 +613,7 @@ pub(crate) async fn follow_member(
     Ok(())
 }
 
-/// When a unit moves (`Db::move_unit`), the registrations it holds (every year), their signatures and the
+/// When a unit moves (`Units::move_unit`), the registrations it holds (every year), their signatures and the
 /// ratings follow it: rewrites the stored paths under `old` to start with `new`. One statement per year
 /// and table, so the (year, unit_path) indexes serve the range.
 pub(crate) async fn move_paths(
@@ -515,26 +663,30 @@ pub(crate) fn comparison_scope(unit_path: &str) -> String {
     }
 }
 
-impl Db {
-    pub async fn manifestations(&self) -> Result<Vec<Manifestation>> {
+impl Registrations<'_> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.manifestations")
+    )]
+    pub async fn manifestations(self) -> Result<Vec<Manifestation>> {
         let rows = sqlx::query("SELECT code, grp, title FROM manifestations ORDER BY sort_order")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Manifestation {
-                    code: get(r, "code")?,
-                    group: get(r, "grp")?,
-                    title: get(r, "title")?,
-                })
-            })
-            .collect()
+        rows.iter().map(sql::from_row).collect()
     }
 
     /// Renames a manifestation (codes are fixed; titles are reference data the committee may reword).
     /// Office staff and administrators at the root of the tree only.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.set_manifestation_title")
+    )]
     pub async fn set_manifestation_title(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         code: &str,
@@ -561,7 +713,7 @@ impl Db {
             .into_iter()
             .find(|m| m.code == code)
             .ok_or(StoreError::NotFound)?;
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("UPDATE manifestations SET title = $1 WHERE code = $2")
             .bind(title.clone())
             .bind(code.to_string())
@@ -569,15 +721,13 @@ impl Db {
             .await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "update",
-            "manifestation",
-            code,
-            &format!("Biểu hiện {code}"),
-            &p.unit_path,
-            Some(&serde_json::json!({ "title": before.title })),
-            Some(&serde_json::json!({ "title": title })),
+            &audit::AuditEvent::new("update", "manifestation", code)
+                .label(format!("Biểu hiện {code}"))
+                .unit(&p.unit_path)
+                .before(&serde_json::json!({ "title": before.title }))
+                .after(&serde_json::json!({ "title": title })),
         )
         .await?;
         w.commit().await?;
@@ -587,17 +737,19 @@ impl Db {
     /// The owner's facts the workflow needs, with the member's duties for the quality checks. The member is
     /// read through the principal's scope: out of scope is "not found".
     async fn owner_facts(
-        &self,
+        self,
         p: &Principal,
         member_id: i64,
     ) -> Result<(domain::Member, domain::Unit, Option<String>)> {
-        let member = self.member(p, member_id).await?;
+        let member = self.db.members().member(p, member_id).await?;
         let unit = self
+            .db
+            .units()
             .unit_unscoped(member.unit_id)
             .await?
             .ok_or(StoreError::NotFound)?;
         let parent_path = match unit.parent_id {
-            Some(pid) => self.unit_unscoped(pid).await?.map(|u| u.path),
+            Some(pid) => self.db.units().unit_unscoped(pid).await?.map(|u| u.path),
             None => None,
         };
         Ok((member, unit, parent_path))
@@ -667,8 +819,14 @@ impl Db {
     /// Current registrations of the year in `scope_path` (another member's) whose text is near-identical
     /// to `text`, with their similarity: the LSH bucket keys find the candidates through an index, the
     /// stored signatures confirm them.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.similar_registrations")
+    )]
     pub async fn similar_registrations(
-        &self,
+        self,
         scope_path: &str,
         year: i32,
         exclude_member: Option<i64>,
@@ -695,7 +853,7 @@ impl Db {
             q.push(" AND s.member_id <> ").lit(m);
         }
         let mut out: Vec<(i64, f64)> = Vec::new();
-        for r in q.query().fetch_all(&self.pool).await? {
+        for r in q.query().fetch_all(&self.db.pool).await? {
             let bytes: Vec<u8> = get(&r, "signature")?;
             let Some(other) = similarity::Signature::from_bytes(&bytes) else {
                 continue;
@@ -710,8 +868,14 @@ impl Db {
     }
 
     /// Current registrations of a year in a subtree as similarity documents.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.signature_docs")
+    )]
     pub(crate) async fn signature_docs(
-        &self,
+        self,
         scope_path: &str,
         year: i32,
     ) -> Result<Vec<similarity::Doc>> {
@@ -725,7 +889,7 @@ impl Db {
 
     /// Current registrations of a year in a subtree as similarity documents (with member names), from
     /// the stored signatures.
-    async fn docs(&self, scope_path: &str, year: i32) -> Result<Vec<(similarity::Doc, String)>> {
+    async fn docs(self, scope_path: &str, year: i32) -> Result<Vec<(similarity::Doc, String)>> {
         let mut q = Sql::new(
             "SELECT s.registration_id, s.member_id, s.unit_path, s.shingles, s.signature, m.full_name \
              FROM registration_signatures s JOIN members m ON m.id = s.member_id WHERE s.year = ",
@@ -733,31 +897,24 @@ impl Db {
         q.lit(i64::from(year)).push(" AND ");
         q.subtree("s.unit_path", scope_path);
         q.push(" ORDER BY s.registration_id");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            let bytes: Vec<u8> = get(r, "signature")?;
-            let signature = similarity::Signature::from_bytes(&bytes).ok_or_else(|| {
-                StoreError::Corrupt("chữ ký so sánh của bản đăng ký không hợp lệ".into())
-            })?;
-            out.push((
-                similarity::Doc {
-                    id: get(r, "registration_id")?,
-                    member_id: get(r, "member_id")?,
-                    unit_path: get(r, "unit_path")?,
-                    signature,
-                    shingles: usize::try_from(get::<i64>(r, "shingles")?).unwrap_or_default(),
-                },
-                get(r, "full_name")?,
-            ));
+            out.push((sql::read::<SignatureRow>(r)?, get(r, "full_name")?));
         }
         Ok(out)
     }
 
     /// The flags items would get if saved now (the editor shows them as the member writes), without
     /// saving anything.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.preview_flags")
+    )]
     pub async fn preview_flags(
-        &self,
+        self,
         p: &Principal,
         member_id: i64,
         year: i32,
@@ -774,25 +931,37 @@ impl Db {
     /// Whether `p` may write a new registration for the member (the editor page asks before showing the
     /// form, the create itself before writing): scope first — an unknown or out-of-scope member is "not
     /// found" — then the workflow rule. Returns the member and their unit.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.may_create_registration")
+    )]
     pub async fn may_create_registration(
-        &self,
+        self,
         p: &Principal,
         member_id: i64,
     ) -> Result<(domain::Member, domain::Unit)> {
         let (member, unit, parent_path) = self.owner_facts(p, member_id).await?;
-        let owner = Owner {
+        let owner = owner_of(
             member_id,
-            unit_path: &unit.path,
-            parent_path: parent_path.as_deref(),
-            head: member.head,
-            disclosed: self.disclosure.applies(member.head, member.key_cadre),
-        };
+            &unit.path,
+            parent_path.as_deref(),
+            member.head,
+            self.db.disclosure.applies(member.head, member.key_cadre),
+        );
         reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
         Ok((member, unit))
     }
 
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.create_registration")
+    )]
     pub async fn create_registration(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         member_id: i64,
@@ -811,7 +980,7 @@ impl Db {
         )
         .bind(member_id)
         .bind(i64::from(year))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         if let Some(r) = existing {
             let id: i64 = get(&r, "id")?;
@@ -825,8 +994,8 @@ impl Db {
         }
         self.flag_copies(&unit.path, year, member_id, items, &mut flags)
             .await?;
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let row = sqlx::query(
             "INSERT INTO registrations (member_id, year, version, status, superseded, unit_id, unit_path, head, disclosed, \
              created_by, created_at, updated_at) VALUES ($1, $2, 1, 'draft', 0, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -836,7 +1005,7 @@ impl Db {
         .bind(unit.id)
         .bind(unit.path.clone())
         .bind(i64::from(member.head))
-        .bind(i64::from(self.disclosure.applies(member.head, member.key_cadre)))
+        .bind(i64::from(self.db.disclosure.applies(member.head, member.key_cadre)))
         .bind(actor.username.clone())
         .bind(now.clone())
         .fetch_one(&mut *w.tx)
@@ -873,15 +1042,12 @@ impl Db {
         let after = serde_json::json!({ "year": year, "items": items.len() });
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            "registration",
-            &id.to_string(),
-            &format!("Bản đăng ký năm {year} — {}", member.full_name),
-            &unit.path,
-            None,
-            Some(&after),
+            &audit::AuditEvent::new("create", "registration", id)
+                .label(format!("Bản đăng ký năm {year} — {}", member.full_name))
+                .unit(&unit.path)
+                .after(&after),
         )
         .await?;
         w.commit().await?;
@@ -889,7 +1055,7 @@ impl Db {
     }
 
     async fn flag_copies(
-        &self,
+        self,
         unit_path: &str,
         year: i32,
         member_id: i64,
@@ -914,8 +1080,14 @@ impl Db {
     }
 
     /// Replaces the items of a draft or returned registration.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.update_registration")
+    )]
     pub async fn update_registration(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -923,13 +1095,13 @@ impl Db {
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
         let (member, parent_path) = self.holder_facts(&before).await?;
-        let owner = Owner {
-            member_id: before.member_id,
-            unit_path: &before.unit_path,
-            parent_path: parent_path.as_deref(),
-            head: member.head,
-            disclosed: self.disclosure.applies(member.head, member.key_cadre),
-        };
+        let owner = owner_of(
+            before.member_id,
+            &before.unit_path,
+            parent_path.as_deref(),
+            member.head,
+            self.db.disclosure.applies(member.head, member.key_cadre),
+        );
         reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
         if before.superseded {
             return Err(workflow(WorkflowError::Illegal(
@@ -950,12 +1122,12 @@ impl Db {
             &mut flags,
         )
         .await?;
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         // Guard: only while still editable (a concurrent submit wins).
         let done = sqlx::query(
             "UPDATE registrations SET updated_at = $1 WHERE id = $2 AND status IN ('draft', 'returned') AND superseded = 0",
         )
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
@@ -981,15 +1153,16 @@ impl Db {
         let before_json = serde_json::to_value(&before.items).ok();
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "update",
-            "registration",
-            &id.to_string(),
-            &format!("Bản đăng ký năm {} — {}", before.year, before.member_name),
-            &before.unit_path,
-            before_json.as_ref(),
-            Some(&serde_json::json!({ "items": items.len() })),
+            &audit::AuditEvent::new("update", "registration", id)
+                .label(format!(
+                    "Bản đăng ký năm {} — {}",
+                    before.year, before.member_name
+                ))
+                .unit(&before.unit_path)
+                .before(before_json.as_ref())
+                .after(&serde_json::json!({ "items": items.len() })),
         )
         .await?;
         w.commit().await?;
@@ -999,8 +1172,14 @@ impl Db {
     /// Submit, return (with a comment, and optional comments per item position), approve, publish, or
     /// revise (a new draft version from an approved one). Returns the registration the action leaves
     /// current (for revise: the new version).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration_action")
+    )]
     pub async fn registration_action(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -1010,13 +1189,13 @@ impl Db {
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
         let (member, parent_path) = self.holder_facts(&before).await?;
-        let owner = Owner {
-            member_id: before.member_id,
-            unit_path: &before.unit_path,
-            parent_path: parent_path.as_deref(),
-            head: member.head,
-            disclosed: before.disclosed || self.disclosure.applies(member.head, member.key_cadre),
-        };
+        let owner = owner_of(
+            before.member_id,
+            &before.unit_path,
+            parent_path.as_deref(),
+            member.head,
+            before.disclosed || self.db.disclosure.applies(member.head, member.key_cadre),
+        );
         if before.superseded {
             return Err(workflow(WorkflowError::Illegal(before.status, action)));
         }
@@ -1051,8 +1230,8 @@ impl Db {
         if action == Action::Submit && before.items.is_empty() {
             return Err(workflow(WorkflowError::NoItems));
         }
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         let mut result_id = id;
         match action {
             Action::Revise => {
@@ -1081,18 +1260,7 @@ impl Db {
                 .fetch_one(&mut *w.tx)
                 .await?;
                 result_id = get(&row, "id")?;
-                let copy: Vec<ItemInput> = before
-                    .items
-                    .iter()
-                    .map(|i| ItemInput {
-                        kind: i.kind,
-                        content: i.content.clone(),
-                        duty: i.duty.clone(),
-                        target: i.target.clone(),
-                        deadline: i.deadline,
-                        evidence: i.evidence.clone(),
-                    })
-                    .collect();
+                let copy: Vec<ItemInput> = before.items.iter().map(ItemInput::from).collect();
                 let flags: Vec<Vec<FlagNote>> =
                     before.items.iter().map(|i| i.flags.clone()).collect();
                 write_items(&mut w.tx, result_id, &copy, &flags).await?;
@@ -1201,25 +1369,29 @@ impl Db {
         }
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            action_name(action),
-            "registration",
-            &id.to_string(),
-            &format!("Bản đăng ký năm {} — {}", before.year, before.member_name),
-            &before.unit_path,
-            Some(&serde_json::json!({ "status": before.status.as_str() })),
-            Some(&serde_json::json!({ "status": to.as_str(), "comment": comment, "registration_id": result_id })),
+            &audit::AuditEvent::new(action_name(action), "registration", id)
+                .label(format!("Bản đăng ký năm {} — {}", before.year, before.member_name))
+                .unit(&before.unit_path)
+                .before(&serde_json::json!({ "status": before.status.as_str() }))
+                .after(&serde_json::json!({ "status": to.as_str(), "comment": comment, "registration_id": result_id })),
         )
         .await?;
         w.commit().await?;
         self.registration_unscoped(result_id).await
     }
 
-    pub async fn registration_unscoped(&self, id: i64) -> Result<Registration> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration_unscoped")
+    )]
+    pub async fn registration_unscoped(self, id: i64) -> Result<Registration> {
         let row = sqlx::query(&format!("SELECT {REG_COLS} {REG_FROM} WHERE r.id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut r = reg_from_row(&row)?;
@@ -1229,7 +1401,7 @@ impl Db {
              assessed_outcome, assessed_note FROM registration_items WHERE registration_id = $1 ORDER BY position",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         for i in &items {
             r.items.push(item_from_row(i)?);
@@ -1239,7 +1411,7 @@ impl Db {
              WHERE p.registration_id = $1 ORDER BY m.sort_order",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         for p in &pledges {
             r.pledges.push(get(p, "code")?);
@@ -1249,12 +1421,18 @@ impl Db {
 
     /// A registration the principal may read (404 otherwise): the member's own, one held by a unit in their
     /// subtree, or one of a member they may read (the member's current unit sees the member's history).
-    pub async fn registration(&self, p: &Principal, id: i64) -> Result<Registration> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration")
+    )]
+    pub async fn registration(self, p: &Principal, id: i64) -> Result<Registration> {
         let r = self.registration_unscoped(id).await?;
         if p.member_id == Some(r.member_id) || p.can_read_member(r.member_id, &r.unit_path) {
             return Ok(r);
         }
-        match self.member_unscoped(r.member_id).await? {
+        match self.db.members().member_unscoped(r.member_id).await? {
             Some((_, path)) if p.can_read_member(r.member_id, &path) => Ok(r),
             _ => Err(StoreError::NotFound),
         }
@@ -1262,8 +1440,10 @@ impl Db {
 
     /// The workflow's owner of a registration read through `registration`: the unit that holds it (for the
     /// current year, the member's current unit) and the member's facts, with the member's duties.
-    async fn holder_facts(&self, r: &Registration) -> Result<(domain::Member, Option<String>)> {
+    async fn holder_facts(self, r: &Registration) -> Result<(domain::Member, Option<String>)> {
         let (member, _) = self
+            .db
+            .members()
             .member_unscoped(r.member_id)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -1271,8 +1451,14 @@ impl Db {
     }
 
     /// All versions of the registration's (member, year), oldest first, and its workflow events.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration_history")
+    )]
     pub async fn registration_history(
-        &self,
+        self,
         p: &Principal,
         id: i64,
     ) -> Result<(Vec<VersionInfo>, Vec<RegistrationEvent>)> {
@@ -1282,19 +1468,14 @@ impl Db {
         )
         .bind(r.member_id)
         .bind(i64::from(r.year))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut versions = Vec::new();
         let mut ids = Vec::new();
         for v in &rows {
-            ids.push(get::<i64>(v, "id")?);
-            versions.push(VersionInfo {
-                id: get(v, "id")?,
-                version: get(v, "version")?,
-                status: status_col(v)?,
-                superseded: get::<i64>(v, "superseded")? != 0,
-                approved_at: get(v, "approved_at")?,
-            });
+            let v = sql::read::<VersionRow>(v)?;
+            ids.push(v.id);
+            versions.push(v);
         }
         let mut q = Sql::new(
             "SELECT action, from_status, to_status, by_user, at, comment FROM registration_events WHERE registration_id IN (",
@@ -1308,26 +1489,23 @@ impl Db {
         q.push(") ORDER BY id");
         let events = q
             .query()
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?
             .iter()
-            .map(|e| {
-                Ok(RegistrationEvent {
-                    action: get(e, "action")?,
-                    from_status: get(e, "from_status")?,
-                    to_status: get(e, "to_status")?,
-                    by: get(e, "by_user")?,
-                    at: get(e, "at")?,
-                    comment: get(e, "comment")?,
-                })
-            })
+            .map(sql::from_row)
             .collect::<Result<_>>()?;
         Ok((versions, events))
     }
 
     /// Near-identical registrations of a year in a subtree, within and across units.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.copy_clusters")
+    )]
     pub async fn copy_clusters(
-        &self,
+        self,
         p: &Principal,
         unit_path: &str,
         year: i32,
@@ -1359,6 +1537,8 @@ impl Db {
                             .and_then(|s| s.parse().ok())
                             .unwrap_or_default();
                         let n = self
+                            .db
+                            .units()
                             .unit_unscoped(id)
                             .await?
                             .map(|u| u.name)
@@ -1382,8 +1562,14 @@ impl Db {
 
     /// Saves the annual rating of a member (the secretary confirms the suggestion or overrides it with a
     /// reason).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.rate_member")
+    )]
     pub async fn rate_member(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         member_id: i64,
@@ -1412,7 +1598,7 @@ impl Db {
         )
         .bind(member_id)
         .bind(i64::from(year))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let held = match current {
             Some(r) => Some(self.registration_unscoped(get(&r, "id")?).await?),
@@ -1428,8 +1614,8 @@ impl Db {
         };
         reg::check_rating(suggested, rating, reason)
             .map_err(|m| StoreError::Invalid(vec![FieldError::new("reason", m)]))?;
-        let now = ts(self.now());
-        let mut w = self.write().await?;
+        let now = ts(self.db.now());
+        let mut w = self.db.write().await?;
         sqlx::query("DELETE FROM member_ratings WHERE member_id = $1 AND year = $2")
             .bind(member_id)
             .bind(i64::from(year))
@@ -1452,15 +1638,12 @@ impl Db {
         .await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "rate",
-            "member",
-            &member_id.to_string(),
-            &format!("Xếp loại năm {year}"),
-            &unit_path,
-            None,
-            Some(&serde_json::json!({ "rating": rating.as_str(), "suggested": suggested.map(|s| s.as_str()), "reason": reason })),
+            &audit::AuditEvent::new("rate", "member", member_id)
+                .label(format!("Xếp loại năm {year}"))
+                .unit(&unit_path)
+                .after(&serde_json::json!({ "rating": rating.as_str(), "suggested": suggested.map(|s| s.as_str()), "reason": reason })),
         )
         .await?;
         w.commit().await?;
@@ -1473,7 +1656,7 @@ impl Db {
         );
         q.lit(i64::from(year)).push(" AND ");
         q.subtree("unit_path", &scope);
-        let row = q.query().fetch_one(&self.pool).await?;
+        let row = q.query().fetch_one(&self.db.pool).await?;
         Ok(reg::excellent_share_warning(
             get(&row, "ex")?,
             get(&row, "good")?,

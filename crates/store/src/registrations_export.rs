@@ -1,11 +1,11 @@
-//! Whole registrations of a subtree read in bulk (issue 4): every current registration of a year with its
+//! Whole registrations of a subtree read in bulk: every current registration of a year with its
 //! items and pledges, the member's positions and annual rating — the XLSX of the registration report — and
 //! a set of registrations by id for the copy-cluster view. A handful of queries per call (registrations,
 //! items, pledges, positions, ratings), never one per registration.
 
 use crate::registrations::{item_from_row, reg_from_row};
 use crate::sql::Sql;
-use crate::{get, Db, Result, StoreError};
+use crate::{get, Registrations, Result, StoreError};
 use domain::policy::Principal;
 use domain::registration::Rating;
 use domain::text;
@@ -67,13 +67,19 @@ fn item_row(i: &AnyRow) -> Result<(i64, Item)> {
     Ok((get(i, "registration_id")?, item_from_row(i)?))
 }
 
-impl Db {
+impl Registrations<'_> {
     /// Every current registration of `year` in the subtree of `unit_path`, with items, pledges, the
     /// member's positions and rating, sorted by unit then by name the Vietnamese way (the XLSX of the
     /// registration report). Like the report: only for those who may read the unit's rates (not found
     /// otherwise, and never for members).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registrations_for_export")
+    )]
     pub async fn registrations_for_export(
-        &self,
+        self,
         p: &Principal,
         unit_path: &str,
         year: i32,
@@ -116,8 +122,14 @@ impl Db {
     /// The current registrations among `ids` that lie in the subtree of `unit_path`, with items and pledges,
     /// in the order of `ids` (the copy-cluster view shows the texts of a cluster side by side). Only for
     /// those who may read the unit's rates; ids outside the subtree are left out.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registrations_by_ids")
+    )]
     pub async fn registrations_by_ids(
-        &self,
+        self,
         p: &Principal,
         unit_path: &str,
         ids: &[i64],
@@ -139,7 +151,7 @@ impl Db {
 
     /// Registrations, their items and pledges: three queries.
     async fn load_registrations(
-        &self,
+        self,
         unit_path: &str,
         f: &Filter<'_>,
     ) -> Result<Vec<(Registration, i64)>> {
@@ -153,7 +165,7 @@ impl Db {
         push_where(&mut q, unit_path, f);
         let mut regs: Vec<(Registration, i64)> = q
             .query()
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?
             .iter()
             .map(registration_row)
@@ -175,7 +187,7 @@ impl Db {
         );
         push_where(&mut q, unit_path, f);
         q.push(" ORDER BY i.registration_id, i.position");
-        for row in q.query().fetch_all(&self.pool).await? {
+        for row in q.query().fetch_all(&self.db.pool).await? {
             let (rid, item) = item_row(&row)?;
             if let Some(&k) = index.get(&rid) {
                 regs[k].0.items.push(item);
@@ -189,7 +201,7 @@ impl Db {
         );
         push_where(&mut q, unit_path, f);
         q.push(" ORDER BY p.registration_id, mf.sort_order");
-        for row in q.query().fetch_all(&self.pool).await? {
+        for row in q.query().fetch_all(&self.db.pool).await? {
             let rid: i64 = get(&row, "registration_id")?;
             if let Some(&k) = index.get(&rid) {
                 regs[k].0.pledges.push(get(&row, "code")?);
@@ -199,7 +211,7 @@ impl Db {
     }
 
     /// Position titles of members, in each member's order.
-    async fn position_titles(&self, member_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+    async fn position_titles(self, member_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
         let mut out: HashMap<i64, Vec<String>> = HashMap::new();
         let mut ids = member_ids.to_vec();
         ids.sort_unstable();
@@ -213,7 +225,7 @@ impl Db {
                 q.lit(*id);
             }
             q.push(") ORDER BY member_id, sort_order, id");
-            for row in q.query().fetch_all(&self.pool).await? {
+            for row in q.query().fetch_all(&self.db.pool).await? {
                 let title: String = get(&row, "title")?;
                 if !title.trim().is_empty() {
                     out.entry(get(&row, "member_id")?).or_default().push(title);
@@ -225,7 +237,7 @@ impl Db {
 
     /// (suggested, given) ratings of members for a year.
     async fn ratings_of(
-        &self,
+        self,
         member_ids: &[i64],
         year: i32,
     ) -> Result<HashMap<i64, (Option<Rating>, Option<Rating>)>> {
@@ -244,7 +256,7 @@ impl Db {
                 q.lit(*id);
             }
             q.push(")");
-            for row in q.query().fetch_all(&self.pool).await? {
+            for row in q.query().fetch_all(&self.db.pool).await? {
                 let s: Option<String> = get(&row, "suggested")?;
                 let g: String = get(&row, "rating")?;
                 out.insert(

@@ -4,10 +4,10 @@
 //! identifiers) and parameters for text, one transaction and one audit record per call, with explicit ids
 //! from MAX(id), in the style of `meetings_load`.
 //!
-//! The quality flags are computed exactly as `Db::create_registration` computes them: `domain::quality`
+//! The quality flags are computed exactly as `Registrations::create_registration` computes them: `domain::quality`
 //! per item with the member's stored positions (titles and "chức trách") as duties and the standard
 //! fields; the "copied" flag, which depends on every other registration of the year in the comparison
-//! scope, is added by [`Db::finish_registration_copies`] once a year's registrations are all in.
+//! scope, is added by [`crate::Registrations::finish_registration_copies`] once a year's registrations are all in.
 
 use crate::audit;
 use crate::meetings_load::{common_path, pipelined};
@@ -15,7 +15,7 @@ use crate::registrations::{
     comparison_scope, copied_note, decode_flags, encode_flags, registration_text_of, ItemInput,
 };
 use crate::sql::Sql;
-use crate::{date_str, get, ts, Actor, Backend, Db, FieldError, Result, StoreError};
+use crate::{date_str, get, ts, Actor, Backend, FieldError, Registrations, Result, StoreError};
 use chrono::{DateTime, Utc};
 use domain::quality::{self, Flag, FlagNote};
 use domain::registration::{Outcome, Rating, Status};
@@ -203,11 +203,11 @@ fn check(regs: &[NewRegistration]) -> Result<()> {
     }
 }
 
-impl Db {
+impl Registrations<'_> {
     /// The duties (position titles and "chức trách") and head / key-cadre flags of members, as
     /// `check_items` reads them.
     async fn member_facts(
-        &self,
+        self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         ids: &[i64],
     ) -> Result<HashMap<i64, Facts>> {
@@ -242,11 +242,17 @@ impl Db {
     }
 
     /// Inserts current registrations (version 1) with their items (flags by `domain::quality`, without
-    /// "copied": see [`Db::finish_registration_copies`]), the pledge against all 27 manifestations,
+    /// "copied": see [`crate::Registrations::finish_registration_copies`]), the pledge against all 27 manifestations,
     /// workflow events, reviews, ratings and copy signatures, in one transaction with one audit record.
     /// Returns their ids in input order (consecutive).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.bulk_load_registrations")
+    )]
     pub async fn bulk_load_registrations(
-        &self,
+        self,
         actor: &Actor,
         regs: &[NewRegistration],
     ) -> Result<Vec<i64>> {
@@ -254,26 +260,15 @@ impl Db {
             return Ok(Vec::new());
         }
         check(regs)?;
-        let backend = self.backend();
-        let now = self.now();
+        let backend = self.db.backend();
+        let now = self.db.now();
         let stamp = ts(now);
-        let mut w = self.write().await?;
-        if backend == Backend::Postgres {
-            sqlx::query(
-                "LOCK TABLE registrations, registration_items, registration_events IN SHARE ROW EXCLUSIVE MODE",
-            )
-            .execute(&mut *w.tx)
-            .await?;
-        }
-        let max = |table: &'static str| {
-            format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM {table}")
-        };
-        let mut bases = [0i64; 3];
-        for (k, t) in ["registrations", "registration_items", "registration_events"]
-            .into_iter()
-            .enumerate()
-        {
-            bases[k] = get(&sqlx::query(&max(t)).fetch_one(&mut *w.tx).await?, "m")?;
+        let mut w = self.db.write().await?;
+        // Ids are given here, consecutive per table, so the rows go in with multi-row statements.
+        const TABLES: [&str; 3] = ["registrations", "registration_items", "registration_events"];
+        let mut first_ids = [0i64; 3];
+        for (k, t) in TABLES.into_iter().enumerate() {
+            first_ids[k] = crate::sql::reserve_ids(&mut w.tx, backend, t).await?;
         }
         let member_ids: Vec<i64> = regs.iter().map(|r| r.member_id).collect();
         let facts = self.member_facts(&mut w.tx, &member_ids).await?;
@@ -285,7 +280,7 @@ impl Db {
             .enumerate()
             .map(|(i, r)| {
                 (
-                    bases[0] + 1 + i as i64,
+                    first_ids[0] + i as i64,
                     r,
                     facts.get(&r.member_id).unwrap_or(&none),
                 )
@@ -293,7 +288,7 @@ impl Db {
             .collect();
         let mut errors = Vec::new();
         for (i, (_, r, f)) in rows.iter().enumerate() {
-            if r.status == Status::Published && !self.disclosure.applies(f.head, f.key_cadre) {
+            if r.status == Status::Published && !self.db.disclosure.applies(f.head, f.key_cadre) {
                 errors.push(FieldError::new(
                     &format!("registrations[{i}].status"),
                     "Bản đăng ký này không thuộc diện công khai",
@@ -318,7 +313,7 @@ impl Db {
                 q.lit(i64::from(r.year)).push(",1,").safe(r.status.as_str());
                 q.push(",0,").lit(r.unit_id).push(",").safe(&r.unit_path).push(",");
                 q.lit(i64::from(f.head)).push(",");
-                q.lit(i64::from(self.disclosure.applies(f.head, f.key_cadre))).push(",");
+                q.lit(i64::from(self.db.disclosure.applies(f.head, f.key_cadre))).push(",");
                 text(&mut q, text::normalize(r.return_comment.trim()).as_str());
                 q.push(",");
                 q.safe_opt(opt_ts(r.first_submitted_at).as_deref()).push(",");
@@ -353,14 +348,12 @@ impl Db {
             unit: Option<String>,
         }
         let mut items: Vec<ItemRow<'_>> = Vec::new();
-        let mut next_item = bases[1];
         for (id, r, f) in &rows {
             let ctx = quality::DutyContext {
                 duties: &f.duties,
                 fields: quality::FIELDS,
             };
             for (k, it) in r.items.iter().enumerate() {
-                next_item += 1;
                 let i = &it.item;
                 let notes = quality::check_item(
                     &quality::ItemInput {
@@ -374,7 +367,7 @@ impl Db {
                 );
                 let target = quality::parse_target(&i.target);
                 items.push(ItemRow {
-                    id: next_item,
+                    id: first_ids[1] + items.len() as i64,
                     reg: *id,
                     pos: k as i64 + 1,
                     it,
@@ -447,7 +440,7 @@ impl Db {
         .await?;
 
         // The pledge against the 27 manifestations.
-        let (first, last) = (bases[0] + 1, bases[0] + regs.len() as i64);
+        let (first, last) = (first_ids[0], first_ids[0] + regs.len() as i64 - 1);
         let mut q = Sql::new(
             "INSERT INTO registration_pledges (registration_id, code) SELECT r.id, m.code FROM registrations r \
              CROSS JOIN manifestations m WHERE r.id >= ",
@@ -457,11 +450,9 @@ impl Db {
 
         // Workflow events.
         let mut events: Vec<(i64, i64, &NewRegistrationEvent)> = Vec::new();
-        let mut next_event = bases[2];
         for (id, r, _) in &rows {
             for e in &r.events {
-                next_event += 1;
-                events.push((next_event, *id, e));
+                events.push((first_ids[2] + events.len() as i64, *id, e));
             }
         }
         pipelined(&mut w.tx, &events, crate::sql::rows_per_statement(2), |chunk| {
@@ -583,30 +574,21 @@ impl Db {
         })
         .await?;
 
-        if backend == Backend::Postgres {
-            for t in ["registrations", "registration_items", "registration_events"] {
-                sqlx::query(&format!(
-                    "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
-                ))
-                .execute(&mut *w.tx)
-                .await?;
-            }
+        for t in TABLES {
+            crate::sql::sync_sequence(&mut w.tx, backend, t).await?;
         }
         let path = common_path(regs.iter().map(|r| r.unit_path.as_str()));
         audit::record(
             &mut w.tx,
             now,
             actor,
-            "demo",
-            "registration",
-            &format!("{first}-{last}"),
-            &format!("{} bản đăng ký (mã {first}–{last})", regs.len()),
-            &path,
-            None,
-            Some(&serde_json::json!({
-                "count": regs.len(), "items": items.len(), "events": events.len(),
-                "ratings": ratings.len(), "first_id": first, "last_id": last, "at": stamp,
-            })),
+            &audit::AuditEvent::new("demo", "registration", format!("{first}-{last}"))
+                .label(format!("{} bản đăng ký (mã {first}–{last})", regs.len()))
+                .unit(&path)
+                .after(&serde_json::json!({
+                    "count": regs.len(), "items": items.len(), "events": events.len(),
+                    "ratings": ratings.len(), "first_id": first, "last_id": last, "at": stamp,
+                })),
         )
         .await?;
         w.commit().await?;
@@ -617,7 +599,13 @@ impl Db {
     /// that is near-identical to another member's current registration of the year in its comparison
     /// scope — what `create_registration` finds for a new one, through the same LSH keys and estimate —
     /// and takes it off the others. One transaction with one audit record.
-    pub async fn finish_registration_copies(&self, actor: &Actor, year: i32) -> Result<CopyFlags> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.finish_registration_copies")
+    )]
+    pub async fn finish_registration_copies(self, actor: &Actor, year: i32) -> Result<CopyFlags> {
         let mut q = Sql::new(
             "SELECT registration_id, member_id, unit_path, shingles, signature FROM registration_signatures WHERE year = ",
         );
@@ -630,18 +618,14 @@ impl Db {
             ok: bool,
         }
         let mut sigs: Vec<Sig> = Vec::new();
-        for r in q.query().fetch_all(&self.pool).await? {
-            let bytes: Vec<u8> = get(&r, "signature")?;
-            let sig = similarity::Signature::from_bytes(&bytes).ok_or_else(|| {
-                StoreError::Corrupt("chữ ký so sánh của bản đăng ký không hợp lệ".into())
-            })?;
-            let shingles: i64 = get(&r, "shingles")?;
+        for r in q.query().fetch_all(&self.db.pool).await? {
+            let doc = crate::sql::read::<crate::registrations::SignatureRow>(&r)?;
             sigs.push(Sig {
-                id: get(&r, "registration_id")?,
-                member: get(&r, "member_id")?,
-                path: get(&r, "unit_path")?,
-                sig,
-                ok: usize::try_from(shingles).unwrap_or(0) >= similarity::MIN_SHINGLES,
+                id: doc.id,
+                member: doc.member_id,
+                path: doc.unit_path,
+                sig: doc.signature,
+                ok: doc.shingles >= similarity::MIN_SHINGLES,
             });
         }
         // Candidate pairs share an LSH key; each is confirmed by the estimate, and counted for a
@@ -706,7 +690,7 @@ impl Db {
             q.push(")");
         }
         q.push(") ORDER BY i.id");
-        let rows = q.query().persistent(false).fetch_all(&self.pool).await?;
+        let rows = q.query().persistent(false).fetch_all(&self.db.pool).await?;
         let mut updates: Vec<(i64, String)> = Vec::new();
         for r in &rows {
             let id: i64 = get(r, "id")?;
@@ -724,7 +708,7 @@ impl Db {
                 updates.push((id, new));
             }
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         for (id, flags) in &updates {
             sqlx::query("UPDATE registration_items SET flags = $1 WHERE id = $2")
                 .bind(flags.clone())
@@ -739,18 +723,15 @@ impl Db {
         let path = common_path(sigs.iter().map(|s| s.path.as_str()));
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "demo",
-            "registration_copies",
-            &year.to_string(),
-            &format!(
+            &audit::AuditEvent::new("demo", "registration_copies", year)
+                .label(format!(
                 "Đánh dấu sao chép năm {year}: {} / {} bản đăng ký",
                 result.copied, result.registrations
-            ),
-            &path,
-            None,
-            Some(&serde_json::json!({ "year": year, "registrations": result.registrations, "copied": result.copied, "items": updates.len() })),
+            ))
+                .unit(&path)
+                .after(&serde_json::json!({ "year": year, "registrations": result.registrations, "copied": result.copied, "items": updates.len() })),
         )
         .await?;
         w.commit().await?;

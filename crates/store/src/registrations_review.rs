@@ -1,16 +1,16 @@
-//! Registrations after they are written (issue 4): self-reviews and the cell's assessment, copying last
-//! year's registration as a draft, the approval queue, a unit's list and its report ("% registered on
+//! Registrations after they are written (docs/DOMAIN.md § Reviews and rating): self-reviews and the
+//! cell's assessment, copying last year's registration as a draft, the approval queue, a unit's list and its report ("% registered on
 //! time, % specific, % tied to duties, % in copy clusters, % of items done", heads registered late, the 20 %
 //! rating warning). The rules are `domain::registration`'s; this module reads and writes.
 
 use crate::meetings::UnitRef;
-use crate::registrations::{decode_flags, parent_of, ItemInput, Registration};
-use crate::sql::Sql;
-use crate::{audit, get, ts, Actor, Db, FieldError, Result, StoreError};
+use crate::registrations::{decode_flags, outcome, owner_of, parent_of, ItemInput, Registration};
+use crate::sql::{self, parse_ts, RowInto, Sql};
+use crate::{audit, get, ts, Actor, FieldError, Registrations, Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::policy::Principal;
 use domain::quality::Flag;
-use domain::registration::{self as reg, Action, Outcome, Owner, Rating, RegStats, Stage, Status};
+use domain::registration::{self as reg, Action, Outcome, Rating, RegStats, Stage, Status};
 use domain::similarity;
 use domain::text;
 use serde::Serialize;
@@ -88,14 +88,8 @@ pub struct RegReport {
     pub excellent_warning: Option<String>,
 }
 
-fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 fn first_submitted_date(s: Option<&str>) -> Option<NaiveDate> {
-    s.and_then(parse_ts).map(reg::vn_date)
+    s.and_then(|s| parse_ts(s).ok()).map(reg::vn_date)
 }
 
 fn unit_id_of_path(path: &str) -> i64 {
@@ -116,6 +110,29 @@ struct ItemRow {
     outcome: Option<Outcome>,
 }
 
+/// The columns of an item row.
+#[derive(sqlx::FromRow)]
+struct ItemCols {
+    registration_id: i64,
+    flags: String,
+    assessed_outcome: Option<String>,
+    yearend_outcome: Option<String>,
+}
+
+impl RowInto for ItemCols {
+    type Target = ItemRow;
+    fn convert(self) -> Result<ItemRow> {
+        Ok(ItemRow {
+            reg_id: self.registration_id,
+            flags: decode_flags(&self.flags)
+                .into_iter()
+                .map(|f| f.flag)
+                .collect(),
+            outcome: outcome(self.assessed_outcome).or_else(|| outcome(self.yearend_outcome)),
+        })
+    }
+}
+
 /// A registration row read for lists and reports.
 struct RegRow {
     id: i64,
@@ -133,10 +150,57 @@ struct RegRow {
     submitted_at: Option<String>,
 }
 
-impl Db {
+/// The columns of a registration row.
+#[derive(sqlx::FromRow)]
+struct RegCols {
+    id: i64,
+    member_id: i64,
+    full_name: String,
+    unit_id: i64,
+    unit_name: String,
+    unit_path: String,
+    year: i64,
+    version: i64,
+    status: String,
+    head: i64,
+    disclosed: i64,
+    first_submitted_at: Option<String>,
+    submitted_at: Option<String>,
+}
+
+impl RowInto for RegCols {
+    type Target = RegRow;
+    fn convert(self) -> Result<RegRow> {
+        let s = self.status;
+        Ok(RegRow {
+            id: self.id,
+            member_id: self.member_id,
+            member_name: self.full_name,
+            unit_id: self.unit_id,
+            unit_name: self.unit_name,
+            unit_path: self.unit_path,
+            year: sql::year(self.year),
+            version: self.version,
+            status: Status::parse(&s)
+                .ok_or_else(|| StoreError::Corrupt(format!("trạng thái {s}")))?,
+            head: self.head != 0,
+            disclosed: self.disclosed != 0,
+            first_submitted_at: self.first_submitted_at,
+            submitted_at: self.submitted_at,
+        })
+    }
+}
+
+impl Registrations<'_> {
     /// Writes the member's mid-year or year-end self-review of some items.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.self_review")
+    )]
     pub async fn self_review(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -144,25 +208,25 @@ impl Db {
         reviews: &[ReviewInput],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let owner_parent = parent_of(&before.unit_path);
-        let owner = Owner {
-            member_id: before.member_id,
-            unit_path: &before.unit_path,
-            parent_path: owner_parent.as_deref(),
-            head: before.head,
-            disclosed: before.disclosed,
-        };
+        let owner = before.owner();
         if before.superseded {
             return Err(review_error(reg::ReviewError::Superseded));
         }
-        reg::may_review(p, &owner, before.status, stage, before.year, self.today())
-            .map_err(review_error)?;
+        reg::may_review(
+            p,
+            &owner,
+            before.status,
+            stage,
+            before.year,
+            self.db.today(),
+        )
+        .map_err(review_error)?;
         check_reviews(&before, reviews)?;
         let (oc, nc) = match stage {
             Stage::Midyear => ("midyear_outcome", "midyear_note"),
             Stage::Yearend => ("yearend_outcome", "yearend_note"),
         };
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         for r in reviews {
             let mut q = Sql::new("UPDATE registration_items SET ");
             q.push(oc)
@@ -183,7 +247,7 @@ impl Db {
             q.query().execute(&mut *w.tx).await?;
         }
         sqlx::query("UPDATE registrations SET updated_at = $1 WHERE id = $2")
-            .bind(ts(self.now()))
+            .bind(ts(self.db.now()))
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
@@ -193,20 +257,17 @@ impl Db {
             .collect();
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            stage.as_str(),
-            "registration",
-            &id.to_string(),
-            &format!(
-                "{} — bản đăng ký năm {} — {}",
-                stage.label(),
-                before.year,
-                before.member_name
-            ),
-            &before.unit_path,
-            None,
-            Some(&serde_json::json!({ "reviews": after })),
+            &audit::AuditEvent::new(stage.as_str(), "registration", id)
+                .label(format!(
+                    "{} — bản đăng ký năm {} — {}",
+                    stage.label(),
+                    before.year,
+                    before.member_name
+                ))
+                .unit(&before.unit_path)
+                .after(&serde_json::json!({ "reviews": after })),
         )
         .await?;
         w.commit().await?;
@@ -214,26 +275,25 @@ impl Db {
     }
 
     /// Writes the cell's year-end assessment of some items (the approver's secretary).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.assess_registration")
+    )]
     pub async fn assess_registration(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
         reviews: &[ReviewInput],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let owner_parent = parent_of(&before.unit_path);
-        let owner = Owner {
-            member_id: before.member_id,
-            unit_path: &before.unit_path,
-            parent_path: owner_parent.as_deref(),
-            head: before.head,
-            disclosed: before.disclosed,
-        };
+        let owner = before.owner();
         if before.superseded {
             return Err(review_error(reg::ReviewError::Superseded));
         }
-        reg::may_assess(p, &owner, before.status, before.year, self.today()).map_err(
+        reg::may_assess(p, &owner, before.status, before.year, self.db.today()).map_err(
             |e| match e {
                 reg::ReviewError::NotAllowed | reg::ReviewError::OwnAssessment => {
                     StoreError::Forbidden
@@ -242,7 +302,7 @@ impl Db {
             },
         )?;
         check_reviews(&before, reviews)?;
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         for r in reviews {
             sqlx::query(
                 "UPDATE registration_items SET assessed_outcome = $1, assessed_note = $2 WHERE registration_id = $3 AND position = $4",
@@ -255,7 +315,7 @@ impl Db {
             .await?;
         }
         sqlx::query("UPDATE registrations SET updated_at = $1 WHERE id = $2")
-            .bind(ts(self.now()))
+            .bind(ts(self.db.now()))
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
@@ -270,18 +330,16 @@ impl Db {
             .collect();
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "assess",
-            "registration",
-            &id.to_string(),
-            &format!(
-                "Chi bộ đánh giá bản đăng ký năm {} — {}",
-                before.year, before.member_name
-            ),
-            &before.unit_path,
-            Some(&serde_json::json!({ "assessed": before_json })),
-            Some(&serde_json::json!({ "assessed": after })),
+            &audit::AuditEvent::new("assess", "registration", id)
+                .label(format!(
+                    "Chi bộ đánh giá bản đăng ký năm {} — {}",
+                    before.year, before.member_name
+                ))
+                .unit(&before.unit_path)
+                .before(&serde_json::json!({ "assessed": before_json }))
+                .after(&serde_json::json!({ "assessed": after })),
         )
         .await?;
         w.commit().await?;
@@ -291,22 +349,28 @@ impl Db {
     /// The member's most recent registration of an earlier year, copied as the starting draft for `year`
     /// (deadlines moved to the new year; reviews, comments and flags are not copied: the flags are computed
     /// again).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.copy_previous_registration")
+    )]
     pub async fn copy_previous_registration(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         member_id: i64,
         year: i32,
     ) -> Result<Registration> {
         // Scope first (out of scope is "not found").
-        let _ = self.member(p, member_id).await?;
+        let _ = self.db.members().member(p, member_id).await?;
         let prev = sqlx::query(
             "SELECT id, year FROM registrations WHERE member_id = $1 AND year < $2 AND superseded = 0 \
              ORDER BY year DESC LIMIT 1",
         )
         .bind(member_id)
         .bind(i64::from(year))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some(prev) = prev else {
             return Err(StoreError::Invalid(vec![FieldError::new(
@@ -319,12 +383,9 @@ impl Db {
             .items
             .iter()
             .map(|i| ItemInput {
-                kind: i.kind,
-                content: i.content.clone(),
-                duty: i.duty.clone(),
-                target: i.target.clone(),
                 deadline: i.deadline.and_then(|d| reg::shift_year(d, year)),
                 evidence: String::new(),
+                ..ItemInput::from(i)
             })
             .collect();
         self.create_registration(actor, p, member_id, year, &items)
@@ -332,19 +393,25 @@ impl Db {
     }
 
     /// The member's current registration of a year, if any.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration_of")
+    )]
     pub async fn registration_of(
-        &self,
+        self,
         p: &Principal,
         member_id: i64,
         year: i32,
     ) -> Result<Option<Registration>> {
-        let _ = self.member(p, member_id).await?;
+        let _ = self.db.members().member(p, member_id).await?;
         let row = sqlx::query(
             "SELECT id FROM registrations WHERE member_id = $1 AND year = $2 AND superseded = 0",
         )
         .bind(member_id)
         .bind(i64::from(year))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         match row {
             Some(r) => Ok(Some(self.registration_unscoped(get(&r, "id")?).await?)),
@@ -353,19 +420,25 @@ impl Db {
     }
 
     /// The member's annual rating of a year with the override reason, if rated.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.member_rating")
+    )]
     pub async fn member_rating(
-        &self,
+        self,
         p: &Principal,
         member_id: i64,
         year: i32,
     ) -> Result<Option<(Rating, String)>> {
-        let _ = self.member(p, member_id).await?;
+        let _ = self.db.members().member(p, member_id).await?;
         let row = sqlx::query(
             "SELECT rating, reason FROM member_ratings WHERE member_id = $1 AND year = $2",
         )
         .bind(member_id)
         .bind(i64::from(year))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         match row {
             Some(r) => {
@@ -378,23 +451,29 @@ impl Db {
     }
 
     /// Years in which the member has a current registration, newest first.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration_years")
+    )]
     pub async fn registration_years(
-        &self,
+        self,
         p: &Principal,
         member_id: i64,
     ) -> Result<Vec<(i32, i64, Status)>> {
-        let _ = self.member(p, member_id).await?;
+        let _ = self.db.members().member(p, member_id).await?;
         let rows = sqlx::query(
             "SELECT year, id, status FROM registrations WHERE member_id = $1 AND superseded = 0 ORDER BY year DESC",
         )
         .bind(member_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         rows.iter()
             .map(|r| {
                 let s: String = get(r, "status")?;
                 Ok((
-                    i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
+                    sql::year(get(r, "year")?),
                     get(r, "id")?,
                     Status::parse(&s)
                         .ok_or_else(|| StoreError::Corrupt(format!("trạng thái {s}")))?,
@@ -404,7 +483,13 @@ impl Db {
     }
 
     /// Registrations waiting for `p`'s decision: submitted, current, and `p` is their approver.
-    pub async fn approval_queue(&self, p: &Principal) -> Result<Vec<RegSummary>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.approval_queue")
+    )]
+    pub async fn approval_queue(self, p: &Principal) -> Result<Vec<RegSummary>> {
         let regs = self
             .reg_rows(&p.unit_path, None, Some(Status::Submitted))
             .await?;
@@ -412,13 +497,13 @@ impl Db {
             .into_iter()
             .filter(|r| {
                 let parent = parent_of(&r.unit_path);
-                let owner = Owner {
-                    member_id: r.member_id,
-                    unit_path: &r.unit_path,
-                    parent_path: parent.as_deref(),
-                    head: r.head,
-                    disclosed: r.disclosed,
-                };
+                let owner = owner_of(
+                    r.member_id,
+                    &r.unit_path,
+                    parent.as_deref(),
+                    r.head,
+                    r.disclosed,
+                );
                 reg::may(p, Action::Approve, &owner).is_ok()
             })
             .collect();
@@ -430,8 +515,14 @@ impl Db {
 
     /// The current registrations of a year in a unit's subtree, sorted by name the Vietnamese way, at most
     /// `limit` (the report drills down to smaller units).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registrations_in")
+    )]
     pub async fn registrations_in(
-        &self,
+        self,
         p: &Principal,
         unit_path: &str,
         year: i32,
@@ -449,20 +540,26 @@ impl Db {
     }
 
     /// The figures of a unit and of each of its party sub-units for a year.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration_report")
+    )]
     pub async fn registration_report(
-        &self,
+        self,
         p: &Principal,
         unit_id: i64,
         year: i32,
     ) -> Result<RegReport> {
-        let unit = self.unit(p, unit_id).await?;
+        let unit = self.db.units().unit(p, unit_id).await?;
         if !p.can_read_rates(&unit.path) {
             return Err(StoreError::NotFound);
         }
         let deadline = reg::registration_deadline(year);
         let as_of = match deadline {
-            Some(d) if d < self.today() => d,
-            _ => self.today(),
+            Some(d) if d < self.db.today() => d,
+            _ => self.db.today(),
         };
         // Lines: the party sub-units, or the unit itself when it has none (a cell).
         let grassroots = |t: domain::UnitType| {
@@ -472,6 +569,8 @@ impl Db {
             )
         };
         let children: Vec<(UnitRef, String, bool, bool)> = self
+            .db
+            .units()
             .child_units(p, unit.id)
             .await?
             .into_iter()
@@ -518,12 +617,12 @@ impl Db {
         let mut unit_paths: HashMap<i64, String> = HashMap::new();
         let mut uq = Sql::new("SELECT id, path FROM units WHERE ");
         uq.subtree("path", &unit.path);
-        for r in uq.query().fetch_all(&self.pool).await? {
+        for r in uq.query().fetch_all(&self.db.pool).await? {
             unit_paths.insert(get(&r, "id")?, get(&r, "path")?);
         }
         let mut should: Vec<HashSet<i64>> = vec![HashSet::new(); line_paths.len()];
         let mut all_should: HashSet<i64> = HashSet::new();
-        for (m, u) in self.members_as_of(&unit.path, as_of).await? {
+        for (m, u) in self.db.members().members_as_of(&unit.path, as_of).await? {
             all_should.insert(m);
             if let Some(k) = unit_paths.get(&u).and_then(|p| line_of(p)) {
                 should[k].insert(m);
@@ -567,7 +666,10 @@ impl Db {
                 should[k].insert(r.member_id);
             }
             let cell = cells.entry(r.unit_path.clone()).or_default();
-            let t = r.first_submitted_at.as_deref().and_then(parse_ts);
+            let t = r
+                .first_submitted_at
+                .as_deref()
+                .and_then(|s| parse_ts(s).ok());
             if r.head {
                 cell.0
                     .push((r.member_name.clone(), t, r.first_submitted_at.clone()));
@@ -579,7 +681,7 @@ impl Db {
         let mut q = Sql::new("SELECT unit_path, rating FROM member_ratings WHERE year = ");
         q.lit(i64::from(year)).push(" AND ");
         q.subtree("unit_path", &unit.path);
-        for r in q.query().fetch_all(&self.pool).await? {
+        for r in q.query().fetch_all(&self.db.pool).await? {
             let path: String = get(&r, "unit_path")?;
             let s: String = get(&r, "rating")?;
             if let Some(rating) = Rating::parse(&s) {
@@ -595,7 +697,7 @@ impl Db {
         // Heads late. A cell whose members submitted while its head has no registration at all: the head is
         // found from the positions of the cell's members (this year only).
         // Positions have no history: only this year's report may name today's head as missing.
-        let current_year = year >= self.today().year();
+        let current_year = year >= self.db.today().year();
         let missing: Vec<String> = cells
             .iter()
             .filter(|(_, (heads, members))| current_year && heads.is_empty() && !members.is_empty())
@@ -607,7 +709,7 @@ impl Db {
                  WHERE ps.head = 1 AND m.unit_id = $1 AND m.status = 'active' ORDER BY ps.sort_order, m.id LIMIT 1",
             )
             .bind(unit_id_of_path(&path))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
             if let (Some(r), Some(cell)) = (row, cells.get_mut(&path)) {
                 cell.0.push((get(&r, "full_name")?, None, None));
@@ -638,7 +740,7 @@ impl Db {
                     late_count[k] += 1;
                 }
                 let id = unit_id_of_path(path);
-                let u = self.unit_unscoped(id).await?;
+                let u = self.db.units().unit_unscoped(id).await?;
                 heads_late.push(HeadLate {
                     unit: UnitRef {
                         id,
@@ -686,20 +788,26 @@ impl Db {
     }
 
     /// Years that have registrations in a subtree, newest first (the pages' year choice).
-    pub async fn registration_years_in(&self, unit_path: &str) -> Result<Vec<i32>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.registration_years_in")
+    )]
+    pub async fn registration_years_in(self, unit_path: &str) -> Result<Vec<i32>> {
         let mut q = Sql::new("SELECT DISTINCT year FROM registrations WHERE superseded = 0 AND ");
         q.subtree("unit_path", unit_path);
         q.push(" ORDER BY year DESC");
         q.query()
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?
             .iter()
-            .map(|r| Ok(i32::try_from(get::<i64>(r, "year")?).unwrap_or_default()))
+            .map(|r| Ok(sql::year(get(r, "year")?)))
             .collect()
     }
 
     async fn reg_rows(
-        &self,
+        self,
         unit_path: &str,
         year: Option<i32>,
         status: Option<Status>,
@@ -716,59 +824,23 @@ impl Db {
         if let Some(s) = status {
             q.push(" AND r.status = ").safe(s.as_str());
         }
-        let rows = q.query().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                let s: String = get(r, "status")?;
-                Ok(RegRow {
-                    id: get(r, "id")?,
-                    member_id: get(r, "member_id")?,
-                    member_name: get(r, "full_name")?,
-                    unit_id: get(r, "unit_id")?,
-                    unit_name: get(r, "unit_name")?,
-                    unit_path: get(r, "unit_path")?,
-                    year: i32::try_from(get::<i64>(r, "year")?).unwrap_or_default(),
-                    version: get(r, "version")?,
-                    status: Status::parse(&s)
-                        .ok_or_else(|| StoreError::Corrupt(format!("trạng thái {s}")))?,
-                    head: get::<i64>(r, "head")? != 0,
-                    disclosed: get::<i64>(r, "disclosed")? != 0,
-                    first_submitted_at: get(r, "first_submitted_at")?,
-                    submitted_at: get(r, "submitted_at")?,
-                })
-            })
-            .collect()
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        rows.iter().map(sql::read::<RegCols>).collect()
     }
 
     /// Items of the current registrations of a year in a subtree (flags and final outcome).
-    async fn item_rows(&self, unit_path: &str, year: i32) -> Result<Vec<ItemRow>> {
+    async fn item_rows(self, unit_path: &str, year: i32) -> Result<Vec<ItemRow>> {
         let mut q = Sql::new(
             "SELECT i.registration_id, i.flags, i.assessed_outcome, i.yearend_outcome FROM registration_items i \
              JOIN registrations r ON r.id = i.registration_id WHERE r.superseded = 0 AND r.year = ",
         );
         q.lit(i64::from(year)).push(" AND ");
         q.subtree("r.unit_path", unit_path);
-        let rows = q.query().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                let a: Option<String> = get(r, "assessed_outcome")?;
-                let y: Option<String> = get(r, "yearend_outcome")?;
-                Ok(ItemRow {
-                    reg_id: get(r, "registration_id")?,
-                    flags: decode_flags(&get::<String>(r, "flags")?)
-                        .into_iter()
-                        .map(|f| f.flag)
-                        .collect(),
-                    outcome: a
-                        .as_deref()
-                        .and_then(Outcome::parse)
-                        .or_else(|| y.as_deref().and_then(Outcome::parse)),
-                })
-            })
-            .collect()
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        rows.iter().map(sql::read::<ItemCols>).collect()
     }
 
-    async fn item_rows_of(&self, ids: &[i64]) -> Result<Vec<ItemRow>> {
+    async fn item_rows_of(self, ids: &[i64]) -> Result<Vec<ItemRow>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
             let mut q = Sql::new(
@@ -781,26 +853,14 @@ impl Db {
                 q.lit(*id);
             }
             q.push(")");
-            for r in q.query().fetch_all(&self.pool).await? {
-                let a: Option<String> = get(&r, "assessed_outcome")?;
-                let y: Option<String> = get(&r, "yearend_outcome")?;
-                out.push(ItemRow {
-                    reg_id: get(&r, "registration_id")?,
-                    flags: decode_flags(&get::<String>(&r, "flags")?)
-                        .into_iter()
-                        .map(|f| f.flag)
-                        .collect(),
-                    outcome: a
-                        .as_deref()
-                        .and_then(Outcome::parse)
-                        .or_else(|| y.as_deref().and_then(Outcome::parse)),
-                });
+            for r in q.query().fetch_all(&self.db.pool).await? {
+                out.push(sql::read::<ItemCols>(&r)?);
             }
         }
         Ok(out)
     }
 
-    async fn summaries(&self, regs: Vec<RegRow>) -> Result<Vec<RegSummary>> {
+    async fn summaries(self, regs: Vec<RegRow>) -> Result<Vec<RegSummary>> {
         let ids: Vec<i64> = regs.iter().map(|r| r.id).collect();
         let mut by_reg: HashMap<i64, Vec<ItemRow>> = HashMap::new();
         for i in self.item_rows_of(&ids).await? {
@@ -818,16 +878,10 @@ impl Db {
                 q.lit(*id);
             }
             q.push(")");
-            for r in q.query().fetch_all(&self.pool).await? {
+            for r in q.query().fetch_all(&self.db.pool).await? {
                 let g: String = get(&r, "rating")?;
                 if let Some(rating) = Rating::parse(&g) {
-                    ratings.insert(
-                        (
-                            get(&r, "member_id")?,
-                            i32::try_from(get::<i64>(&r, "year")?).unwrap_or_default(),
-                        ),
-                        rating,
-                    );
+                    ratings.insert((get(&r, "member_id")?, sql::year(get(&r, "year")?)), rating);
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! A small builder for dynamic SQL with numbered `$n` placeholders, valid on both backends.
 
+use chrono::{DateTime, Utc};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;
@@ -135,4 +136,89 @@ impl Sql {
         }
         q
     }
+}
+
+/// The highest id in `table` (0 when empty).
+pub(crate) async fn max_id<'e, E>(executor: E, table: &'static str) -> crate::Result<i64>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM {table}"
+    ))
+    .fetch_one(executor)
+    .await?;
+    crate::get(&row, "m")
+}
+
+/// Reserves a block of ids in `table` for rows inserted with explicit ids in the caller's transaction:
+/// returns the first one (the block runs on from it). On PostgreSQL the table is locked against other
+/// writers until the transaction ends, and [`sync_sequence`] must follow the inserts.
+pub(crate) async fn reserve_ids(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    backend: crate::Backend,
+    table: &'static str,
+) -> crate::Result<i64> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(max_id(&mut **tx, table).await? + 1)
+}
+
+/// Moves PostgreSQL's id sequence of `table` past the ids inserted explicitly (nothing on SQLite).
+pub(crate) async fn sync_sequence(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    backend: crate::Backend,
+    table: &'static str,
+) -> crate::Result<()> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+        ))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A stored timestamp (RFC 3339 text as written by `crate::ts`).
+pub(crate) fn parse_ts(s: &str) -> crate::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| crate::StoreError::Corrupt(format!("thời điểm không hợp lệ: {s}")))
+}
+
+/// A private row struct read by column name (`#[derive(sqlx::FromRow)]`, plain `i64`/`f64`/`String`
+/// fields and their `Option`s) that converts into the type the rest of the crate uses: flags stored as
+/// integers become `bool`, dates and enumerations stored as text are parsed. Every type is read from a
+/// row in one place, its `RowInto` impl.
+pub(crate) trait RowInto: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> {
+    type Target;
+    fn convert(self) -> crate::Result<Self::Target>;
+}
+
+/// Reads `row` as `R` and converts it.
+pub(crate) fn read<R: RowInto>(row: &sqlx::any::AnyRow) -> crate::Result<R::Target> {
+    R::from_row(row)?.convert()
+}
+
+/// Reads `row` as `T`, a struct whose fields need no conversion (`#[derive(sqlx::FromRow)]`).
+pub(crate) fn from_row<T>(row: &sqlx::any::AnyRow) -> crate::Result<T>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    Ok(T::from_row(row)?)
+}
+
+/// A required date column's text ('YYYY-MM-DD').
+pub(crate) fn date(s: String) -> crate::Result<chrono::NaiveDate> {
+    crate::parse_opt_date(Some(s.clone()))?
+        .ok_or_else(|| crate::StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
+}
+
+/// A year column as `i32` (0 when out of range).
+pub(crate) fn year(v: i64) -> i32 {
+    i32::try_from(v).unwrap_or_default()
 }

@@ -1,9 +1,9 @@
 //! The unit tree: read within scope, create, edit, move (keeping parent history) and close.
 
-use crate::sql::Sql;
+use crate::sql::{read, RowInto, Sql};
 use crate::{
-    audit, date_str, get, opt_date_str, parse_opt_date, ts, Actor, Db, FieldError, Result,
-    StoreError,
+    audit, date_str, get, opt_date_str, parse_opt_date, ts, Actor, FieldError, Result, StoreError,
+    Units,
 };
 use chrono::NaiveDate;
 use domain::policy::Principal;
@@ -13,21 +13,43 @@ use sqlx::any::AnyRow;
 pub(crate) const UNIT_COLS: &str =
     "u.id, u.code, u.name, u.unit_type, u.parent_id, u.path, u.depth, u.sort_order, u.valid_from, u.valid_to";
 
+/// A unit as `UNIT_COLS` selects it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UnitRow {
+    id: i64,
+    code: String,
+    name: String,
+    unit_type: String,
+    parent_id: Option<i64>,
+    path: String,
+    depth: i64,
+    sort_order: i64,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+}
+
+impl RowInto for UnitRow {
+    type Target = Unit;
+    fn convert(self) -> Result<Unit> {
+        let t = self.unit_type;
+        Ok(Unit {
+            id: self.id,
+            code: self.code,
+            name: self.name,
+            unit_type: UnitType::parse(&t)
+                .ok_or_else(|| StoreError::Corrupt(format!("loại đơn vị {t}")))?,
+            parent_id: self.parent_id,
+            path: self.path,
+            depth: self.depth,
+            sort_order: self.sort_order,
+            valid_from: parse_opt_date(self.valid_from)?,
+            valid_to: parse_opt_date(self.valid_to)?,
+        })
+    }
+}
+
 pub(crate) fn unit_from_row(row: &AnyRow) -> Result<Unit> {
-    let t: String = get(row, "unit_type")?;
-    Ok(Unit {
-        id: get(row, "id")?,
-        code: get(row, "code")?,
-        name: get(row, "name")?,
-        unit_type: UnitType::parse(&t)
-            .ok_or_else(|| StoreError::Corrupt(format!("loại đơn vị {t}")))?,
-        parent_id: get(row, "parent_id")?,
-        path: get(row, "path")?,
-        depth: get(row, "depth")?,
-        sort_order: get(row, "sort_order")?,
-        valid_from: parse_opt_date(get(row, "valid_from")?)?,
-        valid_to: parse_opt_date(get(row, "valid_to")?)?,
-    })
+    read::<UnitRow>(row)
 }
 
 /// Fields of a unit that a user supplies.
@@ -51,11 +73,17 @@ pub struct UnitSummary {
     pub member_count: i64,
 }
 
-impl Db {
+impl Units<'_> {
     /// Units visible to `p`, in tree order (path, then order). `under` limits to a subtree; `open_on`
     /// hides units closed on that date.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.list_units")
+    )]
     pub async fn list_units(
-        &self,
+        self,
         p: &Principal,
         under: Option<&str>,
         open_on: Option<NaiveDate>,
@@ -71,12 +99,18 @@ impl Db {
                 .push(")");
         }
         q.push(" ORDER BY u.depth, u.sort_order, u.name");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         rows.iter().map(unit_from_row).collect()
     }
 
     /// Direct children of a unit with their member counts (current members of the whole child subtree).
-    pub async fn child_units(&self, p: &Principal, parent_id: i64) -> Result<Vec<UnitSummary>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.child_units")
+    )]
+    pub async fn child_units(self, p: &Principal, parent_id: i64) -> Result<Vec<UnitSummary>> {
         let parent = self.unit(p, parent_id).await?;
         let mut q = Sql::new(&format!(
             "SELECT {UNIT_COLS}, \
@@ -86,7 +120,7 @@ impl Db {
              FROM units u WHERE u.parent_id = "
         ));
         q.int(parent.id).push(" ORDER BY u.sort_order, u.name");
-        let rows = q.query().fetch_all(&self.pool).await?;
+        let rows = q.query().fetch_all(&self.db.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(UnitSummary {
@@ -100,7 +134,8 @@ impl Db {
     }
 
     /// One unit, if `p` may read it; otherwise `NotFound` (never reveal that it exists).
-    pub async fn unit(&self, p: &Principal, id: i64) -> Result<Unit> {
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "units.unit"))]
+    pub async fn unit(self, p: &Principal, id: i64) -> Result<Unit> {
         let unit = self.unit_unscoped(id).await?.ok_or(StoreError::NotFound)?;
         if p.can_read_unit(&unit.path) {
             Ok(unit)
@@ -109,7 +144,13 @@ impl Db {
         }
     }
 
-    pub async fn unit_by_code(&self, p: &Principal, code: &str) -> Result<Unit> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.unit_by_code")
+    )]
+    pub async fn unit_by_code(self, p: &Principal, code: &str) -> Result<Unit> {
         let unit = self
             .unit_by_code_unscoped(code)
             .await?
@@ -121,45 +162,72 @@ impl Db {
         }
     }
 
-    pub async fn unit_unscoped(&self, id: i64) -> Result<Option<Unit>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.unit_unscoped")
+    )]
+    pub async fn unit_unscoped(self, id: i64) -> Result<Option<Unit>> {
         let row = sqlx::query(&format!("SELECT {UNIT_COLS} FROM units u WHERE u.id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
         row.as_ref().map(unit_from_row).transpose()
     }
 
     /// For the CLI and internal lookups (no principal): find a unit by code.
-    pub async fn unit_by_code_unscoped(&self, code: &str) -> Result<Option<Unit>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.unit_by_code_unscoped")
+    )]
+    pub async fn unit_by_code_unscoped(self, code: &str) -> Result<Option<Unit>> {
         let row = sqlx::query(&format!(
             "SELECT {UNIT_COLS} FROM units u WHERE u.code = $1"
         ))
         .bind(code.trim().to_string())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         row.as_ref().map(unit_from_row).transpose()
     }
 
     /// The root units (no parent), for the CLI.
     /// Highest unit id (units are never deleted), for sampling in benchmarks.
-    pub async fn unit_count(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS n FROM units")
-            .fetch_one(&self.pool)
-            .await?;
-        get(&row, "n")
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.unit_count")
+    )]
+    pub async fn unit_count(self) -> Result<i64> {
+        crate::sql::max_id(&self.db.pool, "units").await
     }
 
-    pub async fn root_units(&self) -> Result<Vec<Unit>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.root_units")
+    )]
+    pub async fn root_units(self) -> Result<Vec<Unit>> {
         let rows = sqlx::query(&format!(
             "SELECT {UNIT_COLS} FROM units u WHERE u.parent_id IS NULL ORDER BY u.sort_order, u.id"
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         rows.iter().map(unit_from_row).collect()
     }
 
     /// Ancestors of a unit from the root down (for breadcrumbs), limited to what `p` may read.
-    pub async fn unit_ancestors(&self, p: &Principal, unit: &Unit) -> Result<Vec<Unit>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.unit_ancestors")
+    )]
+    pub async fn unit_ancestors(self, p: &Principal, unit: &Unit) -> Result<Vec<Unit>> {
         let ids: Vec<i64> = unit
             .path
             .split('/')
@@ -182,8 +250,14 @@ impl Db {
 
     /// Creates a unit under its parent. `p` must be allowed to write the parent's subtree (or, for a root
     /// unit, be an unscoped caller such as the CLI, i.e. `p` is None).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.create_unit")
+    )]
     pub async fn create_unit(
-        &self,
+        self,
         actor: &Actor,
         p: Option<&Principal>,
         input: UnitInput,
@@ -222,19 +296,16 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let mut w = self.write().await?;
-        let unit = insert_unit(&mut w.tx, self.now(), &input, parent.as_ref()).await?;
+        let mut w = self.db.write().await?;
+        let unit = insert_unit(&mut w.tx, self.db.now(), &input, parent.as_ref()).await?;
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "create",
-            "unit",
-            &unit.id.to_string(),
-            &unit.name,
-            &unit.path,
-            None,
-            Some(&unit_json(&unit)),
+            &audit::AuditEvent::new("create", "unit", unit.id)
+                .label(&unit.name)
+                .unit(&unit.path)
+                .after(&unit_json(&unit)),
         )
         .await?;
         w.commit().await?;
@@ -242,8 +313,14 @@ impl Db {
     }
 
     /// Renames or re-types a unit, or changes its order.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.update_unit")
+    )]
     pub async fn update_unit(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -267,13 +344,13 @@ impl Db {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("UPDATE units SET name = $1, name_fold = $2, unit_type = $3, sort_order = $4, updated_at = $5 WHERE id = $6")
             .bind(name.clone())
             .bind(text::fold(&name))
             .bind(unit_type.as_str())
             .bind(sort_order)
-            .bind(ts(self.now()))
+            .bind(ts(self.db.now()))
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
@@ -285,15 +362,13 @@ impl Db {
         };
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "update",
-            "unit",
-            &id.to_string(),
-            &after.name,
-            &after.path,
-            Some(&unit_json(&before)),
-            Some(&unit_json(&after)),
+            &audit::AuditEvent::new("update", "unit", id)
+                .label(&after.name)
+                .unit(&after.path)
+                .before(&unit_json(&before))
+                .after(&unit_json(&after)),
         )
         .await?;
         w.commit().await?;
@@ -301,8 +376,9 @@ impl Db {
     }
 
     /// Moves a unit (and its subtree) under a new parent from `date`, keeping the old parent in history.
+    #[tracing::instrument(name = "db", level = "debug", skip_all, fields(op = "units.move_unit"))]
     pub async fn move_unit(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -325,7 +401,7 @@ impl Db {
         }
         let new_path = format!("{}{}/", parent.path, unit.id);
         let depth_delta = parent.depth + 1 - unit.depth;
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query(
             "UPDATE unit_parent_history SET to_date = $1 WHERE unit_id = $2 AND to_date IS NULL",
         )
@@ -334,7 +410,7 @@ impl Db {
         .execute(&mut *w.tx)
         .await?;
         sqlx::query("INSERT INTO unit_parent_history (unit_id, parent_id, from_date, to_date, recorded_at) VALUES ($1, $2, $3, NULL, $4)")
-            .bind(id).bind(parent.id).bind(date_str(date)).bind(ts(self.now())).execute(&mut *w.tx).await?;
+            .bind(id).bind(parent.id).bind(date_str(date)).bind(ts(self.db.now())).execute(&mut *w.tx).await?;
         let old_len = unit.path.len() as i64;
         sqlx::query(
             "UPDATE units SET path = $1 || SUBSTR(path, CAST($2 AS INTEGER)), depth = depth + $3, updated_at = $4 \
@@ -343,7 +419,7 @@ impl Db {
         .bind(new_path.clone())
         .bind(old_len + 1)
         .bind(depth_delta)
-        .bind(ts(self.now()))
+        .bind(ts(self.db.now()))
         .bind(unit.path.clone())
         .bind(format!("{}~", unit.path))
         .execute(&mut *w.tx)
@@ -382,15 +458,13 @@ impl Db {
         };
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "move",
-            "unit",
-            &id.to_string(),
-            &unit.name,
-            &after.path,
-            Some(&unit_json(&unit)),
-            Some(&unit_json(&after)),
+            &audit::AuditEvent::new("move", "unit", id)
+                .label(&unit.name)
+                .unit(&after.path)
+                .before(&unit_json(&unit))
+                .after(&unit_json(&after)),
         )
         .await?;
         w.commit().await?;
@@ -398,8 +472,14 @@ impl Db {
     }
 
     /// Closes a unit from `date` (it stays in history; current members must have been transferred).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.close_unit")
+    )]
     pub async fn close_unit(
-        &self,
+        self,
         actor: &Actor,
         p: &Principal,
         id: i64,
@@ -416,7 +496,7 @@ impl Db {
             )
             .bind(unit.path.clone())
             .bind(format!("{}~", unit.path))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?,
             "n",
         )?;
@@ -426,10 +506,10 @@ impl Db {
                 format!("Đơn vị còn {} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước khi giải thể", text::format_int(n)),
             )]));
         }
-        let mut w = self.write().await?;
+        let mut w = self.db.write().await?;
         sqlx::query("UPDATE units SET valid_to = $1, updated_at = $2 WHERE id = $3")
             .bind(date_str(date))
-            .bind(ts(self.now()))
+            .bind(ts(self.db.now()))
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
@@ -439,15 +519,13 @@ impl Db {
         };
         audit::record(
             &mut w.tx,
-            self.now(),
+            self.db.now(),
             actor,
-            "close",
-            "unit",
-            &id.to_string(),
-            &unit.name,
-            &unit.path,
-            Some(&unit_json(&unit)),
-            Some(&unit_json(&after)),
+            &audit::AuditEvent::new("close", "unit", id)
+                .label(&unit.name)
+                .unit(&unit.path)
+                .before(&unit_json(&unit))
+                .after(&unit_json(&after)),
         )
         .await?;
         w.commit().await?;
@@ -553,27 +631,33 @@ pub struct ScopeStats {
     pub probationary: i64,
 }
 
-impl Db {
+impl Units<'_> {
     /// Counts for the subtree at `path` (which must be in `p`'s scope).
-    pub async fn scope_stats(&self, p: &Principal, path: &str) -> Result<ScopeStats> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "units.scope_stats")
+    )]
+    pub async fn scope_stats(self, p: &Principal, path: &str) -> Result<ScopeStats> {
         if !p.can_read_unit(path) {
             return Err(StoreError::NotFound);
         }
         let mut q = Sql::new("SELECT COUNT(*) AS n FROM units u WHERE ");
         q.subtree("u.path", path);
-        let units: i64 = get(&q.query().fetch_one(&self.pool).await?, "n")?;
+        let units: i64 = get(&q.query().fetch_one(&self.db.pool).await?, "n")?;
         let mut q = Sql::new(
             "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN m.official_on IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS prob \
              FROM members m JOIN units u ON u.id = m.unit_id WHERE m.status IN ('active','exempt') AND ",
         );
         q.subtree("u.path", path);
-        let row = q.query().fetch_one(&self.pool).await?;
+        let row = q.query().fetch_one(&self.db.pool).await?;
         let mut q = Sql::new(
             "SELECT COUNT(DISTINCT m.id) AS n FROM members m JOIN units u ON u.id = m.unit_id JOIN positions ps ON ps.member_id = m.id \
              WHERE ps.key_cadre = 1 AND m.status IN ('active','exempt') AND ",
         );
         q.subtree("u.path", path);
-        let key: i64 = get(&q.query().fetch_one(&self.pool).await?, "n")?;
+        let key: i64 = get(&q.query().fetch_one(&self.db.pool).await?, "n")?;
         Ok(ScopeStats {
             units,
             members: get(&row, "n")?,

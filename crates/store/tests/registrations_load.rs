@@ -1,4 +1,4 @@
-//! The bulk loader of registrations (`Db::bulk_load_registrations`, `Db::finish_registration_copies`) on
+//! The bulk loader of registrations (`Registrations::bulk_load_registrations`, `Registrations::finish_registration_copies`) on
 //! both backends: what it writes is what the one-by-one path would have written — flags by the same rules,
 //! copy flags by the same check, signatures and LSH keys that the live copy check finds, consistent ids.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -159,7 +159,9 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
     let mut empty = reg(a, &t.cell_a1, Vec::new());
     empty.items.clear();
     assert!(matches!(
-        db.bulk_load_registrations(&cli(), &[empty]).await,
+        db.registrations()
+            .bulk_load_registrations(&cli(), &[empty])
+            .await,
         Err(StoreError::Invalid(_))
     ));
     let mut not_disclosed = approved(reg(a, &t.cell_a1, resident(6)), &t.cell_a1);
@@ -174,7 +176,9 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
         comment: String::new(),
     });
     assert!(matches!(
-        db.bulk_load_registrations(&cli(), &[not_disclosed]).await,
+        db.registrations()
+            .bulk_load_registrations(&cli(), &[not_disclosed])
+            .await,
         Err(StoreError::Invalid(_))
     ));
 
@@ -282,47 +286,48 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
     let mut wrong = ra.clone();
     wrong.rating.as_mut().unwrap().suggested = Some(Rating::Excellent);
     assert!(matches!(
-        db.bulk_load_registrations(&cli(), &[wrong]).await,
+        db.registrations()
+            .bulk_load_registrations(&cli(), &[wrong])
+            .await,
         Err(StoreError::Invalid(_))
     ));
 
     let first = db
+        .registrations()
         .bulk_load_registrations(&cli(), &[ra, rb, rd])
         .await
         .unwrap();
     let second = db
+        .registrations()
         .bulk_load_registrations(&cli(), &[rc, rt, rh])
         .await
         .unwrap();
     assert_eq!(first.len(), 3);
     assert_eq!(second, vec![first[2] + 1, first[2] + 2, first[2] + 3]);
-    let copies = db.finish_registration_copies(&cli(), 2019).await.unwrap();
+    let copies = db
+        .registrations()
+        .finish_registration_copies(&cli(), 2019)
+        .await
+        .unwrap();
     assert_eq!((copies.registrations, copies.copied), (6, 2));
     // Idempotent.
     assert_eq!(
-        db.finish_registration_copies(&cli(), 2019).await.unwrap(),
+        db.registrations()
+            .finish_registration_copies(&cli(), 2019)
+            .await
+            .unwrap(),
         copies
     );
 
     let ids: Vec<i64> = first.iter().chain(&second).copied().collect();
     for (k, id) in ids.iter().enumerate() {
-        let r = db.registration_unscoped(*id).await.unwrap();
+        let r = db.registrations().registration_unscoped(*id).await.unwrap();
         assert_eq!((r.version, r.superseded, r.year), (1, false, 2019));
         assert_eq!(r.pledges.len(), 27);
         // The stored flags are those the live path gives now.
-        let items: Vec<ItemInput> = r
-            .items
-            .iter()
-            .map(|i| ItemInput {
-                kind: i.kind,
-                content: i.content.clone(),
-                duty: i.duty.clone(),
-                target: i.target.clone(),
-                deadline: i.deadline,
-                evidence: i.evidence.clone(),
-            })
-            .collect();
+        let items: Vec<ItemInput> = r.items.iter().map(ItemInput::from).collect();
         let fresh = db
+            .registrations()
             .preview_flags(&admin, r.member_id, 2019, &items)
             .await
             .unwrap();
@@ -334,14 +339,22 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
             .iter()
             .all(|i| i.flags.iter().any(|f| f.flag == Flag::Copied));
         assert_eq!(copied, k < 2, "registration {k}");
-        let (_, history) = db.registration_history(&admin, *id).await.unwrap();
+        let (_, history) = db
+            .registrations()
+            .registration_history(&admin, *id)
+            .await
+            .unwrap();
         assert_eq!(
             history.last().map(|e| e.to_status.as_str()),
             Some(r.status.as_str())
         );
         assert_eq!(history.first().map(|e| e.action.as_str()), Some("create"));
     }
-    let a_reg = db.registration_unscoped(ids[0]).await.unwrap();
+    let a_reg = db
+        .registrations()
+        .registration_unscoped(ids[0])
+        .await
+        .unwrap();
     assert_eq!(a_reg.status, Status::Approved);
     assert_eq!(a_reg.approved_by.as_deref(), Some("bithu.p7kp1"));
     assert_eq!(a_reg.items[0].target_number, Some(6.0));
@@ -352,23 +365,38 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
     assert_eq!(flags(3), [Flag::Vague, Flag::NoTarget, Flag::Copied]);
     assert_eq!(flags(4), [Flag::NotTiedToDuty, Flag::Copied]);
     assert_eq!(
-        db.member_rating(&admin, a, 2019).await.unwrap(),
+        db.registrations()
+            .member_rating(&admin, a, 2019)
+            .await
+            .unwrap(),
         Some((Rating::Good, String::new()))
     );
-    let c_reg = db.registration_unscoped(ids[3]).await.unwrap();
+    let c_reg = db
+        .registrations()
+        .registration_unscoped(ids[3])
+        .await
+        .unwrap();
     assert_eq!(c_reg.status, Status::Returned);
     assert_eq!(
         c_reg.items[1].return_comment,
         "Đề nghị ghi rõ việc làm cụ thể"
     );
-    let t_reg = db.registration_unscoped(ids[4]).await.unwrap();
+    let t_reg = db
+        .registrations()
+        .registration_unscoped(ids[4])
+        .await
+        .unwrap();
     let t_flags: Vec<Flag> = t_reg.items[0].flags.iter().map(|f| f.flag).collect();
     assert_eq!(
         t_flags,
         [Flag::NoDeadline],
         "\"Kinh doanh\" is the trader's own position"
     );
-    let h_reg = db.registration_unscoped(ids[5]).await.unwrap();
+    let h_reg = db
+        .registrations()
+        .registration_unscoped(ids[5])
+        .await
+        .unwrap();
     assert!(h_reg.head && h_reg.disclosed && h_reg.published_at.is_some());
     assert_eq!(h_reg.status, Status::Published);
     assert_eq!(h_reg.items[3].kind, ItemKind::Exemplary);
@@ -377,7 +405,11 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
         "{:?}",
         h_reg.items
     );
-    let (_, history) = db.registration_history(&admin, ids[5]).await.unwrap();
+    let (_, history) = db
+        .registrations()
+        .registration_history(&admin, ids[5])
+        .await
+        .unwrap();
     let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["create", "submit", "approve", "publish"]);
 
@@ -386,6 +418,7 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
     let e = add_member(db, &admin, person("Đặng Văn Em", "910007"), &t.cell_a1).await;
     let inputs: Vec<ItemInput> = resident(7).into_iter().map(|i| i.item).collect();
     let new = db
+        .registrations()
         .create_registration(&cli(), &admin, e, 2019, &inputs)
         .await
         .unwrap();
@@ -402,6 +435,7 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
     );
     // The clusters of the ward: a, b and the newcomer; the other ward's near-copy is a separate unit.
     let clusters = db
+        .registrations()
         .copy_clusters(&admin, &t.ward_a.path, 2019)
         .await
         .unwrap();

@@ -14,7 +14,7 @@ use store::SessionKind;
 pub const SESSION_COOKIE: &str = "lamtheo_session";
 pub const PRELOGIN_COOKIE: &str = "lamtheo_prelogin";
 /// Prefix of the device cookies: one per account that signed in on this browser, named after a hash of the
-/// user name, holding the device token (`store::Db::login_from_device`).
+/// user name, holding the device token (`store::Accounts::login_from_device`).
 pub const DEVICE_COOKIE_PREFIX: &str = "lamtheo_device_";
 
 /// The device cookie's name for a user name as typed at login (trimmed, lower-cased as the store does).
@@ -159,7 +159,7 @@ pub struct WebUser {
 }
 
 impl WebUser {
-    /// Whether a submitted form carries this session's CSRF token (answer `pages::csrf_failure()` if not).
+    /// Whether a submitted form carries this session's CSRF token (checked once, by `extract::CsrfForm`).
     pub fn csrf_ok(&self, submitted: &str) -> bool {
         constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes())
     }
@@ -195,8 +195,10 @@ impl FromRequestParts<AppState> for WebUser {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(login());
         };
-        match st.db.session(&token, SessionKind::Web).await {
+        match st.db.accounts().session(&token, SessionKind::Web).await {
             Ok(Some(s)) => {
+                // The request's log span names the user by id only (`trace.rs`).
+                tracing::Span::current().record("user", s.principal.user_id);
                 let user = WebUser {
                     principal: s.principal,
                     display_name: s.display_name,
@@ -246,8 +248,9 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(unauthorized)?;
-        match st.db.session(token, SessionKind::Api).await {
+        match st.db.accounts().session(token, SessionKind::Api).await {
             Ok(Some(s)) => {
+                tracing::Span::current().record("user", s.principal.user_id);
                 let user = ApiUser {
                     principal: s.principal,
                 };

@@ -3,11 +3,41 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use store::{FieldError, StoreError};
+use utoipa::ToSchema;
 
-/// JSON problem details (RFC 9457) with a Vietnamese `title`/`detail`.
-pub fn problem(status: StatusCode, detail: &str, errors: &[FieldError]) -> Response {
-    let title = match status {
+// A problem document (RFC 9457) with a Vietnamese `title` and `detail`: the body of every API error. Doc
+// comments on its fields are the descriptions API users read in the OpenAPI document.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    /// Luôn là `about:blank`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Tên lỗi (tiếng Việt).
+    pub title: &'static str,
+    /// Mã trạng thái HTTP.
+    pub status: u16,
+    /// Thông báo tiếng Việt.
+    pub detail: String,
+    /// Lỗi theo từng trường gửi lên (chỉ khi có).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<ProblemField>)]
+    pub errors: Vec<FieldError>,
+}
+
+// A fault tied to one request field.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemField {
+    /// Tên trường (tiếng Anh, như trong yêu cầu).
+    pub field: String,
+    /// Thông báo tiếng Việt.
+    pub message: String,
+}
+
+/// The Vietnamese title of an error status.
+pub fn problem_title(status: StatusCode) -> &'static str {
+    match status {
         StatusCode::NOT_FOUND => "Không tìm thấy",
         StatusCode::UNAUTHORIZED => "Chưa đăng nhập",
         StatusCode::FORBIDDEN => "Không có quyền",
@@ -17,22 +47,31 @@ pub fn problem(status: StatusCode, detail: &str, errors: &[FieldError]) -> Respo
         StatusCode::CONFLICT => "Xung đột dữ liệu",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "Kiểu nội dung không được hỗ trợ",
         _ => "Lỗi máy chủ",
-    };
-    let mut body = serde_json::json!({
-        "type": "about:blank",
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    if !errors.is_empty() {
-        body["errors"] = serde_json::json!(errors);
     }
+}
+
+/// A JSON body answered as `application/problem+json` with `status`.
+pub fn problem_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
     let mut resp = (status, axum::Json(body)).into_response();
     resp.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/problem+json"),
     );
     resp
+}
+
+/// JSON problem details (RFC 9457) with a Vietnamese `title`/`detail`.
+pub fn problem(status: StatusCode, detail: &str, errors: &[FieldError]) -> Response {
+    problem_response(
+        status,
+        &Problem {
+            kind: "about:blank",
+            title: problem_title(status),
+            status: status.as_u16(),
+            detail: detail.to_string(),
+            errors: errors.to_vec(),
+        },
+    )
 }
 
 /// An error in an API handler.

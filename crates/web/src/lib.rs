@@ -8,9 +8,14 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod heavy;
+pub mod labels;
 pub mod limits;
 pub mod pages;
 pub mod portal;
+pub mod public_input;
+pub mod respond;
+pub mod routes;
+pub mod trace;
 pub mod view;
 
 use axum::http::{header, HeaderValue};
@@ -50,6 +55,8 @@ pub struct WebConfig {
     pub heavy_global: usize,
     /// How long a heavy request waits for a server-wide slot before it is answered 503.
     pub heavy_wait: std::time::Duration,
+    /// A request answered later than this is logged again as slow, with its database timings (`trace.rs`).
+    pub slow_request: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -67,6 +74,7 @@ impl Default for WebConfig {
             heavy_per_user: 2,
             heavy_global: limits::default_heavy_global(),
             heavy_wait: std::time::Duration::from_secs(30),
+            slow_request: std::time::Duration::from_millis(1000),
         }
     }
 }
@@ -90,6 +98,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
 /// The router over given heavy-request counters (tests hold slots through them).
 pub fn router_with_limits(db: Db, config: WebConfig, limits: Arc<limits::Limits>) -> Router {
     let max_upload = config.max_upload;
+    let slow_request = config.slow_request;
     // HSTS only when served over HTTPS (OWASP ASVS V9.1); plain-HTTP installs must not pin HTTPS.
     let hsts = config
         .secure_cookies
@@ -100,9 +109,9 @@ pub fn router_with_limits(db: Db, config: WebConfig, limits: Arc<limits::Limits>
         portal_cache: Arc::new(portal::PortalCache::default()),
         limits,
     };
-    Router::new()
-        .merge(pages::routes())
-        .merge(portal::routes())
+    let app = Router::new()
+        .merge(pages::routes().into_router())
+        .merge(portal::routes().into_router())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))
         .route("/healthz", get(healthz))
@@ -157,7 +166,9 @@ pub fn router_with_limits(db: Db, config: WebConfig, limits: Arc<limits::Limits>
         .layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,
             move |_: &axum::response::Response| hsts.clone(),
-        ))
+        ));
+    // Outermost: the request id and the request's span cover everything above, panics included.
+    trace::layer(app, slow_request)
 }
 
 /// Axum answers a wrong HTTP method with an empty 405; give it a Vietnamese body like every other error.
@@ -180,7 +191,7 @@ async fn method_not_allowed(
     } else {
         (
             axum::http::StatusCode::METHOD_NOT_ALLOWED,
-            pages::bad_address(),
+            respond::bad_address(),
         )
             .into_response()
     };

@@ -220,7 +220,7 @@ fn busy(
             text: text.to_string(),
             back: "/".into(),
         };
-        (status, crate::pages::render(&page)).into_response()
+        (status, crate::respond::render(&page)).into_response()
     };
     resp.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

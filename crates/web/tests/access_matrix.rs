@@ -1082,17 +1082,21 @@ async fn build_world(app: &TestApp, tokens: &BTreeMap<String, String>, ps: &[Pri
             Some(common::d(2025, 12, 31)),
         )];
         let r = db
+            .registrations()
             .create_registration(&cli, sec, binh.id, 2025, &items)
             .await
             .unwrap();
-        db.registration_action(&cli, sec, r.id, Action::Submit, "", &[])
+        db.registrations()
+            .registration_action(&cli, sec, r.id, Action::Submit, "", &[])
             .await
             .unwrap();
         let approver = if r.head { ward } else { sec };
-        db.registration_action(&cli, approver, r.id, Action::Approve, "", &[])
+        db.registrations()
+            .registration_action(&cli, approver, r.id, Action::Approve, "", &[])
             .await
             .unwrap();
-        db.registration_action(&cli, ward, r.id, Action::Publish, "", &[])
+        db.registrations()
+            .registration_action(&cli, ward, r.id, Action::Publish, "", &[])
             .await
             .unwrap()
             .id
@@ -1226,6 +1230,7 @@ async fn build_world(app: &TestApp, tokens: &BTreeMap<String, String>, ps: &[Pri
             let id = v["id"].as_i64().unwrap();
             let doc = app
                 .db
+                .attendance()
                 .add_document(
                     &Actor::system("matrix"),
                     &admin_p,
@@ -1237,6 +1242,7 @@ async fn build_world(app: &TestApp, tokens: &BTreeMap<String, String>, ps: &[Pri
                 .unwrap();
             let now = app.db.now();
             app.db
+                .attendance()
                 .open_checkin(
                     &Actor::system("matrix"),
                     &admin_p,
@@ -1273,6 +1279,7 @@ async fn build_world(app: &TestApp, tokens: &BTreeMap<String, String>, ps: &[Pri
         let content = format!("Họ và tên,Mã\nUPLOAD MTXUPL{} ,1\n", p.user_id);
         let id = app
             .db
+            .accounts()
             .save_upload(p.user_id, "members", "dang-vien.csv", content.as_bytes())
             .await
             .unwrap();
@@ -1295,6 +1302,7 @@ async fn build_world(app: &TestApp, tokens: &BTreeMap<String, String>, ps: &[Pri
     for (u, cell, m) in [("mtx.p1", "P1-C1", &mai), ("mtx.p2", "P2-C1", &thang)] {
         let acc = app
             .db
+            .accounts()
             .create_account(
                 &Actor::system("matrix"),
                 None,

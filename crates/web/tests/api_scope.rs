@@ -1,4 +1,4 @@
-//! The API scope matrix (issue 2, "Tests that must exist"): for every fixture user × every member (and
+//! The API scope matrix (docs/DOMAIN.md § Roles and scope): for every fixture user × every member (and
 //! unit), each API read and write is allowed exactly when `domain::policy` says so. Out-of-scope objects
 //! answer 404 and never show their data; in-scope objects that the role may only read answer 403.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,5 +1,5 @@
-//! Issue 3 over HTTP: the study-session API contract, marking scope, self check-in, the summary, and the
-//! pages, on every backend.
+//! Attendance over HTTP (docs/DOMAIN.md § Attendance): the study-session API contract, marking scope,
+//! self check-in, the summary, and the pages, on every backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

@@ -189,7 +189,7 @@ async fn other_long_texts_are_refused_with_their_limit() {
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         assert!(r.text().contains("tối đa 200 ký tự"));
-        let stored = app.db.unit_unscoped(p1).await.unwrap().unwrap();
+        let stored = app.db.units().unit_unscoped(p1).await.unwrap().unwrap();
         assert_eq!(stored.name, "Đảng bộ Phường Một", "nothing was written");
     })
     .await;
@@ -498,6 +498,7 @@ async fn public_feedback_refuses_foreign_origins_and_other_content_types() {
         let ward = app.principal(&app.token("bithu.p1").await).await;
         let (queue, _) = app
             .db
+            .feedback()
             .feedback_queue(&ward, store::FeedbackView::All)
             .await
             .unwrap();

@@ -61,7 +61,7 @@ async fn healthz_answers_during(
     burst: tokio::task::JoinSet<Resp>,
 ) -> Vec<Resp> {
     tokio::time::timeout(Duration::from_secs(60), async {
-        while db.password_checks() == checks_before {
+        while db.accounts().password_checks() == checks_before {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
     })
@@ -83,7 +83,7 @@ async fn healthz_answers_during(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_wrong_passwords_reaches_argon2_five_times_and_healthz_answers() {
     each_backend(|app| async move {
-        let before = app.db.password_checks();
+        let before = app.db.accounts().password_checks();
         let mut burst = tokio::task::JoinSet::new();
         for _ in 0..150 {
             let router = app.router.clone();
@@ -100,13 +100,13 @@ async fn a_burst_of_wrong_passwords_reaches_argon2_five_times_and_healthz_answer
             ),
             (5, 145)
         );
-        assert_eq!(app.db.password_checks() - before, 5);
+        assert_eq!(app.db.accounts().password_checks() - before, 5);
         // The right password now waits too; the answer says how long, in Vietnamese and in Retry-After.
         let r = token_request(&app.router, "bithu.p1", PASSWORD, None, None).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
         assert_eq!(r.header("retry-after"), Some("60"));
         assert!(r.text().contains("Hãy thử lại sau 1 phút"), "{}", r.text());
-        assert_eq!(app.db.password_checks() - before, 5);
+        assert_eq!(app.db.accounts().password_checks() - before, 5);
     })
     .await;
 }
@@ -123,7 +123,7 @@ async fn healthz_answers_while_passwords_are_checked_for_many_accounts() {
             ..Default::default()
         };
         let router = web::router(app.db.clone(), config);
-        let before = app.db.password_checks();
+        let before = app.db.accounts().password_checks();
         let mut burst = tokio::task::JoinSet::new();
         for i in 0..100 {
             let router = router.clone();
@@ -141,7 +141,7 @@ async fn healthz_answers_while_passwords_are_checked_for_many_accounts() {
         }
         let answers = healthz_answers_during(&router, &app.db, before, burst).await;
         assert!(answers.iter().all(|r| r.status == StatusCode::UNAUTHORIZED));
-        assert_eq!(app.db.password_checks() - before, 100);
+        assert_eq!(app.db.accounts().password_checks() - before, 100);
     })
     .await;
 }

@@ -1,4 +1,4 @@
-//! Issue 5, the registry of good-practice models over HTTP on every backend: the contract of
+//! The registry of good-practice models over HTTP on every backend: the contract of
 //! `GET /api/v1/models?unit=CODE` (owner unit and replications), writes and their scope, photo uploads
 //! refused by content with a Vietnamese message, and the staff pages for office, secretary and member.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,5 +1,7 @@
-//! The API surface: the OpenAPI document covers the route table, every documented route is really
-//! routed, unknown API paths answer a Vietnamese problem document, and /healthz reports the backend.
+//! The API surface: the OpenAPI document covers the route table (success and problem answers, path
+//! parameters, request bodies), every documented route is really routed, unknown API paths answer a
+//! Vietnamese problem document, and /healthz reports the backend. That each answer matches the document is
+//! checked in `api_conformance.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -36,18 +38,48 @@ async fn openapi_document_lists_every_route() {
                 op["summary"].as_str().is_some_and(|s| !s.is_empty()),
                 "{full}"
             );
-            assert!(
-                op["responses"]["200"].is_object() || op["responses"]["201"].is_object(),
-                "{full}"
-            );
-            if route.path.contains("{id}") {
-                let params = op["parameters"].as_array().unwrap();
-                assert!(
-                    params
-                        .iter()
-                        .any(|p| p["name"] == "id" && p["in"] == "path"),
-                    "{full}: path parameter id"
+            // A success answer with its content (or 204 without), and problem documents for errors.
+            let responses = op["responses"].as_object().unwrap();
+            let success: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
+            assert!(!success.is_empty(), "{full}: no success response");
+            for code in success {
+                let content = &responses[code]["content"];
+                assert_eq!(
+                    code == "204",
+                    content.as_object().is_none_or(|c| c.is_empty()),
+                    "{full} {code}: content {content}"
                 );
+            }
+            for range in ["4XX", "5XX"] {
+                assert_eq!(
+                    responses[range]["content"]["application/problem+json"]["schema"]["$ref"],
+                    "#/components/schemas/Problem",
+                    "{full}: {range}"
+                );
+            }
+            // Every `{name}` of the path is a declared path parameter (an integer for ids).
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for name in route
+                .path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            {
+                let p = params
+                    .iter()
+                    .find(|p| p["name"] == name && p["in"] == "path")
+                    .unwrap_or_else(|| panic!("{full}: path parameter {name}"));
+                assert_eq!(p["required"], true, "{full}: {name}");
+                let ty = if name == "id" || name.ends_with("_id") {
+                    "integer"
+                } else {
+                    "string"
+                };
+                assert_eq!(p["schema"]["type"], ty, "{full}: {name}");
+            }
+            // Request bodies are described.
+            if let Some(body) = op.get("requestBody") {
+                let content = body["content"].as_object().unwrap();
+                assert!(!content.is_empty(), "{full}: request body without content");
             }
             if !route.auth {
                 assert_eq!(op["security"], serde_json::json!([]), "{full} is public");
@@ -63,6 +95,21 @@ async fn openapi_document_lists_every_route() {
         for r in refs {
             let name = r.strip_prefix("#/components/schemas/").unwrap();
             assert!(doc["components"]["schemas"][name].is_object(), "{r}");
+        }
+        // No two types share a component name (the document would keep only one of them).
+        assert_eq!(
+            web::api::openapi::schema_name_clashes(),
+            Vec::<String>::new(),
+            "schema names given to different types"
+        );
+        // Every schema compiles as JSON Schema 2020-12 (with the components beside it).
+        for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+            let mut root = schema.clone();
+            root["components"] = doc["components"].clone();
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .build(&root)
+                .unwrap_or_else(|e| panic!("schema {name}: {e}"));
         }
     })
     .await;

@@ -1,4 +1,4 @@
-//! Issue 5 over HTTP on every backend: the public portal pages, citizens' feedback through the form and
+//! The portal over HTTP on every backend: the public portal pages, citizens' feedback through the form and
 //! the JSON API (length limits, honeypot, 429 past the limit), the unit's moderation and answer showing
 //! on the (cached) portal, citizens' answers once per device, and the loudspeaker bulletin.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -182,6 +182,7 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
         assert!(queue.contains("Đèn hẻm 5") && queue.contains("Bán đất nền"));
         let ids: Vec<i64> = app
             .db
+            .feedback()
             .feedback_queue(
                 &app.principal(&app.token("bithu.p1").await).await,
                 store::FeedbackView::Open,

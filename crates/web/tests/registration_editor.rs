@@ -1,6 +1,7 @@
-//! Issue 4 in the browser's terms (no JavaScript): a member writes a registration in the editor, sees the
-//! flags, fixes a vague item and submits; the approver returns one item with a comment, then approves; the
-//! member self-reviews, the cell assesses, the secretary rates; the Word print; the live check; scope.
+//! Registrations in the browser's terms (no JavaScript): a member writes a registration in the editor,
+//! sees the flags, fixes a vague item and submits; the approver returns one item with a comment, then
+//! approves; the member self-reviews, the cell assesses, the secretary rates; the Word print; the live
+//! check; scope.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -179,7 +180,7 @@ async fn member_writes_fixes_and_gets_approved() {
                 member_id: None,
                 display_name: "Bí thư Phường Hai".into(),
             };
-            app.db.create_account(&store::Actor::system("test"), None, &acct).await.unwrap();
+            app.db.accounts().create_account(&store::Actor::system("test"), None, &acct).await.unwrap();
             app.browser("bithu.p2").await
         };
         for uri in [format!("/dang-ky/{id}"), format!("/dang-ky/{id}/ban-dang-ky.docx"), format!("/dang-ky/{id}/sua")] {

@@ -1,4 +1,4 @@
-//! Issue 4, the committee's pages: the registration table of a unit (counts, percentages in Vietnamese
+//! The committee's pages: the registration table of a unit (counts, percentages in Vietnamese
 //! formatting, drill-down, heads registered late, the 20 % warning), the list of registrations, the copy
 //! clusters with the texts side by side and the differing words marked, the XLSX, and scope (another
 //! ward's secretary and members get the "not found" page), on every backend.
@@ -146,6 +146,7 @@ async fn dataset(app: &TestApp) -> Data {
     .await;
     let p = app.principal(&admin).await;
     app.db
+        .registrations()
         .rate_member(
             &Actor::system("test"),
             &p,

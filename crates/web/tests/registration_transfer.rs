@@ -24,6 +24,7 @@ fn items(year: i32) -> Value {
 async fn add_p2_secretaries(app: &TestApp) {
     for (username, unit) in [("bithu.p2", "P2"), ("bithu.p2c1", "P2-C1")] {
         app.db
+            .accounts()
             .create_account(
                 &Actor::system("test"),
                 None,

@@ -1,5 +1,5 @@
-//! Issue 4 over HTTP: the registration API contract (flags with Vietnamese explanations, workflow, history,
-//! copy clusters) and its scope, on every backend.
+//! Registrations over HTTP (docs/DOMAIN.md § Registrations): the registration API contract (flags with
+//! Vietnamese explanations, workflow, history, copy clusters) and its scope, on every backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

@@ -77,6 +77,7 @@ async fn assert_all_refused(app: &TestApp, probes: Vec<Probe>) {
     let audit = app.audit_total().await;
     let units = app
         .db
+        .units()
         .list_units(&admin_principal(app), None, None)
         .await
         .unwrap()
@@ -92,6 +93,7 @@ async fn assert_all_refused(app: &TestApp, probes: Vec<Probe>) {
     assert_eq!(app.audit_total().await, audit, "audit rows written");
     assert_eq!(
         app.db
+            .units()
             .list_units(&admin_principal(app), None, None)
             .await
             .unwrap()

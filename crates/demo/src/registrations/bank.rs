@@ -1,5 +1,5 @@
 //! The phrase bank of the demo's registrations: commitment and "nêu gương" templates by who writes
-//! them, the generic phrases people really write (the seed's "chưa cụ thể"), duties that tie to
+//! them, the generic phrases people really write (the "chưa cụ thể" the city committee criticised), duties that tie to
 //! nothing, and the words of reviews. All literals are NFC.
 //!
 //! Template syntax (see `super::expand`): `{a|b|c}` picks one alternative (an empty one is allowed),

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let _ = domain::attendance::parse_time(s);
-    if let Some(x) = domain::models::parse_number(s) {
+    if let Some(x) = domain::text::parse_decimal(s) {
         assert!(x.is_finite());
     }
     let _ = domain::quality::parse_target(s);

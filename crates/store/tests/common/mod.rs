@@ -4,152 +4,47 @@
 //! (an admin URL such as `postgres://postgres@127.0.0.1:5432/postgres`), also on PostgreSQL in a fresh
 //! database `lt_test_<random hex>` that is dropped at the end, even when the scenario panics. If the
 //! variable is set but the server cannot be reached, the PostgreSQL tests fail: they never skip silently.
+//! The databases and the clock come from `testkit`.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use domain::policy::Principal;
-use domain::{Clock, Role, Unit, UnitType};
+use domain::{Role, Unit, UnitType};
 use sqlx::any::AnyRow;
-use sqlx::{Column, Connection, Executor, Row};
-use std::sync::atomic::{AtomicI64, Ordering};
+use sqlx::{Column, Connection, Row};
 use std::sync::Arc;
 use store::{Actor, Db, MemberInput, UnitInput};
 
 /// The environment variable holding the PostgreSQL admin URL.
-pub const PG_ENV: &str = "LAMTHEO_TEST_DATABASE_URL";
+pub use testkit::PG_ENV;
 
 /// A test clock: fixed at 2026-11-27T03:00:00Z (10:00 in Hanoi), movable forward by the scenario.
-pub struct TestClock {
-    base: DateTime<Utc>,
-    offset_secs: AtomicI64,
-}
-
-impl TestClock {
-    pub fn new() -> Arc<TestClock> {
-        let base = Utc
-            .with_ymd_and_hms(2026, 11, 27, 3, 0, 0)
-            .single()
-            .expect("valid base time");
-        Arc::new(TestClock {
-            base,
-            offset_secs: AtomicI64::new(0),
-        })
-    }
-
-    pub fn advance(&self, by: Duration) {
-        self.offset_secs
-            .fetch_add(by.num_seconds(), Ordering::SeqCst);
-    }
-}
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.base + Duration::seconds(self.offset_secs.load(Ordering::SeqCst))
-    }
-}
+pub use testkit::TestClock;
 
 /// The date the test clock shows at the start (Asia/Ho_Chi_Minh).
 pub fn today() -> NaiveDate {
     d(2026, 11, 27)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Sqlite,
-    Postgres,
-}
+/// The backend of a scenario: `Kind::Sqlite` or `Kind::Postgres`.
+pub use testkit::Backend as Kind;
 
 /// The PostgreSQL admin URL, if PostgreSQL tests are wanted.
-pub fn pg_admin_url() -> Option<String> {
-    std::env::var(PG_ENV)
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
-/// Removes the test database when dropped (also during a panic).
-pub enum Guard {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let Guard::Postgres { admin_url, name } = self else {
-            return;
-        };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        // Best effort, on a thread of its own: Drop may run inside (or outside) a runtime.
-        let handle = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(&admin_url).await {
-                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                    if let Err(e) = conn.execute(sql.as_str()).await {
-                        eprintln!("could not drop test database {name}: {e}");
-                    }
-                    let _ = conn.close().await;
-                }
-            });
-        });
-        let _ = handle.join();
-    }
-}
+#[allow(unused_imports)] // only some test binaries use it
+pub use testkit::pg_admin_url;
 
 /// `admin_url` with its database name replaced by `name`.
-pub fn with_database(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.find('?') {
-        Some(i) => (&admin_url[..i], &admin_url[i..]),
-        None => (admin_url, ""),
-    };
-    let after_scheme = base.find("://").map_or(0, |i| i + 3);
-    let host_part = match base[after_scheme..].find('/') {
-        Some(i) => &base[..after_scheme + i],
-        None => base,
-    };
-    format!("{host_part}/{name}{query}")
-}
+#[allow(unused_imports)] // only some test binaries use it
+pub use testkit::with_database;
 
-fn random_hex(bytes: usize) -> String {
-    use rand::RngCore;
-    let mut b = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    hex::encode(b)
-}
+/// Removes the test database when dropped (also during a panic).
+pub struct Guard(#[allow(dead_code)] testkit::TestDb);
 
 /// A fresh, empty (not migrated) database of `kind`: its URL and the guard that removes it.
 /// None only for PostgreSQL when the variable is not set.
 pub async fn fresh_database(kind: Kind) -> Option<(String, Guard)> {
-    match kind {
-        Kind::Sqlite => {
-            let dir = tempfile::Builder::new()
-                .prefix("lamtheo-store-test-")
-                .tempdir()
-                .expect("temporary directory");
-            let url = store::sqlite_url_for_dir(dir.path());
-            Some((url, Guard::Sqlite(dir)))
-        }
-        Kind::Postgres => {
-            let admin_url = pg_admin_url()?;
-            let name = format!("lt_test_{}", random_hex(8));
-            let mut conn = sqlx::postgres::PgConnection::connect(&admin_url)
-                .await
-                .unwrap_or_else(|e| {
-                    panic!("{PG_ENV} is set to {admin_url} but PostgreSQL is unreachable: {e}")
-                });
-            conn.execute(format!("CREATE DATABASE \"{name}\"").as_str())
-                .await
-                .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-            let _ = conn.close().await;
-            let url = with_database(&admin_url, &name);
-            Some((url, Guard::Postgres { admin_url, name }))
-        }
-    }
+    let db = testkit::TestDb::new(kind).await?;
+    Some((db.url().to_string(), Guard(db)))
 }
 
 /// One scenario's database: the opened `Db`, its URL (to open more instances or raw connections) and
@@ -414,6 +309,7 @@ impl Tree {
 
 pub async fn tree(db: &Db) -> Tree {
     let root = db
+        .units()
         .create_unit(
             &cli(),
             None,
@@ -423,13 +319,14 @@ pub async fn tree(db: &Db) -> Tree {
         .expect("root unit");
     let admin = principal(Role::Admin, &root, None);
     let mk = async |code: &str, name: &str, t: UnitType, parent: &str| {
-        db.create_unit(
-            &cli(),
-            Some(&admin),
-            unit_input(code, name, t, Some(parent)),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("create unit {code}: {e:?}"))
+        db.units()
+            .create_unit(
+                &cli(),
+                Some(&admin),
+                unit_input(code, name, t, Some(parent)),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("create unit {code}: {e:?}"))
     };
     let ward_a = mk(
         "P7",
@@ -462,7 +359,8 @@ pub async fn tree(db: &Db) -> Tree {
 
 /// Creates a member as the CLI/admin would, in `unit` since 2015-01-01.
 pub async fn add_member(db: &Db, admin: &Principal, input: MemberInput, unit: &Unit) -> i64 {
-    db.create_member(&cli(), admin, &input, &unit.code, Some(d(2015, 1, 1)))
+    db.members()
+        .create_member(&cli(), admin, &input, &unit.code, Some(d(2015, 1, 1)))
         .await
         .unwrap_or_else(|e| panic!("create member {}: {e:?}", input.full_name))
         .id

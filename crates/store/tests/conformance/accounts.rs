@@ -29,6 +29,7 @@ fn invalid_fields(r: Result<Account, StoreError>) -> Vec<String> {
 
 async fn login_ok(db: &Db, user: &str, password: &str, address: &str) -> (String, Principal) {
     match db
+        .accounts()
         .login(user, password, address, SessionKind::Web)
         .await
         .unwrap()
@@ -42,6 +43,7 @@ async fn login_ok(db: &Db, user: &str, password: &str, address: &str) -> (String
 
 async fn login_is(db: &Db, user: &str, password: &str, address: &str) -> &'static str {
     match db
+        .accounts()
         .login(user, password, address, SessionKind::Web)
         .await
         .unwrap()
@@ -53,7 +55,8 @@ async fn login_is(db: &Db, user: &str, password: &str, address: &str) -> &'stati
 }
 
 async fn session_principal(db: &Db, token: &str) -> Option<Principal> {
-    db.session(token, SessionKind::Web)
+    db.accounts()
+        .session(token, SessionKind::Web)
         .await
         .unwrap()
         .map(|s| s.principal)
@@ -65,6 +68,7 @@ pub async fn accounts_and_sessions(env: &Env) {
 
     // ---- who may create whom.
     let admin = db
+        .accounts()
         .create_account(&cli(), None, &new_account("quantri", Role::Admin, "TU"))
         .await
         .expect("first admin");
@@ -74,6 +78,7 @@ pub async fn accounts_and_sessions(env: &Env) {
         (Role::Admin, t.root.path.as_str())
     );
     let office = db
+        .accounts()
         .create_account(
             &Actor::user(&admin_p, "web"),
             Some(&admin_p),
@@ -83,6 +88,7 @@ pub async fn accounts_and_sessions(env: &Env) {
         .expect("admin creates office");
     let office_p = office.principal();
     let sec = db
+        .accounts()
         .create_account(
             &Actor::user(&office_p, "web"),
             Some(&office_p),
@@ -95,47 +101,53 @@ pub async fn accounts_and_sessions(env: &Env) {
 
     // ---- password reset by the office: allowed below it, never upwards, never for oneself.
     let weak = db
+        .accounts()
         .reset_password(&Actor::user(&office_p, "web"), &office_p, sec.id, "ngan")
         .await;
     match weak {
         Err(StoreError::Invalid(list)) => assert_eq!(list[0].field, "password"),
         other => panic!("expected Invalid, got {other:?}"),
     }
-    db.reset_password(
-        &Actor::user(&office_p, "web"),
-        &office_p,
-        sec.id,
-        "moimatkhau2026",
-    )
-    .await
-    .expect("office resets a secretary's password");
-    assert!(matches!(
-        db.reset_password(
+    db.accounts()
+        .reset_password(
             &Actor::user(&office_p, "web"),
             &office_p,
-            admin.id,
-            "moimatkhau2026"
+            sec.id,
+            "moimatkhau2026",
         )
-        .await,
+        .await
+        .expect("office resets a secretary's password");
+    assert!(matches!(
+        db.accounts()
+            .reset_password(
+                &Actor::user(&office_p, "web"),
+                &office_p,
+                admin.id,
+                "moimatkhau2026"
+            )
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.reset_password(
-            &Actor::user(&sec_p, "web"),
-            &sec_p,
-            sec.id,
-            "moimatkhau2026"
-        )
-        .await,
+        db.accounts()
+            .reset_password(
+                &Actor::user(&sec_p, "web"),
+                &sec_p,
+                sec.id,
+                "moimatkhau2026"
+            )
+            .await,
         Err(StoreError::NotFound)
     ));
-    db.set_password(&cli(), sec.id, PASSWORD, None)
+    db.accounts()
+        .set_password(&cli(), sec.id, PASSWORD, None)
         .await
         .expect("restore the fixture password");
 
     for role in [Role::Admin, Role::Office, Role::Secretary, Role::Member] {
         let fields = invalid_fields(
-            db.create_account(&cli(), Some(&sec_p), &new_account("x.p7", role, "P7"))
+            db.accounts()
+                .create_account(&cli(), Some(&sec_p), &new_account("x.p7", role, "P7"))
                 .await,
         );
         assert!(
@@ -145,7 +157,8 @@ pub async fn accounts_and_sessions(env: &Env) {
     }
     for role in [Role::Admin, Role::Office] {
         let fields = invalid_fields(
-            db.create_account(&cli(), Some(&office_p), &new_account("x.p8", role, "P8"))
+            db.accounts()
+                .create_account(&cli(), Some(&office_p), &new_account("x.p8", role, "P8"))
                 .await,
         );
         assert!(
@@ -154,18 +167,23 @@ pub async fn accounts_and_sessions(env: &Env) {
         );
     }
     let fields = invalid_fields(
-        db.create_account(
-            &cli(),
-            None,
-            &new_account("BiThu.P7", Role::Secretary, "P7"),
-        )
-        .await,
+        db.accounts()
+            .create_account(
+                &cli(),
+                None,
+                &new_account("BiThu.P7", Role::Secretary, "P7"),
+            )
+            .await,
     );
     assert_eq!(fields, ["username"], "usernames are case-insensitive");
     let mut weak = new_account("bithu.p8", Role::Secretary, "P8");
     weak.password = "ngan1".into();
     assert_eq!(
-        invalid_fields(db.create_account(&cli(), Some(&office_p), &weak).await),
+        invalid_fields(
+            db.accounts()
+                .create_account(&cli(), Some(&office_p), &weak)
+                .await
+        ),
         ["password"]
     );
     // A member account is tied to a member record of its unit.
@@ -174,20 +192,22 @@ pub async fn accounts_and_sessions(env: &Env) {
     member_acc.member_id = Some(m);
     assert_eq!(
         invalid_fields(
-            db.create_account(&cli(), Some(&office_p), &member_acc)
+            db.accounts()
+                .create_account(&cli(), Some(&office_p), &member_acc)
                 .await
         ),
         ["member_id"]
     );
     member_acc.unit_code = "P7-KP1".into();
     let member = db
+        .accounts()
         .create_account(&cli(), Some(&office_p), &member_acc)
         .await
         .expect("member account");
     assert_eq!(member.principal().member_id, Some(m));
 
     let names = |list: Vec<Account>| list.into_iter().map(|a| a.username).collect::<Vec<_>>();
-    let mut seen = names(db.list_accounts(Some(&office_p)).await.unwrap());
+    let mut seen = names(db.accounts().list_accounts(Some(&office_p)).await.unwrap());
     seen.sort();
     assert_eq!(
         seen,
@@ -195,7 +215,7 @@ pub async fn accounts_and_sessions(env: &Env) {
         "office sees itself, not the admin"
     );
     assert_eq!(
-        names(db.list_accounts(Some(&sec_p)).await.unwrap()),
+        names(db.accounts().list_accounts(Some(&sec_p)).await.unwrap()),
         ["bithu.p7"]
     );
 
@@ -211,10 +231,16 @@ pub async fn accounts_and_sessions(env: &Env) {
     let (token, p) = login_ok(db, "  QuanTri ", PASSWORD, "10.0.0.1").await;
     assert_eq!(p, admin_p);
     assert_eq!(token.len(), 64);
-    let info = db.session(&token, SessionKind::Web).await.unwrap().unwrap();
+    let info = db
+        .accounts()
+        .session(&token, SessionKind::Web)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(info.principal, admin_p);
     assert_eq!(info.display_name, "Tài khoản quantri");
     assert!(db
+        .accounts()
         .session(&token, SessionKind::Api)
         .await
         .unwrap()
@@ -246,14 +272,14 @@ pub async fn accounts_and_sessions(env: &Env) {
     );
     // Other accounts are not affected.
     let (other, _) = login_ok(&db2, "quantri", PASSWORD, "10.0.0.6").await;
-    db2.logout(&other).await.unwrap();
+    db2.accounts().logout(&other).await.unwrap();
     // The wait is short: a minute after the fifth failure the owner gets in.
     env.clock.advance(Duration::minutes(1));
     let (token2, p2) = login_ok(&db2, "bithu.p7", PASSWORD, "10.0.0.4").await;
     assert_eq!(p2, sec_p);
     // A session made by one instance is known to the other; logging out on one ends it for both.
     assert_eq!(session_principal(db, &token2).await, Some(sec_p.clone()));
-    db.logout(&token2).await.unwrap();
+    db.accounts().logout(&token2).await.unwrap();
     assert!(session_principal(db, &token2).await.is_none());
     assert!(session_principal(&db2, &token2).await.is_none());
 
@@ -267,6 +293,7 @@ pub async fn accounts_and_sessions(env: &Env) {
     assert!(session_principal(db, &t3).await.is_none());
     // API tokens are a separate kind.
     let api = match db
+        .accounts()
         .login("quantri", PASSWORD, "10.0.0.1", SessionKind::Api)
         .await
         .unwrap()
@@ -274,14 +301,25 @@ pub async fn accounts_and_sessions(env: &Env) {
         LoginOutcome::Ok { token, .. } => token,
         other => panic!("{other:?}"),
     };
-    assert!(db.session(&api, SessionKind::Api).await.unwrap().is_some());
-    assert!(db.session(&api, SessionKind::Web).await.unwrap().is_none());
+    assert!(db
+        .accounts()
+        .session(&api, SessionKind::Api)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(db
+        .accounts()
+        .session(&api, SessionKind::Web)
+        .await
+        .unwrap()
+        .is_none());
 
     // ---- changing the password keeps this session and ends the others.
     let (a, _) = login_ok(db, "bithu.p7", PASSWORD, "10.0.0.2").await;
     let (b, _) = login_ok(&db2, "bithu.p7", PASSWORD, "10.0.0.3").await;
     let me = Actor::user(&sec_p, "web");
     match db
+        .accounts()
         .change_password(&me, sec.id, "sai-matkhau-1", "matkhaumoi2027", Some(&a))
         .await
     {
@@ -289,6 +327,7 @@ pub async fn accounts_and_sessions(env: &Env) {
         other => panic!("{other:?}"),
     }
     match db
+        .accounts()
         .change_password(&me, sec.id, PASSWORD, "ngan", Some(&a))
         .await
     {
@@ -299,7 +338,8 @@ pub async fn accounts_and_sessions(env: &Env) {
         session_principal(&db2, &b).await.is_some(),
         "failed changes end nothing"
     );
-    db.change_password(&me, sec.id, PASSWORD, "matkhaumoi2027", Some(&a))
+    db.accounts()
+        .change_password(&me, sec.id, PASSWORD, "matkhaumoi2027", Some(&a))
         .await
         .expect("change password");
     assert!(session_principal(&db2, &a).await.is_some());
@@ -312,21 +352,25 @@ pub async fn accounts_and_sessions(env: &Env) {
 
     // ---- disabled accounts: sessions end, login refused; who may disable whom.
     assert!(matches!(
-        db.set_account_active(&cli(), &sec_p, office.id, false)
+        db.accounts()
+            .set_account_active(&cli(), &sec_p, office.id, false)
             .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.set_account_active(&cli(), &office_p, admin.id, false)
+        db.accounts()
+            .set_account_active(&cli(), &office_p, admin.id, false)
             .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.set_account_active(&cli(), &admin_p, admin.id, false)
+        db.accounts()
+            .set_account_active(&cli(), &admin_p, admin.id, false)
             .await,
         Err(StoreError::NotFound)
     ));
     let off = db
+        .accounts()
         .set_account_active(&Actor::user(&office_p, "web"), &office_p, sec.id, false)
         .await
         .expect("office disables a secretary");
@@ -337,7 +381,8 @@ pub async fn accounts_and_sessions(env: &Env) {
         login_is(&db2, "bithu.p7", "matkhaumoi2027", "10.0.0.8").await,
         "invalid"
     );
-    db.set_account_active(&cli(), &office_p, sec.id, true)
+    db.accounts()
+        .set_account_active(&cli(), &office_p, sec.id, true)
         .await
         .unwrap();
     let (_, p) = login_ok(db, "bithu.p7", "matkhaumoi2027", "10.0.0.8").await;
@@ -351,25 +396,27 @@ pub async fn accounts_and_sessions(env: &Env) {
     ]
     .concat();
     let up = db
+        .accounts()
         .save_upload(sec.id, "members", "dang-vien.csv", &bytes)
         .await
         .unwrap();
-    let got = db2.upload(sec.id, up).await.unwrap();
+    let got = db2.accounts().upload(sec.id, up).await.unwrap();
     assert_eq!(
         (got.kind.as_str(), got.filename.as_str()),
         ("members", "dang-vien.csv")
     );
     assert_eq!(got.content, bytes);
     assert!(matches!(
-        db.upload(admin.id, up).await,
+        db.accounts().upload(admin.id, up).await,
         Err(StoreError::NotFound)
     ));
     env.clock.advance(Duration::days(31));
-    db.save_upload(admin.id, "units", "don-vi.csv", b"x")
+    db.accounts()
+        .save_upload(admin.id, "units", "don-vi.csv", b"x")
         .await
         .unwrap();
     assert!(matches!(
-        db.upload(sec.id, up).await,
+        db.accounts().upload(sec.id, up).await,
         Err(StoreError::NotFound)
     ));
     db2.close().await;
@@ -385,7 +432,8 @@ async fn attempt(
     address: &str,
     device: Option<&str>,
 ) -> LoginOutcome {
-    db.login_from_device(user, password, address, device, SessionKind::Web)
+    db.accounts()
+        .login_from_device(user, password, address, device, SessionKind::Web)
         .await
         .unwrap()
 }
@@ -426,15 +474,16 @@ async fn burst(
 pub async fn login_bursts_check_at_most_five_passwords(env: &Env) {
     let db = &env.db;
     tree(db).await;
-    db.create_account(
-        &cli(),
-        None,
-        &new_account("bithu.p7", Role::Secretary, "P7"),
-    )
-    .await
-    .unwrap();
+    db.accounts()
+        .create_account(
+            &cli(),
+            None,
+            &new_account("bithu.p7", Role::Secretary, "P7"),
+        )
+        .await
+        .unwrap();
     // 150 wrong passwords at once, from 150 addresses: five are checked, the rest refused unchecked.
-    let before = db.password_checks();
+    let before = db.accounts().password_checks();
     let (ok, invalid, throttled) = burst(
         db,
         "bithu.p7",
@@ -445,12 +494,12 @@ pub async fn login_bursts_check_at_most_five_passwords(env: &Env) {
     .await;
     assert_eq!((ok, invalid, throttled), (0, 5, 145));
     assert_eq!(
-        db.password_checks() - before,
+        db.accounts().password_checks() - before,
         5,
         "Argon2 ran once per admitted attempt only"
     );
     // Now even the right password from an unknown device waits, without being checked.
-    let checks = db.password_checks();
+    let checks = db.accounts().password_checks();
     let o = attempt(db, "bithu.p7", PASSWORD, "10.9.9.9", None).await;
     assert_eq!(retry_after(&o), 60);
     let (ok, invalid, _) = burst(db, "bithu.p7", 40, |_| PASSWORD, |i| format!("10.8.0.{i}")).await;
@@ -459,11 +508,11 @@ pub async fn login_bursts_check_at_most_five_passwords(env: &Env) {
         (0, 0),
         "no burst lets the right password through"
     );
-    assert_eq!(db.password_checks(), checks);
+    assert_eq!(db.accounts().password_checks(), checks);
     // A fresh streak (after a day) and a burst mixing 39 wrong passwords with the right one: at most five
     // are checked, so the right one can only win among the first five.
     env.clock.advance(Duration::hours(25));
-    let before = db.password_checks();
+    let before = db.accounts().password_checks();
     let (ok, invalid, throttled) = burst(
         db,
         "bithu.p7",
@@ -476,7 +525,7 @@ pub async fn login_bursts_check_at_most_five_passwords(env: &Env) {
         ok + invalid <= 5 && ok + invalid + throttled == 40,
         "{ok} {invalid} {throttled}"
     );
-    assert!(db.password_checks() - before <= 5);
+    assert!(db.accounts().password_checks() - before <= 5);
 }
 on_every_backend!(env: login_bursts_check_at_most_five_passwords);
 
@@ -484,7 +533,8 @@ pub async fn login_delays_grow_and_known_devices_pass(env: &Env) {
     let db = &env.db;
     tree(db).await;
     for (u, unit) in [("bithu.p7", "P7"), ("bithu.p8", "P8")] {
-        db.create_account(&cli(), None, &new_account(u, Role::Secretary, unit))
+        db.accounts()
+            .create_account(&cli(), None, &new_account(u, Role::Secretary, unit))
             .await
             .unwrap();
     }
@@ -627,13 +677,14 @@ on_every_backend!(env: login_delays_grow_and_known_devices_pass);
 pub async fn address_throttle_counts_failures_only(env: &Env) {
     let db = &env.db;
     tree(db).await;
-    db.create_account(
-        &cli(),
-        None,
-        &new_account("bithu.p7", Role::Secretary, "P7"),
-    )
-    .await
-    .unwrap();
+    db.accounts()
+        .create_account(
+            &cli(),
+            None,
+            &new_account("bithu.p7", Role::Secretary, "P7"),
+        )
+        .await
+        .unwrap();
     let device = match attempt(db, "bithu.p7", PASSWORD, "10.0.0.1", None).await {
         LoginOutcome::Ok { device, .. } => device,
         other => panic!("{other:?}"),
@@ -648,12 +699,12 @@ pub async fn address_throttle_counts_failures_only(env: &Env) {
         );
     }
     // Then even a right password from that address waits a minute, unchecked …
-    let checks = db.password_checks();
+    let checks = db.accounts().password_checks();
     assert_eq!(
         retry_after(&attempt(db, "bithu.p7", PASSWORD, "10.5.5.5", None).await),
         60
     );
-    assert_eq!(db.password_checks(), checks);
+    assert_eq!(db.accounts().password_checks(), checks);
     // … while other addresses, and known devices behind that address, are not held up.
     login_ok(&db2, "bithu.p7", PASSWORD, "10.5.5.6").await;
     assert!(matches!(
@@ -689,6 +740,7 @@ pub async fn password_rule_on_every_store_path(env: &Env) {
     let db = &env.db;
     tree(db).await;
     let admin = db
+        .accounts()
         .create_account(&cli(), None, &new_account("quantri", Role::Admin, "TU"))
         .await
         .unwrap();
@@ -706,7 +758,11 @@ pub async fn password_rule_on_every_store_path(env: &Env) {
     ] {
         let mut new = new_account(user, Role::Secretary, "P7");
         new.password = pw.into();
-        match db.create_account(&cli(), Some(&admin_p), &new).await {
+        match db
+            .accounts()
+            .create_account(&cli(), Some(&admin_p), &new)
+            .await
+        {
             Err(StoreError::Invalid(list)) => {
                 assert_eq!(list[0].field, "password");
                 assert!(list[0].message.contains(says), "{pw}: {}", list[0].message);
@@ -715,6 +771,7 @@ pub async fn password_rule_on_every_store_path(env: &Env) {
         }
     }
     let sec = db
+        .accounts()
         .create_account(
             &cli(),
             Some(&admin_p),
@@ -724,20 +781,25 @@ pub async fn password_rule_on_every_store_path(env: &Env) {
         .unwrap();
     let me = Actor::user(&sec.principal(), "web");
     assert!(refusal(
-        db.reset_password(&cli(), &admin_p, sec.id, "password12")
+        db.accounts()
+            .reset_password(&cli(), &admin_p, sec.id, "password12")
             .await
     )
     .contains("phổ biến"));
-    assert!(
-        refusal(db.set_password(&cli(), sec.id, "bithu.p7-moi", None).await)
-            .contains("tên đăng nhập")
-    );
     assert!(refusal(
-        db.change_password(&me, sec.id, PASSWORD, "aaaaaaaaa1", None)
+        db.accounts()
+            .set_password(&cli(), sec.id, "bithu.p7-moi", None)
+            .await
+    )
+    .contains("tên đăng nhập"));
+    assert!(refusal(
+        db.accounts()
+            .change_password(&me, sec.id, PASSWORD, "aaaaaaaaa1", None)
             .await
     )
     .contains("phổ biến"));
-    db.change_password(&me, sec.id, PASSWORD, "ca phe sang o ben tre", None)
+    db.accounts()
+        .change_password(&me, sec.id, PASSWORD, "ca phe sang o ben tre", None)
         .await
         .expect("a pass phrase is welcome");
     login_ok(db, "bithu.p7", "ca phe sang o ben tre", "10.0.0.1").await;
@@ -745,13 +807,15 @@ pub async fn password_rule_on_every_store_path(env: &Env) {
     // its own, so an attack on the login form does not stop the owner from changing it.
     for _ in 0..5 {
         assert!(refusal(
-            db.change_password(&me, sec.id, "sai-matkhau-1", "matkhaumoi2027", None)
+            db.accounts()
+                .change_password(&me, sec.id, "sai-matkhau-1", "matkhaumoi2027", None)
                 .await
         )
         .contains("không đúng"));
     }
     assert!(refusal(
-        db.change_password(&me, sec.id, "ca phe sang o ben tre", "matkhaumoi2027", None)
+        db.accounts()
+            .change_password(&me, sec.id, "ca phe sang o ben tre", "matkhaumoi2027", None)
             .await
     )
     .contains("Hãy thử lại sau 1 phút"));
@@ -769,9 +833,14 @@ pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) 
     let b = add_member(db, &admin, person("Lê Thị Ngay", "710002"), &t.cell_a1).await;
     let mut input = MeetingInput::new(MeetingKind::Study, "P7-KP1", today(), "Học tập chuyên đề");
     input.starts_at = "09:30".into();
-    let s = db.create_meeting(&cli(), None, input).await.unwrap();
+    let s = db
+        .attendance()
+        .create_meeting(&cli(), None, input)
+        .await
+        .unwrap();
     let now = db.now();
     let s = db
+        .attendance()
         .open_checkin(
             &cli(),
             &admin,
@@ -788,7 +857,12 @@ pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) 
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let (db, p) = (db.clone(), guesser.clone());
-        tasks.spawn(async move { db.check_in(&cli(), &p, s.id, wrong, None).await.err() });
+        tasks.spawn(async move {
+            db.attendance()
+                .check_in(&cli(), &p, s.id, wrong, None)
+                .await
+                .err()
+        });
     }
     let (mut wrong_codes, mut stopped) = (0, 0);
     while let Some(r) = tasks.join_next().await {
@@ -801,11 +875,14 @@ pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) 
     assert_eq!((wrong_codes, stopped), (5, 15));
     // The right code is then refused too, until a quarter of an hour has passed.
     assert!(matches!(
-        db.check_in(&cli(), &guesser, s.id, &code, None).await,
+        db.attendance()
+            .check_in(&cli(), &guesser, s.id, &code, None)
+            .await,
         Err(CheckinFailure::Refused(CheckinError::TooManyAttempts))
     ));
     env.clock.advance(Duration::minutes(15));
     assert!(db
+        .attendance()
         .check_in(&cli(), &guesser, s.id, &code, None)
         .await
         .is_ok());
@@ -816,10 +893,16 @@ pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) 
         user_id: other.user_id + 1,
         ..other
     };
-    assert!(db.check_in(&cli(), &other, s.id, &code, None).await.is_ok());
+    assert!(db
+        .attendance()
+        .check_in(&cli(), &other, s.id, &code, None)
+        .await
+        .is_ok());
     for _ in 0..10 {
         assert!(matches!(
-            db.check_in(&cli(), &other, s.id, &code, None).await,
+            db.attendance()
+                .check_in(&cli(), &other, s.id, &code, None)
+                .await,
             Err(CheckinFailure::Refused(CheckinError::AlreadyMarked(_)))
         ));
     }
@@ -830,12 +913,15 @@ pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) 
         ..guesser.clone()
     };
     for _ in 0..10 {
-        assert_eq!(db.find_checkin(&finder, &code).await.unwrap(), Some(s.id));
+        assert_eq!(
+            db.attendance().find_checkin(&finder, &code).await.unwrap(),
+            Some(s.id)
+        );
     }
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let (db, p) = (db.clone(), finder.clone());
-        tasks.spawn(async move { db.find_checkin(&p, wrong).await });
+        tasks.spawn(async move { db.attendance().find_checkin(&p, wrong).await });
     }
     let (mut not_found, mut stopped) = (0, 0);
     while let Some(r) = tasks.join_next().await {
@@ -847,7 +933,7 @@ pub async fn checkin_guesses_are_counted_before_the_code_is_compared(env: &Env) 
     }
     assert_eq!((not_found, stopped), (5, 15));
     assert!(matches!(
-        db.find_checkin(&finder, &code).await,
+        db.attendance().find_checkin(&finder, &code).await,
         Err(CheckinFailure::Refused(CheckinError::TooManyAttempts))
     ));
 }
@@ -856,13 +942,14 @@ on_every_backend!(env: checkin_guesses_are_counted_before_the_code_is_compared);
 pub async fn a_throttled_address_cannot_rearm_an_account_delay(env: &Env) {
     let db = &env.db;
     tree(db).await;
-    db.create_account(
-        &cli(),
-        None,
-        &new_account("bithu.p7", Role::Secretary, "P7"),
-    )
-    .await
-    .unwrap();
+    db.accounts()
+        .create_account(
+            &cli(),
+            None,
+            &new_account("bithu.p7", Role::Secretary, "P7"),
+        )
+        .await
+        .unwrap();
     // Five wrong passwords from scattered addresses: the account waits a minute.
     for i in 0..5 {
         assert_eq!(
@@ -887,22 +974,23 @@ pub async fn a_throttled_address_cannot_rearm_an_account_delay(env: &Env) {
         );
     }
     // So the owner, from a new device and another address, signs in at once.
-    let checks = db.password_checks();
+    let checks = db.accounts().password_checks();
     login_ok(db, "bithu.p7", PASSWORD, "10.0.0.1").await;
-    assert_eq!(db.password_checks(), checks + 1);
+    assert_eq!(db.accounts().password_checks(), checks + 1);
 }
 on_every_backend!(env: a_throttled_address_cannot_rearm_an_account_delay);
 
 pub async fn a_success_takes_back_the_delay_it_armed_on_the_address(env: &Env) {
     let db = &env.db;
     tree(db).await;
-    db.create_account(
-        &cli(),
-        None,
-        &new_account("bithu.p7", Role::Secretary, "P7"),
-    )
-    .await
-    .unwrap();
+    db.accounts()
+        .create_account(
+            &cli(),
+            None,
+            &new_account("bithu.p7", Role::Secretary, "P7"),
+        )
+        .await
+        .unwrap();
     // Twenty failures behind one office address: the address waits a minute.
     for i in 0..20 {
         assert_eq!(
@@ -935,7 +1023,7 @@ pub async fn impossible_user_names_leave_no_rows(env: &Env) {
         "SELECT COUNT(*) FROM login_attempts WHERE key LIKE 'u:%'",
     )
     .await;
-    let checks = db.password_checks();
+    let checks = db.accounts().password_checks();
     // A thousand distinct names no account can have (spaces, symbols, far too long), each from its
     // own address so that no address throttle stops them.
     for i in 0..1000 {
@@ -954,7 +1042,7 @@ pub async fn impossible_user_names_leave_no_rows(env: &Env) {
     .await;
     assert_eq!(after, before);
     // They cost no password check either.
-    assert_eq!(db.password_checks(), checks);
+    assert_eq!(db.accounts().password_checks(), checks);
     // An impossible name still counts against the address.
     for i in 0..20 {
         assert_eq!(
@@ -972,13 +1060,14 @@ on_every_backend!(env: impossible_user_names_leave_no_rows);
 pub async fn one_ipv6_network_is_one_address(env: &Env) {
     let db = &env.db;
     tree(db).await;
-    db.create_account(
-        &cli(),
-        None,
-        &new_account("bithu.p7", Role::Secretary, "P7"),
-    )
-    .await
-    .unwrap();
+    db.accounts()
+        .create_account(
+            &cli(),
+            None,
+            &new_account("bithu.p7", Role::Secretary, "P7"),
+        )
+        .await
+        .unwrap();
     // Twenty failures from twenty addresses of one /64 (what one phone or household holds) …
     for i in 0..20 {
         assert_eq!(
@@ -1013,8 +1102,13 @@ pub async fn a_wrong_checkin_code_tests_other_sessions_only_within_the_budget(en
     for title in ["Học tập chuyên đề", "Sinh hoạt chi bộ", "Họp tổ"] {
         let mut input = MeetingInput::new(MeetingKind::Study, "P7-KP1", today(), title);
         input.starts_at = "09:30".into();
-        let s = db.create_meeting(&cli(), None, input).await.unwrap();
         let s = db
+            .attendance()
+            .create_meeting(&cli(), None, input)
+            .await
+            .unwrap();
+        let s = db
+            .attendance()
             .open_checkin(
                 &cli(),
                 &admin,
@@ -1037,24 +1131,28 @@ pub async fn a_wrong_checkin_code_tests_other_sessions_only_within_the_budget(en
     let p = principal(Role::Member, &t.cell_a1, Some(a));
     // The code of another open session is recognised and said so.
     assert!(matches!(
-        db.check_in(&cli(), &p, *third, second_code, None).await,
+        db.attendance()
+            .check_in(&cli(), &p, *third, second_code, None)
+            .await,
         Err(CheckinFailure::Refused(CheckinError::OtherSession))
     ));
     // Five wrong codes at the first session were also compared with the other sessions' codes, so
     // they spend the member's budget for that comparison too …
     for w in &wrong {
         assert!(matches!(
-            db.check_in(&cli(), &p, *first, w, None).await,
+            db.attendance().check_in(&cli(), &p, *first, w, None).await,
             Err(CheckinFailure::Refused(CheckinError::WrongCode))
         ));
     }
     // … and a further guess at the third session is compared with its own code only: no hint.
     assert!(matches!(
-        db.check_in(&cli(), &p, *third, second_code, None).await,
+        db.attendance()
+            .check_in(&cli(), &p, *third, second_code, None)
+            .await,
         Err(CheckinFailure::Refused(CheckinError::WrongCode))
     ));
     assert!(matches!(
-        db.find_checkin(&p, second_code).await,
+        db.attendance().find_checkin(&p, second_code).await,
         Err(CheckinFailure::Refused(CheckinError::TooManyAttempts))
     ));
 }

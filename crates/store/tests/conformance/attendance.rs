@@ -1,4 +1,4 @@
-//! Study sessions, marks, rates, check-in and scope (issue 3) on both backends.
+//! Study sessions, marks, rates, check-in and scope (docs/DOMAIN.md § Attendance) on both backends.
 
 use crate::common::*;
 use chrono::Duration;
@@ -60,10 +60,12 @@ pub async fn expected_follows_history(db: &Db) {
     let w = world(db).await;
     let admin = w.t.admin();
     // Exempt from 2019-01-01: not expected at a 2019 session, still expected in 2018.
-    db.set_member_status(&cli(), &admin, w.a1[3], MemberStatus::Exempt, d(2019, 1, 1))
+    db.members()
+        .set_member_status(&cli(), &admin, w.a1[3], MemberStatus::Exempt, d(2019, 1, 1))
         .await
         .unwrap();
     let s2018 = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -72,6 +74,7 @@ pub async fn expected_follows_history(db: &Db) {
         .await
         .unwrap();
     let s2019 = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -83,13 +86,16 @@ pub async fn expected_follows_history(db: &Db) {
     assert_eq!(s2018.tally.expected, 7);
     assert_eq!(s2019.tally.expected, 6);
     // Transfer after the session: the mark stays where the member was.
-    db.set_marks(&cli(), None, s2019.id, &[(w.a1[0], Mark::Present)])
+    db.attendance()
+        .set_marks(&cli(), None, s2019.id, &[(w.a1[0], Mark::Present)])
         .await
         .unwrap();
-    db.transfer_member(&cli(), &admin, w.a1[0], "P8-KP1", d(2020, 3, 1))
+    db.members()
+        .transfer_member(&cli(), &admin, w.a1[0], "P8-KP1", d(2020, 3, 1))
         .await
         .unwrap();
     let p7 = db
+        .attendance()
         .summary_unscoped(
             &w.t.ward_a.path,
             MeetingKind::Study,
@@ -100,6 +106,7 @@ pub async fn expected_follows_history(db: &Db) {
         .unwrap();
     assert_eq!((p7.expected, p7.present), (6, 1));
     let p8 = db
+        .attendance()
         .summary_unscoped(
             &w.t.ward_b.path,
             MeetingKind::Study,
@@ -110,10 +117,11 @@ pub async fn expected_follows_history(db: &Db) {
         .unwrap();
     assert_eq!(p8.expected, 0);
     // A back-dated transfer (effective before the 2018 session) moves that member out of its list.
-    db.transfer_member(&cli(), &admin, w.a2[0], "P8-KP1", d(2018, 1, 1))
+    db.members()
+        .transfer_member(&cli(), &admin, w.a2[0], "P8-KP1", d(2018, 1, 1))
         .await
         .unwrap();
-    let again = db.meeting(&admin, s2018.id).await.unwrap();
+    let again = db.attendance().meeting(&admin, s2018.id).await.unwrap();
     assert_eq!(again.tally.expected, 6);
 }
 
@@ -121,6 +129,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     let w = world(db).await;
     let admin = w.t.admin();
     let ward = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -129,6 +138,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
         .await
         .unwrap();
     let city = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -142,22 +152,23 @@ pub async fn marks_rates_and_rollup(db: &Db) {
         .await
         .unwrap();
     assert_eq!(city.tally.expected, 9);
-    db.set_marks(
-        &cli(),
-        Some(&admin),
-        ward.id,
-        &[
-            (w.a1[0], Mark::Present),
-            (w.a1[1], Mark::Late),
-            (w.a1[2], Mark::Excused),
-            (w.a1[3], Mark::Absent),
-            (w.a2[0], Mark::Present),
-            (w.ward_a_direct, Mark::Present),
-        ],
-    )
-    .await
-    .unwrap();
-    let m = db.meeting(&admin, ward.id).await.unwrap();
+    db.attendance()
+        .set_marks(
+            &cli(),
+            Some(&admin),
+            ward.id,
+            &[
+                (w.a1[0], Mark::Present),
+                (w.a1[1], Mark::Late),
+                (w.a1[2], Mark::Excused),
+                (w.a1[3], Mark::Absent),
+                (w.a2[0], Mark::Present),
+                (w.ward_a_direct, Mark::Present),
+            ],
+        )
+        .await
+        .unwrap();
+    let m = db.attendance().meeting(&admin, ward.id).await.unwrap();
     assert_eq!(
         m.tally,
         Tally {
@@ -171,10 +182,15 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     );
     assert_eq!(m.tally.unmarked(), 1);
     // Make-up turns the absence into attendance and keeps what it replaced.
-    db.set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[3], Mark::Makeup)])
+    db.attendance()
+        .set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[3], Mark::Makeup)])
         .await
         .unwrap();
-    let rows = db.meeting_marks(&admin, ward.id).await.unwrap();
+    let rows = db
+        .attendance()
+        .meeting_marks(&admin, ward.id)
+        .await
+        .unwrap();
     let r = rows.iter().find(|r| r.member_id == w.a1[3]).unwrap();
     assert_eq!(
         (r.status, r.made_up_from),
@@ -182,40 +198,52 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     );
     // Make-up over an attended mark is refused with the reason.
     let e = invalid(
-        db.set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[0], Mark::Makeup)])
+        db.attendance()
+            .set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[0], Mark::Makeup)])
             .await
             .unwrap_err(),
     );
     assert!(e[0].message.contains("không cần học bù"), "{e:?}");
     // Not expected: refused with the reason, nothing changed.
     let e = invalid(
-        db.set_marks(
-            &cli(),
-            Some(&admin),
-            ward.id,
-            &[(w.a1[2], Mark::Present), (w.b1[0], Mark::Present)],
-        )
-        .await
-        .unwrap_err(),
+        db.attendance()
+            .set_marks(
+                &cli(),
+                Some(&admin),
+                ward.id,
+                &[(w.a1[2], Mark::Present), (w.b1[0], Mark::Present)],
+            )
+            .await
+            .unwrap_err(),
     );
     assert_eq!(e.len(), 1);
     assert!(e[0].message.contains("không thuộc danh sách"), "{e:?}");
-    assert_eq!(db.meeting(&admin, ward.id).await.unwrap().tally.excused, 1);
+    assert_eq!(
+        db.attendance()
+            .meeting(&admin, ward.id)
+            .await
+            .unwrap()
+            .tally
+            .excused,
+        1
+    );
 
-    db.set_marks(
-        &cli(),
-        None,
-        city.id,
-        &[
-            (w.a1[0], Mark::Present),
-            (w.b1[0], Mark::Present),
-            (w.b1[1], Mark::Absent),
-        ],
-    )
-    .await
-    .unwrap();
+    db.attendance()
+        .set_marks(
+            &cli(),
+            None,
+            city.id,
+            &[
+                (w.a1[0], Mark::Present),
+                (w.b1[0], Mark::Present),
+                (w.b1[1], Mark::Absent),
+            ],
+        )
+        .await
+        .unwrap();
     let year = async |u: &domain::Unit| {
-        db.summary_unscoped(&u.path, MeetingKind::Study, d(2019, 1, 1), d(2019, 12, 31))
+        db.attendance()
+            .summary_unscoped(&u.path, MeetingKind::Study, d(2019, 1, 1), d(2019, 12, 31))
             .await
     };
     let root = year(&w.t.root).await.unwrap();
@@ -229,6 +257,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     assert_eq!((p8.expected, p8.attended(), p8.absent), (2, 1, 1));
     // Sub-unit table: one row per child, each equal to its own summary.
     let rows = db
+        .attendance()
         .attendance_by_subunit(
             &admin,
             w.t.ward_a.id,
@@ -242,6 +271,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     assert_eq!(kp1_row.tally, kp1);
     // Outside the period: nothing.
     let none = db
+        .attendance()
         .summary_unscoped(
             &w.t.root.path,
             MeetingKind::Study,
@@ -253,6 +283,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     assert_eq!(none, Tally::default());
     // Every change is in the audit log.
     let audit = db
+        .audit()
         .list_audit(
             &admin,
             &store::AuditFilter {
@@ -269,6 +300,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
 pub async fn scope_of_marking(db: &Db) {
     let w = world(db).await;
     let s = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -278,13 +310,19 @@ pub async fn scope_of_marking(db: &Db) {
         .unwrap();
     let cell_sec = principal(Role::Secretary, &w.t.cell_a1, None);
     // The cell secretary sees the ward's session with only their own cell's members.
-    let rows = db.meeting_marks(&cell_sec, s.id).await.unwrap();
+    let rows = db
+        .attendance()
+        .meeting_marks(&cell_sec, s.id)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 4);
     assert!(rows.iter().all(|r| r.unit_code == "P7-KP1" && r.can_mark));
-    db.set_marks(&cli(), Some(&cell_sec), s.id, &[(w.a1[0], Mark::Present)])
+    db.attendance()
+        .set_marks(&cli(), Some(&cell_sec), s.id, &[(w.a1[0], Mark::Present)])
         .await
         .unwrap();
     let e = db
+        .attendance()
         .set_marks(&cli(), Some(&cell_sec), s.id, &[(w.a2[0], Mark::Present)])
         .await
         .unwrap_err();
@@ -292,55 +330,65 @@ pub async fn scope_of_marking(db: &Db) {
     // Another ward's secretary cannot see the session at all.
     let other = principal(Role::Secretary, &w.t.ward_b, None);
     assert!(matches!(
-        db.meeting(&other, s.id).await,
+        db.attendance().meeting(&other, s.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.meeting_marks(&other, s.id).await,
+        db.attendance().meeting_marks(&other, s.id).await,
         Err(StoreError::NotFound)
     ));
     // A member sees only their own mark, and cannot mark.
     let me = principal(Role::Member, &w.t.cell_a1, Some(w.a1[1]));
-    let mine = db.meeting_marks(&me, s.id).await.unwrap();
+    let mine = db.attendance().meeting_marks(&me, s.id).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].member_id, w.a1[1]);
     assert!(matches!(
-        db.set_marks(&cli(), Some(&me), s.id, &[(w.a1[1], Mark::Present)])
+        db.attendance()
+            .set_marks(&cli(), Some(&me), s.id, &[(w.a1[1], Mark::Present)])
             .await,
         Err(StoreError::Forbidden)
     ));
-    assert!(db.member_marks(&me, w.a1[0], None, None).await.is_err());
+    assert!(db
+        .attendance()
+        .member_marks(&me, w.a1[0], None, None)
+        .await
+        .is_err());
     assert_eq!(
-        db.member_marks(&me, w.a1[1], None, None)
+        db.attendance()
+            .member_marks(&me, w.a1[1], None, None)
             .await
             .unwrap()
             .len(),
         1
     );
     assert!(matches!(
-        db.attendance_summary(
-            &me,
-            &w.t.cell_a1.path,
-            MeetingKind::Study,
-            d(2019, 1, 1),
-            d(2019, 12, 31)
-        )
-        .await,
+        db.attendance()
+            .attendance_summary(
+                &me,
+                &w.t.cell_a1.path,
+                MeetingKind::Study,
+                d(2019, 1, 1),
+                d(2019, 12, 31)
+            )
+            .await,
         Err(StoreError::NotFound)
     ));
     // Lists follow the same rule.
     let listed = db
+        .attendance()
         .list_meetings(&other, &MeetingFilter::default())
         .await
         .unwrap();
     assert!(listed.is_empty());
     let listed = db
+        .attendance()
         .list_meetings(&cell_sec, &MeetingFilter::default())
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
     // A cell secretary cannot create a session for the ward (which is outside their scope: not found).
     let e = db
+        .attendance()
         .create_meeting(
             &cli(),
             Some(&cell_sec),
@@ -351,13 +399,14 @@ pub async fn scope_of_marking(db: &Db) {
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
     // A ward secretary may create one for the ward.
     let ward_sec = principal(Role::Secretary, &w.t.ward_a, None);
-    db.create_meeting(
-        &cli(),
-        Some(&ward_sec),
-        MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 2), "x"),
-    )
-    .await
-    .unwrap();
+    db.attendance()
+        .create_meeting(
+            &cli(),
+            Some(&ward_sec),
+            MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 2), "x"),
+        )
+        .await
+        .unwrap();
 }
 
 pub async fn self_checkin(env: &Env) {
@@ -367,8 +416,13 @@ pub async fn self_checkin(env: &Env) {
     let today = today();
     let mut input = MeetingInput::new(MeetingKind::Study, "P7-KP1", today, "Học tập chuyên đề");
     input.starts_at = "09:30".into();
-    let s = db.create_meeting(&cli(), None, input).await.unwrap();
+    let s = db
+        .attendance()
+        .create_meeting(&cli(), None, input)
+        .await
+        .unwrap();
     let other = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -385,10 +439,15 @@ pub async fn self_checkin(env: &Env) {
     };
     // Not open yet.
     assert_eq!(
-        refused(db.check_in(&cli(), &me, s.id, "123456", None).await),
+        refused(
+            db.attendance()
+                .check_in(&cli(), &me, s.id, "123456", None)
+                .await
+        ),
         CheckinError::NotOpen
     );
     let s = db
+        .attendance()
         .open_checkin(
             &cli(),
             &admin,
@@ -401,40 +460,61 @@ pub async fn self_checkin(env: &Env) {
     let code = s.checkin.clone().unwrap().code;
     assert_eq!(code.len(), 6);
     let o = db
+        .attendance()
         .open_checkin(&cli(), &admin, other.id, now, now + Duration::hours(1))
         .await
         .unwrap();
     let other_code = o.checkin.unwrap().code;
     // Wrong member named in the request.
     assert_eq!(
-        refused(db.check_in(&cli(), &me, s.id, &code, Some(w.a1[1])).await),
+        refused(
+            db.attendance()
+                .check_in(&cli(), &me, s.id, &code, Some(w.a1[1]))
+                .await
+        ),
         CheckinError::OtherMember
     );
     // Code of another session.
     if other_code != code {
         assert_eq!(
-            refused(db.check_in(&cli(), &me, s.id, &other_code, None).await),
+            refused(
+                db.attendance()
+                    .check_in(&cli(), &me, s.id, &other_code, None)
+                    .await
+            ),
             CheckinError::OtherSession
         );
     }
     // A member of another cell is not on this list.
     let stranger = principal(Role::Member, &w.t.cell_b1, Some(w.b1[0]));
     assert_eq!(
-        refused(db.check_in(&cli(), &stranger, s.id, &code, None).await),
+        refused(
+            db.attendance()
+                .check_in(&cli(), &stranger, s.id, &code, None)
+                .await
+        ),
         CheckinError::NotExpected
     );
     // Success (10:00 local, session at 09:30 → đi trễ), then a replay is refused.
     let (_, mark) = db
+        .attendance()
         .check_in(&cli(), &me, s.id, &code, None)
         .await
         .map_err(|_| ())
         .unwrap();
     assert_eq!(mark, Mark::Late);
     assert!(matches!(
-        refused(db.check_in(&cli(), &me, s.id, &code, None).await),
+        refused(
+            db.attendance()
+                .check_in(&cli(), &me, s.id, &code, None)
+                .await
+        ),
         CheckinError::AlreadyMarked(_)
     ));
-    assert_eq!(db.find_checkin(&me, &code).await.unwrap(), Some(s.id));
+    assert_eq!(
+        db.attendance().find_checkin(&me, &code).await.unwrap(),
+        Some(s.id)
+    );
     // Guessing is stopped after five wrong codes, even when the sixth is right.
     let mut guesser = principal(Role::Member, &w.t.cell_a1, Some(w.a1[2]));
     guesser.user_id += 1;
@@ -444,16 +524,25 @@ pub async fn self_checkin(env: &Env) {
         .unwrap();
     for _ in 0..5 {
         assert_eq!(
-            refused(db.check_in(&cli(), &guesser, s.id, wrong, None).await),
+            refused(
+                db.attendance()
+                    .check_in(&cli(), &guesser, s.id, wrong, None)
+                    .await
+            ),
             CheckinError::WrongCode
         );
     }
     assert_eq!(
-        refused(db.check_in(&cli(), &guesser, s.id, &code, None).await),
+        refused(
+            db.attendance()
+                .check_in(&cli(), &guesser, s.id, &code, None)
+                .await
+        ),
         CheckinError::TooManyAttempts
     );
     // Check-in cannot be opened for a session days away.
     let later = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -467,7 +556,8 @@ pub async fn self_checkin(env: &Env) {
         .await
         .unwrap();
     assert!(matches!(
-        db.open_checkin(&cli(), &admin, later.id, now, now + Duration::hours(1))
+        db.attendance()
+            .open_checkin(&cli(), &admin, later.id, now, now + Duration::hours(1))
             .await,
         Err(StoreError::Invalid(_))
     ));
@@ -475,10 +565,14 @@ pub async fn self_checkin(env: &Env) {
     env.clock.advance(Duration::hours(2));
     let me2 = principal(Role::Member, &w.t.cell_a1, Some(w.a1[1]));
     assert!(matches!(
-        refused(db.check_in(&cli(), &me2, s.id, &code, None).await),
+        refused(
+            db.attendance()
+                .check_in(&cli(), &me2, s.id, &code, None)
+                .await
+        ),
         CheckinError::Expired(_)
     ));
-    let rows = db.meeting_marks(&admin, s.id).await.unwrap();
+    let rows = db.attendance().meeting_marks(&admin, s.id).await.unwrap();
     let r = rows.iter().find(|r| r.member_id == w.a1[0]).unwrap();
     assert!(r.self_checkin);
     assert_eq!(rows.iter().filter(|r| r.status.is_some()).count(), 1);
@@ -487,17 +581,19 @@ pub async fn self_checkin(env: &Env) {
 pub async fn campaign_and_topics(db: &Db) {
     let w = world(db).await;
     let admin = w.t.admin();
-    db.create_directive(
-        &cli(),
-        Some(&admin),
-        "05-CT/TW",
-        "Về đẩy mạnh học tập và làm theo …",
-        d(2016, 5, 15),
-        "Bộ Chính trị",
-    )
-    .await
-    .unwrap();
+    db.campaign()
+        .create_directive(
+            &cli(),
+            Some(&admin),
+            "05-CT/TW",
+            "Về đẩy mạnh học tập và làm theo …",
+            d(2016, 5, 15),
+            "Bộ Chính trị",
+        )
+        .await
+        .unwrap();
     let plan = db
+        .campaign()
         .create_plan(
             &cli(),
             Some(&admin),
@@ -515,6 +611,7 @@ pub async fn campaign_and_topics(db: &Db) {
         .unwrap();
     assert_eq!(plan.directive_code.as_deref(), Some("05-CT/TW"));
     let dup = db
+        .campaign()
         .create_plan(
             &cli(),
             Some(&admin),
@@ -530,71 +627,79 @@ pub async fn campaign_and_topics(db: &Db) {
         .unwrap_err();
     assert!(matches!(dup, StoreError::Invalid(_)));
     let found = db
+        .campaign()
         .plan_for(&w.t.cell_a1.path, d(2019, 1, 1))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(found.number, "43-KH/TU");
     assert!(db
+        .campaign()
         .plan_for(&w.t.cell_a1.path, d(2016, 1, 1))
         .await
         .unwrap()
         .is_none());
     let sec = principal(Role::Secretary, &w.t.ward_a, None);
     assert!(db
+        .campaign()
         .plans(&sec)
         .await
         .unwrap()
         .iter()
         .any(|p| p.number == "43-KH/TU"));
     assert!(matches!(
-        db.create_plan(
-            &cli(),
-            Some(&sec),
-            PlanInput {
-                number: "1-KH/DU".into(),
-                title: "x".into(),
-                issued_on: Some(d(2016, 7, 1)),
-                unit_code: "P7".into(),
-                ..Default::default()
-            }
-        )
-        .await,
+        db.campaign()
+            .create_plan(
+                &cli(),
+                Some(&sec),
+                PlanInput {
+                    number: "1-KH/DU".into(),
+                    title: "x".into(),
+                    issued_on: Some(d(2016, 7, 1)),
+                    unit_code: "P7".into(),
+                    ..Default::default()
+                }
+            )
+            .await,
         Err(StoreError::Forbidden)
     ));
-    db.set_theme(
-        &cli(),
-        Some(&admin),
-        "TU",
-        2019,
-        "Nâng cao ý thức tôn trọng nhân dân",
-        "",
-        Some("43-KH/TU"),
-    )
-    .await
-    .unwrap();
-    let themes = db.themes_for(&w.t.cell_a1.path).await.unwrap();
+    db.campaign()
+        .set_theme(
+            &cli(),
+            Some(&admin),
+            "TU",
+            2019,
+            "Nâng cao ý thức tôn trọng nhân dân",
+            "",
+            Some("43-KH/TU"),
+        )
+        .await
+        .unwrap();
+    let themes = db.campaign().themes_for(&w.t.cell_a1.path).await.unwrap();
     assert_eq!(themes[0].year, 2019);
 
     // Topics: next month's (December 2026) is due on 20/11/2026; today is 27/11 → overdue.
     let board = db
+        .campaign()
         .topic_board(&sec, &w.t.ward_a.path, 2026, 12)
         .await
         .unwrap();
     assert_eq!(board.len(), 2);
     assert!(board.iter().all(|b| b.topic.is_none() && b.overdue));
-    db.set_topic(
-        &cli(),
-        Some(&principal(Role::Secretary, &w.t.cell_a1, None)),
-        w.t.cell_a1.id,
-        2026,
-        12,
-        "Học tập và làm theo về tinh thần trách nhiệm",
-        true,
-    )
-    .await
-    .unwrap();
+    db.campaign()
+        .set_topic(
+            &cli(),
+            Some(&principal(Role::Secretary, &w.t.cell_a1, None)),
+            w.t.cell_a1.id,
+            2026,
+            12,
+            "Học tập và làm theo về tinh thần trách nhiệm",
+            true,
+        )
+        .await
+        .unwrap();
     let board = db
+        .campaign()
         .topic_board(&sec, &w.t.ward_a.path, 2026, 12)
         .await
         .unwrap();
@@ -603,6 +708,7 @@ pub async fn campaign_and_topics(db: &Db) {
     assert!(board[0].topic.is_none());
     // A cell secretary cannot set another cell's topic.
     assert!(db
+        .campaign()
         .set_topic(
             &cli(),
             Some(&principal(Role::Secretary, &w.t.cell_a1, None)),
@@ -625,6 +731,7 @@ pub async fn absent_twice_flag(db: &Db) {
         .enumerate()
     {
         let s = db
+            .attendance()
             .create_meeting(
                 &cli(),
                 None,
@@ -636,32 +743,38 @@ pub async fn absent_twice_flag(db: &Db) {
     }
     let [s1, s2, s3] = [ids[0], ids[1], ids[2]];
     let all = |m: Mark| w.a1.iter().map(|id| (*id, m)).collect::<Vec<_>>();
-    db.set_marks(&cli(), None, s1, &all(Mark::Present))
+    db.attendance()
+        .set_marks(&cli(), None, s1, &all(Mark::Present))
         .await
         .unwrap();
-    db.set_marks(&cli(), None, s2, &all(Mark::Present))
+    db.attendance()
+        .set_marks(&cli(), None, s2, &all(Mark::Present))
         .await
         .unwrap();
-    db.set_marks(&cli(), None, s3, &all(Mark::Present))
+    db.attendance()
+        .set_marks(&cli(), None, s3, &all(Mark::Present))
         .await
         .unwrap();
-    db.set_marks(
-        &cli(),
-        None,
-        s2,
-        &[(w.a1[0], Mark::Absent), (w.a1[1], Mark::Excused)],
-    )
-    .await
-    .unwrap();
-    db.set_marks(
-        &cli(),
-        None,
-        s3,
-        &[(w.a1[0], Mark::Excused), (w.a1[2], Mark::Absent)],
-    )
-    .await
-    .unwrap();
+    db.attendance()
+        .set_marks(
+            &cli(),
+            None,
+            s2,
+            &[(w.a1[0], Mark::Absent), (w.a1[1], Mark::Excused)],
+        )
+        .await
+        .unwrap();
+    db.attendance()
+        .set_marks(
+            &cli(),
+            None,
+            s3,
+            &[(w.a1[0], Mark::Excused), (w.a1[2], Mark::Absent)],
+        )
+        .await
+        .unwrap();
     let list = db
+        .attendance()
         .absentees(&admin, &w.t.ward_a.path, MeetingKind::Study, 10_000)
         .await
         .unwrap()
@@ -688,6 +801,7 @@ pub async fn import_transfer_and_unit_move(db: &Db) {
     let w = world(db).await;
     let admin = w.t.admin();
     let s = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -697,7 +811,7 @@ pub async fn import_transfer_and_unit_move(db: &Db) {
         .unwrap();
     assert_eq!(s.tally.expected, 7);
     let card = format!("{:06}", 700_001);
-    let member = db.member(&admin, w.a1[0]).await.unwrap();
+    let member = db.members().member(&admin, w.a1[0]).await.unwrap();
     let row = format!(
         "P8-KP1,{},15/03/1980,,{card},,19/05/2010,19/05/2011,,,01/01/2019",
         member.full_name
@@ -708,6 +822,7 @@ pub async fn import_transfer_and_unit_move(db: &Db) {
     let parsed = office::parse_members("dang-vien.csv", file.as_bytes(), today()).unwrap();
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     match db
+        .imports()
         .import_members(&cli(), Some(&admin), parsed, false)
         .await
         .unwrap()
@@ -715,16 +830,27 @@ pub async fn import_transfer_and_unit_move(db: &Db) {
         store::ImportOutcome::Done(r) => assert_eq!(r.updated, 1),
         store::ImportOutcome::Rejected(e) => panic!("{e:?}"),
     }
-    assert_eq!(db.meeting(&admin, s.id).await.unwrap().tally.expected, 6);
+    assert_eq!(
+        db.attendance()
+            .meeting(&admin, s.id)
+            .await
+            .unwrap()
+            .tally
+            .expected,
+        6
+    );
     // Marks of the cell follow it when it moves to the other ward.
-    db.set_marks(&cli(), None, s.id, &[(w.a1[1], Mark::Present)])
+    db.attendance()
+        .set_marks(&cli(), None, s.id, &[(w.a1[1], Mark::Present)])
         .await
         .unwrap();
-    db.move_unit(&cli(), &admin, w.t.cell_a1.id, w.t.ward_b.id, d(2020, 1, 1))
+    db.units()
+        .move_unit(&cli(), &admin, w.t.cell_a1.id, w.t.ward_b.id, d(2020, 1, 1))
         .await
         .unwrap();
-    let moved = db.unit(&admin, w.t.cell_a1.id).await.unwrap();
+    let moved = db.units().unit(&admin, w.t.cell_a1.id).await.unwrap();
     let kp1 = db
+        .attendance()
         .summary_unscoped(
             &moved.path,
             MeetingKind::Study,
@@ -739,6 +865,7 @@ pub async fn import_transfer_and_unit_move(db: &Db) {
         "a ward session is not the cell's own meeting"
     );
     let root = db
+        .attendance()
         .summary_unscoped(
             &w.t.root.path,
             MeetingKind::Study,
@@ -762,22 +889,32 @@ pub async fn session_for_listed_units(db: &Db) {
         "Hội nghị chi bộ Khu phố 2",
     );
     input.for_unit_codes = vec!["P7-KP2".into()];
-    let s = db.create_meeting(&cli(), None, input).await.unwrap();
+    let s = db
+        .attendance()
+        .create_meeting(&cli(), None, input)
+        .await
+        .unwrap();
     assert_eq!(s.tally.expected, w.a2.len() as i64);
     assert_eq!(s.for_units.len(), 1);
     let mut bad = MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "x");
     bad.for_unit_codes = vec!["P8-KP1".into()];
-    let e = invalid(db.create_meeting(&cli(), None, bad).await.unwrap_err());
+    let e = invalid(
+        db.attendance()
+            .create_meeting(&cli(), None, bad)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(e[0].field, "for_units");
     // A cell meeting must be held by a cell.
     let e = invalid(
-        db.create_meeting(
-            &cli(),
-            None,
-            MeetingInput::new(MeetingKind::Cell, "P7", d(2019, 6, 1), "x"),
-        )
-        .await
-        .unwrap_err(),
+        db.attendance()
+            .create_meeting(
+                &cli(),
+                None,
+                MeetingInput::new(MeetingKind::Cell, "P7", d(2019, 6, 1), "x"),
+            )
+            .await
+            .unwrap_err(),
     );
     assert_eq!(e[0].field, "unit_code");
 }
@@ -789,6 +926,7 @@ pub async fn late_entry_joins_past_lists(db: &Db) {
     let w = world(db).await;
     let admin = w.t.admin();
     let s = db
+        .attendance()
         .create_meeting(
             &cli(),
             None,
@@ -798,28 +936,43 @@ pub async fn late_entry_joins_past_lists(db: &Db) {
         .unwrap();
     let mut input = MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Riêng Khu phố 2");
     input.for_unit_codes = vec!["P7-KP2".into()];
-    let only_kp2 = db.create_meeting(&cli(), None, input).await.unwrap();
-    db.create_member(
-        &cli(),
-        &admin,
-        &person("Lê Văn Mới", "799001"),
-        "P7-KP1",
-        Some(d(2018, 1, 1)),
-    )
-    .await
-    .unwrap();
-    db.create_member(
-        &cli(),
-        &admin,
-        &person("Lê Văn Sau", "799002"),
-        "P7-KP1",
-        Some(d(2020, 1, 1)),
-    )
-    .await
-    .unwrap();
-    assert_eq!(db.meeting(&admin, s.id).await.unwrap().tally.expected, 8);
+    let only_kp2 = db
+        .attendance()
+        .create_meeting(&cli(), None, input)
+        .await
+        .unwrap();
+    db.members()
+        .create_member(
+            &cli(),
+            &admin,
+            &person("Lê Văn Mới", "799001"),
+            "P7-KP1",
+            Some(d(2018, 1, 1)),
+        )
+        .await
+        .unwrap();
+    db.members()
+        .create_member(
+            &cli(),
+            &admin,
+            &person("Lê Văn Sau", "799002"),
+            "P7-KP1",
+            Some(d(2020, 1, 1)),
+        )
+        .await
+        .unwrap();
     assert_eq!(
-        db.meeting(&admin, only_kp2.id)
+        db.attendance()
+            .meeting(&admin, s.id)
+            .await
+            .unwrap()
+            .tally
+            .expected,
+        8
+    );
+    assert_eq!(
+        db.attendance()
+            .meeting(&admin, only_kp2.id)
             .await
             .unwrap()
             .tally

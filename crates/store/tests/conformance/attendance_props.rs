@@ -1,4 +1,4 @@
-//! Randomized attendance scenarios (issue 3) on both backends.
+//! Randomized attendance scenarios (docs/DOMAIN.md § Attendance) on both backends.
 //!
 //! Each scenario runs `CASES` rounds over one `tree()` database. Round `i` lives in its own date window
 //! (members join on its first day, every status change, session and transfer of the round is dated inside
@@ -188,6 +188,7 @@ impl<'a> Sim<'a> {
             );
             let id = self
                 .db
+                .members()
                 .create_member(
                     &cli(),
                     &self.admin,
@@ -244,6 +245,7 @@ impl<'a> Sim<'a> {
     async fn set_status(&mut self, mi: usize, status: MemberStatus, date: NaiveDate) {
         let id = self.members[mi].id;
         self.db
+            .members()
             .set_member_status(&cli(), &self.admin, id, status, date)
             .await
             .unwrap_or_else(|e| {
@@ -283,6 +285,7 @@ impl<'a> Sim<'a> {
     async fn transfer(&mut self, mi: usize, to_unit: usize, date: NaiveDate) {
         let id = self.members[mi].id;
         self.db
+            .members()
             .transfer_member(&cli(), &self.admin, id, &self.units[to_unit].code, date)
             .await
             .unwrap_or_else(|e| {
@@ -300,6 +303,7 @@ impl<'a> Sim<'a> {
         let title = format!("Buổi {} vòng {}", self.sessions.len() + 1, self.case);
         let m = self
             .db
+            .attendance()
             .create_meeting(
                 &cli(),
                 None,
@@ -356,6 +360,7 @@ impl<'a> Sim<'a> {
     async fn mark(&mut self, si: usize, marks: &[(i64, Mark)]) {
         let id = self.sessions[si].id;
         self.db
+            .attendance()
             .set_marks(&cli(), Some(&self.admin), id, marks)
             .await
             .unwrap_or_else(|e| panic!("{}: marks {marks:?} at session {id}: {e:?}", self.ctx()));
@@ -374,6 +379,7 @@ impl<'a> Sim<'a> {
         let s = &self.sessions[si];
         let rows = self
             .db
+            .attendance()
             .meeting_marks(&self.admin, s.id)
             .await
             .unwrap_or_else(|e| panic!("{}: sheet of {}: {e:?}", self.ctx(), s.id));
@@ -416,6 +422,7 @@ impl<'a> Sim<'a> {
         }
         let m = self
             .db
+            .attendance()
             .meeting_unscoped(s.id)
             .await
             .unwrap_or_else(|e| panic!("{}: session {}: {e:?}", self.ctx(), s.id));
@@ -459,6 +466,7 @@ impl<'a> Sim<'a> {
         to: NaiveDate,
     ) -> Tally {
         self.db
+            .attendance()
             .summary_unscoped(self.path(unit), kind, from, to)
             .await
             .unwrap_or_else(|e| panic!("{}: summary: {e:?}", self.ctx()))
@@ -466,6 +474,7 @@ impl<'a> Sim<'a> {
 
     async fn sheet(&self, id: i64) -> Sheet {
         self.db
+            .attendance()
             .meeting_marks(&self.admin, id)
             .await
             .unwrap_or_else(|e| panic!("{}: sheet of {id}: {e:?}", self.ctx()))
@@ -579,7 +588,11 @@ pub async fn exempt_members_leave_rates_unchanged(db: &Db) {
             }
         }
         let session_id = sim.sessions[si].id;
-        let rows = db.meeting_marks(&sim.admin, session_id).await.unwrap();
+        let rows = db
+            .attendance()
+            .meeting_marks(&sim.admin, session_id)
+            .await
+            .unwrap();
         for mi in &exempt {
             let id = sim.members[*mi].id;
             assert!(
@@ -589,6 +602,7 @@ pub async fn exempt_members_leave_rates_unchanged(db: &Db) {
                 sim.units[holder].code
             );
             let e = db
+                .attendance()
                 .set_marks(&cli(), Some(&sim.admin), session_id, &[(id, Mark::Present)])
                 .await
                 .unwrap_err();
@@ -648,7 +662,8 @@ pub async fn exempt_members_leave_rates_unchanged(db: &Db) {
             );
             assert_eq!(after.expected, before.expected - 1, "{}", sim.ctx());
             assert!(
-                db.meeting_marks(&sim.admin, session_id)
+                db.attendance()
+                    .meeting_marks(&sim.admin, session_id)
                     .await
                     .unwrap()
                     .iter()
@@ -797,6 +812,7 @@ pub async fn makeup_never_lowers_rates(db: &Db) {
                 req.push((*bad, Mark::Makeup));
                 req.shuffle(&mut sim.rng);
                 let e = db
+                    .attendance()
                     .set_marks(&cli(), Some(&sim.admin), sim.sessions[si].id, &req)
                     .await
                     .unwrap_err();
@@ -851,6 +867,7 @@ pub async fn makeup_never_lowers_rates(db: &Db) {
         // What each make-up replaced is kept beside it.
         for (si, m, was) in previous {
             let rows = db
+                .attendance()
                 .meeting_marks(&sim.admin, sim.sessions[si].id)
                 .await
                 .unwrap();
@@ -928,6 +945,7 @@ pub async fn backdated_status_reaches_a_former_unit(db: &Db) {
     let mut ids = Vec::new();
     for (kind, unit) in sessions {
         let s = db
+            .attendance()
             .create_meeting(
                 &cli(),
                 None,
@@ -936,31 +954,35 @@ pub async fn backdated_status_reaches_a_former_unit(db: &Db) {
             .await
             .unwrap();
         assert_eq!(s.tally.expected, 2, "{kind:?} at {unit}");
-        db.set_marks(
-            &cli(),
-            None,
-            s.id,
-            &[(m, Mark::Absent), (other, Mark::Present)],
-        )
-        .await
-        .unwrap();
+        db.attendance()
+            .set_marks(
+                &cli(),
+                None,
+                s.id,
+                &[(m, Mark::Absent), (other, Mark::Present)],
+            )
+            .await
+            .unwrap();
         ids.push(s.id);
     }
-    db.transfer_member(&cli(), &admin, m, "P8-KP1", d(2020, 1, 1))
+    db.members()
+        .transfer_member(&cli(), &admin, m, "P8-KP1", d(2020, 1, 1))
         .await
         .unwrap();
-    db.set_member_status(&cli(), &admin, m, MemberStatus::Exempt, d(2019, 1, 1))
+    db.members()
+        .set_member_status(&cli(), &admin, m, MemberStatus::Exempt, d(2019, 1, 1))
         .await
         .unwrap();
     let mut stale = Vec::new();
     for ((kind, unit), id) in sessions.iter().zip(&ids) {
         let listed = db
+            .attendance()
             .meeting_marks(&admin, *id)
             .await
             .unwrap()
             .iter()
             .any(|r| r.member_id == m);
-        let tally = db.meeting_unscoped(*id).await.unwrap().tally;
+        let tally = db.attendance().meeting_unscoped(*id).await.unwrap().tally;
         if listed || tally.expected != 1 {
             stale.push(format!(
                 "{kind:?} at {unit}: listed {listed}, expected {}",
@@ -969,6 +991,7 @@ pub async fn backdated_status_reaches_a_former_unit(db: &Db) {
         }
     }
     let kp2 = db
+        .attendance()
         .summary_unscoped(
             &t.cell_a2.path,
             MeetingKind::Study,

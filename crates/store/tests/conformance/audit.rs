@@ -10,6 +10,7 @@ pub async fn audit_is_append_only(env: &Env) {
     let admin = t.admin();
     add_member(db, &admin, person("Ngô Văn Ghi", "900001"), &t.cell_a1).await;
     let (entries, total) = db
+        .audit()
         .list_audit(
             &admin,
             &AuditFilter {

@@ -33,7 +33,10 @@ async fn concurrent_migrations_postgres() {
         // All three work on the same data.
         let t = tree(&a).await;
         assert!(!b.is_empty().await.unwrap());
-        assert_eq!(c.unit_by_code_unscoped("P7").await.unwrap(), Some(t.ward_a));
+        assert_eq!(
+            c.units().unit_by_code_unscoped("P7").await.unwrap(),
+            Some(t.ward_a)
+        );
         for db in [a, b, c] {
             db.close().await;
         }
@@ -54,6 +57,7 @@ fn member_csv(prefix: &str, cards: std::ops::Range<u32>) -> office::Parsed<offic
 
 async fn import(db: &Db, parsed: office::Parsed<office::MemberRow>) {
     match db
+        .imports()
         .import_members(&cli(), None, parsed, false)
         .await
         .unwrap()
@@ -78,15 +82,16 @@ pub async fn concurrent_writes(env: &Env) {
         let admin = admin.clone();
         let on = if i % 2 == 0 { db } else { other };
         async move {
-            on.create_member(
-                &cli(),
-                &admin,
-                &person(&format!("Lý Văn Số {i}"), &format!("{:06}", 800_000 + i)),
-                "P7-KP2",
-                None,
-            )
-            .await
-            .map(|m| m.id)
+            on.members()
+                .create_member(
+                    &cli(),
+                    &admin,
+                    &person(&format!("Lý Văn Số {i}"), &format!("{:06}", 800_000 + i)),
+                    "P7-KP2",
+                    None,
+                )
+                .await
+                .map(|m| m.id)
         }
     });
     let (created, (), ()) = tokio::join!(
@@ -99,13 +104,14 @@ pub async fn concurrent_writes(env: &Env) {
         .map(|r| r.expect("concurrent create"))
         .collect();
     assert_eq!(ids.len(), 8);
-    assert_eq!(db.member_count().await.unwrap(), 88);
+    assert_eq!(db.members().member_count().await.unwrap(), 88);
     // Every member is whole: their membership and status rows exist, the ids are distinct.
-    let all = db.members_for_export(&admin, None).await.unwrap();
+    let all = db.members().members_for_export(&admin, None).await.unwrap();
     assert_eq!(all.len(), 88);
     assert_eq!(all.iter().map(|m| m.id).collect::<BTreeSet<_>>().len(), 88);
     assert_eq!(
-        db.member_ids_as_of(&t.root.path, today())
+        db.members()
+            .member_ids_as_of(&t.root.path, today())
             .await
             .unwrap()
             .len(),
@@ -113,6 +119,7 @@ pub async fn concurrent_writes(env: &Env) {
     );
     // After the bulk imports, ordinary creates still get fresh ids.
     let m = db
+        .members()
         .create_member(
             &cli(),
             &admin,
@@ -137,8 +144,10 @@ pub async fn concurrent_duplicate_card(db: &Db) {
     let input = person("Quách Văn Trùng", "810001");
     let actor = cli();
     let (a, b) = tokio::join!(
-        db.create_member(&actor, &admin, &input, "P7-KP1", None),
-        db.create_member(&actor, &admin, &input, "P7-KP1", None),
+        db.members()
+            .create_member(&actor, &admin, &input, "P7-KP1", None),
+        db.members()
+            .create_member(&actor, &admin, &input, "P7-KP1", None),
     );
     let results = [a, b];
     assert_eq!(
@@ -146,7 +155,7 @@ pub async fn concurrent_duplicate_card(db: &Db) {
         1,
         "{results:?}"
     );
-    assert_eq!(db.member_count().await.unwrap(), 1);
+    assert_eq!(db.members().member_count().await.unwrap(), 1);
     for r in results {
         match r {
             Ok(_) => {}

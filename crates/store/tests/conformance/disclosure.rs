@@ -75,18 +75,19 @@ fn assert_discloses_nothing(text: &str, hidden_id: i64, ctx: &str) {
 }
 
 async fn entries(db: &Db, p: &Principal, action: &str) -> Vec<AuditEntry> {
-    db.list_audit(
-        p,
-        &AuditFilter {
-            action: Some(action.to_string()),
-            page: 1,
-            per_page: 500,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .0
+    db.audit()
+        .list_audit(
+            p,
+            &AuditFilter {
+                action: Some(action.to_string()),
+                page: 1,
+                per_page: 500,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .0
 }
 
 struct Setup {
@@ -108,6 +109,7 @@ async fn setup(db: &Db) -> Setup {
     o.citizen_id = Some(OWN_CID.into());
     let own = add_member(db, &admin, o, &t.cell_a1).await;
     let account = db
+        .accounts()
         .create_account(
             &cli(),
             None,
@@ -145,7 +147,8 @@ pub async fn member_errors_hide_other_wards(db: &Db) {
         let mut input = person("Trần Văn Đến", card);
         input.citizen_id = cid.map(str::to_string);
         let errors = invalid(
-            db.create_member(&actor, &s.sec, &input, "P7-KP1", None)
+            db.members()
+                .create_member(&actor, &s.sec, &input, "P7-KP1", None)
                 .await
                 .unwrap_err(),
         );
@@ -160,7 +163,8 @@ pub async fn member_errors_hide_other_wards(db: &Db) {
     let mut edit = person(OWN_NAME, HIDDEN_CARD);
     edit.citizen_id = Some(OWN_CID.into());
     let errors = invalid(
-        db.update_member(&actor, &s.sec, s.own, &edit)
+        db.members()
+            .update_member(&actor, &s.sec, s.own, &edit)
             .await
             .unwrap_err(),
     );
@@ -197,15 +201,16 @@ pub async fn member_errors_hide_other_wards(db: &Db) {
 
     // A clash inside the scope still names the holder, and is not a clash for the office.
     let errors = invalid(
-        db.create_member(
-            &actor,
-            &s.sec,
-            &person("Trần Văn Đến", OWN_CARD),
-            "P7-KP1",
-            None,
-        )
-        .await
-        .unwrap_err(),
+        db.members()
+            .create_member(
+                &actor,
+                &s.sec,
+                &person("Trần Văn Đến", OWN_CARD),
+                "P7-KP1",
+                None,
+            )
+            .await
+            .unwrap_err(),
     );
     assert_eq!(errors.len(), 1);
     assert!(
@@ -216,9 +221,14 @@ pub async fn member_errors_hide_other_wards(db: &Db) {
     assert_eq!(entries(db, &s.admin, "identifier_clash").await.len(), 3);
 
     // The hidden member is unchanged and the own member too.
-    let (hidden, _) = db.member_unscoped(s.hidden).await.unwrap().unwrap();
+    let (hidden, _) = db
+        .members()
+        .member_unscoped(s.hidden)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(hidden.card_number.as_deref(), Some(HIDDEN_CARD));
-    let (own, _) = db.member_unscoped(s.own).await.unwrap().unwrap();
+    let (own, _) = db.members().member_unscoped(s.own).await.unwrap().unwrap();
     assert_eq!(own.card_number.as_deref(), Some(OWN_CARD));
 }
 on_every_backend!(db: member_errors_hide_other_wards);
@@ -249,7 +259,8 @@ pub async fn import_errors_hide_other_wards(db: &Db) {
     for dry_run in [true, false] {
         for (row, column) in &cases {
             let errors = rejected(
-                db.import_members(&actor, Some(&s.sec), members_file(&[row]), dry_run)
+                db.imports()
+                    .import_members(&actor, Some(&s.sec), members_file(&[row]), dry_run)
                     .await
                     .unwrap(),
             );
@@ -274,16 +285,17 @@ pub async fn import_errors_hide_other_wards(db: &Db) {
 
     // In scope: the holder is named.
     let errors = rejected(
-        db.import_members(
-            &actor,
-            Some(&s.sec),
-            members_file(&[&format!(
+        db.imports()
+            .import_members(
+                &actor,
+                Some(&s.sec),
+                members_file(&[&format!(
                 "P7-KP2,Người Đến Bốn,15/03/1985,Nam,24020997,{OWN_CID},19/05/2010,19/05/2011,,,"
             )]),
-            true,
-        )
-        .await
-        .unwrap(),
+                true,
+            )
+            .await
+            .unwrap(),
     );
     assert!(
         errors[0].2.contains(OWN_CARD) && errors[0].2.contains(OWN_NAME),
@@ -297,16 +309,17 @@ pub async fn import_errors_hide_other_wards(db: &Db) {
         let actor = actor.clone();
         async move {
             rejected(
-                db.import_members(
-                    &actor,
-                    Some(&sec),
-                    members_file(&[&format!(
+                db.imports()
+                    .import_members(
+                        &actor,
+                        Some(&sec),
+                        members_file(&[&format!(
                         "{code},Người Đến Năm,15/03/1985,Nam,24020998,,19/05/2010,19/05/2011,,,"
                     )]),
-                    true,
-                )
-                .await
-                .unwrap(),
+                        true,
+                    )
+                    .await
+                    .unwrap(),
             )
             .into_iter()
             .map(|(l, c, m)| (l, c, m.replace(&code, "…")))
@@ -319,14 +332,15 @@ pub async fn import_errors_hide_other_wards(db: &Db) {
     let office_a = principal(Role::Office, &s.t.ward_a, None);
     let clashes_before = entries(db, &s.admin, "identifier_clash").await.len();
     let errors = rejected(
-        db.import_units(
-            &Actor::user(&office_a, "import"),
-            Some(&office_a),
-            units_file(&["P8-KP1,Chi bộ Lạ,Chi bộ,P7,1"]),
-            true,
-        )
-        .await
-        .unwrap(),
+        db.imports()
+            .import_units(
+                &Actor::user(&office_a, "import"),
+                Some(&office_a),
+                units_file(&["P8-KP1,Chi bộ Lạ,Chi bộ,P7,1"]),
+                true,
+            )
+            .await
+            .unwrap(),
     );
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
@@ -341,14 +355,15 @@ pub async fn import_errors_hide_other_wards(db: &Db) {
         let office_a = office_a.clone();
         async move {
             rejected(
-                db.import_units(
-                    &cli(),
-                    Some(&office_a),
-                    units_file(&[&format!("P7-KP9,Chi bộ Khu phố 9,Chi bộ,{code},9")]),
-                    true,
-                )
-                .await
-                .unwrap(),
+                db.imports()
+                    .import_units(
+                        &cli(),
+                        Some(&office_a),
+                        units_file(&[&format!("P7-KP9,Chi bộ Khu phố 9,Chi bộ,{code},9")]),
+                        true,
+                    )
+                    .await
+                    .unwrap(),
             )
             .into_iter()
             .map(|(l, c, m)| (l, c, m.replace(code, "…")))
@@ -359,6 +374,7 @@ pub async fn import_errors_hide_other_wards(db: &Db) {
 
     // Creating a unit with another ward's code: refused without naming it.
     let err = db
+        .units()
         .create_unit(
             &cli(),
             Some(&office_a),
@@ -385,6 +401,7 @@ pub async fn dry_runs_and_exports_are_audited(db: &Db) {
 
     // A dry run that passes and one that fails: one row each, with the counts, under the caller's unit.
     let ok = db
+        .imports()
         .import_members(
             &actor,
             Some(&s.sec),
@@ -398,6 +415,7 @@ pub async fn dry_runs_and_exports_are_audited(db: &Db) {
         .unwrap();
     assert!(matches!(ok, ImportOutcome::Done(_)));
     let bad = db
+        .imports()
         .import_members(
             &actor,
             Some(&s.sec),
@@ -420,6 +438,7 @@ pub async fn dry_runs_and_exports_are_audited(db: &Db) {
     assert!(entries(db, &office_b, "dry_run").await.is_empty());
     // A real import that is refused writes no dry-run row; the CLI's dry run is filed where its rows are.
     let _ = db
+        .imports()
         .import_members(
             &actor,
             Some(&s.sec),
@@ -429,32 +448,34 @@ pub async fn dry_runs_and_exports_are_audited(db: &Db) {
         .await
         .unwrap();
     assert_eq!(entries(db, &office_a, "dry_run").await.len(), 2);
-    db.import_units(
-        &cli(),
-        None,
-        units_file(&["P8-KP7,Chi bộ Khu phố 7,Chi bộ,P8,7"]),
-        true,
-    )
-    .await
-    .unwrap();
+    db.imports()
+        .import_units(
+            &cli(),
+            None,
+            units_file(&["P8-KP7,Chi bộ Khu phố 7,Chi bộ,P8,7"]),
+            true,
+        )
+        .await
+        .unwrap();
     let units_run = entries(db, &office_b, "dry_run").await;
     assert_eq!(units_run.len(), 1, "{units_run:#?}");
     assert_eq!(units_run[0].object_id, "units");
     assert_eq!(units_run[0].source, "cli");
 
     // An export: one row, visible to the ward whose data it holds.
-    db.audit_file(
-        &Actor::user(&s.sec, "web"),
-        &FileAudit {
-            kind: "members.xlsx",
-            label: "Danh sách đảng viên — Đảng bộ Phường 7",
-            unit_path: &s.t.ward_a.path,
-            filename: "dang-vien-P7.xlsx",
-            rows: Some(1),
-        },
-    )
-    .await
-    .unwrap();
+    db.audit()
+        .audit_file(
+            &Actor::user(&s.sec, "web"),
+            &FileAudit {
+                kind: "members.xlsx",
+                label: "Danh sách đảng viên — Đảng bộ Phường 7",
+                unit_path: &s.t.ward_a.path,
+                filename: "dang-vien-P7.xlsx",
+                rows: Some(1),
+            },
+        )
+        .await
+        .unwrap();
     let exports = entries(db, &office_a, "export").await;
     assert_eq!(exports.len(), 1);
     assert_eq!(exports[0].object_type, "file");
@@ -471,6 +492,7 @@ pub async fn uploads_are_kept_within_quota(env: &Env) {
     let db = &env.db;
     let s = setup(db).await;
     let other = db
+        .accounts()
         .create_account(
             &cli(),
             None,
@@ -487,28 +509,30 @@ pub async fn uploads_are_kept_within_quota(env: &Env) {
         .unwrap()
         .principal();
     let theirs = db
+        .accounts()
         .save_upload(other.user_id, "members", "p8.csv", b"P8")
         .await
         .unwrap();
     let mut ids = Vec::new();
     for i in 0..UPLOADS_KEPT_PER_USER + 3 {
         ids.push(
-            db.save_upload(
-                s.sec.user_id,
-                "members",
-                &format!("lan-{i}.csv"),
-                format!("tep {i}").as_bytes(),
-            )
-            .await
-            .unwrap(),
+            db.accounts()
+                .save_upload(
+                    s.sec.user_id,
+                    "members",
+                    &format!("lan-{i}.csv"),
+                    format!("tep {i}").as_bytes(),
+                )
+                .await
+                .unwrap(),
         );
     }
     assert_eq!(
-        db.upload_count(s.sec.user_id).await.unwrap(),
+        db.accounts().upload_count(s.sec.user_id).await.unwrap(),
         UPLOADS_KEPT_PER_USER as i64
     );
     for (k, id) in ids.iter().enumerate() {
-        let kept = db.upload(s.sec.user_id, *id).await;
+        let kept = db.accounts().upload(s.sec.user_id, *id).await;
         if k < 3 {
             assert!(
                 matches!(kept, Err(StoreError::NotFound)),
@@ -520,15 +544,20 @@ pub async fn uploads_are_kept_within_quota(env: &Env) {
     }
     // Another user's quota is their own.
     assert_eq!(
-        db.upload(other.user_id, theirs).await.unwrap().content,
+        db.accounts()
+            .upload(other.user_id, theirs)
+            .await
+            .unwrap()
+            .content,
         b"P8"
     );
     // After 30 days everything old goes at the next upload.
     env.clock.advance(chrono::Duration::days(31));
-    db.save_upload(s.sec.user_id, "members", "moi.csv", b"moi")
+    db.accounts()
+        .save_upload(s.sec.user_id, "members", "moi.csv", b"moi")
         .await
         .unwrap();
-    assert_eq!(db.upload_count(s.sec.user_id).await.unwrap(), 1);
-    assert_eq!(db.upload_count(other.user_id).await.unwrap(), 0);
+    assert_eq!(db.accounts().upload_count(s.sec.user_id).await.unwrap(), 1);
+    assert_eq!(db.accounts().upload_count(other.user_id).await.unwrap(), 0);
 }
 on_every_backend!(env: uploads_are_kept_within_quota);

@@ -57,7 +57,8 @@ fn report(rows: usize, created: usize, updated: usize, unchanged: usize) -> Impo
 }
 
 async fn audit_total(db: &Db, admin: &domain::policy::Principal) -> i64 {
-    db.list_audit(admin, &AuditFilter::default())
+    db.audit()
+        .list_audit(admin, &AuditFilter::default())
         .await
         .unwrap()
         .1
@@ -94,6 +95,7 @@ pub async fn member_import(env: &Env) {
     add_member(db, &admin, e2, &t.cell_a1).await;
     // The importing user: the secretary of ward A (a real account, so the users table is not empty).
     let account = db
+        .accounts()
         .create_account(
             &cli(),
             None,
@@ -110,23 +112,25 @@ pub async fn member_import(env: &Env) {
         .expect("account");
     let sec = account.principal();
     // A mass-mobilisation team inside the ward: in scope, but not a party organisation.
-    db.create_unit(
-        &cli(),
-        Some(&admin),
-        unit_input(
-            "P7-TDV",
-            "Tổ Dân vận Phường 7",
-            domain::UnitType::MassMobilisationTeam,
-            Some("P7"),
-        ),
-    )
-    .await
-    .unwrap();
+    db.units()
+        .create_unit(
+            &cli(),
+            Some(&admin),
+            unit_input(
+                "P7-TDV",
+                "Tổ Dân vận Phường 7",
+                domain::UnitType::MassMobilisationTeam,
+                Some("P7"),
+            ),
+        )
+        .await
+        .unwrap();
     let actor = Actor::user(&sec, "import");
 
     // ---- every kind of bad row at once; nothing is written.
     let before = env.dump().await;
     let outcome = db
+        .imports()
         .import_members(
             &actor,
             Some(&sec),
@@ -181,7 +185,8 @@ pub async fn member_import(env: &Env) {
     // ---- dry run: the report, and still nothing written.
     let valid = [NEW_1, NEW_2, OLD_1];
     let r = done(
-        db.import_members(&actor, Some(&sec), members_file(&valid), true)
+        db.imports()
+            .import_members(&actor, Some(&sec), members_file(&valid), true)
             .await
             .unwrap(),
     );
@@ -197,26 +202,29 @@ pub async fn member_import(env: &Env) {
     // ---- the real import.
     let audits0 = audit_total(db, &admin).await;
     let r = done(
-        db.import_members(&actor, Some(&sec), members_file(&valid), false)
+        db.imports()
+            .import_members(&actor, Some(&sec), members_file(&valid), false)
             .await
             .unwrap(),
     );
     assert_eq!(r, report(3, 2, 0, 1));
     assert_eq!(audit_total(db, &admin).await, audits0 + 2);
     let new1 = db
+        .members()
         .member_id_by_card("200001")
         .await
         .unwrap()
         .expect("created");
-    let m = db.member(&sec, new1).await.unwrap();
+    let m = db.members().member(&sec, new1).await.unwrap();
     assert_eq!(m.full_name, "Trần Văn Mới");
     assert_eq!(m.citizen_id.as_deref(), Some("083185200001"));
     assert_eq!(m.phone.as_deref(), Some("0912000001"));
     assert!(m.head, "Bí thư Chi bộ");
-    let (ms, _) = db.member_history(&sec, new1).await.unwrap();
+    let (ms, _) = db.members().member_history(&sec, new1).await.unwrap();
     assert_eq!(ms.len(), 1);
     assert_eq!((ms[0].from_date, ms[0].to_date), (d(2015, 1, 1), None));
     let (entries, _) = db
+        .audit()
         .list_audit(
             &admin,
             &AuditFilter {
@@ -236,7 +244,8 @@ pub async fn member_import(env: &Env) {
     // ---- the same file again: nothing at all changes.
     let snapshot = env.dump().await;
     let r = done(
-        db.import_members(&actor, Some(&sec), members_file(&valid), false)
+        db.imports()
+            .import_members(&actor, Some(&sec), members_file(&valid), false)
             .await
             .unwrap(),
     );
@@ -244,21 +253,28 @@ pub async fn member_import(env: &Env) {
     assert_eq!(env.dump().await, snapshot, "re-import is idempotent");
 
     // ---- one phone changed: one member updated, one audit row.
-    let new2 = db.member_id_by_card("200002").await.unwrap().unwrap();
+    let new2 = db
+        .members()
+        .member_id_by_card("200002")
+        .await
+        .unwrap()
+        .unwrap();
     let changed_phone = NEW_2.replace("0912000002", "0912999999");
     let r = done(
-        db.import_members(
-            &actor,
-            Some(&sec),
-            members_file(&[NEW_1, &changed_phone, OLD_1]),
-            false,
-        )
-        .await
-        .unwrap(),
+        db.imports()
+            .import_members(
+                &actor,
+                Some(&sec),
+                members_file(&[NEW_1, &changed_phone, OLD_1]),
+                false,
+            )
+            .await
+            .unwrap(),
     );
     assert_eq!(r, report(3, 0, 1, 2));
     assert_eq!(audit_total(db, &admin).await, audits0 + 3);
     let (entries, _) = db
+        .audit()
         .list_audit(&admin, &AuditFilter::default())
         .await
         .unwrap();
@@ -270,7 +286,12 @@ pub async fn member_import(env: &Env) {
     assert_eq!(last.before.as_ref().unwrap()["phone"], "0912000002");
     assert_eq!(last.after.as_ref().unwrap()["phone"], "0912999999");
     assert_eq!(
-        db.member(&sec, new2).await.unwrap().phone.as_deref(),
+        db.members()
+            .member(&sec, new2)
+            .await
+            .unwrap()
+            .phone
+            .as_deref(),
         Some("0912999999")
     );
     let changed_rows: Vec<_> = env
@@ -296,17 +317,18 @@ pub async fn member_import(env: &Env) {
         .replace("P7-KP1", "P7-KP2")
         .replace("01/01/2015", "01/09/2026");
     let r = done(
-        db.import_members(
-            &actor,
-            Some(&sec),
-            members_file(&[&moved, &changed_phone, OLD_1]),
-            false,
-        )
-        .await
-        .unwrap(),
+        db.imports()
+            .import_members(
+                &actor,
+                Some(&sec),
+                members_file(&[&moved, &changed_phone, OLD_1]),
+                false,
+            )
+            .await
+            .unwrap(),
     );
     assert_eq!(r, report(3, 0, 1, 2));
-    let (ms, _) = db.member_history(&sec, new1).await.unwrap();
+    let (ms, _) = db.members().member_history(&sec, new1).await.unwrap();
     assert_eq!(
         ms,
         [
@@ -327,16 +349,21 @@ pub async fn member_import(env: &Env) {
         ]
     );
     assert!(db
+        .members()
         .member_ids_as_of(&t.cell_a1.path, d(2026, 8, 31))
         .await
         .unwrap()
         .contains(&new1));
     assert!(db
+        .members()
         .member_ids_as_of(&t.cell_a2.path, d(2026, 9, 1))
         .await
         .unwrap()
         .contains(&new1));
-    assert_eq!(db.member(&sec, e1).await.unwrap().unit_code, "P7-KP1");
+    assert_eq!(
+        db.members().member(&sec, e1).await.unwrap().unit_code,
+        "P7-KP1"
+    );
 }
 on_every_backend!(env: member_import);
 
@@ -347,13 +374,20 @@ pub async fn import_transfer_date_checked(env: &Env) {
     let t = tree(db).await;
     let admin = t.admin();
     done(
-        db.import_members(&cli(), Some(&admin), members_file(&[NEW_1]), false)
+        db.imports()
+            .import_members(&cli(), Some(&admin), members_file(&[NEW_1]), false)
             .await
             .unwrap(),
     );
-    let id = db.member_id_by_card("200001").await.unwrap().unwrap();
+    let id = db
+        .members()
+        .member_id_by_card("200001")
+        .await
+        .unwrap()
+        .unwrap();
     // The manual transfer with this date is refused…
     let err = db
+        .members()
         .transfer_member(&cli(), &admin, id, "P7-KP2", d(2012, 1, 1))
         .await
         .unwrap_err();
@@ -364,10 +398,11 @@ pub async fn import_transfer_date_checked(env: &Env) {
         .replace("P7-KP1", "P7-KP2")
         .replace("01/01/2015", "01/01/2012");
     let outcome = db
+        .imports()
         .import_members(&cli(), Some(&admin), members_file(&[&back_dated]), false)
         .await
         .unwrap();
-    let (ms, _) = db.member_history(&admin, id).await.unwrap();
+    let (ms, _) = db.members().member_history(&admin, id).await.unwrap();
     assert!(
         ms.iter()
             .all(|m| m.to_date.is_none_or(|to| to > m.from_date)),
@@ -393,7 +428,8 @@ pub async fn unit_import(env: &Env) {
         "P9-KP2,Chi bộ Khu phố 2,chi bo,P9,2",
     ];
     let r = done(
-        db.import_units(&cli(), Some(&admin), units_file(&file), true)
+        db.imports()
+            .import_units(&cli(), Some(&admin), units_file(&file), true)
             .await
             .unwrap(),
     );
@@ -406,21 +442,22 @@ pub async fn unit_import(env: &Env) {
     );
     assert_only_dry_run_audit(&before, &env.dump().await);
     let r = done(
-        db.import_units(&cli(), Some(&admin), units_file(&file), false)
+        db.imports()
+            .import_units(&cli(), Some(&admin), units_file(&file), false)
             .await
             .unwrap(),
     );
     assert_eq!(r, report(3, 3, 0, 0));
-    let p9 = db.unit_by_code(&admin, "P9").await.unwrap();
+    let p9 = db.units().unit_by_code(&admin, "P9").await.unwrap();
     assert_eq!(p9.parent_id, Some(t.root.id));
     assert_eq!(p9.unit_type, domain::UnitType::GrassrootsCommittee);
     for code in ["P9-KP1", "P9-KP2"] {
-        let c = db.unit_by_code(&admin, code).await.unwrap();
+        let c = db.units().unit_by_code(&admin, code).await.unwrap();
         assert_eq!(c.parent_id, Some(p9.id));
         assert_eq!(c.path, format!("{}{}/", p9.path, c.id));
         assert_eq!(c.unit_type, domain::UnitType::Cell);
     }
-    let kids = db.child_units(&admin, p9.id).await.unwrap();
+    let kids = db.units().child_units(&admin, p9.id).await.unwrap();
     assert_eq!(
         kids.iter()
             .map(|k| k.unit.code.as_str())
@@ -432,7 +469,8 @@ pub async fn unit_import(env: &Env) {
     // Same file again: unchanged, nothing written.
     let snapshot = env.dump().await;
     let r = done(
-        db.import_units(&cli(), Some(&admin), units_file(&file), false)
+        db.imports()
+            .import_units(&cli(), Some(&admin), units_file(&file), false)
             .await
             .unwrap(),
     );
@@ -442,6 +480,7 @@ pub async fn unit_import(env: &Env) {
     // A cycle, an unknown parent and a change of parent: all rejected, nothing written (not even the
     // valid row).
     let outcome = db
+        .imports()
         .import_units(
             &cli(),
             Some(&admin),
@@ -476,14 +515,15 @@ pub async fn unit_import(env: &Env) {
     // A ward office may import only inside its ward.
     let office_b = principal(Role::Office, &t.ward_b, None);
     let errors = rejected(
-        db.import_units(
-            &cli(),
-            Some(&office_b),
-            units_file(&["P9-KP3,Chi bộ Khu phố 3,Chi bộ,P9,"]),
-            false,
-        )
-        .await
-        .unwrap(),
+        db.imports()
+            .import_units(
+                &cli(),
+                Some(&office_b),
+                units_file(&["P9-KP3,Chi bộ Khu phố 3,Chi bộ,P9,"]),
+                false,
+            )
+            .await
+            .unwrap(),
     );
     assert_eq!(errors.len(), 1);
     // The parent is outside the office's ward: answered as an unknown code would be.
@@ -497,19 +537,24 @@ pub async fn unit_import(env: &Env) {
     // Renaming through an import is an update, audited.
     let audits0 = audit_total(db, &admin).await;
     let r = done(
-        db.import_units(
-            &cli(),
-            Some(&admin),
-            units_file(&["P9-KP2,Chi bộ Khu phố 2 (mới),Chi bộ,P9,2"]),
-            false,
-        )
-        .await
-        .unwrap(),
+        db.imports()
+            .import_units(
+                &cli(),
+                Some(&admin),
+                units_file(&["P9-KP2,Chi bộ Khu phố 2 (mới),Chi bộ,P9,2"]),
+                false,
+            )
+            .await
+            .unwrap(),
     );
     assert_eq!(r, report(1, 0, 1, 0));
     assert_eq!(audit_total(db, &admin).await, audits0 + 1);
     assert_eq!(
-        db.unit_by_code(&admin, "P9-KP2").await.unwrap().name,
+        db.units()
+            .unit_by_code(&admin, "P9-KP2")
+            .await
+            .unwrap()
+            .name,
         "Chi bộ Khu phố 2 (mới)"
     );
 }

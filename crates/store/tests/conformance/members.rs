@@ -24,7 +24,7 @@ pub async fn validation(db: &Db) {
     let t = tree(db).await;
     let admin = t.admin();
     add_member(db, &admin, person("Nguyễn Văn An", "001234"), &t.cell_a1).await;
-    let before = db.member_count().await.unwrap();
+    let before = db.members().member_count().await.unwrap();
 
     // Several problems at once: each field gets its own Vietnamese message.
     let mut bad = person("   ", "001235");
@@ -32,7 +32,8 @@ pub async fn validation(db: &Db) {
     bad.official_on = Some(d(2011, 1, 1));
     bad.citizen_id = Some("12345".into());
     let errors = invalid(
-        db.create_member(&cli(), &admin, &bad, "P7-KP1", None)
+        db.members()
+            .create_member(&cli(), &admin, &bad, "P7-KP1", None)
             .await
             .unwrap_err(),
     );
@@ -47,7 +48,8 @@ pub async fn validation(db: &Db) {
     let mut bad = person("An", "12a");
     bad.phone = Some("12345".into());
     let errors = invalid(
-        db.create_member(&cli(), &admin, &bad, "P7-KP1", None)
+        db.members()
+            .create_member(&cli(), &admin, &bad, "P7-KP1", None)
             .await
             .unwrap_err(),
     );
@@ -62,7 +64,8 @@ pub async fn validation(db: &Db) {
     let mut bad = person("Trần Thị Bé", "");
     bad.card_number = None;
     let errors = invalid(
-        db.create_member(&cli(), &admin, &bad, "P7-KP1", None)
+        db.members()
+            .create_member(&cli(), &admin, &bad, "P7-KP1", None)
             .await
             .unwrap_err(),
     );
@@ -70,15 +73,16 @@ pub async fn validation(db: &Db) {
 
     // The same card number as an existing member (leading zeros are significant).
     let errors = invalid(
-        db.create_member(
-            &cli(),
-            &admin,
-            &person("Trần Văn Bảy", "001234"),
-            "P7-KP1",
-            None,
-        )
-        .await
-        .unwrap_err(),
+        db.members()
+            .create_member(
+                &cli(),
+                &admin,
+                &person("Trần Văn Bảy", "001234"),
+                "P7-KP1",
+                None,
+            )
+            .await
+            .unwrap_err(),
     );
     // The admin may read the holder, so the message names them.
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -90,27 +94,29 @@ pub async fn validation(db: &Db) {
         "{}",
         errors[0].message
     );
-    db.create_member(
-        &cli(),
-        &admin,
-        &person("Trần Văn Bảy", "1234"),
-        "P7-KP1",
-        None,
-    )
-    .await
-    .expect_err("4 digits is not a card number");
-
-    // Units: not a party organisation; outside the secretary's ward.
-    let errors = invalid(
-        db.create_member(
+    db.members()
+        .create_member(
             &cli(),
             &admin,
-            &person("Trần Văn Bảy", "001236"),
-            "MTTQ",
+            &person("Trần Văn Bảy", "1234"),
+            "P7-KP1",
             None,
         )
         .await
-        .unwrap_err(),
+        .expect_err("4 digits is not a card number");
+
+    // Units: not a party organisation; outside the secretary's ward.
+    let errors = invalid(
+        db.members()
+            .create_member(
+                &cli(),
+                &admin,
+                &person("Trần Văn Bảy", "001236"),
+                "MTTQ",
+                None,
+            )
+            .await
+            .unwrap_err(),
     );
     assert_eq!(
         message_for(&errors, "unit_code"),
@@ -118,24 +124,30 @@ pub async fn validation(db: &Db) {
     );
     let sec_a = principal(Role::Secretary, &t.ward_a, None);
     let errors = invalid(
-        db.create_member(
-            &cli(),
-            &sec_a,
-            &person("Trần Văn Bảy", "001236"),
-            "P8-KP1",
-            None,
-        )
-        .await
-        .unwrap_err(),
+        db.members()
+            .create_member(
+                &cli(),
+                &sec_a,
+                &person("Trần Văn Bảy", "001236"),
+                "P8-KP1",
+                None,
+            )
+            .await
+            .unwrap_err(),
     );
     assert_eq!(
         message_for(&errors, "unit_code"),
         "Không có đơn vị mã \"P8-KP1\" trong phạm vi quản lý"
     );
-    assert_eq!(db.member_count().await.unwrap(), before, "nothing written");
+    assert_eq!(
+        db.members().member_count().await.unwrap(),
+        before,
+        "nothing written"
+    );
 
     // And a valid one from the secretary: names are stored NFC with single spaces.
     let m = db
+        .members()
         .create_member(
             &cli(),
             &sec_a,
@@ -147,7 +159,7 @@ pub async fn validation(db: &Db) {
         .expect("valid member");
     assert_eq!(m.full_name, "Trần Văn Bảy");
     assert_eq!(m.unit_code, "P7-KP2");
-    assert_eq!(db.member(&sec_a, m.id).await.unwrap(), m);
+    assert_eq!(db.members().member(&sec_a, m.id).await.unwrap(), m);
 }
 on_every_backend!(db: validation);
 
@@ -164,21 +176,22 @@ pub async fn update_is_audited(db: &Db) {
         per_page: 100,
         ..Default::default()
     };
-    let (_, n0) = db.list_audit(&admin, &filter).await.unwrap();
+    let (_, n0) = db.audit().list_audit(&admin, &filter).await.unwrap();
     assert_eq!(n0, 1, "the creation");
 
     input.phone = Some("+84 913 000 111".into());
     input.positions = vec![("Bí thư Chi bộ".into(), "Phụ trách chung".into())];
     let after = db
+        .members()
         .update_member(&cli(), &sec_a, id, &input)
         .await
         .expect("update");
     assert_eq!(after.phone.as_deref(), Some("0913000111"));
     assert!(after.head && after.key_cadre, "Bí thư is a head");
-    let stored = db.member(&admin, id).await.unwrap();
+    let stored = db.members().member(&admin, id).await.unwrap();
     assert_eq!(stored, after);
 
-    let (entries, n1) = db.list_audit(&admin, &filter).await.unwrap();
+    let (entries, n1) = db.audit().list_audit(&admin, &filter).await.unwrap();
     assert_eq!(n1, 2);
     let e = &entries[0];
     assert_eq!(e.action, "update");
@@ -194,15 +207,19 @@ pub async fn update_is_audited(db: &Db) {
     assert_eq!(a["full_name"], "Lê Thị Mai");
 
     // Saving the same values again writes no audit entry.
-    db.update_member(&cli(), &sec_a, id, &input).await.unwrap();
-    assert_eq!(db.list_audit(&admin, &filter).await.unwrap().1, 2);
+    db.members()
+        .update_member(&cli(), &sec_a, id, &input)
+        .await
+        .unwrap();
+    assert_eq!(db.audit().list_audit(&admin, &filter).await.unwrap().1, 2);
 
     // Taking another member's card number is refused.
     let other = add_member(db, &admin, person("Lê Văn Hai", "400002"), &t.cell_a1).await;
     let mut clash = person("Lê Văn Hai", "400001");
     clash.phone = None;
     let errors = invalid(
-        db.update_member(&cli(), &admin, other, &clash)
+        db.members()
+            .update_member(&cli(), &admin, other, &clash)
             .await
             .unwrap_err(),
     );
@@ -211,18 +228,20 @@ pub async fn update_is_audited(db: &Db) {
     // Out of scope: not found; in scope without write right: forbidden.
     let sec_b = principal(Role::Secretary, &t.ward_b, None);
     assert!(matches!(
-        db.update_member(&cli(), &sec_b, id, &input).await,
+        db.members().update_member(&cli(), &sec_b, id, &input).await,
         Err(StoreError::NotFound)
     ));
     let inspector = principal(Role::Inspector, &t.root, None);
     assert!(matches!(
-        db.update_member(&cli(), &inspector, id, &input).await,
+        db.members()
+            .update_member(&cli(), &inspector, id, &input)
+            .await,
         Err(StoreError::Forbidden)
     ));
-    assert_eq!(db.list_audit(&admin, &filter).await.unwrap().1, 2);
+    assert_eq!(db.audit().list_audit(&admin, &filter).await.unwrap().1, 2);
     // Audit needs the capability.
     assert!(matches!(
-        db.list_audit(&sec_a, &filter).await,
+        db.audit().list_audit(&sec_a, &filter).await,
         Err(StoreError::Forbidden)
     ));
 }
@@ -237,19 +256,22 @@ pub async fn transfer_and_status_as_of(db: &Db) {
 
     // A ward secretary cannot send a member to another ward; the committee above can.
     let errors = invalid(
-        db.transfer_member(&cli(), &sec_a, x, "P8-KP1", d(2026, 6, 1))
+        db.members()
+            .transfer_member(&cli(), &sec_a, x, "P8-KP1", d(2026, 6, 1))
             .await
             .unwrap_err(),
     );
     assert_eq!(errors[0].field, "unit_code");
     let errors = invalid(
-        db.transfer_member(&cli(), &admin, x, "MTTQ", d(2026, 6, 1))
+        db.members()
+            .transfer_member(&cli(), &admin, x, "MTTQ", d(2026, 6, 1))
             .await
             .unwrap_err(),
     );
     assert!(errors[0].message.contains("không phải là tổ chức đảng"));
     let errors = invalid(
-        db.transfer_member(&cli(), &admin, x, "P8-KP1", d(2014, 6, 1))
+        db.members()
+            .transfer_member(&cli(), &admin, x, "P8-KP1", d(2014, 6, 1))
             .await
             .unwrap_err(),
     );
@@ -260,18 +282,20 @@ pub async fn transfer_and_status_as_of(db: &Db) {
     // (P8-KP1 did not exist yet in 2014 either.)
     assert!(message_for(&errors, "unit_code").contains("không hoạt động"));
     let errors = invalid(
-        db.transfer_member(&cli(), &admin, x, "P8-KP1", d(2027, 6, 1))
+        db.members()
+            .transfer_member(&cli(), &admin, x, "P8-KP1", d(2027, 6, 1))
             .await
             .unwrap_err(),
     );
     assert_eq!(errors[0].field, "date");
 
     let moved = db
+        .members()
         .transfer_member(&cli(), &admin, x, "P8-KP1", d(2026, 6, 1))
         .await
         .expect("transfer");
     assert_eq!(moved.unit_code, "P8-KP1");
-    let (memberships, _) = db.member_history(&admin, x).await.unwrap();
+    let (memberships, _) = db.members().member_history(&admin, x).await.unwrap();
     assert_eq!(
         memberships,
         [
@@ -291,8 +315,12 @@ pub async fn transfer_and_status_as_of(db: &Db) {
             },
         ]
     );
-    let as_of =
-        async |unit: &domain::Unit, date| db.member_ids_as_of(&unit.path, date).await.unwrap();
+    let as_of = async |unit: &domain::Unit, date| {
+        db.members()
+            .member_ids_as_of(&unit.path, date)
+            .await
+            .unwrap()
+    };
     let may31 = d(2026, 5, 31);
     let jun1 = d(2026, 6, 1);
     assert_eq!(as_of(&t.cell_a1, may31).await, [x, y]);
@@ -307,12 +335,13 @@ pub async fn transfer_and_status_as_of(db: &Db) {
     assert_eq!(as_of(&t.root, d(2014, 12, 31)).await, Vec::<i64>::new());
     // After the transfer the old ward no longer sees the member.
     assert!(matches!(
-        db.member(&sec_a, x).await,
+        db.members().member(&sec_a, x).await,
         Err(StoreError::NotFound)
     ));
 
     // Exempt from activities from 01/09/2026: still counted before, not from that day.
     let exempt = db
+        .members()
         .set_member_status(&cli(), &admin, y, MemberStatus::Exempt, d(2026, 9, 1))
         .await
         .expect("exempt");
@@ -320,7 +349,7 @@ pub async fn transfer_and_status_as_of(db: &Db) {
     assert_eq!(as_of(&t.cell_a1, d(2026, 8, 31)).await, [y]);
     assert_eq!(as_of(&t.cell_a1, d(2026, 9, 1)).await, Vec::<i64>::new());
     assert_eq!(as_of(&t.cell_a1, today()).await, Vec::<i64>::new());
-    let (_, statuses) = db.member_history(&admin, y).await.unwrap();
+    let (_, statuses) = db.members().member_history(&admin, y).await.unwrap();
     assert_eq!(
         statuses
             .iter()
@@ -333,13 +362,15 @@ pub async fn transfer_and_status_as_of(db: &Db) {
     );
     // Exempt members are still current members (listed), and setting the same status again is refused.
     let errors = invalid(
-        db.set_member_status(&cli(), &admin, y, MemberStatus::Exempt, d(2026, 10, 1))
+        db.members()
+            .set_member_status(&cli(), &admin, y, MemberStatus::Exempt, d(2026, 10, 1))
             .await
             .unwrap_err(),
     );
     assert_eq!(errors[0].field, "status");
     // Back to active on 01/11/2026.
-    db.set_member_status(&cli(), &admin, y, MemberStatus::Active, d(2026, 11, 1))
+    db.members()
+        .set_member_status(&cli(), &admin, y, MemberStatus::Active, d(2026, 11, 1))
         .await
         .unwrap();
     assert_eq!(as_of(&t.cell_a1, d(2026, 10, 31)).await, Vec::<i64>::new());
@@ -347,7 +378,8 @@ pub async fn transfer_and_status_as_of(db: &Db) {
     // An inspector may not change statuses.
     let inspector = principal(Role::Inspector, &t.root, None);
     assert!(matches!(
-        db.set_member_status(&cli(), &inspector, y, MemberStatus::Deceased, today())
+        db.members()
+            .set_member_status(&cli(), &inspector, y, MemberStatus::Deceased, today())
             .await,
         Err(StoreError::Forbidden)
     ));
@@ -368,11 +400,18 @@ pub async fn undated_status_as_of(db: &Db) {
         status: MemberStatus::Deceased,
         status_since: None,
     }];
-    let ids = db.load_members(&cli(), &items).await.expect("load");
-    let m = db.member(&t.admin(), ids[0]).await.unwrap();
+    let ids = db
+        .imports()
+        .load_members(&cli(), &items)
+        .await
+        .expect("load");
+    let m = db.members().member(&t.admin(), ids[0]).await.unwrap();
     assert_eq!(m.status, MemberStatus::Deceased);
     assert_eq!(
-        db.member_ids_as_of(&t.cell_a1.path, today()).await.unwrap(),
+        db.members()
+            .member_ids_as_of(&t.cell_a1.path, today())
+            .await
+            .unwrap(),
         Vec::<i64>::new(),
         "a deceased member is not counted as active today"
     );

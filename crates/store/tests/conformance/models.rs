@@ -1,6 +1,6 @@
-//! Good-practice models (issue 5) on both backends: create / edit with validation, scope (own subtree,
-//! units above, adopted ones; another ward's is NotFound), adoption rules and the automatic "nhân rộng",
-//! results in date order, photos checked by content, the public read paths, and a unit move.
+//! Good-practice models (docs/DOMAIN.md § Models) on both backends: create / edit with validation, scope
+//! (own subtree, units above, adopted ones; another ward's is NotFound), adoption rules and the automatic
+//! "nhân rộng", results in date order, photos checked by content, the public read paths, and a unit move.
 
 use crate::common::*;
 use domain::models::ModelStatus;
@@ -62,12 +62,14 @@ pub async fn create_edit_and_scope(db: &Db) {
         ..input("P7", "  ", "Thể thao")
     };
     let e = db
+        .models()
         .create_model(&actor, Some(&ward), &bad)
         .await
         .unwrap_err();
     assert_eq!(fields(e), ["name", "field", "started_on"]);
     // Another ward's unit does not exist for this secretary.
     let e = db
+        .models()
         .create_model(
             &actor,
             Some(&ward),
@@ -78,12 +80,14 @@ pub async fn create_edit_and_scope(db: &Db) {
     assert!(message(e).contains("Không có đơn vị mã \"P8\""));
     // A cell secretary sees the ward but does not write for it.
     assert!(matches!(
-        db.create_model(&actor, Some(&cell), &input("P7", "X", "Khác"))
+        db.models()
+            .create_model(&actor, Some(&cell), &input("P7", "X", "Khác"))
             .await,
         Err(StoreError::Forbidden)
     ));
 
     let m = db
+        .models()
         .create_model(
             &actor,
             Some(&ward),
@@ -97,6 +101,7 @@ pub async fn create_edit_and_scope(db: &Db) {
     assert_eq!(m.status, ModelStatus::InProgress);
     assert!(m.public);
     let kp1 = db
+        .models()
         .create_model(
             &actor,
             Some(&ward),
@@ -105,6 +110,7 @@ pub async fn create_edit_and_scope(db: &Db) {
         .await
         .unwrap();
     let city = db
+        .models()
         .create_model(
             &cli(),
             None,
@@ -113,6 +119,7 @@ pub async fn create_edit_and_scope(db: &Db) {
         .await
         .unwrap();
     let p8 = db
+        .models()
         .create_model(&cli(), None, &input("P8", "Tổ tự quản", "An ninh trật tự"))
         .await
         .unwrap();
@@ -129,7 +136,7 @@ pub async fn create_edit_and_scope(db: &Db) {
         (&other_ward, m.id, false),
         (&other_ward, kp1.id, false),
     ] {
-        let got = db.model(who, id).await;
+        let got = db.models().model(who, id).await;
         assert_eq!(got.is_ok(), ok, "{} reading model {id}", who.username);
         if !ok {
             assert!(matches!(got, Err(StoreError::NotFound)));
@@ -140,18 +147,24 @@ pub async fn create_edit_and_scope(db: &Db) {
     edit.status = ModelStatus::Commended;
     edit.description = "Dòng một\n\n\n  Dòng hai  ".into();
     assert!(matches!(
-        db.update_model(&actor, &cell, m.id, &edit).await,
+        db.models().update_model(&actor, &cell, m.id, &edit).await,
         Err(StoreError::Forbidden)
     ));
     assert!(matches!(
-        db.update_model(&actor, &member, m.id, &edit).await,
+        db.models().update_model(&actor, &member, m.id, &edit).await,
         Err(StoreError::Forbidden)
     ));
     assert!(matches!(
-        db.update_model(&actor, &other_ward, m.id, &edit).await,
+        db.models()
+            .update_model(&actor, &other_ward, m.id, &edit)
+            .await,
         Err(StoreError::NotFound)
     ));
-    let after = db.update_model(&actor, &ward, m.id, &edit).await.unwrap();
+    let after = db
+        .models()
+        .update_model(&actor, &ward, m.id, &edit)
+        .await
+        .unwrap();
     assert_eq!(after.status, ModelStatus::Commended);
     assert_eq!(after.description, "Dòng một\n\nDòng hai");
     // The owner unit cannot be changed by an edit.
@@ -161,7 +174,8 @@ pub async fn create_edit_and_scope(db: &Db) {
     };
     assert_eq!(
         fields(
-            db.update_model(&actor, &ward, m.id, &moved)
+            db.models()
+                .update_model(&actor, &ward, m.id, &moved)
                 .await
                 .unwrap_err()
         ),
@@ -169,7 +183,7 @@ pub async fn create_edit_and_scope(db: &Db) {
     );
 
     // Lists: by subtree, field, status and folded search.
-    let list = async |f: ModelFilter| db.list_models(&ward, &f).await.unwrap();
+    let list = async |f: ModelFilter| db.models().list_models(&ward, &f).await.unwrap();
     let names = |v: Vec<store::Model>| v.into_iter().map(|m| m.name).collect::<Vec<_>>();
     let all = list(ModelFilter::default()).await;
     assert_eq!(all.len(), 2, "P7 and P7-KP1, not the city's or P8's");
@@ -225,18 +239,20 @@ pub async fn create_edit_and_scope(db: &Db) {
         1
     );
     assert!(matches!(
-        db.list_models(
-            &ward,
-            &ModelFilter {
-                unit_path: Some(t.ward_b.path.clone()),
-                ..Default::default()
-            }
-        )
-        .await,
+        db.models()
+            .list_models(
+                &ward,
+                &ModelFilter {
+                    unit_path: Some(t.ward_b.path.clone()),
+                    ..Default::default()
+                }
+            )
+            .await,
         Err(StoreError::NotFound)
     ));
     // Every write is in the audit log, under the owner unit.
     let (entries, total) = db
+        .audit()
         .list_audit(
             &t.admin(),
             &AuditFilter {
@@ -264,6 +280,7 @@ pub async fn adoption_rules(db: &Db) {
     let office = principal(Role::Office, &t.root, None);
     let actor = store::Actor::user(&ward, "web");
     let m = db
+        .models()
         .create_model(
             &cli(),
             None,
@@ -272,6 +289,7 @@ pub async fn adoption_rules(db: &Db) {
         .await
         .unwrap();
     let hidden = db
+        .models()
         .create_model(
             &cli(),
             None,
@@ -286,7 +304,8 @@ pub async fn adoption_rules(db: &Db) {
         let p = p.clone();
         let code = code.to_string();
         async move {
-            db.adopt_model(&actor_of(&p), Some(&p), id, &code, Some(on), "")
+            db.models()
+                .adopt_model(&actor_of(&p), Some(&p), id, &code, Some(on), "")
                 .await
         }
     };
@@ -315,7 +334,7 @@ pub async fn adoption_rules(db: &Db) {
     assert_eq!(fields(e), ["unit_code"]);
     // Another ward cannot read P7's model, but may adopt it because it is public.
     assert!(matches!(
-        db.model(&other_ward, m.id).await,
+        db.models().model(&other_ward, m.id).await,
         Err(StoreError::NotFound)
     ));
     let a = adopt(&other_ward, m.id, "P8-KP1", d(2018, 5, 1))
@@ -328,7 +347,7 @@ pub async fn adoption_rules(db: &Db) {
         Err(StoreError::NotFound)
     ));
     // The first adoption made the model "nhân rộng"; once is enough per unit.
-    let after = db.model(&ward, m.id).await.unwrap();
+    let after = db.models().model(&ward, m.id).await.unwrap();
     assert_eq!(after.status, ModelStatus::Replicated);
     assert_eq!(after.replications.len(), 1);
     let e = adopt(&other_ward, m.id, "P8-KP1", d(2018, 6, 1))
@@ -336,20 +355,23 @@ pub async fn adoption_rules(db: &Db) {
         .unwrap_err();
     assert!(message(e).contains("đã nhận nhân rộng mô hình này từ 01/05/2018"));
     // Now P8 sees the model it adopted, and its list of adopted models.
-    assert_eq!(db.model(&other_ward, m.id).await.unwrap().id, m.id);
+    assert_eq!(db.models().model(&other_ward, m.id).await.unwrap().id, m.id);
     let adopted = db
+        .models()
         .adopted_models(&other_ward, &t.ward_b.path)
         .await
         .unwrap();
     assert_eq!(adopted.len(), 1);
     assert_eq!(adopted[0].model.unit.code, "P7");
     assert!(db
+        .models()
         .adopted_models(&ward, &t.ward_a.path)
         .await
         .unwrap()
         .is_empty());
     adopt(&office, m.id, "P7-KP2", d(2019, 1, 1)).await.unwrap();
     let spread: Vec<String> = db
+        .models()
         .model(&office, m.id)
         .await
         .unwrap()
@@ -359,26 +381,31 @@ pub async fn adoption_rules(db: &Db) {
         .collect();
     assert_eq!(spread, ["P8-KP1", "P7-KP2"], "oldest first");
     // Removing an adoption: the adopting unit's or the owner's managers; the status stays.
-    db.remove_adoption(&actor, &ward, m.id, "P8-KP1")
+    db.models()
+        .remove_adoption(&actor, &ward, m.id, "P8-KP1")
         .await
         .unwrap();
     assert!(matches!(
-        db.model(&other_ward, m.id).await,
+        db.models().model(&other_ward, m.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.remove_adoption(&actor, &ward, m.id, "P8-KP1").await,
+        db.models()
+            .remove_adoption(&actor, &ward, m.id, "P8-KP1")
+            .await,
         Err(StoreError::NotFound)
     ));
-    db.remove_adoption(&actor, &ward, m.id, "P7-KP2")
+    db.models()
+        .remove_adoption(&actor, &ward, m.id, "P7-KP2")
         .await
         .unwrap();
     assert_eq!(
-        db.model(&ward, m.id).await.unwrap().status,
+        db.models().model(&ward, m.id).await.unwrap().status,
         ModelStatus::Replicated
     );
     // A commended model stays commended when adopted.
     let c = db
+        .models()
         .create_model(
             &cli(),
             None,
@@ -389,21 +416,23 @@ pub async fn adoption_rules(db: &Db) {
         )
         .await
         .unwrap();
-    db.adopt_model(
-        &cli(),
-        None,
-        c.id,
-        "P7",
-        Some(d(2018, 1, 1)),
-        "Lắp 4 khu phố",
-    )
-    .await
-    .unwrap();
-    let c = db.model(&ward, c.id).await.unwrap();
+    db.models()
+        .adopt_model(
+            &cli(),
+            None,
+            c.id,
+            "P7",
+            Some(d(2018, 1, 1)),
+            "Lắp 4 khu phố",
+        )
+        .await
+        .unwrap();
+    let c = db.models().model(&ward, c.id).await.unwrap();
     assert_eq!(c.status, ModelStatus::Commended);
     assert_eq!(c.replications[0].note, "Lắp 4 khu phố");
     // Audit: adoptions are recorded under the adopting unit.
     let (entries, _) = db
+        .audit()
         .list_audit(
             &principal(Role::Admin, &t.ward_b, None),
             &AuditFilter {
@@ -432,6 +461,7 @@ pub async fn results_in_date_order(db: &Db) {
     let cell = principal(Role::Secretary, &t.cell_a1, None);
     let actor = store::Actor::user(&ward, "web");
     let m = db
+        .models()
         .create_model(
             &cli(),
             None,
@@ -446,11 +476,12 @@ pub async fn results_in_date_order(db: &Db) {
         (d(2018, 12, 31), 1602.0),
         (d(2017, 6, 30), 1200.5),
     ] {
-        db.add_model_result(&actor, Some(&ward), m.id, &result(date, ind, v))
+        db.models()
+            .add_model_result(&actor, Some(&ward), m.id, &result(date, ind, v))
             .await
             .unwrap();
     }
-    let detail = db.model_detail(&ward, m.id).await.unwrap();
+    let detail = db.models().model_detail(&ward, m.id).await.unwrap();
     let dates: Vec<_> = detail.results.iter().map(|r| r.measured_on).collect();
     assert_eq!(
         dates,
@@ -465,11 +496,13 @@ pub async fn results_in_date_order(db: &Db) {
     assert_eq!(detail.model.result_count, 4);
     // Before the start, in the future, without indicator or value: refused with the field.
     let e = db
+        .models()
         .add_model_result(&actor, Some(&ward), m.id, &result(d(2016, 1, 1), ind, 1.0))
         .await
         .unwrap_err();
     assert!(message(e).contains("không được trước ngày bắt đầu mô hình (01/03/2017)"));
     let e = db
+        .models()
         .add_model_result(
             &actor,
             Some(&ward),
@@ -486,17 +519,25 @@ pub async fn results_in_date_order(db: &Db) {
         .unwrap_err();
     assert_eq!(fields(e), ["measured_on", "indicator", "value"]);
     // A cell secretary reads the ward's results but does not write them.
-    assert_eq!(db.model_results(&cell, m.id).await.unwrap().len(), 4);
+    assert_eq!(
+        db.models().model_results(&cell, m.id).await.unwrap().len(),
+        4
+    );
     assert!(matches!(
-        db.add_model_result(&actor, Some(&cell), m.id, &result(d(2018, 1, 1), ind, 1.0))
+        db.models()
+            .add_model_result(&actor, Some(&cell), m.id, &result(d(2018, 1, 1), ind, 1.0))
             .await,
         Err(StoreError::Forbidden)
     ));
     let first = detail.results[0].id;
-    db.delete_model_result(&actor, &ward, m.id, first)
+    db.models()
+        .delete_model_result(&actor, &ward, m.id, first)
         .await
         .unwrap();
-    assert_eq!(db.model_results(&ward, m.id).await.unwrap().len(), 3);
+    assert_eq!(
+        db.models().model_results(&ward, m.id).await.unwrap().len(),
+        3
+    );
 }
 
 pub async fn photos_checked_by_content(db: &Db) {
@@ -505,6 +546,7 @@ pub async fn photos_checked_by_content(db: &Db) {
     let other_ward = principal(Role::Secretary, &t.ward_b, None);
     let actor = store::Actor::user(&ward, "web");
     let m = db
+        .models()
         .create_model(
             &cli(),
             None,
@@ -514,6 +556,7 @@ pub async fn photos_checked_by_content(db: &Db) {
         .unwrap();
     let png = office::solid_png(1000, 500, [180, 20, 20]).unwrap();
     let info = db
+        .models()
         .add_model_photo(
             &actor,
             Some(&ward),
@@ -521,6 +564,7 @@ pub async fn photos_checked_by_content(db: &Db) {
             "C:\\Anh\\lap-camera.jpg",
             &png,
             "  Lắp camera  đầu hẻm ",
+            office::check_photo,
         )
         .await
         .unwrap();
@@ -528,14 +572,24 @@ pub async fn photos_checked_by_content(db: &Db) {
     assert_eq!(info.filename, "lap-camera.png");
     assert_eq!((info.width, info.height), (1000, 500));
     assert_eq!(info.caption, "Lắp camera đầu hẻm");
-    let (_, full) = db.model_photo(&ward, m.id, info.id, false).await.unwrap();
+    let (_, full) = db
+        .models()
+        .model_photo(&ward, m.id, info.id, false)
+        .await
+        .unwrap();
     assert_eq!(full, png);
-    let (thumb_info, thumb) = db.model_photo(&ward, m.id, info.id, true).await.unwrap();
+    let (thumb_info, thumb) = db
+        .models()
+        .model_photo(&ward, m.id, info.id, true)
+        .await
+        .unwrap();
     assert_eq!(thumb_info.content_type, "image/jpeg");
     assert!(thumb.starts_with(&[0xFF, 0xD8, 0xFF]));
     // Another ward cannot fetch it.
     assert!(matches!(
-        db.model_photo(&other_ward, m.id, info.id, true).await,
+        db.models()
+            .model_photo(&other_ward, m.id, info.id, true)
+            .await,
         Err(StoreError::NotFound)
     ));
     // Refusals by content, with the Vietnamese message, nothing stored.
@@ -549,18 +603,36 @@ pub async fn photos_checked_by_content(db: &Db) {
         ("anh.jpg", cut, "Ảnh bị hỏng, không đọc được"),
     ] {
         let e = db
-            .add_model_photo(&actor, Some(&ward), m.id, name, &bytes, "")
+            .models()
+            .add_model_photo(
+                &actor,
+                Some(&ward),
+                m.id,
+                name,
+                &bytes,
+                "",
+                office::check_photo,
+            )
             .await
             .unwrap_err();
         let errs = invalid(e);
         assert_eq!(errs[0].field, "file");
         assert_eq!(errs[0].message, expected);
     }
-    assert_eq!(db.model_photos(&ward, m.id).await.unwrap().len(), 1);
-    db.delete_model_photo(&actor, &ward, m.id, info.id)
+    assert_eq!(
+        db.models().model_photos(&ward, m.id).await.unwrap().len(),
+        1
+    );
+    db.models()
+        .delete_model_photo(&actor, &ward, m.id, info.id)
         .await
         .unwrap();
-    assert!(db.model_photos(&ward, m.id).await.unwrap().is_empty());
+    assert!(db
+        .models()
+        .model_photos(&ward, m.id)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 pub async fn public_reads_only_public_models(db: &Db) {
@@ -568,10 +640,12 @@ pub async fn public_reads_only_public_models(db: &Db) {
     let ward = principal(Role::Secretary, &t.ward_a, None);
     let actor = store::Actor::user(&ward, "web");
     let public = db
+        .models()
         .create_model(&actor, Some(&ward), &input("P7", "Heo đất", "Kinh tế"))
         .await
         .unwrap();
     let hidden = db
+        .models()
         .create_model(
             &actor,
             Some(&ward),
@@ -583,41 +657,54 @@ pub async fn public_reads_only_public_models(db: &Db) {
         .await
         .unwrap();
     let other = db
+        .models()
         .create_model(&cli(), None, &input("P8", "Camera", "An ninh trật tự"))
         .await
         .unwrap();
     let png = office::solid_png(20, 20, [0, 0, 200]).unwrap();
     let mut photo_ids = Vec::new();
     for id in [public.id, hidden.id] {
-        db.add_model_result(
-            &actor,
-            Some(&ward),
-            id,
-            &ResultInput {
-                note: "ghi chú nội bộ của bí thư".into(),
-                ..result(d(2018, 12, 31), "Số hộ tham gia", 64.0)
-            },
-        )
-        .await
-        .unwrap();
+        db.models()
+            .add_model_result(
+                &actor,
+                Some(&ward),
+                id,
+                &ResultInput {
+                    note: "ghi chú nội bộ của bí thư".into(),
+                    ..result(d(2018, 12, 31), "Số hộ tham gia", 64.0)
+                },
+            )
+            .await
+            .unwrap();
         let ph = db
-            .add_model_photo(&actor, Some(&ward), id, "a.png", &png, "Họp tổ")
+            .models()
+            .add_model_photo(
+                &actor,
+                Some(&ward),
+                id,
+                "a.png",
+                &png,
+                "Họp tổ",
+                office::check_photo,
+            )
             .await
             .unwrap();
         photo_ids.push(ph.id);
     }
-    db.adopt_model(
-        &actor,
-        Some(&ward),
-        public.id,
-        "P7-KP2",
-        Some(d(2018, 1, 1)),
-        "ghi chú nội bộ về nhân rộng",
-    )
-    .await
-    .unwrap();
+    db.models()
+        .adopt_model(
+            &actor,
+            Some(&ward),
+            public.id,
+            "P7-KP2",
+            Some(d(2018, 1, 1)),
+            "ghi chú nội bộ về nhân rộng",
+        )
+        .await
+        .unwrap();
 
     let everywhere = db
+        .models()
         .public_models(&PublicModelFilter::default())
         .await
         .unwrap();
@@ -625,6 +712,7 @@ pub async fn public_reads_only_public_models(db: &Db) {
     assert!(ids.contains(&public.id) && ids.contains(&other.id));
     assert!(!ids.contains(&hidden.id));
     let in_p7 = db
+        .models()
         .public_models(&PublicModelFilter {
             unit_path: Some(t.ward_a.path.clone()),
             ..Default::default()
@@ -634,6 +722,7 @@ pub async fn public_reads_only_public_models(db: &Db) {
     assert_eq!(in_p7.iter().map(|m| m.id).collect::<Vec<_>>(), [public.id]);
     assert_eq!(in_p7[0].replications[0].unit.code, "P7-KP2");
     let searched = db
+        .models()
         .public_models(&PublicModelFilter {
             q: Some("heo dat".into()),
             ..Default::default()
@@ -642,14 +731,17 @@ pub async fn public_reads_only_public_models(db: &Db) {
         .unwrap();
     assert_eq!(searched.len(), 1);
     assert!(matches!(
-        db.public_model(hidden.id).await,
+        db.models().public_model(hidden.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.public_model_photo(hidden.id, photo_ids[1], true).await,
+        db.models()
+            .public_model_photo(hidden.id, photo_ids[1], true)
+            .await,
         Err(StoreError::NotFound)
     ));
     let (ct, bytes) = db
+        .models()
         .public_model_photo(public.id, photo_ids[0], true)
         .await
         .unwrap();
@@ -657,11 +749,12 @@ pub async fn public_reads_only_public_models(db: &Db) {
     assert!(bytes.starts_with(&[0xFF, 0xD8]));
     // A photo id of another model is not served through this one.
     assert!(db
+        .models()
         .public_model_photo(public.id, photo_ids[1], false)
         .await
         .is_err());
     // Nothing personal in what the portal gets: no user names, no notes, no audit fields.
-    let detail = db.public_model(public.id).await.unwrap();
+    let detail = db.models().public_model(public.id).await.unwrap();
     assert_eq!(detail.results.len(), 1);
     assert_eq!(detail.photos.len(), 1);
     let text =
@@ -689,6 +782,7 @@ pub async fn unit_move_carries_models(db: &Db) {
     let t = tree(db).await;
     let admin = t.admin();
     let m = db
+        .models()
         .create_model(
             &cli(),
             None,
@@ -697,33 +791,45 @@ pub async fn unit_move_carries_models(db: &Db) {
         .await
         .unwrap();
     let owned_by_p8 = db
+        .models()
         .create_model(&cli(), None, &input("P8", "Tổ tự quản", "An ninh trật tự"))
         .await
         .unwrap();
-    db.adopt_model(
-        &cli(),
-        None,
-        owned_by_p8.id,
-        "P7-KP1",
-        Some(d(2018, 1, 1)),
-        "",
-    )
-    .await
-    .unwrap();
-    db.move_unit(&cli(), &admin, t.cell_a1.id, t.ward_b.id, d(2020, 2, 1))
+    db.models()
+        .adopt_model(
+            &cli(),
+            None,
+            owned_by_p8.id,
+            "P7-KP1",
+            Some(d(2018, 1, 1)),
+            "",
+        )
+        .await
+        .unwrap();
+    db.units()
+        .move_unit(&cli(), &admin, t.cell_a1.id, t.ward_b.id, d(2020, 2, 1))
         .await
         .unwrap();
     let p7 = principal(Role::Secretary, &t.ward_a, None);
     let p8 = principal(Role::Secretary, &t.ward_b, None);
     assert!(matches!(
-        db.model(&p7, m.id).await,
+        db.models().model(&p7, m.id).await,
         Err(StoreError::NotFound)
     ));
-    let listed = db.list_models(&p8, &ModelFilter::default()).await.unwrap();
+    let listed = db
+        .models()
+        .list_models(&p8, &ModelFilter::default())
+        .await
+        .unwrap();
     assert!(listed.iter().any(|x| x.id == m.id));
-    let adopted = db.adopted_models(&p8, &p8.unit_path).await.unwrap();
+    let adopted = db
+        .models()
+        .adopted_models(&p8, &p8.unit_path)
+        .await
+        .unwrap();
     assert_eq!(adopted.len(), 1, "the moved cell's adoption follows it");
     assert!(db
+        .models()
         .adopted_models(&p7, &p7.unit_path)
         .await
         .unwrap()

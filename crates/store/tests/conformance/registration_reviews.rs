@@ -1,8 +1,9 @@
-//! Registrations after they are written (issue 4), on both backends: the mid-year and year-end
-//! self-reviews and the cell's assessment (who, from when, what the result and the suggested rating become),
-//! copying last year's registration, the approval queue, a unit's list in Vietnamese name order, the
-//! report of a small tree (members as of the deadline, on time, specific, tied, copied, done, ratings, the
-//! 20 % warning, heads registered late), and copy detection across units and across revisions.
+//! Registrations after they are written (docs/DOMAIN.md § Reviews and rating), on both backends: the
+//! mid-year and year-end self-reviews and the cell's assessment (who, from when, what the result and the
+//! suggested rating become), copying last year's registration, the approval queue, a unit's list in
+//! Vietnamese name order, the report of a small tree (members as of the deadline, on time, specific, tied,
+//! copied, done, ratings, the 20 % warning, heads registered late), and copy detection across units and
+//! across revisions.
 
 use crate::common::*;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -281,7 +282,8 @@ fn rvs(outcomes: &[Outcome]) -> Vec<ReviewInput> {
 }
 
 async fn create(db: &Db, p: &Principal, member: i64, year: i32, items: &[ItemInput]) -> i64 {
-    db.create_registration(&web(p), p, member, year, items)
+    db.registrations()
+        .create_registration(&web(p), p, member, year, items)
         .await
         .unwrap_or_else(|e| panic!("create registration of {member}: {e:?}"))
         .id
@@ -293,7 +295,8 @@ async fn act(db: &Db, p: &Principal, id: i64, action: Action) -> Registration {
     } else {
         ""
     };
-    db.registration_action(&web(p), p, id, action, comment, &[])
+    db.registrations()
+        .registration_action(&web(p), p, id, action, comment, &[])
         .await
         .unwrap_or_else(|e| panic!("{action:?} on {id}: {e:?}"))
 }
@@ -330,6 +333,7 @@ fn assessed(r: &Registration) -> Vec<Option<Outcome>> {
 /// The audit actions recorded about a registration, oldest first, with who did them.
 async fn audit_of(db: &Db, admin: &Principal, id: i64) -> Vec<(String, String)> {
     let (entries, _) = db
+        .audit()
         .list_audit(
             admin,
             &AuditFilter {
@@ -363,6 +367,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
 
     // Before 1 June 2027: the mid-year review is not open, and the message says from when.
     let e = db
+        .registrations()
         .self_review(&web(&an), &an, id, Stage::Midyear, &rvs(&[Outcome::Done]))
         .await
         .unwrap_err();
@@ -376,6 +381,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
     let mut mid = rvs(&[Outcome::Done, Outcome::Partly]);
     mid[1].note = "Đã giải quyết 8/12 đơn".into();
     let r = db
+        .registrations()
         .self_review(&web(&an), &an, id, Stage::Midyear, &mid)
         .await
         .unwrap();
@@ -391,6 +397,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
     );
     // Mid-year for Cường's draft: refused, naming the status.
     let e = db
+        .registrations()
         .self_review(
             &web(&w.cuong()),
             &w.cuong(),
@@ -406,6 +413,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
     );
     // An item that does not exist: refused in Vietnamese, and nothing of the batch is written.
     let e = db
+        .registrations()
         .self_review(
             &web(&an),
             &an,
@@ -420,6 +428,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         "unknown position"
     );
     let e = db
+        .registrations()
         .self_review(
             &web(&an),
             &an,
@@ -430,7 +439,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         .await
         .unwrap_err();
     assert!(invalid(e).contains("Nội dung số 2 được đánh giá hai lần"));
-    let r = db.registration(&an, id).await.unwrap();
+    let r = db.registrations().registration(&an, id).await.unwrap();
     assert_eq!(
         outcomes(&r, Stage::Midyear),
         [Some(Outcome::Done), Some(Outcome::Partly), None, None],
@@ -440,6 +449,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
     // secretary of another ward neither.
     for who in [w.sec_a2(), w.cuong(), w.binh(), w.ward_b()] {
         let e = db
+            .registrations()
             .self_review(&web(&who), &who, id, Stage::Midyear, &rvs(&[Outcome::Done]))
             .await
             .unwrap_err();
@@ -450,18 +460,20 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         );
     }
     assert!(matches!(
-        db.self_review(
-            &web(&w.sec_a2()),
-            &w.sec_a2(),
-            id,
-            Stage::Midyear,
-            &rvs(&[Outcome::Done])
-        )
-        .await,
+        db.registrations()
+            .self_review(
+                &web(&w.sec_a2()),
+                &w.sec_a2(),
+                id,
+                Stage::Midyear,
+                &rvs(&[Outcome::Done])
+            )
+            .await,
         Err(StoreError::NotFound)
     ));
     // The year-end review and the assessment are not open in June.
     let e = db
+        .registrations()
         .self_review(&web(&an), &an, id, Stage::Yearend, &rvs(&[Outcome::Done]))
         .await
         .unwrap_err();
@@ -470,6 +482,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         "Chưa đến thời gian tự đánh giá cuối năm: từ ngày 01/11/2027"
     );
     let e = db
+        .registrations()
         .assess_registration(&web(&sec_a1), &sec_a1, id, &rvs(&[Outcome::Done]))
         .await
         .unwrap_err();
@@ -480,6 +493,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
     let mut end = rvs(&[Outcome::Done, Outcome::Done, Outcome::Done, Outcome::Done]);
     end[0].evidence = "Biên bản bàn giao mặt bằng hẻm 3".into();
     let r = db
+        .registrations()
         .self_review(&web(&sec_a1), &sec_a1, id, Stage::Yearend, &end)
         .await
         .unwrap();
@@ -497,6 +511,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
             .expect("listed")
     };
     let (list, _) = db
+        .registrations()
         .registrations_in(&sec_a1, &w.t.cell_a1.path, YEAR, None, 100)
         .await
         .unwrap();
@@ -512,6 +527,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         (w.cuong(), "not found"),
     ] {
         let e = db
+            .registrations()
             .assess_registration(&web(&who), &who, id, &rvs(&[Outcome::NotDone]))
             .await
             .unwrap_err();
@@ -525,11 +541,13 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         }
     }
     let e = db
+        .registrations()
         .assess_registration(&web(&sec_a1), &sec_a1, id, &[rv(5, Some(Outcome::Done))])
         .await
         .unwrap_err();
     assert!(invalid(e).contains("Bản đăng ký không có nội dung số 5"));
     let r = db
+        .registrations()
         .assess_registration(
             &web(&sec_a1),
             &sec_a1,
@@ -558,6 +576,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         .all(|o| *o == Some(Outcome::Done)));
     // The result and the suggestion now follow the cell: (1 + ½ + 0 + 1) / 4 = 62.5 % → hoàn thành.
     let (list, _) = db
+        .registrations()
         .registrations_in(&sec_a1, &w.t.cell_a1.path, YEAR, None, 100)
         .await
         .unwrap();
@@ -567,6 +586,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
     // The secretary confirms the suggestion without a reason; "xuất sắc" (the self-review's level) now
     // needs one.
     let e = db
+        .registrations()
         .rate_member(&web(&sec_a1), &sec_a1, w.an, YEAR, Rating::Excellent, "")
         .await
         .unwrap_err();
@@ -575,21 +595,27 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         msg.contains("lý do") && msg.contains("Hoàn thành nhiệm vụ"),
         "{msg}"
     );
-    db.rate_member(&web(&sec_a1), &sec_a1, w.an, YEAR, Rating::Completed, "")
+    db.registrations()
+        .rate_member(&web(&sec_a1), &sec_a1, w.an, YEAR, Rating::Completed, "")
         .await
         .unwrap();
     assert_eq!(
-        db.member_rating(&sec_a1, w.an, YEAR).await.unwrap(),
+        db.registrations()
+            .member_rating(&sec_a1, w.an, YEAR)
+            .await
+            .unwrap(),
         Some((Rating::Completed, String::new()))
     );
 
     // The head's registration is assessed by the ward, never by the head as the cell's secretary.
     assert!(matches!(
-        db.assess_registration(&web(&sec_a1), &sec_a1, head_id, &rvs(&[Outcome::Done]))
+        db.registrations()
+            .assess_registration(&web(&sec_a1), &sec_a1, head_id, &rvs(&[Outcome::Done]))
             .await,
         Err(StoreError::Forbidden)
     ));
     let r = db
+        .registrations()
         .assess_registration(
             &web(&ward_a),
             &ward_a,
@@ -600,15 +626,16 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         .unwrap();
     assert_eq!(assessed(&r), [Some(Outcome::Done); 3]);
     // The head writes their own self-review, and the member of the cell may not assess anything.
-    db.self_review(
-        &web(&sec_a1),
-        &sec_a1,
-        head_id,
-        Stage::Yearend,
-        &rvs(&[Outcome::Done, Outcome::Partly]),
-    )
-    .await
-    .unwrap();
+    db.registrations()
+        .self_review(
+            &web(&sec_a1),
+            &sec_a1,
+            head_id,
+            Stage::Yearend,
+            &rvs(&[Outcome::Done, Outcome::Partly]),
+        )
+        .await
+        .unwrap();
 
     // Every review and assessment left an audit entry naming who wrote it; refused ones left none.
     let trail = audit_of(db, &w.t.admin(), id).await;
@@ -648,21 +675,29 @@ pub async fn superseded_versions_take_no_review(db: &Db) {
     assert_eq!(v2.version, 2);
     // (The wording of this refusal is wrong: see `superseded_refusal_says_why`.)
     assert!(
-        db.self_review(&web(&an), &an, v1, Stage::Yearend, &rvs(&[Outcome::Done]))
+        db.registrations()
+            .self_review(&web(&an), &an, v1, Stage::Yearend, &rvs(&[Outcome::Done]))
             .await
             .is_err(),
         "the old version is no longer the one reviewed"
     );
     assert_eq!(
-        db.registration(&an, v1).await.unwrap().items[0].yearend_outcome,
+        db.registrations()
+            .registration(&an, v1)
+            .await
+            .unwrap()
+            .items[0]
+            .yearend_outcome,
         None
     );
     assert!(db
+        .registrations()
         .assess_registration(&web(&sec), &sec, v1, &rvs(&[Outcome::Done]))
         .await
         .is_err());
     // The new version is a draft until approved again.
     assert!(db
+        .registrations()
         .self_review(
             &web(&an),
             &an,
@@ -675,6 +710,7 @@ pub async fn superseded_versions_take_no_review(db: &Db) {
     act(db, &an, v2.id, Action::Submit).await;
     act(db, &sec, v2.id, Action::Approve).await;
     let r = db
+        .registrations()
         .self_review(
             &web(&an),
             &an,
@@ -686,7 +722,8 @@ pub async fn superseded_versions_take_no_review(db: &Db) {
         .unwrap();
     assert_eq!(r.items[0].yearend_outcome, Some(Outcome::Done));
     assert_eq!(
-        db.registration_of(&an, w.an, 2026)
+        db.registrations()
+            .registration_of(&an, w.an, 2026)
             .await
             .unwrap()
             .map(|r| r.id),
@@ -714,18 +751,20 @@ pub async fn copy_previous_registration(db: &Db) {
     items[1].deadline = Some(d(2024, 11, 30));
     items[1].evidence = "Sổ theo dõi đơn thư".into();
     let prev = approved(db, &an, &sec, w.an, 2024, &items).await;
-    db.self_review(
-        &web(&an),
-        &an,
-        prev,
-        Stage::Yearend,
-        &rvs(&[Outcome::Done, Outcome::Done, Outcome::Partly, Outcome::Done]),
-    )
-    .await
-    .unwrap();
-    let prev = db.registration(&an, prev).await.unwrap();
+    db.registrations()
+        .self_review(
+            &web(&an),
+            &an,
+            prev,
+            Stage::Yearend,
+            &rvs(&[Outcome::Done, Outcome::Done, Outcome::Partly, Outcome::Done]),
+        )
+        .await
+        .unwrap();
+    let prev = db.registrations().registration(&an, prev).await.unwrap();
 
     let copy = db
+        .registrations()
         .copy_previous_registration(&web(&an), &an, w.an, 2026)
         .await
         .unwrap();
@@ -759,11 +798,12 @@ pub async fn copy_previous_registration(db: &Db) {
     let vague: Vec<Flag> = copy.items[3].flags.iter().map(|f| f.flag).collect();
     assert!(vague.contains(&Flag::Vague) && vague.contains(&Flag::NoDeadline));
     // Last year's registration is untouched.
-    let again = db.registration(&an, prev.id).await.unwrap();
+    let again = db.registrations().registration(&an, prev.id).await.unwrap();
     assert_eq!(again.status, Status::Approved);
     assert_eq!(again.items[0].deadline, Some(d(2024, 2, 29)));
     assert_eq!(
-        db.registration_years(&an, w.an)
+        db.registrations()
+            .registration_years(&an, w.an)
             .await
             .unwrap()
             .iter()
@@ -778,17 +818,20 @@ pub async fn copy_previous_registration(db: &Db) {
 
     // The year already has one: refused, nothing duplicated.
     let e = db
+        .registrations()
         .copy_previous_registration(&web(&an), &an, w.an, 2026)
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     // No earlier year: refused with a message.
     let e = db
+        .registrations()
         .copy_previous_registration(&web(&an), &an, w.an, 2023)
         .await
         .unwrap_err();
     assert_eq!(invalid(e), "Chưa có bản đăng ký năm trước để sao chép");
     let e = db
+        .registrations()
         .copy_previous_registration(&web(&w.binh()), &w.binh(), w.binh, 2026)
         .await
         .unwrap_err();
@@ -797,7 +840,8 @@ pub async fn copy_previous_registration(db: &Db) {
     for who in [w.binh(), w.sec_a2(), w.ward_b()] {
         assert!(
             matches!(
-                db.copy_previous_registration(&web(&who), &who, w.an, 2025)
+                db.registrations()
+                    .copy_previous_registration(&web(&who), &who, w.an, 2025)
                     .await,
                 Err(StoreError::NotFound)
             ),
@@ -807,6 +851,7 @@ pub async fn copy_previous_registration(db: &Db) {
     }
     // The cell secretary may start it for the member.
     let c = db
+        .registrations()
         .copy_previous_registration(&web(&sec), &sec, w.an, 2025)
         .await
         .unwrap();
@@ -850,7 +895,8 @@ pub async fn approval_queue_is_the_approvers(env: &Env) {
     act(db, &w.sec_a2(), hung, Action::Submit).await;
 
     let queue = async |p: &Principal| -> Vec<i64> {
-        db.approval_queue(p)
+        db.registrations()
+            .approval_queue(p)
             .await
             .unwrap()
             .into_iter()
@@ -871,7 +917,11 @@ pub async fn approval_queue_is_the_approvers(env: &Env) {
     assert!(queue(&w.an()).await.is_empty());
     assert!(queue(&w.t.admin()).await.is_empty());
     // The lines say whose and from which cell.
-    let lines = db.approval_queue(&w.ward_a()).await.unwrap();
+    let lines = db
+        .registrations()
+        .approval_queue(&w.ward_a())
+        .await
+        .unwrap();
     assert_eq!(lines[0].member_name, "Phạm Văn Hải");
     assert_eq!(lines[0].unit_name, "Chi bộ Khu phố 1");
     assert!(lines[0].head && lines[1].head);
@@ -906,6 +956,7 @@ pub async fn registrations_in_sorts_names_the_vietnamese_way(db: &Db) {
         |v: &[RegSummary]| -> Vec<String> { v.iter().map(|s| s.member_name.clone()).collect() };
     let ward = w.ward_a();
     let (list, total) = db
+        .registrations()
         .registrations_in(&ward, &w.t.ward_a.path, 2026, None, 100)
         .await
         .unwrap();
@@ -922,6 +973,7 @@ pub async fn registrations_in_sorts_names_the_vietnamese_way(db: &Db) {
     assert_eq!(total, 4);
     // A limit keeps the first names and still tells the total.
     let (list, total) = db
+        .registrations()
         .registrations_in(&ward, &w.t.ward_a.path, 2026, None, 2)
         .await
         .unwrap();
@@ -929,6 +981,7 @@ pub async fn registrations_in_sorts_names_the_vietnamese_way(db: &Db) {
     assert_eq!(total, 4);
     // By status.
     let (list, total) = db
+        .registrations()
         .registrations_in(&ward, &w.t.ward_a.path, 2026, Some(Status::Submitted), 100)
         .await
         .unwrap();
@@ -937,6 +990,7 @@ pub async fn registrations_in_sorts_names_the_vietnamese_way(db: &Db) {
     // The whole city, for an inspector: Dũng (P8) falls between Cường and Hải.
     let insp = principal(Role::Inspector, &w.t.root, None);
     let (list, _) = db
+        .registrations()
         .registrations_in(&insp, &w.t.root.path, 2026, None, 100)
         .await
         .unwrap();
@@ -952,6 +1006,7 @@ pub async fn registrations_in_sorts_names_the_vietnamese_way(db: &Db) {
     );
     // Other years: nothing.
     assert!(db
+        .registrations()
         .registrations_in(&ward, &w.t.ward_a.path, 2025, None, 100)
         .await
         .unwrap()
@@ -966,7 +1021,9 @@ pub async fn registrations_in_sorts_names_the_vietnamese_way(db: &Db) {
     ] {
         assert!(
             matches!(
-                db.registrations_in(&who, path, 2026, None, 100).await,
+                db.registrations()
+                    .registrations_in(&who, path, 2026, None, 100)
+                    .await,
                 Err(StoreError::NotFound)
             ),
             "{} on {path}",
@@ -1021,6 +1078,7 @@ pub async fn report_of_a_small_tree(env: &Env) {
     // Bình pastes An's registration.
     set_clock(env, YEAR, 3, 20);
     let binh = db
+        .registrations()
         .create_registration(
             &web(&w.binh()),
             &w.binh(),
@@ -1063,7 +1121,8 @@ pub async fn report_of_a_small_tree(env: &Env) {
     .await;
     // Khoa is exempted on 1 June: he should have registered by 31 March all the same.
     set_clock(env, YEAR, 6, 2);
-    db.set_member_status(&cli(), &admin, w.khoa, MemberStatus::Exempt, d(YEAR, 6, 1))
+    db.members()
+        .set_member_status(&cli(), &admin, w.khoa, MemberStatus::Exempt, d(YEAR, 6, 1))
         .await
         .unwrap();
 
@@ -1071,12 +1130,14 @@ pub async fn report_of_a_small_tree(env: &Env) {
     set_clock(env, YEAR, 11, 5);
     use Outcome::{Done, NotDone, Partly};
     let review = async |p: &Principal, id: i64, o: &[Outcome]| {
-        db.self_review(&web(p), p, id, Stage::Yearend, &rvs(o))
+        db.registrations()
+            .self_review(&web(p), p, id, Stage::Yearend, &rvs(o))
             .await
             .unwrap();
     };
     let assess = async |p: &Principal, id: i64, o: &[Outcome]| {
-        db.assess_registration(&web(p), p, id, &rvs(o))
+        db.registrations()
+            .assess_registration(&web(p), p, id, &rvs(o))
             .await
             .unwrap();
     };
@@ -1095,14 +1156,17 @@ pub async fn report_of_a_small_tree(env: &Env) {
         (w.binh, Rating::Excellent, ""),
     ] {
         let p = if id == w.binh { &sec_a2 } else { &sec_a1 };
-        db.rate_member(&web(p), p, id, YEAR, r, why)
+        db.registrations()
+            .rate_member(&web(p), p, id, YEAR, r, why)
             .await
             .unwrap_or_else(|e| panic!("rate {id}: {e:?}"));
     }
-    db.rate_member(&web(&ward_a), &ward_a, w.hai, YEAR, Rating::Excellent, "")
+    db.registrations()
+        .rate_member(&web(&ward_a), &ward_a, w.hai, YEAR, Rating::Excellent, "")
         .await
         .unwrap();
     let warn = db
+        .registrations()
         .rate_member(&web(&ward_a), &ward_a, w.hung, YEAR, Rating::Good, reason)
         .await
         .unwrap();
@@ -1113,6 +1177,7 @@ pub async fn report_of_a_small_tree(env: &Env) {
 
     // The ward (a grassroots committee): one line per cell.
     let r = db
+        .registrations()
         .registration_report(&ward_a, w.t.ward_a.id, YEAR)
         .await
         .unwrap();
@@ -1188,6 +1253,7 @@ pub async fn report_of_a_small_tree(env: &Env) {
 
     // The city: one line per ward; the warning on the ward's line, not on the city's total.
     let r = db
+        .registrations()
         .registration_report(&admin, w.t.root.id, YEAR)
         .await
         .unwrap();
@@ -1230,6 +1296,7 @@ pub async fn report_of_a_small_tree(env: &Env) {
 
     // A cell alone: its own line; over 20 % but no warning on a cell.
     let r = db
+        .registrations()
         .registration_report(&sec_a1, w.t.cell_a1.id, YEAR)
         .await
         .unwrap();
@@ -1239,16 +1306,22 @@ pub async fn report_of_a_small_tree(env: &Env) {
     assert_eq!(r.heads_late.len(), 1);
     // Outside the scope: not found.
     assert!(matches!(
-        db.registration_report(&w.ward_b(), w.t.ward_a.id, YEAR)
+        db.registrations()
+            .registration_report(&w.ward_b(), w.t.ward_a.id, YEAR)
             .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.registration_report(&w.an(), w.t.cell_a1.id, YEAR).await,
+        db.registrations()
+            .registration_report(&w.an(), w.t.cell_a1.id, YEAR)
+            .await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(
-        db.registration_years_in(&w.t.ward_a.path).await.unwrap(),
+        db.registrations()
+            .registration_years_in(&w.t.ward_a.path)
+            .await
+            .unwrap(),
         [YEAR]
     );
 }
@@ -1262,7 +1335,8 @@ async fn add_member_since(
     unit: &Unit,
     since: NaiveDate,
 ) -> i64 {
-    db.create_member(&cli(), admin, &person(name, card), &unit.code, Some(since))
+    db.members()
+        .create_member(&cli(), admin, &person(name, card), &unit.code, Some(since))
         .await
         .unwrap_or_else(|e| panic!("create member {name}: {e:?}"))
         .id
@@ -1279,6 +1353,7 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
     let an = create(db, &w.an(), w.an, year, &an_items(year)).await;
     // Bình (P7-KP2, same ward) and Dũng (P8) paste An's registration.
     let binh = db
+        .registrations()
         .create_registration(
             &web(&w.binh()),
             &w.binh(),
@@ -1289,6 +1364,7 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
         .await
         .unwrap();
     let dung = db
+        .registrations()
         .create_registration(
             &web(&w.dung()),
             &w.dung(),
@@ -1312,6 +1388,7 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
     };
     let similar = async |path: &str, exclude: Option<i64>| {
         ids(db
+            .registrations()
             .similar_registrations(path, year, exclude, &an_text)
             .await
             .unwrap())
@@ -1327,18 +1404,21 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
     // Without excluding An, his own is found too; another year finds nothing.
     assert!(similar(&w.t.cell_a1.path, None).await.contains(&an));
     assert!(db
+        .registrations()
         .similar_registrations(&w.t.root.path, 2025, None, &an_text)
         .await
         .unwrap()
         .is_empty());
     // A different registration matches nobody.
     assert!(db
+        .registrations()
         .similar_registrations(&w.t.root.path, year, None, &text_of(&hung_items(year)))
         .await
         .unwrap()
         .is_empty());
     // The clusters: all three in the city, the two of P7 in the ward (across its cells).
     let clusters = db
+        .registrations()
         .copy_clusters(&admin, &w.t.root.path, year)
         .await
         .unwrap();
@@ -1349,6 +1429,7 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
     want.sort();
     assert_eq!(members, want);
     let clusters = db
+        .registrations()
         .copy_clusters(&w.ward_a(), &w.t.ward_a.path, year)
         .await
         .unwrap();
@@ -1365,6 +1446,7 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
     assert_ne!(v2.id, binh.id);
     assert_eq!(similar(&w.t.ward_a.path, Some(w.an)).await, [v2.id]);
     let clusters = db
+        .registrations()
         .copy_clusters(&w.ward_a(), &w.t.ward_a.path, year)
         .await
         .unwrap();
@@ -1372,16 +1454,19 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
     regs.sort();
     assert_eq!(regs, [an, v2.id], "the superseded version is gone");
     // Bình rewrites the new version in her own words: no copy left in the ward.
-    db.update_registration(&web(&w.binh()), &w.binh(), v2.id, &hung_items(year))
+    db.registrations()
+        .update_registration(&web(&w.binh()), &w.binh(), v2.id, &hung_items(year))
         .await
         .unwrap();
     assert!(similar(&w.t.ward_a.path, Some(w.an)).await.is_empty());
     assert!(db
+        .registrations()
         .copy_clusters(&w.ward_a(), &w.t.ward_a.path, year)
         .await
         .unwrap()
         .is_empty());
     let city = db
+        .registrations()
         .copy_clusters(&admin, &w.t.root.path, year)
         .await
         .unwrap();
@@ -1392,11 +1477,13 @@ pub async fn similar_registrations_across_units_and_versions(db: &Db) {
     assert!(!city[0].registration_ids.contains(&binh.id));
     // The report's copied column follows: only An and Dũng now, none in P7-KP2.
     let r = db
+        .registrations()
         .registration_report(&admin, w.t.root.id, year)
         .await
         .unwrap();
     assert_eq!(r.total.copied, 2);
     let r = db
+        .registrations()
         .registration_report(&w.ward_a(), w.t.ward_a.id, year)
         .await
         .unwrap();
@@ -1436,6 +1523,7 @@ pub async fn on_time_is_by_midnight_in_hanoi(env: &Env) {
     env.clock.advance(Duration::minutes(2));
     act(db, &w.cuong(), cuong, Action::Submit).await;
     let (list, _) = db
+        .registrations()
         .registrations_in(&w.sec_a1(), &w.t.cell_a1.path, YEAR, None, 100)
         .await
         .unwrap();
@@ -1445,6 +1533,7 @@ pub async fn on_time_is_by_midnight_in_hanoi(env: &Env) {
         .collect();
     assert_eq!(on_time, [("Nguyễn Văn An", true), ("Lê Văn Cường", false)]);
     let r = db
+        .registrations()
         .registration_report(&w.sec_a1(), w.t.cell_a1.id, YEAR)
         .await
         .unwrap();
@@ -1463,12 +1552,14 @@ pub async fn superseded_refusal_says_why(db: &Db) {
     let v1 = approved(db, &an, &sec, w.an, 2026, &an_items(2026)).await;
     act(db, &an, v1, Action::Revise).await;
     let review = invalid(
-        db.self_review(&web(&an), &an, v1, Stage::Yearend, &rvs(&[Outcome::Done]))
+        db.registrations()
+            .self_review(&web(&an), &an, v1, Stage::Yearend, &rvs(&[Outcome::Done]))
             .await
             .unwrap_err(),
     );
     let assess = invalid(
-        db.assess_registration(&web(&sec), &sec, v1, &rvs(&[Outcome::Done]))
+        db.registrations()
+            .assess_registration(&web(&sec), &sec, v1, &rvs(&[Outcome::Done]))
             .await
             .unwrap_err(),
     );
@@ -1486,22 +1577,26 @@ pub async fn suggestion_follows_a_later_assessment(db: &Db) {
     let w = world(db).await;
     let sec = w.sec_a2();
     let id = approved(db, &w.binh(), &sec, w.binh, 2026, &an_items(2026)).await;
-    db.self_review(
-        &web(&w.binh()),
-        &w.binh(),
-        id,
-        Stage::Yearend,
-        &rvs(&[Outcome::Done; 4]),
-    )
-    .await
-    .unwrap();
-    db.rate_member(&web(&sec), &sec, w.binh, 2026, Rating::Excellent, "")
+    db.registrations()
+        .self_review(
+            &web(&w.binh()),
+            &w.binh(),
+            id,
+            Stage::Yearend,
+            &rvs(&[Outcome::Done; 4]),
+        )
         .await
         .unwrap();
-    db.assess_registration(&web(&sec), &sec, id, &rvs(&[Outcome::NotDone; 4]))
+    db.registrations()
+        .rate_member(&web(&sec), &sec, w.binh, 2026, Rating::Excellent, "")
+        .await
+        .unwrap();
+    db.registrations()
+        .assess_registration(&web(&sec), &sec, id, &rvs(&[Outcome::NotDone; 4]))
         .await
         .unwrap();
     let (list, _) = db
+        .registrations()
         .registrations_in(&sec, &w.t.cell_a2.path, 2026, None, 100)
         .await
         .unwrap();
@@ -1522,6 +1617,7 @@ pub async fn heads_late_lists_a_head_who_never_registered(env: &Env) {
     let c = create(db, &w.cuong(), w.cuong, YEAR, &cuong_items(YEAR)).await;
     act(db, &w.cuong(), c, Action::Submit).await;
     let r = db
+        .registrations()
         .registration_report(&w.ward_a(), w.t.ward_a.id, YEAR)
         .await
         .unwrap();
@@ -1562,6 +1658,7 @@ pub async fn registered_share_stays_within_100_percent(env: &Env) {
     let e = create(db, &pe, em, YEAR, &hung_items(YEAR)).await;
     act(db, &pe, e, Action::Submit).await;
     let r = db
+        .registrations()
         .registration_report(&admin, w.t.root.id, YEAR)
         .await
         .unwrap();

@@ -1,4 +1,4 @@
-//! Registrations (issue 4) on both backends: quality flags on write, the workflow with the right approver,
+//! Registrations on both backends: quality flags on write, the workflow with the right approver,
 //! versions after approval, copy detection and clusters, scope, ratings.
 
 use crate::common::*;
@@ -93,6 +93,7 @@ pub async fn flags_on_write(db: &Db) {
         None,
     ));
     let r = db
+        .registrations()
         .create_registration(&cli(), &me, w.a, 2019, &items)
         .await
         .unwrap();
@@ -114,19 +115,22 @@ pub async fn flags_on_write(db: &Db) {
     assert_eq!(r.pledges.len(), 27);
     // One registration per member and year.
     let again = db
+        .registrations()
         .create_registration(&cli(), &me, w.a, 2019, &specific())
         .await
         .unwrap_err();
     assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
     // A member cannot write someone else's; an empty one is refused with a message.
     assert!(matches!(
-        db.create_registration(&cli(), &me, w.head, 2019, &specific())
+        db.registrations()
+            .create_registration(&cli(), &me, w.head, 2019, &specific())
             .await,
         Err(StoreError::NotFound)
     ));
     let other = principal(Role::Member, &w.t.cell_a2, Some(w.b));
     assert!(invalid(
-        db.create_registration(&cli(), &other, w.b, 2019, &[])
+        db.registrations()
+            .create_registration(&cli(), &other, w.b, 2019, &[])
             .await
             .unwrap_err()
     )
@@ -140,17 +144,20 @@ pub async fn workflow_and_versions(db: &Db) {
     let ward_sec = principal(Role::Secretary, &w.t.ward_a, None);
     let other_cell = principal(Role::Secretary, &w.t.cell_a2, None);
     let r = db
+        .registrations()
         .create_registration(&cli(), &me, w.a, 2019, &specific())
         .await
         .unwrap();
     // Approving a draft is illegal; so is approving before submission by anyone.
     assert!(invalid(
-        db.registration_action(&cli(), &cell_sec, r.id, Action::Approve, "", &[])
+        db.registrations()
+            .registration_action(&cli(), &cell_sec, r.id, Action::Approve, "", &[])
             .await
             .unwrap_err()
     )
     .contains("không thể duyệt"));
     let r = db
+        .registrations()
         .registration_action(&cli(), &me, r.id, Action::Submit, "", &[])
         .await
         .unwrap();
@@ -158,28 +165,33 @@ pub async fn workflow_and_versions(db: &Db) {
     assert!(r.first_submitted_at.is_some());
     // Only the member's cell secretary approves.
     assert!(matches!(
-        db.registration_action(&cli(), &ward_sec, r.id, Action::Approve, "", &[])
+        db.registrations()
+            .registration_action(&cli(), &ward_sec, r.id, Action::Approve, "", &[])
             .await,
         Err(StoreError::Forbidden)
     ));
     assert!(matches!(
-        db.registration_action(&cli(), &other_cell, r.id, Action::Approve, "", &[])
+        db.registrations()
+            .registration_action(&cli(), &other_cell, r.id, Action::Approve, "", &[])
             .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.registration_action(&cli(), &me, r.id, Action::Approve, "", &[])
+        db.registrations()
+            .registration_action(&cli(), &me, r.id, Action::Approve, "", &[])
             .await,
         Err(StoreError::Invalid(_))
     ));
     // Return needs a comment; per-item comments are kept on the items.
     assert!(invalid(
-        db.registration_action(&cli(), &cell_sec, r.id, Action::Return, " ", &[])
+        db.registrations()
+            .registration_action(&cli(), &cell_sec, r.id, Action::Return, " ", &[])
             .await
             .unwrap_err()
     )
     .contains("ý kiến"));
     let r = db
+        .registrations()
         .registration_action(
             &cli(),
             &cell_sec,
@@ -195,16 +207,19 @@ pub async fn workflow_and_versions(db: &Db) {
     let mut fixed = specific();
     fixed[2].content = "Tổ chức 02 lớp bồi dưỡng kỹ năng dân vận cho 40 cán bộ tổ dân phố".into();
     let r = db
+        .registrations()
         .update_registration(&cli(), &me, r.id, &fixed)
         .await
         .unwrap();
     assert_eq!(r.status, Status::Returned);
     let r = db
+        .registrations()
         .registration_action(&cli(), &me, r.id, Action::Submit, "", &[])
         .await
         .unwrap();
     assert!(r.items.iter().all(|i| i.return_comment.is_empty()));
     let r = db
+        .registrations()
         .registration_action(&cli(), &cell_sec, r.id, Action::Approve, "", &[])
         .await
         .unwrap();
@@ -212,29 +227,38 @@ pub async fn workflow_and_versions(db: &Db) {
     assert_eq!(r.approved_by.as_deref(), Some(cli().username.as_str()));
     // Approved content is locked.
     assert!(matches!(
-        db.update_registration(&cli(), &me, r.id, &specific()).await,
+        db.registrations()
+            .update_registration(&cli(), &me, r.id, &specific())
+            .await,
         Err(StoreError::Invalid(_))
     ));
     // Not disclosed: cannot be published.
     assert!(matches!(
-        db.registration_action(&cli(), &cell_sec, r.id, Action::Publish, "", &[])
+        db.registrations()
+            .registration_action(&cli(), &cell_sec, r.id, Action::Publish, "", &[])
             .await,
         Err(StoreError::Invalid(_))
     ));
     // A change after approval is a new version; the approved one is kept.
     let v2 = db
+        .registrations()
         .registration_action(&cli(), &me, r.id, Action::Revise, "Bổ sung nội dung", &[])
         .await
         .unwrap();
     assert_eq!((v2.version, v2.status), (2, Status::Draft));
     assert_ne!(v2.id, r.id);
-    let old = db.registration(&me, r.id).await.unwrap();
+    let old = db.registrations().registration(&me, r.id).await.unwrap();
     assert!(old.superseded && old.status == Status::Approved);
     assert!(db
+        .registrations()
         .update_registration(&cli(), &me, old.id, &specific())
         .await
         .is_err());
-    let (versions, events) = db.registration_history(&me, v2.id).await.unwrap();
+    let (versions, events) = db
+        .registrations()
+        .registration_history(&me, v2.id)
+        .await
+        .unwrap();
     assert_eq!(versions.len(), 2);
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
@@ -248,24 +272,29 @@ pub async fn heads_are_approved_above_and_published(db: &Db) {
     let head = principal(Role::Secretary, &w.t.cell_a1, Some(w.head));
     let ward_sec = principal(Role::Secretary, &w.t.ward_a, None);
     let r = db
+        .registrations()
         .create_registration(&cli(), &head, w.head, 2019, &specific())
         .await
         .unwrap();
     assert!(r.head && r.disclosed);
     let r = db
+        .registrations()
         .registration_action(&cli(), &head, r.id, Action::Submit, "", &[])
         .await
         .unwrap();
     // The cell secretary is the head: never their own, the ward approves.
     assert!(db
+        .registrations()
         .registration_action(&cli(), &head, r.id, Action::Approve, "", &[])
         .await
         .is_err());
     let r = db
+        .registrations()
         .registration_action(&cli(), &ward_sec, r.id, Action::Approve, "", &[])
         .await
         .unwrap();
     let r = db
+        .registrations()
         .registration_action(&cli(), &ward_sec, r.id, Action::Publish, "", &[])
         .await
         .unwrap();
@@ -279,7 +308,8 @@ pub async fn copies_are_flagged_and_clustered(db: &Db) {
     let a = principal(Role::Member, &w.t.cell_a1, Some(w.a));
     let b = principal(Role::Member, &w.t.cell_a2, Some(w.b));
     let c = principal(Role::Member, &w.t.cell_b1, Some(w.c));
-    db.create_registration(&cli(), &a, w.a, 2019, &specific())
+    db.registrations()
+        .create_registration(&cli(), &a, w.a, 2019, &specific())
         .await
         .unwrap();
     // B pastes A's registration with small edits: flagged as copied, naming A.
@@ -288,6 +318,7 @@ pub async fn copies_are_flagged_and_clustered(db: &Db) {
         "Vận động 15 hộ dân hiến đất mở rộng hẻm 3 khu phố 2, để xe cứu thương vào được".into();
     pasted[1].target = "100% đơn thư".into();
     let rb = db
+        .registrations()
         .create_registration(&cli(), &b, w.b, 2019, &pasted)
         .await
         .unwrap();
@@ -307,6 +338,7 @@ pub async fn copies_are_flagged_and_clustered(db: &Db) {
     assert!(!copied[0].contains("Nguyễn Thị An"), "{}", copied[0]);
     // C, in another ward, writes a different registration sharing only the form.
     let rc = db
+        .registrations()
         .create_registration(&cli(), &c, w.c, 2019, &other_registration())
         .await
         .unwrap();
@@ -315,6 +347,7 @@ pub async fn copies_are_flagged_and_clustered(db: &Db) {
         .iter()
         .all(|i| i.flags.iter().all(|f| f.flag != Flag::Copied)));
     let clusters = db
+        .registrations()
         .copy_clusters(&admin, &w.t.root.path, 2019)
         .await
         .unwrap();
@@ -327,6 +360,7 @@ pub async fn copies_are_flagged_and_clustered(db: &Db) {
     assert!(clusters[0].cross_unit);
     // Another year: nothing.
     assert!(db
+        .registrations()
         .copy_clusters(&admin, &w.t.root.path, 2020)
         .await
         .unwrap()
@@ -334,46 +368,55 @@ pub async fn copies_are_flagged_and_clustered(db: &Db) {
     // A ward secretary of the other ward does not see these clusters; a member sees none at all.
     let p8 = principal(Role::Secretary, &w.t.ward_b, None);
     assert!(db
+        .registrations()
         .copy_clusters(&p8, &w.t.ward_b.path, 2019)
         .await
         .unwrap()
         .is_empty());
-    assert!(db.copy_clusters(&a, &w.t.cell_a1.path, 2019).await.is_err());
+    assert!(db
+        .registrations()
+        .copy_clusters(&a, &w.t.cell_a1.path, 2019)
+        .await
+        .is_err());
 }
 
 pub async fn scope_and_ratings(db: &Db) {
     let w = world(db).await;
     let a = principal(Role::Member, &w.t.cell_a1, Some(w.a));
     let r = db
+        .registrations()
         .create_registration(&cli(), &a, w.a, 2019, &specific())
         .await
         .unwrap();
     let p8 = principal(Role::Secretary, &w.t.ward_b, None);
     assert!(matches!(
-        db.registration(&p8, r.id).await,
+        db.registrations().registration(&p8, r.id).await,
         Err(StoreError::NotFound)
     ));
     let b = principal(Role::Member, &w.t.cell_a2, Some(w.b));
     assert!(matches!(
-        db.registration(&b, r.id).await,
+        db.registrations().registration(&b, r.id).await,
         Err(StoreError::NotFound)
     ));
     let insp = principal(Role::Inspector, &w.t.root, None);
-    assert!(db.registration(&insp, r.id).await.is_ok());
+    assert!(db.registrations().registration(&insp, r.id).await.is_ok());
     assert!(matches!(
-        db.registration_action(&cli(), &insp, r.id, Action::Submit, "", &[])
+        db.registrations()
+            .registration_action(&cli(), &insp, r.id, Action::Submit, "", &[])
             .await,
         Err(StoreError::Forbidden)
     ));
     // Ratings: no assessment yet, so any rating needs a reason; with one it is saved.
     let sec = principal(Role::Secretary, &w.t.cell_a1, None);
     assert!(invalid(
-        db.rate_member(&cli(), &sec, w.a, 2019, Rating::Good, "")
+        db.registrations()
+            .rate_member(&cli(), &sec, w.a, 2019, Rating::Good, "")
             .await
             .unwrap_err()
     )
     .contains("lý do"));
     let warn = db
+        .registrations()
         .rate_member(
             &cli(),
             &sec,
@@ -386,7 +429,8 @@ pub async fn scope_and_ratings(db: &Db) {
         .unwrap();
     assert!(warn.is_some(), "one xuất sắc and no tốt exceeds 20%");
     assert!(matches!(
-        db.rate_member(&cli(), &p8, w.a, 2019, Rating::Good, "Lý do đủ dài để ghi")
+        db.registrations()
+            .rate_member(&cli(), &p8, w.a, 2019, Rating::Good, "Lý do đủ dài để ghi")
             .await,
         Err(StoreError::NotFound)
     ));
@@ -402,6 +446,7 @@ on_every_backend!(db: scope_and_ratings);
 /// the list itself is refused.
 async fn listed(db: &Db, p: &domain::policy::Principal, path: &str, year: i32) -> Vec<i64> {
     let (regs, _) = db
+        .registrations()
         .registrations_in(p, path, year, None, 1000)
         .await
         .unwrap();
@@ -430,57 +475,65 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
     let cell_b = principal(Role::Secretary, &w.t.cell_b1, None);
     let ward_b = principal(Role::Secretary, &w.t.ward_b, None);
     let past = db
+        .registrations()
         .create_registration(&cli(), &me, w.a, 2025, &items_of_year(2025))
         .await
         .unwrap();
     let now = db
+        .registrations()
         .create_registration(&cli(), &me, w.a, 2026, &items_of_year(2026))
         .await
         .unwrap();
-    db.registration_action(&cli(), &me, now.id, Action::Submit, "", &[])
+    db.registrations()
+        .registration_action(&cli(), &me, now.id, Action::Submit, "", &[])
         .await
         .unwrap();
-    db.rate_member(
-        &cli(),
-        &cell_a,
-        w.a,
-        2025,
-        Rating::Good,
-        "Hoàn thành tốt nhiệm vụ năm 2025",
-    )
-    .await
-    .unwrap();
+    db.registrations()
+        .rate_member(
+            &cli(),
+            &cell_a,
+            w.a,
+            2025,
+            Rating::Good,
+            "Hoàn thành tốt nhiệm vụ năm 2025",
+        )
+        .await
+        .unwrap();
     assert!(listed(db, &ward_a, &w.t.ward_a.path, 2026)
         .await
         .contains(&now.id));
     assert!(db
+        .registrations()
         .approval_queue(&cell_a)
         .await
         .unwrap()
         .iter()
         .any(|r| r.id == now.id));
 
-    db.transfer_member(&cli(), &admin, w.a, "P8-KP1", d(2026, 6, 1))
+    db.members()
+        .transfer_member(&cli(), &admin, w.a, "P8-KP1", d(2026, 6, 1))
         .await
         .unwrap();
 
     // Ward A: the moved registration is "not found" everywhere, exactly like an id that does not exist.
     for p in [&cell_a, &ward_a] {
         assert!(matches!(
-            db.registration(p, now.id).await,
+            db.registrations().registration(p, now.id).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            db.registration(p, 987_654).await,
+            db.registrations().registration(p, 987_654).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            db.update_registration(&cli(), p, now.id, &items_of_year(2026))
+            db.registrations()
+                .update_registration(&cli(), p, now.id, &items_of_year(2026))
                 .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            db.registration_action(&cli(), p, now.id, Action::Approve, "", &[])
+            db.registrations()
+                .registration_action(&cli(), p, now.id, Action::Approve, "", &[])
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -488,6 +541,7 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
         // the existing one.
         for year in [2026, 2027] {
             let e = db
+                .registrations()
                 .create_registration(&cli(), p, w.a, year, &items_of_year(year))
                 .await
                 .unwrap_err();
@@ -495,6 +549,7 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
         }
         assert!(!listed(db, p, &p.unit_path, 2026).await.contains(&now.id));
         assert!(!db
+            .registrations()
             .approval_queue(p)
             .await
             .unwrap()
@@ -505,8 +560,13 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
     assert!(listed(db, &ward_a, &w.t.ward_a.path, 2025)
         .await
         .contains(&past.id));
-    assert!(db.registration(&ward_a, past.id).await.is_ok());
+    assert!(db
+        .registrations()
+        .registration(&ward_a, past.id)
+        .await
+        .is_ok());
     let report_a = db
+        .registrations()
         .registration_report(&ward_a, w.t.ward_a.id, 2025)
         .await
         .unwrap();
@@ -514,23 +574,25 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
 
     // Ward B: reads both (the member's history), lists and approves the current one.
     for p in [&cell_b, &ward_b] {
-        assert!(db.registration(p, now.id).await.is_ok());
-        assert!(db.registration(p, past.id).await.is_ok());
+        assert!(db.registrations().registration(p, now.id).await.is_ok());
+        assert!(db.registrations().registration(p, past.id).await.is_ok());
         assert!(listed(db, p, &p.unit_path, 2026).await.contains(&now.id));
     }
     assert!(!listed(db, &ward_b, &w.t.ward_b.path, 2025)
         .await
         .contains(&past.id));
-    let queue = db.approval_queue(&cell_b).await.unwrap();
+    let queue = db.registrations().approval_queue(&cell_b).await.unwrap();
     assert_eq!(queue.iter().map(|r| r.id).collect::<Vec<_>>(), vec![now.id]);
     assert_eq!(queue[0].unit_id, w.t.cell_b1.id);
     // Within scope a duplicate may still say so.
     assert!(matches!(
-        db.create_registration(&cli(), &cell_b, w.a, 2026, &items_of_year(2026))
+        db.registrations()
+            .create_registration(&cli(), &cell_b, w.a, 2026, &items_of_year(2026))
             .await,
         Err(StoreError::Conflict(_))
     ));
     let r = db
+        .registrations()
         .registration_action(&cli(), &cell_b, now.id, Action::Approve, "", &[])
         .await
         .unwrap();
@@ -545,41 +607,45 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
             evidence: String::new(),
         }]
     };
-    db.self_review(
-        &cli(),
-        &me_b,
-        now.id,
-        domain::registration::Stage::Yearend,
-        &review(domain::registration::Outcome::Done),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(
-        db.assess_registration(
+    db.registrations()
+        .self_review(
             &cli(),
-            &cell_a,
+            &me_b,
             now.id,
-            &review(domain::registration::Outcome::Done)
+            domain::registration::Stage::Yearend,
+            &review(domain::registration::Outcome::Done),
         )
-        .await,
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.registrations()
+            .assess_registration(
+                &cli(),
+                &cell_a,
+                now.id,
+                &review(domain::registration::Outcome::Done)
+            )
+            .await,
         Err(StoreError::NotFound)
     ));
-    db.assess_registration(
-        &cli(),
-        &cell_b,
-        now.id,
-        &review(domain::registration::Outcome::Done),
-    )
-    .await
-    .unwrap();
+    db.registrations()
+        .assess_registration(
+            &cli(),
+            &cell_b,
+            now.id,
+            &review(domain::registration::Outcome::Done),
+        )
+        .await
+        .unwrap();
     // A new version after approval stays with ward B.
     let v2 = db
+        .registrations()
         .registration_action(&cli(), &me_b, now.id, Action::Revise, "Bổ sung", &[])
         .await
         .unwrap();
     assert_eq!(v2.unit_id, w.t.cell_b1.id);
     assert!(matches!(
-        db.registration(&ward_a, v2.id).await,
+        db.registrations().registration(&ward_a, v2.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(listed(db, &ward_b, &w.t.ward_b.path, 2026)
@@ -590,6 +656,7 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
     // ward B, none under ward A.
     let c = principal(Role::Member, &w.t.cell_b1, Some(w.c));
     let rc = db
+        .registrations()
         .create_registration(&cli(), &c, w.c, 2026, &items_of_year(2026))
         .await
         .unwrap();
@@ -599,6 +666,7 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
         rc.items[0].flags
     );
     let clusters_b = db
+        .registrations()
         .copy_clusters(&ward_b, &w.t.ward_b.path, 2026)
         .await
         .unwrap();
@@ -611,27 +679,31 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
         v
     });
     assert!(db
+        .registrations()
         .copy_clusters(&ward_a, &w.t.ward_a.path, 2026)
         .await
         .unwrap()
         .is_empty());
     // A's 2026 rating is written where the registration is held; the 2025 one stays with ward A.
-    db.rate_member(
-        &cli(),
-        &cell_b,
-        w.a,
-        2026,
-        Rating::Good,
-        "Hoàn thành tốt nhiệm vụ năm 2026",
-    )
-    .await
-    .unwrap();
+    db.registrations()
+        .rate_member(
+            &cli(),
+            &cell_b,
+            w.a,
+            2026,
+            Rating::Good,
+            "Hoàn thành tốt nhiệm vụ năm 2026",
+        )
+        .await
+        .unwrap();
     let rep_b = db
+        .registrations()
         .registration_report(&ward_b, w.t.ward_b.id, 2026)
         .await
         .unwrap();
     assert_eq!(rep_b.total.rated, 1, "{:?}", rep_b.total);
     let rep_a = db
+        .registrations()
         .registration_report(&ward_a, w.t.ward_a.id, 2025)
         .await
         .unwrap();
@@ -649,22 +721,28 @@ pub async fn back_dated_and_imported_transfers(db: &Db) {
     let mut ids = Vec::new();
     for year in [2024, 2025, 2026] {
         ids.push(
-            db.create_registration(&cli(), &me, w.a, year, &items_of_year(year))
+            db.registrations()
+                .create_registration(&cli(), &me, w.a, year, &items_of_year(year))
                 .await
                 .unwrap()
                 .id,
         );
     }
-    db.transfer_member(&cli(), &admin, w.a, "P8-KP1", d(2025, 12, 1))
+    db.members()
+        .transfer_member(&cli(), &admin, w.a, "P8-KP1", d(2025, 12, 1))
         .await
         .unwrap();
     assert!(listed(db, &ward_a, &w.t.ward_a.path, 2024)
         .await
         .contains(&ids[0]));
-    assert!(db.registration(&ward_a, ids[0]).await.is_ok());
+    assert!(db
+        .registrations()
+        .registration(&ward_a, ids[0])
+        .await
+        .is_ok());
     for (k, year) in [(1, 2025), (2, 2026)] {
         assert!(matches!(
-            db.registration(&ward_a, ids[k]).await,
+            db.registrations().registration(&ward_a, ids[k]).await,
             Err(StoreError::NotFound)
         ));
         assert!(!listed(db, &ward_a, &w.t.ward_a.path, year)
@@ -678,10 +756,11 @@ pub async fn back_dated_and_imported_transfers(db: &Db) {
     // An import row with another unit code is a transfer too: B (cell P7-KP2) moves to P8-KP1.
     let mb = principal(Role::Member, &w.t.cell_a2, Some(w.b));
     let rb = db
+        .registrations()
         .create_registration(&cli(), &mb, w.b, 2026, &other_registration())
         .await
         .unwrap();
-    let b = db.member(&admin, w.b).await.unwrap();
+    let b = db.members().member(&admin, w.b).await.unwrap();
     let row = format!(
         "P8-KP1,{},15/03/1980,,{},,19/05/2010,19/05/2011,,,01/10/2026",
         b.full_name,
@@ -694,6 +773,7 @@ pub async fn back_dated_and_imported_transfers(db: &Db) {
     )
     .unwrap();
     match db
+        .imports()
         .import_members(&cli(), Some(&admin), file, false)
         .await
         .unwrap()
@@ -702,11 +782,11 @@ pub async fn back_dated_and_imported_transfers(db: &Db) {
         other => panic!("import refused: {other:?}"),
     }
     assert_eq!(
-        db.member(&admin, w.b).await.unwrap().unit_id,
+        db.members().member(&admin, w.b).await.unwrap().unit_id,
         w.t.cell_b1.id
     );
     assert!(matches!(
-        db.registration(&ward_a, rb.id).await,
+        db.registrations().registration(&ward_a, rb.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(listed(db, &ward_b, &w.t.ward_b.path, 2026)
@@ -723,25 +803,29 @@ pub async fn registrations_follow_unit_moves_and_mergers(db: &Db) {
     let ward_b = principal(Role::Secretary, &w.t.ward_b, None);
     let mb = principal(Role::Member, &w.t.cell_a2, Some(w.b));
     let old = db
+        .registrations()
         .create_registration(&cli(), &mb, w.b, 2025, &other_registration())
         .await
         .unwrap();
     let rb = db
+        .registrations()
         .create_registration(&cli(), &mb, w.b, 2026, &other_registration())
         .await
         .unwrap();
-    db.registration_action(&cli(), &mb, rb.id, Action::Submit, "", &[])
+    db.registrations()
+        .registration_action(&cli(), &mb, rb.id, Action::Submit, "", &[])
         .await
         .unwrap();
-    db.move_unit(&cli(), &admin, w.t.cell_a2.id, w.t.ward_b.id, d(2026, 7, 1))
+    db.units()
+        .move_unit(&cli(), &admin, w.t.cell_a2.id, w.t.ward_b.id, d(2026, 7, 1))
         .await
         .unwrap();
     for id in [old.id, rb.id] {
         assert!(matches!(
-            db.registration(&ward_a, id).await,
+            db.registrations().registration(&ward_a, id).await,
             Err(StoreError::NotFound)
         ));
-        assert!(db.registration(&ward_b, id).await.is_ok());
+        assert!(db.registrations().registration(&ward_b, id).await.is_ok());
     }
     assert!(!listed(db, &ward_a, &w.t.ward_a.path, 2026)
         .await
@@ -753,9 +837,10 @@ pub async fn registrations_follow_unit_moves_and_mergers(db: &Db) {
         .await
         .contains(&old.id));
     // The cell's own secretary still approves (the unit is the same, its path changed).
-    let moved_cell = db.unit(&admin, w.t.cell_a2.id).await.unwrap();
+    let moved_cell = db.units().unit(&admin, w.t.cell_a2.id).await.unwrap();
     let cell_sec = principal(Role::Secretary, &moved_cell, None);
     assert!(db
+        .registrations()
         .approval_queue(&cell_sec)
         .await
         .unwrap()
@@ -764,17 +849,20 @@ pub async fn registrations_follow_unit_moves_and_mergers(db: &Db) {
     // Copy clusters of ward B see the moved registration (a pasted copy in P8-KP1).
     let c = principal(Role::Member, &w.t.cell_b1, Some(w.c));
     let rc = db
+        .registrations()
         .create_registration(&cli(), &c, w.c, 2026, &other_registration())
         .await
         .unwrap();
     assert!(rc.items[0].flags.iter().any(|f| f.flag == Flag::Copied));
     let clusters = db
+        .registrations()
         .copy_clusters(&ward_b, &w.t.ward_b.path, 2026)
         .await
         .unwrap();
     assert_eq!(clusters.len(), 1);
     assert!(clusters[0].registration_ids.contains(&rb.id));
     assert!(db
+        .registrations()
         .copy_clusters(&ward_a, &w.t.ward_a.path, 2026)
         .await
         .unwrap()
@@ -783,27 +871,34 @@ pub async fn registrations_follow_unit_moves_and_mergers(db: &Db) {
     // Merger: cell A1's members go to the (moved) cell A2, then A1 is closed.
     let ma = principal(Role::Member, &w.t.cell_a1, Some(w.a));
     let ra = db
+        .registrations()
         .create_registration(&cli(), &ma, w.a, 2026, &specific())
         .await
         .unwrap();
     let cell_a1 = principal(Role::Secretary, &w.t.cell_a1, None);
     for m in [w.a, w.head] {
-        db.transfer_member(&cli(), &admin, m, "P7-KP2", d(2026, 11, 1))
+        db.members()
+            .transfer_member(&cli(), &admin, m, "P7-KP2", d(2026, 11, 1))
             .await
             .unwrap();
     }
-    db.close_unit(&cli(), &admin, w.t.cell_a1.id, d(2026, 11, 2))
+    db.units()
+        .close_unit(&cli(), &admin, w.t.cell_a1.id, d(2026, 11, 2))
         .await
         .unwrap();
     assert!(matches!(
-        db.registration(&cell_a1, ra.id).await,
+        db.registrations().registration(&cell_a1, ra.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        db.registration(&ward_a, ra.id).await,
+        db.registrations().registration(&ward_a, ra.id).await,
         Err(StoreError::NotFound)
     ));
-    assert!(db.registration(&cell_sec, ra.id).await.is_ok());
+    assert!(db
+        .registrations()
+        .registration(&cell_sec, ra.id)
+        .await
+        .is_ok());
     assert!(listed(db, &ward_b, &w.t.ward_b.path, 2026)
         .await
         .contains(&ra.id));
@@ -817,17 +912,21 @@ pub async fn published_registration_and_feedback_follow(db: &Db) {
     let ward_a = principal(Role::Secretary, &w.t.ward_a, None);
     let ward_b = principal(Role::Secretary, &w.t.ward_b, None);
     let r = db
+        .registrations()
         .create_registration(&cli(), &head, w.head, 2026, &specific())
         .await
         .unwrap();
     assert!(r.disclosed);
-    db.registration_action(&cli(), &head, r.id, Action::Submit, "", &[])
+    db.registrations()
+        .registration_action(&cli(), &head, r.id, Action::Submit, "", &[])
         .await
         .unwrap();
-    db.registration_action(&cli(), &ward_a, r.id, Action::Approve, "", &[])
+    db.registrations()
+        .registration_action(&cli(), &ward_a, r.id, Action::Approve, "", &[])
         .await
         .unwrap();
-    db.registration_action(&cli(), &ward_a, r.id, Action::Publish, "", &[])
+    db.registrations()
+        .registration_action(&cli(), &ward_a, r.id, Action::Publish, "", &[])
         .await
         .unwrap();
     let portal = db.portal();
@@ -843,21 +942,22 @@ pub async fn published_registration_and_feedback_follow(db: &Db) {
         })
         .await
         .unwrap();
-    assert!(db.feedback_item(&ward_a, fb.id).await.is_ok());
-    let name = db.member(&admin, w.head).await.unwrap().full_name;
+    assert!(db.feedback().feedback_item(&ward_a, fb.id).await.is_ok());
+    let name = db.members().member(&admin, w.head).await.unwrap().full_name;
     let on_page = |page: &store::PortalUnitPage| page.registrations.iter().any(|x| x.name == name);
     assert!(on_page(&portal.unit_page("P7", None).await.unwrap()));
 
-    db.transfer_member(&cli(), &admin, w.head, "P8-KP1", d(2026, 9, 1))
+    db.members()
+        .transfer_member(&cli(), &admin, w.head, "P8-KP1", d(2026, 9, 1))
         .await
         .unwrap();
     assert!(on_page(&portal.unit_page("P8", None).await.unwrap()));
     assert!(!on_page(&portal.unit_page("P7", None).await.unwrap()));
     assert!(matches!(
-        db.feedback_item(&ward_a, fb.id).await,
+        db.feedback().feedback_item(&ward_a, fb.id).await,
         Err(StoreError::NotFound)
     ));
-    assert!(db.feedback_item(&ward_b, fb.id).await.is_ok());
+    assert!(db.feedback().feedback_item(&ward_b, fb.id).await.is_ok());
 }
 
 on_every_backend!(db: registrations_follow_a_transfer);

@@ -17,6 +17,7 @@ fn input_of(m: &Member, phone: String) -> MemberInput {
 
 async fn listed(db: &Db, p: &Principal, include_inactive: bool) -> BTreeSet<i64> {
     let (items, total) = db
+        .members()
         .search_members(
             p,
             &MemberQuery {
@@ -47,7 +48,8 @@ pub async fn scope_matrix(db: &Db) {
         ids.push(add_member(db, &admin, person(name, card), unit).await);
     }
     let dead = ids[6];
-    db.set_member_status(&cli(), &admin, dead, MemberStatus::Deceased, d(2026, 2, 1))
+    db.members()
+        .set_member_status(&cli(), &admin, dead, MemberStatus::Deceased, d(2026, 2, 1))
         .await
         .unwrap();
     let linked = ids[0];
@@ -69,6 +71,7 @@ pub async fn scope_matrix(db: &Db) {
         let who = format!("{:?} over {}", p.role, p.unit_path);
         // Units.
         let visible_units: BTreeSet<i64> = db
+            .units()
             .list_units(p, None, None)
             .await
             .unwrap()
@@ -83,7 +86,7 @@ pub async fn scope_matrix(db: &Db) {
             .collect();
         assert_eq!(visible_units, allowed_units, "{who}: list_units");
         for u in t.all() {
-            match db.unit(p, u.id).await {
+            match db.units().unit(p, u.id).await {
                 Ok(got) => {
                     assert!(p.can_read_unit(&u.path), "{who} read unit {}", u.code);
                     assert_eq!(&got, u);
@@ -99,7 +102,7 @@ pub async fn scope_matrix(db: &Db) {
         let mut allowed = BTreeSet::new();
         let mut allowed_current = BTreeSet::new();
         for &id in &ids {
-            let (truth, path) = db.member_unscoped(id).await.unwrap().unwrap();
+            let (truth, path) = db.members().member_unscoped(id).await.unwrap().unwrap();
             let may = p.can_read_member(id, &path);
             if may {
                 allowed.insert(id);
@@ -107,7 +110,7 @@ pub async fn scope_matrix(db: &Db) {
                     allowed_current.insert(id);
                 }
             }
-            match db.member(p, id).await {
+            match db.members().member(p, id).await {
                 Ok(m) => {
                     assert!(may, "{who} must not read member {id}");
                     assert_eq!(m, truth);
@@ -115,7 +118,7 @@ pub async fn scope_matrix(db: &Db) {
                 Err(StoreError::NotFound) => assert!(!may, "{who} must read member {id}"),
                 Err(e) => panic!("{who}: member {id}: {e:?}"),
             }
-            match db.member_history(p, id).await {
+            match db.members().member_history(p, id).await {
                 Ok(_) => assert!(may, "{who} must not read history of {id}"),
                 Err(StoreError::NotFound) => assert!(!may, "{who} must read history of {id}"),
                 Err(e) => panic!("{who}: history {id}: {e:?}"),
@@ -126,6 +129,7 @@ pub async fn scope_matrix(db: &Db) {
             let phone = format!("09{phone_no:08}");
             let may_write = p.can_write_member(&path);
             let result = db
+                .members()
                 .update_member(&cli(), p, id, &input_of(&truth, phone.clone()))
                 .await;
             match (&result, may, may_write) {
@@ -134,7 +138,7 @@ pub async fn scope_matrix(db: &Db) {
                 (Err(StoreError::Forbidden), true, false) => {}
                 _ => panic!("{who}: update {id} (read {may}, write {may_write}) gave {result:?}"),
             }
-            let after = db.member_unscoped(id).await.unwrap().unwrap().0;
+            let after = db.members().member_unscoped(id).await.unwrap().unwrap().0;
             if may_write {
                 assert_eq!(after.phone.as_deref(), Some(phone.as_str()));
             } else {
@@ -151,6 +155,7 @@ pub async fn scope_matrix(db: &Db) {
             "{who}: search (current)"
         );
         let exported: BTreeSet<i64> = db
+            .members()
             .members_for_export(p, None)
             .await
             .unwrap()
@@ -160,6 +165,7 @@ pub async fn scope_matrix(db: &Db) {
         assert_eq!(exported, allowed_current, "{who}: export");
         // A subtree filter outside the scope yields nothing, never more.
         let (items, _) = db
+            .members()
             .search_members(
                 p,
                 &MemberQuery {

@@ -11,9 +11,10 @@ struct Found {
 }
 
 async fn search(db: &Db, q: &str) -> Found {
-    let admin_tree = db.root_units().await.unwrap();
+    let admin_tree = db.units().root_units().await.unwrap();
     let admin = principal(domain::Role::Admin, &admin_tree[0], None);
     let (items, total) = db
+        .members()
         .search_members(
             &admin,
             &MemberQuery {
@@ -48,7 +49,8 @@ pub async fn search_and_order(db: &Db) {
         add_member(db, &admin, p, unit).await;
     }
     let gone = add_member(db, &admin, person("Phan Văn Tư", "700007"), &t.cell_a2).await;
-    db.set_member_status(&cli(), &admin, gone, MemberStatus::Deceased, d(2026, 1, 1))
+    db.members()
+        .set_member_status(&cli(), &admin, gone, MemberStatus::Deceased, d(2026, 1, 1))
         .await
         .unwrap();
 
@@ -107,6 +109,7 @@ pub async fn search_and_order(db: &Db) {
     let mut paged = Vec::new();
     for page in 1..=4 {
         let (items, total) = db
+            .members()
             .search_members(
                 &admin,
                 &MemberQuery {
@@ -123,6 +126,7 @@ pub async fn search_and_order(db: &Db) {
     }
     assert_eq!(paged, all.names);
     let (items, total) = db
+        .members()
         .search_members(
             &admin,
             &MemberQuery {
@@ -142,6 +146,7 @@ pub async fn search_and_order(db: &Db) {
 
     // Members who left are listed only on request; a subtree filter narrows the list.
     let (items, total) = db
+        .members()
         .search_members(
             &admin,
             &MemberQuery {
@@ -159,6 +164,7 @@ pub async fn search_and_order(db: &Db) {
         Some("Phan Văn Tư")
     );
     let (items, total) = db
+        .members()
         .search_members(
             &admin,
             &MemberQuery {

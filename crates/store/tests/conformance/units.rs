@@ -37,12 +37,16 @@ async fn fillers(db: &Db, parent: &str, ids: std::ops::RangeInclusive<i64>) {
             )
         })
         .collect();
-    db.load_units(&cli(), &inputs).await.expect("filler units");
+    db.imports()
+        .load_units(&cli(), &inputs)
+        .await
+        .expect("filler units");
 }
 
 pub async fn unit_tree(env: &Env) {
     let db = &env.db;
     let root = db
+        .units()
         .create_unit(
             &cli(),
             None,
@@ -54,13 +58,14 @@ pub async fn unit_tree(env: &Env) {
     assert_eq!(root.depth, 0);
     let admin = principal(Role::Admin, &root, None);
     let create = async |code: &str, name: &str, t: UnitType, parent: &str| -> Unit {
-        db.create_unit(
-            &cli(),
-            Some(&admin),
-            unit_input(code, name, t, Some(parent)),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("create {code}: {e:?}"))
+        db.units()
+            .create_unit(
+                &cli(),
+                Some(&admin),
+                unit_input(code, name, t, Some(parent)),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("create {code}: {e:?}"))
     };
     fillers(db, "TU", 2..=6).await;
     let p7 = create(
@@ -105,41 +110,57 @@ pub async fn unit_tree(env: &Env) {
     let sec_a = principal(Role::Secretary, &p7, None);
     let ward_a = set(&["P7", "P7-KP1", "P7-KP2"]);
     assert_eq!(
-        codes(&db.list_units(&sec_a, None, None).await.unwrap()),
+        codes(&db.units().list_units(&sec_a, None, None).await.unwrap()),
         ward_a
     );
     assert_eq!(
-        codes(&db.list_units(&admin, Some(&p7.path), None).await.unwrap()),
+        codes(
+            &db.units()
+                .list_units(&admin, Some(&p7.path), None)
+                .await
+                .unwrap()
+        ),
         ward_a
     );
     assert!(db
+        .units()
         .list_units(&sec_a, Some(&p70.path), None)
         .await
         .unwrap()
         .is_empty());
     let sec_c = principal(Role::Secretary, &p70, None);
     assert_eq!(
-        codes(&db.list_units(&sec_c, None, None).await.unwrap()),
+        codes(&db.units().list_units(&sec_c, None, None).await.unwrap()),
         set(&["P70", "P70-AP1"])
     );
-    assert_eq!(db.list_units(&admin, None, None).await.unwrap().len(), 71);
+    assert_eq!(
+        db.units()
+            .list_units(&admin, None, None)
+            .await
+            .unwrap()
+            .len(),
+        71
+    );
     // Single reads: out of scope is "not found", never the unit.
     for hidden in [&p70, &c70, &root, &p8, &b1] {
         assert!(matches!(
-            db.unit(&sec_a, hidden.id).await,
+            db.units().unit(&sec_a, hidden.id).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            db.unit_by_code(&sec_a, &hidden.code).await,
+            db.units().unit_by_code(&sec_a, &hidden.code).await,
             Err(StoreError::NotFound)
         ));
     }
-    assert_eq!(db.unit(&sec_a, kp1.id).await.unwrap(), kp1);
-    assert_eq!(db.unit_by_code(&sec_a, " P7-KP2 ").await.unwrap(), kp2);
-    let list = db.list_units(&sec_a, None, None).await.unwrap();
+    assert_eq!(db.units().unit(&sec_a, kp1.id).await.unwrap(), kp1);
+    assert_eq!(
+        db.units().unit_by_code(&sec_a, " P7-KP2 ").await.unwrap(),
+        kp2
+    );
+    let list = db.units().list_units(&sec_a, None, None).await.unwrap();
     assert_eq!(list[0].code, "P7", "the ward comes before its cells");
 
-    let kids = db.child_units(&admin, p7.id).await.unwrap();
+    let kids = db.units().child_units(&admin, p7.id).await.unwrap();
     assert_eq!(
         kids.iter()
             .map(|k| k.unit.code.as_str())
@@ -148,12 +169,13 @@ pub async fn unit_tree(env: &Env) {
     );
     assert!(kids.iter().all(|k| k.parent_code.as_deref() == Some("P7")));
     assert!(matches!(
-        db.child_units(&sec_a, p70.id).await,
+        db.units().child_units(&sec_a, p70.id).await,
         Err(StoreError::NotFound)
     ));
 
     // Who may create units: not a secretary; an office only inside its own subtree.
     let err = db
+        .units()
         .create_unit(
             &cli(),
             Some(&sec_a),
@@ -164,6 +186,7 @@ pub async fn unit_tree(env: &Env) {
     assert!(field_messages(&err).iter().any(|(f, _)| f == "parent_code"));
     let office_a = principal(Role::Office, &p7, None);
     let err = db
+        .units()
         .create_unit(
             &cli(),
             Some(&office_a),
@@ -173,6 +196,7 @@ pub async fn unit_tree(env: &Env) {
         .unwrap_err();
     assert!(field_messages(&err).iter().any(|(f, _)| f == "parent_code"));
     let err = db
+        .units()
         .create_unit(
             &cli(),
             Some(&admin),
@@ -188,6 +212,7 @@ pub async fn unit_tree(env: &Env) {
         )]
     );
     let tdv = db
+        .units()
         .create_unit(
             &cli(),
             Some(&office_a),
@@ -205,6 +230,7 @@ pub async fn unit_tree(env: &Env) {
     // ---- close: refused while a member is active, fine once they are transferred.
     let m2 = add_member(db, &admin, person("Huỳnh Văn Tâm", "300002"), &kp1).await;
     let err = db
+        .units()
         .close_unit(&cli(), &admin, kp1.id, d(2026, 12, 1))
         .await
         .unwrap_err();
@@ -212,35 +238,42 @@ pub async fn unit_tree(env: &Env) {
     assert_eq!(msgs[0].0, "valid_to");
     assert!(msgs[0].1.contains("còn 1 đảng viên"), "{msgs:?}");
     assert!(matches!(
-        db.close_unit(&cli(), &sec_a, kp1.id, d(2026, 12, 1)).await,
+        db.units()
+            .close_unit(&cli(), &sec_a, kp1.id, d(2026, 12, 1))
+            .await,
         Err(StoreError::NotFound)
     ));
-    db.transfer_member(&cli(), &admin, m2, "P8-KP1", d(2026, 11, 1))
+    db.members()
+        .transfer_member(&cli(), &admin, m2, "P8-KP1", d(2026, 11, 1))
         .await
         .expect("transfer");
     let closed = db
+        .units()
         .close_unit(&cli(), &admin, kp1.id, d(2026, 12, 1))
         .await
         .expect("close after transfer");
     assert_eq!(closed.valid_to, Some(d(2026, 12, 1)));
     assert_eq!(
-        db.unit(&admin, kp1.id).await.unwrap().valid_to,
+        db.units().unit(&admin, kp1.id).await.unwrap().valid_to,
         Some(d(2026, 12, 1))
     );
     let open_before = codes(
-        &db.list_units(&admin, Some(&p7.path), Some(d(2026, 11, 30)))
+        &db.units()
+            .list_units(&admin, Some(&p7.path), Some(d(2026, 11, 30)))
             .await
             .unwrap(),
     );
     assert!(open_before.contains("P7-KP1"));
     let open_after = codes(
-        &db.list_units(&admin, Some(&p7.path), Some(d(2026, 12, 1)))
+        &db.units()
+            .list_units(&admin, Some(&p7.path), Some(d(2026, 12, 1)))
             .await
             .unwrap(),
     );
     assert_eq!(open_after, set(&["P7", "P7-KP2", "P7-KP2-TDV"]));
     // No transfer into a closed unit.
     let err = db
+        .members()
         .transfer_member(&cli(), &admin, m2, "P7-KP1", d(2026, 12, 15))
         .await
         .unwrap_err();
@@ -263,6 +296,7 @@ pub async fn unit_move(env: &Env) {
     let office_a = principal(Role::Office, &p7, None);
     let sec_a = principal(Role::Secretary, &p7, None);
     let tdv = db
+        .units()
         .create_unit(
             &cli(),
             Some(&office_a),
@@ -277,41 +311,44 @@ pub async fn unit_move(env: &Env) {
         .unwrap();
     let member = add_member(db, &admin, person("Võ Thị Hoa", "300001"), &kp2).await;
     assert!(matches!(
-        db.move_unit(&cli(), &office_a, kp2.id, p8.id, d(2026, 7, 1))
+        db.units()
+            .move_unit(&cli(), &office_a, kp2.id, p8.id, d(2026, 7, 1))
             .await,
         Err(StoreError::NotFound)
     ));
     let moved = db
+        .units()
         .move_unit(&cli(), &admin, kp2.id, p8.id, d(2026, 7, 1))
         .await
         .expect("move");
     assert_eq!(moved.parent_id, Some(p8.id));
     assert_eq!(moved.path, format!("{}{}/", p8.path, kp2.id));
     assert_eq!(moved.depth, 2);
-    assert_eq!(db.unit(&admin, kp2.id).await.unwrap(), moved);
-    let tdv_after = db.unit(&admin, tdv.id).await.unwrap();
+    assert_eq!(db.units().unit(&admin, kp2.id).await.unwrap(), moved);
+    let tdv_after = db.units().unit(&admin, tdv.id).await.unwrap();
     assert_eq!(tdv_after.path, format!("{}{}/", moved.path, tdv.id));
     assert_eq!(tdv_after.depth, 3);
     assert_eq!(tdv_after.parent_id, Some(kp2.id));
     assert_eq!(
-        codes(&db.list_units(&sec_a, None, None).await.unwrap()),
+        codes(&db.units().list_units(&sec_a, None, None).await.unwrap()),
         set(&["P7", "P7-KP1"])
     );
     assert!(matches!(
-        db.move_unit(&cli(), &sec_a, t.cell_a1.id, p8.id, d(2026, 7, 1))
+        db.units()
+            .move_unit(&cli(), &sec_a, t.cell_a1.id, p8.id, d(2026, 7, 1))
             .await,
         Err(StoreError::NotFound)
     ));
     let sec_b = principal(Role::Secretary, &p8, None);
-    let b_units = codes(&db.list_units(&sec_b, None, None).await.unwrap());
+    let b_units = codes(&db.units().list_units(&sec_b, None, None).await.unwrap());
     assert!(b_units.contains("P7-KP2") && b_units.contains("P7-KP2-TDV"));
     // The member moved with the cell.
-    assert!(db.member(&sec_b, member).await.is_ok());
+    assert!(db.members().member(&sec_b, member).await.is_ok());
     assert!(matches!(
-        db.member(&sec_a, member).await,
+        db.members().member(&sec_a, member).await,
         Err(StoreError::NotFound)
     ));
-    let b_kids = db.child_units(&admin, p8.id).await.unwrap();
+    let b_kids = db.units().child_units(&admin, p8.id).await.unwrap();
     let kp2_summary = b_kids.iter().find(|k| k.unit.id == kp2.id).unwrap();
     assert_eq!((kp2_summary.child_count, kp2_summary.member_count), (1, 1));
 
@@ -340,6 +377,7 @@ pub async fn unit_move(env: &Env) {
         ]
     );
     let (audit, _) = db
+        .audit()
         .list_audit(
             &admin,
             &AuditFilter {
@@ -358,42 +396,52 @@ pub async fn unit_move(env: &Env) {
 
     // Refused moves: into its own subtree, and the root.
     let err = db
+        .units()
         .move_unit(&cli(), &admin, p8.id, kp2.id, d(2026, 8, 1))
         .await
         .unwrap_err();
     assert_eq!(field_messages(&err)[0].0, "parent_id");
     assert!(matches!(
-        db.move_unit(&cli(), &admin, root.id, p7.id, d(2026, 8, 1))
+        db.units()
+            .move_unit(&cli(), &admin, root.id, p7.id, d(2026, 8, 1))
             .await,
         Err(StoreError::Forbidden)
     ));
-    assert_eq!(db.unit(&admin, p8.id).await.unwrap(), p8, "nothing moved");
+    assert_eq!(
+        db.units().unit(&admin, p8.id).await.unwrap(),
+        p8,
+        "nothing moved"
+    );
 }
 on_every_backend!(
     env: unit_move
 );
 
-/// "A member counts where they belonged on that date" (PRODUCT.md §2): before a cell moved to another
-/// ward, its members counted in the old ward.
+/// "A member counts where they belonged on that date" (docs/DOMAIN.md § Units and members): before a cell
+/// moved to another ward, its members counted in the old ward.
 pub async fn as_of_follows_unit_history(db: &Db) {
     let t = tree(db).await;
     let admin = t.admin();
     let x = add_member(db, &admin, person("Võ Thị Hoa", "300001"), &t.cell_a2).await;
-    db.move_unit(&cli(), &admin, t.cell_a2.id, t.ward_b.id, d(2026, 7, 1))
+    db.units()
+        .move_unit(&cli(), &admin, t.cell_a2.id, t.ward_b.id, d(2026, 7, 1))
         .await
         .expect("move");
     // After the move: in ward B.
     assert!(db
+        .members()
         .member_ids_as_of(&t.ward_b.path, d(2026, 8, 1))
         .await
         .unwrap()
         .contains(&x));
     // Before the move the cell was part of ward A.
     let before_a = db
+        .members()
         .member_ids_as_of(&t.ward_a.path, d(2026, 6, 1))
         .await
         .unwrap();
     let before_b = db
+        .members()
         .member_ids_as_of(&t.ward_b.path, d(2026, 6, 1))
         .await
         .unwrap();

@@ -1,83 +1,292 @@
-//! API for the registry of good-practice models (issue 5): models of a subtree with their owner unit and
+//! API for the registry of good-practice models: models of a subtree with their owner unit and
 //! replications, results over time, evidence photos (multipart upload, checked by content) and adoptions.
 
-use super::{parse_date_field, r, ApiJson, ApiRoute};
+use super::{parse_date_field, r, ApiJson, ApiRoute, Items};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::respond::image_response;
 use crate::AppState;
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{delete, get, post, put};
 use axum::Json;
+use chrono::NaiveDate;
 use domain::models::ModelStatus;
 use domain::policy::Principal;
-use serde::Deserialize;
-use serde_json::{json, Value};
-use store::{Actor, Adoption, Model, ModelDetail, ModelFilter, ModelInput, ResultInput};
+use serde::{Deserialize, Serialize};
+use store::{Actor, Adoption, Model, ModelDetail, ModelFilter, ModelInput, PhotoInfo, ResultInput};
+use utoipa::{IntoParams, ToSchema};
 
 pub fn routes() -> Vec<ApiRoute> {
     vec![
-        r("get", "/models", "models", "Mô hình, cách làm hay của một cây đơn vị, mỗi mô hình kèm đơn vị chủ trì và các đơn vị đã nhân rộng", get(list)),
-        r("post", "/models", "models", "Ghi nhận một mô hình, cách làm hay của đơn vị", post(create)),
-        r("get", "/models/adopted", "models", "Các mô hình mà các đơn vị trong một cây đơn vị đã nhận nhân rộng", get(adopted)),
-        r("get", "/models/{id}", "models", "Một mô hình: mô tả, kết quả theo thời gian, ảnh, nơi đã nhân rộng", get(show)),
-        r("put", "/models/{id}", "models", "Sửa mô hình (không đổi đơn vị chủ trì)", put(update)),
-        r("post", "/models/{id}/results", "models", "Ghi một kết quả đo được của mô hình vào một ngày", post(add_result)),
-        r("delete", "/models/{id}/results/{result_id}", "models", "Xóa một kết quả ghi nhầm (vẫn lưu trong nhật ký)", delete(delete_result)),
-        r("post", "/models/{id}/adoptions", "models", "Ghi nhận một đơn vị nhận nhân rộng mô hình (người quản lý đơn vị nhận ghi)", post(adopt)),
-        r("delete", "/models/{id}/adoptions/{unit_code}", "models", "Xóa ghi nhận nhân rộng của một đơn vị (ghi nhầm)", delete(unadopt)),
-        r("post", "/models/{id}/photos", "models", "Tải ảnh minh chứng lên (multipart: file, caption); chỉ nhận JPEG, PNG, WebP ≤ 8 MB, kiểm tra theo nội dung", post(upload_photo)),
-        r("get", "/models/{id}/photos/{photo_id}", "models", "Tải về ảnh gốc", get(photo)),
-        r("get", "/models/{id}/photos/{photo_id}/thumbnail", "models", "Ảnh thu nhỏ (JPEG, rộng tối đa 480 điểm ảnh)", get(thumbnail)),
-        r("delete", "/models/{id}/photos/{photo_id}", "models", "Xóa một ảnh", delete(delete_photo)),
+        r("get", "/models", "models", "Mô hình, cách làm hay của một cây đơn vị, mỗi mô hình kèm đơn vị chủ trì và các đơn vị đã nhân rộng", get(list))
+            .query::<ListQuery>()
+            .json::<Items<ModelOut>>(),
+        r("post", "/models", "models", "Ghi nhận một mô hình, cách làm hay của đơn vị", post(create))
+            .body::<ModelBody>()
+            .created::<ModelOut>(),
+        r("get", "/models/adopted", "models", "Các mô hình mà các đơn vị trong một cây đơn vị đã nhận nhân rộng", get(adopted))
+            .query::<AdoptedQuery>()
+            .json::<Items<AdoptedModelOut>>(),
+        r("get", "/models/{id}", "models", "Một mô hình: mô tả, kết quả theo thời gian, ảnh, nơi đã nhân rộng", get(show))
+            .json::<ModelDetailOut>(),
+        r("put", "/models/{id}", "models", "Sửa mô hình (không đổi đơn vị chủ trì)", put(update))
+            .body::<ModelBody>()
+            .json::<ModelOut>(),
+        r("post", "/models/{id}/results", "models", "Ghi một kết quả đo được của mô hình vào một ngày", post(add_result))
+            .body::<ResultBody>()
+            .created::<ModelResultOut>(),
+        r("delete", "/models/{id}/results/{result_id}", "models", "Xóa một kết quả ghi nhầm (vẫn lưu trong nhật ký)", delete(delete_result))
+            .no_content(),
+        r("post", "/models/{id}/adoptions", "models", "Ghi nhận một đơn vị nhận nhân rộng mô hình (người quản lý đơn vị nhận ghi)", post(adopt))
+            .body::<AdoptBody>()
+            .created::<AdoptionCreated>(),
+        r("delete", "/models/{id}/adoptions/{unit_code}", "models", "Xóa ghi nhận nhân rộng của một đơn vị (ghi nhầm)", delete(unadopt))
+            .no_content(),
+        r("post", "/models/{id}/photos", "models", "Tải ảnh minh chứng lên (multipart: file, caption); chỉ nhận JPEG, PNG, WebP ≤ 8 MB, kiểm tra theo nội dung", post(upload_photo))
+            .multipart()
+            .created::<ModelPhotoOut>(),
+        r("get", "/models/{id}/photos/{photo_id}", "models", "Tải về ảnh gốc", get(photo))
+            .file("image/jpeg")
+            .file("image/png")
+            .file("image/webp"),
+        r("get", "/models/{id}/photos/{photo_id}/thumbnail", "models", "Ảnh thu nhỏ (JPEG, rộng tối đa 480 điểm ảnh)", get(thumbnail))
+            .file("image/jpeg"),
+        r("delete", "/models/{id}/photos/{photo_id}", "models", "Xóa một ảnh", delete(delete_photo))
+            .no_content(),
     ]
 }
 
-fn unit_ref(u: &store::UnitRef) -> Value {
-    json!({"id": u.id, "code": u.code, "name": u.name})
+// Documentation only: the API sends and reads these snake_case names as strings.
+/// The status of a model.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ModelStatusName {
+    /// Đang triển khai.
+    InProgress,
+    /// Nhân rộng.
+    Replicated,
+    /// Được biểu dương.
+    Commended,
 }
 
-fn adoption_json(a: &Adoption) -> Value {
-    json!({"unit": unit_ref(&a.unit), "adopted_on": a.adopted_on, "note": a.note,
-           "created_by": a.created_by, "created_at": a.created_at})
+/// A unit named by its id, code and name.
+#[derive(Serialize, ToSchema)]
+pub struct UnitRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
 }
 
-pub fn model_json(m: &Model, p: &Principal) -> Value {
-    json!({
-        "id": m.id, "owner": unit_ref(&m.unit), "name": m.name, "field": m.field, "description": m.description,
-        "started_on": m.started_on, "participants": m.participants, "participants_count": m.participants_count,
-        "status": m.status.as_str(), "status_label": m.status.label(), "public": m.public,
-        "replications": m.replications.iter().map(adoption_json).collect::<Vec<_>>(),
-        "result_count": m.result_count, "photo_count": m.photo_count,
-        "can_edit": p.can_manage_model(&m.unit_path),
-        "created_by": m.created_by, "created_at": m.created_at, "updated_by": m.updated_by, "updated_at": m.updated_at,
-    })
+impl From<&store::UnitRef> for UnitRef {
+    fn from(u: &store::UnitRef) -> Self {
+        UnitRef {
+            id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+        }
+    }
 }
 
-fn detail_json(d: &ModelDetail, p: &Principal) -> Value {
-    let mut v = model_json(&d.model, p);
-    v["results"] = d
-        .results
-        .iter()
-        .map(|r| {
-            json!({"id": r.id, "measured_on": r.measured_on, "indicator": r.indicator, "value": r.value,
-                   "unit": r.unit, "note": r.note, "created_by": r.created_by, "created_at": r.created_at})
-        })
-        .collect();
-    v["photos"] = d
-        .photos
-        .iter()
-        .map(|ph| {
-            json!({"id": ph.id, "filename": ph.filename, "content_type": ph.content_type, "size": ph.size,
-                   "width": ph.width, "height": ph.height, "caption": ph.caption,
-                   "url": format!("/api/v1/models/{}/photos/{}", d.model.id, ph.id),
-                   "thumbnail_url": format!("/api/v1/models/{}/photos/{}/thumbnail", d.model.id, ph.id),
-                   "uploaded_by": ph.uploaded_by, "uploaded_at": ph.uploaded_at})
-        })
-        .collect();
-    v
+/// A unit that adopted (nhân rộng) a model.
+#[derive(Serialize, ToSchema)]
+pub struct Replication {
+    unit: UnitRef,
+    adopted_on: NaiveDate,
+    note: String,
+    created_by: String,
+    created_at: String,
+}
+
+impl From<&Adoption> for Replication {
+    fn from(a: &Adoption) -> Self {
+        Replication {
+            unit: (&a.unit).into(),
+            adopted_on: a.adopted_on,
+            note: a.note.clone(),
+            created_by: a.created_by.clone(),
+            created_at: a.created_at.clone(),
+        }
+    }
+}
+
+/// A good-practice model with its owner unit and the units it spread to.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Model)]
+pub struct ModelOut {
+    id: i64,
+    /// The owner unit.
+    owner: UnitRef,
+    name: String,
+    /// Lĩnh vực (one of `domain::models::FIELDS`).
+    field: String,
+    description: String,
+    started_on: NaiveDate,
+    participants: String,
+    participants_count: Option<i64>,
+    #[schema(value_type = ModelStatusName)]
+    status: &'static str,
+    status_label: &'static str,
+    public: bool,
+    /// Các đơn vị đã nhân rộng, cũ trước.
+    replications: Vec<Replication>,
+    result_count: i64,
+    photo_count: i64,
+    /// Whether the caller may edit the model.
+    can_edit: bool,
+    created_by: String,
+    created_at: String,
+    updated_by: String,
+    updated_at: String,
+}
+
+fn model_out(m: &Model, p: &Principal) -> ModelOut {
+    ModelOut {
+        id: m.id,
+        owner: (&m.unit).into(),
+        name: m.name.clone(),
+        field: m.field.clone(),
+        description: m.description.clone(),
+        started_on: m.started_on,
+        participants: m.participants.clone(),
+        participants_count: m.participants_count,
+        status: m.status.as_str(),
+        status_label: m.status.label(),
+        public: m.public,
+        replications: m.replications.iter().map(Replication::from).collect(),
+        result_count: m.result_count,
+        photo_count: m.photo_count,
+        can_edit: p.can_manage_model(&m.unit_path),
+        created_by: m.created_by.clone(),
+        created_at: m.created_at.clone(),
+        updated_by: m.updated_by.clone(),
+        updated_at: m.updated_at.clone(),
+    }
+}
+
+/// A measured result of a model on a date.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ModelResult)]
+pub struct ModelResultOut {
+    id: i64,
+    /// Only in the answer to the write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64)]
+    model_id: Option<i64>,
+    measured_on: NaiveDate,
+    indicator: String,
+    value: f64,
+    unit: String,
+    note: String,
+    created_by: String,
+    created_at: String,
+}
+
+impl ModelResultOut {
+    fn new(r: &store::ModelResult, with_model: bool) -> Self {
+        ModelResultOut {
+            id: r.id,
+            model_id: with_model.then_some(r.model_id),
+            measured_on: r.measured_on,
+            indicator: r.indicator.clone(),
+            value: r.value,
+            unit: r.unit.clone(),
+            note: r.note.clone(),
+            created_by: r.created_by.clone(),
+            created_at: r.created_at.clone(),
+        }
+    }
+}
+
+/// An evidence photo (without its bytes) and where to download it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ModelPhoto)]
+pub struct ModelPhotoOut {
+    id: i64,
+    /// Only in the answer to the upload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64)]
+    model_id: Option<i64>,
+    filename: String,
+    content_type: String,
+    size: i64,
+    width: i64,
+    height: i64,
+    caption: String,
+    uploaded_by: String,
+    uploaded_at: String,
+    url: String,
+    thumbnail_url: String,
+}
+
+impl ModelPhotoOut {
+    fn new(model_id: i64, ph: &PhotoInfo, with_model: bool) -> Self {
+        ModelPhotoOut {
+            id: ph.id,
+            model_id: with_model.then_some(ph.model_id),
+            filename: ph.filename.clone(),
+            content_type: ph.content_type.clone(),
+            size: ph.size,
+            width: ph.width,
+            height: ph.height,
+            caption: ph.caption.clone(),
+            uploaded_by: ph.uploaded_by.clone(),
+            uploaded_at: ph.uploaded_at.clone(),
+            url: format!("/api/v1/models/{model_id}/photos/{}", ph.id),
+            thumbnail_url: format!("/api/v1/models/{model_id}/photos/{}/thumbnail", ph.id),
+        }
+    }
+}
+
+/// A model with its results and photos.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ModelDetail)]
+pub struct ModelDetailOut {
+    #[serde(flatten)]
+    model: ModelOut,
+    /// Theo ngày ghi nhận, cũ trước.
+    results: Vec<ModelResultOut>,
+    photos: Vec<ModelPhotoOut>,
+}
+
+fn detail_out(d: &ModelDetail, p: &Principal) -> ModelDetailOut {
+    ModelDetailOut {
+        model: model_out(&d.model, p),
+        results: d
+            .results
+            .iter()
+            .map(|r| ModelResultOut::new(r, false))
+            .collect(),
+        photos: d
+            .photos
+            .iter()
+            .map(|ph| ModelPhotoOut::new(d.model.id, ph, false))
+            .collect(),
+    }
+}
+
+/// A model adopted by a unit of the subtree.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AdoptedModel)]
+pub struct AdoptedModelOut {
+    /// The adopting unit.
+    unit: UnitRef,
+    adopted_on: NaiveDate,
+    note: String,
+    model: ModelOut,
+}
+
+/// A recorded adoption and the model's status after it.
+#[derive(Serialize, ToSchema)]
+pub struct AdoptionCreated {
+    #[serde(flatten)]
+    replication: Replication,
+    /// Trạng thái mô hình sau khi ghi nhận (mô hình đang triển khai được chuyển sang nhân rộng).
+    #[schema(value_type = ModelStatusName)]
+    model_status: &'static str,
 }
 
 fn status_field(s: Option<&str>) -> Result<Option<ModelStatus>, ApiError> {
@@ -89,12 +298,19 @@ fn status_field(s: Option<&str>) -> Result<Option<ModelStatus>, ApiError> {
     }
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+/// Query of `GET /models`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Mã đơn vị: mô hình của cả cây đơn vị đó (mặc định: đơn vị được cấp quyền).
     unit: Option<String>,
+    /// Lĩnh vực (không phân biệt dấu).
     field: Option<String>,
+    /// in_progress | replicated | commended.
     status: Option<String>,
+    /// Tìm trong tên, lĩnh vực, mô tả (không phân biệt dấu).
     q: Option<String>,
+    /// Tối đa (mặc định 500, tối đa 5000).
     limit: Option<i64>,
 }
 
@@ -102,7 +318,7 @@ async fn list(
     State(st): State<AppState>,
     user: ApiUser,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Items<ModelOut>>, ApiError> {
     let p = &user.principal;
     let unit_path = super::subtree_of(&st, p, q.unit.as_deref()).await?;
     let f = ModelFilter {
@@ -113,18 +329,22 @@ async fn list(
         q: q.q,
         limit: q.limit.unwrap_or(500),
     };
-    let items: Vec<Value> = st
+    let items = st
         .db
+        .models()
         .list_models(p, &f)
         .await?
         .iter()
-        .map(|m| model_json(m, p))
+        .map(|m| model_out(m, p))
         .collect();
-    Ok(Json(json!({"total": items.len(), "items": items})))
+    Ok(Json(Items::all(items)))
 }
 
-#[derive(Deserialize)]
-struct AdoptedQuery {
+/// Query of `GET /models/adopted`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AdoptedQuery {
+    /// Mã đơn vị: các đơn vị trong cây đó đã nhận nhân rộng (mặc định: đơn vị được cấp quyền).
     unit: Option<String>,
 }
 
@@ -132,34 +352,47 @@ async fn adopted(
     State(st): State<AppState>,
     user: ApiUser,
     ApiQuery(q): ApiQuery<AdoptedQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Items<AdoptedModelOut>>, ApiError> {
     let p = &user.principal;
     let path = super::subtree_of(&st, p, q.unit.as_deref())
         .await?
         .unwrap_or_else(|| p.unit_path.clone());
-    let items: Vec<Value> = st
+    let items = st
         .db
+        .models()
         .adopted_models(p, &path)
         .await?
         .iter()
-        .map(|a| {
-            json!({"unit": unit_ref(&a.adoption.unit), "adopted_on": a.adoption.adopted_on,
-                   "note": a.adoption.note, "model": model_json(&a.model, p)})
+        .map(|a| AdoptedModelOut {
+            unit: (&a.adoption.unit).into(),
+            adopted_on: a.adoption.adopted_on,
+            note: a.adoption.note.clone(),
+            model: model_out(&a.model, p),
         })
         .collect();
-    Ok(Json(json!({"total": items.len(), "items": items})))
+    Ok(Json(Items::all(items)))
 }
 
-#[derive(Deserialize)]
-struct ModelBody {
+/// Khi thêm mới cần unit_code, name, field, started_on; khi sửa (PUT) chỉ gửi các trường muốn đổi
+/// (không đổi được unit_code).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(as = ModelInput)]
+pub struct ModelBody {
     unit_code: Option<String>,
+    #[schema(max_length = 300)]
     name: Option<String>,
+    /// Lĩnh vực (one of `domain::models::FIELDS`).
     field: Option<String>,
+    #[schema(max_length = 5000)]
     description: Option<String>,
+    /// YYYY-MM-DD.
+    #[schema(format = Date)]
     started_on: Option<String>,
     participants: Option<String>,
     participants_count: Option<i64>,
+    #[schema(value_type = Option<ModelStatusName>)]
     status: Option<String>,
+    /// Mặc định: true.
     public: Option<bool>,
 }
 
@@ -185,7 +418,7 @@ async fn create(
     State(st): State<AppState>,
     user: ApiUser,
     ApiJson(b): ApiJson<ModelBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ModelOut>), ApiError> {
     let p = &user.principal;
     let empty = ModelInput {
         unit_code: String::new(),
@@ -201,19 +434,20 @@ async fn create(
     let input = input_from(b, empty)?;
     let m = st
         .db
+        .models()
         .create_model(&Actor::user(p, "api"), Some(p), &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(model_json(&m, p))))
+    Ok((StatusCode::CREATED, Json(model_out(&m, p))))
 }
 
 async fn show(
     State(st): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ModelDetailOut>, ApiError> {
     let p = &user.principal;
-    let d = st.db.model_detail(p, id).await?;
-    Ok(Json(detail_json(&d, p)))
+    let d = st.db.models().model_detail(p, id).await?;
+    Ok(Json(detail_out(&d, p)))
 }
 
 async fn update(
@@ -221,22 +455,30 @@ async fn update(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ModelBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ModelOut>, ApiError> {
     let p = &user.principal;
-    let current = st.db.model(p, id).await?;
+    let current = st.db.models().model(p, id).await?;
     let input = input_from(b, ModelInput::from_model(&current))?;
     let m = st
         .db
+        .models()
         .update_model(&Actor::user(p, "api"), p, id, &input)
         .await?;
-    Ok(Json(model_json(&m, p)))
+    Ok(Json(model_out(&m, p)))
 }
 
-#[derive(Deserialize)]
-struct ResultBody {
+/// A measured result to record.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(as = ModelResultInput)]
+pub struct ResultBody {
+    /// YYYY-MM-DD.
+    #[schema(value_type = String, format = Date, required = true)]
     measured_on: Option<String>,
+    #[schema(value_type = String, required = true, example = "Số hộ có nhà tiêu hợp vệ sinh")]
     indicator: Option<String>,
+    #[schema(value_type = f64, required = true)]
     value: Option<f64>,
+    #[schema(example = "hộ")]
     unit: Option<String>,
     note: Option<String>,
 }
@@ -246,7 +488,7 @@ async fn add_result(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ResultBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ModelResultOut>), ApiError> {
     let p = &user.principal;
     let input = ResultInput {
         measured_on: b
@@ -261,9 +503,10 @@ async fn add_result(
     };
     let r = st
         .db
+        .models()
         .add_model_result(&Actor::user(p, "api"), Some(p), id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(r))))
+    Ok((StatusCode::CREATED, Json(ModelResultOut::new(&r, true))))
 }
 
 async fn delete_result(
@@ -273,14 +516,21 @@ async fn delete_result(
 ) -> Result<StatusCode, ApiError> {
     let p = &user.principal;
     st.db
+        .models()
         .delete_model_result(&Actor::user(p, "api"), p, id, result_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct AdoptBody {
+/// A unit that adopts the model.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(as = AdoptionInput)]
+pub struct AdoptBody {
+    /// Mã đơn vị nhận nhân rộng.
+    #[schema(value_type = String, required = true)]
     unit_code: Option<String>,
+    /// YYYY-MM-DD.
+    #[schema(value_type = String, format = Date, required = true)]
     adopted_on: Option<String>,
     note: Option<String>,
 }
@@ -290,7 +540,7 @@ async fn adopt(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AdoptBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<AdoptionCreated>), ApiError> {
     let p = &user.principal;
     let date = b
         .adopted_on
@@ -299,6 +549,7 @@ async fn adopt(
         .transpose()?;
     let a = st
         .db
+        .models()
         .adopt_model(
             &Actor::user(p, "api"),
             Some(p),
@@ -308,10 +559,14 @@ async fn adopt(
             b.note.as_deref().unwrap_or_default(),
         )
         .await?;
-    let m = st.db.model_unscoped(id).await?;
-    let mut v = adoption_json(&a);
-    v["model_status"] = json!(m.status.as_str());
-    Ok((StatusCode::CREATED, Json(v)))
+    let m = st.db.models().model_unscoped(id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AdoptionCreated {
+            replication: (&a).into(),
+            model_status: m.status.as_str(),
+        }),
+    ))
 }
 
 async fn unadopt(
@@ -321,13 +576,14 @@ async fn unadopt(
 ) -> Result<StatusCode, ApiError> {
     let p = &user.principal;
     st.db
+        .models()
         .remove_adoption(&Actor::user(p, "api"), p, id, &unit_code)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Reads the multipart fields `file` (name and bytes) and `caption`.
-pub async fn read_photo_form(
+async fn read_photo_form(
     mut mp: Multipart,
 ) -> Result<(Option<(String, Vec<u8>)>, String, String), String> {
     let broken = || "Dữ liệu tải lên bị lỗi hoặc lớn quá giới hạn".to_string();
@@ -361,10 +617,10 @@ async fn upload_photo(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     req: Request,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ModelPhotoOut>), ApiError> {
     let p = &user.principal;
     // Scope first: a model outside the scope is 404 whatever the body.
-    st.db.model(p, id).await?;
+    st.db.models().model(p, id).await?;
     let mp = Multipart::from_request(req, &st).await.map_err(|_| {
         ApiError::bad_request(
             "Ảnh phải gửi dạng multipart/form-data với trường \"file\" (và \"caption\" nếu có)",
@@ -376,27 +632,21 @@ async fn upload_photo(
     };
     let info = st
         .db
-        .add_model_photo(&Actor::user(p, "api"), Some(p), id, &name, &bytes, &caption)
+        .models()
+        .add_model_photo(
+            &Actor::user(p, "api"),
+            Some(p),
+            id,
+            &name,
+            &bytes,
+            &caption,
+            office::check_photo,
+        )
         .await?;
-    let mut v = json!(info);
-    v["url"] = json!(format!("/api/v1/models/{id}/photos/{}", info.id));
-    v["thumbnail_url"] = json!(format!("/api/v1/models/{id}/photos/{}/thumbnail", info.id));
-    Ok((StatusCode::CREATED, Json(v)))
-}
-
-/// An image response: the stored content type (checked at upload), inline, cached privately.
-pub fn image_response(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response {
-    let disposition =
-        crate::pages::content_disposition(filename).replacen("attachment", "inline", 1);
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
+    Ok((
+        StatusCode::CREATED,
+        Json(ModelPhotoOut::new(id, &info, true)),
+    ))
 }
 
 async fn photo(
@@ -406,6 +656,7 @@ async fn photo(
 ) -> Result<Response, ApiError> {
     let (info, bytes) = st
         .db
+        .models()
         .model_photo(&user.principal, id, photo_id, false)
         .await?;
     Ok(image_response(&info.content_type, &info.filename, bytes))
@@ -418,6 +669,7 @@ async fn thumbnail(
 ) -> Result<Response, ApiError> {
     let (info, bytes) = st
         .db
+        .models()
         .model_photo(&user.principal, id, photo_id, true)
         .await?;
     Ok(image_response(
@@ -434,122 +686,8 @@ async fn delete_photo(
 ) -> Result<StatusCode, ApiError> {
     let p = &user.principal;
     st.db
+        .models()
         .delete_model_photo(&Actor::user(p, "api"), p, id, photo_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// OpenAPI request/response shapes of these routes.
-pub fn shapes(method: &str, path: &str) -> Option<(Option<Value>, Value)> {
-    let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
-    let list = |name: &str| json!({"type": "object", "properties": {"items": {"type": "array", "items": r(name)}, "total": {"type": "integer"}}});
-    let image = json!({"type": "string", "format": "binary", "description": "Ảnh (image/jpeg, image/png hoặc image/webp)"});
-    Some(match (method, path) {
-        ("get", "/models") => (None, list("Model")),
-        ("post", "/models") | ("put", "/models/{id}") => (Some(r("ModelInput")), r("Model")),
-        ("get", "/models/{id}") => (None, r("ModelDetail")),
-        ("get", "/models/adopted") => (
-            None,
-            json!({"type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object", "properties": {
-                "unit": r("UnitRef"), "adopted_on": {"type": "string", "format": "date"}, "note": {"type": "string"}, "model": r("Model")}}}}}),
-        ),
-        ("post", "/models/{id}/results") => (Some(r("ModelResultInput")), r("ModelResult")),
-        ("post", "/models/{id}/adoptions") => (
-            Some(
-                json!({"type": "object", "required": ["unit_code", "adopted_on"], "properties": {
-                "unit_code": {"type": "string", "description": "Mã đơn vị nhận nhân rộng"},
-                "adopted_on": {"type": "string", "format": "date"}, "note": {"type": "string"}}}),
-            ),
-            json!({"allOf": [r("Replication"), {"type": "object", "properties": {"model_status": {"type": "string", "description": "Trạng thái mô hình sau khi ghi nhận (mô hình đang triển khai được chuyển sang nhân rộng)"}}}]}),
-        ),
-        ("post", "/models/{id}/photos") => (
-            Some(
-                json!({"type": "object", "required": ["file"], "properties": {
-                "file": {"type": "string", "format": "binary", "description": "JPEG, PNG hoặc WebP, tối đa 8 MB và 40 triệu điểm ảnh"},
-                "caption": {"type": "string"}}}),
-            ),
-            r("ModelPhoto"),
-        ),
-        ("get", "/models/{id}/photos/{photo_id}")
-        | ("get", "/models/{id}/photos/{photo_id}/thumbnail") => (None, image),
-        ("delete", _) if path.starts_with("/models/") => (
-            None,
-            json!({"type": "object", "description": "204: đã xóa"}),
-        ),
-        _ => return None,
-    })
-}
-
-pub fn schemas() -> Value {
-    let status = json!({"type": "string", "enum": ["in_progress", "replicated", "commended"],
-        "description": "in_progress = Đang triển khai, replicated = Nhân rộng, commended = Được biểu dương"});
-    let fields = json!({"type": "string", "enum": domain::models::FIELDS});
-    json!({
-        "UnitRef": {"type": "object", "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}}},
-        "Replication": {"type": "object", "properties": {"unit": {"$ref": "#/components/schemas/UnitRef"},
-            "adopted_on": {"type": "string", "format": "date"}, "note": {"type": "string"}, "created_by": {"type": "string"}, "created_at": {"type": "string"}}},
-        "Model": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "owner": {"$ref": "#/components/schemas/UnitRef"}, "name": {"type": "string"}, "field": fields,
-            "description": {"type": "string"}, "started_on": {"type": "string", "format": "date"}, "participants": {"type": "string"},
-            "participants_count": {"type": ["integer", "null"]}, "status": status, "status_label": {"type": "string"}, "public": {"type": "boolean"},
-            "replications": {"type": "array", "items": {"$ref": "#/components/schemas/Replication"}, "description": "Các đơn vị đã nhân rộng, cũ trước"},
-            "result_count": {"type": "integer"}, "photo_count": {"type": "integer"}, "can_edit": {"type": "boolean"},
-            "created_by": {"type": "string"}, "created_at": {"type": "string"}, "updated_by": {"type": "string"}, "updated_at": {"type": "string"}}},
-        "ModelInput": {"type": "object", "description": "Khi thêm mới cần unit_code, name, field, started_on; khi sửa (PUT) chỉ gửi các trường muốn đổi (không đổi được unit_code).",
-            "properties": {"unit_code": {"type": "string"}, "name": {"type": "string", "maxLength": 300}, "field": fields,
-            "description": {"type": "string", "maxLength": 5000}, "started_on": {"type": "string", "format": "date"},
-            "participants": {"type": "string"}, "participants_count": {"type": "integer"}, "status": status, "public": {"type": "boolean", "default": true}}},
-        "ModelResult": {"type": "object", "properties": {"id": {"type": "integer"}, "measured_on": {"type": "string", "format": "date"},
-            "indicator": {"type": "string"}, "value": {"type": "number"}, "unit": {"type": "string"}, "note": {"type": "string"}}},
-        "ModelResultInput": {"type": "object", "required": ["measured_on", "indicator", "value"], "properties": {
-            "measured_on": {"type": "string", "format": "date"}, "indicator": {"type": "string", "example": "Số hộ có nhà tiêu hợp vệ sinh"},
-            "value": {"type": "number"}, "unit": {"type": "string", "example": "hộ"}, "note": {"type": "string"}}},
-        "ModelPhoto": {"type": "object", "properties": {"id": {"type": "integer"}, "filename": {"type": "string"}, "content_type": {"type": "string"},
-            "size": {"type": "integer"}, "width": {"type": "integer"}, "height": {"type": "integer"}, "caption": {"type": "string"},
-            "url": {"type": "string"}, "thumbnail_url": {"type": "string"}}},
-        "ModelDetail": {"allOf": [{"$ref": "#/components/schemas/Model"}, {"type": "object", "properties": {
-            "results": {"type": "array", "items": {"$ref": "#/components/schemas/ModelResult"}, "description": "Theo ngày ghi nhận, cũ trước"},
-            "photos": {"type": "array", "items": {"$ref": "#/components/schemas/ModelPhoto"}}}}]},
-    })
-}
-
-pub fn parameters(method: &str, path: &str) -> Vec<Value> {
-    let q = |name: &str, ty: &str, desc: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": ty}, "description": desc});
-    let path_param = |name: &str, ty: &str, desc: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": ty}, "description": desc});
-    let mut out = Vec::new();
-    if path.contains("{photo_id}") {
-        out.push(path_param("photo_id", "integer", "Mã ảnh"));
-    }
-    if path.contains("{result_id}") {
-        out.push(path_param("result_id", "integer", "Mã kết quả"));
-    }
-    if path.contains("{unit_code}") {
-        out.push(path_param("unit_code", "string", "Mã đơn vị đã nhân rộng"));
-    }
-    match (method, path) {
-        ("get", "/models") => {
-            out.push(q(
-                "unit",
-                "string",
-                "Mã đơn vị: mô hình của cả cây đơn vị đó (mặc định: đơn vị được cấp quyền)",
-            ));
-            out.push(q("field", "string", "Lĩnh vực (không phân biệt dấu)"));
-            out.push(q(
-                "status",
-                "string",
-                "in_progress | replicated | commended",
-            ));
-            out.push(q(
-                "q",
-                "string",
-                "Tìm trong tên, lĩnh vực, mô tả (không phân biệt dấu)",
-            ));
-            out.push(q("limit", "integer", "Tối đa (mặc định 500, tối đa 5000)"));
-        }
-        ("get", "/models/adopted") => {
-            out.push(q("unit", "string", "Mã đơn vị: các đơn vị trong cây đó đã nhận nhân rộng (mặc định: đơn vị được cấp quyền)"));
-        }
-        _ => {}
-    }
-    out
 }

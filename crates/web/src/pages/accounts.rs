@@ -1,14 +1,13 @@
 //! Accounts: list the accounts a user may manage, create one over a unit, lock or unlock.
 
-use super::{not_found, render, store_error, FormErrors};
 use crate::auth::WebUser;
-use crate::extract::{PagePath, PageQuery};
+use crate::extract::{CsrfForm, PagePath, PageQuery};
+use crate::respond::{render, FormErrors, PageError, PageResult, StoreResultExt};
 use crate::view::{timestamp, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::{IntoResponse, Redirect};
 use domain::policy::Capability;
 use domain::Role;
 use serde::Deserialize;
@@ -28,8 +27,6 @@ pub struct AccountView {
 
 #[derive(Deserialize, Default, Clone)]
 pub struct AccountForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub username: String,
     #[serde(default)]
@@ -75,12 +72,9 @@ async fn page(
     f: AccountForm,
     errors: FormErrors,
     flash: Option<String>,
-) -> Response {
+) -> PageResult {
     let p = &user.principal;
-    let accounts = match st.db.list_accounts(Some(p)).await {
-        Ok(a) => a,
-        Err(e) => return store_error(user, e),
-    };
+    let accounts = st.db.accounts().list_accounts(Some(p)).await.page(user)?;
     let roles = Role::ALL
         .iter()
         .filter(|r| p.can_grant(**r, &p.unit_path))
@@ -99,16 +93,16 @@ async fn page(
         f,
         errors,
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 pub async fn list(
     State(st): State<AppState>,
     user: WebUser,
     PageQuery(q): PageQuery<super::home::FlashQuery>,
-) -> Response {
+) -> PageResult {
     if !user.principal.has(Capability::ManageAccounts) {
-        return not_found(Some(&user));
+        return Err(PageError::not_found(&user));
     }
     page(
         &st,
@@ -123,13 +117,10 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     user: WebUser,
-    Form(f): Form<AccountForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<AccountForm>,
+) -> PageResult {
     if !user.principal.has(Capability::ManageAccounts) {
-        return not_found(Some(&user));
+        return Err(PageError::not_found(&user));
     }
     let mut errors = FormErrors::default();
     let role = Role::parse(&f.role);
@@ -158,6 +149,7 @@ pub async fn create(
         };
         match st
             .db
+            .accounts()
             .create_account(
                 &Actor::user(&user.principal, "web"),
                 Some(&user.principal),
@@ -165,9 +157,9 @@ pub async fn create(
             )
             .await
         {
-            Ok(_) => return Redirect::to("/tai-khoan?tb=da-tao").into_response(),
+            Ok(_) => return Ok(Redirect::to("/tai-khoan?tb=da-tao").into_response()),
             Err(StoreError::Invalid(e)) => errors.0.extend(e),
-            Err(e) => return store_error(&user, e),
+            Err(e) => return Err(e).page(&user),
         }
     }
     let f = AccountForm {
@@ -180,8 +172,6 @@ pub async fn create(
 #[derive(Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -190,18 +180,16 @@ pub async fn reset(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<ResetForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<ResetForm>,
+) -> PageResult {
     let actor = Actor::user(&user.principal, "web");
     match st
         .db
+        .accounts()
         .reset_password(&actor, &user.principal, id, &f.password)
         .await
     {
-        Ok(()) => Redirect::to("/tai-khoan?tb=da-dat-lai-mat-khau").into_response(),
+        Ok(()) => Ok(Redirect::to("/tai-khoan?tb=da-dat-lai-mat-khau").into_response()),
         Err(StoreError::Invalid(e)) => {
             let mut errors = FormErrors::default();
             for fe in e {
@@ -209,14 +197,12 @@ pub async fn reset(
             }
             page(&st, &user, AccountForm::default(), errors, None).await
         }
-        Err(e) => store_error(&user, e),
+        Err(e) => Err(e).page(&user),
     }
 }
 
 #[derive(Deserialize)]
 pub struct ToggleForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     active: String,
 }
@@ -225,14 +211,12 @@ pub async fn toggle(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<ToggleForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<ToggleForm>,
+) -> PageResult {
     let active = f.active == "1";
     match st
         .db
+        .accounts()
         .set_account_active(
             &Actor::user(&user.principal, "web"),
             &user.principal,
@@ -241,12 +225,12 @@ pub async fn toggle(
         )
         .await
     {
-        Ok(_) => Redirect::to(if active {
+        Ok(_) => Ok(Redirect::to(if active {
             "/tai-khoan?tb=da-mo-khoa"
         } else {
             "/tai-khoan?tb=da-khoa"
         })
-        .into_response(),
-        Err(e) => store_error(&user, e),
+        .into_response()),
+        Err(e) => Err(e).page(&user),
     }
 }

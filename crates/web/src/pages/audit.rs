@@ -1,13 +1,12 @@
 //! The audit log browser (admin and standing office): filter by user, object and dates. Read only.
 
-use super::{not_found, query_string, render, store_error};
 use crate::auth::WebUser;
 use crate::extract::PageQuery;
+use crate::respond::{query_string, render, PageError, PageResult, StoreResultExt};
 use crate::view::{num, parse_form_date, timestamp, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
 use domain::policy::Capability;
 use serde::Deserialize;
 use store::AuditFilter;
@@ -123,9 +122,9 @@ pub async fn list(
     State(st): State<AppState>,
     user: WebUser,
     PageQuery(q): PageQuery<AuditQuery>,
-) -> Response {
+) -> PageResult {
     if !user.principal.has(Capability::ReadAudit) {
-        return not_found(Some(&user));
+        return Err(PageError::not_found(&user));
     }
     let page = q.trang.unwrap_or(1).max(1);
     let f = AuditFilter {
@@ -138,10 +137,12 @@ pub async fn list(
         page,
         per_page: PER_PAGE,
     };
-    let (entries, total) = match st.db.list_audit(&user.principal, &f).await {
-        Ok(v) => v,
-        Err(e) => return store_error(&user, e),
-    };
+    let (entries, total) = st
+        .db
+        .audit()
+        .list_audit(&user.principal, &f)
+        .await
+        .page(&user)?;
     let link = |n: i64| {
         let n = n.to_string();
         format!(
@@ -173,7 +174,7 @@ pub async fn list(
             changes: changes(e.before.as_ref(), e.after.as_ref()),
         })
         .collect();
-    render(&AuditPage {
+    Ok(render(&AuditPage {
         ctx: Ctx::new(&user, "Nhật ký thay đổi", "audit"),
         entries,
         total: num(total),
@@ -189,5 +190,5 @@ pub async fn list(
             String::new()
         },
         q,
-    })
+    }))
 }

@@ -1,17 +1,16 @@
-//! The loudspeaker bulletin of a portal unit (issue 5): for a period, the script to read aloud (numbers
+//! The loudspeaker bulletin of a portal unit: for a period, the script to read aloud (numbers
 //! and dates spelled out), the printable notice (this page, and Word with a QR code to the unit's public
 //! page) and audio through espeak-ng. What goes in is `store::Portal::bulletin_input` (public data only);
 //! the wording is `domain::bulletin`.
 
-use super::{content_disposition, render, store_error};
 use crate::auth::WebUser;
 use crate::extract::{PagePath, PageQuery};
+use crate::respond::{file_response, render, PageError, PageResult, StoreResultExt};
 use crate::view::Ctx;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{Datelike, NaiveDate};
 use domain::bulletin::{compose, Bulletin};
 use serde::Deserialize;
@@ -53,21 +52,22 @@ async fn load(
     code: &str,
     q: &PeriodQuery,
     headers: &HeaderMap,
-) -> Result<Loaded, Response> {
+) -> Result<Loaded, PageError> {
     if user.principal.role == domain::Role::Member {
-        return Err(super::not_found(Some(user)));
+        return Err(PageError::not_found(user));
     }
     let unit = st
         .db
+        .units()
         .unit_by_code(&user.principal, code)
         .await
-        .map_err(|e| store_error(user, e))?;
+        .page(user)?;
     let portal = st.db.portal();
     let today = st.db.today();
     let year = portal
         .published_years(&unit.code)
         .await
-        .map_err(|e| store_error(user, e))?
+        .page(user)?
         .first()
         .copied()
         .unwrap_or(today.year());
@@ -98,7 +98,7 @@ async fn load(
     let input = portal
         .bulletin_input(&unit.code, from, to, &portal_url(st, headers, &unit.code))
         .await
-        .map_err(|e| store_error(user, e))?;
+        .page(user)?;
     Ok(Loaded {
         code: unit.code,
         unit_path: unit.path,
@@ -125,7 +125,7 @@ struct BulletinPage {
 }
 
 fn query(l: &Loaded) -> String {
-    super::query_string(&[
+    crate::respond::query_string(&[
         ("tu", &domain::text::format_date(l.from)),
         ("den", &domain::text::format_date(l.to)),
     ])
@@ -137,11 +137,8 @@ pub async fn show(
     PagePath(code): PagePath<String>,
     PageQuery(q): PageQuery<PeriodQuery>,
     headers: HeaderMap,
-) -> Response {
-    let l = match load(&st, &user, &code, &q, &headers).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let l = load(&st, &user, &code, &q, &headers).await?;
     let qr = qrcode::QrCode::new(l.bulletin.portal_url.as_bytes())
         .map(|c| {
             let svg = c
@@ -155,7 +152,7 @@ pub async fn show(
             )
         })
         .unwrap_or_default();
-    render(&BulletinPage {
+    Ok(render(&BulletinPage {
         ctx: Ctx::new(
             &user,
             format!("Bản tin phát thanh — {}", l.bulletin.unit_name),
@@ -170,7 +167,7 @@ pub async fn show(
         qr,
         errors: l.errors,
         b: l.bulletin,
-    })
+    }))
 }
 
 fn file_name(b: &Bulletin, ext: &str) -> String {
@@ -189,17 +186,14 @@ pub async fn file(
     PagePath((code, name)): PagePath<(String, String)>,
     PageQuery(q): PageQuery<PeriodQuery>,
     headers: HeaderMap,
-) -> Response {
+) -> PageResult {
     let ext = match name.as_str() {
         "thong-bao.docx" => "docx",
         "kich-ban.txt" => "txt",
         "am-thanh.wav" => "wav",
-        _ => return super::not_found(Some(&user)),
+        _ => return Err(PageError::not_found(&user)),
     };
-    let l = match load(&st, &user, &code, &q, &headers).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    let l = load(&st, &user, &code, &q, &headers).await?;
     let made = match ext {
         "docx" => {
             let bulletin = l.bulletin.clone();
@@ -239,22 +233,14 @@ pub async fn file(
                 filename: &filename,
                 rows: None,
             };
-            if let Err(r) = super::audit_file(&st, &user, audit).await {
-                return r;
-            }
-            (
-                [
-                    (header::CONTENT_TYPE, content_type.to_string()),
-                    (header::CONTENT_DISPOSITION, content_disposition(&filename)),
-                ],
-                bytes,
-            )
-                .into_response()
+            crate::respond::audit_file(&st, &user, audit).await?;
+            Ok(file_response(content_type, &filename, bytes))
         }
         Err((status, message)) => {
-            let mut r = super::bad_form(&user, &format!("/ban-tin/{code}{}", query(&l)), &message);
+            let mut r =
+                crate::respond::bad_form(&user, &format!("/ban-tin/{code}{}", query(&l)), &message);
             *r.status_mut() = status;
-            r
+            Ok(r)
         }
     }
 }

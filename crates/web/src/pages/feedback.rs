@@ -2,16 +2,15 @@
 //! removed), one feedback with the citizen's name and contact (staff only), moderation (approve, hide with
 //! a reason, spam) and the public answer. Rights: `Principal::can_answer_feedback` through the store.
 
-use super::{render, store_error, FormErrors};
 use crate::auth::WebUser;
-use crate::extract::{PagePath, PageQuery};
+use crate::extract::{CsrfForm, PagePath, PageQuery};
+use crate::respond::{render, FormErrors, PageError, PageResult, StoreResultExt};
 use crate::view::{flash_message, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::{IntoResponse, Redirect};
 use domain::feedback::{FeedbackStatus, Moderation, SubjectType};
 use serde::Deserialize;
 use store::{Actor, FeedbackCounts, FeedbackItem, FeedbackView, StoreError};
@@ -61,7 +60,7 @@ impl Row {
         let answered = f.answered_on().map(domain::text::format_date);
         Row {
             id: f.id,
-            subject_label: f.subject_label.clone(),
+            subject_label: f.subject_name.label(),
             subject_href,
             public_href,
             unit_name: f.unit_name.clone(),
@@ -109,23 +108,26 @@ pub async fn queue(
     State(st): State<AppState>,
     user: WebUser,
     PageQuery(q): PageQuery<QueueQuery>,
-) -> Response {
+) -> PageResult {
     let view = FeedbackView::parse(&q.xem);
-    match st.db.feedback_queue(&user.principal, view).await {
-        Ok((items, counts)) => render(&QueuePage {
-            ctx: Ctx::new(&user, "Phản ánh của nhân dân", "feedback")
-                .with_flash(flash_message(q.tb.as_deref())),
-            view: view.as_str(),
-            rows: items.iter().map(Row::of).collect(),
-            mean_days: counts
-                .mean_response_days
-                .map(|d| domain::text::format_decimal(d, 1))
-                .unwrap_or_default(),
-            counts,
-            answer_days: st.db.answer_days(),
-        }),
-        Err(e) => store_error(&user, e),
-    }
+    let (items, counts) = st
+        .db
+        .feedback()
+        .feedback_queue(&user.principal, view)
+        .await
+        .page(&user)?;
+    Ok(render(&QueuePage {
+        ctx: Ctx::new(&user, "Phản ánh của nhân dân", "feedback")
+            .with_flash(flash_message(q.tb.as_deref())),
+        view: view.as_str(),
+        rows: items.iter().map(Row::of).collect(),
+        mean_days: counts
+            .mean_response_days
+            .map(|d| domain::text::format_decimal(d, 1))
+            .unwrap_or_default(),
+        counts,
+        answer_days: st.db.answer_days(),
+    }))
 }
 
 #[derive(Template)]
@@ -159,17 +161,22 @@ pub async fn show(
     user: WebUser,
     PagePath(id): PagePath<i64>,
     PageQuery(q): PageQuery<QueueQuery>,
-) -> Response {
-    match st.db.feedback_item(&user.principal, id).await {
-        Ok(f) => render(&item_page(&user, &f, flash_message(q.tb.as_deref()))),
-        Err(e) => store_error(&user, e),
-    }
+) -> PageResult {
+    let f = st
+        .db
+        .feedback()
+        .feedback_item(&user.principal, id)
+        .await
+        .page(&user)?;
+    Ok(render(&item_page(
+        &user,
+        &f,
+        flash_message(q.tb.as_deref()),
+    )))
 }
 
 #[derive(Deserialize, Default)]
 pub struct ActionForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -179,31 +186,35 @@ pub struct ActionForm {
 }
 
 /// Re-shows the page with what the user typed and the error beside the field.
-async fn refused(st: &AppState, user: &WebUser, id: i64, f: ActionForm, e: StoreError) -> Response {
+async fn refused(
+    st: &AppState,
+    user: &WebUser,
+    id: i64,
+    f: ActionForm,
+    e: StoreError,
+) -> PageResult {
     let StoreError::Invalid(errors) = e else {
-        return store_error(user, e);
+        return Err(e).page(user);
     };
-    match st.db.feedback_item(&user.principal, id).await {
-        Ok(item) => {
-            let mut page = item_page(user, &item, None);
-            page.answer = f.answer;
-            page.reason = f.reason;
-            page.errors = FormErrors(errors);
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
-        }
-        Err(e) => store_error(user, e),
-    }
+    let item = st
+        .db
+        .feedback()
+        .feedback_item(&user.principal, id)
+        .await
+        .page(user)?;
+    let mut page = item_page(user, &item, None);
+    page.answer = f.answer;
+    page.reason = f.reason;
+    page.errors = FormErrors(errors);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
 pub async fn moderate(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<ActionForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> PageResult {
     let p = &user.principal;
     let actor = Actor::user(p, "web");
     let (m, flash) = match f.action.as_str() {
@@ -215,10 +226,16 @@ pub async fn moderate(
             },
             "da-an-phan-anh",
         ),
-        _ => return super::bad_form(&user, &format!("/phan-anh/{id}"), "Thao tác không hợp lệ."),
+        _ => {
+            return Err(PageError::bad_form(
+                &user,
+                format!("/phan-anh/{id}"),
+                "Thao tác không hợp lệ.",
+            ))
+        }
     };
-    match st.db.moderate_feedback(p, &actor, id, m).await {
-        Ok(_) => Redirect::to(&format!("/phan-anh/{id}?tb={flash}")).into_response(),
+    match st.db.feedback().moderate_feedback(p, &actor, id, m).await {
+        Ok(_) => Ok(Redirect::to(&format!("/phan-anh/{id}?tb={flash}")).into_response()),
         Err(e) => refused(&st, &user, id, f, e).await,
     }
 }
@@ -227,18 +244,18 @@ pub async fn answer(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<ActionForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<ActionForm>,
+) -> PageResult {
     let p = &user.principal;
     match st
         .db
+        .feedback()
         .answer_feedback(p, &Actor::user(p, "web"), id, &f.answer)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/phan-anh/{id}?tb=da-tra-loi-phan-anh")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/phan-anh/{id}?tb=da-tra-loi-phan-anh")).into_response())
+        }
         Err(e) => refused(&st, &user, id, f, e).await,
     }
 }

@@ -1,13 +1,13 @@
 //! The dashboard: the user's part of the unit tree and headline counts.
 
-use super::{render, store_error};
 use crate::auth::WebUser;
 use crate::extract::PageQuery;
+use crate::respond::{render, PageResult, StoreResultExt};
 use crate::view::{num, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use domain::Role;
 use serde::Deserialize;
 use store::UnitSummary;
@@ -62,22 +62,23 @@ pub async fn dashboard(
     State(st): State<AppState>,
     user: WebUser,
     PageQuery(q): PageQuery<FlashQuery>,
-) -> Response {
+) -> PageResult {
     let p = &user.principal;
     if p.role == Role::Member {
         if let Some(mid) = p.member_id {
-            return Redirect::to(&format!("/dang-vien/{mid}")).into_response();
+            return Ok(Redirect::to(&format!("/dang-vien/{mid}")).into_response());
         }
     }
     let result = async {
-        let root = st.db.unit(p, p.unit_id).await?;
-        let stats = st.db.scope_stats(p, &root.path).await?;
+        let root = st.db.units().unit(p, p.unit_id).await?;
+        let stats = st.db.units().scope_stats(p, &root.path).await?;
         let mut tree = Vec::new();
-        let children = st.db.child_units(p, root.id).await?;
+        let children = st.db.units().child_units(p, root.id).await?;
         let expand = children.len() <= 80;
         for child in children {
             let grand = if expand && child.child_count > 0 && child.child_count <= 80 {
                 st.db
+                    .units()
                     .child_units(p, child.unit.id)
                     .await?
                     .iter()
@@ -102,10 +103,12 @@ pub async fn dashboard(
                 };
                 let study = st
                     .db
+                    .attendance()
                     .summary_unscoped(&root.path, MeetingKind::Study, from, to)
                     .await?;
                 let cell = st
                     .db
+                    .attendance()
                     .summary_unscoped(&root.path, MeetingKind::Cell, from, to)
                     .await?;
                 if study.expected == 0 && cell.expected == 0 {
@@ -113,6 +116,7 @@ pub async fn dashboard(
                 }
                 let target = st
                     .db
+                    .campaign()
                     .plan_for(&root.path, to)
                     .await?
                     .map(|pl| pl.target_attendance);
@@ -131,7 +135,7 @@ pub async fn dashboard(
             }
         }
         let feedback = if p.has(domain::policy::Capability::AnswerFeedback) {
-            let c = st.db.feedback_counts_of(p).await?;
+            let c = st.db.feedback().feedback_counts_of(p).await?;
             Some((c.open, c.overdue))
         } else {
             None
@@ -139,13 +143,10 @@ pub async fn dashboard(
         Ok::<_, store::StoreError>((root, stats, tree, rates, feedback))
     }
     .await;
-    let (root, stats, tree, rates, feedback) = match result {
-        Ok(v) => v,
-        Err(e) => return store_error(&user, e),
-    };
+    let (root, stats, tree, rates, feedback) = result.page(&user)?;
     let ctx = Ctx::new(&user, "Tổng quan", "home")
         .with_flash(crate::view::flash_message(q.tb.as_deref()));
-    render(&HomePage {
+    Ok(render(&HomePage {
         ctx,
         root_name: root.name,
         root_id: root.id,
@@ -156,5 +157,5 @@ pub async fn dashboard(
         tree,
         rates,
         feedback,
-    })
+    }))
 }

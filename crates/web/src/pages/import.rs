@@ -1,16 +1,15 @@
 //! The import page: upload units or members (CSV/XLSX), see every bad row with its line and column, fix
 //! and retry. Nothing is written unless the whole file is valid. The file is kept for a retry.
 
-use super::{not_found, render, store_error};
 use crate::auth::WebUser;
-use crate::extract::PagePath;
+use crate::extract::{CsrfForm, CsrfMultipart, PagePath};
+use crate::respond::{render, PageError, PageResult, StoreResultExt};
 use crate::view::{num, Ctx};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::Form;
+use axum::response::IntoResponse;
 use domain::policy::Capability;
 use serde::Deserialize;
 use store::{Actor, ImportOutcome, ImportReport};
@@ -61,11 +60,11 @@ fn page(user: &WebUser) -> ImportPage {
     }
 }
 
-pub async fn show(user: WebUser) -> Response {
+pub async fn show(user: WebUser) -> PageResult {
     if !user.principal.has(Capability::ImportMembers) {
-        return not_found(Some(&user));
+        return Err(PageError::not_found(&user));
     }
-    render(&page(&user))
+    Ok(render(&page(&user)))
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -78,7 +77,7 @@ fn kind_label(kind: &str) -> &'static str {
 
 /// Runs an import of an upload and renders the result. A dry run's file is not stored (id 0): the page
 /// says so and offers no "write" button for it.
-async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool) -> Response {
+async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool) -> PageResult {
     let p = &user.principal;
     let mut view = page(user);
     view.has_result = true;
@@ -93,23 +92,35 @@ async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool
     let (name, content) = (upload.filename.clone(), upload.content);
     let outcome = if upload.kind == "units" {
         if !p.has(Capability::ImportUnits) {
-            return not_found(Some(user));
+            return Err(PageError::not_found(user));
         }
         match crate::heavy::run(move || office::parse_units(&name, &content)).await {
-            Ok(parsed) => st.db.import_units(&actor, Some(p), parsed, dry_run).await,
+            Ok(parsed) => {
+                st.db
+                    .imports()
+                    .import_units(&actor, Some(p), parsed, dry_run)
+                    .await
+            }
             Err(e) => {
                 view.problem = e.to_string();
-                return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view))
-                    .into_response();
+                return Ok(
+                    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response(),
+                );
             }
         }
     } else {
         match crate::heavy::run(move || office::parse_members(&name, &content, today)).await {
-            Ok(parsed) => st.db.import_members(&actor, Some(p), parsed, dry_run).await,
+            Ok(parsed) => {
+                st.db
+                    .imports()
+                    .import_members(&actor, Some(p), parsed, dry_run)
+                    .await
+            }
             Err(e) => {
                 view.problem = e.to_string();
-                return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view))
-                    .into_response();
+                return Ok(
+                    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response(),
+                );
             }
         }
     };
@@ -140,63 +151,33 @@ async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool
                 })
                 .collect();
         }
-        Err(e) => return store_error(user, e),
+        Err(e) => return Err(e).page(user),
     }
     let status = if view.errors.is_empty() && view.problem.is_empty() {
         axum::http::StatusCode::OK
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    (status, render(&view)).into_response()
+    Ok((status, render(&view)).into_response())
 }
 
-pub async fn upload(State(st): State<AppState>, user: WebUser, mut mp: Multipart) -> Response {
+pub async fn upload(
+    State(st): State<AppState>,
+    user: WebUser,
+    mut form: CsrfMultipart,
+) -> PageResult {
     if !user.principal.has(Capability::ImportMembers) {
-        return not_found(Some(&user));
+        return Err(PageError::not_found(&user));
     }
-    let mut csrf = String::new();
-    let mut kind = String::from("members");
-    let mut dry_run = false;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                let filename = field.file_name().map(str::to_string);
-                match field.bytes().await {
-                    Ok(bytes) => match name.as_str() {
-                        "csrf" => csrf = String::from_utf8_lossy(&bytes).to_string(),
-                        "kind" => kind = String::from_utf8_lossy(&bytes).to_string(),
-                        "dry_run" => dry_run = true,
-                        "file" => {
-                            file =
-                                Some((filename.unwrap_or_else(|| "tep.csv".into()), bytes.to_vec()))
-                        }
-                        _ => {}
-                    },
-                    Err(_) => {
-                        return super::bad_form(
-                            &user,
-                            "/nhap-du-lieu",
-                            "Tệp tải lên bị lỗi hoặc quá lớn.",
-                        )
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                return super::bad_form(&user, "/nhap-du-lieu", "Tệp tải lên bị lỗi hoặc quá lớn.")
-            }
-        }
-    }
-    if !user.csrf_ok(&csrf) {
-        return super::csrf_failure();
-    }
-    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let kind = form.text("kind").to_string();
+    let dry_run = form.has("dry_run");
+    let Some(file) = form.take_file("file") else {
         let mut view = page(&user);
         view.problem = "Hãy chọn một tệp CSV hoặc Excel (.xlsx) để nhập.".into();
-        return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response();
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
     };
+    let filename = file.filename.unwrap_or_else(|| "tep.csv".into());
+    let bytes = file.bytes;
     let kind = if kind == "units" { "units" } else { "members" };
     if dry_run {
         // A dry run only reads the file: it is checked from memory and not kept (no stored copy, no quota).
@@ -208,24 +189,23 @@ pub async fn upload(State(st): State<AppState>, user: WebUser, mut mp: Multipart
         };
         return run(&st, &user, upload, true).await;
     }
-    let id = match st
+    let id = st
         .db
+        .accounts()
         .save_upload(user.principal.user_id, kind, &filename, &bytes)
         .await
-    {
-        Ok(id) => id,
-        Err(e) => return store_error(&user, e),
-    };
-    match st.db.upload(user.principal.user_id, id).await {
-        Ok(u) => run(&st, &user, u, dry_run).await,
-        Err(e) => store_error(&user, e),
-    }
+        .page(&user)?;
+    let u = st
+        .db
+        .accounts()
+        .upload(user.principal.user_id, id)
+        .await
+        .page(&user)?;
+    run(&st, &user, u, dry_run).await
 }
 
 #[derive(Deserialize)]
 pub struct RetryForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     dry_run: Option<String>,
 }
@@ -234,64 +214,63 @@ pub async fn retry(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<RetryForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
-    match st.db.upload(user.principal.user_id, id).await {
-        Ok(u) => run(&st, &user, u, f.dry_run.is_some()).await,
-        Err(e) => store_error(&user, e),
-    }
+    CsrfForm(f): CsrfForm<RetryForm>,
+) -> PageResult {
+    let u = st
+        .db
+        .accounts()
+        .upload(user.principal.user_id, id)
+        .await
+        .page(&user)?;
+    run(&st, &user, u, f.dry_run.is_some()).await
 }
 
 pub async fn download(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-) -> Response {
-    match st.db.upload(user.principal.user_id, id).await {
-        Ok(u) => {
-            let audit = store::FileAudit {
-                kind: "upload",
-                label: &format!("Tệp {} đã gửi để nhập", kind_label(&u.kind)),
-                unit_path: &user.principal.unit_path,
-                filename: &u.filename,
-                rows: None,
-            };
-            if let Err(r) = super::audit_file(&st, &user, audit).await {
-                return r;
-            }
-            let safe: String = u
-                .filename
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-                .collect();
+) -> PageResult {
+    let u = st
+        .db
+        .accounts()
+        .upload(user.principal.user_id, id)
+        .await
+        .page(&user)?;
+    let audit = store::FileAudit {
+        kind: "upload",
+        label: &format!("Tệp {} đã gửi để nhập", kind_label(&u.kind)),
+        unit_path: &user.principal.unit_path,
+        filename: &u.filename,
+        rows: None,
+    };
+    crate::respond::audit_file(&st, &user, audit).await?;
+    let safe: String = u
+        .filename
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
             (
-                [
-                    (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{safe}\""),
-                    ),
-                ],
-                u.content,
-            )
-                .into_response()
-        }
-        Err(e) => store_error(&user, e),
-    }
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        u.content,
+    )
+        .into_response())
 }
 
-pub async fn template(user: WebUser, Path(kind): Path<String>) -> Response {
+pub async fn template(user: WebUser, Path(kind): Path<String>) -> PageResult {
     let (build, name): (fn() -> _, _) = match kind.as_str() {
         "dang-vien.xlsx" => (office::members_template_xlsx, "mau-nhap-dang-vien.xlsx"),
         "don-vi.xlsx" => (office::units_template_xlsx, "mau-nhap-don-vi.xlsx"),
-        _ => return not_found(Some(&user)),
+        _ => return Err(PageError::not_found(&user)),
     };
     // Building the XLSX is CPU work: off the async workers.
     match crate::heavy::run(build).await {
-        Ok(b) => (
+        Ok(b) => Ok((
             [
                 (
                     header::CONTENT_TYPE,
@@ -304,10 +283,14 @@ pub async fn template(user: WebUser, Path(kind): Path<String>) -> Response {
             ],
             b,
         )
-            .into_response(),
+            .into_response()),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            super::bad_form(&user, "/nhap-du-lieu", "Không tạo được tệp mẫu.")
+            Err(PageError::bad_form(
+                &user,
+                "/nhap-du-lieu",
+                "Không tạo được tệp mẫu.",
+            ))
         }
     }
 }

@@ -1,11 +1,11 @@
 //! Login, logout and password change.
 
-use super::{render, FormErrors};
 use crate::auth::{
     client_address, constant_time_eq, cookie, device_cookie_name, safe_next, set_cookie, WebUser,
     PRELOGIN_COOKIE, SESSION_COOKIE,
 };
-use crate::extract::PageQuery;
+use crate::extract::{CsrfForm, PageQuery, TokenOnly};
+use crate::respond::{render, FormErrors, PageResult, StoreResultExt};
 use crate::view::Ctx;
 use crate::AppState;
 use askama::Template;
@@ -90,6 +90,7 @@ pub async fn submit(
     let device = cookie(&headers, &device_cookie);
     match st
         .db
+        .accounts()
         .login_from_device(
             &f.username,
             &f.password,
@@ -102,7 +103,7 @@ pub async fn submit(
         Ok(LoginOutcome::Ok { token, device, .. }) => {
             // A fresh session id on every login; any old cookie is simply replaced.
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
-                let _ = st.db.logout(&old).await;
+                let _ = st.db.accounts().logout(&old).await;
             }
             let mut resp = Redirect::to(&next).into_response();
             if let Ok(v) =
@@ -151,21 +152,12 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn logout(
     State(st): State<AppState>,
     user: WebUser,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<TokenOnly>,
 ) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
-    if let Err(e) = st.db.logout(&user.token).await {
+    if let Err(e) = st.db.accounts().logout(&user.token).await {
         tracing::error!(error = %e, "logout failed");
     }
     let mut resp = Redirect::to("/dang-nhap").into_response();
@@ -197,8 +189,6 @@ pub async fn password_form(
 #[derive(Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current: String,
     #[serde(default)]
     new: String,
@@ -209,11 +199,8 @@ pub struct PasswordForm {
 pub async fn password_submit(
     State(st): State<AppState>,
     user: WebUser,
-    Form(f): Form<PasswordForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<PasswordForm>,
+) -> PageResult {
     let mut errors = FormErrors::default();
     if f.new != f.confirm {
         errors.push("confirm", "Mật khẩu nhập lại không khớp");
@@ -221,6 +208,7 @@ pub async fn password_submit(
         let actor = Actor::user(&user.principal, "web");
         match st
             .db
+            .accounts()
             .change_password(
                 &actor,
                 user.principal.user_id,
@@ -230,13 +218,13 @@ pub async fn password_submit(
             )
             .await
         {
-            Ok(()) => return Redirect::to("/doi-mat-khau?tb=da-doi-mat-khau").into_response(),
+            Ok(()) => return Ok(Redirect::to("/doi-mat-khau?tb=da-doi-mat-khau").into_response()),
             Err(StoreError::Invalid(e)) => errors.0.extend(e),
-            Err(e) => return super::store_error(&user, e),
+            Err(e) => return Err(e).page(&user),
         }
     }
-    render(&PasswordPage {
+    Ok(render(&PasswordPage {
         ctx: Ctx::new(&user, "Đổi mật khẩu", ""),
         errors,
-    })
+    }))
 }

@@ -1,14 +1,13 @@
 //! The unit page: where it sits, its sub-units with member counts, and its members.
 
-use super::{render, store_error, FormErrors};
 use crate::auth::WebUser;
-use crate::extract::{PagePath, PageQuery};
+use crate::extract::{CsrfForm, PagePath, PageQuery};
+use crate::respond::{render, FormErrors, PageResult, StoreResultExt};
 use crate::view::{date, num, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::{IntoResponse, Redirect};
 use domain::UnitType;
 use store::{Actor, MemberListItem, MemberQuery, UnitInput, UnitSummary};
 
@@ -75,8 +74,6 @@ struct UnitPage {
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct UnitForm {
     #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub code: String,
     #[serde(default)]
     pub name: String,
@@ -95,7 +92,7 @@ pub async fn show(
     user: WebUser,
     PagePath(id): PagePath<i64>,
     PageQuery(q): PageQuery<super::home::FlashQuery>,
-) -> Response {
+) -> PageResult {
     let flash = crate::view::flash_message(q.tb.as_deref());
     unit_page(&st, &user, id, None, FormErrors::default(), flash).await
 }
@@ -108,14 +105,15 @@ async fn unit_page(
     posted: Option<(&'static str, UnitForm)>,
     errors: FormErrors,
     flash: Option<String>,
-) -> Response {
+) -> PageResult {
     let p = &user.principal;
     let loaded = async {
-        let unit = st.db.unit(p, id).await?;
-        let crumbs = st.db.unit_ancestors(p, &unit).await?;
-        let children = st.db.child_units(p, unit.id).await?;
+        let unit = st.db.units().unit(p, id).await?;
+        let crumbs = st.db.units().unit_ancestors(p, &unit).await?;
+        let children = st.db.units().child_units(p, unit.id).await?;
         let (members, total) = st
             .db
+            .members()
             .search_members(
                 p,
                 &MemberQuery {
@@ -129,10 +127,7 @@ async fn unit_page(
         Ok::<_, store::StoreError>((unit, crumbs, children, members, total))
     }
     .await;
-    let (unit, crumbs, children, members, total) = match loaded {
-        Ok(v) => v,
-        Err(e) => return store_error(user, e),
-    };
+    let (unit, crumbs, children, members, total) = loaded.page(user)?;
     let can_manage = p.can_write_unit(&unit.path);
     let (form_kind, form) = match posted {
         Some((k, f)) => (k, f),
@@ -192,7 +187,7 @@ async fn unit_page(
         f: form,
         errors,
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 fn parse_type(f: &UnitForm, errors: &mut FormErrors) -> Option<UnitType> {
@@ -240,7 +235,7 @@ async fn finish(
     f: UnitForm,
     mut errors: FormErrors,
     result: Option<Result<domain::Unit, store::StoreError>>,
-) -> Response {
+) -> PageResult {
     match result {
         Some(Ok(u)) => {
             let flash = match kind {
@@ -249,13 +244,13 @@ async fn finish(
                 "move" => "da-chuyen-don-vi",
                 _ => "da-giai-the",
             };
-            Redirect::to(&format!("/don-vi/{}?tb={flash}", u.id)).into_response()
+            Ok(Redirect::to(&format!("/don-vi/{}?tb={flash}", u.id)).into_response())
         }
         Some(Err(store::StoreError::Invalid(e))) => {
             errors.0.extend(e);
             unit_page(st, user, id, Some((kind, f)), errors, None).await
         }
-        Some(Err(e)) => store_error(user, e),
+        Some(Err(e)) => Err(e).page(user),
         None => unit_page(st, user, id, Some((kind, f)), errors, None).await,
     }
 }
@@ -264,17 +259,15 @@ pub async fn edit(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<UnitForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<UnitForm>,
+) -> PageResult {
     let mut errors = FormErrors::default();
     let t = parse_type(&f, &mut errors);
     let order = parse_order(&f, &mut errors);
     let result = match (t, errors.any()) {
         (Some(t), false) => Some(
             st.db
+                .units()
                 .update_unit(
                     &Actor::user(&user.principal, "web"),
                     &user.principal,
@@ -294,15 +287,9 @@ pub async fn add_child(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<UnitForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
-    let parent = match st.db.unit(&user.principal, id).await {
-        Ok(u) => u,
-        Err(e) => return store_error(&user, e),
-    };
+    CsrfForm(f): CsrfForm<UnitForm>,
+) -> PageResult {
+    let parent = st.db.units().unit(&user.principal, id).await.page(&user)?;
     let mut errors = FormErrors::default();
     let t = parse_type(&f, &mut errors);
     let order = parse_order(&f, &mut errors);
@@ -318,6 +305,7 @@ pub async fn add_child(
             };
             Some(
                 st.db
+                    .units()
                     .create_unit(
                         &Actor::user(&user.principal, "web"),
                         Some(&user.principal),
@@ -335,15 +323,12 @@ pub async fn move_to(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<UnitForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<UnitForm>,
+) -> PageResult {
     let p = &user.principal;
     let mut errors = FormErrors::default();
     let date = parse_date_field(&f, &mut errors);
-    let parent = match st.db.unit_by_code(p, f.parent_code.trim()).await {
+    let parent = match st.db.units().unit_by_code(p, f.parent_code.trim()).await {
         Ok(u) => Some(u),
         Err(store::StoreError::NotFound) => {
             errors.push(
@@ -355,11 +340,12 @@ pub async fn move_to(
             );
             None
         }
-        Err(e) => return store_error(&user, e),
+        Err(e) => return Err(e).page(&user),
     };
     let result = match (parent, date, errors.any()) {
         (Some(parent), Some(date), false) => Some(
             st.db
+                .units()
                 .move_unit(&Actor::user(p, "web"), p, id, parent.id, date)
                 .await
                 .map_err(|e| match e {
@@ -381,16 +367,14 @@ pub async fn close(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<UnitForm>,
-) -> Response {
-    if !user.csrf_ok(&f.csrf) {
-        return super::csrf_failure();
-    }
+    CsrfForm(f): CsrfForm<UnitForm>,
+) -> PageResult {
     let mut errors = FormErrors::default();
     let date = parse_date_field(&f, &mut errors);
     let result = match date {
         Some(date) if !errors.any() => Some(
             st.db
+                .units()
                 .close_unit(
                     &Actor::user(&user.principal, "web"),
                     &user.principal,

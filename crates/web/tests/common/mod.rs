@@ -1,14 +1,14 @@
 //! Shared harness of the web crate's HTTP tests: a fixture database (SQLite in a temp dir always, and
-//! PostgreSQL when `LAMTHEO_TEST_DATABASE_URL` is set), the router driven in-process with `oneshot`, and
-//! small helpers for API tokens, browser sessions, forms and multipart uploads.
+//! PostgreSQL when `LAMTHEO_TEST_DATABASE_URL` is set; both from `testkit`), the router driven in-process
+//! with `oneshot`, and small helpers for API tokens, browser sessions, forms and multipart uploads.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use domain::policy::Principal;
-use domain::{Clock, Gender, Role, Unit, UnitType};
+use domain::{Gender, Role, Unit, UnitType};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,13 +17,7 @@ use store::{Actor, Db, MemberInput, NewAccount, UnitInput};
 use tower::ServiceExt;
 
 /// The fixed "now" of every test: 2026-11-27T03:00:00Z (10:00 in Hà Nội).
-pub struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 27, 3, 0, 0).unwrap()
-    }
-}
+pub use testkit::FixedClock;
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -437,12 +431,18 @@ impl TestApp {
 
     /// Current state of a member straight from the store (no scope), as JSON for comparisons.
     pub async fn member_state(&self, id: i64) -> Value {
-        let (m, path) = self.db.member_unscoped(id).await.unwrap().unwrap();
+        let (m, path) = self
+            .db
+            .members()
+            .member_unscoped(id)
+            .await
+            .unwrap()
+            .unwrap();
         serde_json::json!({"member": m, "path": path})
     }
 
     pub async fn member_count(&self) -> i64 {
-        self.db.member_count().await.unwrap()
+        self.db.members().member_count().await.unwrap()
     }
 
     /// Number of audit rows visible to the admin (the whole tree).
@@ -461,7 +461,7 @@ impl TestApp {
             per_page: 1,
             ..Default::default()
         };
-        self.db.list_audit(&p, &f).await.unwrap().1
+        self.db.audit().list_audit(&p, &f).await.unwrap().1
     }
 }
 
@@ -487,6 +487,7 @@ async fn load_fixture(db: &Db) -> Fixture {
     let mut units = HashMap::new();
     for (i, (code, name, unit_type, parent)) in UNITS.iter().enumerate() {
         let u = db
+            .units()
             .create_unit(
                 &actor,
                 None,
@@ -533,6 +534,7 @@ async fn load_fixture(db: &Db) -> Fixture {
             },
         };
         let m = db
+            .members()
             .create_member(&actor, &loader, &input, cell, None)
             .await
             .unwrap();
@@ -551,20 +553,21 @@ async fn load_fixture(db: &Db) -> Fixture {
         .unwrap()
         .id;
     for (username, role, unit) in USERS {
-        db.create_account(
-            &actor,
-            None,
-            &NewAccount {
-                username: username.to_string(),
-                password: PASSWORD.to_string(),
-                role,
-                unit_code: unit.to_string(),
-                member_id: (role == Role::Member).then_some(linked),
-                display_name: format!("Tài khoản {username}"),
-            },
-        )
-        .await
-        .unwrap();
+        db.accounts()
+            .create_account(
+                &actor,
+                None,
+                &NewAccount {
+                    username: username.to_string(),
+                    password: PASSWORD.to_string(),
+                    role,
+                    unit_code: unit.to_string(),
+                    member_id: (role == Role::Member).then_some(linked),
+                    display_name: format!("Tài khoản {username}"),
+                },
+            )
+            .await
+            .unwrap();
     }
     Fixture { units, members }
 }
@@ -594,42 +597,46 @@ pub async fn published(app: &TestApp) -> i64 {
     ];
     let cli = Actor::system("test");
     let r = db
+        .registrations()
         .create_registration(&cli, &sec, member, 2019, &items)
         .await
         .unwrap();
-    db.registration_action(
-        &cli,
-        &sec,
-        r.id,
-        domain::registration::Action::Submit,
-        "",
-        &[],
-    )
-    .await
-    .unwrap();
+    db.registrations()
+        .registration_action(
+            &cli,
+            &sec,
+            r.id,
+            domain::registration::Action::Submit,
+            "",
+            &[],
+        )
+        .await
+        .unwrap();
     // A head's registration is approved one level up.
     let approver = if r.head { &ward } else { &sec };
-    db.registration_action(
-        &cli,
-        approver,
-        r.id,
-        domain::registration::Action::Approve,
-        "",
-        &[],
-    )
-    .await
-    .unwrap();
-    db.registration_action(
-        &cli,
-        &ward,
-        r.id,
-        domain::registration::Action::Publish,
-        "",
-        &[],
-    )
-    .await
-    .unwrap()
-    .id
+    db.registrations()
+        .registration_action(
+            &cli,
+            approver,
+            r.id,
+            domain::registration::Action::Approve,
+            "",
+            &[],
+        )
+        .await
+        .unwrap();
+    db.registrations()
+        .registration_action(
+            &cli,
+            &ward,
+            r.id,
+            domain::registration::Action::Publish,
+            "",
+            &[],
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 /// Runs `test` on a fresh SQLite database, then — when `LAMTHEO_TEST_DATABASE_URL` is set — on a fresh
@@ -639,81 +646,15 @@ where
     F: Fn(TestApp) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    {
-        let dir = tempfile::tempdir().unwrap();
-        let url = store::sqlite_url_for_dir(dir.path());
-        let app = TestApp::build(&url, "sqlite").await;
+    let test = &test;
+    testkit::each_backend(|url, backend| async move {
+        let app = TestApp::build(&url, backend).await;
         let db = app.db.clone();
         let outcome = tokio::spawn(test(app)).await;
         db.close().await;
-        drop(dir);
         if let Err(e) = outcome {
-            eprintln!("failed on backend sqlite");
             std::panic::resume_unwind(e.into_panic());
         }
-    }
-    let Ok(admin_url) = std::env::var("LAMTHEO_TEST_DATABASE_URL") else {
-        return;
-    };
-    if admin_url.trim().is_empty() {
-        return;
-    }
-    let pg = PgDatabase::create(&admin_url).await;
-    let app = TestApp::build(&pg.url, "postgres").await;
-    let db = app.db.clone();
-    let outcome = tokio::spawn(test(app)).await;
-    db.close().await;
-    pg.drop_database().await;
-    if let Err(e) = outcome {
-        eprintln!("failed on backend postgres");
-        std::panic::resume_unwind(e.into_panic());
-    }
-}
-
-/// A throw-away PostgreSQL database `lt_webtest_<random hex>`.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    async fn create(admin_url: &str) -> PgDatabase {
-        use rand::RngCore;
-        use sqlx::Connection;
-        let mut bytes = [0u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let name = format!(
-            "lt_webtest_{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
-        let mut conn = sqlx::PgConnection::connect(admin_url).await.unwrap_or_else(|e| {
-            panic!("LAMTHEO_TEST_DATABASE_URL is set but PostgreSQL is unreachable at {admin_url}: {e}")
-        });
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
-        let _ = conn.close().await;
-        let mut url = url::Url::parse(admin_url).expect("LAMTHEO_TEST_DATABASE_URL is not a URL");
-        url.set_path(&format!("/{name}"));
-        PgDatabase {
-            admin_url: admin_url.to_string(),
-            name,
-            url: url.to_string(),
-        }
-    }
-
-    async fn drop_database(&self) {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&self.admin_url).await.unwrap();
-        sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-        let _ = conn.close().await;
-    }
+    })
+    .await;
 }

@@ -1,27 +1,16 @@
 //! Support for the generated access matrix (`access_matrix.rs`): the list of routes read from the code
-//! itself — the API from `web::api::table()`, pages and the portal by parsing the `.route("…", …)`
-//! declarations of the web crate's source files — and a small reader of ZIP packages (XLSX, DOCX) so that
-//! downloaded files are searched for leaked values like any page.
+//! itself — the API from `web::api::table()`, pages and the portal from their `PageRoutes` lists, the few
+//! routes of `lib.rs` by parsing its `.route("…", …)` declarations — and a small reader of ZIP packages
+//! (XLSX, DOCX) so that downloaded files are searched for leaked values like any page.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 use std::io::Read;
 
-/// Source files that declare page and portal routes. A new file with `.route(` must be added here; the
-/// matrix checks that no other file under `src/` declares one.
-pub const ROUTE_SOURCES: [(&str, &str); 5] = [
-    ("src/lib.rs", include_str!("../../src/lib.rs")),
-    ("src/pages/mod.rs", include_str!("../../src/pages/mod.rs")),
-    (
-        "src/pages/reg_report.rs",
-        include_str!("../../src/pages/reg_report.rs"),
-    ),
-    (
-        "src/pages/models.rs",
-        include_str!("../../src/pages/models.rs"),
-    ),
-    ("src/portal.rs", include_str!("../../src/portal.rs")),
-];
+/// Source files that declare routes with axum's `.route(` (pages and the portal use `PageRoutes`, whose
+/// lists are read at run time). A new file with `.route(` must be added here; the matrix checks that no
+/// other file under `src/` declares one.
+pub const ROUTE_SOURCES: [(&str, &str); 1] = [("src/lib.rs", include_str!("../../src/lib.rs"))];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
@@ -85,11 +74,18 @@ pub fn parse_routes(src: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Every page and portal route declared in the sources, as `(METHOD, path)`.
+/// Every page and portal route, as `(METHOD, path)`.
 pub fn page_routes() -> BTreeSet<(String, String)> {
+    let listed = web::pages::routes()
+        .list()
+        .iter()
+        .chain(web::portal::routes().list())
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect::<Vec<_>>();
     ROUTE_SOURCES
         .iter()
         .flat_map(|(_, src)| parse_routes(src))
+        .chain(listed)
         .collect()
 }
 
