@@ -477,13 +477,6 @@ pub(crate) fn parse_opt_date(s: Option<String>) -> Result<Option<NaiveDate>> {
     }
 }
 
-/// A required date column ('YYYY-MM-DD').
-pub(crate) fn date_col(row: &AnyRow, col: &str) -> Result<NaiveDate> {
-    let s: String = get(row, col)?;
-    parse_opt_date(Some(s.clone()))?
-        .ok_or_else(|| StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
-}
-
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T>
 where
     T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,

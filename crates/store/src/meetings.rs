@@ -7,9 +7,7 @@
 
 use crate::campaign::{ancestor_paths, push_in_paths};
 use crate::sql::{self, parse_ts, RowInto, Sql};
-use crate::{
-    audit, date_col, date_str, get, ts, Actor, Attendance, FieldError, Result, StoreError,
-};
+use crate::{audit, date_str, get, ts, Actor, Attendance, FieldError, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::{
     check_checkin, check_mark, checkin_mark, made_up_from, normalize_code, parse_time,
@@ -204,6 +202,17 @@ pub struct Absentee {
     pub unit_name: String,
     /// The two most recent marked sessions, newest first: (date, title, mark).
     pub last: Vec<(NaiveDate, String, Mark)>,
+}
+
+/// A row of the absentee query: one of a member's two most recent marked sessions.
+#[derive(sqlx::FromRow)]
+struct AbsenteeRow {
+    member_id: i64,
+    full_name: String,
+    unit_name: String,
+    held_on: String,
+    title: String,
+    status: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -1509,20 +1518,20 @@ impl Attendance<'_> {
                 marks.clear();
             };
         for r in &rows {
-            let id: i64 = get(r, "member_id")?;
-            if current.as_ref().is_none_or(|c| c.member_id != id) {
+            let r: AbsenteeRow = crate::sql::from_row(r)?;
+            if current.as_ref().is_none_or(|c| c.member_id != r.member_id) {
                 flush(current.take(), &mut marks, &mut out);
                 current = Some(Absentee {
-                    member_id: id,
-                    full_name: get(r, "full_name")?,
-                    unit_name: get(r, "unit_name")?,
+                    member_id: r.member_id,
+                    full_name: r.full_name,
+                    unit_name: r.unit_name,
                     last: Vec::new(),
                 });
             }
-            let mark = mark_col(r, "status")?;
+            let mark = mark(r.status)?;
             marks.push(mark);
             if let (Some(c), Some(mk)) = (current.as_mut(), mark) {
-                c.last.push((date_col(r, "held_on")?, get(r, "title")?, mk));
+                c.last.push((crate::sql::date(r.held_on)?, r.title, mk));
             }
         }
         flush(current.take(), &mut marks, &mut out);

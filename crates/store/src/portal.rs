@@ -206,6 +206,20 @@ impl From<sqlx::Error> for FeedbackRefusal {
     }
 }
 
+/// A row of the tracking query (own or folded submission, joined to its subject).
+#[derive(sqlx::FromRow)]
+struct TrackingRow {
+    tracking_code: String,
+    created_at: String,
+    subject_type: String,
+    content: String,
+    status: String,
+    answer: String,
+    answered_at: Option<String>,
+    reg_name: Option<String>,
+    model_name: Option<String>,
+}
+
 /// What a citizen sees when following their feedback by its code.
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedbackTracking {
@@ -1294,25 +1308,32 @@ impl Portal {
                 (row, true)
             }
         };
-        let status: String = get(&row, "status")?;
-        let answered_at: Option<String> = get(&row, "answered_at")?;
-        let created: String = get(&row, "created_at")?;
-        let st: String = get(&row, "subject_type")?;
-        let subject_name = if st == "model" {
+        let TrackingRow {
+            tracking_code,
+            created_at,
+            subject_type,
+            content,
+            status,
+            answer,
+            answered_at,
+            reg_name,
+            model_name,
+        } = crate::sql::from_row(&row)?;
+        let subject_name = if subject_type == "model" {
             SubjectName::Model {
-                name: get::<Option<String>>(&row, "model_name")?.unwrap_or_default(),
+                name: model_name.unwrap_or_default(),
             }
         } else {
             SubjectName::Registration {
                 year: None,
-                member_name: get::<Option<String>>(&row, "reg_name")?.unwrap_or_default(),
+                member_name: reg_name.unwrap_or_default(),
             }
         };
         let shown = status == "approved" || status == "pending";
         let (state, answer, answered_on) = match (&answered_at, shown) {
             (Some(a), true) => (
                 TrackingState::Answered,
-                get::<String>(&row, "answer")?,
+                answer,
                 parse_ts(a).ok().map(domain::registration::vn_date),
             ),
             (None, true) => (TrackingState::Waiting, String::new(), None),
@@ -1320,15 +1341,15 @@ impl Portal {
         };
         let published = status == "approved" && answered_at.is_some();
         Ok(FeedbackTracking {
-            tracking_code: get(&row, "tracking_code")?,
+            tracking_code,
             subject_name,
             content: if folded && !published {
                 String::new()
             } else {
-                get(&row, "content")?
+                content
             },
             folded,
-            received_on: parse_ts(&created)
+            received_on: parse_ts(&created_at)
                 .map(domain::registration::vn_date)
                 .unwrap_or_default(),
             state,
