@@ -114,7 +114,7 @@ pub fn parse_marks(filename: &str, bytes: &[u8]) -> Result<Parsed<MarkImportRow>
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<i64, usize> = HashMap::new();
-    let mut cap = crate::ErrorCap::default();
+    let mut cap = domain::import::ErrorCap::default();
     let header_errors = drive(filename, bytes, &MARK_COLUMNS, |line, mut f| {
         let id_text = f.take(A_ID);
         let status_text = f.take(A_STATUS);

@@ -61,8 +61,6 @@ pub use registrations::{
 };
 pub use units::parse_units;
 
-pub(crate) use domain::import::ErrorCap;
-
 /// A file that cannot be read at all (as opposed to [`RowError`]s, which are about single rows).
 /// Messages are Vietnamese: they are shown to the user as they are.
 #[derive(Debug, thiserror::Error)]

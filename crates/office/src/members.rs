@@ -102,7 +102,7 @@ pub fn parse_members(
     let mut errors = Vec::new();
     let mut cards: HashMap<String, usize> = HashMap::with_capacity(estimate);
     let mut citizen_ids: HashMap<String, usize> = HashMap::with_capacity(estimate);
-    let mut cap = crate::ErrorCap::default();
+    let mut cap = domain::import::ErrorCap::default();
     let header_errors = drive(filename, bytes, &MEMBER_COLUMNS, |line, mut f| {
         let mut e = RowErrors {
             line,

@@ -29,7 +29,7 @@ pub fn parse_units(filename: &str, bytes: &[u8]) -> Result<Parsed<UnitRow>, Offi
     let mut errors = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(estimate);
     let mut types: HashMap<String, Option<UnitType>> = HashMap::new();
-    let mut cap = crate::ErrorCap::default();
+    let mut cap = domain::import::ErrorCap::default();
     let header_errors = drive(filename, bytes, &UNIT_COLUMNS, |line, mut f| {
         let before = errors.len();
         let mut err = |spec: usize, message: String| {

@@ -214,8 +214,8 @@ where
 
 /// A required date column's text ('YYYY-MM-DD').
 pub(crate) fn date(s: String) -> crate::Result<chrono::NaiveDate> {
-    crate::parse_opt_date(Some(s.clone()))?
-        .ok_or_else(|| crate::StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| crate::StoreError::Corrupt(format!("ngày không hợp lệ: {s}")))
 }
 
 /// A year column as `i32` (0 when out of range).

@@ -4,10 +4,10 @@
 
 use crate::auth::WebUser;
 use crate::error::problem;
+use crate::public_input::media_type;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
-use axum::http::header;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -38,25 +38,32 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(e) => Err(problem(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "Tham số truy vấn không hợp lệ ({})",
-                    query_detail(&e.body_text())
-                ),
-                &[],
-            )),
+            Err(e) => {
+                let detail = match query_detail(&e.body_text()) {
+                    Some(name) => format!("Tham số truy vấn không hợp lệ ({name})"),
+                    None => "Tham số truy vấn không hợp lệ".to_string(),
+                };
+                Err(problem(StatusCode::BAD_REQUEST, &detail, &[]))
+            }
         }
     }
 }
 
-/// The offending parameter from serde's message, e.g. "page: invalid digit" → "page".
-fn query_detail(text: &str) -> String {
-    text.rsplit("Failed to deserialize query string: ")
-        .next()
-        .and_then(|t| t.split(':').next())
-        .map(|t| t.trim().to_string())
-        .unwrap_or_default()
+/// The offending parameter from serde's (English) message — "page: invalid digit" or "missing field
+/// `year`" → the name — or `None`, so that no English reaches the client.
+fn query_detail(text: &str) -> Option<String> {
+    let t = text.rsplit("Failed to deserialize query string: ").next()?;
+    let name = match t.split_once('`') {
+        Some((_, rest)) => rest.split('`').next()?,
+        None => t.split(':').next()?,
+    }
+    .trim();
+    let plausible = !name.is_empty()
+        && name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    plausible.then(|| name.to_string())
 }
 
 /// A path parameter for pages; an unparsable id shows the "not found" page.
@@ -97,16 +104,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let user = WebUser::from_request_parts(&mut parts, st).await?;
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                v.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            });
-        if !is_form {
+        if media_type(&parts.headers) != "application/x-www-form-urlencoded" {
             return Err(wrong_body(&user, StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
         let bytes = Bytes::from_request(Request::from_parts(parts, body), st)
@@ -193,16 +191,7 @@ impl FromRequest<AppState> for CsrfMultipart {
     async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let user = WebUser::from_request_parts(&mut parts, st).await?;
-        let is_multipart = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("multipart/form-data")
-            });
-        if !is_multipart {
+        if media_type(&parts.headers) != "multipart/form-data" {
             return Err(wrong_body(&user, StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
         let back = back_of(parts.uri.path());
@@ -251,5 +240,29 @@ fn back_of(path: &str) -> String {
     match path.rfind('/') {
         Some(i) if i > 0 => path[..i].to_string(),
         _ => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_detail;
+
+    #[test]
+    fn only_a_parameter_name_from_serde_reaches_the_client() {
+        let p = "Failed to deserialize query string: ";
+        assert_eq!(
+            query_detail(&format!("{p}page: invalid digit found in string")),
+            Some("page".into())
+        );
+        assert_eq!(
+            query_detail(&format!("{p}missing field `year`")),
+            Some("year".into())
+        );
+        // An English sentence without a name is dropped, not echoed.
+        assert_eq!(
+            query_detail(&format!("{p}invalid type: map, expected a sequence")),
+            None
+        );
+        assert_eq!(query_detail(""), None);
     }
 }

@@ -1,6 +1,6 @@
 //! What the public writes share — the portal's forms and `POST /api/v1/public/feedback`: the same-origin
 //! rule, the media type of a body and the reading of optional text fields. This module imports neither
-//! `api` nor `portal`; both import from it.
+//! `api` nor `portal`; both import from it (and the page CSRF gate reads the media type through it).
 
 use crate::AppState;
 use axum::http::{header, HeaderMap};

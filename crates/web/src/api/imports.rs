@@ -247,7 +247,13 @@ async fn export_members(
         "xlsx" => (
             crate::heavy::run(move || office::members_xlsx(&rows))
                 .await
-                .map_err(|e| ApiError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?,
+                .map_err(|e| {
+                    tracing::error!(error = %e, "members xlsx failed");
+                    ApiError::Status(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Đã có lỗi ở máy chủ; xin thử lại sau".into(),
+                    )
+                })?,
             XLSX,
         ),
         _ => return Err(ApiError::unprocessable("\"format\" phải là csv hoặc xlsx")),

@@ -363,6 +363,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// An optional JSON body: empty (or only whitespace) is `T::default()`; otherwise it must parse, and the
+/// refusal says where in Vietnamese (serde's own words are English).
+pub(crate) fn optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(|c| c.is_ascii_whitespace()) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "Nội dung JSON không hợp lệ (dòng {}, cột {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
 pub(crate) fn parse_date_field(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
     let v = v.trim();
     let shape_ok = v.len() == 10

@@ -120,18 +120,7 @@ pub(super) async fn feedback_form(
             "Cảm ơn bạn đã gửi phản ánh.",
             &back,
         )),
-        Err(FeedbackRefusal::RateLimited { retry_after }) => {
-            let mut resp = message(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Gửi quá nhiều lần",
-                &crate::labels::feedback_rate_limit(retry_after),
-                &back,
-            );
-            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            Ok(resp)
-        }
+        Err(FeedbackRefusal::RateLimited { retry_after }) => Ok(rate_limited(retry_after, &back)),
         Err(FeedbackRefusal::NoSubject) => Err(PortalError::NotFound),
         Err(FeedbackRefusal::Invalid(errors)) => {
             let mut form = FeedbackFormView::new(&f.subject_type, subject_id);
@@ -231,16 +220,24 @@ pub(super) struct AnswerFields {
     answer: String,
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+/// The answering device's cookie, when it is one this server made (64 hex digits).
+fn device_cookie(headers: &HeaderMap) -> Option<String> {
+    crate::auth::cookie(headers, DEVICE_COOKIE)
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// 429 with the wait in words and in `Retry-After`.
+fn rate_limited(retry_after: i64, back: &str) -> axum::response::Response {
+    let mut resp = message(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Gửi quá nhiều lần",
+        &crate::labels::feedback_rate_limit(retry_after),
+        back,
+    );
+    if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 pub(super) async fn answer_item(
@@ -268,7 +265,7 @@ pub(super) async fn answer_item(
             &back,
         ));
     };
-    let (device, new_cookie) = match cookie_value(&headers, DEVICE_COOKIE) {
+    let (device, new_cookie) = match device_cookie(&headers) {
         Some(d) => (d, false),
         None => (store::random_token(), true),
     };
@@ -300,12 +297,9 @@ pub(super) async fn answer_item(
             "Chỉ trả lời được sau khi nội dung đã đến hạn hoàn thành.",
             &back,
         ),
-        Ok(store::CitizenAnswerOutcome::RateLimited { retry_after }) => message(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Gửi quá nhiều lần",
-            &crate::labels::feedback_rate_limit(retry_after),
-            &back,
-        ),
+        Ok(store::CitizenAnswerOutcome::RateLimited { retry_after }) => {
+            rate_limited(retry_after, &back)
+        }
         Err(e) => failure(e),
     };
     if new_cookie {

@@ -449,12 +449,7 @@ pub(super) async fn open_code(
     body: axum::body::Bytes,
 ) -> Result<Json<Session>, ApiError> {
     let p = &user.principal;
-    let b: OpenBody = if body.iter().all(|c| c.is_ascii_whitespace()) {
-        OpenBody::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("Nội dung JSON không hợp lệ: {e}")))?
-    };
+    let b: OpenBody = crate::api::optional_json(&body)?;
     let (opens_at, closes_at) = domain::attendance::checkin_window(st.db.now(), b.minutes)
         .map_err(|_| ApiError::unprocessable("\"minutes\" phải từ 5 đến 1440"))?;
     let m = st

@@ -41,19 +41,19 @@ pub fn routes() -> Vec<ApiRoute> {
         r("put", "/registrations/{id}", "registrations", "Sửa nội dung bản đăng ký đang soạn hoặc bị trả lại", put(update))
             .body::<UpdateBody>()
             .json::<RegistrationOut>(),
-        r("post", "/registrations/{id}/submit", "registrations", "Nộp bản đăng ký", post(submit))
+        r("post", "/registrations/{id}/submit", "registrations", "Nộp bản đăng ký", action(Action::Submit))
             .body::<ActionBody>()
             .json::<RegistrationOut>(),
-        r("post", "/registrations/{id}/approve", "registrations", "Duyệt (bí thư chi bộ của đảng viên; cấp trên với người đứng đầu)", post(approve))
+        r("post", "/registrations/{id}/approve", "registrations", "Duyệt (bí thư chi bộ của đảng viên; cấp trên với người đứng đầu)", action(Action::Approve))
             .body::<ActionBody>()
             .json::<RegistrationOut>(),
-        r("post", "/registrations/{id}/return", "registrations", "Trả lại để sửa, kèm ý kiến (chung và theo từng nội dung)", post(return_))
+        r("post", "/registrations/{id}/return", "registrations", "Trả lại để sửa, kèm ý kiến (chung và theo từng nội dung)", action(Action::Return))
             .body::<ActionBody>()
             .json::<RegistrationOut>(),
-        r("post", "/registrations/{id}/publish", "registrations", "Công khai (người đứng đầu, cán bộ chủ chốt)", post(publish))
+        r("post", "/registrations/{id}/publish", "registrations", "Công khai (người đứng đầu, cán bộ chủ chốt)", action(Action::Publish))
             .body::<ActionBody>()
             .json::<RegistrationOut>(),
-        r("post", "/registrations/{id}/revise", "registrations", "Lập phiên bản mới từ bản đã duyệt (bản cũ được giữ nguyên)", post(revise))
+        r("post", "/registrations/{id}/revise", "registrations", "Lập phiên bản mới từ bản đã duyệt (bản cũ được giữ nguyên)", action(Action::Revise))
             .body::<ActionBody>()
             .json::<RegistrationOut>(),
         r("get", "/registrations", "registrations", "Danh sách bản đăng ký của một cây đơn vị trong một năm (lọc theo trạng thái)", get(list))
@@ -454,6 +454,19 @@ pub struct ItemComment {
     comment: String,
 }
 
+/// The route of one workflow action (submit, approve, return, publish, revise): the same handler, its
+/// action fixed.
+fn action(a: Action) -> axum::routing::MethodRouter<AppState> {
+    post(
+        move |State(st): State<AppState>,
+              user: ApiUser,
+              ApiPath(id): ApiPath<i64>,
+              body: axum::body::Bytes| async move {
+            act(&st, &user.principal, id, a, &body).await
+        },
+    )
+}
+
 async fn act(
     st: &AppState,
     p: &Principal,
@@ -461,12 +474,7 @@ async fn act(
     action: Action,
     body: &[u8],
 ) -> Result<Json<RegistrationOut>, ApiError> {
-    let b: ActionBody = if body.iter().all(|c| c.is_ascii_whitespace()) {
-        ActionBody::default()
-    } else {
-        serde_json::from_slice(body)
-            .map_err(|e| ApiError::bad_request(format!("Nội dung JSON không hợp lệ: {e}")))?
-    };
+    let b: ActionBody = crate::api::optional_json(body)?;
     let item_comments: Vec<(i64, String)> = b
         .items
         .into_iter()
@@ -485,47 +493,6 @@ async fn act(
         )
         .await?;
     Ok(Json(registration_out(&r)))
-}
-
-async fn submit(
-    State(st): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
-) -> Result<Json<RegistrationOut>, ApiError> {
-    act(&st, &user.principal, id, Action::Submit, &body).await
-}
-async fn approve(
-    State(st): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
-) -> Result<Json<RegistrationOut>, ApiError> {
-    act(&st, &user.principal, id, Action::Approve, &body).await
-}
-async fn return_(
-    State(st): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
-) -> Result<Json<RegistrationOut>, ApiError> {
-    act(&st, &user.principal, id, Action::Return, &body).await
-}
-async fn publish(
-    State(st): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
-) -> Result<Json<RegistrationOut>, ApiError> {
-    act(&st, &user.principal, id, Action::Publish, &body).await
-}
-async fn revise(
-    State(st): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
-) -> Result<Json<RegistrationOut>, ApiError> {
-    act(&st, &user.principal, id, Action::Revise, &body).await
 }
 
 /// The review of one item, by its position.
