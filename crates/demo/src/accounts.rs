@@ -1,6 +1,6 @@
 //! Demo accounts with passwords derived from the seed.
 
-use crate::members::{Plan, ACCOUNT_SLOT};
+use crate::members::{Plan, ACCOUNT_SLOT, COMMITTEE_SLOT};
 use crate::{DemoAccount, DemoUnit, Scale};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -16,6 +16,20 @@ pub(crate) fn build(scale: Scale, seed: u64, units: &[DemoUnit]) -> Vec<DemoAcco
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ SALT_PASSWORDS);
     let root = units.iter().find(|u| u.parent_code.is_none());
     let find = |code: &str| units.iter().find(|u| u.code == code);
+    // Accounts that stand for a person are linked to that person's record (docs/DOMAIN.md § Who approves):
+    // a committee's bí thư holds the first of its positions, in its first member-holding cell; a cell's
+    // bí thư is the cell's first slot.
+    let plan = Plan::new(scale, seed, units);
+    let committee_secretary = |code: &str| {
+        let first = units.iter().find(|u| {
+            u.parent_code.as_deref() == Some(code)
+                && matches!(
+                    u.unit_type,
+                    domain::UnitType::Cell | domain::UnitType::GrassrootsCell
+                )
+        })?;
+        plan.card_at(units, &first.code, COMMITTEE_SLOT)
+    };
     let mut out = Vec::new();
     let mut push = |rng: &mut ChaCha8Rng,
                     username: &str,
@@ -56,7 +70,7 @@ pub(crate) fn build(scale: Scale, seed: u64, units: &[DemoUnit]) -> Vec<DemoAcco
                 username,
                 "secretary",
                 code,
-                None,
+                committee_secretary(code),
                 format!("Bí thư Đảng ủy {area}"),
             );
         }
@@ -67,7 +81,7 @@ pub(crate) fn build(scale: Scale, seed: u64, units: &[DemoUnit]) -> Vec<DemoAcco
             "bithu.p7kp1",
             "secretary",
             MEMBER_CELL,
-            None,
+            plan.card_at(units, MEMBER_CELL, 0),
             format!("{}, Phường 7", u.name.replace("Chi bộ", "Bí thư Chi bộ")),
         );
     }
@@ -82,7 +96,6 @@ pub(crate) fn build(scale: Scale, seed: u64, units: &[DemoUnit]) -> Vec<DemoAcco
         );
     }
     if let Some(u) = find(MEMBER_CELL) {
-        let plan = Plan::new(scale, seed, units);
         if let Some(card) = plan.card_at(units, MEMBER_CELL, ACCOUNT_SLOT) {
             push(
                 &mut rng,

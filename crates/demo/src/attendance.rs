@@ -1,7 +1,8 @@
 //! The campaign of Directive 05-CT/TW in the demo: the directive, the city's plan 43-KH/TU and
 //! its yearly themes, the study sessions of every grassroots unit and the monthly cell meetings of every
-//! cell from 2016 to 2019, each member's marks at them, and the monthly topics. No I/O, no stored state
-//! per member: a [`Calendar`] holds one date per session and one factor per unit and year, and the marks
+//! cell, each member's marks at them, and the monthly topics, from the plan on: nothing is dated before
+//! the directive (15/05/2016); the 2016 sessions follow the plan (21/06/2016) and the cell meetings start
+//! in July 2016. No I/O, no stored state per member: a [`Calendar`] holds one date per session and one factor per unit and year, and the marks
 //! of a member are computed from the member alone, so the marks of the national set (~47M) stream.
 //!
 //! Who is expected follows `store::Members::members_as_of`: a member is expected at a session held by unit U
@@ -10,7 +11,7 @@
 //! have no `valid_from`, so the subtree of a unit is the same on every date.
 //!
 //! Limit: at the national scale only the cell meetings of December 2019 are generated (one per cell,
-//! ~310,000 meetings and ~5M marks) instead of 48 months (~250M marks), to keep the load time
+//! ~310,000 meetings and ~5M marks) instead of 42 months (~250M marks), to keep the load time
 //! reasonable; study sessions are complete at every scale.
 
 use crate::members::Plan;
@@ -31,6 +32,8 @@ const SALT_TEXT: u64 = 0x7465_7874_5f5f_7633;
 pub const FIRST_YEAR: i32 = 2016;
 pub const LAST_YEAR: i32 = 2019;
 const YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
+/// The first month with cell meetings: the month after plan 43-KH/TU (21/06/2016).
+pub const FIRST_MONTH: (i32, u32) = (2016, 7);
 /// Study sessions per grassroots unit and year.
 const STUDY_PER_YEAR: usize = 2;
 const STUDY_PER_UNIT: usize = YEARS * STUDY_PER_YEAR;
@@ -46,15 +49,14 @@ pub const PLAN_TARGET_ATTENDANCE: i64 = 950;
 /// Target share registered in per-mille.
 pub const PLAN_TARGET_REGISTERED: i64 = 1000;
 
-/// The yearly themes (chuyên đề) of the plan.
+/// The themes (chuyên đề) the plan's study sessions are on, one per campaign year. From 2017 they are the
+/// yearly themes set nationally for the directive; 2016 had no yearly theme of its own: the directive was
+/// studied with the theme for the whole 2016–2021 term ([`WHOLE_TERM_THEME`], see [`theme_note`]).
 pub const THEMES: [(i32, &str); YEARS] = [
-    (
-        2016,
-        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về ý thức tôn trọng nhân dân, phát huy dân chủ, chăm lo đời sống nhân dân",
-    ),
+    (2016, WHOLE_TERM_THEME),
     (
         2017,
-        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về phong cách quần chúng, dân chủ, nêu gương; nêu cao tinh thần trách nhiệm, chống chủ nghĩa cá nhân, nói đi đôi với làm",
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về phòng, chống suy thoái tư tưởng chính trị, đạo đức, lối sống, \"tự diễn biến\", \"tự chuyển hóa\" trong nội bộ",
     ),
     (
         2018,
@@ -62,9 +64,21 @@ pub const THEMES: [(i32, &str); YEARS] = [
     ),
     (
         2019,
-        "Nâng cao ý thức tôn trọng nhân dân, phát huy dân chủ, chăm lo đời sống nhân dân theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về nêu cao tinh thần trách nhiệm, chống chủ nghĩa cá nhân, nói đi đôi với làm",
     ),
 ];
+
+/// The theme for the whole 2016–2021 term, studied in 2016 together with the directive.
+pub const WHOLE_TERM_THEME: &str = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về ý thức tôn trọng nhân dân, phát huy dân chủ, chăm lo đời sống nhân dân";
+
+/// The description stored with a year's theme: for 2016, that it is the whole-term theme.
+pub fn theme_note(year: i32) -> &'static str {
+    if year == FIRST_YEAR {
+        "Chuyên đề toàn khóa 2016 – 2021, học tập cùng Chỉ thị 05-CT/TW trong năm 2016 (năm 2016 không có chuyên đề riêng)"
+    } else {
+        ""
+    }
+}
 
 /// The theme of a campaign year.
 pub fn theme(year: i32) -> Option<&'static str> {
@@ -252,23 +266,15 @@ fn regular_topic(year: i32, month: u32, variant: u64) -> String {
 /// The thematic topic of a quarter's last month.
 fn thematic_topic(year: i32, month: u32) -> String {
     let q = ROMAN[((month.clamp(1, 12) - 1) / 3) as usize];
-    if theme(year).is_some() && !on_theme(year, month) {
-        // Before Directive 05-CT/TW (15/05/2016): the previous directive's study.
-        return format!(
-            "Sinh hoạt chuyên đề quý {q}/{year}: tiếp tục học tập và làm theo tấm gương đạo đức Hồ Chí Minh (Chỉ thị 03-CT/TW)"
-        );
-    }
     match theme(year) {
+        Some(t) if year == FIRST_YEAR => {
+            format!("Sinh hoạt chuyên đề quý {q}/{year}: Chỉ thị {DIRECTIVE_CODE} và chuyên đề toàn khóa \"{t}\"")
+        }
         Some(t) => format!("Sinh hoạt chuyên đề quý {q}/{year}: {t}"),
         None => format!(
             "Sinh hoạt chuyên đề quý {q}/{year}: học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
         ),
     }
-}
-
-/// Whether a thematic month's topic is on the year's theme of the plan (not before the directive).
-fn on_theme(year: i32, month: u32) -> bool {
-    theme(year).is_some() && !(year == FIRST_YEAR && month < 6)
 }
 
 fn is_thematic_month(month: u32) -> bool {
@@ -278,8 +284,10 @@ fn is_thematic_month(month: u32) -> bool {
 /// The months with cell meetings at a scale.
 fn months_of(scale: Scale) -> Vec<(i32, u32)> {
     match scale {
+        // From the first month after plan 43-KH/TU (21/06/2016): the campaign's records start there.
         Scale::City | Scale::Province => (FIRST_YEAR..=LAST_YEAR)
             .flat_map(|y| (1..=12).map(move |m| (y, m)))
+            .filter(|&(y, m)| (y, m) >= FIRST_MONTH)
             .collect(),
         // National: December 2019 only (see the module comment).
         Scale::National => vec![(LAST_YEAR, 12)],
@@ -289,10 +297,19 @@ fn months_of(scale: Scale) -> Vec<(i32, u32)> {
 /// "Chi bộ Khu phố 1" → Some("Khu phố 1") for residential cells.
 fn residential(name: &str) -> Option<&str> {
     let rest = name.strip_prefix("Chi bộ ")?;
-    ["Khu phố ", "Tổ dân phố ", "Ấp ", "Thôn ", "Bản "]
-        .iter()
-        .any(|p| rest.starts_with(p))
-        .then_some(rest)
+    [
+        "Khu phố ",
+        "Tổ dân phố ",
+        "Ấp ",
+        "ấp ",
+        "Thôn ",
+        "thôn ",
+        "Bản ",
+        "bản ",
+    ]
+    .iter()
+    .any(|p| rest.starts_with(p))
+    .then_some(rest)
 }
 
 /// Lower-cases the first letter (for a topic inside a sentence).
@@ -362,10 +379,11 @@ impl<'a> Calendar<'a> {
             for (yi, year) in (FIRST_YEAR..=LAST_YEAR).enumerate() {
                 let h = |k: u64| hash(seed, SALT_DATES, s, (yi as u64) << 8 | k);
                 let (thematic, other) = if year == FIRST_YEAR {
-                    // Quán triệt after the plan (21/06), the year's thematic study after that.
+                    // Quán triệt in the weeks after the plan (21/06/2016), before the members write
+                    // their registrations; the directive with the whole-term theme after that.
                     (
                         weekday_in(ymd(year, 8, 15), ymd(year, 9, 30), h(0)),
-                        weekday_in(ymd(year, 7, 4), ymd(year, 8, 12), h(1)),
+                        weekday_in(ymd(year, 6, 27), ymd(year, 7, 15), h(1)),
                     )
                 } else {
                     // Thematic study in the 2nd–3rd quarter, sơ kết in December.
@@ -467,7 +485,13 @@ impl<'a> Calendar<'a> {
             let unit = *self.grassroots.get(slot)?;
             let u = &self.units[unit as usize];
             let issuer = &self.units[self.plan_unit as usize].name;
-            let (title, minutes) = if thematic {
+            let (title, minutes) = if thematic && year == FIRST_YEAR {
+                let t = theme(year).unwrap_or_default();
+                (
+                    "Học tập chuyên đề toàn khóa 2016 – 2021".to_string(),
+                    format!("Hội nghị đã học tập Chỉ thị {DIRECTIVE_CODE} cùng chuyên đề toàn khóa 2016 – 2021 \"{t}\". Đảng viên thảo luận, liên hệ bản thân và thực hiện những việc làm theo đã đăng ký năm {year}."),
+                )
+            } else if thematic {
                 let t = theme(year).unwrap_or_default();
                 (
                     format!("Học tập chuyên đề năm {year}"),
@@ -475,8 +499,8 @@ impl<'a> Calendar<'a> {
                 )
             } else if year == FIRST_YEAR {
                 (
-                    format!("Quán triệt Chỉ thị {DIRECTIVE_CODE} và kế hoạch {PLAN_NUMBER}"),
-                    format!("Hội nghị đã quán triệt Chỉ thị {DIRECTIVE_CODE} ngày 15/5/2016 của {DIRECTIVE_ISSUER} và Kế hoạch {PLAN_NUMBER} ngày 21/6/2016 của {issuer}; đảng viên đăng ký nội dung học tập và làm theo năm {year}."),
+                    format!("Quán triệt Chỉ thị {DIRECTIVE_CODE} và Kế hoạch {PLAN_NUMBER}"),
+                    format!("Hội nghị đã quán triệt Chỉ thị {DIRECTIVE_CODE} ngày 15/05/2016 của {DIRECTIVE_ISSUER} và Kế hoạch {PLAN_NUMBER} ngày 21/06/2016 của {issuer}; chi ủy hướng dẫn đảng viên xây dựng bản đăng ký học tập và làm theo năm {year}."),
                 )
             } else {
                 (
@@ -558,7 +582,7 @@ impl<'a> Calendar<'a> {
             ends_at: "16:30",
             place,
             title: topic,
-            theme_year: (thematic && on_theme(year, month)).then_some(year),
+            theme_year: (thematic && theme(year).is_some()).then_some(year),
             thematic,
             minutes,
             quality: Some(quality),
@@ -788,7 +812,7 @@ mod tests {
         let us = units(Scale::City, 7);
         let cal = Calendar::new(Scale::City, 7, &us);
         assert_eq!(cal.study_count() % 8, 0);
-        assert_eq!(cal.cell_count(), cal.cells.len() * 48);
+        assert_eq!(cal.cell_count(), cal.cells.len() * 42);
         for i in 0..cal.len() {
             let m = cal.meeting(i).unwrap();
             assert!(
@@ -819,8 +843,8 @@ mod tests {
 
     #[test]
     fn cell_meeting_months() {
-        assert_eq!(months_of(Scale::City).len(), 48);
-        assert_eq!(months_of(Scale::Province)[0], (2016, 1));
+        assert_eq!(months_of(Scale::City).len(), 42);
+        assert_eq!(months_of(Scale::Province)[0], (2016, 7));
         assert_eq!(months_of(Scale::National), vec![(2019, 12)]);
     }
 

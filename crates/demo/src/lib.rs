@@ -8,7 +8,7 @@
 //!
 //! Stable codes (all scales): "TU-BT" (Thành ủy Bến Tre), wards and communes "AH", "PK", "PT",
 //! "P4"…"P8", "BP", "MTA", "NT", "PH", "PN", "SD"; their cells "P7-CQ", "P7-CA", "P7-QS",
-//! "P7-KP1"…, "BP-A1" (Chi bộ Ấp Bình Thạnh)…; "SD-MTTQ" (Ủy ban MTTQ xã Sơn Đông), "P7-CCB"…
+//! "P7-KP1"…, "BP-A1" (Chi bộ ấp Bình Thạnh)…; "SD-MTTQ" (Ủy ban MTTQ xã Sơn Đông), "P7-CCB"…
 //! (Hội Cựu chiến binh), "P7-KV" (Khối vận Phường 7), "P4-TDV2", "P8-TDV1" (tổ dân vận); city
 //! agencies "BT-VPTU", "BT-UBKT", "BT-CQ"…. The province root is "TU", the national root "TW" (with
 //! Bến Tre as "T83").
@@ -137,7 +137,8 @@ pub struct DemoAccount {
     /// "admin", "office", "secretary", "inspector" or "member".
     pub role: &'static str,
     pub unit_code: String,
-    /// For role "member": the card number of the linked member.
+    /// The card number of the member the account stands for (required for role "member"; the demo's
+    /// secretaries are linked to their own records).
     pub member_card: Option<String>,
     /// Vietnamese, e.g. "Bí thư Đảng ủy Phường 7".
     pub description: String,

@@ -18,7 +18,7 @@ const NONE: u32 = u32::MAX;
 /// demo member account of Phường 7 is this slot of "P7-KP1".
 pub(crate) const ACCOUNT_SLOT: u32 = 5;
 /// First slot of a committee's own positions (in its first member-holding child).
-const COMMITTEE_SLOT: u32 = 6;
+pub(crate) const COMMITTEE_SLOT: u32 = 6;
 
 /// What a cell is, for sizes, gender balance and occupations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,7 +224,7 @@ pub(crate) struct Holder {
     prov: u16,
     kind: Kind,
     /// The committee whose positions are held in this unit (its first member-holding child).
-    committee: u32,
+    pub committee: u32,
     parent: u32,
 }
 
@@ -375,7 +375,9 @@ fn classify(units: &[DemoUnit], parent: &[u32], i: usize) -> Kind {
     let name = units[i].name.as_str();
     let rest = name.strip_prefix("Chi bộ ").unwrap_or(name);
     const QUARTERS: [&str; 2] = ["Khu phố ", "Tổ dân phố "];
-    const HAMLETS: [&str; 4] = ["Ấp ", "Thôn ", "Bản ", "Buôn "];
+    const HAMLETS: [&str; 8] = [
+        "Ấp ", "ấp ", "Thôn ", "thôn ", "Bản ", "bản ", "Buôn ", "buôn ",
+    ];
     if QUARTERS.iter().any(|q| rest.starts_with(q)) {
         return Kind::Quarter;
     }

@@ -4,7 +4,7 @@
 //! randomness: the list is the same for every seed; models whose owner unit is not in `units` are left out,
 //! and so are adoptions by units that are missing.
 //!
-//! Owner units of the seed's models: "SD-MTTQ" (Ủy ban MTTQ xã Sơn Đông), "BP-A1" (Chi bộ Ấp Bình
+//! Owner units of the seed's models: "SD-MTTQ" (Ủy ban MTTQ xã Sơn Đông), "BP-A1" (Chi bộ ấp Bình
 //! Thạnh, xã Bình Phú), "BT-CCB" (Hội Cựu chiến binh thành phố; the seed shows its "5 + 1" model and says
 //! the veterans' associations of the wards and communes carry it out, so those are its adoptions), "P7"
 //! (Phường 7), "P4-TDV2" (Tổ Dân vận Khu phố 2, Phường 4), "P7-KV" (Khối vận Phường 7), "P8-TDV1" (Tổ

@@ -9,7 +9,7 @@ pub(crate) struct CityWard {
     pub commune: bool,
     /// Number of khu phố (wards only).
     pub quarters: u32,
-    /// Hamlet names (communes only); "Chi bộ Ấp {name}".
+    /// Hamlet names (communes only); "Chi bộ ấp {name}".
     pub hamlets: &'static [&'static str],
 }
 
@@ -438,7 +438,7 @@ pub(crate) const BEN_TRE_DISTRICTS: &[District] = &[
     },
 ];
 
-/// Mekong-delta hamlet names used for generated communes ("Ấp {name}").
+/// Mekong-delta hamlet names used for generated communes ("ấp {name}").
 pub(crate) const HAMLET_POOL: &[&str] = &[
     "An Thạnh",
     "An Hòa",

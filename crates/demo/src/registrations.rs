@@ -4,9 +4,10 @@
 //! registrations of a grassroots unit are computed from its members alone ([`RegistrationPlan::batch`]),
 //! and [`registrations`] streams them unit by unit next to the member stream.
 //!
-//! **Who registers.** A member registers for year Y when on 31/03/Y (the registration deadline,
-//! `domain::registration::registration_deadline`) they had joined and were active; the registration
-//! belongs to the unit they belonged to on that date. Members who joined or moved in during the window
+//! **Who registers.** A member registers for year Y when on the registration deadline of Y (31/03/Y,
+//! `domain::calendar::Calendar::defaults`; 31/08/2016, the city's calendar for 2016:
+//! [`Window::calendar_setting`]) they had joined and were active; the registration belongs to the unit
+//! they belonged to on that date. Members who joined or moved in during the window
 //! submit a few days after that.
 //!
 //! **Items.** 3–6 commitment items written from a bank of about 170 templates (`bank.rs`) chosen by
@@ -28,11 +29,16 @@
 //! `domain::similarity` clusters at its threshold, while registrations written independently stay far
 //! below it.
 //!
-//! **Workflow.** "Trên trước, dưới sau": heads submit in the first days of February, key cadres after
-//! them, members until the end of March (about 1.5 % in April, late). In about 12 % of grassroots units
-//! a year the heads of one or two cells submit after their members. (The unit report also counts as
-//! late a cell whose present head, by today's positions, joined the party after that year and so has
-//! no registration then: the demo's members carry no position history.) 2016–2018: every registration approved
+//! **Calendar and workflow** ([`Window`]). "Trên trước, dưới sau": the heads of party units (the bí thư of a
+//! chi bộ, đảng ủy or thành ủy — [`party_head_title`]; not a "Bí thư Chi đoàn" nor a "Trưởng khu phố")
+//! submit first, the other leaders and key cadres next, the members after them. From 2017: heads in the
+//! first days of February, members until 31/03 (about 1.5 % in April, late). 2016: the directive is dated
+//! 15/05/2016 and the city's plan 43-KH/TU 21/06/2016, so the registrations are written after it: heads
+//! from 27/06, members from 18/07 to the end of August (the late ones in September), with no mid-year
+//! review; their pledge against the 27 manifestations of Nghị quyết Trung ương 4 khóa XII (30/10/2016) is
+//! made at the year-end review ([`DemoRegistration::pledged_at`]). The exceptions are few: each year one
+//! cell in fifty (at least one; never the cell holding a committee's own posts) has heads who submit
+//! after their members ([`RegistrationPlan::late_head_cells`]), as the unit report shows. 2016–2018: every registration approved
 //! (heads' by the level above), the disclosed ones (heads and key cadres) published a few days later,
 //! reviewed at mid-year and year-end and assessed by the cell. 2019: about 3 % of the undisclosed ones
 //! submitted and waiting, about 1.5 % returned with a comment on one item, the rest approved and reviewed
@@ -59,7 +65,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::quality;
 use domain::registration::{self as reg, Outcome, Rating, Status};
 use domain::{MemberStatus, UnitType};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// First and last year with registrations.
 pub const FIRST_YEAR: i32 = crate::attendance::FIRST_YEAR;
@@ -129,6 +135,10 @@ pub struct DemoRating {
     pub rating: Rating,
     /// Empty when the suggestion is confirmed.
     pub reason: String,
+    /// The cell's account that proposed the rating; None when the cell is a chi bộ cơ sở, which decides
+    /// in one step (docs/DOMAIN.md § Rating).
+    pub proposed_by: Option<String>,
+    /// The grassroots committee's account that decided.
     pub rated_by: String,
     pub rated_at: DateTime<Utc>,
 }
@@ -140,7 +150,8 @@ pub struct DemoRegistration {
     pub year: i32,
     /// The unit the member belonged to on the deadline (31/03).
     pub unit_code: String,
-    /// Head ("người đứng đầu") by position.
+    /// Head ("người đứng đầu"): the bí thư of a party unit (chi bộ, đảng ủy, thành ủy …), by position title;
+    /// not a youth-union "Bí thư Chi đoàn" nor a "Trưởng khu phố".
     pub head: bool,
     /// Heads and key cadres: published after approval.
     pub disclosed: bool,
@@ -160,6 +171,95 @@ pub struct DemoRegistration {
     pub rating: Option<DemoRating>,
     /// The planted copy group (same value for the registrations of one group), for tests.
     pub copy_group: Option<u64>,
+    /// When the pledge against the 27 manifestations of Nghị quyết Trung ương 4 khóa XII (30/10/2016) was
+    /// made: with the registration from 2017 on; for 2016, at the year-end review (December 2016). The
+    /// store keeps the pledge without a date (every registration carries it).
+    pub pledged_at: DateTime<Utc>,
+}
+
+/// The date of Nghị quyết Trung ương 4 khóa XII, which lists the 27 manifestations of degradation.
+pub fn manifestations_date() -> NaiveDate {
+    ymd(2016, 10, 30)
+}
+
+/// Whether a position title makes its holder the head ("người đứng đầu") of a party unit: "Bí thư Chi bộ",
+/// "Bí thư Đảng ủy Phường 7", "Bí thư Thành ủy Bến Tre" … but not "Phó Bí thư …", "Bí thư Chi đoàn", "Bí thư
+/// Đoàn Thanh niên …" (youth union) nor "Trưởng khu phố" (matched without diacritics).
+pub fn party_head_title(title: &str) -> bool {
+    let t = domain::text::fold(title);
+    let Some(rest) = t.strip_prefix("bi thu ") else {
+        return false;
+    };
+    [
+        "chi bo", "dang uy", "dang bo", "thanh uy", "tinh uy", "huyen uy", "quan uy", "thi uy",
+    ]
+    .iter()
+    .any(|p| rest.starts_with(p))
+}
+
+/// When a year's registrations are written: "trên trước, dưới sau" — heads of party units first, then the
+/// other leaders and key cadres, then the members. From 2017 the usual calendar (heads in early February,
+/// members by 31/03); in 2016 the weeks after the city's plan 43-KH/TU of 21/06/2016.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    /// Heads of party units submit from here, over `head_days` days.
+    pub heads_from: NaiveDate,
+    pub head_days: u64,
+    /// Other leaders and key cadres.
+    pub cadres_from: NaiveDate,
+    pub cadre_days: u64,
+    /// Members (and the heads of the few cells that register late, from `late_heads_from`).
+    pub members_from: NaiveDate,
+    pub member_days: u64,
+    pub late_heads_from: NaiveDate,
+    /// Members who hand in late: from here, over 20 days.
+    pub late_from: NaiveDate,
+    /// The registration deadline: who belongs (active) on it registers, in the unit of that day.
+    pub deadline: NaiveDate,
+}
+
+impl Window {
+    /// The campaign calendar the city set for a year where it differs from lamtheo's defaults: in 2016 the
+    /// registrations were due by 31/08 (the plan came on 21/06) and the mid-year review gave way to the
+    /// year-end one.
+    pub fn calendar_setting(year: i32) -> Option<domain::calendar::CalendarSetting> {
+        (year == crate::attendance::FIRST_YEAR).then(|| domain::calendar::CalendarSetting {
+            registration_deadline: Some(Window::of(year).deadline),
+            midyear_review_opens: Some(ymd(year, 9, 1)),
+            midyear_report_due: Some(ymd(year, 9, 15)),
+            ..Default::default()
+        })
+    }
+
+    pub fn of(year: i32) -> Window {
+        if year == crate::attendance::FIRST_YEAR {
+            // Plan 21/06/2016; quán triệt sessions until mid-July.
+            Window {
+                heads_from: ymd(year, 6, 27),
+                head_days: 12,
+                cadres_from: ymd(year, 7, 11),
+                cadre_days: 5,
+                members_from: ymd(year, 7, 18),
+                member_days: 38,
+                late_heads_from: ymd(year, 7, 25),
+                late_from: ymd(year, 9, 1),
+                deadline: ymd(year, 8, 31),
+            }
+        } else {
+            Window {
+                heads_from: ymd(year, 2, 2),
+                head_days: 12,
+                cadres_from: ymd(year, 2, 15),
+                cadre_days: 7,
+                members_from: ymd(year, 2, 22),
+                // Until 31/03 (February has 28 days in 2017–2019).
+                member_days: (ymd(year, 3, 31) - ymd(year, 2, 22)).num_days() as u64 + 1,
+                late_heads_from: ymd(year, 3, 1),
+                late_from: ymd(year, 4, 1),
+                deadline: ymd(year, 3, 31),
+            }
+        }
+    }
 }
 
 /// The position titles of a member as duties (what `store` checks items against: titles, with empty
@@ -282,9 +382,11 @@ fn classify(name: &str, parent_name: &str) -> CellKind {
     {
         return CellKind::Quarter;
     }
-    if ["Ấp ", "Thôn ", "Bản ", "Buôn "]
-        .iter()
-        .any(|q| rest.starts_with(q))
+    if [
+        "Ấp ", "ấp ", "Thôn ", "thôn ", "Bản ", "bản ", "Buôn ", "buôn ",
+    ]
+    .iter()
+    .any(|q| rest.starts_with(q))
     {
         return CellKind::Hamlet;
     }
@@ -446,14 +548,17 @@ fn title_roles(title: &str, kind: CellKind) -> Who {
 struct Roles {
     mask: Who,
     titled: Vec<(Who, String)>,
+    /// Head of a party unit ([`party_head_title`]).
     head: bool,
+    /// A head by `domain::position_flags` (which may also count other leaders).
+    flag_head: bool,
     disclosed: bool,
 }
 
 fn roles_of(m: &DemoMember, kind: CellKind) -> Roles {
     let mut mask = bank::ALL | kind.who();
     let mut titled = Vec::new();
-    let (mut head, mut key) = (false, false);
+    let (mut head, mut flag_head, mut key) = (false, false, false);
     for p in &m.positions {
         let w = title_roles(p, kind);
         mask |= w;
@@ -461,14 +566,16 @@ fn roles_of(m: &DemoMember, kind: CellKind) -> Roles {
             titled.push((w, p.clone()));
         }
         let f = domain::position_flags(p);
-        head |= f.head;
-        key |= f.key_cadre;
+        flag_head |= f.head;
+        key |= f.head || f.key_cadre;
+        head |= party_head_title(p);
     }
     Roles {
         mask,
         titled,
         head,
-        disclosed: head || key,
+        flag_head,
+        disclosed: key,
     }
 }
 
@@ -624,12 +731,12 @@ pub struct RegistrationPlan<'a> {
     grassroots: Vec<u32>,
     covered: Vec<bool>,
     places: Vec<Place>,
-    /// Per grassroots unit: the number of cells in it.
-    cells_in: Vec<u32>,
     /// Demo secretary accounts by unit code.
     secretaries: HashMap<String, String>,
     /// The demo member account: (card number, username).
     member_account: Option<(String, String)>,
+    /// (cell, year): the few cells whose heads submit after their members that year.
+    late_cells: HashSet<(u32, i32)>,
 }
 
 /// A member's registration for one year, before the unit-wide decisions (copies, ratings).
@@ -722,12 +829,6 @@ impl<'a> RegistrationPlan<'a> {
                 }
             })
             .collect();
-        let mut cells_in = vec![0u32; units.len()];
-        for (i, u) in units.iter().enumerate() {
-            if u.unit_type == UnitType::Cell && grassroots[i] != NONE {
-                cells_in[grassroots[i] as usize] += 1;
-            }
-        }
         let mut secretaries = HashMap::new();
         let mut member_account = None;
         for a in accounts::build(scale, seed, units) {
@@ -743,6 +844,37 @@ impl<'a> RegistrationPlan<'a> {
                 _ => {}
             }
         }
+        // The cells whose heads may register late: cells of a grassroots committee, covered, not the one
+        // holding the committee's own posts (its bí thư and standing members always register first).
+        let mut holds_committee = vec![false; units.len()];
+        for h in &crate::members::Plan::new(scale, seed, units).holders {
+            if h.committee != NONE {
+                holds_committee[h.unit as usize] = true;
+            }
+        }
+        let eligible: Vec<u32> = (0..units.len())
+            .filter(|&i| {
+                units[i].unit_type == UnitType::Cell
+                    && covered[i]
+                    && !holds_committee[i]
+                    && parent[i] != NONE
+                    && units[parent[i] as usize].unit_type == UnitType::GrassrootsCommittee
+            })
+            .map(|i| i as u32)
+            .collect();
+        // A handful a year: one cell in fifty (at least one).
+        let per_year = (eligible.len() / 50).max(1).min(eligible.len());
+        let mut late_cells = HashSet::new();
+        for year in FIRST_YEAR..=LAST_YEAR {
+            let mut ranked: Vec<(u64, u32)> = eligible
+                .iter()
+                .map(|&c| (hash(seed, SALT_CELL, u64::from(c), year as u64 ^ 0x1a7e), c))
+                .collect();
+            ranked.sort_unstable();
+            for &(_, c) in ranked.iter().take(per_year) {
+                late_cells.insert((c, year));
+            }
+        }
         RegistrationPlan {
             seed,
             units,
@@ -751,10 +883,23 @@ impl<'a> RegistrationPlan<'a> {
             grassroots,
             covered,
             places,
-            cells_in,
             secretaries,
             member_account,
+            late_cells,
         }
+    }
+
+    /// The codes of the cells whose heads submit after their members in `year` (the exceptions the unit
+    /// report shows as "heads registered late"), sorted.
+    pub fn late_head_cells(&self, year: i32) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = self
+            .late_cells
+            .iter()
+            .filter(|(_, y)| *y == year)
+            .map(|(c, _)| self.units[*c as usize].code.as_str())
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Whether members of the unit with this code get registrations (national scale: Bến Tre only).
@@ -787,16 +932,7 @@ impl<'a> RegistrationPlan<'a> {
 
     /// Whether the heads of a cell submit after their members in a year.
     fn late_cell(&self, cell: u32, year: i32) -> bool {
-        let g = self.g_key(cell);
-        let h = hash(self.seed, SALT_UNIT, u64::from(g), year as u64);
-        if h % 1000 >= 120 {
-            return false;
-        }
-        // One or two of the unit's cells: chosen by their own hash among the unit's cells.
-        let hc = hash(self.seed, SALT_CELL, u64::from(cell), year as u64 ^ 0x1a7e);
-        let cells_in_unit = u64::from(self.cells_in[g as usize].max(1));
-        let pick = if (h >> 20).is_multiple_of(2) { 1 } else { 2 };
-        cell == g || hc % cells_in_unit < pick
+        self.late_cells.contains(&(cell, year))
     }
 
     /// Grassroots units where secretaries let "xuất sắc" exceed 20 % of "tốt" in a year.
@@ -846,7 +982,7 @@ impl<'a> RegistrationPlan<'a> {
 
     /// The member's registration of a year, if they register.
     fn member_year(&self, index: u64, m: &DemoMember, year: i32) -> Option<Pending> {
-        let deadline = ymd(year, 3, 31);
+        let deadline = Window::of(year).deadline;
         let active = |d: NaiveDate| {
             m.status == MemberStatus::Active || m.status_since.is_some_and(|s| d < s)
         };
@@ -866,24 +1002,24 @@ impl<'a> RegistrationPlan<'a> {
         let place = &self.places[unit as usize];
         let roles = roles_of(m, place.kind);
         let mut rng = Rng::new(hash(self.seed, SALT_MEMBER, index, year as u64));
-        let start = ymd(year, 2, 1);
-        // Submission: heads first, key cadres next, members until the end of March.
+        let w = Window::of(year);
+        let start = w.heads_from;
+        // Submission: heads of party units first, other leaders and key cadres next, members last. In the
+        // few late cells, the heads (by either definition) submit after members of their cell.
         let late_cell = self.late_cell(unit, year);
-        let day = if roles.head {
-            if late_cell {
-                28 + rng.below(25)
-            } else {
-                1 + rng.below(12)
-            }
+        let (from, days) = if (roles.head || roles.flag_head) && late_cell {
+            (w.late_heads_from, 25)
+        } else if roles.head {
+            (w.heads_from, w.head_days)
         } else if roles.disclosed {
-            14 + rng.below(7)
+            (w.cadres_from, w.cadre_days)
         } else {
-            14 + rng.below(45)
-        } as i64;
-        let mut submit_day = start + Duration::days(day);
-        if !roles.head && rng.chance(15) {
-            // Late: in April.
-            submit_day = ymd(year, 4, 1) + Duration::days(rng.below(20) as i64);
+            (w.members_from, w.member_days)
+        };
+        let mut submit_day = from + Duration::days(rng.below(days) as i64);
+        if !roles.disclosed && rng.chance(15) {
+            // Late: after the deadline.
+            submit_day = w.late_from + Duration::days(rng.below(20) as i64);
         }
         // Joined or moved in during the window: a few days after.
         let earliest = ms.since + Duration::days(2 + rng.below(8) as i64);
@@ -949,6 +1085,7 @@ impl<'a> RegistrationPlan<'a> {
             events: Vec::new(),
             rating: None,
             copy_group: None,
+            pledged_at: created,
         };
         Some(Pending {
             reg,
@@ -1035,8 +1172,13 @@ impl<'a> RegistrationPlan<'a> {
         }
         if roles.disclosed {
             let k = 1 + rng.below(3) as usize;
-            let mut pool: Vec<usize> = (0..bank::EXEMPLARY.len()).collect();
-            for _ in 0..k {
+            let mut pool: Vec<usize> = (0..bank::EXEMPLARY.len())
+                .filter(|&i| {
+                    let y = bank::EXEMPLARY[i].years;
+                    (y.0..=y.1).contains(&year)
+                })
+                .collect();
+            for _ in 0..k.min(pool.len()) {
                 let ti = pool.swap_remove(rng.below(pool.len() as u64) as usize);
                 let t = &bank::EXEMPLARY[ti];
                 out.push(self.draft(ItemKind::Exemplary, ti, t, roles, year, submit, rng));
@@ -1212,9 +1354,10 @@ impl<'a> RegistrationPlan<'a> {
                 mask: bank::ALL | kind.who(),
                 titled: Vec::new(),
                 head: false,
+                flag_head: false,
                 disclosed: false,
             };
-            let submit = ymd(year, 2, 20 + (h >> 30) as u32 % 8);
+            let submit = Window::of(year).members_from + Duration::days((h >> 30) as i64 % 6);
             let mut source = self.drafts(
                 &roles,
                 year,
@@ -1238,26 +1381,26 @@ impl<'a> RegistrationPlan<'a> {
                 let mut rng = Rng::new(hash(self.seed, SALT_COPY, p.reg.member_index, year as u64));
                 let mut drafts = source.clone();
                 if j > 0 {
-                    // One small edit: a number, or a reworded item.
+                    // One small edit, always to the same item of the group (so that any two copies
+                    // differ in one item at most): its number, or its wording.
                     let numbered: Vec<usize> = (0..drafts.len())
                         .filter(|&i| {
                             template(&drafts[i]).is_some_and(|t| t.numbered() && t.n.1 > t.n.0)
                         })
                         .collect();
-                    if !numbered.is_empty() && rng.chance(600) {
-                        let i = numbered[rng.below(numbered.len() as u64) as usize];
+                    let concrete: Vec<usize> =
+                        (0..drafts.len()).filter(|&i| !drafts[i].vague).collect();
+                    if !numbered.is_empty() && (h >> 50) % 10 < 6 {
+                        let i = numbered[((h >> 52) % numbered.len() as u64) as usize];
                         let t = template(&drafts[i]).map(|t| t.n).unwrap_or((1, 1));
                         let mut n = drafts[i].n;
                         while n == drafts[i].n {
                             n = round_nicely(rng.range(t.0, t.1.max(t.0 + 1)));
                         }
                         drafts[i].n = n;
-                    } else {
-                        let concrete: Vec<usize> =
-                            (0..drafts.len()).filter(|&i| !drafts[i].vague).collect();
-                        if let Some(&i) = concrete.get(rng.below(concrete.len() as u64) as usize) {
-                            drafts[i].flip_measure = !drafts[i].flip_measure;
-                        }
+                    } else if !concrete.is_empty() {
+                        let i = concrete[((h >> 52) % concrete.len() as u64) as usize];
+                        drafts[i].flip_measure = !drafts[i].flip_measure;
                     }
                 }
                 p.drafts = drafts;
@@ -1301,6 +1444,13 @@ impl<'a> RegistrationPlan<'a> {
             });
         }
         p.reg.items = items;
+        // The pledge against the 27 manifestations: with the registration, or in 2016 (written before
+        // Nghị quyết Trung ương 4 khóa XII) at the year-end review.
+        p.reg.pledged_at = if p.reg.created_at.date_naive() < manifestations_date() {
+            office_time(ymd(year, 12, 1 + rng.below(14) as u32), &mut rng)
+        } else {
+            p.reg.created_at
+        };
         // Workflow.
         let submitted = p.reg.submitted_at.unwrap_or(p.reg.created_at);
         let by = p.reg.created_by.clone();
@@ -1400,9 +1550,11 @@ impl<'a> RegistrationPlan<'a> {
         if !matches!(p.reg.status, Status::Approved | Status::Published) {
             return;
         }
+        // 2016: written after mid-year, so no mid-year review.
+        let midyear = year != FIRST_YEAR;
         // Reviews: outcomes that end in the member's tier.
         if !p.active_yearend {
-            if p.active_midyear {
+            if p.active_midyear && midyear {
                 let finals = self.outcomes(p, &mut rng);
                 for (k, it) in p.reg.items.iter_mut().enumerate() {
                     let target = quality::parse_target(&it.target);
@@ -1428,7 +1580,8 @@ impl<'a> RegistrationPlan<'a> {
                 assessed
             };
             let target = quality::parse_target(&it.target);
-            it.midyear = Some(midyear_review(it, target.as_ref(), own, year, &mut rng));
+            let mid = midyear_review(it, target.as_ref(), own, year, &mut rng);
+            it.midyear = midyear.then_some(mid);
             it.yearend = Some(yearend_review(it, target.as_ref(), own, &mut rng));
             let note = if own != assessed {
                 format!(
@@ -1562,17 +1715,17 @@ impl<'a> RegistrationPlan<'a> {
                 Some(s) => (s, String::new()),
                 None => continue,
             };
-            let rated_by = if p.reg.head && self.parent[ru as usize] != NONE {
-                self.user_of(self.parent[ru as usize])
-            } else {
-                self.user_of(ru)
-            };
+            // The cell proposes, its grassroots committee decides (docs/DOMAIN.md § Rating).
+            let decider = self.g_key(ru);
+            let proposed_by = (decider != ru).then(|| self.user_of(ru));
+            let rated_by = self.user_of(decider);
             let day = ymd(p.reg.year, 12, 15 + rng.below(13) as u32);
             p.reg.rating = Some(DemoRating {
                 unit_code: self.units[ru as usize].code.clone(),
                 suggested,
                 rating,
                 reason,
+                proposed_by,
                 rated_by,
                 rated_at: office_time(day, &mut rng),
             });

@@ -117,7 +117,7 @@ fn city(tree: &mut Tree, parent: Option<usize>) -> usize {
             for (i, h) in w.hamlets.iter().enumerate() {
                 tree.cell(
                     format!("{}-A{}", w.code, i + 1),
-                    &format!("Chi bộ Ấp {h}"),
+                    &format!("Chi bộ ấp {h}"),
                     wi,
                 );
             }
@@ -143,7 +143,7 @@ fn city(tree: &mut Tree, parent: Option<usize>) -> usize {
             "P4" => {
                 tree.add(
                     "P4-TDV2".into(),
-                    "Tổ Dân vận Khu phố 2 Phường 4".into(),
+                    "Tổ Dân vận Khu phố 2, Phường 4".into(),
                     UnitType::MassMobilisationTeam,
                     Some(wi),
                 );
@@ -151,7 +151,7 @@ fn city(tree: &mut Tree, parent: Option<usize>) -> usize {
             "P8" => {
                 tree.add(
                     "P8-TDV1".into(),
-                    "Tổ Dân vận Khu phố 1 Phường 8".into(),
+                    "Tổ Dân vận Khu phố 1, Phường 8".into(),
                     UnitType::MassMobilisationTeam,
                     Some(wi),
                 );
@@ -498,7 +498,9 @@ fn commune(tree: &mut Tree, rng: &mut ChaCha8Rng, parent: usize, c: &Commune<'_>
         let step = [1usize, 3, 5, 7, 9, 11, 13][rng.gen_range(0..7)];
         for k in 0..c.hamlets as usize {
             let h = HAMLET_POOL[(start + k * step) % HAMLET_POOL.len()];
-            next(tree, format!("Chi bộ {rural_word} {h}"));
+            // A hamlet with a proper name: the word in lower case ("Chi bộ ấp Bình Thạnh"); with a
+            // number it stays capitalised ("Chi bộ Ấp 3").
+            next(tree, format!("Chi bộ {} {h}", rural_word.to_lowercase()));
         }
     } else {
         for k in 1..=c.hamlets {

@@ -82,7 +82,7 @@ impl Mark {
 /// Why a mark change is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MarkError {
-    #[error("trạng thái điểm danh không hợp lệ: \"{0}\" (dùng present, late, excused, absent hoặc makeup)")]
+    #[error("trạng thái điểm danh không hợp lệ: “{0}” (ghi Có mặt, Đi trễ, Vắng có lý do, Vắng không lý do hoặc Học bù)")]
     UnknownStatus(String),
     #[error("đảng viên này không thuộc danh sách phải dự buổi này")]
     NotExpected,
@@ -292,11 +292,10 @@ pub fn month_start(year: i32, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, 1)
 }
 
-/// Monthly topics are set by the 20th of the month before (docs/DOMAIN.md § Plans and topics).
-pub fn topic_deadline(year: i32, month: u32) -> Option<NaiveDate> {
-    let start = month_start(year, month)?;
-    let prev = start.pred_opt()?;
-    NaiveDate::from_ymd_opt(prev.year(), prev.month(), 20)
+/// Monthly topics are set by the calendar's topic day (by default the 20th) of the month before; `cal` is
+/// the calendar of the topic month's year (docs/DOMAIN.md § Plans and topics, § Campaign calendar).
+pub fn topic_deadline(cal: &crate::calendar::Calendar, month: u32) -> Option<NaiveDate> {
+    cal.topic_deadline(month)
 }
 
 /// The month whose topic is due next, seen from `today`: next month.
@@ -308,9 +307,9 @@ pub fn next_topic_month(today: NaiveDate) -> (i32, u32) {
     }
 }
 
-/// Whether a unit's topic for (year, month) is overdue on `today` when it has not been set.
-pub fn topic_overdue(year: i32, month: u32, today: NaiveDate) -> bool {
-    topic_deadline(year, month).is_some_and(|d| today > d)
+/// Whether a unit's topic for `month` of the calendar's year is overdue on `today` when it has not been set.
+pub fn topic_overdue(cal: &crate::calendar::Calendar, month: u32, today: NaiveDate) -> bool {
+    topic_deadline(cal, month).is_some_and(|d| today > d)
 }
 
 /// Self check-in (docs/DOMAIN.md § Attendance): a short code shown at the session, valid in a window, for
@@ -416,7 +415,7 @@ pub const CHECKIN_MAX_MINUTES: i64 = 1440;
 pub enum CheckinWindowError {
     /// A window shorter than [`CHECKIN_MIN_MINUTES`] or longer than [`CHECKIN_MAX_MINUTES`]; holds
     /// the length asked for, in whole minutes.
-    #[error("Thời gian mở tự điểm danh phải từ 5 đến 1440 phút")]
+    #[error("Thời gian mở tự điểm danh phải từ 5 đến 1.440 phút")]
     Length(i64),
 }
 
@@ -511,7 +510,7 @@ mod tests {
         }
         assert_eq!(
             CheckinWindowError::Length(4).to_string(),
-            "Thời gian mở tự điểm danh phải từ 5 đến 1440 phút"
+            "Thời gian mở tự điểm danh phải từ 5 đến 1.440 phút"
         );
         // Given by its ends, as the store receives it.
         assert_eq!(check_checkin_window(now, now + minutes(5)), Ok(()));
@@ -609,11 +608,19 @@ mod tests {
 
     #[test]
     fn topics_are_due_on_the_20th_of_the_month_before() {
-        assert_eq!(topic_deadline(2019, 3), Some(d(2019, 2, 20)));
-        assert_eq!(topic_deadline(2020, 1), Some(d(2019, 12, 20)));
+        use crate::calendar::Calendar;
+        let (c2019, c2020) = (Calendar::defaults(2019), Calendar::defaults(2020));
+        assert_eq!(topic_deadline(&c2019, 3), Some(d(2019, 2, 20)));
+        assert_eq!(topic_deadline(&c2020, 1), Some(d(2019, 12, 20)));
         assert_eq!(next_topic_month(d(2019, 12, 5)), (2020, 1));
-        assert!(!topic_overdue(2019, 3, d(2019, 2, 20)));
-        assert!(topic_overdue(2019, 3, d(2019, 2, 21)));
+        assert!(!topic_overdue(&c2019, 3, d(2019, 2, 20)));
+        assert!(topic_overdue(&c2019, 3, d(2019, 2, 21)));
+        // A committee that asks for topics by the 15th.
+        let early = Calendar {
+            topic_day: 15,
+            ..c2019
+        };
+        assert!(topic_overdue(&early, 3, d(2019, 2, 16)));
     }
 
     #[test]

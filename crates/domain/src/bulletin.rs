@@ -316,9 +316,11 @@ pub fn compose(input: &BulletinInput) -> Bulletin {
     });
 
     let where_to = if portal_url.is_empty() {
-        format!("trên Cổng thông tin công khai của {place}")
+        format!("tại trang công khai của {place} trên Cổng thông tin công khai")
     } else {
-        format!("trên Cổng thông tin công khai của {place} tại địa chỉ {portal_url}")
+        format!(
+            "tại trang công khai của {place} trên Cổng thông tin công khai, địa chỉ {portal_url}"
+        )
     };
     let invitation = if input.registrations.is_empty() {
         "Nội dung đăng ký sẽ được thông báo đến bà con ngay khi được công khai. Bà con có thể gửi ý \
@@ -388,7 +390,7 @@ impl Bulletin {
 
     /// The script for reading aloud, one paragraph per line with blank lines between: the opening,
     /// the sections (headings only where [`BulletinSection::read_heading`]), the closing with
-    /// "trên Cổng thông tin công khai của {unit}" instead of the web address, and the sign-off.
+    /// "tại trang công khai của {unit} trên Cổng thông tin công khai" without the web address, and the sign-off.
     /// Everything goes through [`speech::spoken`]: there is no digit in it.
     pub fn spoken(&self) -> String {
         let mut paragraphs = vec![self.opening.clone()];
@@ -400,10 +402,10 @@ impl Bulletin {
         }
         let mut closing = self.closing.clone();
         if !self.portal_url.is_empty() {
-            closing = closing.replace(&format!(" tại địa chỉ {}", self.portal_url), "");
+            closing = closing.replace(&format!(", địa chỉ {}", self.portal_url), "");
             closing = closing.replace(
                 &self.portal_url,
-                &format!("Cổng thông tin công khai của {}", locality(&self.unit_name)),
+                &format!("trang công khai của {}", locality(&self.unit_name)),
             );
         }
         paragraphs.push(closing);
@@ -549,7 +551,7 @@ mod tests {
         );
         assert_eq!(
             b.closing,
-            format!("Đề nghị bà con nhân dân theo dõi, giám sát việc thực hiện các nội dung đã đăng ký. Bà con có thể xem đầy đủ nội dung và gửi ý kiến góp ý trên Cổng thông tin công khai của Phường 7 tại địa chỉ {URL} hoặc quét mã QR in trên bản thông báo niêm yết công khai. Mỗi cán bộ, đảng viên học tập và làm theo Bác bằng những việc làm cụ thể, thiết thực hằng ngày; mỗi ý kiến của bà con giúp cán bộ, đảng viên làm tốt hơn những điều đã đăng ký.")
+            format!("Đề nghị bà con nhân dân theo dõi, giám sát việc thực hiện các nội dung đã đăng ký. Bà con có thể xem đầy đủ nội dung và gửi ý kiến góp ý tại trang công khai của Phường 7 trên Cổng thông tin công khai, địa chỉ {URL} hoặc quét mã QR in trên bản thông báo niêm yết công khai. Mỗi cán bộ, đảng viên học tập và làm theo Bác bằng những việc làm cụ thể, thiết thực hằng ngày; mỗi ý kiến của bà con giúp cán bộ, đảng viên làm tốt hơn những điều đã đăng ký.")
         );
         assert_eq!(b.portal_url, URL);
         assert_eq!(b.parent_name, "Thành phố Bến Tre");
@@ -576,7 +578,7 @@ mod tests {
             "Kết quả các mô hình, cách làm hay.".to_owned(),
             format!("Mô hình “Tuyến hẻm sáng – xanh – sạch” của Chi bộ Khu phố ba: Số hộ tham gia đạt ba nghìn năm trăm hai mươi hộ (số liệu ngày mười lăm tháng ba {year})."),
             format!("T{}, Phường bảy đã trả lời mười hai ý kiến góp ý, phản ánh của nhân dân; còn ba ý kiến đang được xem xét, trả lời.", &period[1..]),
-            "Đề nghị bà con nhân dân theo dõi, giám sát việc thực hiện các nội dung đã đăng ký. Bà con có thể xem đầy đủ nội dung và gửi ý kiến góp ý trên Cổng thông tin công khai của Phường bảy hoặc quét mã QR in trên bản thông báo niêm yết công khai. Mỗi cán bộ, đảng viên học tập và làm theo Bác bằng những việc làm cụ thể, thiết thực hằng ngày; mỗi ý kiến của bà con giúp cán bộ, đảng viên làm tốt hơn những điều đã đăng ký.".to_owned(),
+            "Đề nghị bà con nhân dân theo dõi, giám sát việc thực hiện các nội dung đã đăng ký. Bà con có thể xem đầy đủ nội dung và gửi ý kiến góp ý tại trang công khai của Phường bảy trên Cổng thông tin công khai hoặc quét mã QR in trên bản thông báo niêm yết công khai. Mỗi cán bộ, đảng viên học tập và làm theo Bác bằng những việc làm cụ thể, thiết thực hằng ngày; mỗi ý kiến của bà con giúp cán bộ, đảng viên làm tốt hơn những điều đã đăng ký.".to_owned(),
             "Đài truyền thanh Phường bảy vừa thông báo về việc công khai nội dung đăng ký học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh của người đứng đầu, cán bộ chủ chốt Phường bảy. Xin cảm ơn bà con đã lắng nghe.".to_owned(),
         ];
         assert_eq!(spoken, expected.join("\n\n"));
@@ -604,7 +606,7 @@ mod tests {
             b.sections[0].paragraphs,
             ["Từ ngày 01/01/2026 đến ngày 31/03/2026, Phường 7 chưa nhận được ý kiến góp ý, phản ánh nào của nhân dân."]
         );
-        assert!(b.closing.starts_with("Nội dung đăng ký sẽ được thông báo đến bà con ngay khi được công khai. Bà con có thể gửi ý kiến góp ý trên Cổng thông tin công khai của Phường 7 hoặc quét mã QR"));
+        assert!(b.closing.starts_with("Nội dung đăng ký sẽ được thông báo đến bà con ngay khi được công khai. Bà con có thể gửi ý kiến góp ý tại trang công khai của Phường 7 trên Cổng thông tin công khai hoặc quét mã QR"));
         let spoken = b.spoken();
         assert!(spoken.starts_with("Kính thưa bà con nhân dân Phường bảy!"));
         assert!(spoken.contains("chưa có người đứng đầu, cán bộ chủ chốt nào của Phường bảy"));

@@ -3,16 +3,20 @@
 
 pub mod attendance;
 pub mod bulletin;
+pub mod calendar;
 pub mod feedback;
 pub mod import;
 pub mod limits;
 pub mod member;
 pub mod model;
 pub mod models;
+pub mod org;
 pub mod password;
 pub mod photo;
 pub mod policy;
+pub mod position;
 pub mod quality;
+pub mod rating;
 pub mod registration;
 pub mod similarity;
 pub mod speech;

@@ -1,11 +1,33 @@
 //! A party member's editable record and the rule every write of it follows (forms, the API, imports):
 //! a full name of at least two words, a card number or a citizen ID to tell members apart, a valid
-//! phone, consistent dates and at most [`limits::MAX_POSITIONS`] positions (docs/DOMAIN.md).
+//! phone, consistent dates (joined from the 18th birthday, made official after the 12-month probation:
+//! [`adult_on`], [`earliest_official_on`]) and at most [`limits::MAX_POSITIONS`] positions
+//! (docs/DOMAIN.md).
 
 use chrono::NaiveDate;
 
 use crate::limits::{self, Field};
 use crate::{text, Gender, Member};
+
+/// Age from which a citizen may join the Party (Điều lệ Đảng, art. 1: "từ mười tám tuổi trở lên").
+pub const MIN_AGE_YEARS: u32 = 18;
+
+/// Length of the probation period (Điều lệ Đảng, art. 5: "thời kỳ dự bị 12 tháng").
+pub const PROBATION_MONTHS: u32 = 12;
+
+/// The day a person born on `birth` is 18 years old ("đủ 18 tuổi"): the same day and month 18 years
+/// later, the last day of February for someone born on 29/02 when that year has none. The birthday
+/// itself counts: joining on it is allowed. `None` only past the end of the calendar.
+pub fn adult_on(birth: NaiveDate) -> Option<NaiveDate> {
+    birth.checked_add_months(chrono::Months::new(12 * MIN_AGE_YEARS))
+}
+
+/// The earliest day a member who joined on `joined` can be made official: after the full probation
+/// period, the same day and month 12 months later (the last day of the month when it has no such
+/// day). `None` only past the end of the calendar.
+pub fn earliest_official_on(joined: NaiveDate) -> Option<NaiveDate> {
+    joined.checked_add_months(chrono::Months::new(PROBATION_MONTHS))
+}
 
 /// Editable fields of a member.
 #[derive(Debug, Clone, Default)]
@@ -60,7 +82,7 @@ pub fn validate(
     } else if full_name.split(' ').count() < 2 {
         errors.push((
             "full_name",
-            "Họ và tên phải có ít nhất họ và tên".to_string(),
+            "Họ và tên phải có ít nhất hai từ: họ và tên".to_string(),
         ));
     }
     let clean = |s: &Option<String>| {
@@ -210,7 +232,7 @@ mod tests {
             fields(validate(&one_word, today())),
             vec![(
                 "full_name",
-                "Họ và tên phải có ít nhất họ và tên".to_string()
+                "Họ và tên phải có ít nhất hai từ: họ và tên".to_string()
             )]
         );
         // A bad citizen ID is its own fault, not "needs a card or an ID".
@@ -222,6 +244,150 @@ mod tests {
         let e = fields(validate(&bad_id, today()));
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].0, "citizen_id");
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// A valid member with these dates.
+    fn dated(
+        birth: Option<NaiveDate>,
+        joined: Option<NaiveDate>,
+        official: Option<NaiveDate>,
+    ) -> MemberInput {
+        MemberInput {
+            full_name: "Lê Lợi".into(),
+            citizen_id: Some("083185001234".into()),
+            birth_date: birth,
+            joined_on: joined,
+            official_on: official,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn official_within_probation_names_both_dates_and_the_earliest_day() {
+        let e = fields(validate(
+            &dated(
+                Some(d(1990, 1, 1)),
+                Some(d(2019, 6, 15)),
+                Some(d(2020, 3, 1)),
+            ),
+            today(),
+        ));
+        assert_eq!(
+            e,
+            vec![(
+                "official_on",
+                "Ngày chính thức (01/03/2020) phải sau ngày vào Đảng (15/06/2019) ít nhất 12 tháng \
+                 (thời kỳ dự bị): sớm nhất là 15/06/2020"
+                    .to_string()
+            )]
+        );
+        // The last day of the probation is still too early; the day 12 months on is accepted.
+        let e = fields(validate(
+            &dated(None, Some(d(2019, 6, 15)), Some(d(2020, 6, 14))),
+            today(),
+        ));
+        assert!(e[0].1.ends_with("sớm nhất là 15/06/2020"), "{e:?}");
+        assert!(validate(
+            &dated(None, Some(d(2019, 6, 15)), Some(d(2020, 6, 15))),
+            today()
+        )
+        .is_ok());
+        // Joined on 29/02: 12 months later is the last day of February.
+        assert_eq!(earliest_official_on(d(2020, 2, 29)), Some(d(2021, 2, 28)));
+        assert!(validate(
+            &dated(None, Some(d(2020, 2, 29)), Some(d(2021, 2, 28))),
+            today()
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn official_before_joining_and_without_joining_are_refused() {
+        let e = fields(validate(
+            &dated(None, Some(d(2012, 1, 1)), Some(d(2011, 1, 1))),
+            today(),
+        ));
+        assert_eq!(
+            e,
+            vec![(
+                "official_on",
+                "Ngày chính thức (01/01/2011) không được trước ngày vào Đảng (01/01/2012)"
+                    .to_string()
+            )]
+        );
+        let e = fields(validate(&dated(None, None, Some(d(2011, 1, 1))), today()));
+        assert_eq!(
+            e,
+            vec![(
+                "official_on",
+                "Có ngày chính thức (01/01/2011) nhưng thiếu ngày vào Đảng".to_string()
+            )]
+        );
+        // Probationary members have no official date: nothing to check.
+        assert!(validate(&dated(None, Some(d(2025, 12, 1)), None), today()).is_ok());
+    }
+
+    #[test]
+    fn joining_is_allowed_from_the_eighteenth_birthday() {
+        let birth = Some(d(1985, 3, 12));
+        assert!(validate(&dated(birth, Some(d(2003, 3, 12)), None), today()).is_ok());
+        let e = fields(validate(&dated(birth, Some(d(2003, 3, 11)), None), today()));
+        assert_eq!(
+            e,
+            vec![(
+                "joined_on",
+                "Ngày vào Đảng (11/03/2003) phải từ ngày đủ 18 tuổi (12/03/2003) trở đi"
+                    .to_string()
+            )]
+        );
+        // Born on 29/02: 18 years old on 28/02 of a year without 29/02.
+        assert_eq!(adult_on(d(2000, 2, 29)), Some(d(2018, 2, 28)));
+        assert!(validate(
+            &dated(Some(d(2000, 2, 29)), Some(d(2018, 2, 28)), None),
+            today()
+        )
+        .is_ok());
+        let e = fields(validate(
+            &dated(Some(d(2000, 2, 29)), Some(d(2018, 2, 27)), None),
+            today(),
+        ));
+        assert_eq!(e[0].0, "joined_on");
+    }
+
+    #[test]
+    fn dates_at_the_end_of_the_calendar_do_not_panic() {
+        let max = NaiveDate::MAX;
+        assert_eq!(earliest_official_on(max), None);
+        assert_eq!(adult_on(max), None);
+        let e = fields(validate(&dated(Some(max), Some(max), Some(max)), today()));
+        assert!(e.iter().all(|(_, m)| m.contains("tương lai")), "{e:?}");
+    }
+
+    #[test]
+    fn withdrawn_is_a_status_of_its_own_that_ends_membership() {
+        use crate::MemberStatus;
+        let w = MemberStatus::Withdrawn;
+        assert_eq!(w.as_str(), "withdrawn");
+        assert_eq!(w.label(), "Xin ra khỏi Đảng");
+        assert_eq!(MemberStatus::parse(" withdrawn "), Some(w));
+        assert!(MemberStatus::ALL.contains(&w));
+        assert!(!w.is_current());
+        // Every status parses back from its name; labels are distinct; only active and exempt are current.
+        for s in MemberStatus::ALL {
+            assert_eq!(MemberStatus::parse(s.as_str()), Some(s));
+            assert_eq!(
+                s.is_current(),
+                matches!(s, MemberStatus::Active | MemberStatus::Exempt),
+                "{s:?}"
+            );
+        }
+        let labels: std::collections::HashSet<_> =
+            MemberStatus::ALL.iter().map(|s| s.label()).collect();
+        assert_eq!(labels.len(), MemberStatus::ALL.len());
     }
 
     #[test]
@@ -242,5 +408,79 @@ mod tests {
             e[0].1,
             format!("Tối đa {} chức vụ cho một đảng viên", limits::MAX_POSITIONS)
         );
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Any day from 01/01/1900 to 31/12/2099.
+        fn day() -> impl Strategy<Value = NaiveDate> {
+            (0i64..73_048).prop_map(|n| d(1900, 1, 1) + chrono::Duration::days(n))
+        }
+
+        fn official_faults(input: &MemberInput, today: NaiveDate) -> Vec<String> {
+            match validate(input, today) {
+                Ok(_) => Vec::new(),
+                Err(e) => e
+                    .into_iter()
+                    .filter(|(f, _)| *f == "official_on")
+                    .map(|(_, m)| m)
+                    .collect(),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// The probation lasts 12 calendar months: 365 or 366 days, ending on the same day of the
+            /// month (or the month's last day).
+            #[test]
+            fn probation_is_twelve_calendar_months(j in day()) {
+                let e = earliest_official_on(j).unwrap();
+                let days = (e - j).num_days();
+                prop_assert!((365..=366).contains(&days), "{j} → {e}");
+                prop_assert_eq!(chrono::Datelike::year(&e), chrono::Datelike::year(&j) + 1);
+                prop_assert_eq!(chrono::Datelike::month(&e), chrono::Datelike::month(&j));
+                prop_assert!(chrono::Datelike::day(&e) <= chrono::Datelike::day(&j));
+            }
+
+            /// An official date is accepted exactly when it is on or after the end of the probation
+            /// (and not in the future); when refused, the message names both dates.
+            #[test]
+            fn official_accepted_iff_after_probation(j in day(), o in day(), t in day()) {
+                let input = dated(None, Some(j), Some(o));
+                let faults = official_faults(&input, t);
+                let earliest = earliest_official_on(j).unwrap();
+                let early = o < earliest;
+                let future = o > t;
+                prop_assert_eq!(faults.is_empty(), !early && !future, "{:?}", faults);
+                if early {
+                    let (of, jf) = (text::format_date(o), text::format_date(j));
+                    prop_assert!(faults[0].contains(&of) && faults[0].contains(&jf), "{}", faults[0]);
+                }
+            }
+
+            /// Joining is accepted exactly from the 18th birthday on, whatever the birth date.
+            #[test]
+            fn joining_accepted_iff_eighteen(b in day(), j in day()) {
+                let t = d(2100, 1, 1);
+                let adult = adult_on(b).unwrap();
+                let refused = match validate(&dated(Some(b), Some(j), None), t) {
+                    Ok(_) => false,
+                    Err(e) => e.iter().any(|(f, _)| *f == "joined_on"),
+                };
+                prop_assert_eq!(refused, j < adult);
+                let years = chrono::Datelike::year(&adult) - chrono::Datelike::year(&b);
+                prop_assert_eq!(years, 18);
+            }
+
+            /// Any official date at least 12 months after joining is accepted.
+            #[test]
+            fn twelve_months_or_more_is_accepted(j in day(), extra in 0u32..600) {
+                let o = j.checked_add_months(chrono::Months::new(PROBATION_MONTHS + extra)).unwrap();
+                prop_assert!(official_faults(&dated(None, Some(j), Some(o)), d(2200, 1, 1)).is_empty());
+            }
+        }
     }
 }

@@ -13,6 +13,8 @@ pub enum UnitType {
     GrassrootsCommittee,
     /// Chi bộ cơ sở.
     GrassrootsCell,
+    /// Đảng bộ bộ phận: a committee inside a đảng bộ cơ sở with cells under it (not itself grassroots).
+    PartialCommittee,
     /// Chi bộ (trực thuộc).
     Cell,
     /// Mặt trận.
@@ -26,10 +28,11 @@ pub enum UnitType {
 }
 
 impl UnitType {
-    pub const ALL: [UnitType; 8] = [
+    pub const ALL: [UnitType; 9] = [
         UnitType::PartyCommittee,
         UnitType::GrassrootsCommittee,
         UnitType::GrassrootsCell,
+        UnitType::PartialCommittee,
         UnitType::Cell,
         UnitType::Front,
         UnitType::MassOrganisation,
@@ -43,6 +46,7 @@ impl UnitType {
             UnitType::PartyCommittee => "party_committee",
             UnitType::GrassrootsCommittee => "grassroots_committee",
             UnitType::GrassrootsCell => "grassroots_cell",
+            UnitType::PartialCommittee => "partial_committee",
             UnitType::Cell => "cell",
             UnitType::Front => "front",
             UnitType::MassOrganisation => "mass_organisation",
@@ -62,6 +66,7 @@ impl UnitType {
             UnitType::PartyCommittee => "Đảng bộ",
             UnitType::GrassrootsCommittee => "Đảng bộ cơ sở",
             UnitType::GrassrootsCell => "Chi bộ cơ sở",
+            UnitType::PartialCommittee => "Đảng bộ bộ phận",
             UnitType::Cell => "Chi bộ",
             UnitType::Front => "Mặt trận",
             UnitType::MassOrganisation => "Đoàn thể",
@@ -85,7 +90,17 @@ impl UnitType {
             UnitType::PartyCommittee
                 | UnitType::GrassrootsCommittee
                 | UnitType::GrassrootsCell
+                | UnitType::PartialCommittee
                 | UnitType::Cell
+        )
+    }
+
+    /// The grassroots party organisation (tổ chức cơ sở đảng): đảng bộ cơ sở or chi bộ cơ sở (Điều lệ Đảng,
+    /// art. 21). The 20 % rule of the rating and the default scope of the copy check apply within one.
+    pub fn is_grassroots_org(self) -> bool {
+        matches!(
+            self,
+            UnitType::GrassrootsCommittee | UnitType::GrassrootsCell
         )
     }
 }
@@ -120,7 +135,8 @@ impl Gender {
     }
 }
 
-/// A member's status (docs/DOMAIN.md § Units and members).
+/// A member's status (docs/DOMAIN.md § Units and members). Active and exempt members are current
+/// members; the others have left the party organisation and are kept with their history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberStatus {
@@ -129,15 +145,18 @@ pub enum MemberStatus {
     TransferredOut,
     Deceased,
     Expelled,
+    /// Xin ra khỏi Đảng: left at their own request (Điều lệ Đảng, art. 8).
+    Withdrawn,
 }
 
 impl MemberStatus {
-    pub const ALL: [MemberStatus; 5] = [
+    pub const ALL: [MemberStatus; 6] = [
         MemberStatus::Active,
         MemberStatus::Exempt,
         MemberStatus::TransferredOut,
         MemberStatus::Deceased,
         MemberStatus::Expelled,
+        MemberStatus::Withdrawn,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -146,6 +165,7 @@ impl MemberStatus {
             MemberStatus::TransferredOut => "transferred_out",
             MemberStatus::Deceased => "deceased",
             MemberStatus::Expelled => "expelled",
+            MemberStatus::Withdrawn => "withdrawn",
         }
     }
     pub fn label(self) -> &'static str {
@@ -155,6 +175,18 @@ impl MemberStatus {
             MemberStatus::TransferredOut => "Đã chuyển đi",
             MemberStatus::Deceased => "Từ trần",
             MemberStatus::Expelled => "Khai trừ",
+            MemberStatus::Withdrawn => "Xin ra khỏi Đảng",
+        }
+    }
+    /// Still a member of the organisation (active or exempt from activities): listed, counted in
+    /// unit totals, exported. The store's SQL lists these statuses as `m.status IN ('active', 'exempt')`.
+    pub fn is_current(self) -> bool {
+        match self {
+            MemberStatus::Active | MemberStatus::Exempt => true,
+            MemberStatus::TransferredOut
+            | MemberStatus::Deceased
+            | MemberStatus::Expelled
+            | MemberStatus::Withdrawn => false,
         }
     }
     pub fn parse(s: &str) -> Option<MemberStatus> {
@@ -207,7 +239,7 @@ impl Role {
 }
 
 /// What a position title implies: key-cadre and head flags are derived from positions
-/// (docs/DOMAIN.md § Units and members).
+/// (docs/DOMAIN.md § Positions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct PositionFlags {
     /// Người đứng đầu.
@@ -216,30 +248,15 @@ pub struct PositionFlags {
     pub key_cadre: bool,
 }
 
-/// Derives the head / key-cadre flags from a position title such as "Bí thư Chi bộ" or
-/// "Phó Chủ tịch UBND phường". Deputies are key cadres but not heads.
+/// The head / key-cadre flags of a title read alone (no unit tree, the default key-cadre list): "Bí thư Chi
+/// bộ" is a head and a key cadre, "Bí thư Chi đoàn" neither, "Phó Bí thư Thường trực Thành ủy" a key cadre.
+/// Where the member's unit is known, use [`Position::classify`].
 pub fn position_flags(title: &str) -> PositionFlags {
-    let t = crate::text::fold(title);
-    let deputy = t.starts_with("pho ");
-    let head_titles = [
-        "bi thu",
-        "chu tich",
-        "truong ban",
-        "truong phong",
-        "giam doc",
-        "chu nhiem",
-        "thu truong",
-        "truong khu pho",
-        "truong ap",
-        "truong cong an",
-        "chi huy truong",
-    ];
-    let core = if deputy { &t[4..] } else { t.as_str() };
-    let is_head_title = head_titles.iter().any(|h| core.starts_with(h));
-    let key_extra = ["uy vien ban thuong vu", "thuong truc", "chanh van phong"];
-    let head = is_head_title && !deputy;
-    let key_cadre = is_head_title || key_extra.iter().any(|k| core.starts_with(k));
-    PositionFlags { head, key_cadre }
+    let p = Position::classify(title, "", &[], &crate::position::KeyCadres::default());
+    PositionFlags {
+        head: p.head,
+        key_cadre: p.key_cadre,
+    }
 }
 
 /// A unit of the organisation tree.
@@ -266,23 +283,66 @@ impl Unit {
     }
 }
 
-/// A position held by a member.
+/// A position held by a member: the title as written and what it is understood to be (docs/DOMAIN.md §
+/// Positions).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Position {
     pub title: String,
     pub duties: String,
+    /// Người đứng đầu (derived: the bí thư of a party unit).
     pub head: bool,
+    /// Cán bộ chủ chốt (derived: `KeyCadres`).
     pub key_cadre: bool,
+    pub post: crate::position::Post,
+    pub body: crate::position::Body,
+    /// The unit of the tree the post is held in, when its body is one.
+    pub unit_id: Option<i64>,
+    /// That unit's name, for display ("Bí thư — Chi bộ Khu phố 1").
+    pub unit_name: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
 }
 
 impl Position {
+    /// What the title is understood to be, for display: "Bí thư — Chi bộ Khu phố 1", "Chủ tịch — Chính quyền",
+    /// "Chưa xác định".
+    pub fn understood(&self) -> String {
+        use crate::position::Post;
+        if self.post == Post::Unknown {
+            return Post::Unknown.label().to_string();
+        }
+        let place = self.unit_name.as_deref().unwrap_or(self.body.label());
+        format!("{} — {}", self.post.label(), place)
+    }
+
+    /// A title read alone: no unit resolved, the default key-cadre list.
     pub fn new(title: &str, duties: &str) -> Position {
-        let flags = position_flags(title);
+        Position::classify(title, duties, &[], &crate::position::KeyCadres::default())
+    }
+
+    /// A title read against the member's unit chain (root first, ending with the member's unit).
+    pub fn classify(
+        title: &str,
+        duties: &str,
+        chain: &[crate::position::UnitRefWithName],
+        key_cadres: &crate::position::KeyCadres,
+    ) -> Position {
+        use crate::position::{is_head, parse_title, resolve_unit};
+        let title = title.trim();
+        let parsed = parse_title(title);
+        let unit_id = resolve_unit(&parsed, chain);
+        let unit = unit_id.and_then(|id| chain.iter().find(|u| u.unit.id == id));
         Position {
-            title: title.trim().to_string(),
+            title: title.to_string(),
             duties: duties.trim().to_string(),
-            head: flags.head,
-            key_cadre: flags.key_cadre,
+            head: is_head(parsed.post, parsed.body),
+            key_cadre: key_cadres.is_key_cadre(&parsed, unit.map(|u| u.unit.unit_type), title),
+            post: parsed.post,
+            body: parsed.body,
+            unit_id,
+            unit_name: unit.map(|u| u.name.clone()),
+            from: None,
+            to: None,
         }
     }
 }
@@ -315,7 +375,11 @@ impl Member {
     }
 }
 
-/// Checks the dates of a member record; returns Vietnamese messages keyed by field.
+/// Checks the dates of a member record; returns Vietnamese messages keyed by field. No date in the
+/// future; joined on or after the 18th birthday ([`crate::member::adult_on`]); official only with a
+/// joining date and not before the end of the 12-month probation
+/// ([`crate::member::earliest_official_on`]). Every form, the API and both import paths use this one
+/// rule (docs/DOMAIN.md § Units and members).
 pub fn validate_member_dates(
     birth_date: Option<NaiveDate>,
     joined_on: Option<NaiveDate>,
@@ -336,14 +400,15 @@ pub fn validate_member_dates(
                 "Ngày vào Đảng không được ở tương lai".to_string(),
             ));
         }
-        if let Some(b) = birth_date {
-            if j < b + chrono::Months::new(12 * 18) {
+        // Điều lệ Đảng, art. 1: from the day the person is 18 years old, that day included.
+        if let Some(adult) = birth_date.and_then(crate::member::adult_on) {
+            if j < adult {
                 errors.push((
                     "joined_on",
                     format!(
-                        "Ngày vào Đảng ({}) phải sau ngày đủ 18 tuổi (sinh {})",
+                        "Ngày vào Đảng ({}) phải từ ngày đủ 18 tuổi ({}) trở đi",
                         fmt(j),
-                        fmt(b)
+                        fmt(adult)
                     ),
                 ));
             }
@@ -353,7 +418,7 @@ pub fn validate_member_dates(
         match joined_on {
             None => errors.push((
                 "official_on",
-                "Có ngày chính thức nhưng thiếu ngày vào Đảng".to_string(),
+                format!("Có ngày chính thức ({}) nhưng thiếu ngày vào Đảng", fmt(o)),
             )),
             Some(j) if o < j => errors.push((
                 "official_on",
@@ -363,7 +428,24 @@ pub fn validate_member_dates(
                     fmt(j)
                 ),
             )),
-            _ => {}
+            // Điều lệ Đảng, art. 5: official only after the 12-month probation.
+            Some(j) => {
+                if let Some(earliest) = crate::member::earliest_official_on(j) {
+                    if o < earliest {
+                        errors.push((
+                            "official_on",
+                            format!(
+                                "Ngày chính thức ({}) phải sau ngày vào Đảng ({}) ít nhất {} tháng \
+                                 (thời kỳ dự bị): sớm nhất là {}",
+                                fmt(o),
+                                fmt(j),
+                                crate::member::PROBATION_MONTHS,
+                                fmt(earliest)
+                            ),
+                        ));
+                    }
+                }
+            }
         }
         if o > today {
             errors.push((
@@ -398,10 +480,12 @@ mod tests {
         assert_eq!(
             position_flags("Chủ tịch UBND phường"),
             PositionFlags {
-                head: true,
+                head: false,
                 key_cadre: true
             }
         );
+        assert_eq!(position_flags("Bí thư Chi đoàn"), PositionFlags::default());
+        assert_eq!(position_flags("Trưởng khu phố 3"), PositionFlags::default());
         assert_eq!(position_flags("Đảng viên"), PositionFlags::default());
         assert_eq!(position_flags("Chi ủy viên"), PositionFlags::default());
     }

@@ -6,7 +6,7 @@
 //! adoption ("nhân rộng": unit B takes up unit A's model) belongs to the *adopting* unit and is recorded by
 //! someone who manages that unit (`Principal::can_adopt_model`).
 //!
-//! **Status.** "Đang triển khai" → "Nhân rộng" → "Được biểu dương". The only automatic change is the
+//! **Status.** "Đang triển khai" → "Đã nhân rộng" → "Được biểu dương". The only automatic change is the
 //! first one: when a model still "đang triển khai" is adopted by another unit it becomes "nhân rộng"
 //! ([`status_after_adoption`]), because that is what the word means and it is what a clerk would set by
 //! hand. Nothing lowers a status automatically: removing the last adoption (a record entered by mistake)
@@ -47,14 +47,18 @@ impl ModelStatus {
     pub fn label(self) -> &'static str {
         match self {
             ModelStatus::InProgress => "Đang triển khai",
-            ModelStatus::Replicated => "Nhân rộng",
+            ModelStatus::Replicated => "Đã nhân rộng",
             ModelStatus::Commended => "Được biểu dương",
         }
     }
 
-    /// Accepts the identifier or the Vietnamese label (case and diacritics ignored).
+    /// Accepts the identifier or the Vietnamese label (case and diacritics ignored); "Nhân rộng"
+    /// without "Đã" is accepted too.
     pub fn parse(s: &str) -> Option<ModelStatus> {
         let folded = crate::text::fold(s);
+        if folded == "nhan rong" {
+            return Some(ModelStatus::Replicated);
+        }
         ModelStatus::ALL
             .into_iter()
             .find(|m| m.as_str() == s.trim() || crate::text::fold(m.label()) == folded)
@@ -255,7 +259,7 @@ pub enum AdoptionError {
     BeforeStart(String, String),
     #[error("Ngày nhận nhân rộng không được ở tương lai")]
     Future,
-    #[error("Ghi chú dài quá 1000 ký tự")]
+    #[error("Ghi chú dài quá 1.000 ký tự")]
     NoteTooLong,
 }
 

@@ -18,7 +18,8 @@ pub struct Principal {
     pub unit_id: i64,
     /// That unit's materialised path.
     pub unit_path: String,
-    /// For `Role::Member`: the linked member record.
+    /// The member record the account is linked to (any role: a secretary's account is linked to the
+    /// secretary's own record, so the rules that forbid deciding about oneself apply to it).
     pub member_id: Option<i64>,
 }
 
@@ -227,6 +228,22 @@ impl Principal {
     /// Audit rows carry the path of the unit the object belonged to.
     pub fn can_read_audit(&self, unit_path: &str) -> bool {
         self.has(Capability::ReadAudit) && self.covers(unit_path)
+    }
+}
+
+/// Nobody approves, returns, assesses, rates, concludes or signs anything about themselves (docs/DOMAIN.md §
+/// Nobody decides about themselves). The one check every such decision makes, whatever the role: an
+/// account linked to the member record the decision is about is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Không ai tự quyết định về chính mình: việc này phải do người khác thực hiện")]
+pub struct AboutSelf;
+
+/// Refuses `p` deciding about the member `member_id` when `p`'s account is linked to that member.
+pub fn not_about_self(p: &Principal, member_id: i64) -> Result<(), AboutSelf> {
+    if p.member_id == Some(member_id) {
+        Err(AboutSelf)
+    } else {
+        Ok(())
     }
 }
 

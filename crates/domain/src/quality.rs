@@ -62,7 +62,7 @@
 //! - at least half of the meaningful words (generic words and function words taken out) of the
 //!   shorter one appear in the other.
 //!
-//! **`copied` — "Sao chép"** is decided across registrations elsewhere; [`check_item`] never
+//! **`copied` — "Trùng lặp"** is decided across registrations elsewhere; [`check_item`] never
 //! returns it.
 
 use std::sync::OnceLock;
@@ -119,7 +119,7 @@ impl Flag {
             Flag::NotTiedToDuty => "Chưa gắn với chức trách",
             Flag::NoTarget => "Chưa có chỉ tiêu",
             Flag::NoDeadline => "Chưa có thời hạn",
-            Flag::Copied => "Sao chép",
+            Flag::Copied => "Trùng lặp",
         }
     }
 }

@@ -7,8 +7,9 @@
 //! change after approval starts a new version (a draft), and the approved version is kept as it was.
 //! Publishing is for registrations that are disclosed (heads and key cadres).
 //!
-//! **Who approves.** The secretary of the member's cell; for the cell's own secretary and for heads
-//! ("người đứng đầu"), the level above (the cell's parent unit). Nobody approves their own registration.
+//! **Who approves** (`approver`, docs/DOMAIN.md § Who approves). By the party posts the member holds on the
+//! day: an ordinary member's cell; a cell secretary's grassroots organisation; a leader's level above.
+//! Nobody approves their own registration (`policy::not_about_self`).
 //!
 //! **Result and rating.** Each item's year-end result counts done = 1, partly = ½, not done = 0; the
 //! registration's result is the mean. The suggested rating: *hoàn thành xuất sắc* when the result is at least
@@ -16,7 +17,11 @@
 //! from 50 %; below that *không hoàn thành*. The secretary confirms or overrides it with a reason. In a
 //! grassroots unit the number rated *xuất sắc* should not exceed 20 % of those rated *tốt*.
 
-use crate::policy::Principal;
+use crate::calendar::Calendar;
+use crate::model::UnitType;
+use crate::org::{self, UnitRef};
+use crate::policy::{not_about_self, Principal};
+use crate::position::{PartyPost, Post};
 use crate::quality::Flag;
 use crate::Role;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -107,7 +112,7 @@ pub enum WorkflowError {
     Illegal(Status, Action),
     #[error("Bạn không có quyền {} bản đăng ký này", .0.label())]
     NotAllowed(Action),
-    #[error("Không tự duyệt hoặc trả lại bản đăng ký của chính mình")]
+    #[error("Không được tự duyệt hoặc trả lại bản đăng ký của chính mình")]
     OwnRegistration,
     #[error("Bản đăng ký này không thuộc diện công khai")]
     NotDisclosed,
@@ -139,25 +144,151 @@ pub fn transition(from: Status, action: Action) -> Result<Status, WorkflowError>
 #[derive(Debug, Clone)]
 pub struct Owner<'a> {
     pub member_id: i64,
-    /// Path of the member's cell (current unit).
+    /// Path of the unit holding the registration (for the current year, the member's cell).
     pub unit_path: &'a str,
-    /// Path of that cell's parent, if any.
-    pub parent_path: Option<&'a str>,
-    /// The member is a head ("người đứng đầu") or the cell's own secretary.
-    pub head: bool,
+    /// Path of the unit whose secretary or office approves: [`approver`]'s unit.
+    pub approver_path: &'a str,
     /// Heads and key cadres: their registrations are published.
     pub disclosed: bool,
 }
 
-/// The unit whose secretary approves: the member's cell, or the level above for heads.
-pub fn approver_unit<'a>(owner: &Owner<'a>) -> &'a str {
-    match (owner.head, owner.parent_path) {
-        (true, Some(parent)) => parent,
-        _ => owner.unit_path,
+/// Why a unit approves a member's registration (docs/DOMAIN.md § Who approves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalBasis {
+    /// No party post that moves the decision up: the unit holding the registration (the member's cell).
+    Member,
+    /// Bí thư of a chi bộ: the grassroots organisation of that cell (through an đảng bộ bộ phận).
+    CellSecretary,
+    /// Bí thư of an đảng bộ bộ phận: the grassroots committee above it.
+    PartialSecretary,
+    /// Bí thư, Phó Bí thư or Ủy viên Ban Thường vụ of a grassroots organisation or of a committee above:
+    /// the party level above that unit.
+    Leader,
+    /// The same posts at the top of the tree: the unit itself (its other leaders, never the member).
+    Top,
+}
+
+/// Who approves a registration: the unit whose secretary or office decides, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approver {
+    pub unit: UnitRef,
+    pub basis: ApprovalBasis,
+    /// The party post that decided it (none for an ordinary member).
+    pub post: Option<PartyPost>,
+}
+
+impl Approver {
+    /// Who approves, in words, from the approving unit's name: "Ban Thường vụ Thành ủy Bến Tre" for a
+    /// leader approved by a committee above the grassroots level, "Đảng ủy Phường 7" for a committee (its
+    /// executive, not the whole đảng bộ), else the unit's name ("Chi bộ Khu phố 1").
+    pub fn label(&self, unit_name: &str) -> String {
+        let committee = matches!(
+            self.unit.unit_type,
+            UnitType::PartyCommittee | UnitType::GrassrootsCommittee | UnitType::PartialCommittee
+        );
+        let name = match unit_name.strip_prefix("Đảng bộ ") {
+            Some(rest) if committee => format!("Đảng ủy {rest}"),
+            _ => unit_name.to_string(),
+        };
+        let standing = self.unit.unit_type == UnitType::PartyCommittee
+            && matches!(self.basis, ApprovalBasis::Leader | ApprovalBasis::Top);
+        if standing {
+            format!("Ban Thường vụ {name}")
+        } else {
+            name
+        }
     }
 }
 
-/// May `p` take `action` on `owner`'s registration (status checks are `transition`'s job)?
+/// The units of `units` on the way from the root to `path` (inclusive), root first: those whose path is a
+/// prefix of `path`.
+fn chain_to(units: &[UnitRef], path: &str) -> Vec<UnitRef> {
+    let mut chain: Vec<UnitRef> = units
+        .iter()
+        .filter(|u| path.starts_with(u.path.as_str()))
+        .cloned()
+        .collect();
+    chain.sort_by_key(|u| u.path.len());
+    chain.dedup_by(|a, b| a.path == b.path);
+    chain
+}
+
+/// The approver one party post asks for, `None` when the post does not move the decision.
+fn approver_for_post(units: &[UnitRef], post: &PartyPost) -> Option<(UnitRef, ApprovalBasis)> {
+    use ApprovalBasis as B;
+    let chain = chain_to(units, &post.unit_path);
+    let at = chain.last().filter(|u| u.path == post.unit_path)?;
+    let above = || org::level_above(&chain).cloned();
+    match (post.post, at.unit_type) {
+        (Post::Secretary, UnitType::Cell) => org::grassroots_org(&chain)
+            .cloned()
+            .or_else(above)
+            .map(|u| (u, B::CellSecretary)),
+        (Post::Secretary, UnitType::PartialCommittee) => org::grassroots_org(&chain)
+            .cloned()
+            .or_else(above)
+            .map(|u| (u, B::PartialSecretary)),
+        (
+            Post::Secretary | Post::DeputySecretary | Post::StandingMember,
+            UnitType::GrassrootsCommittee | UnitType::GrassrootsCell | UnitType::PartyCommittee,
+        ) => Some(match above() {
+            Some(u) => (u, B::Leader),
+            None => (at.clone(), B::Top),
+        }),
+        _ => None,
+    }
+}
+
+/// Who approves the registration held by the unit with `unit_path` of a member holding `posts`, on the day
+/// `on` (docs/DOMAIN.md § Who approves):
+/// - an ordinary member: the unit holding the registration (their cell);
+/// - the bí thư of a chi bộ: the grassroots organisation of the cell (`org::grassroots_org`, through an
+///   đảng bộ bộ phận);
+/// - the bí thư of an đảng bộ bộ phận: the grassroots committee above it;
+/// - the bí thư, phó bí thư and ủy viên ban thường vụ of a grassroots organisation or of a committee above
+///   it: the party level above that unit (`org::level_above`); at the top of the tree, the unit itself;
+/// - several posts: the highest approver wins (the one nearest the root; on a tie, the higher post).
+///
+/// Only posts held on `on` count. `units` must hold the units from the root to `unit_path` and to each
+/// post's unit (any order; more is fine). `None` when `unit_path` is not among them.
+pub fn approver(
+    units: &[UnitRef],
+    unit_path: &str,
+    posts: &[PartyPost],
+    on: NaiveDate,
+) -> Option<Approver> {
+    let holder = chain_to(units, unit_path)
+        .pop()
+        .filter(|u| u.path == unit_path)?;
+    let depth = |u: &UnitRef| u.path.matches('/').count();
+    let mut best = Approver {
+        unit: holder,
+        basis: ApprovalBasis::Member,
+        post: None,
+    };
+    for p in posts.iter().filter(|p| p.held_on(on)) {
+        let Some((unit, basis)) = approver_for_post(units, p) else {
+            continue;
+        };
+        let higher = match depth(&unit).cmp(&depth(&best.unit)) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Equal => best.post.as_ref().is_none_or(|b| p.post < b.post),
+            std::cmp::Ordering::Greater => false,
+        };
+        if higher {
+            best = Approver {
+                unit,
+                basis,
+                post: Some(p.clone()),
+            };
+        }
+    }
+    Some(best)
+}
+
+/// May `p` take `action` on `owner`'s registration (status checks are `transition`'s job)? Deciding
+/// (return, approve, publish) is never about oneself (`policy::not_about_self`).
 pub fn may(p: &Principal, action: Action, owner: &Owner<'_>) -> Result<(), WorkflowError> {
     let own = p.member_id == Some(owner.member_id);
     let manages =
@@ -172,11 +303,10 @@ pub fn may(p: &Principal, action: Action, owner: &Owner<'_>) -> Result<(), Workf
             }
         }
         Action::Return | Action::Approve => {
-            if own {
-                return Err(WorkflowError::OwnRegistration);
-            }
-            let at = approver_unit(owner);
-            if matches!(p.role, Role::Secretary | Role::Office | Role::Admin) && p.unit_path == at {
+            not_about_self(p, owner.member_id).map_err(|_| WorkflowError::OwnRegistration)?;
+            if matches!(p.role, Role::Secretary | Role::Office | Role::Admin)
+                && p.unit_path == owner.approver_path
+            {
                 Ok(())
             } else {
                 Err(WorkflowError::NotAllowed(action))
@@ -185,7 +315,7 @@ pub fn may(p: &Principal, action: Action, owner: &Owner<'_>) -> Result<(), Workf
         Action::Publish => {
             if !owner.disclosed {
                 Err(WorkflowError::NotDisclosed)
-            } else if manages && !own {
+            } else if manages && not_about_self(p, owner.member_id).is_ok() {
                 Ok(())
             } else {
                 Err(WorkflowError::NotAllowed(action))
@@ -408,6 +538,7 @@ pub fn position_rank(title: &str) -> u8 {
         || t.starts_with("truong cong an")
         || t.starts_with("chi huy truong")
         || t.starts_with("bi thu doan")
+        || t.starts_with("bi thu chi doan")
     {
         5
     } else if t.starts_with("bi thu chi bo") {
@@ -424,17 +555,10 @@ pub fn position_rank(title: &str) -> u8 {
     }
 }
 
-/// Registrations of a year are due by 31 March of that year ("đúng hạn" in reports).
-pub fn registration_deadline(year: i32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, 3, 31)
-}
-
-/// Was a registration first submitted by the deadline (dates in Vietnam time)?
-pub fn on_time(year: i32, first_submitted: Option<NaiveDate>) -> bool {
-    match (first_submitted, registration_deadline(year)) {
-        (Some(d), Some(deadline)) => d <= deadline,
-        _ => false,
-    }
+/// Was a registration first submitted by the calendar's deadline ("đúng hạn" in reports; dates in Vietnam
+/// time)? The deadline is the plan's (`Calendar::registration_deadline`, by default 31 March).
+pub fn on_time(cal: &Calendar, first_submitted: Option<NaiveDate>) -> bool {
+    first_submitted.is_some_and(|d| d <= cal.registration_deadline)
 }
 
 /// The two self-reviews of a year.
@@ -467,11 +591,11 @@ impl Stage {
             Stage::Yearend => "Tự đánh giá cuối năm",
         }
     }
-    /// The first day the review may be written: 1 June (mid-year), 1 November (year-end).
-    pub fn opens(self, year: i32) -> Option<NaiveDate> {
+    /// The first day the review may be written, from the calendar (by default 1 June and 1 November).
+    pub fn opens(self, cal: &Calendar) -> NaiveDate {
         match self {
-            Stage::Midyear => NaiveDate::from_ymd_opt(year, 6, 1),
-            Stage::Yearend => NaiveDate::from_ymd_opt(year, 11, 1),
+            Stage::Midyear => cal.midyear_review_opens,
+            Stage::Yearend => cal.yearend_review_opens,
         }
     }
 }
@@ -479,17 +603,17 @@ impl Stage {
 /// Why a review or an assessment is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReviewError {
-    #[error("Chỉ tự đánh giá bản đăng ký đã được duyệt (hiện tại: {})", .0.label())]
+    #[error("Chỉ được tự đánh giá bản đăng ký đã được duyệt (bản này đang ở trạng thái “{}”)", .0.label())]
     NotApproved(Status),
-    #[error("Chưa đến thời gian {}: từ ngày {}", .0.label().to_lowercase(), .1)]
+    #[error("Chưa đến thời gian {} (bắt đầu từ ngày {})", .0.label().to_lowercase(), .1)]
     TooEarly(Stage, String),
-    #[error("Chi bộ đánh giá từ ngày 01/11/{0}")]
-    AssessTooEarly(i32),
+    #[error("Chưa đến thời gian chi bộ đánh giá (bắt đầu từ ngày {0})")]
+    AssessTooEarly(String),
     #[error("Không có quyền đánh giá bản đăng ký này")]
     NotAllowed,
     #[error("Đây là phiên bản cũ của bản đăng ký: hãy đánh giá trên phiên bản hiện hành")]
     Superseded,
-    #[error("Không tự đánh giá thay cho kết quả của chi bộ đối với bản đăng ký của chính mình")]
+    #[error("Không được đánh giá thay chi bộ đối với bản đăng ký của chính mình")]
     OwnAssessment,
 }
 
@@ -500,40 +624,44 @@ pub fn may_review(
     owner: &Owner<'_>,
     status: Status,
     stage: Stage,
-    year: i32,
+    cal: &Calendar,
     today: NaiveDate,
 ) -> Result<(), ReviewError> {
     may(p, Action::Edit, owner).map_err(|_| ReviewError::NotAllowed)?;
     if !matches!(status, Status::Approved | Status::Published) {
         return Err(ReviewError::NotApproved(status));
     }
-    match stage.opens(year) {
-        Some(d) if today >= d => Ok(()),
-        Some(d) => Err(ReviewError::TooEarly(stage, crate::text::format_date(d))),
-        None => Err(ReviewError::NotAllowed),
+    let opens = stage.opens(cal);
+    if today >= opens {
+        Ok(())
+    } else {
+        Err(ReviewError::TooEarly(
+            stage,
+            crate::text::format_date(opens),
+        ))
     }
 }
 
 /// May `p` write the cell's assessment? The approver (see `may` for `Approve`), never of their own, on an
-/// approved registration, from 1 November of its year.
+/// approved registration, from the calendar's `assessment_opens` (by default 1 November of its year).
 pub fn may_assess(
     p: &Principal,
     owner: &Owner<'_>,
     status: Status,
-    year: i32,
+    cal: &Calendar,
     today: NaiveDate,
 ) -> Result<(), ReviewError> {
-    match may(p, Action::Approve, owner) {
-        Ok(()) => {}
-        Err(WorkflowError::OwnRegistration) => return Err(ReviewError::OwnAssessment),
-        Err(_) => return Err(ReviewError::NotAllowed),
-    }
+    not_about_self(p, owner.member_id).map_err(|_| ReviewError::OwnAssessment)?;
+    may(p, Action::Approve, owner).map_err(|_| ReviewError::NotAllowed)?;
     if !matches!(status, Status::Approved | Status::Published) {
         return Err(ReviewError::NotApproved(status));
     }
-    match Stage::Yearend.opens(year) {
-        Some(d) if today >= d => Ok(()),
-        _ => Err(ReviewError::AssessTooEarly(year)),
+    if today >= cal.assessment_opens {
+        Ok(())
+    } else {
+        Err(ReviewError::AssessTooEarly(crate::text::format_date(
+            cal.assessment_opens,
+        )))
     }
 }
 
@@ -714,6 +842,8 @@ mod tests {
         assert_eq!(position_rank("Bí thư Chi bộ"), 6);
         assert_eq!(position_rank("Phó Bí thư Chi bộ"), 7);
         assert_eq!(position_rank("Trưởng khu phố 3"), 8);
+        // A youth-union cell's secretary ranks with the mass organisations, not with the party cells.
+        assert_eq!(position_rank("Bí thư Chi đoàn"), 5);
         assert_eq!(position_rank("Đảng viên"), 9);
     }
 
@@ -746,12 +876,12 @@ mod tests {
         }
     }
 
+    /// A member of cell /1/7/30/; `head`: the cell's secretary, approved by the ward /1/7/.
     fn owner(head: bool) -> Owner<'static> {
         Owner {
             member_id: 42,
             unit_path: "/1/7/30/",
-            parent_path: Some("/1/7/"),
-            head,
+            approver_path: if head { "/1/7/" } else { "/1/7/30/" },
             disclosed: head,
         }
     }
@@ -832,6 +962,286 @@ mod tests {
             Err(WorkflowError::NotDisclosed)
         );
         assert!(may(&ward_sec, Action::Publish, &head).is_ok());
+    }
+
+    mod chain {
+        use super::*;
+        use crate::model::UnitType::{self, *};
+        use crate::org::UnitRef;
+        use crate::position::{PartyPost, Post};
+        use proptest::prelude::*;
+
+        fn u(path: &str, t: UnitType) -> UnitRef {
+            UnitRef {
+                id: path.trim_matches('/').split('/').count() as i64 * 100 + path.len() as i64,
+                path: path.into(),
+                unit_type: t,
+            }
+        }
+        fn post(post: Post, at: &UnitRef) -> PartyPost {
+            PartyPost {
+                post,
+                unit_id: at.id,
+                unit_path: at.path.clone(),
+                unit_type: at.unit_type,
+                from: None,
+                to: None,
+            }
+        }
+        fn day() -> NaiveDate {
+            NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()
+        }
+        fn who(units: &[UnitRef], at: &str, posts: &[PartyPost]) -> (String, ApprovalBasis) {
+            let a = approver(units, at, posts, day()).unwrap();
+            (a.unit.path, a.basis)
+        }
+
+        /// City /1/ → ward /1/7/ → cells /1/7/30/, /1/7/31/; a chi bộ cơ sở /1/9/ under the city; a
+        /// đảng bộ cơ sở /1/8/ with an đảng bộ bộ phận /1/8/40/ and its cell /1/8/40/41/.
+        fn city() -> Vec<UnitRef> {
+            vec![
+                u("/1/", PartyCommittee),
+                u("/1/7/", GrassrootsCommittee),
+                u("/1/7/30/", Cell),
+                u("/1/7/31/", Cell),
+                u("/1/9/", GrassrootsCell),
+                u("/1/8/", GrassrootsCommittee),
+                u("/1/8/40/", PartialCommittee),
+                u("/1/8/40/41/", Cell),
+            ]
+        }
+        fn at<'a>(units: &'a [UnitRef], path: &str) -> &'a UnitRef {
+            units.iter().find(|u| u.path == path).unwrap()
+        }
+
+        #[test]
+        fn an_ordinary_member_is_approved_by_the_cell() {
+            let t = city();
+            assert_eq!(
+                who(&t, "/1/7/30/", &[]),
+                ("/1/7/30/".into(), ApprovalBasis::Member)
+            );
+            // A cell's deputy or committee member is an ordinary member for the approval.
+            let deputy = post(Post::DeputySecretary, at(&t, "/1/7/30/"));
+            assert_eq!(who(&t, "/1/7/30/", &[deputy]).0, "/1/7/30/");
+            let committee = post(Post::CommitteeMember, at(&t, "/1/7/"));
+            assert_eq!(who(&t, "/1/7/30/", &[committee]).0, "/1/7/30/");
+        }
+
+        #[test]
+        fn a_cell_secretary_is_approved_by_the_grassroots_organisation() {
+            let t = city();
+            let sec = post(Post::Secretary, at(&t, "/1/7/30/"));
+            assert_eq!(
+                who(&t, "/1/7/30/", &[sec]),
+                ("/1/7/".into(), ApprovalBasis::CellSecretary)
+            );
+            // Through an đảng bộ bộ phận: still the đảng bộ cơ sở.
+            let sec = post(Post::Secretary, at(&t, "/1/8/40/41/"));
+            assert_eq!(
+                who(&t, "/1/8/40/41/", &[sec]),
+                ("/1/8/".into(), ApprovalBasis::CellSecretary)
+            );
+        }
+
+        #[test]
+        fn a_partial_committee_secretary_is_approved_by_the_grassroots_committee() {
+            let t = city();
+            let sec = post(Post::Secretary, at(&t, "/1/8/40/"));
+            assert_eq!(
+                who(&t, "/1/8/40/41/", &[sec]),
+                ("/1/8/".into(), ApprovalBasis::PartialSecretary)
+            );
+        }
+
+        #[test]
+        fn grassroots_leaders_are_approved_by_the_level_above() {
+            let t = city();
+            for p in [Post::Secretary, Post::DeputySecretary, Post::StandingMember] {
+                // A ward's bí thư sits in one of its cells: the city approves.
+                let lead = post(p, at(&t, "/1/7/"));
+                assert_eq!(
+                    who(&t, "/1/7/30/", &[lead]),
+                    ("/1/".into(), ApprovalBasis::Leader),
+                    "{p:?}"
+                );
+                // A chi bộ cơ sở directly under the city: the city too.
+                let lead = post(p, at(&t, "/1/9/"));
+                assert_eq!(
+                    who(&t, "/1/9/", &[lead]),
+                    ("/1/".into(), ApprovalBasis::Leader)
+                );
+            }
+            // At the top of the tree: the unit itself.
+            let top = post(Post::Secretary, at(&t, "/1/"));
+            assert_eq!(
+                who(&t, "/1/7/30/", &[top]),
+                ("/1/".into(), ApprovalBasis::Top)
+            );
+        }
+
+        #[test]
+        fn the_highest_post_held_on_the_day_wins() {
+            let t = city();
+            let cell = post(Post::Secretary, at(&t, "/1/7/30/"));
+            let ward = post(Post::StandingMember, at(&t, "/1/7/"));
+            assert_eq!(who(&t, "/1/7/30/", &[cell.clone(), ward.clone()]).0, "/1/");
+            assert_eq!(who(&t, "/1/7/30/", &[ward.clone(), cell.clone()]).0, "/1/");
+            // The ward post ended before the day: only the cell post counts.
+            let ended = PartyPost {
+                to: NaiveDate::from_ymd_opt(2027, 1, 1),
+                ..ward.clone()
+            };
+            assert_eq!(
+                who(&t, "/1/7/30/", &[ended.clone(), cell.clone()]).0,
+                "/1/7/"
+            );
+            // Not yet begun.
+            let later = PartyPost {
+                from: NaiveDate::from_ymd_opt(2027, 6, 1),
+                ..ward
+            };
+            assert_eq!(who(&t, "/1/7/30/", &[later, cell]).0, "/1/7/");
+            // On a tie the higher post names the basis.
+            let a = approver(
+                &t,
+                "/1/7/30/",
+                &[
+                    post(Post::StandingMember, at(&t, "/1/7/")),
+                    post(Post::Secretary, at(&t, "/1/7/")),
+                ],
+                day(),
+            )
+            .unwrap();
+            assert_eq!(a.post.map(|p| p.post), Some(Post::Secretary));
+        }
+
+        #[test]
+        fn labels_name_the_approving_body() {
+            let t = city();
+            let lead = post(Post::Secretary, at(&t, "/1/7/"));
+            let a = approver(&t, "/1/7/30/", &[lead], day()).unwrap();
+            assert_eq!(
+                a.label("Thành ủy Bến Tre"),
+                "Ban Thường vụ Thành ủy Bến Tre"
+            );
+            let sec = post(Post::Secretary, at(&t, "/1/7/30/"));
+            let a = approver(&t, "/1/7/30/", &[sec], day()).unwrap();
+            assert_eq!(a.label("Đảng bộ Phường 7"), "Đảng ủy Phường 7");
+            let a = approver(&t, "/1/7/30/", &[], day()).unwrap();
+            assert_eq!(a.label("Chi bộ Khu phố 1"), "Chi bộ Khu phố 1");
+        }
+
+        #[test]
+        fn a_linked_secretary_never_approves_their_own() {
+            let t = city();
+            // The ward's bí thư, member 42 of cell /1/7/30/, signs in as the ward's secretary.
+            let lead = post(Post::Secretary, at(&t, "/1/7/"));
+            let a = approver(&t, "/1/7/30/", &[lead], day()).unwrap();
+            let o = Owner {
+                member_id: 42,
+                unit_path: "/1/7/30/",
+                approver_path: &a.unit.path,
+                disclosed: true,
+            };
+            let herself = p(Role::Secretary, "/1/7/", Some(42));
+            for action in [Action::Approve, Action::Return] {
+                assert_eq!(
+                    may(&herself, action, &o),
+                    Err(WorkflowError::OwnRegistration)
+                );
+            }
+            // Another account of the ward may not either: it is the city's decision.
+            let ward = p(Role::Secretary, "/1/7/", Some(50));
+            assert_eq!(
+                may(&ward, Action::Approve, &o),
+                Err(WorkflowError::NotAllowed(Action::Approve))
+            );
+            let city = p(Role::Office, "/1/", None);
+            assert_eq!(may(&city, Action::Approve, &o), Ok(()));
+            // The city's own bí thư at the top: approved by the city, never by herself.
+            let top = post(Post::Secretary, at(&t, "/1/"));
+            let a = approver(&t, "/1/7/30/", &[top], day()).unwrap();
+            let o = Owner {
+                approver_path: &a.unit.path,
+                ..o
+            };
+            assert_eq!(
+                may(&p(Role::Office, "/1/", Some(42)), Action::Approve, &o),
+                Err(WorkflowError::OwnRegistration)
+            );
+            assert_eq!(may(&city, Action::Approve, &o), Ok(()));
+        }
+
+        fn shape() -> impl Strategy<Value = Vec<UnitType>> {
+            // A chain from the root down: committees above, a grassroots organisation, maybe an đảng
+            // bộ bộ phận, then a cell (or the chi bộ cơ sở itself).
+            (0usize..3, any::<bool>(), any::<bool>()).prop_map(|(above, partial, cell_org)| {
+                let mut v = vec![PartyCommittee; above + 1];
+                if cell_org {
+                    v.push(GrassrootsCell);
+                } else {
+                    v.push(GrassrootsCommittee);
+                    if partial {
+                        v.push(PartialCommittee);
+                    }
+                    v.push(Cell);
+                }
+                v
+            })
+        }
+        fn build(types: &[UnitType]) -> Vec<UnitRef> {
+            let mut path = String::from("/");
+            types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    path.push_str(&format!("{}/", i + 1));
+                    u(&path, *t)
+                })
+                .collect()
+        }
+
+        proptest! {
+            /// Over trees of several shapes: the approver is on the member's chain, never below the
+            /// member's unit; a post never lowers it; an ordinary member's is the cell; a grassroots
+            /// leader's lies above the grassroots organisation (unless at the top); a cell secretary's is
+            /// the grassroots organisation.
+            #[test]
+            fn the_approver_is_on_the_chain_and_rises_with_posts(
+                types in shape(),
+                held in prop::collection::vec((0usize..6, 0usize..3), 0..4),
+            ) {
+                let t = build(&types);
+                let me = t.last().unwrap().path.clone();
+                let posts: Vec<PartyPost> = held
+                    .iter()
+                    .map(|(i, k)| post([Post::Secretary, Post::DeputySecretary, Post::StandingMember][*k], &t[*i % t.len()]))
+                    .collect();
+                let a = approver(&t, &me, &posts, day()).unwrap();
+                prop_assert!(me.starts_with(&a.unit.path));
+                let plain = approver(&t, &me, &[], day()).unwrap();
+                prop_assert_eq!(&plain.unit.path, &me);
+                prop_assert!(a.unit.path.len() <= plain.unit.path.len());
+                let org = crate::org::grassroots_org(&t).unwrap().clone();
+                for p in &posts {
+                    let one = approver(&t, &me, std::slice::from_ref(p), day()).unwrap();
+                    prop_assert!(a.unit.path.len() <= one.unit.path.len());
+                    match (p.post, p.unit_type) {
+                        (Post::Secretary, Cell) => prop_assert_eq!(&one.unit.path, &org.path),
+                        (Post::Secretary, PartialCommittee) => prop_assert_eq!(&one.unit.path, &org.path),
+                        (_, GrassrootsCommittee | GrassrootsCell | PartyCommittee) => {
+                            if p.unit_path == "/1/" {
+                                prop_assert_eq!(one.basis, ApprovalBasis::Top);
+                            } else {
+                                prop_assert!(p.unit_path.starts_with(&one.unit.path) && one.unit.path != p.unit_path);
+                            }
+                        }
+                        _ => prop_assert_eq!(&one.unit.path, &me),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

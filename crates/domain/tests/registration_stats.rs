@@ -6,11 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Datelike, NaiveDate};
+use domain::calendar::{Calendar, CalendarSetting};
 use domain::policy::Principal;
 use domain::quality::Flag;
 use domain::registration::{
-    item_specific, item_tied, may_assess, may_review, on_time, registration_deadline, shift_year,
-    vn_date, Outcome, Owner, Rating, RegStats, ReviewError, Stage, Status,
+    item_specific, item_tied, may_assess, may_review, on_time, shift_year, vn_date, Outcome, Owner,
+    Rating, RegStats, ReviewError, Stage, Status,
 };
 use domain::Role;
 use proptest::prelude::*;
@@ -286,9 +287,10 @@ proptest! {
     #[test]
     fn on_time_is_up_to_31_march_inclusive(year in 1995i32..2100, day in any_date()) {
         let deadline = d(year, 3, 31);
-        prop_assert_eq!(registration_deadline(year), Some(deadline));
-        prop_assert_eq!(on_time(year, Some(day)), day <= deadline, "{} for {}", day, year);
-        prop_assert!(!on_time(year, None), "never submitted is never on time");
+        let cal = Calendar::defaults(year);
+        prop_assert_eq!(cal.registration_deadline, deadline);
+        prop_assert_eq!(on_time(&cal, Some(day)), day <= deadline, "{} for {}", day, year);
+        prop_assert!(!on_time(&cal, None), "never submitted is never on time");
     }
 
     #[test]
@@ -323,9 +325,9 @@ fn on_time_table() {
         (d(2028, 1, 5), false),
     ];
     for (day, want) in cases {
-        assert_eq!(on_time(2027, Some(day)), want, "{day}");
+        assert_eq!(on_time(&cal(), Some(day)), want, "{day}");
     }
-    assert!(!on_time(2027, None));
+    assert!(!on_time(&cal(), None));
 }
 
 #[test]
@@ -338,8 +340,8 @@ fn on_time_counts_the_day_in_vietnam() {
     let late = chrono::Utc
         .with_ymd_and_hms(2027, 3, 31, 17, 30, 0)
         .unwrap();
-    assert!(on_time(2027, Some(vn_date(on))));
-    assert!(!on_time(2027, Some(vn_date(late))));
+    assert!(on_time(&cal(), Some(vn_date(on))));
+    assert!(!on_time(&cal(), Some(vn_date(late))));
     assert_eq!(vn_date(late), d(2027, 4, 1));
 }
 
@@ -379,19 +381,23 @@ fn owner(head: bool) -> Owner<'static> {
     Owner {
         member_id: OWNER,
         unit_path: CELL,
-        parent_path: Some(WARD),
-        head,
+        approver_path: if head { WARD } else { CELL },
         disclosed: head,
     }
 }
 
 const YEAR: i32 = 2027;
 
+/// The default calendar of the year (today's rules: 31/03, 01/06, 01/11).
+fn cal() -> Calendar {
+    Calendar::defaults(YEAR)
+}
+
 #[test]
 fn who_writes_the_self_review() {
     let m = owner(false);
     let open = d(YEAR, 11, 15);
-    let ok = |who: &Principal| may_review(who, &m, Status::Approved, Stage::Yearend, YEAR, open);
+    let ok = |who: &Principal| may_review(who, &m, Status::Approved, Stage::Yearend, &cal(), open);
     assert_eq!(
         ok(&p(Role::Member, CELL, Some(OWNER))),
         Ok(()),
@@ -434,7 +440,7 @@ fn who_writes_the_self_review() {
             &m,
             Status::Published,
             Stage::Midyear,
-            YEAR,
+            &cal(),
             open
         ),
         Ok(())
@@ -445,7 +451,7 @@ fn who_writes_the_self_review() {
 fn self_reviews_open_on_1_june_and_1_november() {
     let m = owner(false);
     let me = p(Role::Member, CELL, Some(OWNER));
-    let at = |stage, today| may_review(&me, &m, Status::Approved, stage, YEAR, today);
+    let at = |stage, today| may_review(&me, &m, Status::Approved, stage, &cal(), today);
     assert_eq!(at(Stage::Midyear, d(YEAR, 6, 1)), Ok(()));
     assert_eq!(at(Stage::Midyear, d(YEAR, 12, 31)), Ok(()));
     let early = at(Stage::Midyear, d(YEAR, 5, 31)).unwrap_err();
@@ -455,13 +461,13 @@ fn self_reviews_open_on_1_june_and_1_november() {
     );
     assert_eq!(
         early.to_string(),
-        "Chưa đến thời gian tự đánh giá giữa năm: từ ngày 01/06/2027"
+        "Chưa đến thời gian tự đánh giá giữa năm (bắt đầu từ ngày 01/06/2027)"
     );
     assert_eq!(at(Stage::Yearend, d(YEAR, 11, 1)), Ok(()));
     let early = at(Stage::Yearend, d(YEAR, 10, 31)).unwrap_err();
     assert_eq!(
         early.to_string(),
-        "Chưa đến thời gian tự đánh giá cuối năm: từ ngày 01/11/2027"
+        "Chưa đến thời gian tự đánh giá cuối năm (bắt đầu từ ngày 01/11/2027)"
     );
     // The year's own dates: a 2027 registration is not open in June 2026.
     assert!(at(Stage::Midyear, d(2026, 6, 15)).is_err());
@@ -474,22 +480,27 @@ fn self_review_needs_an_approved_registration() {
     let m = owner(false);
     let me = p(Role::Member, CELL, Some(OWNER));
     for s in [Status::Draft, Status::Submitted, Status::Returned] {
-        let e = may_review(&me, &m, s, Stage::Midyear, YEAR, d(YEAR, 7, 1)).unwrap_err();
+        let e = may_review(&me, &m, s, Stage::Midyear, &cal(), d(YEAR, 7, 1)).unwrap_err();
         assert_eq!(e, ReviewError::NotApproved(s));
         assert_eq!(
             e.to_string(),
             format!(
-                "Chỉ tự đánh giá bản đăng ký đã được duyệt (hiện tại: {})",
+                "Chỉ được tự đánh giá bản đăng ký đã được duyệt (bản này đang ở trạng thái “{}”)",
                 s.label()
             )
         );
     }
-    assert!(
-        may_review(&me, &m, Status::Draft, Stage::Midyear, YEAR, d(YEAR, 7, 1))
-            .unwrap_err()
-            .to_string()
-            .contains("Đang soạn")
-    );
+    assert!(may_review(
+        &me,
+        &m,
+        Status::Draft,
+        Stage::Midyear,
+        &cal(),
+        d(YEAR, 7, 1)
+    )
+    .unwrap_err()
+    .to_string()
+    .contains("Đang soạn"));
 }
 
 #[test]
@@ -500,7 +511,8 @@ fn who_assesses() {
     let cell_sec = p(Role::Secretary, CELL, Some(7));
     let ward_sec = p(Role::Secretary, WARD, Some(8));
     let me = p(Role::Member, CELL, Some(OWNER));
-    let assess = |who: &Principal, o: &Owner<'_>| may_assess(who, o, Status::Approved, YEAR, today);
+    let assess =
+        |who: &Principal, o: &Owner<'_>| may_assess(who, o, Status::Approved, &cal(), today);
     // A member: their cell's secretary.
     assert_eq!(assess(&cell_sec, &member), Ok(()));
     assert_eq!(assess(&ward_sec, &member), Err(ReviewError::NotAllowed));
@@ -522,7 +534,7 @@ fn who_assesses() {
     assert_eq!(assess(&head_self, &member), Err(ReviewError::OwnAssessment));
     assert_eq!(
         ReviewError::OwnAssessment.to_string(),
-        "Không tự đánh giá thay cho kết quả của chi bộ đối với bản đăng ký của chính mình"
+        "Không được đánh giá thay chi bộ đối với bản đăng ký của chính mình"
     );
 }
 
@@ -531,7 +543,7 @@ fn assessment_opens_on_1_november_on_approved_registrations() {
     let member = owner(false);
     let cell_sec = p(Role::Secretary, CELL, Some(7));
     assert_eq!(
-        may_assess(&cell_sec, &member, Status::Approved, YEAR, d(YEAR, 11, 1)),
+        may_assess(&cell_sec, &member, Status::Approved, &cal(), d(YEAR, 11, 1)),
         Ok(())
     );
     assert_eq!(
@@ -539,17 +551,27 @@ fn assessment_opens_on_1_november_on_approved_registrations() {
             &cell_sec,
             &member,
             Status::Published,
-            YEAR,
+            &cal(),
             d(YEAR + 1, 1, 10)
         ),
         Ok(())
     );
-    let e = may_assess(&cell_sec, &member, Status::Approved, YEAR, d(YEAR, 10, 31)).unwrap_err();
-    assert_eq!(e, ReviewError::AssessTooEarly(YEAR));
-    assert_eq!(e.to_string(), "Chi bộ đánh giá từ ngày 01/11/2027");
+    let e = may_assess(
+        &cell_sec,
+        &member,
+        Status::Approved,
+        &cal(),
+        d(YEAR, 10, 31),
+    )
+    .unwrap_err();
+    assert_eq!(e, ReviewError::AssessTooEarly("01/11/2027".into()));
+    assert_eq!(
+        e.to_string(),
+        "Chưa đến thời gian chi bộ đánh giá (bắt đầu từ ngày 01/11/2027)"
+    );
     for s in [Status::Draft, Status::Submitted, Status::Returned] {
         assert_eq!(
-            may_assess(&cell_sec, &member, s, YEAR, d(YEAR, 11, 20)),
+            may_assess(&cell_sec, &member, s, &cal(), d(YEAR, 11, 20)),
             Err(ReviewError::NotApproved(s))
         );
     }
@@ -583,7 +605,7 @@ proptest! {
         today in any_date(),
     ) {
         let o = owner(head);
-        let got = may_review(&p(r, at, who), &o, s, st, YEAR, today);
+        let got = may_review(&p(r, at, who), &o, s, st, &cal(), today);
         let own = who == Some(OWNER);
         let writer = matches!(r, Role::Admin | Role::Office | Role::Secretary) && CELL.starts_with(at);
         let approved = matches!(s, Status::Approved | Status::Published);
@@ -611,7 +633,7 @@ proptest! {
         today in any_date(),
     ) {
         let o = owner(head);
-        let got = may_assess(&p(r, at, who), &o, s, YEAR, today);
+        let got = may_assess(&p(r, at, who), &o, s, &cal(), today);
         let own = who == Some(OWNER);
         let approver_unit = if head { WARD } else { CELL };
         let approver = matches!(r, Role::Admin | Role::Office | Role::Secretary) && at == approver_unit;
@@ -668,4 +690,76 @@ fn item_specific_and_tied_truth_tables() {
             "{flags:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A committee's own calendar
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_plan_s_calendar_moves_the_deadline_and_the_windows() {
+    // The city gives until 15/04; the ward opens the mid-year review on 15/06 and assesses from 20/11.
+    let city = CalendarSetting {
+        registration_deadline: Some(d(YEAR, 4, 15)),
+        ..Default::default()
+    };
+    let ward = CalendarSetting {
+        midyear_review_opens: Some(d(YEAR, 6, 15)),
+        assessment_opens: Some(d(YEAR, 11, 20)),
+        ..Default::default()
+    };
+    let c = domain::calendar::resolve(YEAR, &[city, ward, CalendarSetting::default()]);
+    assert!(
+        on_time(&c, Some(d(YEAR, 4, 10))),
+        "late by default, on time here"
+    );
+    assert!(!on_time(&c, Some(d(YEAR, 4, 16))));
+    let m = owner(false);
+    let me = p(Role::Member, CELL, Some(OWNER));
+    let e = may_review(
+        &me,
+        &m,
+        Status::Approved,
+        Stage::Midyear,
+        &c,
+        d(YEAR, 6, 10),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Chưa đến thời gian tự đánh giá giữa năm (bắt đầu từ ngày 15/06/2027)"
+    );
+    assert_eq!(
+        may_review(
+            &me,
+            &m,
+            Status::Approved,
+            Stage::Midyear,
+            &c,
+            d(YEAR, 6, 15)
+        ),
+        Ok(())
+    );
+    // The year-end review still opens on the default day.
+    assert_eq!(
+        may_review(
+            &me,
+            &m,
+            Status::Approved,
+            Stage::Yearend,
+            &c,
+            d(YEAR, 11, 1)
+        ),
+        Ok(())
+    );
+    let cell_sec = p(Role::Secretary, CELL, Some(7));
+    let e = may_assess(&cell_sec, &m, Status::Approved, &c, d(YEAR, 11, 19)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Chưa đến thời gian chi bộ đánh giá (bắt đầu từ ngày 20/11/2027)"
+    );
+    assert_eq!(
+        may_assess(&cell_sec, &m, Status::Approved, &c, d(YEAR, 11, 20)),
+        Ok(())
+    );
 }

@@ -41,6 +41,16 @@ pub struct Cli {
         value_name = "NGÀY"
     )]
     pub feedback_days: i64,
+    /// Các chức vụ được tính thêm là cán bộ chủ chốt, ngăn cách bằng dấu chấm phẩy (so khớp phần đầu chức vụ,
+    /// không phân biệt hoa thường và dấu), ví dụ "Trưởng khu phố; Trưởng ấp"
+    #[arg(
+        long,
+        global = true,
+        env = "LAMTHEO_KEY_CADRE_TITLES",
+        default_value = "",
+        value_name = "CHỨC VỤ"
+    )]
+    pub key_cadre_titles: String,
     /// Địa chỉ người dân dùng để vào máy chủ (cho mã QR trên bản tin), ví dụ https://lamtheo.bentre.gov.vn;
     /// để trống thì lấy theo địa chỉ trình duyệt đang dùng
     #[arg(
@@ -85,7 +95,7 @@ pub enum Command {
         #[command(subcommand)]
         cmd: UserCmd,
     },
-    /// Nhập đơn vị hoặc đảng viên từ tệp CSV/XLSX (tất cả hoặc không)
+    /// Nhập đơn vị hoặc đảng viên từ tệp CSV/XLSX (có lỗi thì không nhập dòng nào)
     Import {
         #[command(subcommand)]
         what: ImportWhat,
@@ -114,7 +124,7 @@ pub enum Command {
         /// Ghi tệp âm thanh WAV (cần espeak-ng có giọng tiếng Việt)
         #[arg(long, value_name = "TỆP")]
         audio: Option<PathBuf>,
-        /// Ghi thông báo dạng Word (có mã QR tới trang công khai)
+        /// Ghi thông báo dạng Word (có mã QR tới trang công khai của đơn vị)
         #[arg(long, value_name = "TỆP")]
         docx: Option<PathBuf>,
     },
@@ -123,7 +133,7 @@ pub enum Command {
         /// Quy mô: city (thành phố Bến Tre), province (tỉnh) hoặc national (toàn quốc)
         #[arg(long, default_value = "city", value_name = "QUY_MÔ")]
         scale: String,
-        /// Hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu
+        /// Số khởi tạo ngẫu nhiên: cùng một số thì tạo ra cùng một bộ dữ liệu
         #[arg(long, default_value_t = 2020, value_name = "SỐ")]
         seed: u64,
     },
@@ -131,7 +141,7 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// Địa chỉ và cổng lắng nghe
+    /// Địa chỉ và cổng mạng máy chủ web nhận kết nối
     #[arg(
         long,
         env = "LAMTHEO_LISTEN",
@@ -291,7 +301,7 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
-    /// Tỷ lệ tham dự (cả cây, một chi bộ) và điểm danh 500 người một lần, trên dữ liệu có sẵn
+    /// Tỷ lệ tham dự (toàn đơn vị gốc, một chi bộ) và điểm danh 500 người một lần, trên dữ liệu có sẵn
     Attendance {
         /// Số chi bộ lấy mẫu
         #[arg(long, default_value_t = 200)]
@@ -300,7 +310,7 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 2019)]
         year: i32,
     },
-    /// Bản đăng ký: gom nhóm trùng lặp cả cây, kiểm tra một bản mới, báo cáo cả cây, trên dữ liệu có sẵn
+    /// Bản đăng ký: gom nhóm trùng lặp và báo cáo toàn đơn vị gốc, kiểm tra một bản mới, trên dữ liệu có sẵn
     Registrations {
         /// Số bản đăng ký lấy mẫu để kiểm tra trùng lặp
         #[arg(long, default_value_t = 200)]
@@ -315,7 +325,7 @@ pub enum BenchWhat {
 pub enum ExportWhat {
     /// Xuất danh sách đảng viên (cùng cột với tệp mẫu nhập)
     Members {
-        /// Mã đơn vị (cả cây); mặc định đơn vị gốc
+        /// Mã đơn vị (gồm cả đơn vị trực thuộc); mặc định đơn vị gốc
         #[arg(long, value_name = "MÃ")]
         unit: Option<String>,
         /// Định dạng: csv hoặc xlsx

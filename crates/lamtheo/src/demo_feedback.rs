@@ -54,7 +54,10 @@ const NAMES: &[&str] = &[
 pub async fn load_demo_feedback(db: &Db, actor: &Actor, seed: u64) -> Result<(usize, usize)> {
     let portal = db.portal();
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0fee_dbac);
-    let home = portal.home().await.context("đọc cổng công khai")?;
+    let home = portal
+        .home()
+        .await
+        .context("đọc Cổng thông tin công khai")?;
     let mut codes: Vec<String> = Vec::new();
     for (root, children) in &home {
         codes.push(root.code.clone());

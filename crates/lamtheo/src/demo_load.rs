@@ -252,12 +252,21 @@ async fn load_campaign(
                 &issuer.code,
                 year,
                 title,
-                "",
+                att::theme_note(year),
                 Some(att::PLAN_NUMBER),
             )
             .await
             .context("nạp chuyên đề mẫu")?;
         themes.insert(year, t.id);
+    }
+    // The city's campaign calendar where it differs from the defaults (2016: registrations due 31/08).
+    for year in att::FIRST_YEAR..=att::LAST_YEAR {
+        if let Some(setting) = demo::registrations::Window::calendar_setting(year) {
+            db.campaign()
+                .set_calendar(actor, None, unit_of(&issuer.code)?.id, year, setting)
+                .await
+                .context("nạp lịch thực hiện mẫu")?;
+        }
     }
     println!(
         "Đã nạp Chỉ thị {}, Kế hoạch {} và {} chuyên đề năm.",
@@ -501,6 +510,7 @@ fn new_registration(
                 suggested: x.suggested,
                 rating: x.rating,
                 reason: x.reason,
+                proposed_by: x.proposed_by,
                 rated_by: x.rated_by,
                 rated_at: x.rated_at,
             })
@@ -601,6 +611,10 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn att_plan_date() -> NaiveDate {
+        demo::attendance::plan_date()
     }
 
     async fn check_city_demo(db: &Db) {
@@ -732,7 +746,15 @@ mod tests {
         assert!(study
             .iter()
             .filter(|m| m.thematic)
-            .all(|m| m.theme_id.is_some() && m.title.starts_with("Học tập chuyên đề năm")));
+            .all(|m| m.theme_id.is_some() && m.title.starts_with("Học tập chuyên đề")));
+        // No session before the directive (15/05/2016); the 2016 theme is labelled the whole-term one.
+        assert!(study.iter().all(|m| m.date > att_plan_date()));
+        let t2016 = themes.iter().find(|t| t.year == 2016).unwrap();
+        assert!(
+            t2016.description.contains("toàn khóa"),
+            "{}",
+            t2016.description
+        );
         let plan = db
             .campaign()
             .plan_for(&root.path, d(2017, 1, 1))
@@ -789,10 +811,11 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(regs.len(), total);
-            // Every member active on the deadline registered, and nobody else.
+            // Every member active on the deadline (2016: 31/08, the city's calendar) registered, and
+            // nobody else.
             let expected: BTreeSet<i64> = db
                 .members()
-                .members_as_of(&root.path, d(year, 3, 31))
+                .members_as_of(&root.path, demo::registrations::Window::of(year).deadline)
                 .await
                 .unwrap()
                 .into_iter()

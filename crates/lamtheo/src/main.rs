@@ -90,11 +90,17 @@ async fn open_db(cli: &Cli) -> Result<Db> {
             cli.disclose
         )
     })?;
-    Ok(Db::open(&url, Arc::new(SystemClock))
+    let db = Db::open(&url, Arc::new(SystemClock))
         .await
         .with_context(|| "không mở được cơ sở dữ liệu".to_string())?
         .with_disclosure(disclosure)
-        .with_answer_days(cli.feedback_days))
+        .with_answer_days(cli.feedback_days)
+        .with_key_cadres(domain::position::KeyCadres::parse(&cli.key_cadre_titles));
+    // The stored key-cadre flags follow the list in force (an extension added or withdrawn).
+    db.refresh_key_cadres()
+        .await
+        .with_context(|| "không cập nhật được danh sách cán bộ chủ chốt".to_string())?;
+    Ok(db)
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
@@ -158,7 +164,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("không mở được cổng {}", args.listen))?;
             let addr = listener.local_addr()?;
             println!(
-                "lamtheo đang chạy tại http://{addr}/ (cơ sở dữ liệu: {})",
+                "Máy chủ lamtheo đang chạy tại http://{addr}/ (cơ sở dữ liệu: {})",
                 db.backend().as_str()
             );
             tracing::info!(
@@ -399,7 +405,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let (from, to) = (parse(from, "--from")?, parse(to, "--to")?);
             if from > to {
-                bail!("--from phải trước hoặc bằng --to");
+                bail!("--from không được sau --to");
             }
             let db = open_db(&cli).await?;
             let base = if cli.public_url.is_empty() {
@@ -413,7 +419,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await
                 .map_err(|e| match e {
                     store::StoreError::NotFound => anyhow::anyhow!(
-                        "không có đơn vị \"{unit}\" trên cổng công khai (cần mã của một đảng bộ hoặc chi bộ cơ sở đang hoạt động)"
+                        "không có đơn vị \"{unit}\" trên Cổng thông tin công khai (cần mã của một đảng bộ hoặc chi bộ cơ sở đang hoạt động)"
                     ),
                     other => anyhow::Error::new(other),
                 })?;

@@ -281,7 +281,7 @@ fn write_info_sheet(
     sheet.set_column_width(0, 24)?;
     sheet.set_column_width(1, 70)?;
     let mut info: Vec<(String, String)> = vec![
-        ("Cấp uỷ / đơn vị cấp trên".into(), h.issuer.clone()),
+        ("Cấp ủy / đơn vị cấp trên".into(), h.issuer.clone()),
         ("Đơn vị tổ chức".into(), h.unit_name.clone()),
         ("Nội dung".into(), h.title.clone()),
         ("Thời gian".into(), when(h)),
@@ -312,7 +312,7 @@ fn write_info_sheet(
             accepted_marks()
         ),
         "Giữ nguyên cột \"Mã đảng viên\"; mỗi đảng viên chỉ một dòng. Các cột khác chỉ để tham khảo, không được đọc khi nhập.".to_string(),
-        "Khi có lỗi, hệ thống báo đủ mọi lỗi theo dòng và cột; sửa rồi nhập lại toàn bộ tệp.".to_string(),
+        "Nếu có lỗi, không dòng nào được nhập: hệ thống liệt kê mọi lỗi theo dòng và cột; sửa xong thì nhập lại cả tệp.".to_string(),
     ];
     for (i, note) in notes.iter().enumerate() {
         sheet.write_string_with_format(start + i as u32, 1, note, &wrap)?;

@@ -224,11 +224,11 @@ fn write_guide(
 }
 
 const COMMON_NOTES: [&str; 5] = [
-    "• Dòng 1 là tên cột: giữ nguyên (có thể đổi thứ tự cột; cũng nhận tên cột tiếng Anh ghi trong ngoặc ở cột \"Cách ghi\").",
-    "• Mỗi dòng tiếp theo là một bản ghi. Xoá dòng ví dụ trước khi nhập.",
+    "• Dòng 1 là tên cột: giữ nguyên (có thể đổi thứ tự cột; cũng nhận tên cột tiếng Anh ghi trong ngoặc ở cột “Cách ghi”).",
+    "• Từ dòng 2, mỗi dòng ghi một đảng viên (hoặc một đơn vị, với tệp đơn vị). Xóa dòng ví dụ trước khi nhập.",
     "• Ngày ghi theo dạng dd/mm/yyyy, ví dụ 03/02/2010. Các cột đã được định dạng Văn bản (Text) để Excel không tự đổi ngày và không bỏ số 0 ở đầu.",
     "• Có thể lưu thành CSV (UTF-8, dấu phẩy hoặc chấm phẩy) thay vì Excel.",
-    "• Khi có lỗi, hệ thống báo đủ mọi lỗi theo dòng và cột; sửa rồi nhập lại toàn bộ tệp.",
+    "• Nếu có lỗi, không dòng nào được nhập: hệ thống liệt kê mọi lỗi theo dòng và cột; sửa xong thì nhập lại cả tệp.",
 ];
 
 /// Import form for members: headers, one example row, and a "Hướng dẫn" sheet. It parses without
@@ -257,8 +257,8 @@ pub fn members_template_xlsx() -> Result<Vec<u8>, OfficeError> {
         ("Giới tính", "Không", "Nam hoặc Nữ. (gender)"),
         ("Số thẻ đảng viên", "Một trong hai", "Số thẻ đảng viên; không trùng trong tệp. Cần có số thẻ hoặc số CCCD. (card_number)"),
         ("Số CCCD", "Một trong hai", "12 chữ số (hoặc 9 chữ số nếu là CMND cũ), giữ nguyên số 0 ở đầu; không trùng trong tệp. (citizen_id)"),
-        ("Ngày vào Đảng", "Không", "dd/mm/yyyy; sau ngày đủ 18 tuổi, không ở tương lai. (joined_on)"),
-        ("Ngày chính thức", "Không", "dd/mm/yyyy; để trống nếu là đảng viên dự bị; không trước ngày vào Đảng. (official_on)"),
+        ("Ngày vào Đảng", "Không", "dd/mm/yyyy; từ ngày đủ 18 tuổi trở đi, không ở tương lai. (joined_on)"),
+        ("Ngày chính thức", "Không", "dd/mm/yyyy; để trống nếu là đảng viên dự bị; sau ngày vào Đảng ít nhất 12 tháng (thời kỳ dự bị). (official_on)"),
         ("Chức vụ", "Không", "Các chức vụ cách nhau bằng dấu chấm phẩy, ví dụ: Bí thư Chi bộ; Tổ trưởng tổ dân phố. (positions)"),
         ("Điện thoại", "Không", "10–11 chữ số bắt đầu bằng 0 (có thể ghi +84, dấu cách, dấu chấm). (phone)"),
         ("Từ ngày", "Không", "Ngày bắt đầu sinh hoạt ở đơn vị này, dd/mm/yyyy; không trước ngày vào Đảng. (since)"),

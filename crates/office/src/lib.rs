@@ -98,7 +98,7 @@ pub enum OfficeError {
     #[error("Tệp Excel có quá nhiều dòng (hơn {} dòng trong các trang tính, giới hạn của Excel); hãy chia thành nhiều tệp", domain::text::format_int(*.0 as i64))]
     TooManySheetRows(u64),
     /// Styles or workbook structure larger than any real workbook has (calamine copies them whole).
-    #[error("Tệp Excel quá phức tạp: {0}; hãy mở bằng Excel, xoá định dạng hoặc tên thừa rồi lưu lại dạng .xlsx")]
+    #[error("Tệp Excel quá phức tạp: {0}; hãy mở bằng Excel, xóa định dạng hoặc tên thừa rồi lưu lại dạng .xlsx")]
     TooComplex(String),
     /// More cell text, all rows together, than one import may hold (in MB).
     #[error("Tệp có quá nhiều dữ liệu (hơn {0} MB chữ trong các ô); hãy chia thành nhiều tệp")]

@@ -358,6 +358,45 @@ mod tests {
         assert!(domain::normalize_citizen_id("0831850012345").is_err());
     }
 
+    const HEADER: &str = "Mã đơn vị,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Số CCCD,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại,Từ ngày";
+
+    fn errors_of(rows: &[&str]) -> Vec<String> {
+        let csv = format!("{HEADER}\n{}\n", rows.join("\n"));
+        let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        parse_members("dang-vien.csv", csv.as_bytes(), today)
+            .unwrap()
+            .errors
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn probation_and_age_are_checked_by_row_and_column() {
+        let errors = errors_of(&[
+            // Made official 3½ months early.
+            "P7-CB1,Nguyễn Văn An,12/03/1985,Nam,79012345,,15/06/2019,01/03/2020,,,",
+            // Exactly 12 months: accepted.
+            "P7-CB1,Trần Thị Bình,12/03/1985,Nữ,79012346,,15/06/2019,15/06/2020,,,",
+            // Joined the day before turning 18.
+            "P7-CB1,Lê Văn Cường,12/03/1985,Nam,79012347,,11/03/2003,,,,",
+            // Joined on the 18th birthday: accepted.
+            "P7-CB1,Phạm Thị Dung,12/03/1985,Nữ,79012348,,12/03/2003,,,,",
+            // Official without a joining date.
+            "P7-CB1,Võ Văn Em,12/03/1985,Nam,79012349,,,01/03/2020,,,",
+        ]);
+        assert_eq!(
+            errors,
+            [
+                "dòng 2, cột \"Ngày chính thức\": Ngày chính thức (01/03/2020) phải sau ngày vào Đảng \
+                 (15/06/2019) ít nhất 12 tháng (thời kỳ dự bị): sớm nhất là 15/06/2020",
+                "dòng 4, cột \"Ngày vào Đảng\": Ngày vào Đảng (11/03/2003) phải từ ngày đủ 18 tuổi \
+                 (12/03/2003) trở đi",
+                "dòng 6, cột \"Ngày chính thức\": Có ngày chính thức (01/03/2020) nhưng thiếu ngày vào Đảng",
+            ]
+        );
+    }
+
     #[test]
     fn dates() {
         assert_eq!(

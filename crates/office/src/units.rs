@@ -190,7 +190,7 @@ fn cycle_errors(rows: &[UnitRow]) -> Vec<RowError> {
                 r.line,
                 col(U_PARENT),
                 format!(
-                    "Vòng lặp cấp trên: đơn vị \"{}\" nằm dưới chính nó (qua \"{}\")",
+                    "Vòng lặp cấp trên: đơn vị \"{}\" thành cấp dưới của chính nó (qua \"{}\")",
                     r.code,
                     r.parent_code.as_deref().unwrap_or_default()
                 ),

@@ -562,7 +562,7 @@ fn a_styles_bomb_is_refused_before_calamine_copies_it() {
     )));
     assert_eq!(
         e.to_string(),
-        "Tệp Excel quá phức tạp: phần định dạng ô (styles.xml) có định dạng số hoặc tên phông chữ quá dài; hãy mở bằng Excel, xoá định dạng hoặc tên thừa rồi lưu lại dạng .xlsx"
+        "Tệp Excel quá phức tạp: phần định dạng ô (styles.xml) có định dạng số hoặc tên phông chữ quá dài; hãy mở bằng Excel, xóa định dạng hoặc tên thừa rồi lưu lại dạng .xlsx"
     );
     // More cell formats than Excel allows.
     let e = refusal(&with_styles(Part::repeated(

@@ -304,21 +304,20 @@ impl Accounts<'_> {
             domain::limits::Field::DisplayName,
             new.display_name.trim(),
         );
-        if new.role == Role::Member {
-            match new.member_id {
-                None => errors.push(FieldError::new(
-                    "member_id",
-                    "Tài khoản đảng viên phải gắn với hồ sơ đảng viên",
-                )),
-                Some(mid) => match self.db.members().member_unscoped(mid).await? {
-                    Some((_, path)) if unit.as_ref().is_some_and(|u| path.starts_with(&u.path)) => {
-                    }
-                    _ => errors.push(FieldError::new(
-                        "member_id",
-                        "Hồ sơ đảng viên không thuộc đơn vị đã chọn",
-                    )),
-                },
+        match (new.role, new.member_id) {
+            (Role::Member, None) => errors.push(FieldError::new(
+                "member_id",
+                "Tài khoản đảng viên phải gắn với hồ sơ đảng viên",
+            )),
+            (_, Some(mid)) => {
+                if let Err(e) = self
+                    .linkable(p, mid, unit.as_ref().map(|u| u.path.as_str()))
+                    .await?
+                {
+                    errors.push(e);
+                }
             }
+            (_, None) => {}
         }
         let Some(unit) = unit.filter(|_| errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
@@ -334,7 +333,7 @@ impl Accounts<'_> {
         .bind(hash)
         .bind(new.role.as_str())
         .bind(unit.id)
-        .bind(if new.role == Role::Member { new.member_id } else { None })
+        .bind(new.member_id)
         .bind(domain::text::normalize(&new.display_name))
         .bind(ts(self.db.now()))
         .fetch_one(&mut *w.tx)
@@ -1033,6 +1032,169 @@ impl Accounts<'_> {
         w.commit().await?;
         Ok(Account { active, ..account })
     }
+
+    /// Whether the member `member_id` may be linked to an account over the unit with `unit_path` (None:
+    /// the unit is not valid, so nothing can be checked): the member exists, `p` may read them (an unscoped
+    /// caller may read everyone), and the member's current unit lies in the account's unit subtree — an
+    /// account stands for a person of the units it manages (the ward's bí thư belongs to one of its cells).
+    async fn linkable(
+        self,
+        p: Option<&Principal>,
+        member_id: i64,
+        unit_path: Option<&str>,
+    ) -> Result<std::result::Result<(), FieldError>> {
+        let refused = |m: &str| Ok(Err(FieldError::new("member_id", m)));
+        let Some((_, path)) = self.db.members().member_unscoped(member_id).await? else {
+            return refused("Không có hồ sơ đảng viên này trong phạm vi bạn được cấp quyền");
+        };
+        if p.is_some_and(|p| !p.can_read_member(member_id, &path)) {
+            return refused("Không có hồ sơ đảng viên này trong phạm vi bạn được cấp quyền");
+        }
+        match unit_path {
+            Some(u) if domain::policy::in_subtree(u, &path) => Ok(Ok(())),
+            Some(_) => refused("Hồ sơ đảng viên không thuộc đơn vị đã chọn"),
+            None => Ok(Ok(())),
+        }
+    }
+
+    /// Links an account `p` manages to a member record, or unlinks it (`None`); audited. The member must
+    /// pass the rule of `create_account` (`linkable`). A member account always keeps a member. Out-of-scope
+    /// or higher accounts answer `NotFound`.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.set_account_member")
+    )]
+    pub async fn set_account_member(
+        self,
+        actor: &Actor,
+        p: &Principal,
+        user_id: i64,
+        member_id: Option<i64>,
+    ) -> Result<Account> {
+        let account = self
+            .account_by_id(user_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !p.can_manage_account(account.role, &account.unit_path) || p.user_id == user_id {
+            return Err(StoreError::NotFound);
+        }
+        match member_id {
+            None if account.role == Role::Member => {
+                return Err(StoreError::Invalid(vec![FieldError::new(
+                    "member_id",
+                    "Tài khoản đảng viên phải gắn với hồ sơ đảng viên",
+                )]));
+            }
+            None => {}
+            Some(mid) => {
+                if let Err(e) = self
+                    .linkable(Some(p), mid, Some(&account.unit_path))
+                    .await?
+                {
+                    return Err(StoreError::Invalid(vec![e]));
+                }
+            }
+        }
+        if member_id == account.member_id {
+            return Ok(account);
+        }
+        let mut w = self.db.write().await?;
+        sqlx::query("UPDATE users SET member_id = $1 WHERE id = $2")
+            .bind(member_id)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        // Open sessions carry the old link: they end, the next sign-in reads the new one.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        audit::record(
+            &mut w.tx,
+            self.db.now(),
+            actor,
+            &audit::AuditEvent::new("link_member", "account", user_id)
+                .label(&account.username)
+                .unit(&account.unit_path)
+                .before(&serde_json::json!({"member_id": account.member_id}))
+                .after(&serde_json::json!({"member_id": member_id})),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(Account {
+            member_id,
+            ..account
+        })
+    }
+
+    /// The member with this party card number among the members `p` may read (spaces and dots typed in
+    /// the number are ignored); None when there is none — also when the card belongs to someone outside
+    /// the scope, so the answer names nobody the caller may not read.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.member_by_card")
+    )]
+    pub async fn member_by_card(self, p: &Principal, card: &str) -> Result<Option<LinkedMember>> {
+        let card: String = card.chars().filter(|c| !matches!(c, ' ' | '.')).collect();
+        if card.is_empty() || card.len() > 32 {
+            return Ok(None);
+        }
+        let mut q = Sql::new(
+            "SELECT m.id, m.full_name, m.card_number FROM members m JOIN units u ON u.id = m.unit_id WHERE m.card_number = ",
+        );
+        q.text(card).push(" AND ");
+        crate::members::push_member_scope(&mut q, p);
+        let row = q.query().fetch_optional(&self.db.pool).await?;
+        row.as_ref().map(crate::sql::from_row).transpose()
+    }
+
+    /// Name and card number of the linked members among `member_ids` that `p` may read (a link to someone
+    /// outside the scope is left out, so it is never named).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "accounts.linked_members")
+    )]
+    pub async fn linked_members(
+        self,
+        p: &Principal,
+        member_ids: &[i64],
+    ) -> Result<Vec<LinkedMember>> {
+        let mut ids = member_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut q = Sql::new(
+                "SELECT m.id, m.full_name, m.card_number FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id IN (",
+            );
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.lit(*id);
+            }
+            q.push(") AND ");
+            crate::members::push_member_scope(&mut q, p);
+            for row in q.query().fetch_all(&self.db.pool).await? {
+                out.push(crate::sql::from_row(&row)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A member as the accounts page names the person an account stands for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct LinkedMember {
+    pub id: i64,
+    pub full_name: String,
+    pub card_number: Option<String>,
 }
 
 /// An uploaded file kept in the database (real imports keep the file for a corrected retry; dry runs are

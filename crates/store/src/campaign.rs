@@ -1,15 +1,18 @@
 //! The campaign (docs/DOMAIN.md § Plans and topics): directives, plans with their targets, yearly themes
-//! and the monthly cell-meeting topics that secretaries set by the 20th of the month before.
+//! and the monthly cell-meeting topics that secretaries set by the calendar's day of the month before; the
+//! campaign calendar each unit sets per year (docs/DOMAIN.md § Campaign calendar).
 
 use crate::sql::{self, RowInto, Sql};
 use crate::{audit, date_str, get, ts, Actor, Campaign, FieldError, Result, StoreError};
 use chrono::NaiveDate;
 use domain::attendance::{topic_deadline, topic_overdue};
+use domain::calendar::{self as cal, Calendar, CalendarField, CalendarSetting};
 use domain::limits::Field;
 use domain::policy::{Capability, Principal};
 use domain::text;
 use serde::Serialize;
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Directive {
@@ -74,10 +77,119 @@ pub struct TopicStatus {
     pub thematic: bool,
     pub set_by: Option<String>,
     pub set_at: Option<String>,
-    /// Not set and the deadline (the 20th of the month before) has passed.
+    /// Not set and the deadline (the calendar's topic day of the month before, by default the 20th) has
+    /// passed.
     pub overdue: bool,
     pub deadline: Option<NaiveDate>,
 }
+
+/// One unit's own calendar setting for a year (docs/DOMAIN.md § Campaign calendar).
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarRow {
+    pub unit_id: i64,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub year: i32,
+    /// The plan in force for the unit that year, when the setting was saved.
+    pub plan_number: Option<String>,
+    pub setting: CalendarSetting,
+    pub set_by: String,
+    pub set_at: String,
+}
+
+/// A unit's calendar for a year as the plan page shows it: what is in force, what the unit set itself,
+/// and what it would inherit without its own setting (with the unit each inherited field comes from).
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarView {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub year: i32,
+    /// In force: the unit's own fields over the inherited ones.
+    pub calendar: Calendar,
+    /// What the unit would have without its own setting.
+    pub inherited: Calendar,
+    /// For each field (`CalendarField::ALL` order), the name of the unit above whose setting gives the
+    /// inherited value; `None` for lamtheo's default.
+    pub inherited_from: Vec<Option<String>>,
+    /// The unit's own setting, if any.
+    pub own: Option<CalendarRow>,
+}
+
+/// The calendar settings of one year over a part of the tree, resolved per unit path on demand and
+/// cached: reports read them once and resolve each grassroots unit's calendar from memory.
+#[derive(Debug, Clone)]
+pub struct CalendarBook {
+    year: i32,
+    by_path: HashMap<String, CalendarSetting>,
+    cache: HashMap<String, Calendar>,
+}
+
+impl CalendarBook {
+    /// The calendar in force for the unit with this path.
+    pub fn for_path(&mut self, path: &str) -> Calendar {
+        if let Some(c) = self.cache.get(path) {
+            return *c;
+        }
+        let along: Vec<CalendarSetting> = ancestor_paths(path)
+            .iter()
+            .filter_map(|a| self.by_path.get(a).copied())
+            .collect();
+        let c = cal::resolve(self.year, &along);
+        self.cache.insert(path.to_string(), c);
+        c
+    }
+}
+
+/// A calendar row as stored.
+#[derive(sqlx::FromRow)]
+struct CalendarCols {
+    unit_id: i64,
+    unit_name: String,
+    unit_path: String,
+    year: i64,
+    plan_number: Option<String>,
+    registration_deadline: Option<String>,
+    midyear_review_opens: Option<String>,
+    yearend_review_opens: Option<String>,
+    assessment_opens: Option<String>,
+    midyear_report_due: Option<String>,
+    yearend_report_due: Option<String>,
+    topic_day: Option<i64>,
+    set_by: String,
+    set_at: String,
+}
+
+impl RowInto for CalendarCols {
+    type Target = CalendarRow;
+    fn convert(self) -> Result<CalendarRow> {
+        let d = |s: Option<String>| s.map(sql::date).transpose();
+        Ok(CalendarRow {
+            unit_id: self.unit_id,
+            unit_name: self.unit_name,
+            unit_path: self.unit_path,
+            year: sql::year(self.year),
+            plan_number: self.plan_number,
+            setting: CalendarSetting {
+                registration_deadline: d(self.registration_deadline)?,
+                midyear_review_opens: d(self.midyear_review_opens)?,
+                yearend_review_opens: d(self.yearend_review_opens)?,
+                assessment_opens: d(self.assessment_opens)?,
+                midyear_report_due: d(self.midyear_report_due)?,
+                yearend_report_due: d(self.yearend_report_due)?,
+                topic_day: self.topic_day.and_then(|v| u32::try_from(v).ok()),
+            },
+            set_by: self.set_by,
+            set_at: self.set_at,
+        })
+    }
+}
+
+const CALENDAR_SELECT: &str = "SELECT c.unit_id, u.name AS unit_name, u.path AS unit_path, c.year, \
+    pl.number AS plan_number, c.registration_deadline, c.midyear_review_opens, c.yearend_review_opens, \
+    c.assessment_opens, c.midyear_report_due, c.yearend_report_due, c.topic_day, c.set_by, c.set_at \
+    FROM campaign_calendars c JOIN units u ON u.id = c.unit_id LEFT JOIN plans pl ON pl.id = c.plan_id \
+    WHERE c.year = ";
 
 const PLAN_COLS: &str = "p.id, p.number, p.title, p.issued_on, p.unit_id, u.code AS unit_code, \
     u.name AS unit_name, u.path AS unit_path, d.code AS directive_code, p.scope, p.target_attendance, \
@@ -152,6 +264,7 @@ struct TopicRow {
     id: i64,
     code: String,
     name: String,
+    path: String,
     topic: Option<String>,
     thematic: Option<i64>,
     set_by: Option<String>,
@@ -767,6 +880,7 @@ impl Campaign<'_> {
         )
         .await?;
         w.commit().await?;
+        let calendar = self.calendar(&unit.path, year).await?;
         Ok(TopicStatus {
             unit_id,
             unit_code: unit.code,
@@ -777,7 +891,7 @@ impl Campaign<'_> {
             set_by: Some(actor.username.clone()),
             set_at: Some(now),
             overdue: false,
-            deadline: topic_deadline(year, month),
+            deadline: topic_deadline(&calendar, month),
         })
     }
 
@@ -810,16 +924,18 @@ impl Campaign<'_> {
         q.push(" ORDER BY CASE WHEN t.topic IS NULL THEN 0 ELSE 1 END, u.path LIMIT 5000");
         let rows = q.query().fetch_all(&self.db.pool).await?;
         let today = self.db.today();
-        let deadline = topic_deadline(year, month);
+        let mut book = self.calendars(root_path, year).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let t: TopicRow = sql::from_row(r)?;
+            let calendar = book.for_path(&t.path);
+            let deadline = topic_deadline(&calendar, month);
             out.push(TopicStatus {
                 unit_id: t.id,
                 unit_code: t.code,
                 unit_name: t.name,
                 month: key.clone(),
-                overdue: t.topic.is_none() && topic_overdue(year, month, today),
+                overdue: t.topic.is_none() && topic_overdue(&calendar, month, today),
                 thematic: t.thematic.unwrap_or(0) != 0,
                 topic: t.topic,
                 set_by: t.set_by,
@@ -883,6 +999,248 @@ impl Campaign<'_> {
             Some(r) => Ok(Some((get(&r, "topic")?, get::<i64>(&r, "thematic")? != 0))),
             None => Ok(None),
         }
+    }
+
+    /// The settings of `year` of the units along `unit_path`, root first.
+    async fn calendar_rows_along(self, unit_path: &str, year: i32) -> Result<Vec<CalendarRow>> {
+        let mut q = Sql::new(CALENDAR_SELECT);
+        q.lit(i64::from(year)).push(" AND ");
+        push_in_paths(&mut q, "u.path", &ancestor_paths(unit_path));
+        q.push(" ORDER BY u.depth, u.path");
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        rows.iter().map(sql::read::<CalendarCols>).collect()
+    }
+
+    /// The calendar in force for the unit with `unit_path` in `year`: its own setting over those of the
+    /// units above, lamtheo's defaults where nobody set a field. Calendars are not confidential: every
+    /// caller that reads a registration or a topic may know its dates.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.calendar")
+    )]
+    pub async fn calendar(self, unit_path: &str, year: i32) -> Result<Calendar> {
+        let rows = self.calendar_rows_along(unit_path, year).await?;
+        let settings: Vec<CalendarSetting> = rows.iter().map(|r| r.setting).collect();
+        Ok(cal::resolve(year, &settings))
+    }
+
+    /// The settings of `year` of the units in `root_path`'s subtree and above it, to resolve the calendar
+    /// of many units (reports) without a query each. `"/"` reads every unit's.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.calendars")
+    )]
+    pub async fn calendars(self, root_path: &str, year: i32) -> Result<CalendarBook> {
+        let mut q = Sql::new(CALENDAR_SELECT);
+        q.lit(i64::from(year)).push(" AND (");
+        q.subtree("u.path", root_path).push(" OR ");
+        push_in_paths(&mut q, "u.path", &ancestor_paths(root_path));
+        q.push(")");
+        let rows = q.query().fetch_all(&self.db.pool).await?;
+        let mut by_path = HashMap::new();
+        for r in &rows {
+            let c = sql::read::<CalendarCols>(r)?;
+            by_path.insert(c.unit_path, c.setting);
+        }
+        Ok(CalendarBook {
+            year,
+            by_path,
+            cache: HashMap::new(),
+        })
+    }
+
+    /// A unit's calendar for a year with what it inherits and from whom (the plan page, the API).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.calendar_view")
+    )]
+    pub async fn calendar_view(
+        self,
+        p: &Principal,
+        unit_id: i64,
+        year: i32,
+    ) -> Result<CalendarView> {
+        let unit = self.db.units().unit(p, unit_id).await?;
+        self.calendar_view_of(&unit, year).await
+    }
+
+    async fn calendar_view_of(self, unit: &domain::Unit, year: i32) -> Result<CalendarView> {
+        let rows = self.calendar_rows_along(&unit.path, year).await?;
+        let (own, above): (Vec<CalendarRow>, Vec<CalendarRow>) =
+            rows.into_iter().partition(|r| r.unit_id == unit.id);
+        let above_settings: Vec<CalendarSetting> = above.iter().map(|r| r.setting).collect();
+        let inherited = cal::resolve(year, &above_settings);
+        let own = own.into_iter().next();
+        let mut calendar = inherited;
+        if let Some(o) = &own {
+            calendar.apply(&o.setting);
+        }
+        let inherited_from = cal::sources(&above_settings)
+            .iter()
+            .map(|k| k.and_then(|k| above.get(k)).map(|r| r.unit_name.clone()))
+            .collect();
+        Ok(CalendarView {
+            unit_id: unit.id,
+            unit_name: unit.name.clone(),
+            year,
+            calendar,
+            inherited,
+            inherited_from,
+            own,
+        })
+    }
+
+    /// Sets (replaces) what a unit fixes in its calendar for a year; an empty setting removes the unit's
+    /// own and it inherits everything again. Checked by `domain::calendar::validate` over what the unit
+    /// inherits; attached to the plan in force for the unit that year. Office and admin over the unit
+    /// (`can_manage_campaign`); `None` is the system (CLI, demo).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "campaign.set_calendar")
+    )]
+    pub async fn set_calendar(
+        self,
+        actor: &Actor,
+        p: Option<&Principal>,
+        unit_id: i64,
+        year: i32,
+        setting: CalendarSetting,
+    ) -> Result<CalendarView> {
+        let unit = self
+            .db
+            .units()
+            .unit_unscoped(unit_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if let Some(p) = p {
+            if !p.can_read_unit(&unit.path) {
+                return Err(StoreError::NotFound);
+            }
+            if !p.can_manage_campaign(&unit.path) {
+                return Err(StoreError::Forbidden);
+            }
+        }
+        if !(2000..=2100).contains(&year) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "year",
+                "Năm không hợp lệ",
+            )]));
+        }
+        let rows = self.calendar_rows_along(&unit.path, year).await?;
+        let above: Vec<CalendarSetting> = rows
+            .iter()
+            .filter(|r| r.unit_id != unit.id)
+            .map(|r| r.setting)
+            .collect();
+        let before = rows
+            .iter()
+            .find(|r| r.unit_id == unit.id)
+            .map(|r| r.setting);
+        cal::validate(year, &above, &setting).map_err(|faults| {
+            StoreError::Invalid(
+                faults
+                    .into_iter()
+                    .map(|f| FieldError::new(f.field.as_str(), f.message))
+                    .collect(),
+            )
+        })?;
+        let plan_id = match NaiveDate::from_ymd_opt(year, 12, 31) {
+            Some(end) => self.plan_for(&unit.path, end).await?.map(|pl| pl.id),
+            None => None,
+        };
+        let d = |f: CalendarField| setting.date(f).map(date_str);
+        let mut w = self.db.write().await?;
+        let existing =
+            sqlx::query("SELECT id FROM campaign_calendars WHERE unit_id = $1 AND year = $2")
+                .bind(unit.id)
+                .bind(i64::from(year))
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let now = ts(self.db.now());
+        let action = match (&existing, setting.is_empty()) {
+            (Some(_), true) => {
+                sqlx::query("DELETE FROM campaign_calendars WHERE unit_id = $1 AND year = $2")
+                    .bind(unit.id)
+                    .bind(i64::from(year))
+                    .execute(&mut *w.tx)
+                    .await?;
+                Some("delete")
+            }
+            (None, true) => None,
+            (Some(_), false) => {
+                sqlx::query(
+                    "UPDATE campaign_calendars SET plan_id = $1, registration_deadline = $2, \
+                     midyear_review_opens = $3, yearend_review_opens = $4, assessment_opens = $5, \
+                     midyear_report_due = $6, yearend_report_due = $7, topic_day = $8, set_by = $9, \
+                     set_at = $10 WHERE unit_id = $11 AND year = $12",
+                )
+                .bind(plan_id)
+                .bind(d(CalendarField::RegistrationDeadline))
+                .bind(d(CalendarField::MidyearReviewOpens))
+                .bind(d(CalendarField::YearendReviewOpens))
+                .bind(d(CalendarField::AssessmentOpens))
+                .bind(d(CalendarField::MidyearReportDue))
+                .bind(d(CalendarField::YearendReportDue))
+                .bind(setting.topic_day.map(i64::from))
+                .bind(actor.username.clone())
+                .bind(now.clone())
+                .bind(unit.id)
+                .bind(i64::from(year))
+                .execute(&mut *w.tx)
+                .await?;
+                Some("update")
+            }
+            (None, false) => {
+                sqlx::query(
+                    "INSERT INTO campaign_calendars (unit_id, year, plan_id, registration_deadline, \
+                     midyear_review_opens, yearend_review_opens, assessment_opens, midyear_report_due, \
+                     yearend_report_due, topic_day, set_by, set_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(unit.id)
+                .bind(i64::from(year))
+                .bind(plan_id)
+                .bind(d(CalendarField::RegistrationDeadline))
+                .bind(d(CalendarField::MidyearReviewOpens))
+                .bind(d(CalendarField::YearendReviewOpens))
+                .bind(d(CalendarField::AssessmentOpens))
+                .bind(d(CalendarField::MidyearReportDue))
+                .bind(d(CalendarField::YearendReportDue))
+                .bind(setting.topic_day.map(i64::from))
+                .bind(actor.username.clone())
+                .bind(now.clone())
+                .execute(&mut *w.tx)
+                .await?;
+                Some("create")
+            }
+        };
+        if let Some(action) = action {
+            let before_json = before.and_then(|b| serde_json::to_value(b).ok());
+            let after_json = (!setting.is_empty())
+                .then(|| serde_json::to_value(setting).ok())
+                .flatten();
+            audit::record(
+                &mut w.tx,
+                self.db.now(),
+                actor,
+                &audit::AuditEvent::new(action, "calendar", format!("{}:{year}", unit.id))
+                    .label(format!("Lịch thực hiện năm {year} — {}", unit.name))
+                    .unit(&unit.path)
+                    .before(before_json.as_ref())
+                    .after(after_json.as_ref()),
+            )
+            .await?;
+            w.commit().await?;
+        }
+        self.calendar_view_of(&unit, year).await
     }
 }
 

@@ -28,6 +28,23 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     pub dry_run: bool,
+    /// Position titles of the imported members that could not be understood, with how many rows hold each
+    /// (a warning: they are stored as written and listed for review).
+    pub unmapped_titles: Vec<(String, usize)>,
+}
+
+/// The titles among `titles` that are not understood (`Post::Unknown`), with their counts, most frequent first.
+fn unmapped_titles<'a>(titles: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for t in titles {
+        let t = t.trim();
+        if domain::position::parse_title(t).post == domain::position::Post::Unknown {
+            *counts.entry(t.to_string()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
 }
 
 /// Either the import happened, or nothing was written and every bad row is listed.
@@ -248,7 +265,7 @@ impl Imports<'_> {
                 errors.push(RowError {
                     line: r.line,
                     column: COL_PARENT.into(),
-                    message: "Đơn vị cấp trên tạo thành vòng lặp (đơn vị là cấp trên của chính nó)"
+                    message: "Vòng lặp cấp trên: theo tệp, đơn vị này thành cấp trên của chính nó"
                         .into(),
                 });
             }
@@ -566,7 +583,7 @@ impl Imports<'_> {
                                 line: row.line,
                                 column: COL_FROM.into(),
                                 message: format!(
-                                    "Chuyển sang \"{}\" từ {} nhưng đảng viên sinh hoạt ở đơn vị hiện tại từ {}: ngày chuyển phải sau ngày đó",
+                                    "Ngày chuyển sang \"{}\" ({}) phải sau ngày đảng viên bắt đầu sinh hoạt ở đơn vị hiện tại ({})",
                                     unit.name,
                                     text::format_date(transfer_date),
                                     text::format_date(*from)
@@ -604,6 +621,13 @@ impl Imports<'_> {
         }
         report.created = creates.len();
         report.updated = changes.len();
+        report.unmapped_titles = unmapped_titles(
+            creates
+                .iter()
+                .flat_map(|c| c.input.positions.iter())
+                .chain(changes.iter().flat_map(|c| c.2.positions.iter()))
+                .map(|(t, _)| t.as_str()),
+        );
         if !errors.is_empty() || dry_run {
             let path = audit_path(
                 p,
@@ -637,7 +661,14 @@ impl Imports<'_> {
         // Transfers recorded by this import: meetings held since then may expect other people.
         let mut moved: Vec<(String, String, NaiveDate)> = Vec::new();
         for (before, path, input, unit, since) in changes {
-            crate::members::update_member_row(&mut w.tx, now, before.id, &input).await?;
+            crate::members::update_member_row(
+                &mut w.tx,
+                now,
+                before.id,
+                &input,
+                &self.db.key_cadres,
+            )
+            .await?;
             let mut new_path = path.clone();
             if unit.id != before.unit_id {
                 moved.push((path.clone(), unit.path.clone(), since));
@@ -654,6 +685,8 @@ impl Imports<'_> {
                     .bind(unit.id)
                     .bind(before.id)
                     .execute(&mut *w.tx)
+                    .await?;
+                crate::positions::reclassify_members(&mut w.tx, &[before.id], &self.db.key_cadres)
                     .await?;
                 // Registrations from the transfer's year on follow the member (rule in `registrations`).
                 crate::registrations::follow_member(
@@ -880,24 +913,52 @@ impl Imports<'_> {
         })
         .await?;
 
+        // Each title is read against its holder's unit chain: the units on the holders' paths are loaded once.
+        let holder_path = |it: &NewMemberFull| {
+            it.memberships
+                .last()
+                .map(|(u, _)| u.path.clone())
+                .unwrap_or_default()
+        };
+        let index = crate::positions::UnitIndex::load(
+            tx,
+            with_ids
+                .iter()
+                .filter(|(_, it)| !it.input.positions.is_empty())
+                .filter_map(|(_, it)| it.memberships.last().map(|(u, _)| u.path.as_str())),
+        )
+        .await?;
+        let key_cadres = self.db.key_cadres.clone();
         let pos_rows: Vec<(i64, Position, i64)> = with_ids
             .iter()
+            .filter(|(_, it)| !it.input.positions.is_empty())
             .flat_map(|(id, it)| {
+                let chain = index.chain(&holder_path(it));
+                let key_cadres = &key_cadres;
                 it.input
                     .positions
                     .iter()
                     .enumerate()
-                    .map(move |(k, (t, d))| (*id, Position::new(t, d), k as i64))
+                    .map(move |(k, (t, d))| {
+                        (*id, Position::classify(t, d, &chain, key_cadres), k as i64)
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
         run_pipelined(tx, &pos_rows, crate::sql::rows_per_statement(2), |chunk| {
-            let mut q = Sql::bulk(backend, "INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order) VALUES ");
+            let mut q = Sql::bulk(backend, "INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order, post, body, unit_id) VALUES ");
             for (i, (m, pos, k)) in chunk.iter().enumerate() {
                 if i > 0 {
                     q.push(", ");
                 }
                 q.push("(").lit(*m).push(", ").text(pos.title.as_str()).push(", ").text(pos.duties.as_str()).push(", ");
-                q.lit(i64::from(pos.head)).push(", ").lit(i64::from(pos.key_cadre)).push(", ").lit(*k).push(")");
+                q.lit(i64::from(pos.head)).push(", ").lit(i64::from(pos.key_cadre)).push(", ").lit(*k).push(", ");
+                q.safe(pos.post.as_str()).push(", ").safe(pos.body.as_str()).push(", ");
+                match pos.unit_id {
+                    Some(u) => q.lit(u),
+                    None => q.push("NULL"),
+                };
+                q.push(")");
             }
             q
         })

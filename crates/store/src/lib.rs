@@ -19,6 +19,8 @@ mod meetings_load;
 mod members;
 mod models;
 mod portal;
+mod positions;
+mod ratings;
 mod registrations;
 mod registrations_export;
 #[cfg(feature = "bulk-load")]
@@ -29,11 +31,13 @@ mod units;
 
 pub use accounts::{
     hash_password, on_argon2_pool, random_password, random_token, username_tag, verify_password,
-    Account, LoginOutcome, NewAccount, SessionInfo, SessionKind, Upload, UPLOADS_KEPT_PER_USER,
-    UPLOAD_BYTES_PER_USER, UPLOAD_DAYS,
+    Account, LinkedMember, LoginOutcome, NewAccount, SessionInfo, SessionKind, Upload,
+    UPLOADS_KEPT_PER_USER, UPLOAD_BYTES_PER_USER, UPLOAD_DAYS,
 };
 pub use audit::{action, AuditEntry, AuditFilter, FileAudit};
-pub use campaign::{Directive, Plan, PlanInput, Theme, TopicStatus};
+pub use campaign::{
+    CalendarBook, CalendarRow, CalendarView, Directive, Plan, PlanInput, Theme, TopicStatus,
+};
 #[cfg(feature = "bulk-load")]
 pub use feedback::NewDemoFeedback;
 pub use feedback::{FeedbackCounts, FeedbackItem, FeedbackView};
@@ -58,6 +62,7 @@ pub use portal::{
     Portal, PortalModelPage, PortalRegistrationPage, PortalUnit, PortalUnitPage, PublicFeedback,
     PublicItem, PublicRegistration, SearchDoc, PORTAL_UNIT_TYPES,
 };
+pub use ratings::{RatingLine, RatingProposal, RatingSheet, RatingState};
 pub use registrations::{
     CopyCluster, Item, ItemInput, ItemKind, Manifestation, Registration, RegistrationEvent,
     VersionInfo, MAX_ITEMS, MAX_ITEM_CHARS,
@@ -186,6 +191,8 @@ pub struct Db {
     pub(crate) disclosure: domain::registration::Disclosure,
     /// Days a unit has to answer citizens' feedback (`--feedback-days`).
     pub(crate) answer_days: i64,
+    /// Who counts as a key cadre (`--key-cadre-titles` extends the list).
+    pub(crate) key_cadres: Arc<domain::position::KeyCadres>,
     /// Bumped after every committed write: caches of public pages compare it (`Db::generation`).
     changes: Arc<std::sync::atomic::AtomicU64>,
     /// Password verifications run by this handle (`Accounts::password_checks`).
@@ -249,6 +256,7 @@ impl Db {
     pub async fn open(url: &str, clock: Arc<dyn Clock>) -> Result<Db> {
         let db = Db::connect(url, clock).await?;
         db.migrate().await?;
+        db.classify_positions().await?;
         Ok(db)
     }
 
@@ -305,6 +313,7 @@ impl Db {
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             disclosure: domain::registration::Disclosure::default(),
             answer_days: domain::feedback::DEFAULT_ANSWER_DAYS,
+            key_cadres: Arc::new(domain::position::KeyCadres::default()),
             changes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
             password_checks: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         })
@@ -313,6 +322,13 @@ impl Db {
     /// Sets whose registrations are disclosed (applies to registrations written from now on).
     pub fn with_disclosure(mut self, d: domain::registration::Disclosure) -> Db {
         self.disclosure = d;
+        self
+    }
+
+    /// Extends who counts as a key cadre (applies to positions written from now on; `refresh_key_cadres`
+    /// brings the stored ones up to date).
+    pub fn with_key_cadres(mut self, k: domain::position::KeyCadres) -> Db {
+        self.key_cadres = Arc::new(k);
         self
     }
 
@@ -340,6 +356,8 @@ impl Db {
             Backend::Sqlite => SQLITE_MIGRATOR.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATOR.run(&self.pool).await?,
         }
+        // A migration that drops stale copy-detection signatures leaves them to be recomputed here.
+        registrations::refresh_signatures(self).await?;
         Ok(())
     }
 

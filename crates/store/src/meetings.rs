@@ -906,7 +906,9 @@ impl Attendance<'_> {
             if seen.insert(*member_id, i).is_some() {
                 errors.push(FieldError::new(
                     &format!("marks[{i}].member_id"),
-                    format!("Đảng viên mã {member_id} được điểm danh hai lần trong cùng yêu cầu"),
+                    format!(
+                        "Đảng viên mã {member_id} được điểm danh hai lần trong cùng một lần lưu"
+                    ),
                 ));
                 continue;
             }
@@ -1033,7 +1035,7 @@ impl Attendance<'_> {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "checkin",
                 format!(
-                    "Chỉ mở tự điểm danh trong ngày tổ chức ({}) hoặc một ngày trước, sau; các trường hợp khác bí thư điểm danh trên phiếu",
+                    "Chỉ mở tự điểm danh trong ngày tổ chức ({}), hoặc trước, sau ngày đó một ngày; ngoài thời gian này, bí thư điểm danh theo danh sách ký tên",
                     text::format_date(m.date)
                 ),
             )]));

@@ -187,7 +187,7 @@ impl Attendance<'_> {
             if m.title.trim().is_empty() || m.title.chars().count() > 500 {
                 errors.push(FieldError::new(
                     &format!("meetings[{i}].title"),
-                    "Tên / chủ đề phải có và không dài quá 500 ký tự",
+                    "Phải nhập tên / chủ đề, tối đa 500 ký tự",
                 ));
             }
             for t in [&m.starts_at, &m.ends_at].into_iter().flatten() {
@@ -293,7 +293,7 @@ impl Attendance<'_> {
             if !ok {
                 errors.push(FieldError::new(
                     &format!("marks[{i}].made_up_from"),
-                    "Chỉ buổi học bù mới ghi vắng được học bù (vắng có hoặc không lý do)",
+                    "Chỉ ghi “Học bù thay cho” khi trạng thái là Học bù, và phải là Vắng có lý do hoặc Vắng không lý do",
                 ));
             }
         }
@@ -459,7 +459,7 @@ impl Attendance<'_> {
             if t.topic.trim().is_empty() || t.topic.chars().count() > 500 {
                 errors.push(FieldError::new(
                     &format!("topics[{i}].topic"),
-                    "Chủ đề phải có và không dài quá 500 ký tự",
+                    "Phải nhập chủ đề, tối đa 500 ký tự",
                 ));
             }
             if !(1..=12).contains(&t.month) || !(2000..=2100).contains(&t.year) {

@@ -17,7 +17,8 @@ pub struct MemberQuery {
     pub q: Option<String>,
     /// Restrict to this unit's subtree (must itself be in scope, else nothing is returned).
     pub unit_path: Option<String>,
-    /// Include members who left (transferred out, deceased, expelled).
+    /// Include members who left (transferred out, deceased, expelled, withdrawn): every status that is
+    /// not `MemberStatus::is_current`.
     pub include_inactive: bool,
     pub page: i64,
     pub per_page: i64,
@@ -397,26 +398,25 @@ impl Members<'_> {
 
     async fn attach_positions(self, members: &mut [Member]) -> Result<()> {
         for chunk in members.chunks_mut(1000) {
-            let mut q =
-                Sql::new("SELECT member_id, title, duties FROM positions WHERE member_id IN (");
+            let mut q = Sql::new(
+                "SELECT p.member_id, p.title, p.duties, p.head, p.key_cadre, p.post, p.body, p.unit_id, \
+                 u.name AS unit_name, p.from_date, p.to_date FROM positions p LEFT JOIN units u ON u.id = p.unit_id \
+                 WHERE p.member_id IN (",
+            );
             for (i, m) in chunk.iter().enumerate() {
                 if i > 0 {
                     q.push(", ");
                 }
                 q.lit(m.id);
             }
-            q.push(") ORDER BY member_id, sort_order, id");
+            q.push(") ORDER BY p.member_id, p.sort_order, p.id");
             let rows = q.query().fetch_all(&self.db.pool).await?;
             let mut by_id: std::collections::HashMap<i64, Vec<Position>> =
                 std::collections::HashMap::new();
             for r in &rows {
-                let mid: i64 = get(r, "member_id")?;
-                let title: String = get(r, "title")?;
-                let duties: String = get(r, "duties")?;
-                by_id
-                    .entry(mid)
-                    .or_default()
-                    .push(Position::new(&title, &duties));
+                let row: crate::positions::StoredPosition = crate::sql::from_row(r)?;
+                let mid = row.member_id;
+                by_id.entry(mid).or_default().push(row.into_position()?);
             }
             for m in chunk.iter_mut() {
                 m.positions = by_id.remove(&m.id).unwrap_or_default();
@@ -639,7 +639,10 @@ impl Members<'_> {
         )
         .await
         .map_err(unique_to_field)?;
-        let member = member_snapshot(id, &clean, &unit, MemberStatus::Active);
+        replace_positions(&mut w.tx, id, &clean.positions, &self.db.key_cadres).await?;
+        let mut member = member_snapshot(id, &clean, &unit, MemberStatus::Active);
+        member.positions = crate::positions::stored(&mut w.tx, id).await?;
+        let member = with_flags(member);
         audit::record(
             &mut w.tx,
             self.db.now(),
@@ -705,7 +708,7 @@ impl Members<'_> {
             return Err(StoreError::Invalid(errors));
         }
         let mut w = self.db.write().await?;
-        update_member_row(&mut w.tx, self.db.now(), id, &clean)
+        update_member_row(&mut w.tx, self.db.now(), id, &clean, &self.db.key_cadres)
             .await
             .map_err(unique_to_field)?;
         let after = Member {
@@ -724,6 +727,8 @@ impl Members<'_> {
                 .collect(),
             ..before.clone()
         };
+        let mut after = after;
+        after.positions = crate::positions::stored(&mut w.tx, id).await?;
         let after = with_flags(after);
         let (bj, aj) = (member_json(&before), member_json(&after));
         if bj != aj {
@@ -844,15 +849,18 @@ impl Members<'_> {
             .bind(id)
             .execute(&mut *w.tx)
             .await?;
+        // "Bí thư Chi bộ" is now held in the new cell.
+        crate::positions::reclassify_members(&mut w.tx, &[id], &self.db.key_cadres).await?;
         // Registrations from the transfer's year on follow the member (rule in `registrations`).
         crate::registrations::follow_member(&mut w.tx, id, &target, chrono::Datelike::year(&date))
             .await?;
-        let after = Member {
+        let after = with_flags(Member {
             unit_id: target.id,
             unit_code: target.code.clone(),
             unit_name: target.name.clone(),
+            positions: crate::positions::stored(&mut w.tx, id).await?,
             ..before.clone()
-        };
+        });
         let mut bj = member_json(&before);
         let mut aj = member_json(&after);
         bj["transfer_date"] = serde_json::json!(date);
@@ -1295,7 +1303,6 @@ pub(crate) async fn insert_member_row(
         sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
             .bind(id).bind(status.as_str()).bind(opt_date_str(status_since.or(Some(since)))).bind(ts(now)).execute(&mut **tx).await?;
     }
-    replace_positions(tx, id, &c.positions).await?;
     Ok(id)
 }
 
@@ -1304,6 +1311,7 @@ pub(crate) async fn update_member_row(
     now: chrono::DateTime<chrono::Utc>,
     id: i64,
     c: &MemberInput,
+    key_cadres: &domain::position::KeyCadres,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE members SET full_name = $1, name_fold = $2, sort_key = $3, gender = $4, birth_date = $5, card_number = $6, \
@@ -1324,31 +1332,31 @@ pub(crate) async fn update_member_row(
     .bind(text::given_first_fold(&c.full_name))
     .execute(&mut **tx)
     .await?;
-    replace_positions(tx, id, &c.positions).await
+    replace_positions(tx, id, &c.positions, key_cadres).await
 }
 
 async fn replace_positions(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: i64,
     positions: &[(String, String)],
+    key_cadres: &domain::position::KeyCadres,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM positions WHERE member_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    for (i, (title, duties)) in positions.iter().enumerate() {
-        let pos = Position::new(title, duties);
-        sqlx::query("INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id)
-            .bind(pos.title)
-            .bind(pos.duties)
-            .bind(i64::from(pos.head))
-            .bind(i64::from(pos.key_cadre))
-            .bind(i as i64)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+    let path: Option<String> = sqlx::query(
+        "SELECT u.path FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| get(&r, "path"))
+    .transpose()?;
+    crate::positions::write_positions(
+        tx,
+        id,
+        path.as_deref().unwrap_or("/"),
+        positions,
+        key_cadres,
+    )
+    .await
 }
 
 impl Members<'_> {

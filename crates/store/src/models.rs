@@ -1067,7 +1067,7 @@ impl Models<'_> {
         };
         let caption = text::normalize(caption);
         if caption.chars().count() > domain::models::MAX_NOTE {
-            return Err(invalid("caption", "Chú thích ảnh dài quá 1000 ký tự"));
+            return Err(invalid("caption", "Chú thích ảnh dài quá 1.000 ký tự"));
         }
         if m.photo_count >= MAX_PHOTOS_PER_MODEL {
             return Err(invalid(

@@ -29,7 +29,7 @@
 //!   and feedback do.
 //! - **Closure / merger**: a unit is closed only once its members were transferred, so the transfers
 //!   above have moved the current registrations; earlier years stay under the closed unit, in the tree.
-//! - **Reports** keep their as-of semantics: who should register is read as of the deadline (31/03), and
+//! - **Reports** keep their as-of semantics: who should register is read as of the deadline (the calendar's, by default 31/03), and
 //!   registrations count under the unit that holds them.
 //! - A member's own account (role member) follows the member to the new unit.
 
@@ -41,7 +41,7 @@ use crate::{
 use chrono::NaiveDate;
 use domain::policy::Principal;
 use domain::quality::{self, Flag, FlagNote};
-use domain::registration::{self as reg, Action, Outcome, Owner, Rating, Status, WorkflowError};
+use domain::registration::{self as reg, Action, Outcome, Owner, Status, WorkflowError};
 use domain::similarity;
 use domain::text;
 use serde::Serialize;
@@ -149,8 +149,13 @@ pub struct Registration {
     pub unit_name: String,
     #[serde(skip)]
     pub unit_path: String,
+    /// Path of the unit whose secretary or office approves (`domain::registration::approver`, by the
+    /// member's party posts on the day it was read); the holding unit until `registration_unscoped` fills it.
     #[serde(skip)]
-    pub parent_path: Option<String>,
+    pub approver_path: String,
+    /// Who approves, in words ("Ban Thường vụ Thành ủy Bến Tre", "Chi bộ Khu phố 1").
+    #[serde(skip)]
+    pub approver_label: String,
     pub year: i32,
     pub version: i64,
     pub status: Status,
@@ -167,16 +172,18 @@ pub struct Registration {
     pub items: Vec<Item>,
     pub created_at: String,
     pub updated_at: String,
+    /// The campaign calendar in force for the holder unit and the year (deadline, review windows).
+    #[serde(skip)]
+    pub calendar: domain::calendar::Calendar,
 }
 
 impl Registration {
-    /// The workflow's view of the owner (the unit and its parent as stored on the registration).
+    /// The workflow's view of the owner (the holding unit and the approver read with the registration).
     pub fn owner(&self) -> Owner<'_> {
         owner_of(
             self.member_id,
             &self.unit_path,
-            self.parent_path.as_deref(),
-            self.head,
+            &self.approver_path,
             self.disclosed,
         )
     }
@@ -290,8 +297,9 @@ impl RowInto for RegistrationRow {
             member_name: self.member_name,
             unit_id: self.unit_id,
             unit_code: self.unit_code,
+            approver_label: self.unit_name.clone(),
             unit_name: self.unit_name,
-            parent_path: parent_of(&self.unit_path),
+            approver_path: self.unit_path.clone(),
             unit_path: self.unit_path,
             year: sql::year(self.year),
             version: self.version,
@@ -309,6 +317,7 @@ impl RowInto for RegistrationRow {
             items: Vec::new(),
             created_at: self.created_at,
             updated_at: self.updated_at,
+            calendar: domain::calendar::Calendar::defaults(sql::year(self.year)),
         })
     }
 }
@@ -421,28 +430,20 @@ impl RowInto for VersionRow {
     }
 }
 
-/// The workflow's view of a registration's owner: the member, the unit holding the registration and that
-/// unit's parent, whether the member is a head, whether their registrations are published.
+/// The workflow's view of a registration's owner: the member, the unit holding the registration, the unit
+/// that approves it (`Registrations::approvers`), whether their registrations are published.
 pub(crate) fn owner_of<'a>(
     member_id: i64,
     unit_path: &'a str,
-    parent_path: Option<&'a str>,
-    head: bool,
+    approver_path: &'a str,
     disclosed: bool,
 ) -> Owner<'a> {
     Owner {
         member_id,
         unit_path,
-        parent_path,
-        head,
+        approver_path,
         disclosed,
     }
-}
-
-/// The parent unit's path of a unit path ("/1/7/30/" → "/1/7/").
-pub(crate) fn parent_of(path: &str) -> Option<String> {
-    let anc = ancestor_paths(path);
-    anc.len().checked_sub(2).and_then(|k| anc.get(k).cloned())
 }
 
 /// Flags stored as "code|message" lines.
@@ -563,6 +564,63 @@ pub(crate) async fn drop_signature(
     Ok(())
 }
 
+/// Computes the signature of every current registration that has none (after a migration dropped the
+/// stored ones because `domain::similarity` changed what a signature is), a batch per transaction. Returns
+/// how many were written; with none missing it is one indexed query.
+pub(crate) async fn refresh_signatures(db: &crate::Db) -> Result<usize> {
+    const BATCH: i64 = 500;
+    let mut written = 0usize;
+    loop {
+        let mut q = Sql::new(
+            "SELECT r.id, r.year, r.unit_path, r.member_id FROM registrations r WHERE r.superseded = 0 \
+             AND NOT EXISTS (SELECT 1 FROM registration_signatures s WHERE s.registration_id = r.id) \
+             ORDER BY r.id LIMIT ",
+        );
+        q.lit(BATCH);
+        let regs = q.query().fetch_all(&db.pool).await?;
+        if regs.is_empty() {
+            return Ok(written);
+        }
+        let mut ids: Vec<i64> = Vec::with_capacity(regs.len());
+        for r in &regs {
+            ids.push(get(r, "id")?);
+        }
+        let mut q = Sql::new(
+            "SELECT registration_id, content, target FROM registration_items WHERE registration_id IN (",
+        );
+        for (k, id) in ids.iter().enumerate() {
+            if k > 0 {
+                q.push(", ");
+            }
+            q.lit(*id);
+        }
+        q.push(") ORDER BY registration_id, position");
+        let mut items: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        for i in q.query().fetch_all(&db.pool).await? {
+            items
+                .entry(get(&i, "registration_id")?)
+                .or_default()
+                .push((get(&i, "content")?, get(&i, "target")?));
+        }
+        let mut tx = db.pool.begin().await?;
+        for r in &regs {
+            let id: i64 = get(r, "id")?;
+            let year = i32::try_from(get::<i64>(r, "year")?).unwrap_or_default();
+            let text = registration_text_of(
+                items
+                    .get(&id)
+                    .into_iter()
+                    .flatten()
+                    .map(|(c, t)| (c.as_str(), t.as_str())),
+            );
+            let unit_path: String = get(r, "unit_path")?;
+            write_signature(&mut tx, id, year, &unit_path, get(r, "member_id")?, &text).await?;
+        }
+        tx.commit().await?;
+        written += regs.len();
+    }
+}
+
 /// Moves what is keyed by a member's registrations to the member's new unit (see the module's rule):
 /// registrations of `from_year` and later (every version), their signatures, the member's ratings of those
 /// years and the citizens' feedback on them; and the member's own account. Runs in the transfer's
@@ -652,17 +710,6 @@ pub(crate) async fn move_paths(
     Ok(())
 }
 
-/// The grassroots unit whose registrations a new one is compared with: the ancestor two levels above the
-/// member's unit when there is one (a cell's ward), else the unit itself.
-pub(crate) fn comparison_scope(unit_path: &str) -> String {
-    let anc = ancestor_paths(unit_path);
-    match anc.len() {
-        0 => unit_path.to_string(),
-        1 | 2 => anc[0].clone(),
-        n => anc[n - 2].clone(),
-    }
-}
-
 impl Registrations<'_> {
     #[tracing::instrument(
         name = "db",
@@ -702,7 +749,7 @@ impl Registrations<'_> {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "title",
                 format!(
-                    "Tên biểu hiện phải có và không dài quá {} ký tự",
+                    "Phải nhập tên biểu hiện, tối đa {} ký tự",
                     domain::limits::TITLE
                 ),
             )]));
@@ -734,13 +781,14 @@ impl Registrations<'_> {
         Ok(Manifestation { title, ..before })
     }
 
-    /// The owner's facts the workflow needs, with the member's duties for the quality checks. The member is
-    /// read through the principal's scope: out of scope is "not found".
+    /// The owner's facts the workflow needs, with the member's duties for the quality checks, and who would
+    /// approve a registration held by the member's current unit. The member is read through the
+    /// principal's scope: out of scope is "not found".
     async fn owner_facts(
         self,
         p: &Principal,
         member_id: i64,
-    ) -> Result<(domain::Member, domain::Unit, Option<String>)> {
+    ) -> Result<(domain::Member, domain::Unit, reg::Approver)> {
         let member = self.db.members().member(p, member_id).await?;
         let unit = self
             .db
@@ -748,11 +796,121 @@ impl Registrations<'_> {
             .unit_unscoped(member.unit_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let parent_path = match unit.parent_id {
-            Some(pid) => self.db.units().unit_unscoped(pid).await?.map(|u| u.path),
-            None => None,
-        };
-        Ok((member, unit, parent_path))
+        let approver = self.approver(member_id, &unit.path).await?;
+        Ok((member, unit, approver))
+    }
+
+    /// Who approves the registration of `member_id` held by the unit with `unit_path`, by the party posts
+    /// the member holds today.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.approver")
+    )]
+    pub(crate) async fn approver(self, member_id: i64, unit_path: &str) -> Result<reg::Approver> {
+        self.approvers(&[(member_id, unit_path)])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Who approves each of these registrations (member, holding unit's path), by the party posts each
+    /// member holds today: two queries whatever their number (posts, then the units on the way to the root
+    /// of every holding unit and every post's unit).
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.approvers")
+    )]
+    pub(crate) async fn approvers(self, regs: &[(i64, &str)]) -> Result<Vec<reg::Approver>> {
+        if regs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let today = self.db.today();
+        let ids: Vec<i64> = regs.iter().map(|(m, _)| *m).collect();
+        let posts = crate::positions::party_posts_of(&self.db.pool, &ids, today).await?;
+        let mut paths: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for path in regs
+            .iter()
+            .map(|(_, p)| *p)
+            .chain(posts.values().flatten().map(|p| p.unit_path.as_str()))
+        {
+            paths.extend(ancestor_paths(path));
+        }
+        let paths: Vec<String> = paths.into_iter().collect();
+        let units = crate::positions::units_at(&self.db.pool, &paths).await?;
+        let by_path: HashMap<&str, &domain::org::UnitRef> =
+            units.iter().map(|u| (u.path.as_str(), u)).collect();
+        let no_posts = Vec::new();
+        let mut out = Vec::with_capacity(regs.len());
+        for (member, path) in regs {
+            let held = posts.get(member).unwrap_or(&no_posts);
+            // Only the units this registration's rule reads: its own chain and its posts' chains.
+            let mut mine: Vec<domain::org::UnitRef> = Vec::new();
+            for q in std::iter::once(*path).chain(held.iter().map(|p| p.unit_path.as_str())) {
+                mine.extend(
+                    ancestor_paths(q)
+                        .iter()
+                        .filter_map(|a| by_path.get(a.as_str()).map(|u| (*u).clone())),
+                );
+            }
+            let a = reg::approver(&mine, path, held, today)
+                .ok_or_else(|| StoreError::Corrupt(format!("đơn vị {path}")))?;
+            out.push(a);
+        }
+        Ok(out)
+    }
+
+    /// The scope a registration held by the unit with `unit_path` is compared within (the copy check):
+    /// `domain::org::comparison_scope` over the unit's chain, by unit type. One query.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.comparison_scope")
+    )]
+    pub(crate) async fn comparison_scope(self, unit_path: &str) -> Result<String> {
+        let mut scopes = self.comparison_scopes([unit_path]).await?;
+        Ok(scopes
+            .remove(unit_path)
+            .unwrap_or_else(|| unit_path.to_string()))
+    }
+
+    /// `comparison_scope` of many units at once (the bulk copy check): one query per few hundred units on
+    /// the way to the root, whatever the number of registrations.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.comparison_scopes")
+    )]
+    pub(crate) async fn comparison_scopes<'p>(
+        self,
+        unit_paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<HashMap<String, String>> {
+        let distinct: std::collections::BTreeSet<&str> = unit_paths.into_iter().collect();
+        let mut all: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for p in &distinct {
+            all.extend(ancestor_paths(p));
+        }
+        let all: Vec<String> = all.into_iter().collect();
+        let units = crate::positions::units_at(&self.db.pool, &all).await?;
+        let by_path: HashMap<&str, &domain::org::UnitRef> =
+            units.iter().map(|u| (u.path.as_str(), u)).collect();
+        let mut out = HashMap::with_capacity(distinct.len());
+        for p in distinct {
+            let chain: Vec<domain::org::UnitRef> = ancestor_paths(p)
+                .iter()
+                .filter_map(|a| by_path.get(a.as_str()).map(|u| (*u).clone()))
+                .collect();
+            let scope = domain::org::comparison_scope(&chain)
+                .map(|u| u.path.clone())
+                .unwrap_or_else(|| p.to_string());
+            out.insert(p.to_string(), scope);
+        }
+        Ok(out)
     }
 
     fn check_items(
@@ -942,12 +1100,11 @@ impl Registrations<'_> {
         p: &Principal,
         member_id: i64,
     ) -> Result<(domain::Member, domain::Unit)> {
-        let (member, unit, parent_path) = self.owner_facts(p, member_id).await?;
+        let (member, unit, approver) = self.owner_facts(p, member_id).await?;
         let owner = owner_of(
             member_id,
             &unit.path,
-            parent_path.as_deref(),
-            member.head,
+            &approver.unit.path,
             self.db.disclosure.applies(member.head, member.key_cadre),
         );
         reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
@@ -1062,13 +1219,9 @@ impl Registrations<'_> {
         items: &[ItemInput],
         flags: &mut [Vec<FlagNote>],
     ) -> Result<()> {
+        let scope = self.comparison_scope(unit_path).await?;
         let copied = self
-            .similar_registrations(
-                &comparison_scope(unit_path),
-                year,
-                Some(member_id),
-                &registration_text(items),
-            )
+            .similar_registrations(&scope, year, Some(member_id), &registration_text(items))
             .await?;
         if copied.is_empty() {
             return Ok(());
@@ -1094,12 +1247,11 @@ impl Registrations<'_> {
         items: &[ItemInput],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let (member, parent_path) = self.holder_facts(&before).await?;
+        let member = self.holder_facts(&before).await?;
         let owner = owner_of(
             before.member_id,
             &before.unit_path,
-            parent_path.as_deref(),
-            member.head,
+            &before.approver_path,
             self.db.disclosure.applies(member.head, member.key_cadre),
         );
         reg::may(p, Action::Edit, &owner).map_err(|_| StoreError::Forbidden)?;
@@ -1188,12 +1340,11 @@ impl Registrations<'_> {
         item_comments: &[(i64, String)],
     ) -> Result<Registration> {
         let before = self.registration(p, id).await?;
-        let (member, parent_path) = self.holder_facts(&before).await?;
+        let member = self.holder_facts(&before).await?;
         let owner = owner_of(
             before.member_id,
             &before.unit_path,
-            parent_path.as_deref(),
-            member.head,
+            &before.approver_path,
             before.disclosed || self.db.disclosure.applies(member.head, member.key_cadre),
         );
         if before.superseded {
@@ -1252,7 +1403,7 @@ impl Registrations<'_> {
                 .bind(before.version + 1)
                 .bind(before.unit_id)
                 .bind(before.unit_path.clone())
-                .bind(i64::from(owner.head))
+                .bind(i64::from(before.head))
                 .bind(i64::from(owner.disclosed))
                 .bind(before.first_submitted_at.clone())
                 .bind(actor.username.clone())
@@ -1416,6 +1567,21 @@ impl Registrations<'_> {
         for p in &pledges {
             r.pledges.push(get(p, "code")?);
         }
+        r.calendar = self.db.campaign().calendar(&r.unit_path, r.year).await?;
+        let approver = self.approver(r.member_id, &r.unit_path).await?;
+        r.approver_label = if approver.unit.path == r.unit_path {
+            approver.label(&r.unit_name)
+        } else {
+            let name = self
+                .db
+                .units()
+                .unit_unscoped(approver.unit.id)
+                .await?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            approver.label(&name)
+        };
+        r.approver_path = approver.unit.path;
         Ok(r)
     }
 
@@ -1438,16 +1604,16 @@ impl Registrations<'_> {
         }
     }
 
-    /// The workflow's owner of a registration read through `registration`: the unit that holds it (for the
-    /// current year, the member's current unit) and the member's facts, with the member's duties.
-    async fn holder_facts(self, r: &Registration) -> Result<(domain::Member, Option<String>)> {
+    /// The member's facts for the workflow on a registration read through `registration` (which holds the
+    /// unit and the approver), with the member's duties.
+    async fn holder_facts(self, r: &Registration) -> Result<domain::Member> {
         let (member, _) = self
             .db
             .members()
             .member_unscoped(r.member_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok((member, r.parent_path.clone()))
+        Ok(member)
     }
 
     /// All versions of the registration's (member, year), oldest first, and its workflow events.
@@ -1559,109 +1725,6 @@ impl Registrations<'_> {
         }
         Ok(out)
     }
-
-    /// Saves the annual rating of a member (the secretary confirms the suggestion or overrides it with a
-    /// reason).
-    #[tracing::instrument(
-        name = "db",
-        level = "debug",
-        skip_all,
-        fields(op = "registrations.rate_member")
-    )]
-    pub async fn rate_member(
-        self,
-        actor: &Actor,
-        p: &Principal,
-        member_id: i64,
-        year: i32,
-        rating: Rating,
-        reason: &str,
-    ) -> Result<Option<String>> {
-        if !(2000..=2100).contains(&year) {
-            return Err(StoreError::Invalid(vec![FieldError::new(
-                "year",
-                "Năm không hợp lệ",
-            )]));
-        }
-        let (_member, unit, _) = self.owner_facts(p, member_id).await?;
-        if !p.can_write_member(&unit.path) {
-            return Err(StoreError::Forbidden);
-        }
-        if let Err(e) = domain::limits::check(domain::limits::Field::Reason, reason.trim()) {
-            return Err(StoreError::Invalid(vec![FieldError::new(
-                "reason",
-                e.to_string(),
-            )]));
-        }
-        let current = sqlx::query(
-            "SELECT id FROM registrations WHERE member_id = $1 AND year = $2 AND superseded = 0",
-        )
-        .bind(member_id)
-        .bind(i64::from(year))
-        .fetch_optional(&self.db.pool)
-        .await?;
-        let held = match current {
-            Some(r) => Some(self.registration_unscoped(get(&r, "id")?).await?),
-            None => None,
-        };
-        let suggested = held
-            .as_ref()
-            .and_then(|r| reg::suggested_rating(&r.outcomes()));
-        // The rating is counted with the registration of that year (the unit that holds it).
-        let (unit_id, unit_path) = match &held {
-            Some(r) => (r.unit_id, r.unit_path.clone()),
-            None => (unit.id, unit.path.clone()),
-        };
-        reg::check_rating(suggested, rating, reason)
-            .map_err(|m| StoreError::Invalid(vec![FieldError::new("reason", m)]))?;
-        let now = ts(self.db.now());
-        let mut w = self.db.write().await?;
-        sqlx::query("DELETE FROM member_ratings WHERE member_id = $1 AND year = $2")
-            .bind(member_id)
-            .bind(i64::from(year))
-            .execute(&mut *w.tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO member_ratings (member_id, year, unit_id, unit_path, suggested, rating, reason, rated_by, rated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(member_id)
-        .bind(i64::from(year))
-        .bind(unit_id)
-        .bind(unit_path.clone())
-        .bind(suggested.map(|s| s.as_str()))
-        .bind(rating.as_str())
-        .bind(reason.trim().to_string())
-        .bind(actor.username.clone())
-        .bind(now)
-        .execute(&mut *w.tx)
-        .await?;
-        audit::record(
-            &mut w.tx,
-            self.db.now(),
-            actor,
-            &audit::AuditEvent::new("rate", "member", member_id)
-                .label(format!("Xếp loại năm {year}"))
-                .unit(&unit_path)
-                .after(&serde_json::json!({ "rating": rating.as_str(), "suggested": suggested.map(|s| s.as_str()), "reason": reason })),
-        )
-        .await?;
-        w.commit().await?;
-        // The 20 % rule is checked over the grassroots unit (the cell's parent, else the cell).
-        let scope = comparison_scope(&unit_path);
-        let mut q = Sql::new(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN rating = 'excellent' THEN 1 ELSE 0 END), 0) AS BIGINT) AS ex, \
-             CAST(COALESCE(SUM(CASE WHEN rating = 'good' THEN 1 ELSE 0 END), 0) AS BIGINT) AS good \
-             FROM member_ratings WHERE year = ",
-        );
-        q.lit(i64::from(year)).push(" AND ");
-        q.subtree("unit_path", &scope);
-        let row = q.query().fetch_one(&self.db.pool).await?;
-        Ok(reg::excellent_share_warning(
-            get(&row, "ex")?,
-            get(&row, "good")?,
-        ))
-    }
 }
 
 fn workflow(e: WorkflowError) -> StoreError {
@@ -1754,19 +1817,5 @@ mod tests {
         assert_eq!(decode_flags(&encode_flags(&f)), f);
         assert!(decode_flags("").is_empty());
         assert!(decode_flags("rubbish").is_empty());
-    }
-
-    #[test]
-    fn parent_of_a_path() {
-        assert_eq!(parent_of("/1/7/30/").as_deref(), Some("/1/7/"));
-        assert_eq!(parent_of("/1/"), None);
-    }
-
-    #[test]
-    fn comparison_scope_is_the_grassroots_level() {
-        assert_eq!(comparison_scope("/1/7/30/"), "/1/7/");
-        assert_eq!(comparison_scope("/1/7/"), "/1/");
-        assert_eq!(comparison_scope("/1/"), "/1/");
-        assert_eq!(comparison_scope("/1/2/7/30/"), "/1/2/7/");
     }
 }

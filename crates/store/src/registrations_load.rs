@@ -12,7 +12,7 @@
 use crate::audit;
 use crate::meetings_load::{common_path, pipelined};
 use crate::registrations::{
-    comparison_scope, copied_note, decode_flags, encode_flags, registration_text_of, ItemInput,
+    copied_note, decode_flags, encode_flags, registration_text_of, ItemInput,
 };
 use crate::sql::Sql;
 use crate::{date_str, get, ts, Actor, Backend, FieldError, Registrations, Result, StoreError};
@@ -55,6 +55,10 @@ pub struct NewRating {
     pub suggested: Option<Rating>,
     pub rating: Rating,
     pub reason: String,
+    /// The cell's account that proposed it (a proposal with the same level and reason is loaded, two days
+    /// before the decision); None for a one-step decision (docs/DOMAIN.md § Rating).
+    pub proposed_by: Option<String>,
+    /// The grassroots committee's account that decided.
     pub rated_by: String,
     pub rated_at: DateTime<Utc>,
 }
@@ -498,6 +502,31 @@ impl Registrations<'_> {
             Ok(q)
         })
         .await?;
+        // The cells' proposals the decisions were taken on.
+        let proposals: Vec<(&NewRegistration, &NewRating, &String)> = ratings
+            .iter()
+            .filter_map(|(r, x)| x.proposed_by.as_ref().map(|by| (*r, *x, by)))
+            .collect();
+        pipelined(&mut w.tx, &proposals, crate::sql::rows_per_statement(3), |chunk| {
+            let mut q = Sql::bulk(
+                backend,
+                "INSERT INTO rating_proposals (member_id, year, unit_id, unit_path, suggested, rating, reason, proposed_by, proposed_at) VALUES ",
+            );
+            for (k, (r, x, by)) in chunk.iter().enumerate() {
+                if k > 0 {
+                    q.push(",");
+                }
+                q.push("(").lit(r.member_id).push(",").lit(i64::from(r.year)).push(",");
+                q.lit(x.unit_id).push(",").safe(&x.unit_path).push(",");
+                q.safe_opt(x.suggested.map(|s| s.as_str())).push(",");
+                q.safe(x.rating.as_str()).push(",");
+                text(&mut q, &text::normalize(x.reason.trim()));
+                q.push(",").safe(by.as_str()).push(",");
+                q.safe(&ts(x.rated_at - chrono::Duration::days(2))).push(")");
+            }
+            Ok(q)
+        })
+        .await?;
 
         // Copy signatures and LSH keys (as `write_signature` writes them).
         let mut texts: Vec<String> = Vec::with_capacity(rows.len());
@@ -648,7 +677,19 @@ impl Registrations<'_> {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let scopes: Vec<String> = sigs.iter().map(|s| comparison_scope(&s.path)).collect();
+        // Each holding unit's scope by unit type, from one read of the units on the way to the root.
+        let by_unit = self
+            .comparison_scopes(sigs.iter().map(|s| s.path.as_str()))
+            .await?;
+        let scopes: Vec<String> = sigs
+            .iter()
+            .map(|s| {
+                by_unit
+                    .get(&s.path)
+                    .cloned()
+                    .unwrap_or_else(|| s.path.clone())
+            })
+            .collect();
         let mut others = vec![0usize; sigs.len()];
         for (i, j) in pairs {
             let (a, b) = (&sigs[i as usize], &sigs[j as usize]);

@@ -4,7 +4,7 @@
 //! rating warning). The rules are `domain::registration`'s; this module reads and writes.
 
 use crate::meetings::UnitRef;
-use crate::registrations::{decode_flags, outcome, owner_of, parent_of, ItemInput, Registration};
+use crate::registrations::{decode_flags, outcome, owner_of, ItemInput, Registration};
 use crate::sql::{self, parse_ts, RowInto, Sql};
 use crate::{audit, get, ts, Actor, FieldError, Registrations, Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -51,6 +51,9 @@ pub struct RegSummary {
     /// Share of items done (result), when reviewed.
     pub result: Option<f64>,
     pub suggested: Option<Rating>,
+    /// The cell's proposal (docs/DOMAIN.md § Rating), if any.
+    pub proposed: Option<Rating>,
+    /// The decision.
     pub rating: Option<Rating>,
 }
 
@@ -134,7 +137,7 @@ impl RowInto for ItemCols {
 }
 
 /// A registration row read for lists and reports.
-struct RegRow {
+pub(crate) struct RegRow {
     id: i64,
     member_id: i64,
     member_name: String,
@@ -217,7 +220,7 @@ impl Registrations<'_> {
             &owner,
             before.status,
             stage,
-            before.year,
+            &before.calendar,
             self.db.today(),
         )
         .map_err(review_error)?;
@@ -293,7 +296,7 @@ impl Registrations<'_> {
         if before.superseded {
             return Err(review_error(reg::ReviewError::Superseded));
         }
-        reg::may_assess(p, &owner, before.status, before.year, self.db.today()).map_err(
+        reg::may_assess(p, &owner, before.status, &before.calendar, self.db.today()).map_err(
             |e| match e {
                 reg::ReviewError::NotAllowed | reg::ReviewError::OwnAssessment => {
                     StoreError::Forbidden
@@ -493,19 +496,20 @@ impl Registrations<'_> {
         let regs = self
             .reg_rows(&p.unit_path, None, Some(Status::Submitted))
             .await?;
+        // Who approves each, by the party posts held today (`domain::registration::approver`).
+        let keys: Vec<(i64, &str)> = regs
+            .iter()
+            .map(|r| (r.member_id, r.unit_path.as_str()))
+            .collect();
+        let approvers = self.approvers(&keys).await?;
         let regs: Vec<RegRow> = regs
             .into_iter()
-            .filter(|r| {
-                let parent = parent_of(&r.unit_path);
-                let owner = owner_of(
-                    r.member_id,
-                    &r.unit_path,
-                    parent.as_deref(),
-                    r.head,
-                    r.disclosed,
-                );
+            .zip(approvers)
+            .filter(|(r, a)| {
+                let owner = owner_of(r.member_id, &r.unit_path, &a.unit.path, r.disclosed);
                 reg::may(p, Action::Approve, &owner).is_ok()
             })
+            .map(|(r, _)| r)
             .collect();
         let mut out = self.summaries(regs).await?;
         // Oldest submission first: first come, first decided.
@@ -556,18 +560,15 @@ impl Registrations<'_> {
         if !p.can_read_rates(&unit.path) {
             return Err(StoreError::NotFound);
         }
-        let deadline = reg::registration_deadline(year);
-        let as_of = match deadline {
-            Some(d) if d < self.db.today() => d,
-            _ => self.db.today(),
-        };
+        // Each registration is on time by its holder unit's calendar; who should register is read as of the
+        // deadline of the report unit's own calendar.
+        let mut calendars = self.db.campaign().calendars(&unit.path, year).await?;
+        let deadline = calendars.for_path(&unit.path).registration_deadline;
+        let as_of = deadline.min(self.db.today());
         // Lines: the party sub-units, or the unit itself when it has none (a cell).
-        let grassroots = |t: domain::UnitType| {
-            matches!(
-                t,
-                domain::UnitType::GrassrootsCommittee | domain::UnitType::GrassrootsCell
-            )
-        };
+        // The 20 % warning belongs to a grassroots party organisation (by unit type, whatever its depth),
+        // counted over its subtree: a line or the report's own unit that is one (docs/DOMAIN.md § Rating).
+        let grassroots = domain::UnitType::is_grassroots_org;
         let children: Vec<(UnitRef, String, bool, bool)> = self
             .db
             .units()
@@ -651,9 +652,12 @@ impl Registrations<'_> {
             Vec<(DateTime<Utc>, String)>,
         );
         let mut cells: HashMap<String, Cell> = HashMap::new();
+        // A cell's head is its bí thư (post 'secretary' held in that cell), not any member with a leading title.
+        let cell_secretaries =
+            crate::positions::cell_secretaries(&self.db.pool, &unit.path, year).await?;
         for r in &regs {
             let first = first_submitted_date(r.first_submitted_at.as_deref());
-            let ok = reg::on_time(year, first);
+            let ok = reg::on_time(&calendars.for_path(&r.unit_path), first);
             let its = by_reg.remove(&r.id).unwrap_or_default();
             let target = match line_of(&r.unit_path) {
                 Some(k) => &mut stats[k],
@@ -670,7 +674,10 @@ impl Registrations<'_> {
                 .first_submitted_at
                 .as_deref()
                 .and_then(|s| parse_ts(s).ok());
-            if r.head {
+            let is_cell_secretary = cell_secretaries
+                .get(&r.unit_path)
+                .is_some_and(|ids| ids.contains(&r.member_id));
+            if is_cell_secretary {
                 cell.0
                     .push((r.member_name.clone(), t, r.first_submitted_at.clone()));
             } else if let (Some(t), Some(s)) = (t, r.first_submitted_at.clone()) {
@@ -706,7 +713,8 @@ impl Registrations<'_> {
         for path in missing {
             let row = sqlx::query(
                 "SELECT m.full_name FROM members m JOIN positions ps ON ps.member_id = m.id \
-                 WHERE ps.head = 1 AND m.unit_id = $1 AND m.status = 'active' ORDER BY ps.sort_order, m.id LIMIT 1",
+                 WHERE ps.post = 'secretary' AND ps.body = 'party' AND ps.unit_id = $1 AND m.status = 'active' \
+                 ORDER BY ps.sort_order, m.id LIMIT 1",
             )
             .bind(unit_id_of_path(&path))
             .fetch_optional(&self.db.pool)
@@ -779,7 +787,8 @@ impl Registrations<'_> {
         Ok(RegReport {
             unit: self_ref,
             year,
-            deadline,
+            // A year outside the calendar's range has no deadline (the dates were clamped).
+            deadline: Some(deadline).filter(|d| d.year() == year),
             total,
             lines,
             heads_late,
@@ -806,7 +815,13 @@ impl Registrations<'_> {
             .collect()
     }
 
-    async fn reg_rows(
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.reg_rows")
+    )]
+    pub(crate) async fn reg_rows(
         self,
         unit_path: &str,
         year: Option<i32>,
@@ -860,28 +875,46 @@ impl Registrations<'_> {
         Ok(out)
     }
 
-    async fn summaries(self, regs: Vec<RegRow>) -> Result<Vec<RegSummary>> {
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "registrations.summaries")
+    )]
+    pub(crate) async fn summaries(self, regs: Vec<RegRow>) -> Result<Vec<RegSummary>> {
         let ids: Vec<i64> = regs.iter().map(|r| r.id).collect();
+        // "On time" by each holder unit's calendar: the settings of each year read once.
+        let mut books: HashMap<i32, crate::campaign::CalendarBook> = HashMap::new();
+        for year in regs.iter().map(|r| r.year).collect::<HashSet<i32>>() {
+            books.insert(year, self.db.campaign().calendars("/", year).await?);
+        }
         let mut by_reg: HashMap<i64, Vec<ItemRow>> = HashMap::new();
         for i in self.item_rows_of(&ids).await? {
             by_reg.entry(i.reg_id).or_default().push(i);
         }
+        // Decisions and the cells' proposals, by member and year.
         let mut ratings: HashMap<(i64, i32), Rating> = HashMap::new();
+        let mut proposals: HashMap<(i64, i32), Rating> = HashMap::new();
         let members: Vec<i64> = regs.iter().map(|r| r.member_id).collect();
         for chunk in members.chunks(500) {
-            let mut q =
-                Sql::new("SELECT member_id, year, rating FROM member_ratings WHERE member_id IN (");
-            for (k, id) in chunk.iter().enumerate() {
-                if k > 0 {
-                    q.push(",");
+            for (table, into) in [
+                ("member_ratings", &mut ratings),
+                ("rating_proposals", &mut proposals),
+            ] {
+                let mut q = Sql::new("SELECT member_id, year, rating FROM ");
+                q.push(table).push(" WHERE member_id IN (");
+                for (k, id) in chunk.iter().enumerate() {
+                    if k > 0 {
+                        q.push(",");
+                    }
+                    q.lit(*id);
                 }
-                q.lit(*id);
-            }
-            q.push(")");
-            for r in q.query().fetch_all(&self.db.pool).await? {
-                let g: String = get(&r, "rating")?;
-                if let Some(rating) = Rating::parse(&g) {
-                    ratings.insert((get(&r, "member_id")?, sql::year(get(&r, "year")?)), rating);
+                q.push(")");
+                for r in q.query().fetch_all(&self.db.pool).await? {
+                    let g: String = get(&r, "rating")?;
+                    if let Some(rating) = Rating::parse(&g) {
+                        into.insert((get(&r, "member_id")?, sql::year(get(&r, "year")?)), rating);
+                    }
                 }
             }
         }
@@ -904,11 +937,14 @@ impl Registrations<'_> {
                 }
                 let outcomes: Vec<Option<Outcome>> = items.iter().map(|i| i.outcome).collect();
                 let rr = ratings.get(&(r.member_id, r.year)).copied();
+                let proposed = proposals.get(&(r.member_id, r.year)).copied();
                 RegSummary {
-                    on_time: reg::on_time(
-                        r.year,
-                        first_submitted_date(r.first_submitted_at.as_deref()),
-                    ),
+                    on_time: books.get_mut(&r.year).is_some_and(|b| {
+                        reg::on_time(
+                            &b.for_path(&r.unit_path),
+                            first_submitted_date(r.first_submitted_at.as_deref()),
+                        )
+                    }),
                     id: r.id,
                     member_id: r.member_id,
                     member_name: r.member_name,
@@ -927,6 +963,7 @@ impl Registrations<'_> {
                     result: reg::result(&outcomes),
                     // Always from the current outcomes (the one stored at rating time may be older).
                     suggested: reg::suggested_rating(&outcomes),
+                    proposed,
                     rating: rr,
                 }
             })

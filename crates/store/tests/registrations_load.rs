@@ -135,6 +135,7 @@ fn approved(mut r: NewRegistration, cell: &domain::Unit) -> NewRegistration {
         suggested: Some(Rating::Good),
         rating: Rating::Good,
         reason: String::new(),
+        proposed_by: None,
         rated_by: "bithu.p7kp1".into(),
         rated_at: at(12, 20),
     });

@@ -23,7 +23,7 @@ pub fn tracking_state(state: TrackingState) -> &'static str {
     match state {
         TrackingState::Answered => "Đơn vị đã trả lời",
         TrackingState::Waiting => "Đang chờ đơn vị xem xét và trả lời",
-        TrackingState::NotPublished => "Đơn vị đã xem và không đăng công khai phản ánh này",
+        TrackingState::NotPublished => "Đơn vị đã xem và không công khai phản ánh này",
     }
 }
 
@@ -59,7 +59,7 @@ mod tests {
         assert_eq!(registration_progress(3, 5), "3/5 nội dung đã hoàn thành");
         assert_eq!(tracking_state(TrackingState::Answered), "Đơn vị đã trả lời");
         assert!(tracking_state(TrackingState::Waiting).contains("chờ"));
-        assert!(tracking_state(TrackingState::NotPublished).contains("không đăng"));
+        assert!(tracking_state(TrackingState::NotPublished).contains("không công khai"));
     }
 
     #[test]

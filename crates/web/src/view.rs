@@ -119,6 +119,12 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
         }
         "da-giai-the" => "Đã ghi nhận giải thể / sáp nhập đơn vị.",
         "da-mo-khoa" => "Đã mở khóa tài khoản.",
+        "da-gan-dang-vien" => {
+            "Đã gắn tài khoản với đảng viên; người dùng tài khoản đó cần đăng nhập lại."
+        }
+        "da-bo-gan-dang-vien" => {
+            "Đã bỏ gắn tài khoản với đảng viên; người dùng tài khoản đó cần đăng nhập lại."
+        }
         "da-diem-danh" => "Đã lưu điểm danh.",
         "da-mo-diem-danh" => "Đã mở tự điểm danh: đọc mã hoặc cho đảng viên quét mã QR.",
         "da-dong-diem-danh" => "Đã đóng tự điểm danh.",
@@ -141,10 +147,16 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
         "da-lap-phien-ban" => "Đã lập phiên bản mới (bản nháp); bản đã duyệt được giữ nguyên.",
         "da-danh-gia" => "Đã lưu đánh giá.",
         "da-xep-loai" => "Đã lưu xếp loại.",
-        "da-duyet-phan-anh" => "Đã duyệt phản ánh; hãy trả lời để câu trả lời hiện trên cổng công khai.",
+        "da-de-xuat-xep-loai" => "Đã lưu đề xuất xếp loại; đảng ủy cơ sở sẽ xem và quyết định.",
+        "da-quyet-dinh-theo-de-xuat" => "Đã quyết định xếp loại theo đề xuất của các chi bộ.",
+        "da-duyet-phan-anh" => {
+            "Đã duyệt phản ánh; hãy trả lời để phản ánh và câu trả lời hiện trên Cổng thông tin công khai."
+        }
         "da-danh-dau-rac" => "Đã đánh dấu là thư rác; phản ánh không hiển thị công khai.",
         "da-an-phan-anh" => "Đã ẩn phản ánh; lý do được lưu lại.",
-        "da-tra-loi-phan-anh" => "Đã trả lời; phản ánh và câu trả lời hiện trên cổng công khai.",
+        "da-tra-loi-phan-anh" => {
+            "Đã trả lời; phản ánh và câu trả lời đã hiện trên Cổng thông tin công khai."
+        }
         _ => return None,
     };
     Some(m.to_string())

@@ -373,8 +373,14 @@ async fn every_route_answers_as_documented() {
         // ---- accounts, audit
         k.call(g.clone(), "/api/v1/accounts", a, None).await;
         k.call(g.clone(), "/api/v1/accounts", m, None).await;
-        k.call(p.clone(), "/api/v1/accounts", a, Some(json!({"username": "moi.p1", "password": "MatKhau2026moi", "role": "secretary", "unit_code": "P1", "display_name": "Bí thư mới"}))).await;
+        let sec = id(&k.call(p.clone(), "/api/v1/accounts", a, Some(json!({"username": "moi.p1", "password": "MatKhau2026moi", "role": "secretary", "unit_code": "P1", "display_name": "Bí thư mới"}))).await);
         k.call(p.clone(), "/api/v1/accounts", a, Some(json!({"username": "moi.p2", "password": "MatKhau2026moi", "role": "king", "unit_code": "P1"}))).await;
+        let card = app.fx.member("Trần Thị Mai").card.clone();
+        k.call(put.clone(), &format!("/api/v1/accounts/{sec}/member"), o, Some(json!({"card_number": card}))).await;
+        k.call(put.clone(), &format!("/api/v1/accounts/{sec}/member"), o, Some(json!({"card_number": "0999999"}))).await;
+        k.call(put.clone(), &format!("/api/v1/accounts/{sec}/member"), o, Some(json!({"member_id": null}))).await;
+        k.call(put.clone(), &format!("/api/v1/accounts/{sec}/member"), o, Some(json!({}))).await;
+        k.call(put.clone(), "/api/v1/accounts/999999/member", o, Some(json!({"member_id": null}))).await;
         k.call(g.clone(), "/api/v1/audit", a, None).await;
         k.call(g.clone(), "/api/v1/audit?object_type=member&from=2026-01-01&to=2026-12-31&page=1&per_page=5", a, None).await;
         k.call(g.clone(), "/api/v1/audit?from=x", a, None).await;
@@ -407,6 +413,10 @@ async fn every_route_answers_as_documented() {
         k.call(put.clone(), "/api/v1/topics", c, Some(json!({"unit_code": "P1-C1", "month": "2026-12", "topic": "Học tập và làm theo Bác", "thematic": true}))).await;
         k.call(put.clone(), "/api/v1/topics", w, Some(json!({"unit_code": "P1-C2", "month": "2026-13", "topic": "Khác"}))).await;
         k.call(g.clone(), "/api/v1/topics?unit=P1&month=2026-12", w, None).await;
+        let (tu, p1c) = (app.fx.unit("TU").id, app.fx.unit("P1").id);
+        k.call(put.clone(), &format!("/api/v1/units/{tu}/calendar/2027"), o, Some(json!({"registration_deadline": "2027-04-15", "topic_day": 18}))).await;
+        k.call(put.clone(), &format!("/api/v1/units/{tu}/calendar/2027"), o, Some(json!({"topic_day": 31}))).await;
+        k.call(g.clone(), &format!("/api/v1/units/{p1c}/calendar/2027"), w, None).await;
 
         // ---- study sessions, cell meetings, attendance
         let s = k
@@ -495,7 +505,10 @@ async fn every_route_answers_as_documented() {
         k.call(g.clone(), "/api/v1/manifestations", m, None).await;
         k.call(put.clone(), "/api/v1/manifestations/A1", o, Some(json!({"title": "Phai nhạt lý tưởng cách mạng"}))).await;
         k.call(put.clone(), "/api/v1/manifestations/Z9", o, Some(json!({"title": "x"}))).await;
-        k.call(p.clone(), &format!("/api/v1/members/{own}/rating"), w, Some(json!({"year": 2021, "rating": "excellent", "reason": "Hoàn thành xuất sắc mọi nội dung đã đăng ký"}))).await;
+        // The cell proposes, the ward decides (docs/DOMAIN.md § Rating); the ward cannot propose.
+        k.call(p.clone(), &format!("/api/v1/members/{own}/rating-proposal"), c, Some(json!({"year": 2021, "rating": "excellent", "reason": "Hoàn thành xuất sắc mọi nội dung đã đăng ký"}))).await;
+        k.call(p.clone(), &format!("/api/v1/members/{own}/rating-proposal"), w, Some(json!({"year": 2021, "rating": "good"}))).await;
+        k.call(p.clone(), &format!("/api/v1/members/{own}/rating"), w, Some(json!({"year": 2021, "rating": "excellent"}))).await;
         k.call(p.clone(), &format!("/api/v1/members/{own}/rating"), w, Some(json!({"year": 2019, "rating": "zz"}))).await;
 
         // ---- models

@@ -478,7 +478,7 @@ async fn self_checkin_opened_used_and_closed() {
         for bad in ["3", "2000"] {
             let r = post(&app, &sec, &open, &[("phut", bad)]).await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad} minutes");
-            assert!(r.text().contains("phải từ 5 đến 1440"), "{}", r.text());
+            assert!(r.text().contains("phải từ 5 đến 1.440"), "{}", r.text());
         }
         let page = app.page(&format!("/hoc-tap/{id}"), Some(&sec.cookie)).await;
         assert!(element_text(&page.text(), "ma-diem-danh").is_none());

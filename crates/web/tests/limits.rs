@@ -283,6 +283,9 @@ fn every_text_box_in_the_templates_takes_its_limit_from_the_domain() {
         "for_units",
         "website",
         "{{ name }}",
+        // The campaign calendar: a year and dd/mm/yyyy dates, parsed.
+        "nam",
+        "{{ r.name }}",
     ];
     const TYPED_NUMBERS_ALLOWED: &[&str] = &["ma", "deadline_{{ c.index }}"];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");

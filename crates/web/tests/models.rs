@@ -92,7 +92,7 @@ async fn models_of_a_subtree_with_owner_and_replications() {
         assert_eq!(got["owner"], json!({"id": p1.id, "code": "P1", "name": p1.name}));
         assert_eq!(keys(&got["owner"]), ["code", "id", "name"]);
         assert_eq!(got["status"], "replicated");
-        assert_eq!(got["status_label"], "Nhân rộng");
+        assert_eq!(got["status_label"], "Đã nhân rộng");
         let reps = got["replications"].as_array().unwrap();
         assert_eq!(reps.len(), 2);
         assert_eq!(reps[0]["unit"]["code"], "P1-C2");
@@ -498,7 +498,7 @@ async fn staff_pages_for_office_secretary_and_member() {
         assert!(html.contains("Chi bộ Khu phố Một B") && html.contains("01/04/2018"));
         assert!(html.contains("Nhận nhân rộng về đơn vị"));
         assert!(
-            html.contains(">Nhân rộng</span>"),
+            html.contains(">Đã nhân rộng</span>"),
             "status moved to nhân rộng"
         );
         assert!(!html.contains("style="), "no inline styles under the CSP");

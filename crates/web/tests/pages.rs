@@ -679,3 +679,51 @@ async fn huge_page_numbers_on_pages_do_not_overflow() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_member_who_withdrew_is_labelled_and_leaves_the_list() {
+    each_backend(|app| async move {
+        let b = app.browser("bithu.p1").await;
+        let m = app.fx.member("Phạm Quốc Dũng").clone();
+        let url = format!("/dang-vien/{}", m.id);
+        let page = app.page(&url, Some(&b.cookie)).await.text();
+        assert!(
+            page.contains("<option value=\"withdrawn\">Xin ra khỏi Đảng</option>"),
+            "the status form offers it: {page}"
+        );
+        let r = app
+            .post_form(
+                &format!("{url}/trang-thai"),
+                Some(&b.cookie),
+                &[
+                    ("csrf", b.csrf.as_str()),
+                    ("status", "withdrawn"),
+                    ("date", "2026-11-01"),
+                ],
+            )
+            .await;
+        assert!(r.status.is_redirection(), "{}: {}", r.status, r.text());
+        let page = app.page(&url, Some(&b.cookie)).await.text();
+        assert!(
+            page.contains("<dd>Xin ra khỏi Đảng</dd>"),
+            "current status shown: {page}"
+        );
+        assert!(
+            page.contains("<td>01/11/2026</td><td>Xin ra khỏi Đảng</td>"),
+            "dated in the history: {page}"
+        );
+        // Not a current member: listed only when those who left are asked for.
+        let list = app
+            .page("/dang-vien?don_vi=P1", Some(&b.cookie))
+            .await
+            .text();
+        assert!(!list.contains(&m.name), "{list}");
+        let list = app
+            .page("/dang-vien?don_vi=P1&ca_da_roi=1", Some(&b.cookie))
+            .await
+            .text();
+        assert!(list.contains(&m.name), "{list}");
+        assert!(list.contains("Xin ra khỏi Đảng"), "{list}");
+    })
+    .await;
+}

@@ -205,6 +205,13 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
             .await
             .text();
         assert!(item.contains("Lê Văn Tư") && item.contains("0909000111"));
+        // What answering does, in plain words; the portal called by its one name.
+        assert!(
+            item.contains("Khi trả lời, phản ánh được duyệt và hiện trên Cổng thông tin công khai cùng câu trả lời"),
+            "{item}"
+        );
+        assert!(item.contains("xem trên Cổng thông tin công khai"));
+        assert!(!item.contains("cổng công khai"));
         let member = app.browser("dangvien.p1c1").await;
         assert_eq!(
             app.page(&format!("/phan-anh/{real}"), Some(&member.cookie))

@@ -154,12 +154,36 @@ async fn member_writes_fixes_and_gets_approved() {
         let page = app.page(&format!("/dang-ky/{id}"), Some(&ward.cookie)).await.text();
         assert!(page.contains("Chi bộ đánh giá") && page.contains("Phát biểu tại 12/12 buổi"));
         assert!(page.contains("Hoàn thành tốt nhiệm vụ"), "suggested rating: {page}");
-        // Another rating than suggested needs a reason.
-        let r = form(&app, &ward, &format!("/dang-ky/{id}/xep-loai"), &[("rating", "excellent"), ("reason", "")]).await;
+        // The rating in two steps (docs/DOMAIN.md § Rating). The cell proposes: another level than suggested
+        // needs a reason.
+        let cell_page = app.page(&format!("/dang-ky/{id}"), Some(&cell.cookie)).await.text();
+        assert!(cell_page.contains("Đề xuất xếp loại") && cell_page.contains("Đảng bộ Phường Một quyết định"), "{cell_page}");
+        let r = form(&app, &cell, &format!("/dang-ky/{id}/xep-loai"), &[("step", "propose"), ("rating", "excellent"), ("reason", "")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("lý do"));
-        let r = form(&app, &ward, &format!("/dang-ky/{id}/xep-loai"), &[("rating", "good")]).await;
+        let r = form(&app, &cell, &format!("/dang-ky/{id}/xep-loai"), &[("step", "propose"), ("rating", "good")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(location(&r), format!("/dang-ky/{id}?tb=da-de-xuat-xep-loai"));
+        // The cell cannot decide.
+        let r = form(&app, &cell, &format!("/dang-ky/{id}/xep-loai"), &[("rating", "good")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("chi bộ chỉ đề xuất"), "{}", r.text());
+        // The ward's sheet: suggested, proposed, not yet decided; all proposals decided in one go.
+        let sheet = app.page("/dang-ky/xep-loai?nam=2026", Some(&ward.cookie)).await.text();
+        assert!(sheet.contains("Nguyễn Văn Bình") && sheet.contains("Chưa quyết định"), "{sheet}");
+        assert!(sheet.contains("Quyết định theo đề xuất (1)"), "{sheet}");
+        let r = form(&app, &ward, "/dang-ky/xep-loai/theo-de-xuat", &[("year", "2026")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let sheet = app.page("/dang-ky/xep-loai?nam=2026", Some(&ward.cookie)).await.text();
+        assert!(!sheet.contains("Chưa quyết định") && !sheet.contains("Quyết định theo đề xuất ("), "{sheet}");
+        // The ward may still decide another level, with a reason.
+        let r = form(&app, &ward, "/dang-ky/xep-loai", &[("year", "2026"), ("member_id", &app.fx.member(common::MEMBER_ACCOUNT_MEMBER).id.to_string()), ("step", "decide"), ("rating", "completed"), ("reason", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("đã đề xuất"), "{}", r.text());
+        let page = app.page(&format!("/dang-ky/{id}"), Some(&ward.cookie)).await.text();
+        assert!(page.contains("Chi bộ đề xuất") && page.contains("<strong>Hoàn thành tốt nhiệm vụ</strong>"), "{page}");
+        let page = app.page(&format!("/dang-ky/{id}"), Some(&me.cookie)).await.text();
+        assert!(page.contains("<strong>Hoàn thành tốt nhiệm vụ</strong>"), "{page}");
 
         // The Word print.
         let doc = app.page(&format!("/dang-ky/{id}/ban-dang-ky.docx"), Some(&me.cookie)).await;

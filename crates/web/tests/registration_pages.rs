@@ -144,16 +144,39 @@ async fn dataset(app: &TestApp) -> Data {
         json!({"items": [{"position": 1, "outcome": "done"}, {"position": 2, "outcome": "done"}]}),
     )
     .await;
-    let p = app.principal(&admin).await;
+    // The cell proposes (an office account of P1-C2, built here), the ward decides as proposed
+    // (docs/DOMAIN.md § Rating).
+    let hong_m = app.fx.member("Nguyễn Thị Hồng");
+    let admin_p = app.principal(&admin).await;
+    let cell_b = domain::policy::Principal {
+        role: domain::Role::Office,
+        username: "office.p1c2".into(),
+        unit_path: hong_m.unit_path.clone(),
+        member_id: None,
+        ..admin_p
+    };
+    app.db
+        .registrations()
+        .propose_rating(
+            &Actor::system("test"),
+            &cell_b,
+            hong_m.id,
+            YEAR,
+            Rating::Excellent,
+            "Có mô hình camera an ninh được phường nhân rộng",
+        )
+        .await
+        .unwrap();
+    let p = app.principal(&ward).await;
     app.db
         .registrations()
         .rate_member(
             &Actor::system("test"),
             &p,
-            app.fx.member("Nguyễn Thị Hồng").id,
+            hong_m.id,
             YEAR,
             Rating::Excellent,
-            "Có mô hình camera an ninh được phường nhân rộng",
+            "",
         )
         .await
         .unwrap();
@@ -345,7 +368,7 @@ async fn report_counts_drill_down_and_list() {
         assert!(binh[0].contains("Người đứng đầu"));
         let phuc = row(&html, "bang-danh-sach", "Lê Hoàng Phúc");
         assert_eq!(phuc[2], "Chờ duyệt");
-        assert!(phuc[6].contains("Sao chép"), "{phuc:?}");
+        assert!(phuc[6].contains("Trùng lặp"), "{phuc:?}");
 
         // The ward's list on request: all four, Hồng rated.
         let r = app
@@ -378,7 +401,7 @@ async fn clusters_show_texts_side_by_side() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let html = r.text();
         assert!(
-            html.contains("Nhóm 1: 2 bản đăng ký, giống nhau ≥"),
+            html.contains("Nhóm 1: 2 bản đăng ký, giống nhau từ "),
             "{html}"
         );
         assert!(!html.contains("Nhóm 2"));

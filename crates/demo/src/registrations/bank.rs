@@ -148,7 +148,9 @@ impl Tpl {
 pub(super) const COMMITMENTS: &[Tpl] = &[
     // --- Everyone: study, party life, family ------------------------------------------------
     t(ALL, LL, "{Đọc|Tìm đọc|Nghiên cứu} {0n} cuốn sách {về tấm gương đạo đức Hồ Chí Minh|về Bác Hồ với {miền Nam|Bến Tre|thanh niên}|“Bác Hồ – những câu chuyện về đạo đức”}{| trong tủ sách của chi bộ| do Ban Tuyên giáo giới thiệu}, {viết bài thu hoạch|ghi chép bài học}{| để trao đổi tại sinh hoạt chi bộ}", "{0n} bài thu hoạch", (1, 3), (9, 11)).ev("Bài thu hoạch nộp chi ủy"),
-    t(ALL, LL, "{Học tập|Nghiên cứu, học tập|Tham gia học tập đầy đủ} chuyên đề năm {y}{| về {theme}}, {viết|hoàn thành|nộp} bài thu hoạch {liên hệ với chức trách của bản thân|và đăng ký việc làm cụ thể|gắn với công việc hằng ngày|đúng thời gian chi ủy yêu cầu}", "01 bài thu hoạch", (1, 1), (6, 9)).ev("Bài thu hoạch có nhận xét của chi ủy"),
+    t(ALL, LL, "{Học tập|Nghiên cứu, học tập|Tham gia học tập đầy đủ} chuyên đề năm {y}{| về {theme}}, {viết|hoàn thành|nộp} bài thu hoạch {liên hệ với chức trách của bản thân|và đăng ký việc làm cụ thể|gắn với công việc hằng ngày|đúng thời gian chi ủy yêu cầu}", "01 bài thu hoạch", (1, 1), (6, 9)).ev("Bài thu hoạch có nhận xét của chi ủy").years(2017, 2100),
+    // 2016: no yearly theme; the directive was studied with the theme of the whole term.
+    t(ALL, LL, "{Học tập|Nghiên cứu, học tập|Tham gia học tập đầy đủ} Chỉ thị 05-CT/TW{| cùng chuyên đề toàn khóa| và chuyên đề toàn khóa 2016 – 2021}, {viết|hoàn thành|nộp} bài thu hoạch {liên hệ với chức trách của bản thân|gắn với công việc hằng ngày|đúng thời gian chi ủy yêu cầu}", "01 bài thu hoạch", (1, 1), (9, 10)).ev("Bài thu hoạch có nhận xét của chi ủy").years(2016, 2016),
     t(ALL, SH, "{Dự|Tham dự} sinh hoạt chi bộ{| thường kỳ| định kỳ hằng tháng} đầy đủ, {đóng đảng phí đúng kỳ hạn|nộp đảng phí trước ngày 10 hằng tháng|không vắng mặt không có lý do}", "12/12 kỳ sinh hoạt", (12, 12), (12, 12)).ev("Sổ theo dõi sinh hoạt và đảng phí của chi bộ"),
     t(ALL, SH, "{Phát biểu, đóng góp|Chuẩn bị và phát biểu|Tham gia đóng góp} ý kiến xây dựng {nghị quyết|nghị quyết tháng|chương trình công tác} {tại các kỳ sinh hoạt chi bộ|của chi bộ|trong các buổi họp chi bộ}", "{n} lượt phát biểu", (4, 10), (12, 12)).ev("Biên bản sinh hoạt chi bộ"),
     t(ALL, SH, "{Làm|Viết} bản tự kiểm điểm {cuối năm {y}|đảng viên năm {y}}, {nhận rõ|chỉ rõ|nêu thẳng} ưu điểm, khuyết điểm{| và biện pháp khắc phục| để chi bộ góp ý}", "01 bản tự kiểm điểm", (1, 1), (12, 12)),
@@ -190,7 +192,9 @@ pub(super) const COMMITMENTS: &[Tpl] = &[
     t(STAFF, CM, "Phấn đấu hoàn thành nhiệm vụ, đạt danh hiệu “{Lao động tiên tiến|Chiến sĩ thi đua cơ sở}” năm {y}", "01 danh hiệu", (1, 1), (12, 12)),
     // --- Cell party leadership ---------------------------------------------------------------
     t(SEC, DANG, "Chủ trì sinh hoạt chi bộ thường kỳ vào ngày {k} hằng tháng{|, bảo đảm nội dung thiết thực}", "{n} kỳ sinh hoạt", (12, 12), (12, 12)).title().ev("Sổ biên bản sinh hoạt chi bộ"),
-    t(SEC, DANG, "Tổ chức sinh hoạt chuyên đề {hằng quý|mỗi quý một lần} về {theme}{|, mời đảng viên lớn tuổi chia sẻ| gắn với việc làm cụ thể của chi bộ}", "04 kỳ sinh hoạt chuyên đề", (4, 4), (12, 12)).title(),
+    t(SEC, DANG, "Tổ chức sinh hoạt chuyên đề {hằng quý|mỗi quý một lần} về {theme}{|, mời đảng viên lớn tuổi chia sẻ| gắn với việc làm cụ thể của chi bộ}", "04 kỳ sinh hoạt chuyên đề", (4, 4), (12, 12)).title().years(2017, 2100),
+    // 2016: from the plan (June) on, two quarters remain.
+    t(SEC, DANG, "Tổ chức sinh hoạt chuyên đề {quý III và quý IV|hai quý cuối năm|mỗi quý một lần từ quý III} năm {y} về {Chỉ thị 05-CT/TW|chuyên đề toàn khóa|{theme}}{|, mời đảng viên lớn tuổi chia sẻ| gắn với việc làm cụ thể của chi bộ}", "02 kỳ sinh hoạt chuyên đề", (2, 2), (12, 12)).title().years(2016, 2016),
     t(SEC, DANG, "{Phát hiện, bồi dưỡng|Theo dõi, giúp đỡ} quần chúng ưu tú{| trong đoàn viên thanh niên| là cốt cán phong trào}, giới thiệu để Đảng ủy {area} xem xét kết nạp", "{0n} quần chúng", (1, 3), (9, 11)).title(),
     t(SEC, DANG, "{Kiểm tra, giám sát|Giám sát} đảng viên trong chi bộ {thực hiện nội dung đăng ký học tập và làm theo|thực hiện những điều đảng viên không được làm|giữ mối liên hệ nơi cư trú}", "{0n} đảng viên", (2, 5), (9, 11)).title().ev("Thông báo kết luận kiểm tra của chi bộ"),
     t(SEC, DANG, "Phân công đảng viên phụ trách {hộ gia đình|từng cụm dân cư|từng tổ nhân dân}, nắm tình hình {nhân dân|dư luận} ở {kp}", "100% đảng viên", (1, 1), (4, 6)).title(),
@@ -331,7 +335,9 @@ pub(super) const EXEMPLARY: &[Tpl] = &[
     t(ALL, NG, "Trực tiếp đối thoại với nhân dân{| ở khu phố, ấp còn khó khăn}, giải quyết kiến nghị tại chỗ", "{0n} buổi đối thoại", (2, 6), (11, 12)),
     t(ALL, NG, "Đi đầu đóng góp xây dựng nhà tình thương cho hộ nghèo{| trên địa bàn}", "{m} đồng", (500, 2000), (9, 12)).grow(10),
     t(ALL, NG, "{Sinh hoạt đầy đủ|Giữ mối liên hệ} với chi bộ nơi cư trú, nhận nhận xét của chi ủy nơi cư trú", "01 phiếu nhận xét", (1, 1), (12, 12)),
-    t(ALL, NG, "Khắc phục những hạn chế được chỉ ra trong kiểm điểm năm {py}{| theo Nghị quyết Trung ương 4 khóa XII}", "100% hạn chế được khắc phục", (1, 1), (12, 12)),
+    t(ALL, NG, "Khắc phục {những hạn chế|các khuyết điểm, hạn chế} được chỉ ra trong kiểm điểm năm {py}{| của chi bộ| theo kết luận của chi ủy}", "100% hạn chế được khắc phục", (1, 1), (12, 12)).years(2016, 2016),
+    // Nghị quyết Trung ương 4 khóa XII dates from 30/10/2016: the review of 2016 was the first under it.
+    t(ALL, NG, "Khắc phục những hạn chế được chỉ ra trong kiểm điểm năm {py}{| theo Nghị quyết Trung ương 4 khóa XII}", "100% hạn chế được khắc phục", (1, 1), (12, 12)).years(2017, 2100),
     t(ALL, NG, "Đi cơ sở nắm tình hình, dự sinh hoạt với chi bộ{| khu phố, ấp} được phân công theo dõi", "{n} buổi", (6, 12), (12, 12)),
     t(ALL, NG, "Vận động {gia đình, người thân|vợ con, anh em} gương mẫu chấp hành chủ trương của Đảng, pháp luật của Nhà nước", "100% người thân", (1, 1), (12, 12)),
 ];
@@ -416,11 +422,14 @@ pub(super) const STREETS: &[&str] = &[
     "Phan Ngọc Tòng",
 ];
 
-/// The yearly themes in the words of a registration item.
+/// The yearly themes in the words of a registration item (`crate::attendance::THEMES` in short); 2016
+/// and the years without a yearly theme: the theme of the whole 2016–2021 term.
 pub(super) fn theme_short(year: i32) -> &'static str {
     match year {
-        2017 => "phong cách quần chúng, dân chủ, nêu gương, nói đi đôi với làm",
+        2017 => "phòng, chống suy thoái tư tưởng chính trị, đạo đức, lối sống, “tự diễn biến”, “tự chuyển hóa” trong nội bộ",
         2018 => "phong cách, tác phong công tác của người đứng đầu, của cán bộ, đảng viên",
+        2019 => "nêu cao tinh thần trách nhiệm, chống chủ nghĩa cá nhân, nói đi đôi với làm",
+        2020 => "tăng cường khối đại đoàn kết toàn dân tộc, xây dựng Đảng và hệ thống chính trị trong sạch, vững mạnh",
         _ => "ý thức tôn trọng nhân dân, phát huy dân chủ, chăm lo đời sống nhân dân",
     }
 }

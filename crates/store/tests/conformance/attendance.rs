@@ -794,6 +794,36 @@ on_every_backend!(env: self_checkin);
 on_every_backend!(db: campaign_and_topics);
 on_every_backend!(db: absent_twice_flag);
 
+/// The bulk loader refuses "Học bù thay cho" on a mark that is not a make-up, or naming something other
+/// than an absence, and says so in plain words; nothing is written.
+pub async fn bulk_load_explains_a_wrong_makeup(db: &Db) {
+    let mark = |status, from| store::NewMark {
+        meeting_id: 1,
+        member_id: 1,
+        unit_id: 1,
+        status: Some(status),
+        made_up_from: Some(from),
+        marked_at: None,
+    };
+    for bad in [
+        mark(Mark::Present, Mark::Absent),
+        mark(Mark::Makeup, Mark::Late),
+    ] {
+        let e = invalid(
+            db.attendance()
+                .load_attendance(&cli(), "loader", &[bad])
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(e[0].field, "marks[0].made_up_from");
+        assert_eq!(
+            e[0].message,
+            "Chỉ ghi “Học bù thay cho” khi trạng thái là Học bù, và phải là Vắng có lý do hoặc Vắng không lý do"
+        );
+    }
+}
+on_every_backend!(db: bulk_load_explains_a_wrong_makeup);
+
 /// A transfer recorded by an import (a new unit code with "Từ ngày") refreshes later meetings' lists. When
 /// a cell moves to another ward, the sessions its former ward held stay with that ward (and the root), not
 /// with the cell's new place.

@@ -53,6 +53,7 @@ fn report(rows: usize, created: usize, updated: usize, unchanged: usize) -> Impo
         updated,
         unchanged,
         dry_run: false,
+        unmapped_titles: Vec::new(),
     }
 }
 

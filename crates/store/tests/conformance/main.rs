@@ -8,15 +8,19 @@
 mod common;
 
 mod accounts;
+mod approval_chain;
 mod attendance;
 mod attendance_props;
 mod audit;
+mod calendar;
 mod concurrency;
 mod disclosure;
 mod import;
 mod members;
 mod models;
 mod portal;
+mod positions;
+mod ratings;
 mod registration_reviews;
 mod registrations;
 mod scope;

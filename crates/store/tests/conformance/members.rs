@@ -55,7 +55,7 @@ pub async fn validation(db: &Db) {
     );
     assert_eq!(
         message_for(&errors, "full_name"),
-        "Họ và tên phải có ít nhất họ và tên"
+        "Họ và tên phải có ít nhất hai từ: họ và tên"
     );
     assert!(message_for(&errors, "card_number").contains("6–12 chữ số"));
     assert!(message_for(&errors, "phone").starts_with("Số điện thoại"));
@@ -419,3 +419,213 @@ pub async fn undated_status_as_of(db: &Db) {
 on_every_backend!(
     db: undated_status_as_of
 );
+
+/// The 12-month probation (Điều lệ Đảng, art. 5) holds on create and on edit, with the message that names
+/// both dates and the earliest official day; nothing is written when it is refused.
+pub async fn probation_on_create_and_edit(db: &Db) {
+    let t = tree(db).await;
+    let admin = t.admin();
+    let before = db.members().member_count().await.unwrap();
+    let probation =
+        "Ngày chính thức (01/03/2020) phải sau ngày vào Đảng (15/06/2019) ít nhất 12 tháng \
+                     (thời kỳ dự bị): sớm nhất là 15/06/2020";
+    let mut early = person("Nguyễn Văn Sớm", "510001");
+    early.joined_on = Some(d(2019, 6, 15));
+    early.official_on = Some(d(2020, 3, 1));
+    let errors = invalid(
+        db.members()
+            .create_member(&cli(), &admin, &early, "P7-KP1", None)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(message_for(&errors, "official_on"), probation);
+    assert_eq!(db.members().member_count().await.unwrap(), before);
+
+    // Exactly 12 months is accepted; moving the official date back into the probation on edit is refused
+    // and leaves the stored member as it was.
+    let mut ok = early.clone();
+    ok.official_on = Some(d(2020, 6, 15));
+    let id = add_member(db, &admin, ok, &t.cell_a1).await;
+    let stored = db.members().member(&admin, id).await.unwrap();
+    assert_eq!(stored.official_on, Some(d(2020, 6, 15)));
+    let errors = invalid(
+        db.members()
+            .update_member(&cli(), &admin, id, &early)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(message_for(&errors, "official_on"), probation);
+    assert_eq!(db.members().member(&admin, id).await.unwrap(), stored);
+
+    // Official without a joining date.
+    let mut no_join = person("Trần Văn Thiếu", "510002");
+    no_join.joined_on = None;
+    no_join.official_on = Some(d(2020, 3, 1));
+    let errors = invalid(
+        db.members()
+            .create_member(&cli(), &admin, &no_join, "P7-KP1", None)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        message_for(&errors, "official_on"),
+        "Có ngày chính thức (01/03/2020) nhưng thiếu ngày vào Đảng"
+    );
+}
+on_every_backend!(db: probation_on_create_and_edit);
+
+/// "Xin ra khỏi Đảng" (Điều lệ Đảng, art. 8) is stored and read back as its own status, dated in the
+/// history, and behaves like the other "left" statuses: not listed by default, not exported, not counted,
+/// not expected from its date.
+pub async fn withdrawn_member_has_left(db: &Db) {
+    let t = tree(db).await;
+    let admin = t.admin();
+    let stays = add_member(db, &admin, person("Lê Văn Ở", "520001"), &t.cell_a1).await;
+    let leaves = add_member(db, &admin, person("Phạm Thị Đi", "520002"), &t.cell_a1).await;
+    let left = db
+        .members()
+        .set_member_status(
+            &cli(),
+            &admin,
+            leaves,
+            MemberStatus::Withdrawn,
+            d(2026, 3, 1),
+        )
+        .await
+        .expect("withdrawn");
+    assert_eq!(left.status, MemberStatus::Withdrawn);
+    let stored = db.members().member(&admin, leaves).await.unwrap();
+    assert_eq!(stored.status, MemberStatus::Withdrawn);
+    assert_eq!(stored.status.label(), "Xin ra khỏi Đảng");
+    let (_, statuses) = db.members().member_history(&admin, leaves).await.unwrap();
+    assert_eq!(
+        statuses
+            .iter()
+            .map(|s| (s.status, s.from_date))
+            .collect::<Vec<_>>(),
+        [
+            (MemberStatus::Active, Some(d(2015, 1, 1))),
+            (MemberStatus::Withdrawn, Some(d(2026, 3, 1)))
+        ]
+    );
+
+    // Expected at meetings until the day before, not from that day.
+    let as_of = async |date| {
+        db.members()
+            .member_ids_as_of(&t.cell_a1.path, date)
+            .await
+            .unwrap()
+    };
+    assert_eq!(as_of(d(2026, 2, 28)).await, [stays, leaves]);
+    assert_eq!(as_of(d(2026, 3, 1)).await, [stays]);
+    assert_eq!(as_of(today()).await, [stays]);
+
+    // Not a current member: not listed unless asked, not exported, not counted.
+    let query = |include_inactive| store::MemberQuery {
+        unit_path: Some(t.cell_a1.path.clone()),
+        include_inactive,
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    };
+    let (listed, total) = db
+        .members()
+        .search_members(&admin, &query(false))
+        .await
+        .unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(listed.iter().map(|m| m.id).collect::<Vec<_>>(), [stays]);
+    let (all, _) = db
+        .members()
+        .search_members(&admin, &query(true))
+        .await
+        .unwrap();
+    let gone = all
+        .iter()
+        .find(|m| m.id == leaves)
+        .expect("listed on request");
+    assert_eq!(gone.status, MemberStatus::Withdrawn);
+    let exported = db
+        .members()
+        .members_for_export(&admin, Some(&t.cell_a1.path))
+        .await
+        .unwrap();
+    assert_eq!(exported.iter().map(|m| m.id).collect::<Vec<_>>(), [stays]);
+    let stats = db
+        .units()
+        .scope_stats(&admin, &t.cell_a1.path)
+        .await
+        .unwrap();
+    assert_eq!(stats.members, 1);
+    let children = db.units().child_units(&admin, t.ward_a.id).await.unwrap();
+    let cell = children
+        .iter()
+        .find(|c| c.unit.id == t.cell_a1.id)
+        .expect("the cell");
+    assert_eq!(cell.member_count, 1);
+
+    // The same status twice is refused, in Vietnamese with its label.
+    let errors = invalid(
+        db.members()
+            .set_member_status(
+                &cli(),
+                &admin,
+                leaves,
+                MemberStatus::Withdrawn,
+                d(2026, 4, 1),
+            )
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        message_for(&errors, "status"),
+        "Đảng viên đã ở trạng thái \"Xin ra khỏi Đảng\""
+    );
+}
+on_every_backend!(db: withdrawn_member_has_left);
+
+/// The store checks the rule again on rows handed to it (not only the file reader): an import whose row
+/// breaks the probation is rejected as a whole with the row, the column and the Vietnamese message.
+pub async fn import_checks_probation(db: &Db) {
+    let t = tree(db).await;
+    let admin = t.admin();
+    let before = db.members().member_count().await.unwrap();
+    let row = |line: usize, name: &str, card: &str, official| domain::import::MemberRow {
+        line,
+        unit_code: t.cell_a1.code.clone(),
+        full_name: name.into(),
+        birth_date: Some(d(1985, 3, 12)),
+        gender: None,
+        card_number: Some(card.into()),
+        citizen_id: None,
+        joined_on: Some(d(2019, 6, 15)),
+        official_on: official,
+        positions: Vec::new(),
+        phone: None,
+        since: None,
+    };
+    let parsed = domain::import::Parsed {
+        rows: vec![
+            row(2, "Nguyễn Văn Đúng", "530001", Some(d(2020, 6, 15))),
+            row(3, "Trần Văn Sớm", "530002", Some(d(2020, 3, 1))),
+        ],
+        errors: Vec::new(),
+    };
+    let outcome = db
+        .imports()
+        .import_members(&cli(), Some(&admin), parsed, false)
+        .await
+        .unwrap();
+    let store::ImportOutcome::Rejected(errors) = outcome else {
+        panic!("expected a rejection, got {outcome:?}");
+    };
+    assert_eq!(
+        errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "dòng 3, cột \"Ngày chính thức\": Ngày chính thức (01/03/2020) phải sau ngày vào Đảng \
+          (15/06/2019) ít nhất 12 tháng (thời kỳ dự bị): sớm nhất là 15/06/2020"
+        ]
+    );
+    assert_eq!(db.members().member_count().await.unwrap(), before);
+}
+on_every_backend!(db: import_checks_probation);

@@ -373,7 +373,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         .unwrap_err();
     assert_eq!(
         invalid(e),
-        "Chưa đến thời gian tự đánh giá giữa năm: từ ngày 01/06/2027"
+        "Chưa đến thời gian tự đánh giá giữa năm (bắt đầu từ ngày 01/06/2027)"
     );
 
     set_clock(env, YEAR, 6, 15);
@@ -409,7 +409,7 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         .unwrap_err();
     assert_eq!(
         invalid(e),
-        "Chỉ tự đánh giá bản đăng ký đã được duyệt (hiện tại: Đang soạn)"
+        "Chỉ được tự đánh giá bản đăng ký đã được duyệt (bản này đang ở trạng thái “Đang soạn”)"
     );
     // An item that does not exist: refused in Vietnamese, and nothing of the batch is written.
     let e = db
@@ -479,14 +479,17 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         .unwrap_err();
     assert_eq!(
         invalid(e),
-        "Chưa đến thời gian tự đánh giá cuối năm: từ ngày 01/11/2027"
+        "Chưa đến thời gian tự đánh giá cuối năm (bắt đầu từ ngày 01/11/2027)"
     );
     let e = db
         .registrations()
         .assess_registration(&web(&sec_a1), &sec_a1, id, &rvs(&[Outcome::Done]))
         .await
         .unwrap_err();
-    assert_eq!(invalid(e), "Chi bộ đánh giá từ ngày 01/11/2027");
+    assert_eq!(
+        invalid(e),
+        "Chưa đến thời gian chi bộ đánh giá (bắt đầu từ ngày 01/11/2027)"
+    );
 
     set_clock(env, YEAR, 11, 5);
     // Year-end, by the cell secretary on the member's behalf: everything done.
@@ -583,11 +586,11 @@ pub async fn self_reviews_and_assessment(env: &Env) {
     let s = summary_of(&list, w.an);
     assert_eq!(s.result, Some(0.625));
     assert_eq!(s.suggested, Some(Rating::Completed));
-    // The secretary confirms the suggestion without a reason; "xuất sắc" (the self-review's level) now
-    // needs one.
+    // The cell proposes the suggestion without a reason; "xuất sắc" (the self-review's level) now
+    // needs one. The ward decides as proposed (docs/DOMAIN.md § Rating).
     let e = db
         .registrations()
-        .rate_member(&web(&sec_a1), &sec_a1, w.an, YEAR, Rating::Excellent, "")
+        .propose_rating(&web(&sec_a1), &sec_a1, w.an, YEAR, Rating::Excellent, "")
         .await
         .unwrap_err();
     let msg = invalid(e);
@@ -596,7 +599,18 @@ pub async fn self_reviews_and_assessment(env: &Env) {
         "{msg}"
     );
     db.registrations()
-        .rate_member(&web(&sec_a1), &sec_a1, w.an, YEAR, Rating::Completed, "")
+        .propose_rating(&web(&sec_a1), &sec_a1, w.an, YEAR, Rating::Completed, "")
+        .await
+        .unwrap();
+    db.registrations()
+        .rate_member(
+            &web(&w.ward_a()),
+            &w.ward_a(),
+            w.an,
+            YEAR,
+            Rating::Completed,
+            "",
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -1155,11 +1169,27 @@ pub async fn report_of_a_small_tree(env: &Env) {
         (w.cuong, Rating::Good, reason),
         (w.binh, Rating::Excellent, ""),
     ] {
+        // The cell proposes, the ward decides as proposed (docs/DOMAIN.md § Rating).
         let p = if id == w.binh { &sec_a2 } else { &sec_a1 };
         db.registrations()
-            .rate_member(&web(p), p, id, YEAR, r, why)
+            .propose_rating(&web(p), p, id, YEAR, r, why)
+            .await
+            .unwrap_or_else(|e| panic!("propose {id}: {e:?}"));
+        db.registrations()
+            .rate_member(&web(&ward_a), &ward_a, id, YEAR, r, "")
             .await
             .unwrap_or_else(|e| panic!("rate {id}: {e:?}"));
+    }
+    // The cells' secretaries are the heads: their own cells' office accounts propose for them.
+    for (cell, id, r, why) in [
+        (&w.t.cell_a1, w.hai, Rating::Excellent, ""),
+        (&w.t.cell_a2, w.hung, Rating::Good, reason),
+    ] {
+        let office = principal(Role::Office, cell, None);
+        db.registrations()
+            .propose_rating(&web(&office), &office, id, YEAR, r, why)
+            .await
+            .unwrap_or_else(|e| panic!("propose {id}: {e:?}"));
     }
     db.registrations()
         .rate_member(&web(&ward_a), &ward_a, w.hai, YEAR, Rating::Excellent, "")
@@ -1167,7 +1197,7 @@ pub async fn report_of_a_small_tree(env: &Env) {
         .unwrap();
     let warn = db
         .registrations()
-        .rate_member(&web(&ward_a), &ward_a, w.hung, YEAR, Rating::Good, reason)
+        .rate_member(&web(&ward_a), &ward_a, w.hung, YEAR, Rating::Good, "")
         .await
         .unwrap();
     assert!(
@@ -1565,7 +1595,7 @@ pub async fn superseded_refusal_says_why(db: &Db) {
     );
     for msg in [review, assess] {
         assert!(
-            !msg.contains("(hiện tại: Đã duyệt)"),
+            !msg.contains("đang ở trạng thái “Đã duyệt”"),
             "refusing an approved version because it is not approved: {msg}"
         );
     }
@@ -1588,7 +1618,18 @@ pub async fn suggestion_follows_a_later_assessment(db: &Db) {
         .await
         .unwrap();
     db.registrations()
-        .rate_member(&web(&sec), &sec, w.binh, 2026, Rating::Excellent, "")
+        .propose_rating(&web(&sec), &sec, w.binh, 2026, Rating::Excellent, "")
+        .await
+        .unwrap();
+    db.registrations()
+        .rate_member(
+            &web(&w.ward_a()),
+            &w.ward_a(),
+            w.binh,
+            2026,
+            Rating::Excellent,
+            "",
+        )
         .await
         .unwrap();
     db.registrations()
@@ -1683,6 +1724,66 @@ on_every_backend!(env: approval_queue_is_the_approvers);
 on_every_backend!(db: registrations_in_sorts_names_the_vietnamese_way);
 on_every_backend!(env: report_of_a_small_tree);
 on_every_backend!(db: similar_registrations_across_units_and_versions);
+
+/// Signatures dropped by a migration (copy detection changed what a signature is) are recomputed when the
+/// store migrates: copies are found again, and only current versions have one.
+pub async fn stale_signatures_are_recomputed_on_migrate(env: &Env) {
+    let db = &env.db;
+    let w = world(db).await;
+    let year = 2026;
+    create(db, &w.an(), w.an, year, &an_items(year)).await;
+    let binh = db
+        .registrations()
+        .create_registration(
+            &web(&w.binh()),
+            &w.binh(),
+            w.binh,
+            year,
+            &pasted_items(year),
+        )
+        .await
+        .unwrap();
+    let an_text = text_of(&an_items(year));
+    let found = async || {
+        db.registrations()
+            .similar_registrations(&w.t.root.path, year, Some(w.an), &an_text)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<i64>>()
+    };
+    assert_eq!(found().await, [binh.id]);
+    let mut raw = env.raw().await;
+    for table in ["registration_bands", "registration_signatures"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut raw)
+            .await
+            .unwrap();
+    }
+    assert!(found().await.is_empty());
+    db.migrate().await.unwrap();
+    assert_eq!(found().await, [binh.id]);
+    let row = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM registration_signatures s JOIN registrations r \
+         ON r.id = s.registration_id WHERE r.superseded = 0",
+    )
+    .fetch_one(&mut raw)
+    .await
+    .unwrap();
+    let current: i64 = sqlx::Row::get(&row, "n");
+    let row =
+        sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM registrations WHERE superseded = 0")
+            .fetch_one(&mut raw)
+            .await
+            .unwrap();
+    assert_eq!(current, sqlx::Row::get::<i64, _>(&row, "n"));
+    // Nothing missing: migrating again writes nothing and finds the same.
+    db.migrate().await.unwrap();
+    assert_eq!(found().await, [binh.id]);
+}
+
+on_every_backend!(env: stale_signatures_are_recomputed_on_migrate);
 on_every_backend!(env: on_time_is_by_midnight_in_hanoi);
 on_every_backend!(db: superseded_refusal_says_why);
 on_every_backend!(db: suggestion_follows_a_later_assessment);

@@ -406,18 +406,18 @@ pub async fn scope_and_ratings(db: &Db) {
             .await,
         Err(StoreError::Forbidden)
     ));
-    // Ratings: no assessment yet, so any rating needs a reason; with one it is saved.
+    // Ratings: no assessment yet, so any proposal needs a reason; with one it is saved, and the ward
+    // decides as proposed (docs/DOMAIN.md § Rating).
     let sec = principal(Role::Secretary, &w.t.cell_a1, None);
     assert!(invalid(
         db.registrations()
-            .rate_member(&cli(), &sec, w.a, 2019, Rating::Good, "")
+            .propose_rating(&cli(), &sec, w.a, 2019, Rating::Good, "")
             .await
             .unwrap_err()
     )
     .contains("lý do"));
-    let warn = db
-        .registrations()
-        .rate_member(
+    db.registrations()
+        .propose_rating(
             &cli(),
             &sec,
             w.a,
@@ -425,6 +425,12 @@ pub async fn scope_and_ratings(db: &Db) {
             Rating::Excellent,
             "Có sáng kiến được thành phố công nhận",
         )
+        .await
+        .unwrap();
+    let ward = principal(Role::Secretary, &w.t.ward_a, None);
+    let warn = db
+        .registrations()
+        .rate_member(&cli(), &ward, w.a, 2019, Rating::Excellent, "")
         .await
         .unwrap();
     assert!(warn.is_some(), "one xuất sắc and no tốt exceeds 20%");
@@ -489,7 +495,7 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
         .await
         .unwrap();
     db.registrations()
-        .rate_member(
+        .propose_rating(
             &cli(),
             &cell_a,
             w.a,
@@ -497,6 +503,10 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
             Rating::Good,
             "Hoàn thành tốt nhiệm vụ năm 2025",
         )
+        .await
+        .unwrap();
+    db.registrations()
+        .rate_member(&cli(), &ward_a, w.a, 2025, Rating::Good, "")
         .await
         .unwrap();
     assert!(listed(db, &ward_a, &w.t.ward_a.path, 2026)
@@ -686,7 +696,7 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
         .is_empty());
     // A's 2026 rating is written where the registration is held; the 2025 one stays with ward A.
     db.registrations()
-        .rate_member(
+        .propose_rating(
             &cli(),
             &cell_b,
             w.a,
@@ -694,6 +704,10 @@ pub async fn registrations_follow_a_transfer(db: &Db) {
             Rating::Good,
             "Hoàn thành tốt nhiệm vụ năm 2026",
         )
+        .await
+        .unwrap();
+    db.registrations()
+        .rate_member(&cli(), &ward_b, w.a, 2026, Rating::Good, "")
         .await
         .unwrap();
     let rep_b = db

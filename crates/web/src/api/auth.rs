@@ -79,7 +79,7 @@ pub struct Me {
     username: String,
     #[schema(value_type = RoleName)]
     role: &'static str,
-    /// Đơn vị được cấp quyền (cả cây đơn vị đó)
+    /// Đơn vị được cấp quyền (gồm cả các đơn vị trực thuộc)
     unit_code: String,
     unit_name: String,
     /// Đảng viên ứng với tài khoản (nếu có)

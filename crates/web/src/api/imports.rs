@@ -41,12 +41,12 @@ pub fn routes() -> Vec<ApiRoute> {
     vec![
         import(
             "/import/units",
-            "Nhập đơn vị từ tệp CSV/XLSX (tất cả hoặc không)",
+            "Nhập đơn vị từ tệp CSV/XLSX (có lỗi thì không nhập dòng nào)",
             post(import_units),
         ),
         import(
             "/import/members",
-            "Nhập đảng viên từ tệp CSV/XLSX (tất cả hoặc không)",
+            "Nhập đảng viên từ tệp CSV/XLSX (có lỗi thì không nhập dòng nào)",
             post(import_members),
         ),
         r(

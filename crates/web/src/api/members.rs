@@ -22,7 +22,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "get",
             "/members",
             "members",
-            "Tìm đảng viên (không phân biệt dấu), lọc theo cây đơn vị, phân trang",
+            "Tìm đảng viên (không phân biệt dấu), lọc theo đơn vị (gồm cả đơn vị trực thuộc), phân trang",
             get(members),
         )
         .query::<MembersQuery>()
@@ -100,6 +100,7 @@ pub enum MemberStatusName {
     TransferredOut,
     Deceased,
     Expelled,
+    Withdrawn,
 }
 
 // One row of the member search.
@@ -289,13 +290,13 @@ pub enum PositionInput {
 struct MembersQuery {
     /// Tên (không phân biệt dấu), số thẻ, CCCD hoặc điện thoại.
     q: Option<String>,
-    /// Mã đơn vị: cả cây đơn vị đó.
+    /// Mã đơn vị: tính cả các đơn vị trực thuộc.
     unit: Option<String>,
     /// Trang, từ 1.
     page: Option<i64>,
     /// Số dòng mỗi trang (1–500, mặc định 50).
     per_page: Option<i64>,
-    /// Gồm cả người đã chuyển đi, từ trần, khai trừ.
+    /// Gồm cả người đã chuyển đi, từ trần, khai trừ, xin ra khỏi Đảng.
     include_inactive: Option<bool>,
 }
 
@@ -527,9 +528,12 @@ async fn set_status(
     ApiJson(b): ApiJson<StatusBody>,
 ) -> Result<Json<Member>, ApiError> {
     let status = MemberStatus::parse(&b.status).ok_or_else(|| {
-        ApiError::unprocessable(
-            "\"status\" phải là active, exempt, transferred_out, deceased hoặc expelled",
-        )
+        let names: Vec<&str> = MemberStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        ApiError::unprocessable(format!(
+            "\"status\" phải là {} hoặc {last}",
+            rest.join(", ")
+        ))
     })?;
     let date = parse_date_field("date", &b.date)?;
     let p = &user.principal;
@@ -540,4 +544,26 @@ async fn set_status(
             .await?
             .into(),
     ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    /// The document's status names are the statuses the API answers with: a status missing here would
+    /// make every answer about such a member fail its own schema.
+    #[test]
+    fn schema_names_every_member_status() {
+        let schema = serde_json::to_value(MemberStatusName::schema()).unwrap();
+        let names: Vec<&str> = schema["enum"]
+            .as_array()
+            .expect("an enum of names")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let all: Vec<&str> = MemberStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, all);
+    }
 }

@@ -21,13 +21,13 @@ use utoipa::{IntoParams, ToSchema};
 
 pub fn routes() -> Vec<ApiRoute> {
     vec![
-        r("get", "/models", "models", "Mô hình, cách làm hay của một cây đơn vị, mỗi mô hình kèm đơn vị chủ trì và các đơn vị đã nhân rộng", get(list))
+        r("get", "/models", "models", "Mô hình, cách làm hay của một đơn vị và các đơn vị trực thuộc, mỗi mô hình kèm đơn vị chủ trì và các đơn vị đã nhân rộng", get(list))
             .query::<ListQuery>()
             .json::<Items<ModelOut>>(),
         r("post", "/models", "models", "Ghi nhận một mô hình, cách làm hay của đơn vị", post(create))
             .body::<ModelBody>()
             .created::<ModelOut>(),
-        r("get", "/models/adopted", "models", "Các mô hình mà các đơn vị trong một cây đơn vị đã nhận nhân rộng", get(adopted))
+        r("get", "/models/adopted", "models", "Các mô hình mà một đơn vị và các đơn vị trực thuộc đã nhận nhân rộng", get(adopted))
             .query::<AdoptedQuery>()
             .json::<Items<AdoptedModelOut>>(),
         r("get", "/models/{id}", "models", "Một mô hình: mô tả, kết quả theo thời gian, ảnh, nơi đã nhân rộng", get(show))
@@ -67,7 +67,7 @@ pub fn routes() -> Vec<ApiRoute> {
 pub enum ModelStatusName {
     /// Đang triển khai.
     InProgress,
-    /// Nhân rộng.
+    /// Đã nhân rộng.
     Replicated,
     /// Được biểu dương.
     Commended,
@@ -302,7 +302,7 @@ fn status_field(s: Option<&str>) -> Result<Option<ModelStatus>, ApiError> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Mã đơn vị: mô hình của cả cây đơn vị đó (mặc định: đơn vị được cấp quyền).
+    /// Mã đơn vị: mô hình của đơn vị đó và các đơn vị trực thuộc (mặc định: đơn vị được cấp quyền).
     unit: Option<String>,
     /// Lĩnh vực (không phân biệt dấu).
     field: Option<String>,
@@ -344,7 +344,7 @@ async fn list(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AdoptedQuery {
-    /// Mã đơn vị: các đơn vị trong cây đó đã nhận nhân rộng (mặc định: đơn vị được cấp quyền).
+    /// Mã đơn vị: đơn vị đó và các đơn vị trực thuộc đã nhận nhân rộng (mặc định: đơn vị được cấp quyền).
     unit: Option<String>,
 }
 

@@ -17,7 +17,7 @@ use utoipa::openapi::{
     Required, ResponseBuilder, ResponsesBuilder, ServerBuilder,
 };
 
-const DESCRIPTION: &str = "API của lamtheo: đơn vị, đảng viên, tài khoản, nhật ký, nhập/xuất, kế hoạch, học tập, sinh hoạt chi bộ và điểm danh. Mọi truy vấn chỉ trả về dữ liệu trong phạm vi quyền của tài khoản; đối tượng ngoài phạm vi trả về 404.";
+const DESCRIPTION: &str = "API của hệ thống lamtheo: đơn vị, đảng viên, tài khoản, nhật ký, nhập/xuất, kế hoạch, học tập, sinh hoạt chi bộ, điểm danh, bản đăng ký làm theo, mô hình và phản ánh của nhân dân. Mọi truy vấn chỉ trả về dữ liệu trong phạm vi quyền của tài khoản; đối tượng ngoài phạm vi trả về 404.";
 
 fn http_method(m: &str) -> HttpMethod {
     match m {

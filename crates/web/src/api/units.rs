@@ -21,7 +21,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "get",
             "/units",
             "units",
-            "Danh sách đơn vị trong phạm vi (có thể lọc theo cây của một đơn vị)",
+            "Danh sách đơn vị trong phạm vi (có thể lọc theo một đơn vị và các đơn vị trực thuộc)",
             get(units),
         )
         .query::<UnitsQuery>()
@@ -101,7 +101,7 @@ pub struct Unit {
     type_label: &'static str,
     parent_id: Option<i64>,
     parent_code: Option<String>,
-    /// Cấp trong cây (đơn vị gốc là 0)
+    /// Cấp của đơn vị (đơn vị cao nhất là 0)
     depth: i64,
     sort_order: i64,
     valid_from: Option<NaiveDate>,
@@ -147,7 +147,7 @@ pub struct ChildUnit {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct UnitsQuery {
-    /// Chỉ cây của đơn vị này (mã đơn vị).
+    /// Chỉ đơn vị này và các đơn vị trực thuộc (mã đơn vị).
     unit: Option<String>,
 }
 

@@ -1,17 +1,30 @@
-//! Accounts: list the accounts a user may manage, create one over a unit, lock or unlock.
+//! Accounts: list the accounts a user may manage, create one over a unit, lock or unlock, and link an account
+//! to the member record of the person it stands for (by party card number), so that nobody decides about
+//! themselves (docs/DOMAIN.md § Who approves).
 
 use crate::auth::WebUser;
 use crate::extract::{CsrfForm, PagePath, PageQuery};
-use crate::respond::{render, FormErrors, PageError, PageResult, StoreResultExt};
+use crate::respond::{render, FormErrors, OptionExt, PageError, PageResult, StoreResultExt};
+use crate::routes::PageRoutes;
 use crate::view::{timestamp, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use domain::policy::Capability;
+use domain::policy::{Capability, Principal};
 use domain::Role;
 use serde::Deserialize;
-use store::{Account, Actor, NewAccount, StoreError};
+use std::collections::HashMap;
+use store::{Account, Actor, LinkedMember, NewAccount, StoreError};
+
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/tai-khoan", list)
+        .post("/tai-khoan", create)
+        .post("/tai-khoan/{id}/trang-thai", toggle)
+        .post("/tai-khoan/{id}/mat-khau", reset)
+        .post("/tai-khoan/{id}/dang-vien", link)
+}
 
 pub struct AccountView {
     pub id: i64,
@@ -23,6 +36,14 @@ pub struct AccountView {
     pub active: bool,
     pub created: String,
     pub is_self: bool,
+    /// "Nguyễn Thị Mai (số thẻ 0100002)" when linked to a member the user may read.
+    pub linked: Option<String>,
+    /// Linked to a member record the user may not read (moved out of the scope since).
+    pub linked_elsewhere: bool,
+    /// The card number shown in the row's link form.
+    pub link_card: String,
+    /// The row's link form is shown again with its error.
+    pub link_open: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -38,7 +59,16 @@ pub struct AccountForm {
     #[serde(default)]
     pub member_id: String,
     #[serde(default)]
+    pub card_number: String,
+    #[serde(default)]
     pub password: String,
+}
+
+/// The link form of one account row: a party card number, empty to unlink.
+#[derive(Deserialize, Default, Clone)]
+pub struct LinkForm {
+    #[serde(default)]
+    pub card_number: String,
 }
 
 #[derive(Template)]
@@ -52,7 +82,16 @@ struct AccountsPage {
     errors: FormErrors,
 }
 
-fn view(a: &Account, me: i64) -> AccountView {
+/// How the page names a linked person.
+fn person(m: &LinkedMember) -> String {
+    match m.card_number.as_deref() {
+        Some(card) => format!("{} (số thẻ {card})", m.full_name),
+        None => format!("{} (chưa có số thẻ)", m.full_name),
+    }
+}
+
+fn view(a: &Account, me: i64, linked: &HashMap<i64, LinkedMember>) -> AccountView {
+    let member = a.member_id.and_then(|id| linked.get(&id));
     AccountView {
         id: a.id,
         username: a.username.clone(),
@@ -63,7 +102,19 @@ fn view(a: &Account, me: i64) -> AccountView {
         active: a.active,
         created: timestamp(&a.created_at),
         is_self: a.id == me,
+        linked: member.map(person),
+        linked_elsewhere: a.member_id.is_some() && member.is_none(),
+        link_card: member
+            .and_then(|m| m.card_number.clone())
+            .unwrap_or_default(),
+        link_open: false,
     }
+}
+
+/// The link form shown again: the account it belongs to and the card number as typed.
+struct LinkRetry {
+    account_id: i64,
+    card: String,
 }
 
 async fn page(
@@ -73,8 +124,29 @@ async fn page(
     errors: FormErrors,
     flash: Option<String>,
 ) -> PageResult {
+    page_with(st, user, f, errors, flash, None).await
+}
+
+async fn page_with(
+    st: &AppState,
+    user: &WebUser,
+    f: AccountForm,
+    errors: FormErrors,
+    flash: Option<String>,
+    retry: Option<LinkRetry>,
+) -> PageResult {
     let p = &user.principal;
     let accounts = st.db.accounts().list_accounts(Some(p)).await.page(user)?;
+    let ids: Vec<i64> = accounts.iter().filter_map(|a| a.member_id).collect();
+    let linked: HashMap<i64, LinkedMember> = st
+        .db
+        .accounts()
+        .linked_members(p, &ids)
+        .await
+        .page(user)?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
     let roles = Role::ALL
         .iter()
         .filter(|r| p.can_grant(**r, &p.unit_path))
@@ -88,7 +160,17 @@ async fn page(
     let page = AccountsPage {
         ctx: Ctx::new(user, "Tài khoản", "accounts").with_flash(flash),
         csrf: user.csrf.clone(),
-        accounts: accounts.iter().map(|a| view(a, p.user_id)).collect(),
+        accounts: accounts
+            .iter()
+            .map(|a| {
+                let mut v = view(a, p.user_id, &linked);
+                if let Some(r) = retry.as_ref().filter(|r| r.account_id == a.id) {
+                    v.link_card = r.card.clone();
+                    v.link_open = true;
+                }
+                v
+            })
+            .collect(),
         roles,
         f,
         errors,
@@ -127,17 +209,34 @@ pub async fn create(
     if role.is_none() {
         errors.push("role", "Chọn vai trò");
     }
-    let member_id = if f.member_id.trim().is_empty() {
+    let mut member_id = if f.member_id.trim().is_empty() {
         None
     } else {
         match f.member_id.trim().parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                errors.push("member_id", "Mã hồ sơ đảng viên là một số");
+                errors.push("member_id", "Mã hồ sơ đảng viên phải là một số");
                 None
             }
         }
     };
+    // The member may also be named by party card number; both given must name the same person.
+    let by_card = !f.card_number.trim().is_empty();
+    if by_card {
+        match card_member(&st, &user, &f.card_number).await? {
+            Err(msg) => errors.push("card_number", msg),
+            Ok(m) if member_id.is_some_and(|id| id != m.id) => errors.push(
+                "card_number",
+                format!(
+                    "Số thẻ {} là của {}, không phải hồ sơ mã {}",
+                    f.card_number.trim(),
+                    m.full_name,
+                    f.member_id.trim()
+                ),
+            ),
+            Ok(m) => member_id = Some(m.id),
+        }
+    }
     if let (Some(role), false) = (role, errors.any()) {
         let new = NewAccount {
             username: f.username.clone(),
@@ -158,7 +257,16 @@ pub async fn create(
             .await
         {
             Ok(_) => return Ok(Redirect::to("/tai-khoan?tb=da-tao").into_response()),
-            Err(StoreError::Invalid(e)) => errors.0.extend(e),
+            Err(StoreError::Invalid(e)) => {
+                // A refused member named by card number is shown under the card number field.
+                let only_card = by_card && f.member_id.trim().is_empty();
+                errors.0.extend(e.into_iter().map(|mut fe| {
+                    if only_card && fe.field == "member_id" {
+                        fe.field = "card_number".into();
+                    }
+                    fe
+                }));
+            }
             Err(e) => return Err(e).page(&user),
         }
     }
@@ -231,6 +339,103 @@ pub async fn toggle(
             "/tai-khoan?tb=da-khoa"
         })
         .into_response()),
+        Err(e) => Err(e).page(&user),
+    }
+}
+
+/// The member with this party card number among those the user may read, or the message to show.
+async fn card_member(
+    st: &AppState,
+    user: &WebUser,
+    card: &str,
+) -> Result<Result<LinkedMember, String>, PageError> {
+    let card = card.trim();
+    let found = st
+        .db
+        .accounts()
+        .member_by_card(&user.principal, card)
+        .await
+        .page(user)?;
+    Ok(found.ok_or_else(|| not_in_scope(card)))
+}
+
+fn not_in_scope(card: &str) -> String {
+    format!(
+        "Không tìm thấy đảng viên có số thẻ {} trong phạm vi của bạn",
+        domain::limits::clip(domain::limits::Field::SearchQuery, card)
+    )
+}
+
+/// Whether `p` may edit the account `a` (the rule of the store's account writes: a managed account, never
+/// one's own).
+fn manages(p: &Principal, a: &Account) -> bool {
+    p.user_id != a.id && p.can_manage_account(a.role, &a.unit_path)
+}
+
+/// Links an account to the member with the typed party card number, or unlinks it (empty card number);
+/// the linked account signs in again. Errors are shown under the row's form with the number as typed.
+pub async fn link(
+    State(st): State<AppState>,
+    user: WebUser,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(f): CsrfForm<LinkForm>,
+) -> PageResult {
+    let p = &user.principal;
+    if !p.has(Capability::ManageAccounts) {
+        return Err(PageError::not_found(&user));
+    }
+    let account = st
+        .db
+        .accounts()
+        .account_by_id(id)
+        .await
+        .page(&user)?
+        .filter(|a| manages(p, a))
+        .found(&user)?;
+    let card = f.card_number.trim();
+    let retry = |msg: String| {
+        let mut errors = FormErrors::default();
+        errors.push("link", msg);
+        (
+            errors,
+            LinkRetry {
+                account_id: account.id,
+                card: card.to_string(),
+            },
+        )
+    };
+    let member_id = if card.is_empty() {
+        None
+    } else {
+        match card_member(&st, &user, card).await? {
+            Ok(m) => Some(m.id),
+            Err(msg) => {
+                let (errors, r) = retry(msg);
+                return page_with(&st, &user, AccountForm::default(), errors, None, Some(r)).await;
+            }
+        }
+    };
+    match st
+        .db
+        .accounts()
+        .set_account_member(&Actor::user(p, "web"), p, account.id, member_id)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(if member_id.is_some() {
+            "/tai-khoan?tb=da-gan-dang-vien"
+        } else {
+            "/tai-khoan?tb=da-bo-gan-dang-vien"
+        })
+        .into_response()),
+        Err(StoreError::Invalid(e)) => {
+            let msg = e
+                .into_iter()
+                .map(|fe| fe.message)
+                .collect::<Vec<_>>()
+                .join("; ");
+            let (errors, r) = retry(msg);
+            page_with(&st, &user, AccountForm::default(), errors, None, Some(r)).await
+        }
         Err(e) => Err(e).page(&user),
     }
 }

@@ -17,13 +17,24 @@ pub struct FlashQuery {
     pub tb: Option<String>,
 }
 
+/// A party unit of the tree with its member count, its party sub-units and, apart, the front and mass
+/// organisations, khối vận and tổ dân vận under it (organisations: no members of their own).
 pub struct TreeNode {
     pub id: i64,
     pub name: String,
     pub type_label: &'static str,
     pub members: String,
     pub children: Vec<TreeNode>,
+    pub organisations: Vec<OrgNode>,
     pub more: i64,
+}
+
+/// A front or mass organisation, khối vận or tổ dân vận: shown by name and kind, never as an empty
+/// party unit.
+pub struct OrgNode {
+    pub id: i64,
+    pub name: String,
+    pub type_label: &'static str,
 }
 
 #[derive(Template)]
@@ -37,25 +48,51 @@ struct HomePage {
     key_cadres: String,
     probationary: String,
     tree: Vec<TreeNode>,
+    /// The organisations directly under the root.
+    organisations: Vec<OrgNode>,
     /// Per year with sessions: (year, study rate, study attended/expected, cell rate, below target).
     rates: Vec<(i32, String, String, String, bool)>,
     /// Citizens' feedback waiting for this user's units: (open, overdue), when they answer feedback.
     feedback: Option<(i64, i64)>,
 }
 
-fn node(s: &UnitSummary, children: Vec<TreeNode>) -> TreeNode {
+fn org(s: &UnitSummary) -> OrgNode {
+    OrgNode {
+        id: s.unit.id,
+        name: s.unit.name.clone(),
+        type_label: s.unit.unit_type.label(),
+    }
+}
+
+/// A party unit with its (already split) party sub-units and organisations.
+fn node(s: &UnitSummary, children: Vec<TreeNode>, organisations: Vec<OrgNode>) -> TreeNode {
     TreeNode {
         id: s.unit.id,
         name: s.unit.name.clone(),
         type_label: s.unit.unit_type.label(),
         members: num(s.member_count),
-        more: if children.is_empty() {
+        more: if children.is_empty() && organisations.is_empty() {
             s.child_count
         } else {
             0
         },
         children,
+        organisations,
     }
+}
+
+/// Splits units into party units (as leaves) and organisations.
+fn split(units: &[UnitSummary]) -> (Vec<TreeNode>, Vec<OrgNode>) {
+    let mut party = Vec::new();
+    let mut orgs = Vec::new();
+    for u in units {
+        if u.unit.unit_type.is_party() {
+            party.push(node(u, Vec::new(), Vec::new()));
+        } else {
+            orgs.push(org(u));
+        }
+    }
+    (party, orgs)
 }
 
 pub async fn dashboard(
@@ -73,21 +110,20 @@ pub async fn dashboard(
         let root = st.db.units().unit(p, p.unit_id).await?;
         let stats = st.db.units().scope_stats(p, &root.path).await?;
         let mut tree = Vec::new();
+        let mut organisations = Vec::new();
         let children = st.db.units().child_units(p, root.id).await?;
         let expand = children.len() <= 80;
         for child in children {
-            let grand = if expand && child.child_count > 0 && child.child_count <= 80 {
-                st.db
-                    .units()
-                    .child_units(p, child.unit.id)
-                    .await?
-                    .iter()
-                    .map(|g| node(g, Vec::new()))
-                    .collect()
+            if !child.unit.unit_type.is_party() {
+                organisations.push(org(&child));
+                continue;
+            }
+            let (grand, orgs) = if expand && child.child_count > 0 && child.child_count <= 80 {
+                split(&st.db.units().child_units(p, child.unit.id).await?)
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
-            tree.push(node(&child, grand));
+            tree.push(node(&child, grand, orgs));
         }
         let mut rates = Vec::new();
         if p.can_read_rates(&root.path) {
@@ -140,10 +176,10 @@ pub async fn dashboard(
         } else {
             None
         };
-        Ok::<_, store::StoreError>((root, stats, tree, rates, feedback))
+        Ok::<_, store::StoreError>((root, stats, tree, organisations, rates, feedback))
     }
     .await;
-    let (root, stats, tree, rates, feedback) = result.page(&user)?;
+    let (root, stats, tree, organisations, rates, feedback) = result.page(&user)?;
     let ctx = Ctx::new(&user, "Tổng quan", "home")
         .with_flash(crate::view::flash_message(q.tb.as_deref()));
     Ok(render(&HomePage {
@@ -155,6 +191,7 @@ pub async fn dashboard(
         key_cadres: num(stats.key_cadres),
         probationary: num(stats.probationary),
         tree,
+        organisations,
         rates,
         feedback,
     }))

@@ -205,7 +205,7 @@ fn parse_order(f: &UnitForm, errors: &mut FormErrors) -> i64 {
     match f.sort_order.trim().parse::<i64>() {
         Ok(v) if (0..=1_000_000).contains(&v) => v,
         _ => {
-            errors.push("sort_order", "Thứ tự là một số từ 0");
+            errors.push("sort_order", "Thứ tự phải là số nguyên, từ 0 trở lên");
             0
         }
     }

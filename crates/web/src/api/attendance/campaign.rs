@@ -4,7 +4,7 @@
 use crate::api::{parse_date_field, subtree_of, ApiJson, Items};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -342,7 +342,7 @@ impl From<store::TopicStatus> for TopicOut {
 pub struct TopicBoard {
     /// YYYY-MM.
     month: String,
-    /// The 20th of the month before.
+    /// The topic day of the month before in the unit's calendar (by default the 20th).
     deadline: Option<NaiveDate>,
     /// Cells without a topic.
     missing: i64,
@@ -363,9 +363,10 @@ pub(super) async fn topics(
     let (y, m) = parse_month(q.month.as_deref(), st.db.today())?;
     let items = st.db.campaign().topic_board(p, &path, y, m).await?;
     let (total, missing) = st.db.campaign().topic_counts(p, &path, y, m).await?;
+    let calendar = st.db.campaign().calendar(&path, y).await?;
     Ok(Json(TopicBoard {
         month: format!("{y:04}-{m:02}"),
-        deadline: domain::attendance::topic_deadline(y, m),
+        deadline: domain::attendance::topic_deadline(&calendar, m),
         missing,
         total,
         items: items.into_iter().map(Into::into).collect(),
@@ -405,6 +406,177 @@ pub(super) async fn set_topic(
         )
         .await?;
     Ok(Json(t.into()))
+}
+
+/// The dates of a campaign calendar in force (docs/DOMAIN.md § Campaign calendar).
+#[derive(Serialize, ToSchema)]
+#[schema(as = CalendarDates)]
+pub struct CalendarDates {
+    /// Registrations first submitted by this day are on time.
+    registration_deadline: NaiveDate,
+    /// The mid-year self-review opens.
+    midyear_review_opens: NaiveDate,
+    /// The year-end self-review opens.
+    yearend_review_opens: NaiveDate,
+    /// The cell's assessment opens.
+    assessment_opens: NaiveDate,
+    /// The mid-year report (sơ kết 6 tháng) is due.
+    midyear_report_due: NaiveDate,
+    /// The year-end report (tổng kết năm) is due.
+    yearend_report_due: NaiveDate,
+    /// Next month's topic is set by this day of the month before.
+    topic_day: u32,
+}
+
+impl From<domain::calendar::Calendar> for CalendarDates {
+    fn from(c: domain::calendar::Calendar) -> Self {
+        CalendarDates {
+            registration_deadline: c.registration_deadline,
+            midyear_review_opens: c.midyear_review_opens,
+            yearend_review_opens: c.yearend_review_opens,
+            assessment_opens: c.assessment_opens,
+            midyear_report_due: c.midyear_report_due,
+            yearend_report_due: c.yearend_report_due,
+            topic_day: c.topic_day,
+        }
+    }
+}
+
+/// What a unit sets in its calendar for a year; a field left out or null is inherited from the units above
+/// (or lamtheo's default). Dates are YYYY-MM-DD.
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[schema(as = CalendarInput)]
+pub struct CalendarBody {
+    #[schema(format = Date)]
+    registration_deadline: Option<String>,
+    #[schema(format = Date)]
+    midyear_review_opens: Option<String>,
+    #[schema(format = Date)]
+    yearend_review_opens: Option<String>,
+    #[schema(format = Date)]
+    assessment_opens: Option<String>,
+    #[schema(format = Date)]
+    midyear_report_due: Option<String>,
+    #[schema(format = Date)]
+    yearend_report_due: Option<String>,
+    /// 1 to 28.
+    topic_day: Option<u32>,
+}
+
+/// Where an inherited field comes from.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CalendarSource)]
+pub struct CalendarSource {
+    field: String,
+    /// The unit above that set it; null for lamtheo's default.
+    unit_name: Option<String>,
+}
+
+/// A unit's campaign calendar for a year: in force, inherited, and its own setting.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CampaignCalendar)]
+pub struct CalendarOut {
+    unit_id: i64,
+    unit_name: String,
+    year: i32,
+    in_force: CalendarDates,
+    /// What the unit would have without its own setting.
+    inherited: CalendarDates,
+    inherited_from: Vec<CalendarSource>,
+    /// The unit's own fields (null: inherited).
+    own: CalendarBody,
+    /// The plan in force for the unit when its setting was saved.
+    plan_number: Option<String>,
+    set_by: Option<String>,
+    set_at: Option<String>,
+}
+
+impl From<store::CalendarView> for CalendarOut {
+    fn from(v: store::CalendarView) -> Self {
+        use domain::calendar::CalendarField;
+        let own = v.own.as_ref().map(|o| o.setting).unwrap_or_default();
+        let iso = |f: CalendarField| own.date(f).map(|d| d.format("%Y-%m-%d").to_string());
+        CalendarOut {
+            unit_id: v.unit_id,
+            unit_name: v.unit_name,
+            year: v.year,
+            in_force: v.calendar.into(),
+            inherited: v.inherited.into(),
+            inherited_from: CalendarField::ALL
+                .iter()
+                .zip(v.inherited_from)
+                .map(|(f, unit_name)| CalendarSource {
+                    field: f.as_str().to_string(),
+                    unit_name,
+                })
+                .collect(),
+            own: CalendarBody {
+                registration_deadline: iso(CalendarField::RegistrationDeadline),
+                midyear_review_opens: iso(CalendarField::MidyearReviewOpens),
+                yearend_review_opens: iso(CalendarField::YearendReviewOpens),
+                assessment_opens: iso(CalendarField::AssessmentOpens),
+                midyear_report_due: iso(CalendarField::MidyearReportDue),
+                yearend_report_due: iso(CalendarField::YearendReportDue),
+                topic_day: own.topic_day,
+            },
+            plan_number: v.own.as_ref().and_then(|o| o.plan_number.clone()),
+            set_by: v.own.as_ref().map(|o| o.set_by.clone()),
+            set_at: v.own.as_ref().map(|o| o.set_at.clone()),
+        }
+    }
+}
+
+/// The year of a calendar path; anything else is no such calendar.
+fn calendar_year(v: &str) -> Result<i32, ApiError> {
+    v.parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(ApiError::not_found)
+}
+
+pub(super) async fn calendar(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, year)): ApiPath<(i64, String)>,
+) -> Result<Json<CalendarOut>, ApiError> {
+    let year = calendar_year(&year)?;
+    let v = st
+        .db
+        .campaign()
+        .calendar_view(&user.principal, id, year)
+        .await?;
+    Ok(Json(v.into()))
+}
+
+pub(super) async fn set_calendar(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, year)): ApiPath<(i64, String)>,
+    ApiJson(b): ApiJson<CalendarBody>,
+) -> Result<Json<CalendarOut>, ApiError> {
+    let p = &user.principal;
+    let year = calendar_year(&year)?;
+    let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
+        match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) => parse_date_field(name, s).map(Some),
+        }
+    };
+    let setting = domain::calendar::CalendarSetting {
+        registration_deadline: date("registration_deadline", &b.registration_deadline)?,
+        midyear_review_opens: date("midyear_review_opens", &b.midyear_review_opens)?,
+        yearend_review_opens: date("yearend_review_opens", &b.yearend_review_opens)?,
+        assessment_opens: date("assessment_opens", &b.assessment_opens)?,
+        midyear_report_due: date("midyear_report_due", &b.midyear_report_due)?,
+        yearend_report_due: date("yearend_report_due", &b.yearend_report_due)?,
+        topic_day: b.topic_day,
+    };
+    let v = st
+        .db
+        .campaign()
+        .set_calendar(&Actor::user(p, "api"), Some(p), id, year, setting)
+        .await?;
+    Ok(Json(v.into()))
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@ mod reports;
 mod sessions;
 
 use campaign::{
-    create_directive, create_plan, directives, plans, set_theme, set_topic, themes, topics,
-    DirectiveBody, DirectiveOut, PlanBody, PlanOut, ThemeBody, ThemeOut, ThemeQuery, TopicBoard,
-    TopicBody, TopicOut, TopicQuery,
+    calendar, create_directive, create_plan, directives, plans, set_calendar, set_theme, set_topic,
+    themes, topics, CalendarBody, CalendarOut, DirectiveBody, DirectiveOut, PlanBody, PlanOut,
+    ThemeBody, ThemeOut, ThemeQuery, TopicBoard, TopicBody, TopicOut, TopicQuery,
 };
 use reports::{
     absentees, by_unit, member_attendance, summary, AbsenteeOut, MemberAttendance, PeriodQuery,
@@ -33,15 +33,15 @@ pub use domain::attendance::ABSENTEE_LIMIT;
 
 pub fn routes() -> Vec<ApiRoute> {
     vec![
-        r("get", "/study-sessions", "attendance", "Buổi học tập liên quan đến một cây đơn vị (tổ chức trong cây hoặc cấp trên tổ chức cho cây)", get(list_study))
+        r("get", "/study-sessions", "attendance", "Buổi học tập liên quan đến một đơn vị và các đơn vị trực thuộc (do các đơn vị đó tổ chức, hoặc cấp trên tổ chức cho các đơn vị đó)", get(list_study))
             .query::<ListQuery>()
             .json::<Items<Session>>(),
-        r("post", "/study-sessions", "attendance", "Tạo buổi học tập; danh sách phải dự = đảng viên của cây đơn vị vào ngày tổ chức", post(create_study))
+        r("post", "/study-sessions", "attendance", "Tạo buổi học tập; danh sách phải dự gồm đảng viên của đơn vị và các đơn vị trực thuộc vào ngày tổ chức", post(create_study))
             .body::<MeetingBody>()
             .created::<Session>(),
         r("get", "/study-sessions/{id}", "attendance", "Một buổi học tập, số liệu và danh sách điểm danh trong phạm vi", get(get_study))
             .json::<Session>(),
-        r("put", "/study-sessions/{id}/attendance", "attendance", "Điểm danh (nhiều người một lần, tất cả hoặc không)", put(mark_study))
+        r("put", "/study-sessions/{id}/attendance", "attendance", "Điểm danh nhiều người một lần (có lỗi thì không ghi điểm danh nào)", put(mark_study))
             .body::<MarksBody>()
             .json::<Session>(),
         r("post", "/study-sessions/{id}/check-in", "attendance", "Đảng viên tự điểm danh bằng mã của buổi", post(check_in))
@@ -53,7 +53,7 @@ pub fn routes() -> Vec<ApiRoute> {
             .json::<Session>(),
         r("delete", "/study-sessions/{id}/check-in-code", "attendance", "Đóng tự điểm danh", delete(close_code))
             .json::<Session>(),
-        r("get", "/cell-meetings", "attendance", "Sinh hoạt chi bộ của một cây đơn vị", get(list_cell))
+        r("get", "/cell-meetings", "attendance", "Sinh hoạt chi bộ của một đơn vị và các đơn vị trực thuộc", get(list_cell))
             .query::<ListQuery>()
             .json::<Items<Session>>(),
         r("post", "/cell-meetings", "attendance", "Ghi một buổi sinh hoạt chi bộ", post(create_cell))
@@ -64,7 +64,7 @@ pub fn routes() -> Vec<ApiRoute> {
         r("put", "/cell-meetings/{id}/attendance", "attendance", "Điểm danh buổi sinh hoạt chi bộ", put(mark_cell))
             .body::<MarksBody>()
             .json::<Session>(),
-        r("get", "/attendance/summary", "attendance", "Tỷ lệ tham dự của một cây đơn vị trong một khoảng thời gian", get(summary))
+        r("get", "/attendance/summary", "attendance", "Tỷ lệ tham dự của một đơn vị (tính cả các đơn vị trực thuộc) trong một khoảng thời gian", get(summary))
             .query::<PeriodQuery>()
             .json::<Summary>(),
         r("get", "/attendance/units", "attendance", "Tỷ lệ tham dự theo từng đơn vị trực thuộc", get(by_unit))
@@ -98,6 +98,11 @@ pub fn routes() -> Vec<ApiRoute> {
         r("put", "/topics", "campaign", "Đặt chủ đề sinh hoạt tháng của một chi bộ", put(set_topic))
             .body::<TopicBody>()
             .json::<TopicOut>(),
+        r("get", "/units/{id}/calendar/{year}", "campaign", "Lịch thực hiện năm của một đơn vị: các mốc áp dụng, phần kế thừa từ cấp trên và phần đơn vị tự đặt", get(calendar))
+            .json::<CalendarOut>(),
+        r("put", "/units/{id}/calendar/{year}", "campaign", "Đặt lịch thực hiện năm của một đơn vị (trường để trống thì kế thừa từ cấp trên)", put(set_calendar))
+            .body::<CalendarBody>()
+            .json::<CalendarOut>(),
     ]
 }
 
@@ -147,7 +152,7 @@ pub enum MeetingQualityName {
 #[derive(Serialize, ToSchema)]
 #[schema(as = Tally)]
 pub struct TallyOut {
-    /// Số lượt phải dự (đảng viên đang sinh hoạt, không miễn, thuộc cây đơn vị vào ngày tổ chức).
+    /// Số lượt phải dự (đảng viên đang sinh hoạt, không miễn sinh hoạt, thuộc đơn vị hoặc đơn vị trực thuộc vào ngày tổ chức).
     expected: i64,
     /// Có mặt + đi trễ + học bù.
     attended: i64,

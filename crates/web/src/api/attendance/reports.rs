@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
-    /// Mã đơn vị: cả cây đơn vị đó.
+    /// Mã đơn vị: tính cả các đơn vị trực thuộc.
     unit: Option<String>,
     /// Từ ngày YYYY-MM-DD (mặc định: đầu năm nay).
     from: Option<String>,
@@ -51,7 +51,7 @@ async fn period(st: &AppState, p: &Principal, q: &PeriodQuery) -> Result<Period,
         None => NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
     };
     if to < from {
-        return Err(ApiError::unprocessable("\"to\" phải không trước \"from\""));
+        return Err(ApiError::unprocessable("\"to\" không được trước \"from\""));
     }
     let kind = match q.kind.as_deref() {
         None | Some("") => MeetingKind::Study,

@@ -66,7 +66,7 @@ pub struct Session {
     minutes: String,
     #[schema(value_type = Option<MeetingQualityName>)]
     quality: Option<&'static str>,
-    /// Các đơn vị được triệu tập khi không phải cả cây đơn vị tổ chức.
+    /// Các đơn vị được triệu tập, khi không triệu tập toàn bộ đơn vị tổ chức và các đơn vị trực thuộc.
     for_units: Vec<UnitRef>,
     created_by: String,
     created_at: String,
@@ -199,7 +199,7 @@ pub struct MeetingBody {
     online: Option<bool>,
     theme_id: Option<i64>,
     thematic: Option<bool>,
-    /// Mã các đơn vị trực thuộc được triệu tập (mặc định: cả cây).
+    /// Mã các đơn vị trực thuộc được triệu tập (mặc định: cả đơn vị và mọi đơn vị trực thuộc).
     for_units: Option<Vec<String>>,
     minutes: Option<String>,
     #[schema(value_type = Option<MeetingQualityName>)]
@@ -451,7 +451,7 @@ pub(super) async fn open_code(
     let p = &user.principal;
     let b: OpenBody = crate::api::optional_json(&body)?;
     let (opens_at, closes_at) = domain::attendance::checkin_window(st.db.now(), b.minutes)
-        .map_err(|_| ApiError::unprocessable("\"minutes\" phải từ 5 đến 1440"))?;
+        .map_err(|_| ApiError::unprocessable("\"minutes\" phải từ 5 đến 1.440"))?;
     let m = st
         .db
         .attendance()

@@ -91,7 +91,7 @@ fn summary_out(s: &RegSummary) -> RegistrationSummary {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Mã đơn vị: cả cây.
+    /// Mã đơn vị: tính cả các đơn vị trực thuộc.
     unit: Option<String>,
     /// Năm (mặc định năm nay).
     year: Option<i32>,
@@ -323,7 +323,7 @@ pub(super) async fn report(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ClusterQuery {
-    /// Mã đơn vị: cả cây.
+    /// Mã đơn vị: tính cả các đơn vị trực thuộc.
     unit: Option<String>,
     /// Năm (mặc định năm nay).
     year: Option<i32>,

@@ -25,7 +25,8 @@ use lists::{
     RegistrationReport, RegistrationSummary, ReportQuery,
 };
 use ratings::{
-    manifestations, rate, rename_manifestation, ManifestationOut, RatingBody, RatingOut, TitleBody,
+    manifestations, propose, rate, rename_manifestation, ManifestationOut, ProposalBody,
+    ProposalOut, RatingBody, RatingOut, TitleBody,
 };
 
 pub fn routes() -> Vec<ApiRoute> {
@@ -33,7 +34,7 @@ pub fn routes() -> Vec<ApiRoute> {
         r("post", "/registrations", "registrations", "Viết bản đăng ký năm của một đảng viên (bản nháp); trả về cờ chất lượng của từng nội dung", post(create))
             .body::<CreateBody>()
             .created::<RegistrationOut>(),
-        r("get", "/registrations/copy-clusters", "registrations", "Các nhóm bản đăng ký gần như trùng nhau trong một cây đơn vị và một năm", get(copy_clusters))
+        r("get", "/registrations/copy-clusters", "registrations", "Các nhóm bản đăng ký gần như trùng nhau trong một năm, trong một đơn vị và các đơn vị trực thuộc", get(copy_clusters))
             .query::<ClusterQuery>()
             .json::<CopyClusters>(),
         r("get", "/registrations/{id}", "registrations", "Bản đăng ký (phiên bản hiện hành) và lịch sử", get(show))
@@ -56,7 +57,7 @@ pub fn routes() -> Vec<ApiRoute> {
         r("post", "/registrations/{id}/revise", "registrations", "Lập phiên bản mới từ bản đã duyệt (bản cũ được giữ nguyên)", action(Action::Revise))
             .body::<ActionBody>()
             .json::<RegistrationOut>(),
-        r("get", "/registrations", "registrations", "Danh sách bản đăng ký của một cây đơn vị trong một năm (lọc theo trạng thái)", get(list))
+        r("get", "/registrations", "registrations", "Danh sách bản đăng ký của một đơn vị và các đơn vị trực thuộc trong một năm (lọc theo trạng thái)", get(list))
             .query::<ListQuery>()
             .json::<RegistrationList>(),
         r("get", "/registrations/queue", "registrations", "Các bản đăng ký đang chờ người gọi duyệt", get(queue))
@@ -78,9 +79,12 @@ pub fn routes() -> Vec<ApiRoute> {
         r("put", "/manifestations/{code}", "registrations", "Sửa tên một biểu hiện (văn phòng cấp ủy gốc; mã không đổi)", put(rename_manifestation))
             .body::<TitleBody>()
             .json::<ManifestationOut>(),
-        r("post", "/members/{id}/rating", "registrations", "Xếp loại chất lượng năm của đảng viên (xác nhận mức gợi ý hoặc ghi lý do)", post(rate))
+        r("post", "/members/{id}/rating", "registrations", "Quyết định xếp loại chất lượng năm của đảng viên (đảng ủy cơ sở; theo đề xuất của chi bộ hoặc ghi lý do)", post(rate))
             .body::<RatingBody>()
             .json::<RatingOut>(),
+        r("post", "/members/{id}/rating-proposal", "registrations", "Chi bộ đề xuất xếp loại chất lượng năm của đảng viên (xác nhận mức gợi ý hoặc ghi lý do)", post(propose))
+            .body::<ProposalBody>()
+            .json::<ProposalOut>(),
     ]
 }
 

@@ -1,4 +1,5 @@
-//! The 27 manifestations of decline (fixed codes, editable titles) and members' annual ratings.
+//! The 27 manifestations of decline (fixed codes, editable titles) and members' annual ratings: the cell's
+//! proposal and the grassroots committee's decision.
 
 use super::RatingName;
 use crate::api::{ApiJson, Items};
@@ -64,14 +65,16 @@ pub(super) async fn rename_manifestation(
     Ok(Json(m.into()))
 }
 
-/// A member's annual rating.
+/// A member's annual rating: the decision of the grassroots committee (docs/DOMAIN.md § Rating), following
+/// the cell's proposal or another level with a reason; for a chi bộ cơ sở's members, without a proposal.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[schema(as = RatingInput)]
 pub struct RatingBody {
     year: i32,
     #[schema(value_type = RatingName)]
     rating: String,
-    /// Required (at least 10 characters) when the rating differs from the suggested one.
+    /// Required (at least 10 characters) when the rating differs from the proposal (or, without one, from
+    /// the suggested rating).
     #[serde(default)]
     reason: String,
 }
@@ -110,5 +113,57 @@ pub(super) async fn rate(
         rating: rating.as_str(),
         rating_label: rating.label(),
         warning,
+    }))
+}
+
+/// The cell's proposal of a member's annual rating (docs/DOMAIN.md § Rating).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(as = RatingProposalInput)]
+pub struct ProposalBody {
+    year: i32,
+    #[schema(value_type = RatingName)]
+    rating: String,
+    /// Required (at least 10 characters) when the rating differs from the suggested one.
+    #[serde(default)]
+    reason: String,
+}
+
+/// The recorded proposal; the grassroots committee decides (`POST /members/{id}/rating`).
+#[derive(Serialize, ToSchema)]
+#[schema(as = RatingProposal)]
+pub struct ProposalOut {
+    member_id: i64,
+    year: i32,
+    #[schema(value_type = RatingName)]
+    rating: &'static str,
+    rating_label: &'static str,
+    reason: String,
+    proposed_by: String,
+    proposed_at: String,
+}
+
+pub(super) async fn propose(
+    State(st): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ProposalBody>,
+) -> Result<Json<ProposalOut>, ApiError> {
+    let p = &user.principal;
+    let rating = Rating::parse(&b.rating).ok_or_else(|| {
+        ApiError::unprocessable("\"rating\" phải là excellent, good, completed hoặc not_completed")
+    })?;
+    let x = st
+        .db
+        .registrations()
+        .propose_rating(&Actor::user(p, "api"), p, id, b.year, rating, &b.reason)
+        .await?;
+    Ok(Json(ProposalOut {
+        member_id: id,
+        year: b.year,
+        rating: x.rating.as_str(),
+        rating_label: x.rating.label(),
+        reason: x.reason,
+        proposed_by: x.proposed_by,
+        proposed_at: x.proposed_at,
     }))
 }

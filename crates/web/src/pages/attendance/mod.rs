@@ -24,6 +24,7 @@ pub fn routes() -> PageRoutes {
         .get("/ke-hoach", plans::campaign)
         .post("/ke-hoach/moi", plans::create_plan)
         .post("/ke-hoach/chuyen-de", plans::set_theme)
+        .post("/ke-hoach/lich", plans::set_calendar)
         .get("/hoc-tap", sessions::list_study)
         .get("/hoc-tap/moi", sessions::new_study)
         .post("/hoc-tap/moi", sessions::create_study)

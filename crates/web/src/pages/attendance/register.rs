@@ -118,6 +118,12 @@ pub(super) async fn register(
     } else {
         None
     };
+    let board_calendar = st
+        .db
+        .campaign()
+        .calendar(&unit.path, by)
+        .await
+        .page(&user)?;
     let page = RegisterPage {
         ctx: Ctx::new(&user, format!("Sinh hoạt chi bộ — {}", unit.name), "cells")
             .with_flash(crate::view::flash_message(q.tb.as_deref())),
@@ -127,7 +133,7 @@ pub(super) async fn register(
         is_cell,
         months,
         board_month: format!("{bm:02}/{by}"),
-        board_deadline: domain::attendance::topic_deadline(by, bm)
+        board_deadline: domain::attendance::topic_deadline(&board_calendar, bm)
             .map(|d| date(Some(d)))
             .unwrap_or_default(),
         board: board

@@ -160,7 +160,7 @@ pub(super) async fn import_marks(
             id,
             kind,
             format!(
-                "Không nhập được, chưa ghi gì ({} lỗi): {msg}",
+                "Không nhập được: tệp có {} lỗi nên chưa ghi dòng nào — {msg}",
                 parsed.errors.len()
             ),
         )
@@ -202,7 +202,10 @@ pub(super) async fn import_marks(
                 &user,
                 id,
                 kind,
-                format!("Không nhập được, chưa ghi gì: {}", by_index.join("; ")),
+                format!(
+                    "Không nhập được, chưa ghi dòng nào: {}",
+                    by_index.join("; ")
+                ),
             )
             .await
         }
@@ -212,7 +215,7 @@ pub(super) async fn import_marks(
                 &user,
                 id,
                 kind,
-                "Tệp có đảng viên ngoài đơn vị bạn phụ trách; chưa ghi gì.".into(),
+                "Tệp có đảng viên ngoài đơn vị bạn phụ trách nên chưa ghi dòng nào.".into(),
             )
             .await
         }

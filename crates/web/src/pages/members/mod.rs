@@ -4,6 +4,7 @@
 
 mod export;
 mod form;
+mod titles;
 mod transfer;
 
 use super::units::MemberRowView;
@@ -49,6 +50,8 @@ struct ListPage {
     next_link: String,
     can_export: bool,
     export_query: String,
+    /// Office and admin: the link to the titles not understood.
+    can_review_titles: bool,
 }
 
 pub async fn list(
@@ -119,6 +122,7 @@ pub async fn list(
             String::new()
         },
         can_export: p.has(Capability::ExportMembers),
+        can_review_titles: titles::may_review(&user),
         export_query: query_string(&[("don_vi", &q.don_vi)])
             .trim_start_matches('?')
             .to_string(),
@@ -131,6 +135,11 @@ pub struct PositionView {
     pub duties: String,
     pub head: bool,
     pub key_cadre: bool,
+    /// What the title is understood to be: "Bí thư — Chi bộ Khu phố 1", "Chưa xác định".
+    pub understood: String,
+    pub unknown: bool,
+    /// "từ 01/01/2025 đến 31/12/2029", or empty.
+    pub period: String,
 }
 
 pub struct HistoryView {
@@ -210,6 +219,14 @@ pub async fn show(
                 duties: p.duties.clone(),
                 head: p.head,
                 key_cadre: p.key_cadre,
+                understood: p.understood(),
+                unknown: p.post == domain::position::Post::Unknown,
+                period: match (p.from, p.to) {
+                    (None, None) => String::new(),
+                    (Some(f), None) => format!("từ {}", date(Some(f))),
+                    (None, Some(t)) => format!("đến {}", date(Some(t))),
+                    (Some(f), Some(t)) => format!("từ {} đến {}", date(Some(f)), date(Some(t))),
+                },
             })
             .collect(),
         history: hist
@@ -241,6 +258,7 @@ pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/dang-vien", list)
         .get("/dang-vien/moi", form::new_form)
+        .get("/dang-vien/chuc-vu-chua-xac-dinh", titles::unmapped)
         .post("/dang-vien/moi", form::create)
         .get("/dang-vien/{id}", show)
         .get("/dang-vien/{id}/sua", form::edit_form)

@@ -1,4 +1,4 @@
-//! Party transfer of a member to another cell, and status changes (exempt, moved out, deceased, expelled).
+//! Party transfer of a member to another cell, and status changes (exempt, moved out, deceased, expelled, withdrawn).
 
 use super::form::writable_member;
 use crate::auth::WebUser;

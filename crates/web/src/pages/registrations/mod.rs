@@ -8,6 +8,7 @@ mod clusters;
 mod docs;
 mod editor;
 mod list;
+mod ratings;
 mod report;
 mod review;
 mod show;
@@ -33,6 +34,9 @@ pub fn routes() -> PageRoutes {
         .get("/dang-ky/bao-cao", report::report)
         .get("/dang-ky/bao-cao.xlsx", report::export)
         .get("/dang-ky/trung-lap", clusters::clusters)
+        .get("/dang-ky/xep-loai", ratings::sheet)
+        .post("/dang-ky/xep-loai", ratings::save)
+        .post("/dang-ky/xep-loai/theo-de-xuat", ratings::follow_all)
 }
 
 /// The value of a submitted field ("" when absent).

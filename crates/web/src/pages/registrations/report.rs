@@ -358,7 +358,7 @@ fn export_row(e: &RegistrationExport) -> office::RegistrationRow {
         positions: e.positions.join("; "),
         status_label: r.status.label().to_string(),
         submitted_on: first,
-        on_time: first.map(|d| reg::on_time(r.year, Some(d))),
+        on_time: first.map(|d| reg::on_time(&r.calendar, Some(d))),
         items: r
             .items
             .iter()

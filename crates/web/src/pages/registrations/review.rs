@@ -138,7 +138,8 @@ pub async fn review(
     }
 }
 
-/// The annual rating of the registration's member; a warning of the store is shown once it is saved.
+/// The annual rating of the registration's member (docs/DOMAIN.md § Rating): the cell's proposal
+/// (`step=propose`) or the grassroots committee's decision; a warning of the store is shown once it is saved.
 pub async fn rate(
     State(st): State<AppState>,
     user: WebUser,
@@ -156,6 +157,26 @@ pub async fn rate(
     let Some(rating) = Rating::parse(field(&fields, "rating")) else {
         return Err(PageError::bad_form(&user, back, "Hãy chọn mức xếp loại."));
     };
+    let reason = field(&fields, "reason");
+    if field(&fields, "step") == "propose" {
+        return match st
+            .db
+            .registrations()
+            .propose_rating(
+                &Actor::user(p, "web"),
+                p,
+                r.member_id,
+                r.year,
+                rating,
+                reason,
+            )
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("{back}?tb=da-de-xuat-xep-loai")).into_response()),
+            Err(StoreError::Invalid(e)) => Err(PageError::bad_form(&user, back, e_text(&e))),
+            Err(e) => Err(e).page(&user),
+        };
+    }
     match st
         .db
         .registrations()
@@ -165,7 +186,7 @@ pub async fn rate(
             r.member_id,
             r.year,
             rating,
-            field(&fields, "reason"),
+            reason,
         )
         .await
     {

@@ -68,7 +68,11 @@ struct ShowPage {
     return_comment: String,
     first_submitted: String,
     on_time: bool,
+    /// The registration deadline of the holder unit's calendar (dd/mm/yyyy).
+    deadline: String,
     approved: String,
+    /// Who approves ("Ban Thường vụ Thành ủy Bến Tre", "Chi bộ Khu phố 1"), by the member's party posts.
+    approver: String,
     published: String,
     items: Vec<ItemView>,
     flagged: usize,
@@ -82,6 +86,12 @@ struct ShowPage {
     on_behalf: bool,
     can_assess: bool,
     can_rate: bool,
+    /// "propose" (the cell) or "decide" (the grassroots committee).
+    rate_step: &'static str,
+    proposal: String,
+    /// The proposed level's label (preselected in the decision form).
+    proposal_value: &'static str,
+    decider_name: String,
     result: String,
     suggested: String,
     rating: String,
@@ -137,7 +147,7 @@ pub async fn show(
     let mut review_closed = String::new();
     if live {
         for stage in [Stage::Yearend, Stage::Midyear] {
-            match reg::may_review(p, &owner, r.status, stage, r.year, today) {
+            match reg::may_review(p, &owner, r.status, stage, &r.calendar, today) {
                 Ok(()) => {
                     review_stage = Some((stage.as_str(), stage.label()));
                     break;
@@ -149,13 +159,49 @@ pub async fn show(
             }
         }
     }
-    let can_assess = live && reg::may_assess(p, &owner, r.status, r.year, today).is_ok();
+    let can_assess = live && reg::may_assess(p, &owner, r.status, &r.calendar, today).is_ok();
     let outcomes = r.outcomes();
-    let can_rate = live
-        && p.can_write_member(&r.unit_path)
-        && p.member_id != Some(r.member_id)
+    // The two steps of the rating (docs/DOMAIN.md § Rating): the cell proposes, the grassroots committee
+    // decides; which one this user takes, if any.
+    let rating_state = if live && p.can_write_member(&r.unit_path) {
+        Some(
+            st.db
+                .registrations()
+                .rating_state(p, r.member_id, r.year)
+                .await
+                .page(&user)?,
+        )
+    } else {
+        None
+    };
+    let rate_step = match &rating_state {
+        Some(s) if s.can_decide => "decide",
+        Some(s) if s.can_propose => "propose",
+        _ => "",
+    };
+    let can_rate = !rate_step.is_empty()
         && matches!(r.status, reg::Status::Approved | reg::Status::Published)
         && outcomes.iter().any(Option::is_some);
+    let proposal = rating_state
+        .as_ref()
+        .and_then(|s| s.proposal.as_ref())
+        .map(|x| {
+            if x.reason.is_empty() {
+                x.rating.label().to_string()
+            } else {
+                format!("{} (lý do: {})", x.rating.label(), x.reason)
+            }
+        })
+        .unwrap_or_default();
+    let proposal_value = rating_state
+        .as_ref()
+        .and_then(|s| s.proposal.as_ref())
+        .map(|x| x.rating.label())
+        .unwrap_or_default();
+    let decider_name = rating_state
+        .as_ref()
+        .map(|s| s.decider_name.clone())
+        .unwrap_or_default();
     let items: Vec<ItemView> = r
         .items
         .iter()
@@ -227,12 +273,14 @@ pub async fn show(
             .as_deref()
             .map(timestamp)
             .unwrap_or_default(),
-        on_time: reg::on_time(r.year, first),
+        on_time: reg::on_time(&r.calendar, first),
+        deadline: date(Some(r.calendar.registration_deadline)),
         approved: match (&r.approved_at, &r.approved_by) {
             (Some(at), Some(by)) => format!("{} — {by}", timestamp(at)),
             (Some(at), None) => timestamp(at),
             _ => String::new(),
         },
+        approver: r.approver_label.clone(),
         published: r.published_at.as_deref().map(timestamp).unwrap_or_default(),
         flagged: r.items.iter().filter(|i| !i.flags.is_empty()).count(),
         items,
@@ -246,6 +294,10 @@ pub async fn show(
         on_behalf: p.member_id != Some(r.member_id),
         can_assess,
         can_rate,
+        rate_step,
+        proposal,
+        proposal_value,
+        decider_name,
         result: reg::result(&outcomes)
             .map(domain::text::format_percent)
             .unwrap_or_default(),
