@@ -40,9 +40,55 @@ pub struct MemberInput {
     pub joined_on: Option<NaiveDate>,
     pub official_on: Option<NaiveDate>,
     pub phone: Option<String>,
-    /// (title, duties)
-    pub positions: Vec<(String, String)>,
+    pub positions: Vec<PositionInput>,
 }
+
+impl MemberInput {
+    /// Gives each position typed without dates (an import carries none) the dates of the stored position
+    /// with the same title, so that re-importing a member does not erase the dates entered by hand.
+    pub fn keep_position_dates(&mut self, stored: &[crate::Position]) {
+        for p in self
+            .positions
+            .iter_mut()
+            .filter(|p| p.from.is_none() && p.to.is_none())
+        {
+            if let Some(s) = stored
+                .iter()
+                .find(|s| text::normalize(&s.title) == text::normalize(&p.title))
+            {
+                p.from = s.from;
+                p.to = s.to;
+            }
+        }
+    }
+}
+
+/// One position as typed: a title, its duties and, when known, the days it was held from and to
+/// (imports give no dates).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PositionInput {
+    pub title: String,
+    pub duties: String,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl PositionInput {
+    /// A position without dates.
+    pub fn new(title: impl Into<String>, duties: impl Into<String>) -> PositionInput {
+        PositionInput {
+            title: title.into(),
+            duties: duties.into(),
+            from: None,
+            to: None,
+        }
+    }
+}
+
+/// Message when a position ends before (or on the day) it starts.
+pub const POSITION_TO_BEFORE_FROM: &str = "Ngày thôi giữ chức vụ phải sau ngày bắt đầu";
+/// Message when a position starts after today.
+pub const POSITION_FROM_IN_FUTURE: &str = "Ngày bắt đầu giữ chức vụ không được sau ngày hôm nay";
 
 impl MemberInput {
     /// The editable fields of a stored member (the starting point of a partial update).
@@ -59,7 +105,12 @@ impl MemberInput {
             positions: m
                 .positions
                 .iter()
-                .map(|p| (p.title.clone(), p.duties.clone()))
+                .map(|p| PositionInput {
+                    title: p.title.clone(),
+                    duties: p.duties.clone(),
+                    from: p.from,
+                    to: p.to,
+                })
                 .collect(),
         }
     }
@@ -137,11 +188,15 @@ pub fn validate(
         input.official_on,
         today,
     ));
-    let positions: Vec<(String, String)> = input
+    let positions: Vec<PositionInput> = input
         .positions
         .iter()
-        .map(|(t, d)| (text::normalize(t), text::normalize(d)))
-        .filter(|(t, _)| !t.is_empty())
+        .map(|p| PositionInput {
+            title: text::normalize(&p.title),
+            duties: text::normalize(&p.duties),
+            ..p.clone()
+        })
+        .filter(|p| !p.title.is_empty())
         .collect();
     if positions.len() > limits::MAX_POSITIONS {
         errors.push((
@@ -149,10 +204,18 @@ pub fn validate(
             format!("Tối đa {} chức vụ cho một đảng viên", limits::MAX_POSITIONS),
         ));
     }
-    for (t, d) in &positions {
-        for (field, value) in [(Field::PositionTitle, t), (Field::Duties, d)] {
+    for p in &positions {
+        for (field, value) in [(Field::PositionTitle, &p.title), (Field::Duties, &p.duties)] {
             if let Err(e) = limits::check(field, value) {
                 errors.push(("positions", e.to_string()));
+            }
+        }
+        if p.from.is_some_and(|f| f > today) {
+            errors.push(("positions", POSITION_FROM_IN_FUTURE.to_string()));
+        }
+        if let (Some(f), Some(t)) = (p.from, p.to) {
+            if t <= f {
+                errors.push(("positions", POSITION_TO_BEFORE_FROM.to_string()));
             }
         }
     }
@@ -194,8 +257,8 @@ mod tests {
             citizen_id: Some("".into()),
             phone: Some("+84 912 345 678".into()),
             positions: vec![
-                ("  Bí thư  chi bộ ".into(), "".into()),
-                (" ".into(), "bỏ".into()),
+                PositionInput::new("  Bí thư  chi bộ ", ""),
+                PositionInput::new(" ", "bỏ"),
             ],
             ..Default::default()
         };
@@ -203,10 +266,7 @@ mod tests {
         assert_eq!(ok.full_name, "Nguyễn Văn An");
         assert_eq!(ok.citizen_id, None);
         assert_eq!(ok.phone.as_deref(), Some("0912345678"));
-        assert_eq!(
-            ok.positions,
-            vec![("Bí thư chi bộ".to_string(), String::new())]
-        );
+        assert_eq!(ok.positions, vec![PositionInput::new("Bí thư chi bộ", "")]);
         assert_eq!(ok.card_number.as_deref(), Some("79012345"));
     }
 
@@ -391,13 +451,83 @@ mod tests {
     }
 
     #[test]
+    fn position_dates_are_checked() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let with = |from, to| MemberInput {
+            full_name: "Lê Lợi".into(),
+            citizen_id: Some("083185001234".into()),
+            positions: vec![PositionInput {
+                from,
+                to,
+                ..PositionInput::new("Bí thư Chi bộ", "")
+            }],
+            ..Default::default()
+        };
+        // Held from 2020 to 2025: kept as typed.
+        let ok = validate(&with(d(2020, 1, 15), d(2025, 6, 30)), today()).unwrap();
+        assert_eq!(ok.positions[0].from, d(2020, 1, 15));
+        assert_eq!(ok.positions[0].to, d(2025, 6, 30));
+        // Only a start, or only an end: fine.
+        assert!(validate(&with(d(2020, 1, 15), None), today()).is_ok());
+        assert!(validate(&with(None, d(2025, 6, 30)), today()).is_ok());
+        // Ending before, or on, the start day is refused.
+        for to in [d(2019, 12, 31), d(2020, 1, 15)] {
+            assert_eq!(
+                fields(validate(&with(d(2020, 1, 15), to), today())),
+                vec![("positions", POSITION_TO_BEFORE_FROM.to_string())]
+            );
+        }
+        assert_eq!(
+            POSITION_TO_BEFORE_FROM,
+            "Ngày thôi giữ chức vụ phải sau ngày bắt đầu"
+        );
+        // Starting after today is refused; today itself is fine.
+        assert_eq!(
+            fields(validate(&with(today().succ_opt(), None), today())),
+            vec![("positions", POSITION_FROM_IN_FUTURE.to_string())]
+        );
+        assert!(validate(&with(Some(today()), None), today()).is_ok());
+    }
+
+    #[test]
+    fn dateless_positions_keep_the_stored_dates() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let stored = vec![crate::Position {
+            from: d(2020, 1, 15),
+            to: d(2025, 6, 30),
+            ..crate::Position::new("Bí thư Chi bộ", "")
+        }];
+        let mut input = MemberInput {
+            positions: vec![
+                PositionInput::new("Bí thư  Chi bộ", ""),
+                PositionInput::new("Chi ủy viên", ""),
+                PositionInput {
+                    from: d(2024, 1, 1),
+                    ..PositionInput::new("Bí thư Chi bộ", "")
+                },
+            ],
+            ..Default::default()
+        };
+        input.keep_position_dates(&stored);
+        let dates: Vec<_> = input.positions.iter().map(|p| (p.from, p.to)).collect();
+        assert_eq!(
+            dates,
+            vec![
+                (d(2020, 1, 15), d(2025, 6, 30)),
+                (None, None),
+                (d(2024, 1, 1), None),
+            ]
+        );
+    }
+
+    #[test]
     fn positions_one_message_per_fault() {
         let long = "x".repeat(2000);
         let input = MemberInput {
             full_name: "Lê Lợi".into(),
             citizen_id: Some("083185001234".into()),
             positions: (0..=limits::MAX_POSITIONS)
-                .map(|i| (format!("Chức vụ {i} {long}"), String::new()))
+                .map(|i| PositionInput::new(format!("Chức vụ {i} {long}"), ""))
                 .collect(),
             ..Default::default()
         };

@@ -66,7 +66,7 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
                 positions: m
                     .positions
                     .into_iter()
-                    .map(|p| (p, String::new()))
+                    .map(|p| domain::member::PositionInput::new(p, ""))
                     .collect(),
             },
             memberships,
@@ -531,6 +531,8 @@ fn new_registration(
         approved_at: r.approved_at,
         approved_by: r.approved_by,
         published_at: r.published_at,
+        // Only a pledge added after the registration was written (before 30/10/2016) gets a date.
+        pledged_at: (r.pledged_at != r.created_at).then_some(r.pledged_at),
         items: r
             .items
             .into_iter()
@@ -953,6 +955,7 @@ mod tests {
                 }
             }
             assert_eq!(full.pledges.len(), 27);
+            assert_eq!(full.pledged_at, None, "pledged when written");
             let outcomes = full.outcomes();
             if full.items.iter().all(|i| i.assessed_outcome.is_some()) {
                 assert_eq!(
@@ -962,6 +965,29 @@ mod tests {
             }
         }
         assert!(by_flag.len() == 5, "{by_flag:?}");
+        // 2016 registrations were written before Nghị quyết Trung ương 4 khóa XII (30/10/2016): their pledge
+        // is dated at the year-end review.
+        let (regs_2016, _) = db
+            .registrations()
+            .registrations_in(admin, &root.path, 2016, None, 100_000)
+            .await
+            .unwrap();
+        assert!(!regs_2016.is_empty());
+        for r in regs_2016.iter().take(200) {
+            let full = db
+                .registrations()
+                .registration_unscoped(r.id)
+                .await
+                .unwrap();
+            let pledged = full.pledged_at.map(domain::registration::vn_date);
+            assert!(
+                pledged.is_some_and(
+                    |d| (chrono::Datelike::year(&d), chrono::Datelike::month(&d)) == (2016, 12)
+                ),
+                "registration {}: {pledged:?}",
+                r.id
+            );
+        }
         // The demo member account: approved registrations 2016–2019, none for the current year (the
         // browser journey writes it).
         let card = demo::accounts(

@@ -608,6 +608,9 @@ impl Imports<'_> {
                     if member_json(&after) == member_json(&before) {
                         report.unchanged += 1;
                     } else {
+                        let mut input = input;
+                        // An import carries no position dates: keep those already recorded.
+                        input.keep_position_dates(&before.positions);
                         changes.push((
                             before,
                             path,
@@ -626,7 +629,7 @@ impl Imports<'_> {
                 .iter()
                 .flat_map(|c| c.input.positions.iter())
                 .chain(changes.iter().flat_map(|c| c.2.positions.iter()))
-                .map(|(t, _)| t.as_str()),
+                .map(|p| p.title.as_str()),
         );
         if !errors.is_empty() || dry_run {
             let path = audit_path(
@@ -939,8 +942,12 @@ impl Imports<'_> {
                     .positions
                     .iter()
                     .enumerate()
-                    .map(move |(k, (t, d))| {
-                        (*id, Position::classify(t, d, &chain, key_cadres), k as i64)
+                    .map(move |(k, p)| {
+                        (
+                            *id,
+                            Position::classify(&p.title, &p.duties, &chain, key_cadres),
+                            k as i64,
+                        )
                     })
                     .collect::<Vec<_>>()
             })
@@ -1149,7 +1156,7 @@ fn validate_rows(
             positions: row
                 .positions
                 .iter()
-                .map(|t| (t.clone(), String::new()))
+                .map(|t| domain::member::PositionInput::new(t.clone(), ""))
                 .collect(),
         };
         validate_member_input(&input, today)

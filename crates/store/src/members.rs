@@ -723,7 +723,11 @@ impl Members<'_> {
             positions: clean
                 .positions
                 .iter()
-                .map(|(t, d)| Position::new(t, d))
+                .map(|p| Position {
+                    from: p.from,
+                    to: p.to,
+                    ..Position::new(&p.title, &p.duties)
+                })
                 .collect(),
             ..before.clone()
         };
@@ -1179,7 +1183,11 @@ pub(crate) fn member_snapshot(
         positions: c
             .positions
             .iter()
-            .map(|(t, d)| Position::new(t, d))
+            .map(|p| Position {
+                from: p.from,
+                to: p.to,
+                ..Position::new(&p.title, &p.duties)
+            })
             .collect(),
         head: false,
         key_cadre: false,
@@ -1252,7 +1260,7 @@ impl<'a> MemberAudit<'a> {
             positions: c
                 .positions
                 .iter()
-                .map(|(t, d)| position_text(t.trim(), d.trim()))
+                .map(|p| position_text(p.title.trim(), p.duties.trim()))
                 .collect(),
             status: status.as_str(),
             unit_code,
@@ -1338,7 +1346,7 @@ pub(crate) async fn update_member_row(
 async fn replace_positions(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: i64,
-    positions: &[(String, String)],
+    positions: &[domain::member::PositionInput],
     key_cadres: &domain::position::KeyCadres,
 ) -> Result<()> {
     let path: Option<String> = sqlx::query(

@@ -211,7 +211,7 @@ pub(crate) async fn write_positions(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     member_id: i64,
     unit_path: &str,
-    positions: &[(String, String)],
+    positions: &[domain::member::PositionInput],
     key_cadres: &KeyCadres,
 ) -> Result<()> {
     sqlx::query("DELETE FROM positions WHERE member_id = $1")
@@ -223,8 +223,12 @@ pub(crate) async fn write_positions(
     }
     let index = UnitIndex::load(tx, [unit_path]).await?;
     let chain = index.chain(unit_path);
-    for (i, (title, duties)) in positions.iter().enumerate() {
-        let pos = Position::classify(title, duties, &chain, key_cadres);
+    for (i, p) in positions.iter().enumerate() {
+        let pos = Position {
+            from: p.from,
+            to: p.to,
+            ..Position::classify(&p.title, &p.duties, &chain, key_cadres)
+        };
         sqlx::query(
             "INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order, post, body, unit_id, from_date, to_date) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

@@ -169,6 +169,9 @@ pub struct Registration {
     pub approved_by: Option<String>,
     pub published_at: Option<String>,
     pub pledges: Vec<String>,
+    /// When the pledge against the 27 manifestations was added, if after the registration was written (a
+    /// registration written before Nghị quyết Trung ương 4 khóa XII, 30/10/2016); None: pledged when written.
+    pub pledged_at: Option<chrono::DateTime<chrono::Utc>>,
     pub items: Vec<Item>,
     pub created_at: String,
     pub updated_at: String,
@@ -248,7 +251,7 @@ pub struct CopyCluster {
 const REG_COLS: &str = "r.id, r.member_id, m.full_name AS member_name, r.unit_id, u.code AS unit_code, \
     u.name AS unit_name, r.unit_path, r.year, r.version, r.status, r.superseded, r.head, r.disclosed, \
     r.return_comment, r.first_submitted_at, r.submitted_at, r.approved_at, r.approved_by, r.published_at, \
-    r.created_at, r.updated_at";
+    r.pledged_at, r.created_at, r.updated_at";
 const REG_FROM: &str =
     "FROM registrations r JOIN members m ON m.id = r.member_id JOIN units u ON u.id = r.unit_id";
 
@@ -284,6 +287,9 @@ struct RegistrationRow {
     approved_at: Option<String>,
     approved_by: Option<String>,
     published_at: Option<String>,
+    /// Absent from selections that do not need it (read as None).
+    #[sqlx(default)]
+    pledged_at: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -314,6 +320,7 @@ impl RowInto for RegistrationRow {
             approved_by: self.approved_by,
             published_at: self.published_at,
             pledges: Vec::new(),
+            pledged_at: self.pledged_at.as_deref().map(sql::parse_ts).transpose()?,
             items: Vec::new(),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -1395,8 +1402,8 @@ impl Registrations<'_> {
                 .await?;
                 let row = sqlx::query(
                     "INSERT INTO registrations (member_id, year, version, status, superseded, unit_id, unit_path, head, disclosed, \
-                     first_submitted_at, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, 'draft', 0, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                     first_submitted_at, created_by, created_at, updated_at, pledged_at) \
+                     VALUES ($1, $2, $3, 'draft', 0, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
                 )
                 .bind(before.member_id)
                 .bind(i64::from(before.year))
@@ -1408,6 +1415,8 @@ impl Registrations<'_> {
                 .bind(before.first_submitted_at.clone())
                 .bind(actor.username.clone())
                 .bind(now.clone())
+                // The new version carries the old one's pledge, with its date.
+                .bind(before.pledged_at.map(ts))
                 .fetch_one(&mut *w.tx)
                 .await?;
                 result_id = get(&row, "id")?;

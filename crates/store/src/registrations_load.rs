@@ -80,6 +80,9 @@ pub struct NewRegistration {
     pub approved_at: Option<DateTime<Utc>>,
     pub approved_by: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
+    /// When the pledge against the 27 manifestations was added, if after the registration was written (a
+    /// registration written before Nghị quyết Trung ương 4 khóa XII, 30/10/2016); None: pledged when written.
+    pub pledged_at: Option<DateTime<Utc>>,
     pub items: Vec<NewRegistrationItem>,
     /// In order (their ids follow it).
     pub events: Vec<NewRegistrationEvent>,
@@ -307,7 +310,7 @@ impl Registrations<'_> {
                 backend,
                 "INSERT INTO registrations (id, member_id, year, version, status, superseded, unit_id, unit_path, head, \
                  disclosed, return_comment, first_submitted_at, submitted_at, approved_at, approved_by, published_at, \
-                 created_by, created_at, updated_at) VALUES ",
+                 pledged_at, created_by, created_at, updated_at) VALUES ",
             );
             for (k, (id, r, f)) in chunk.iter().enumerate() {
                 if k > 0 {
@@ -329,10 +332,12 @@ impl Registrations<'_> {
                 };
                 q.push(",");
                 q.safe_opt(opt_ts(r.published_at).as_deref()).push(",");
+                q.safe_opt(opt_ts(r.pledged_at).as_deref()).push(",");
                 q.safe(&r.created_by).push(",");
                 let updated = [r.created_at, r.submitted_at.unwrap_or(r.created_at)]
                     .into_iter()
                     .chain(r.events.iter().map(|e| e.at))
+                    .chain(r.pledged_at)
                     .max()
                     .unwrap_or(r.created_at);
                 q.safe(&ts(r.created_at)).push(",").safe(&ts(updated)).push(")");

@@ -9,8 +9,9 @@ mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::*;
+use domain::member::PositionInput;
 use domain::quality::Flag;
-use domain::registration::{Outcome, Rating, Status};
+use domain::registration::{Action, Outcome, Rating, Status};
 use store::{
     Db, ItemInput, ItemKind, NewRating, NewRegistration, NewRegistrationEvent, NewRegistrationItem,
     StoreError,
@@ -98,6 +99,7 @@ fn reg(member_id: i64, unit: &domain::Unit, items: Vec<NewRegistrationItem>) -> 
         approved_at: None,
         approved_by: None,
         published_at: None,
+        pledged_at: None,
         items,
         events: events(&[
             ("create", None, Status::Draft, at(2, 20)),
@@ -150,10 +152,13 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
     let c = add_member(db, &admin, person("Lê Văn Cường", "910003"), &t.cell_a2).await;
     let other_ward = add_member(db, &admin, person("Võ Thị Dung", "910004"), &t.cell_b1).await;
     let mut h = person("Phạm Văn Hải", "910005");
-    h.positions = vec![("Bí thư Chi bộ".into(), "Lãnh đạo chi bộ Khu phố 1".into())];
+    h.positions = vec![PositionInput::new(
+        "Bí thư Chi bộ",
+        "Lãnh đạo chi bộ Khu phố 1",
+    )];
     let head = add_member(db, &admin, h, &t.cell_a1).await;
     let mut k = person("Huỳnh Văn Kiệt", "910006");
-    k.positions = vec![("Kinh doanh".into(), String::new())];
+    k.positions = vec![PositionInput::new("Kinh doanh", "")];
     let trader = add_member(db, &admin, k, &t.cell_a2).await;
 
     // Refused: no items; published though not disclosed.
@@ -273,6 +278,8 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
         it.assessed = Some((Outcome::Done, String::new()));
         it.yearend = Some((Outcome::Done, "Đã thực hiện".into(), String::new()));
     }
+    // The head's pledge was added after the registration was written: it keeps its date.
+    rh.pledged_at = Some(at(12, 20));
     rh.status = Status::Published;
     rh.published_at = Some(at(2, 27));
     rh.events.push(NewRegistrationEvent {
@@ -357,6 +364,7 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
         .await
         .unwrap();
     assert_eq!(a_reg.status, Status::Approved);
+    assert_eq!(a_reg.pledged_at, None, "pledged when written");
     assert_eq!(a_reg.approved_by.as_deref(), Some("bithu.p7kp1"));
     assert_eq!(a_reg.items[0].target_number, Some(6.0));
     assert_eq!(a_reg.items[0].target_unit.as_deref(), Some("hộ"));
@@ -399,6 +407,7 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
         .await
         .unwrap();
     assert!(h_reg.head && h_reg.disclosed && h_reg.published_at.is_some());
+    assert_eq!(h_reg.pledged_at, Some(at(12, 20)));
     assert_eq!(h_reg.status, Status::Published);
     assert_eq!(h_reg.items[3].kind, ItemKind::Exemplary);
     assert!(
@@ -442,6 +451,16 @@ async fn loads_like_the_one_by_one_path(db: &Db) {
         .unwrap();
     assert_eq!(clusters.len(), 1);
     assert_eq!(clusters[0].registration_ids, vec![ids[0], ids[1], new.id]);
+
+    // A new version of the head's registration carries the pledge with its date.
+    let v2 = db
+        .registrations()
+        .registration_action(&cli(), &admin, ids[5], Action::Revise, "", &[])
+        .await
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    assert_eq!(v2.pledges.len(), 27);
+    assert_eq!(v2.pledged_at, Some(at(12, 20)));
 }
 
 on_every_backend!(db: loads_like_the_one_by_one_path);

@@ -211,7 +211,13 @@ async fn every_form_shows_the_declared_limit() {
         let members = page("/dang-vien/moi".into()).await;
         assert_maxlength(&members, "full_name", limits::PERSON_NAME, "member form");
         assert_maxlength(&members, "unit_code", limits::UNIT_CODE, "member form");
-        assert_maxlength(&members, "positions", limits::POSITIONS_TEXT, "member form");
+        assert_maxlength(
+            &members,
+            "position_title_0",
+            limits::POSITION_TITLE,
+            "member form",
+        );
+        assert_maxlength(&members, "position_duties_0", limits::DUTIES, "member form");
         let list = page("/dang-vien".into()).await;
         assert_maxlength(&list, "q", limits::SEARCH_QUERY, "member list");
         let accounts = page("/tai-khoan".into()).await;
@@ -286,6 +292,9 @@ fn every_text_box_in_the_templates_takes_its_limit_from_the_domain() {
         // The campaign calendar: a year and dd/mm/yyyy dates, parsed.
         "nam",
         "{{ r.name }}",
+        // The member form's position rows: dd/mm/yyyy dates, parsed.
+        "position_from_{{ r.index }}",
+        "position_to_{{ r.index }}",
     ];
     const TYPED_NUMBERS_ALLOWED: &[&str] = &["ma", "deadline_{{ c.index }}"];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");

@@ -22,7 +22,8 @@ fn edit_fields(csrf: &str) -> Vec<(&'static str, String)> {
         ("joined_on", "2010-03-03".into()),
         ("official_on", "2011-03-03".into()),
         ("phone", "0909111222".into()),
-        ("positions", String::new()),
+        ("position_title_0", String::new()),
+        ("position_duties_0", String::new()),
     ]
 }
 
@@ -405,7 +406,8 @@ async fn edit_form_shows_typed_values_with_the_error_beside_the_field() {
                 "joined_on" => *v = "2015-05-10".into(),
                 "official_on" => *v = "2014-01-01".into(),
                 "phone" => *v = "0903999888".into(),
-                "positions" => *v = "Phó Bí thư Chi bộ | Phụ trách tuyên giáo".into(),
+                "position_title_0" => *v = "Phó Bí thư Chi bộ".into(),
+                "position_duties_0" => *v = "Phụ trách tuyên giáo".into(),
                 _ => {}
             }
         }
@@ -419,7 +421,8 @@ async fn edit_form_shows_typed_values_with_the_error_beside_the_field() {
             "value=\"2015-05-10\"",
             "value=\"2014-01-01\"",
             "value=\"0903999888\"",
-            "Phó Bí thư Chi bộ | Phụ trách tuyên giáo",
+            "value=\"Phó Bí thư Chi bộ\"",
+            "value=\"Phụ trách tuyên giáo\"",
         ] {
             assert!(body.contains(typed), "{typed} not re-shown: {body}");
         }

@@ -83,10 +83,13 @@ async fn world(env: &Env) -> World {
     let t = tree(db).await;
     let admin = t.admin();
     let mut h = person("Võ Thị Hằng", "910001");
-    h.positions = vec![("Bí thư Đảng ủy Phường 7".into(), String::new())];
+    h.positions = vec![domain::member::PositionInput::new(
+        "Bí thư Đảng ủy Phường 7",
+        "",
+    )];
     let ward_head = add_member(db, &admin, h, &t.cell_a1).await;
     let mut c = person("Phạm Văn Hải", "910002");
-    c.positions = vec![("Bí thư Chi bộ".into(), String::new())];
+    c.positions = vec![domain::member::PositionInput::new("Bí thư Chi bộ", "")];
     let cell_head = add_member(db, &admin, c, &t.cell_a2).await;
     let plain = add_member(db, &admin, person("Nguyễn Thị An", "910003"), &t.cell_a1).await;
     hold(env, ward_head, "secretary", &t.ward_a, None).await;

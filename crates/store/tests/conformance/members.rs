@@ -180,7 +180,10 @@ pub async fn update_is_audited(db: &Db) {
     assert_eq!(n0, 1, "the creation");
 
     input.phone = Some("+84 913 000 111".into());
-    input.positions = vec![("Bí thư Chi bộ".into(), "Phụ trách chung".into())];
+    input.positions = vec![domain::member::PositionInput::new(
+        "Bí thư Chi bộ",
+        "Phụ trách chung",
+    )];
     let after = db
         .members()
         .update_member(&cli(), &sec_a, id, &input)

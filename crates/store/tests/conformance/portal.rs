@@ -49,7 +49,10 @@ async fn world(db: &Db) -> World {
     let t = tree(db).await;
     let admin = t.admin();
     let mut h = person("Phạm Văn Hải", "900004");
-    h.positions = vec![("Bí thư Chi bộ".into(), "Lãnh đạo chi bộ Khu phố 1".into())];
+    h.positions = vec![domain::member::PositionInput::new(
+        "Bí thư Chi bộ",
+        "Lãnh đạo chi bộ Khu phố 1",
+    )];
     h.phone = Some("0912345678".into());
     h.citizen_id = Some("083080001234".into());
     let head = add_member(db, &admin, h, &t.cell_a1).await;
@@ -747,7 +750,10 @@ pub async fn oversized_text_refused_before_writing(db: &Db) {
     add_member(db, &admin, person(&at_limit, "901002"), &t.cell_a1).await;
     // Positions and duties.
     let mut p = person("Trần Văn Chức", "901003");
-    p.positions = vec![("Bí thư Chi bộ".into(), "x".repeat(limits::DUTIES + 1))];
+    p.positions = vec![domain::member::PositionInput::new(
+        "Bí thư Chi bộ",
+        "x".repeat(limits::DUTIES + 1),
+    )];
     match db
         .members()
         .create_member(&cli(), &admin, &p, &t.cell_a1.code, None)

@@ -15,7 +15,7 @@ fn with_titles(name: &str, card: &str, titles: &[&str]) -> domain::member::Membe
     let mut m = person(name, card);
     m.positions = titles
         .iter()
-        .map(|t| (t.to_string(), String::new()))
+        .map(|t| domain::member::PositionInput::new(*t, ""))
         .collect();
     m
 }
@@ -335,6 +335,112 @@ on_every_backend!(env: legacy_rows_are_classified_when_opened);
 on_every_backend!(env: heads_late_take_the_cells_secretary);
 on_every_backend!(db: unmapped_titles_are_listed_within_scope);
 on_every_backend!(env: the_installation_extends_the_key_cadres);
+
+/// The days a position was held are written with it and read back; a post that has ended does not make its
+/// holder the head the approval chain skips today, one still held does.
+pub async fn position_dates_round_trip_and_an_ended_post_is_not_held(db: &Db) {
+    let t = tree(db).await;
+    let admin = t.admin();
+    let mut m = person("Trần Thị Hạnh", "920051");
+    m.positions = vec![
+        domain::member::PositionInput {
+            from: Some(d(2020, 1, 15)),
+            to: Some(d(2025, 6, 30)),
+            ..domain::member::PositionInput::new("Bí thư Chi bộ", "Lãnh đạo chi bộ")
+        },
+        domain::member::PositionInput {
+            from: Some(d(2025, 7, 1)),
+            ..domain::member::PositionInput::new("Trưởng khu phố 2", "")
+        },
+    ];
+    let id = add_member(db, &admin, m, &t.cell_a2).await;
+    let stored = db.members().member(&admin, id).await.unwrap();
+    let sec = pos(&stored, "Bí thư Chi bộ");
+    assert_eq!(
+        (sec.from, sec.to),
+        (Some(d(2020, 1, 15)), Some(d(2025, 6, 30)))
+    );
+    let chief = pos(&stored, "Trưởng khu phố 2");
+    assert_eq!((chief.from, chief.to), (Some(d(2025, 7, 1)), None));
+    // An edit from the stored record keeps the dates.
+    let mut input = domain::member::MemberInput::from_member(&stored);
+    input.phone = Some("0912000111".into());
+    db.members()
+        .update_member(&cli(), &admin, id, &input)
+        .await
+        .unwrap();
+    let again = db.members().member(&admin, id).await.unwrap();
+    assert_eq!(
+        again
+            .positions
+            .iter()
+            .map(|p| (p.title.as_str(), p.from, p.to))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Bí thư Chi bộ", Some(d(2020, 1, 15)), Some(d(2025, 6, 30))),
+            ("Trưởng khu phố 2", Some(d(2025, 7, 1)), None),
+        ]
+    );
+    // Her cell secretary post ended in 2025: her registration stays with her cell.
+    let cell = principal(Role::Secretary, &t.cell_a2, None);
+    let r = db
+        .registrations()
+        .create_registration(
+            &cli(),
+            &cell,
+            id,
+            2026,
+            &[ItemInput::new(
+                "Vận động 10 hộ dân khu phố 2 phân loại rác tại nguồn",
+                "Công tác dân vận",
+                "10 hộ",
+                Some(d(2026, 12, 15)),
+            )],
+        )
+        .await
+        .unwrap();
+    let r = db
+        .registrations()
+        .registration_action(&cli(), &cell, r.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    assert_eq!(r.approver_path, t.cell_a2.path, "an ended post is not held");
+    // Reopened (no end day): she is the cell's head again and the ward approves.
+    input.positions[0].to = None;
+    db.members()
+        .update_member(&cli(), &admin, id, &input)
+        .await
+        .unwrap();
+    let r = db.registrations().registration(&cell, r.id).await.unwrap();
+    assert_eq!(r.approver_path, t.ward_a.path, "a post still held is");
+    // A re-import (no dates in the file) keeps the dates recorded for the titles it lists again.
+    let file = format!(
+        "Mã đơn vị,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Số CCCD,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại,Từ ngày\n\
+         {},Trần Thị Hạnh,15/03/1980,Nữ,920051,,19/05/2010,19/05/2011,Bí thư Chi bộ; Trưởng khu phố 2; Chi ủy viên,0912000222,\n",
+        t.cell_a2.code
+    );
+    let parsed =
+        office::parse_members("dang-vien.csv", file.as_bytes(), today()).expect("readable");
+    db.imports()
+        .import_members(&cli(), Some(&admin), parsed, false)
+        .await
+        .unwrap();
+    let imported = db.members().member(&admin, id).await.unwrap();
+    assert_eq!(imported.phone.as_deref(), Some("0912000222"));
+    assert_eq!(
+        imported
+            .positions
+            .iter()
+            .map(|p| (p.title.as_str(), p.from, p.to))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Bí thư Chi bộ", Some(d(2020, 1, 15)), None),
+            ("Trưởng khu phố 2", Some(d(2025, 7, 1)), None),
+            ("Chi ủy viên", None, None),
+        ]
+    );
+}
+on_every_backend!(db: position_dates_round_trip_and_an_ended_post_is_not_held);
 
 pub async fn imports_map_titles_and_report_the_unknown(db: &Db) {
     let t = tree(db).await;

@@ -203,7 +203,10 @@ async fn world(db: &Db) -> World {
     let admin = t.admin();
     let head = |name: &str, card: &str, cell: &str| {
         let mut m = person(name, card);
-        m.positions = vec![("Bí thư Chi bộ".into(), format!("Lãnh đạo chi bộ {cell}"))];
+        m.positions = vec![domain::member::PositionInput::new(
+            "Bí thư Chi bộ",
+            format!("Lãnh đạo chi bộ {cell}"),
+        )];
         m
     };
     let an = add_member(db, &admin, person("Nguyễn Văn An", "910001"), &t.cell_a1).await;

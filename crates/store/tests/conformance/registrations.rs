@@ -66,7 +66,10 @@ async fn world(db: &Db) -> World {
     let b = add_member(db, &admin, person("Trần Văn Bình", "900002"), &t.cell_a2).await;
     let c = add_member(db, &admin, person("Lê Văn Cường", "900003"), &t.cell_b1).await;
     let mut h = person("Phạm Văn Hải", "900004");
-    h.positions = vec![("Bí thư Chi bộ".into(), "Lãnh đạo chi bộ Khu phố 1".into())];
+    h.positions = vec![domain::member::PositionInput::new(
+        "Bí thư Chi bộ",
+        "Lãnh đạo chi bộ Khu phố 1",
+    )];
     let head = add_member(db, &admin, h, &t.cell_a1).await;
     World { t, a, b, c, head }
 }

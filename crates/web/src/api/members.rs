@@ -137,6 +137,36 @@ impl From<store::MemberListItem> for MemberListItem {
     }
 }
 
+// Values of `domain::position::Post` and `domain::position::Body` as they are serialised (schema only).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PostName {
+    Secretary,
+    DeputySecretary,
+    StandingMember,
+    CommitteeMember,
+    InspectionChair,
+    Chair,
+    ViceChair,
+    Chief,
+    DeputyChief,
+    Staff,
+    Unknown,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum BodyName {
+    Party,
+    Government,
+    Front,
+    Mass,
+    Neighbourhood,
+    Other,
+}
+
 // A position held by a member.
 #[derive(Serialize, ToSchema)]
 pub struct Position {
@@ -146,6 +176,18 @@ pub struct Position {
     head: bool,
     /// Cán bộ chủ chốt
     key_cadre: bool,
+    /// Chức danh đọc từ tên chức vụ (chỉ đọc)
+    #[schema(value_type = PostName)]
+    post: domain::position::Post,
+    /// Tổ chức giữ chức vụ (chỉ đọc)
+    #[schema(value_type = BodyName)]
+    body: domain::position::Body,
+    /// Đơn vị của cây tổ chức nơi giữ chức vụ, nếu có (chỉ đọc)
+    unit_id: Option<i64>,
+    /// Giữ chức vụ từ ngày
+    from: Option<NaiveDate>,
+    /// Thôi giữ chức vụ từ ngày
+    to: Option<NaiveDate>,
 }
 
 // A member's record.
@@ -196,6 +238,11 @@ impl From<domain::Member> for Member {
                     duties: p.duties,
                     head: p.head,
                     key_cadre: p.key_cadre,
+                    post: p.post,
+                    body: p.body,
+                    unit_id: p.unit_id,
+                    from: p.from,
+                    to: p.to,
                 })
                 .collect(),
             head: m.head,
@@ -272,7 +319,7 @@ pub struct MemberFields {
     key_cadre: Option<Value>,
 }
 
-// A position: its title alone, or title and duties.
+// A position: its title alone, or title and duties, with the days it was held from and to.
 #[derive(Deserialize, ToSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
@@ -282,6 +329,14 @@ pub enum PositionInput {
         title: String,
         #[serde(default)]
         duties: Option<String>,
+        /// Giữ chức vụ từ ngày
+        #[serde(default)]
+        #[schema(format = Date)]
+        from: Option<String>,
+        /// Thôi giữ chức vụ từ ngày
+        #[serde(default)]
+        #[schema(format = Date)]
+        to: Option<String>,
     },
 }
 
@@ -427,19 +482,28 @@ fn apply_patch(mut input: MemberInput, body: &Value) -> Result<MemberInput, ApiE
                 input.positions = arr
                     .iter()
                     .map(|p| match p {
-                        Value::String(s) => Ok((s.clone(), String::new())),
-                        Value::Object(o) => Ok((
-                            o.get("title")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_string(),
-                            o.get("duties")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_string(),
-                        )),
+                        Value::String(s) => Ok(domain::member::PositionInput::new(s.clone(), "")),
+                        Value::Object(o) => {
+                            let s = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default();
+                            let date = |k: &str| -> Result<Option<NaiveDate>, ApiError> {
+                                match o.get(k) {
+                                    None | Some(Value::Null) => Ok(None),
+                                    Some(Value::String(v)) if v.trim().is_empty() => Ok(None),
+                                    Some(Value::String(v)) => parse_date_field(k, v).map(Some),
+                                    Some(_) => Err(ApiError::unprocessable(format!(
+                                        "Trường \"{k}\" của chức vụ phải là ngày YYYY-MM-DD"
+                                    ))),
+                                }
+                            };
+                            Ok(domain::member::PositionInput {
+                                title: s("title").to_string(),
+                                duties: s("duties").to_string(),
+                                from: date("from")?,
+                                to: date("to")?,
+                            })
+                        }
                         _ => Err(ApiError::unprocessable(
-                            "Mỗi chức vụ là chuỗi hoặc {\"title\", \"duties\"}",
+                            "Mỗi chức vụ là chuỗi hoặc {\"title\", \"duties\", \"from\", \"to\"}",
                         )),
                     })
                     .collect::<Result<_, _>>()?;

@@ -528,7 +528,7 @@ async fn load_fixture(db: &Db) -> Fixture {
             official_on: Some(d(2011, 3, n as u32)),
             phone: Some(phone.clone()),
             positions: if n % 3 == 1 {
-                vec![("Bí thư Chi bộ".to_string(), String::new())]
+                vec![domain::member::PositionInput::new("Bí thư Chi bộ", "")]
             } else {
                 Vec::new()
             },

@@ -4,15 +4,20 @@ use crate::auth::WebUser;
 use crate::extract::CsrfForm;
 use crate::extract::{PagePath, PageQuery};
 use crate::respond::{render, FormErrors, PageError, PageResult, StoreResultExt};
-use crate::view::{iso, parse_form_date, Ctx};
+use crate::view::{date, iso, parse_form_date, Ctx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::member::PositionInput;
 use domain::policy::Capability;
 use domain::{Gender, Member};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use store::{Actor, MemberInput, StoreError};
+
+/// Characters of a dd/mm/yyyy date box.
+pub const DATE_BOX: usize = 10;
 /// The member form as typed (strings), so that it can be shown again with errors.
 #[derive(Deserialize, Default, Clone)]
 pub struct MemberForm {
@@ -36,12 +41,129 @@ pub struct MemberForm {
     pub official_on: String,
     #[serde(default)]
     pub phone: String,
-    /// One position per line: "Chức vụ" or "Chức vụ | chức trách".
-    #[serde(default)]
-    pub positions: String,
+    /// The position rows, as `position_{title,duties,from,to}_{row}` (see [`PositionRow`]); other
+    /// unknown fields land here too and are ignored.
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, String>,
+}
+
+/// Highest row index read from a submitted form (rows past it are ignored).
+const MAX_ROW_INDEX: usize = 4 * domain::limits::MAX_POSITIONS;
+
+/// One position row of the form, as typed: title, duties and the dd/mm/yyyy days it was held from and to.
+#[derive(Default, Clone, Debug)]
+pub struct PositionRow {
+    pub title: String,
+    pub duties: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl PositionRow {
+    fn is_blank(&self) -> bool {
+        [&self.title, &self.duties, &self.from, &self.to]
+            .iter()
+            .all(|v| v.trim().is_empty())
+    }
+}
+
+/// A position row as shown: its index (the suffix of its field names), values and errors.
+pub struct PositionRowView {
+    pub index: usize,
+    pub row: PositionRow,
+    pub title_error: String,
+    pub from_error: String,
+    pub to_error: String,
+}
+
+impl PositionRowView {
+    pub fn has_error(&self) -> bool {
+        !(self.title_error.is_empty() && self.from_error.is_empty() && self.to_error.is_empty())
+    }
+}
+
+fn row_field(kind: &str, index: usize) -> String {
+    format!("position_{kind}_{index}")
 }
 
 impl MemberForm {
+    /// The position rows typed, by index (blank rows included, so indices match the field names).
+    pub fn position_rows(&self) -> Vec<PositionRow> {
+        let mut rows: Vec<PositionRow> = Vec::new();
+        for (k, v) in &self.rest {
+            let Some((kind, index)) = k.strip_prefix("position_").and_then(|r| r.rsplit_once('_'))
+            else {
+                continue;
+            };
+            let Ok(i) = index.parse::<usize>() else {
+                continue;
+            };
+            if i > MAX_ROW_INDEX {
+                continue;
+            }
+            if rows.len() <= i {
+                rows.resize(i + 1, PositionRow::default());
+            }
+            let row = &mut rows[i];
+            match kind {
+                "title" => row.title = v.clone(),
+                "duties" => row.duties = v.clone(),
+                "from" => row.from = v.clone(),
+                "to" => row.to = v.clone(),
+                _ => {}
+            }
+        }
+        rows
+    }
+
+    fn set_position_rows(&mut self, rows: &[PositionRow]) {
+        self.rest.retain(|k, _| !k.starts_with("position_"));
+        for (i, r) in rows.iter().enumerate() {
+            for (kind, v) in [
+                ("title", &r.title),
+                ("duties", &r.duties),
+                ("from", &r.from),
+                ("to", &r.to),
+            ] {
+                self.rest.insert(row_field(kind, i), v.clone());
+            }
+        }
+    }
+
+    fn positions(&self, errors: &mut FormErrors) -> Vec<PositionInput> {
+        let mut out = Vec::new();
+        for (i, r) in self.position_rows().iter().enumerate() {
+            if r.is_blank() {
+                continue;
+            }
+            let mut day = |kind: &str, v: &str| match parse_form_date(v) {
+                Ok(d) => d,
+                Err(e) => {
+                    errors.push(&row_field(kind, i), e);
+                    None
+                }
+            };
+            let from = day("from", &r.from);
+            let to = day("to", &r.to);
+            if r.title.trim().is_empty() {
+                errors.push(&row_field("title", i), "Thiếu tên chức vụ");
+                continue;
+            }
+            if let (Some(f), Some(t)) = (from, to) {
+                if t <= f {
+                    errors.push(&row_field("to", i), domain::member::POSITION_TO_BEFORE_FROM);
+                }
+            }
+            out.push(PositionInput {
+                title: r.title.trim().to_string(),
+                duties: r.duties.trim().to_string(),
+                from,
+                to,
+            });
+        }
+        out
+    }
+
     fn to_input(&self, errors: &mut FormErrors) -> MemberInput {
         let mut date_field = |name: &str, v: &str| match parse_form_date(v) {
             Ok(d) => d,
@@ -63,6 +185,7 @@ impl MemberForm {
             g
         };
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let positions = self.positions(errors);
         MemberInput {
             full_name: self.full_name.clone(),
             gender,
@@ -72,20 +195,22 @@ impl MemberForm {
             joined_on,
             official_on,
             phone: opt(&self.phone),
-            positions: self
-                .positions
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| match l.split_once('|') {
-                    Some((t, d)) => (t.trim().to_string(), d.trim().to_string()),
-                    None => (l.trim().to_string(), String::new()),
-                })
-                .collect(),
+            positions,
         }
     }
 
     fn from_member(m: &domain::Member) -> MemberForm {
-        MemberForm {
+        let rows: Vec<PositionRow> = m
+            .positions
+            .iter()
+            .map(|p| PositionRow {
+                title: p.title.clone(),
+                duties: p.duties.clone(),
+                from: date(p.from),
+                to: date(p.to),
+            })
+            .collect();
+        let mut f = MemberForm {
             unit_code: m.unit_code.clone(),
             since: String::new(),
             full_name: m.full_name.clone(),
@@ -96,19 +221,10 @@ impl MemberForm {
             joined_on: iso(m.joined_on),
             official_on: iso(m.official_on),
             phone: m.phone.clone().unwrap_or_default(),
-            positions: m
-                .positions
-                .iter()
-                .map(|p| {
-                    if p.duties.is_empty() {
-                        p.title.clone()
-                    } else {
-                        format!("{} | {}", p.title, p.duties)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
-        }
+            rest: BTreeMap::new(),
+        };
+        f.set_position_rows(&rows);
+        f
     }
 }
 
@@ -120,6 +236,7 @@ struct FormPage {
     action: String,
     creating: bool,
     f: MemberForm,
+    rows: Vec<PositionRowView>,
     errors: FormErrors,
     csrf: String,
     cancel: String,
@@ -136,13 +253,29 @@ fn form_page(
     // so an oversized value is not sent back whole.
     f.full_name = domain::limits::clip(domain::limits::Field::PersonName, &f.full_name).to_string();
     f.unit_code = domain::limits::clip(domain::limits::Field::UnitCode, &f.unit_code).to_string();
-    if let Some((at, _)) = f
-        .positions
-        .char_indices()
-        .nth(domain::limits::POSITIONS_TEXT)
-    {
-        f.positions.truncate(at);
-    }
+    use domain::limits::{clip, Field, MAX_POSITIONS};
+    let mut typed = f.position_rows();
+    // Blank rows to add positions: two after the last one typed, at least three, at most the limit
+    // (or as many as were typed, when more).
+    let shown = (typed.len() + 2).clamp(3, MAX_POSITIONS).max(typed.len());
+    typed.resize(shown, PositionRow::default());
+    let rows: Vec<PositionRowView> = typed
+        .into_iter()
+        .enumerate()
+        .map(|(index, r)| PositionRowView {
+            index,
+            title_error: errors.get(&row_field("title", index)),
+            from_error: errors.get(&row_field("from", index)),
+            to_error: errors.get(&row_field("to", index)),
+            row: PositionRow {
+                title: clip(Field::PositionTitle, &r.title).to_string(),
+                duties: clip(Field::Duties, &r.duties).to_string(),
+                from: r.from.chars().take(DATE_BOX).collect(),
+                to: r.to.chars().take(DATE_BOX).collect(),
+            },
+        })
+        .collect();
+    f.rest.clear();
     let heading = if creating {
         "Thêm đảng viên".to_string()
     } else {
@@ -163,6 +296,7 @@ fn form_page(
         action,
         creating,
         f,
+        rows,
         errors,
         csrf: user.csrf.clone(),
         cancel,

@@ -100,6 +100,8 @@ struct ShowPage {
     versions: Vec<VersionView>,
     events: Vec<EventView>,
     pledges: Vec<(String, String)>,
+    /// The day the pledge was added (dd/mm/yyyy) when later than the registration; empty otherwise.
+    pledged: String,
 }
 
 fn outcome_label(o: Option<Outcome>) -> String {
@@ -345,6 +347,7 @@ pub async fn show(
             })
             .collect(),
         pledges,
+        pledged: date(r.pledged_at.map(reg::vn_date)),
     };
     Ok(render(&page))
 }
