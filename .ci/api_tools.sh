@@ -48,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 1 240); do
+for _ in $(seq 1 1200); do  # up to 10 minutes: the city demo loads first
   if curl -fsS "$base/healthz" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$server" 2>/dev/null; then
     echo "lamtheo serve --demo stopped:" >&2

@@ -107,6 +107,18 @@ pub(crate) fn build(scale: Scale, seed: u64, units: &[DemoUnit]) -> Vec<DemoAcco
             );
         }
     }
+    // Last, so that the passwords of the accounts above stay as they were.
+    if let Some(u) = find("P7") {
+        let area = u.name.strip_prefix("Đảng bộ ").unwrap_or(&u.name);
+        push(
+            &mut rng,
+            "kiemtra.p7",
+            "inspector",
+            "P7",
+            None,
+            format!("Ủy ban Kiểm tra Đảng ủy {area}"),
+        );
+    }
     out
 }
 

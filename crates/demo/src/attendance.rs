@@ -10,8 +10,8 @@
 //! status was active (a non-active status applies from `status_since` on). Demo units never move and
 //! have no `valid_from`, so the subtree of a unit is the same on every date.
 //!
-//! Limit: at the national scale only the cell meetings of December 2019 are generated (one per cell,
-//! ~310,000 meetings and ~5M marks) instead of 42 months (~250M marks), to keep the load time
+//! Limit: at the national scale only the cell meetings of December 2020 are generated (one per cell,
+//! ~310,000 meetings and ~5M marks) instead of 54 months (~320M marks), to keep the load time
 //! reasonable; study sessions are complete at every scale.
 
 use crate::members::Plan;
@@ -30,13 +30,16 @@ const SALT_TEXT: u64 = 0x7465_7874_5f5f_7633;
 
 /// First and last year of the generated campaign.
 pub const FIRST_YEAR: i32 = 2016;
-pub const LAST_YEAR: i32 = 2019;
+pub const LAST_YEAR: i32 = 2020;
 const YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
 /// The first month with cell meetings: the month after plan 43-KH/TU (21/06/2016).
 pub const FIRST_MONTH: (i32, u32) = (2016, 7);
 /// Study sessions per grassroots unit and year.
 const STUDY_PER_YEAR: usize = 2;
 const STUDY_PER_UNIT: usize = YEARS * STUDY_PER_YEAR;
+/// Absences per campaign year, relative: fewer as the campaign settles in.
+const STUDY_YEAR_FACTOR: [f32; YEARS] = [1.08, 1.0, 0.95, 0.9, 0.88];
+const CELL_YEAR_FACTOR: [f32; YEARS] = [1.05, 1.0, 0.97, 0.93, 0.92];
 
 pub const DIRECTIVE_CODE: &str = "05-CT/TW";
 pub const DIRECTIVE_TITLE: &str =
@@ -65,6 +68,10 @@ pub const THEMES: [(i32, &str); YEARS] = [
     (
         2019,
         "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về nêu cao tinh thần trách nhiệm, chống chủ nghĩa cá nhân, nói đi đôi với làm",
+    ),
+    (
+        2020,
+        "Tăng cường khối đại đoàn kết toàn dân tộc, xây dựng Đảng và hệ thống chính trị trong sạch, vững mạnh theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
     ),
 ];
 
@@ -289,7 +296,7 @@ fn months_of(scale: Scale) -> Vec<(i32, u32)> {
             .flat_map(|y| (1..=12).map(move |m| (y, m)))
             .filter(|&(y, m)| (y, m) >= FIRST_MONTH)
             .collect(),
-        // National: December 2019 only (see the module comment).
+        // National: December 2020 only (see the module comment).
         Scale::National => vec![(LAST_YEAR, 12)],
     }
 }
@@ -395,7 +402,7 @@ impl<'a> Calendar<'a> {
                 study_dates.push(thematic);
                 study_dates.push(other);
                 let f = hash(seed, SALT_FACTORS, s, yi as u64);
-                let year_factor = [1.08f32, 1.0, 0.95, 0.9][yi];
+                let year_factor = STUDY_YEAR_FACTOR[yi];
                 let factor = if *members < 60 && unit_f(mix(f)) < 0.12 {
                     // A small unit with a bad year: well below the 95% target.
                     4.0 + 1.2 * unit_f(f)
@@ -413,9 +420,8 @@ impl<'a> Calendar<'a> {
                 let h = hash(seed, SALT_DATES, s, (y as u64) << 8 | u64::from(m));
                 cell_dates.push(weekday_in(ymd(y, m, 2), ymd(y, m, 12), h));
             }
-            for yi in 0..YEARS {
+            for (yi, year_factor) in CELL_YEAR_FACTOR.into_iter().enumerate() {
                 let f = hash(seed, SALT_FACTORS, s, yi as u64);
-                let year_factor = [1.05f32, 1.0, 0.97, 0.93][yi];
                 cell_factor.push((0.55 + 0.9 * unit_f(f)) * year_factor);
             }
         }
@@ -811,8 +817,8 @@ mod tests {
     fn sessions_are_weekdays_in_their_windows() {
         let us = units(Scale::City, 7);
         let cal = Calendar::new(Scale::City, 7, &us);
-        assert_eq!(cal.study_count() % 8, 0);
-        assert_eq!(cal.cell_count(), cal.cells.len() * 42);
+        assert_eq!(cal.study_count() % 10, 0);
+        assert_eq!(cal.cell_count(), cal.cells.len() * 54);
         for i in 0..cal.len() {
             let m = cal.meeting(i).unwrap();
             assert!(
@@ -843,9 +849,9 @@ mod tests {
 
     #[test]
     fn cell_meeting_months() {
-        assert_eq!(months_of(Scale::City).len(), 42);
+        assert_eq!(months_of(Scale::City).len(), 54);
         assert_eq!(months_of(Scale::Province)[0], (2016, 7));
-        assert_eq!(months_of(Scale::National), vec![(2019, 12)]);
+        assert_eq!(months_of(Scale::National), vec![(2020, 12)]);
     }
 
     #[test]

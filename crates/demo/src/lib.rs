@@ -16,6 +16,7 @@
 
 mod accounts;
 pub mod attendance;
+pub mod inspections;
 mod members;
 pub mod models;
 mod names;
@@ -29,6 +30,10 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use attendance::{Calendar, DemoMark, DemoMeeting, DemoTopic};
+pub use inspections::{
+    inspections, DemoCase, DemoDiscipline, DemoInspections, DemoProgramme, DemoRemedy,
+    DemoStrikeOff, DemoSubject, DemoTarget,
+};
 pub use members::Members;
 pub use registrations::{
     registrations, DemoEvent, DemoItem, DemoRating, DemoRegistration, DemoReview, RegistrationPlan,
@@ -120,6 +125,10 @@ pub struct DemoMember {
     /// 10 digits starting "09", "08" or "03".
     pub phone: String,
     pub positions: Vec<String>,
+    /// The day the member took up the posts in `positions` (None when there are none): the start of the
+    /// 2015 term of the highest party level among them, or, for a member who joined or moved into their
+    /// present unit after it, 15 January of the following year (the cell's first meeting of that year).
+    pub positions_from: Option<NaiveDate>,
     pub status: MemberStatus,
     /// Set when the status is not Active.
     pub status_since: Option<NaiveDate>,
@@ -161,7 +170,7 @@ pub fn member_count(scale: Scale, seed: u64, units: &[DemoUnit]) -> u64 {
 }
 
 /// The demo accounts: admin and office at the root, the secretaries of Phường 7 and xã Sơn Đông,
-/// the secretary of Chi bộ Khu phố 1 (Phường 7), an inspector of the city and a member of
+/// the secretary of Chi bộ Khu phố 1 (Phường 7), inspectors of the city and of Phường 7 and a member of
 /// Phường 7 linked to a real member (who is always active and official). Accounts whose unit is
 /// missing from `units` are left out.
 pub fn accounts(scale: Scale, seed: u64, units: &[DemoUnit]) -> Vec<DemoAccount> {

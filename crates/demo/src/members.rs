@@ -905,6 +905,15 @@ impl<'a> Members<'a> {
                 }
             }
         }
+        let positions_from = (!positions.is_empty()).then(|| {
+            let term = term_start(&positions);
+            let since = date(last_since);
+            if since < term {
+                term
+            } else {
+                NaiveDate::from_ymd_opt(since.year() + 1, 1, 15).unwrap_or(since)
+            }
+        });
         DemoMember {
             full_name,
             gender,
@@ -915,11 +924,40 @@ impl<'a> Members<'a> {
             official_on,
             phone,
             positions,
+            positions_from,
             status,
             status_since,
             memberships,
         }
     }
+}
+
+/// The start of the 2015 term of the highest party level among `titles`: the cells' congresses (chi bộ) came
+/// first, then the wards' and communes' (đảng ủy), then the city's and the province's (thành ủy, tỉnh ủy).
+fn term_start(titles: &[String]) -> NaiveDate {
+    let level = titles
+        .iter()
+        .map(|t| {
+            let t = domain::text::fold(t);
+            if ["thanh uy", "tinh uy", "huyen uy", "quan uy", "thi uy"]
+                .iter()
+                .any(|l| t.contains(l))
+            {
+                2
+            } else if t.contains("dang uy") {
+                1
+            } else {
+                0
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    match level {
+        2 => NaiveDate::from_ymd_opt(2015, 7, 15),
+        1 => NaiveDate::from_ymd_opt(2015, 5, 20),
+        _ => NaiveDate::from_ymd_opt(2015, 3, 25),
+    }
+    .unwrap_or_default()
 }
 
 #[inline]

@@ -1,4 +1,4 @@
-//! The demo's registrations ("bản đăng ký học tập và làm theo"): every member's registration for 2016–2019
+//! The demo's registrations ("bản đăng ký học tập và làm theo"): every member's registration for 2016–2020
 //! with its items, workflow, reviews and annual rating, so that the quality figures of
 //! docs/DOMAIN.md § Quality checks come out non-trivial and true. No I/O, no state per member: the
 //! registrations of a grassroots unit are computed from its members alone ([`RegistrationPlan::batch`]),
@@ -17,7 +17,8 @@
 //! it ("phối hợp với Ban điều hành khu phố 3", "tự học vào buổi tối" …), so that two members who pick
 //! the same template rarely write the same sentence. Places come from the unit's name ("hẻm 12", "khu
 //! phố 3", "ấp Bình Thạnh"); numbers grow over the years; some templates belong to some years only
-//! (Tổng điều tra dân số 2019, dịch tả heo châu Phi, chuẩn bị đại hội chi bộ, rác thải nhựa). Heads and
+//! (Tổng điều tra dân số 2019, dịch tả heo châu Phi, chuẩn bị đại hội chi bộ, rác thải nhựa, phòng, chống
+//! dịch COVID-19 in 2020). Heads and
 //! key cadres add 1–3 "nêu gương" items. The duty is the member's position title or one of
 //! `domain::quality::FIELDS`.
 //!
@@ -30,17 +31,21 @@
 //! below it.
 //!
 //! **Calendar and workflow** ([`Window`]). "Trên trước, dưới sau": the heads of party units (the bí thư of a
-//! chi bộ, đảng ủy or thành ủy — [`party_head_title`]; not a "Bí thư Chi đoàn" nor a "Trưởng khu phố")
-//! submit first, the other leaders and key cadres next, the members after them. From 2017: heads in the
+//! chi bộ, đảng ủy or thành ủy, as `domain::position` reads the title, holding it on the deadline —
+//! [`head_on`]; not a "Bí thư Chi đoàn" nor a "Trưởng khu phố") submit first, the other leaders and key
+//! cadres next, the members after them. Posts start with the 2015 term, or on 15 January after the member
+//! joined or moved into their unit ([`DemoMember::positions_from`]), so a bí thư who arrives during a year
+//! registers that year as a member. In a cell holding a committee's posts, the cell's own bí thư hands in on
+//! the first day and the committee's heads, who belong to that cell, in the days after. From 2017: heads in the
 //! first days of February, members until 31/03 (about 1.5 % in April, late). 2016: the directive is dated
 //! 15/05/2016 and the city's plan 43-KH/TU 21/06/2016, so the registrations are written after it: heads
 //! from 27/06, members from 18/07 to the end of August (the late ones in September), with no mid-year
 //! review; their pledge against the 27 manifestations of Nghị quyết Trung ương 4 khóa XII (30/10/2016) is
 //! made at the year-end review ([`DemoRegistration::pledged_at`]). The exceptions are few: each year one
 //! cell in fifty (at least one; never the cell holding a committee's own posts) has heads who submit
-//! after their members ([`RegistrationPlan::late_head_cells`]), as the unit report shows. 2016–2018: every registration approved
+//! after their members ([`RegistrationPlan::late_head_cells`]), as the unit report shows, and no other cell does. 2016–2019: every registration approved
 //! (heads' by the level above), the disclosed ones (heads and key cadres) published a few days later,
-//! reviewed at mid-year and year-end and assessed by the cell. 2019: about 3 % of the undisclosed ones
+//! reviewed at mid-year and year-end and assessed by the cell. 2020, the last year: about 3 % of the undisclosed ones
 //! submitted and waiting, about 1.5 % returned with a comment on one item, the rest approved and reviewed
 //! (disclosed ones — heads and key cadres — are all approved and published). About 2 % of the
 //! approved ones were returned once before.
@@ -53,7 +58,7 @@
 //! their own reasons.
 //!
 //! **Scale.** City and province: every member. National: only the members of the Bến Tre province
-//! subtree ("T83", ~90 000 members, ~360 000 registrations), not the ~21 M registrations of the whole
+//! subtree ("T83", ~90 000 members, ~450 000 registrations), not the ~21 M registrations of the whole
 //! country, to keep the national load within minutes.
 
 mod bank;
@@ -182,19 +187,32 @@ pub fn manifestations_date() -> NaiveDate {
     ymd(2016, 10, 30)
 }
 
-/// Whether a position title makes its holder the head ("người đứng đầu") of a party unit: "Bí thư Chi bộ",
-/// "Bí thư Đảng ủy Phường 7", "Bí thư Thành ủy Bến Tre" … but not "Phó Bí thư …", "Bí thư Chi đoàn", "Bí thư
-/// Đoàn Thanh niên …" (youth union) nor "Trưởng khu phố" (matched without diacritics).
-pub fn party_head_title(title: &str) -> bool {
-    let t = domain::text::fold(title);
-    let Some(rest) = t.strip_prefix("bi thu ") else {
-        return false;
-    };
-    [
-        "chi bo", "dang uy", "dang bo", "thanh uy", "tinh uy", "huyen uy", "quan uy", "thi uy",
-    ]
-    .iter()
-    .any(|p| rest.starts_with(p))
+/// Whether a member is a head ("người đứng đầu") on `date`: they hold, from [`DemoMember::positions_from`] on,
+/// a title `domain::position` reads as the bí thư of a party unit ("Bí thư Chi bộ", "Bí thư Đảng ủy Phường
+/// 7", "Bí thư Thành ủy Bến Tre"; not "Phó Bí thư …", "Bí thư Chi đoàn" nor "Trưởng khu phố").
+pub fn head_on(m: &DemoMember, date: NaiveDate) -> bool {
+    held_on(m, date) && m.positions.iter().any(|t| head_title(t))
+}
+
+/// Whether a member is the bí thư of their own cell on `date` ("Bí thư Chi bộ", held in the unit they belong
+/// to): the head the unit report compares with the cell's other members.
+pub fn cell_head_on(m: &DemoMember, date: NaiveDate) -> bool {
+    held_on(m, date) && m.positions.iter().any(|t| cell_head_title(t))
+}
+
+fn held_on(m: &DemoMember, date: NaiveDate) -> bool {
+    m.positions_from.is_some_and(|f| f <= date)
+}
+
+fn head_title(title: &str) -> bool {
+    let p = domain::position::parse_title(title);
+    domain::position::is_head(p.post, p.body)
+}
+
+fn cell_head_title(title: &str) -> bool {
+    let p = domain::position::parse_title(title);
+    domain::position::is_head(p.post, p.body)
+        && domain::text::fold(&p.body_name).starts_with("chi bo")
 }
 
 /// When a year's registrations are written: "trên trước, dưới sau" — heads of party units first, then the
@@ -252,7 +270,7 @@ impl Window {
                 cadres_from: ymd(year, 2, 15),
                 cadre_days: 7,
                 members_from: ymd(year, 2, 22),
-                // Until 31/03 (February has 28 days in 2017–2019).
+                // Until 31/03 (February has 29 days in 2020).
                 member_days: (ymd(year, 3, 31) - ymd(year, 2, 22)).num_days() as u64 + 1,
                 late_heads_from: ymd(year, 3, 1),
                 late_from: ymd(year, 4, 1),
@@ -548,17 +566,17 @@ fn title_roles(title: &str, kind: CellKind) -> Who {
 struct Roles {
     mask: Who,
     titled: Vec<(Who, String)>,
-    /// Head of a party unit ([`party_head_title`]).
+    /// Head of a party unit on the registration deadline ([`head_on`]).
     head: bool,
-    /// A head by `domain::position_flags` (which may also count other leaders).
-    flag_head: bool,
+    /// The bí thư of their own cell on the registration deadline ([`cell_head_on`]).
+    cell_head: bool,
     disclosed: bool,
 }
 
-fn roles_of(m: &DemoMember, kind: CellKind) -> Roles {
+fn roles_of(m: &DemoMember, kind: CellKind, deadline: NaiveDate) -> Roles {
     let mut mask = bank::ALL | kind.who();
     let mut titled = Vec::new();
-    let (mut head, mut flag_head, mut key) = (false, false, false);
+    let mut key = false;
     for p in &m.positions {
         let w = title_roles(p, kind);
         mask |= w;
@@ -566,15 +584,13 @@ fn roles_of(m: &DemoMember, kind: CellKind) -> Roles {
             titled.push((w, p.clone()));
         }
         let f = domain::position_flags(p);
-        flag_head |= f.head;
         key |= f.head || f.key_cadre;
-        head |= party_head_title(p);
     }
     Roles {
         mask,
         titled,
-        head,
-        flag_head,
+        head: head_on(m, deadline),
+        cell_head: cell_head_on(m, deadline),
         disclosed: key,
     }
 }
@@ -737,6 +753,8 @@ pub struct RegistrationPlan<'a> {
     member_account: Option<(String, String)>,
     /// (cell, year): the few cells whose heads submit after their members that year.
     late_cells: HashSet<(u32, i32)>,
+    /// Per unit: whether it holds a committee's own posts (its first member-holding child).
+    holds_committee: Vec<bool>,
 }
 
 /// A member's registration for one year, before the unit-wide decisions (copies, ratings).
@@ -886,6 +904,7 @@ impl<'a> RegistrationPlan<'a> {
             secretaries,
             member_account,
             late_cells,
+            holds_committee,
         }
     }
 
@@ -1000,15 +1019,21 @@ impl<'a> RegistrationPlan<'a> {
             .and_then(|l| self.unit_index(&l.unit_code))
             .unwrap_or(unit);
         let place = &self.places[unit as usize];
-        let roles = roles_of(m, place.kind);
+        let roles = roles_of(m, place.kind, deadline);
         let mut rng = Rng::new(hash(self.seed, SALT_MEMBER, index, year as u64));
         let w = Window::of(year);
         let start = w.heads_from;
-        // Submission: heads of party units first, other leaders and key cadres next, members last. In the
-        // few late cells, the heads (by either definition) submit after members of their cell.
+        // Submission: heads of party units first, other leaders and key cadres next, members last. In a
+        // cell holding a committee's posts, the cell's own bí thư hands in on the first day and the committee's
+        // heads, members of that cell, in the days after. In the few late cells, the heads submit after
+        // members of their cell.
         let late_cell = self.late_cell(unit, year);
-        let (from, days) = if (roles.head || roles.flag_head) && late_cell {
+        let (from, days) = if roles.head && late_cell {
             (w.late_heads_from, 25)
+        } else if roles.cell_head && self.holds_committee[unit as usize] {
+            (w.heads_from, 1)
+        } else if roles.head && !roles.cell_head {
+            (w.heads_from + Duration::days(1), 4)
         } else if roles.head {
             (w.heads_from, w.head_days)
         } else if roles.disclosed {
@@ -1354,7 +1379,7 @@ impl<'a> RegistrationPlan<'a> {
                 mask: bank::ALL | kind.who(),
                 titled: Vec::new(),
                 head: false,
-                flag_head: false,
+                cell_head: false,
                 disclosed: false,
             };
             let submit = Window::of(year).members_from + Duration::days((h >> 30) as i64 % 6);

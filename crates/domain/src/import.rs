@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::inspection::{Body, CaseKind, Finding};
 use crate::{Gender, UnitType};
 
 /// Vietnamese column headers of the unit and member files, as templates and exports write them and
@@ -32,6 +33,22 @@ pub mod header {
     pub const OFFICIAL_ON: &str = "Ngày chính thức";
     pub const POSITIONS: &str = "Chức vụ";
     pub const PHONE: &str = "Điện thoại";
+    // The inspection file (one row per subject of a case). "Loại", "Số thẻ đảng viên" and "Từ ngày" are
+    // shared with the unit and member files.
+    pub const CASE_KIND: &str = "Loại";
+    pub const DECISION_NUMBER: &str = "Số quyết định";
+    pub const DECIDED_ON: &str = "Ngày quyết định";
+    pub const CONDUCTING_CODE: &str = "Mã đơn vị tiến hành";
+    pub const BODY: &str = "Cơ quan tiến hành";
+    pub const CASE_TITLE: &str = "Tên cuộc kiểm tra, giám sát";
+    pub const SUBJECT_UNIT_CODE: &str = "Mã tổ chức đảng được kiểm tra";
+    pub const SUBJECT_CARD: &str = "Số thẻ đảng viên";
+    pub const RESULT: &str = "Kết quả";
+    pub const PERIOD_FROM: &str = "Từ ngày";
+    pub const PERIOD_TO: &str = "Đến ngày";
+    pub const DIRECTIVE_05: &str = "Chỉ thị 05";
+    pub const CONCLUDED_ON: &str = "Ngày kết luận";
+    pub const NOTE: &str = "Ghi chú";
 }
 
 /// The member-file column of a member form field (`crate::member::validate`'s field names); the unit
@@ -128,6 +145,48 @@ pub struct MemberRow {
     pub phone: Option<String>,
     /// Date the member started in this unit.
     pub since: Option<NaiveDate>,
+}
+
+/// One subject of one inspection or supervision case read from a file. Rows with the same conducting unit
+/// and decision number are one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionRow {
+    /// Spreadsheet line (header = 1).
+    pub line: usize,
+    pub kind: CaseKind,
+    pub decision_number: String,
+    pub decided_on: NaiveDate,
+    /// Code of the conducting unit.
+    pub conducting_code: String,
+    /// The inspection commission unless the file says otherwise.
+    pub body: Body,
+    /// None: [`default_case_title`].
+    pub title: Option<String>,
+    /// Exactly one of `subject_unit_code` and `subject_card` is set.
+    pub subject_unit_code: Option<String>,
+    pub subject_card: Option<String>,
+    pub result: Option<Finding>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Related to Directive 05 (học tập và làm theo).
+    pub directive_05: bool,
+    pub concluded_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// The title of an imported case whose file gives none: the kind and the decision,
+/// e.g. "Giám sát chuyên đề theo Quyết định số 12-QĐ/UBKT".
+pub fn default_case_title(kind: CaseKind, decision_number: &str) -> String {
+    let name = match kind {
+        CaseKind::RegularSupervision => "Giám sát thường xuyên",
+        CaseKind::ThematicSupervision => "Giám sát chuyên đề",
+        CaseKind::Inspection => "Kiểm tra",
+        CaseKind::ViolationInspection => "Kiểm tra khi có dấu hiệu vi phạm",
+        CaseKind::FinanceInspection => "Kiểm tra tài chính đảng",
+        CaseKind::Denunciation => "Giải quyết tố cáo",
+        CaseKind::DisciplineAppeal => "Giải quyết khiếu nại kỷ luật",
+    };
+    format!("{name} theo Quyết định số {decision_number}")
 }
 
 /// Keeps at most [`MAX_ROW_ERRORS`] row errors and counts the rest, so that a file of a million bad rows

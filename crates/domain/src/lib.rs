@@ -6,6 +6,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod feedback;
 pub mod import;
+pub mod inspection;
 pub mod limits;
 pub mod member;
 pub mod model;

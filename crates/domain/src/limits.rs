@@ -17,8 +17,6 @@ pub const POSITION_TITLE: usize = 200;
 pub const DUTIES: usize = 1000;
 /// Positions one member may hold.
 pub const MAX_POSITIONS: usize = 10;
-/// The positions text area of the member form: every position on its own line, "title | duties".
-pub const POSITIONS_TEXT: usize = MAX_POSITIONS * (POSITION_TITLE + DUTIES + 4);
 /// A document's number or code ("43-KH/TU", "05-CT/TW").
 pub const DOCUMENT_NUMBER: usize = 50;
 /// A title: of a directive, plan, theme, registration manifestation.

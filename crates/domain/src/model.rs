@@ -147,16 +147,20 @@ pub enum MemberStatus {
     Expelled,
     /// Xin ra khỏi Đảng: left at their own request (Điều lệ Đảng, art. 8).
     Withdrawn,
+    /// Xóa tên: struck off the list (Điều lệ Đảng, art. 8: bỏ sinh hoạt or not paying dues three months of
+    /// a year without good reason, or lost the will to strive).
+    StruckOff,
 }
 
 impl MemberStatus {
-    pub const ALL: [MemberStatus; 6] = [
+    pub const ALL: [MemberStatus; 7] = [
         MemberStatus::Active,
         MemberStatus::Exempt,
         MemberStatus::TransferredOut,
         MemberStatus::Deceased,
         MemberStatus::Expelled,
         MemberStatus::Withdrawn,
+        MemberStatus::StruckOff,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -166,6 +170,7 @@ impl MemberStatus {
             MemberStatus::Deceased => "deceased",
             MemberStatus::Expelled => "expelled",
             MemberStatus::Withdrawn => "withdrawn",
+            MemberStatus::StruckOff => "struck_off",
         }
     }
     pub fn label(self) -> &'static str {
@@ -176,6 +181,7 @@ impl MemberStatus {
             MemberStatus::Deceased => "Từ trần",
             MemberStatus::Expelled => "Khai trừ",
             MemberStatus::Withdrawn => "Xin ra khỏi Đảng",
+            MemberStatus::StruckOff => "Xóa tên",
         }
     }
     /// Still a member of the organisation (active or exempt from activities): listed, counted in
@@ -186,7 +192,8 @@ impl MemberStatus {
             MemberStatus::TransferredOut
             | MemberStatus::Deceased
             | MemberStatus::Expelled
-            | MemberStatus::Withdrawn => false,
+            | MemberStatus::Withdrawn
+            | MemberStatus::StruckOff => false,
         }
     }
     pub fn parse(s: &str) -> Option<MemberStatus> {

@@ -45,6 +45,10 @@ pub enum Capability {
     ManageModels,
     /// Citizen feedback from the portal: moderate it and answer publicly.
     AnswerFeedback,
+    /// Confidential: inspection and supervision cases, their conclusions, discipline decisions.
+    ReadInspections,
+    /// Open and conclude cases, record discipline decisions and appeals.
+    ManageInspections,
 }
 
 /// Which members a principal may see, for SQL filtering.
@@ -82,7 +86,10 @@ impl Principal {
                     | ManageModels
                     | AnswerFeedback
             ),
-            Role::Inspector => matches!(cap, ReadUnits | ReadMembers | ExportMembers),
+            Role::Inspector => matches!(
+                cap,
+                ReadUnits | ReadMembers | ExportMembers | ReadInspections | ManageInspections
+            ),
             Role::Member => matches!(cap, ReadUnits | ReadMembers),
         }
     }
@@ -223,6 +230,60 @@ impl Principal {
     /// feedback is routed to that unit; whoever manages it or a unit above answers).
     pub fn can_answer_feedback(&self, owner_path: &str) -> bool {
         self.has(Capability::AnswerFeedback) && self.covers(owner_path)
+    }
+
+    /// Confidential records (docs/DOMAIN.md § Inspection, supervision and discipline): may see the cases,
+    /// conclusions and discipline decisions of the conducting (or deciding) unit with this path — inspector,
+    /// office and admin accounts over that unit or above it. The SQL form is [`Principal::case_prefix`].
+    pub fn can_read_cases(&self, conducting_path: &str) -> bool {
+        self.has(Capability::ReadInspections) && self.covers(conducting_path)
+    }
+
+    /// May open, edit and conclude cases conducted by this unit, and record discipline decided by it.
+    pub fn can_manage_cases(&self, conducting_path: &str) -> bool {
+        self.has(Capability::ManageInspections) && self.covers(conducting_path)
+    }
+
+    /// The path prefix confidential records are filtered by, or `None` for roles that never see them as a
+    /// whole (secretaries see concluded findings about their own units, members their own discipline).
+    pub fn case_prefix(&self) -> Option<&str> {
+        self.has(Capability::ReadInspections)
+            .then_some(self.unit_path.as_str())
+    }
+
+    /// May see the finding (result, manifestations, note, remedies) about a subject whose unit has
+    /// `subject_path`, in a case conducted by the unit with `conducting_path`: whoever reads the case, and —
+    /// once the case is concluded — a secretary over the subject's unit, never about other units.
+    pub fn can_read_finding(
+        &self,
+        conducting_path: &str,
+        subject_path: &str,
+        concluded: bool,
+    ) -> bool {
+        self.can_read_cases(conducting_path)
+            || (concluded && self.role == Role::Secretary && self.covers(subject_path))
+    }
+
+    /// May report a remedy of a concluded finding as done: the secretary (or office, admin) over the
+    /// subject's unit, and whoever manages the case.
+    pub fn can_report_remedy(&self, conducting_path: &str, subject_path: &str) -> bool {
+        self.can_manage_cases(conducting_path)
+            || (matches!(self.role, Role::Secretary | Role::Office | Role::Admin)
+                && self.covers(subject_path))
+    }
+
+    /// May see a discipline decision taken by the unit with `decided_path` about a subject whose unit has
+    /// `subject_path` (the member `member_id` when it is about a member): the confidential roles over the
+    /// deciding unit or over the subject, and the member themself.
+    pub fn can_read_discipline(
+        &self,
+        decided_path: &str,
+        subject_path: &str,
+        member_id: Option<i64>,
+    ) -> bool {
+        self.can_read_cases(decided_path)
+            || self.can_read_cases(subject_path)
+            || (member_id.is_some() && self.member_id == member_id)
     }
 
     /// Audit rows carry the path of the unit the object belonged to.

@@ -153,8 +153,8 @@ pub fn may_decide(
     }
 }
 
-/// A member disciplined in the year is not rated above *hoàn thành nhiệm vụ*. Discipline records do not
-/// exist yet (the inspection module): callers pass `false` until they do.
+/// A member disciplined in the year is not rated above *hoàn thành nhiệm vụ*. The store passes whether a
+/// discipline decision in force is dated in the year (`Inspections::disciplined_in_year`).
 pub fn cap_for_discipline(chosen: Rating, disciplined_in_year: bool) -> Result<(), RatingError> {
     if disciplined_in_year && chosen < Rating::Completed {
         Err(RatingError::Disciplined)

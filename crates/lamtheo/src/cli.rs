@@ -95,7 +95,7 @@ pub enum Command {
         #[command(subcommand)]
         cmd: UserCmd,
     },
-    /// Nhập đơn vị hoặc đảng viên từ tệp CSV/XLSX (có lỗi thì không nhập dòng nào)
+    /// Nhập đơn vị, đảng viên hoặc các cuộc kiểm tra, giám sát từ tệp CSV/XLSX (có lỗi thì không nhập dòng nào)
     Import {
         #[command(subcommand)]
         what: ImportWhat,
@@ -275,6 +275,15 @@ pub enum ImportWhat {
     },
     /// Nhập đảng viên
     Members {
+        /// Tệp CSV hoặc XLSX
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+        /// Chỉ kiểm tra, không ghi
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Nhập các cuộc kiểm tra, giám sát (mỗi dòng một đối tượng)
+    Inspections {
         /// Tệp CSV hoặc XLSX
         #[arg(value_name = "TỆP")]
         file: PathBuf,

@@ -9,6 +9,9 @@ use store::{
     UnitInput,
 };
 
+#[path = "demo_load_inspections.rs"]
+mod inspections;
+
 const BATCH: usize = 5_000;
 /// Meetings per `load_meetings` call.
 const MEETING_BATCH: usize = 20_000;
@@ -63,10 +66,14 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
                 joined_on: Some(m.joined_on),
                 official_on: m.official_on,
                 phone: Some(m.phone),
+                // Every post of a demo member starts on the same day (`DemoMember::positions_from`).
                 positions: m
                     .positions
                     .into_iter()
-                    .map(|p| domain::member::PositionInput::new(p, ""))
+                    .map(|p| domain::member::PositionInput {
+                        from: m.positions_from,
+                        ..domain::member::PositionInput::new(p, "")
+                    })
                     .collect(),
             },
             memberships,
@@ -154,6 +161,7 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
     }
     load_campaign(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
     load_registrations(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
+    inspections::load_inspections(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
     let n = crate::demo_models::load_demo_models(db, &actor, &units)
         .await
         .context("nạp mô hình mẫu")?;
@@ -196,7 +204,7 @@ impl MemberIds {
 }
 
 /// Directive 05-CT/TW, plan 43-KH/TU with its yearly themes, the study sessions and cell meetings of
-/// 2016–2019 with every member's marks, and the monthly topics (see `demo::attendance`).
+/// 2016–2020 with every member's marks, and the monthly topics (see `demo::attendance`).
 async fn load_campaign(
     db: &Db,
     actor: &Actor,
@@ -415,7 +423,7 @@ async fn load_campaign(
     Ok(())
 }
 
-/// The registrations of 2016–2019 with their items, workflow, reviews and ratings (see
+/// The registrations of 2016–2020 with their items, workflow, reviews and ratings (see
 /// `demo::registrations`), then the "copied" flags of each year. The registrations are generated on a
 /// thread of their own while the database writes the previous batch.
 async fn load_registrations(
@@ -636,7 +644,7 @@ mod tests {
             member_id: None,
         };
         // City-wide study attendance per year: above 98%, with some excused absences and make-ups.
-        for year in 2016..=2019 {
+        for year in demo::attendance::FIRST_YEAR..=demo::attendance::LAST_YEAR {
             let t = db
                 .attendance()
                 .summary_unscoped(
@@ -682,7 +690,8 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(study.len(), 43 * 8);
+        // Two sessions a year, 2016–2020, in each of the 43 grassroots units.
+        assert_eq!(study.len(), 43 * 10);
         let cells = db
             .attendance()
             .list_meetings(
@@ -744,7 +753,7 @@ mod tests {
         }
         // Thematic sessions are linked to the year's theme of plan 43-KH/TU.
         let themes = db.campaign().themes_for(&root.path).await.unwrap();
-        assert_eq!(themes.len(), 4);
+        assert_eq!(themes.len(), 5);
         assert!(study
             .iter()
             .filter(|m| m.thematic)
@@ -797,6 +806,7 @@ mod tests {
             .unwrap();
         assert!(!audit.is_empty() && audit.len() < 10, "{}", audit.len());
         check_city_registrations(db, &admin, &root).await;
+        inspections::tests::check_city_inspections(db, &admin, &root).await;
     }
 
     /// The registrations of the city demo as a user sees them: everyone registered, shortcomings at
@@ -806,7 +816,10 @@ mod tests {
         use domain::quality::Flag;
         use domain::registration::Status;
         use std::collections::{BTreeMap, HashMap, HashSet};
-        for year in 2016..=2019 {
+        let units = demo::units(demo::Scale::City, 2020);
+        let plan = demo::RegistrationPlan::new(demo::Scale::City, 2020, &units);
+        let last = demo::registrations::LAST_YEAR;
+        for year in demo::registrations::FIRST_YEAR..=last {
             let (regs, total) = db
                 .registrations()
                 .registrations_in(admin, &root.path, year, None, 100_000)
@@ -851,10 +864,10 @@ mod tests {
             let lo = shares.iter().copied().fold(1.0, f64::min);
             let hi = shares.iter().copied().fold(0.0, f64::max);
             assert!(hi - lo > 0.12, "{year}: vague share per cell {lo}–{hi}");
-            // Statuses: all approved before 2019; some waiting and returned in 2019.
+            // Statuses: all approved before the last year (2020); some waiting and returned in it.
             let by_status = |s: Status| regs.iter().filter(|r| r.status == s).count();
             let approved = by_status(Status::Approved) + by_status(Status::Published);
-            if year < 2019 {
+            if year < last {
                 assert_eq!(approved, regs.len(), "{year}");
             } else {
                 assert!(by_status(Status::Submitted) > 0 && by_status(Status::Returned) > 0);
@@ -896,14 +909,16 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(report.total.registered, report.total.members, "{year}");
-            assert!(!report.heads_late.is_empty(), "{year}");
-            // (Some cells count as late because their present head joined the party after that year:
-            // the report takes the head from today's positions when none registered.)
-            assert!(
-                report.heads_late.len() * 5 < per_cell.len(),
-                "{year}: {}",
-                report.heads_late.len()
-            );
+            // Heads late: exactly the demo's planned exceptions (the cells' bí thư hold their posts from
+            // the dates the demo gives them).
+            let mut late: Vec<&str> = report
+                .heads_late
+                .iter()
+                .map(|h| h.unit.code.as_str())
+                .collect();
+            late.sort_unstable();
+            assert_eq!(late, plan.late_head_cells(year), "{year}");
+            assert!(!late.is_empty(), "{year}");
             let grassroots: Vec<&store::RegUnitLine> =
                 report.lines.iter().filter(|l| l.stats.rated > 0).collect();
             let warned = grassroots
@@ -988,24 +1003,20 @@ mod tests {
                 r.id
             );
         }
-        // The demo member account: approved registrations 2016–2019, none for the current year (the
+        // The demo member account: approved registrations 2016–2020, none for the current year (the
         // browser journey writes it).
-        let card = demo::accounts(
-            demo::Scale::City,
-            2020,
-            &demo::units(demo::Scale::City, 2020),
-        )
-        .into_iter()
-        .find(|a| a.username == "dangvien.p7")
-        .and_then(|a| a.member_card)
-        .unwrap();
+        let card = demo::accounts(demo::Scale::City, 2020, &units)
+            .into_iter()
+            .find(|a| a.username == "dangvien.p7")
+            .and_then(|a| a.member_card)
+            .unwrap();
         let me = db
             .members()
             .member_id_by_card(&card)
             .await
             .unwrap()
             .unwrap();
-        for year in 2016..=2019 {
+        for year in demo::registrations::FIRST_YEAR..=last {
             let r = db
                 .registrations()
                 .registration_of(admin, me, year)

@@ -96,7 +96,8 @@ async fn open_db(cli: &Cli) -> Result<Db> {
         .with_disclosure(disclosure)
         .with_answer_days(cli.feedback_days)
         .with_key_cadres(domain::position::KeyCadres::parse(&cli.key_cadre_titles));
-    // The stored key-cadre flags follow the list in force (an extension added or withdrawn).
+    // The stored key-cadre flags follow the list in force (an extension added or withdrawn); recomputed only
+    // when the list changed since the last start.
     db.refresh_key_cadres()
         .await
         .with_context(|| "không cập nhật được danh sách cán bộ chủ chốt".to_string())?;
@@ -279,9 +280,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Import { what } => {
             let db = open_db(&cli).await?;
-            let (file, dry_run, units) = match what {
-                ImportWhat::Units { file, dry_run } => (file, *dry_run, true),
-                ImportWhat::Members { file, dry_run } => (file, *dry_run, false),
+            let (file, dry_run, kind) = match what {
+                ImportWhat::Units { file, dry_run } => (file, *dry_run, "units"),
+                ImportWhat::Members { file, dry_run } => (file, *dry_run, "members"),
+                ImportWhat::Inspections { file, dry_run } => (file, *dry_run, "inspections"),
             };
             let bytes = std::fs::read(file)
                 .with_context(|| format!("không đọc được tệp {}", file.display()))?;
@@ -291,10 +293,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .unwrap_or_default();
             let actor = Actor::system("cli");
             let started = std::time::Instant::now();
-            let outcome = if units {
+            let outcome = if kind == "units" {
                 let parsed = office::parse_units(&name, &bytes)?;
                 db.imports()
                     .import_units(&actor, None, parsed, dry_run)
+                    .await?
+            } else if kind == "inspections" {
+                let parsed = office::parse_inspections(&bytes, &name)?;
+                db.inspections()
+                    .import_inspections(&actor, None, parsed, dry_run)
                     .await?
             } else {
                 let parsed = office::parse_members(&name, &bytes, db.today())?;
@@ -303,6 +310,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     .await?
             };
             match outcome {
+                ImportOutcome::Done(r) if kind == "inspections" => {
+                    println!(
+                        "{} {} dòng: {} cuộc kiểm tra, giám sát ({:.2} giây).",
+                        if r.dry_run {
+                            "Kiểm tra xong (chưa ghi gì):"
+                        } else {
+                            "Đã nhập"
+                        },
+                        r.rows,
+                        r.created,
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
                 ImportOutcome::Done(r) => {
                     println!(
                         "{} {} dòng: thêm mới {}, cập nhật {}, không đổi {} ({:.2} giây).",

@@ -109,6 +109,93 @@ pub(crate) const MEMBER_COLUMNS: [ColumnSpec; 11] = [
     col(h::FROM, &["tu ngay", "since"], false),
 ];
 
+pub(crate) const I_KIND: usize = 0;
+pub(crate) const I_NUMBER: usize = 1;
+pub(crate) const I_DECIDED: usize = 2;
+pub(crate) const I_CONDUCTING: usize = 3;
+pub(crate) const I_BODY: usize = 4;
+pub(crate) const I_TITLE: usize = 5;
+pub(crate) const I_SUBJECT_UNIT: usize = 6;
+pub(crate) const I_SUBJECT_CARD: usize = 7;
+pub(crate) const I_RESULT: usize = 8;
+pub(crate) const I_FROM: usize = 9;
+pub(crate) const I_TO: usize = 10;
+pub(crate) const I_DIRECTIVE: usize = 11;
+pub(crate) const I_CONCLUDED: usize = 12;
+pub(crate) const I_NOTE: usize = 13;
+
+pub(crate) const INSPECTION_COLUMNS: [ColumnSpec; 14] = [
+    col(
+        h::CASE_KIND,
+        &["loai", "kind", "loai cuoc", "hinh thuc"],
+        true,
+    ),
+    col(
+        h::DECISION_NUMBER,
+        &["so quyet dinh", "decision number", "so qd"],
+        true,
+    ),
+    col(
+        h::DECIDED_ON,
+        &["ngay quyet dinh", "decided on", "decision date", "ngay qd"],
+        true,
+    ),
+    col(
+        h::CONDUCTING_CODE,
+        &[
+            "ma don vi tien hanh",
+            "conducted by",
+            "conducting unit",
+            "conducting code",
+        ],
+        true,
+    ),
+    col(h::BODY, &["co quan tien hanh", "body"], false),
+    col(
+        h::CASE_TITLE,
+        &["ten cuoc kiem tra, giam sat", "title", "ten cuoc"],
+        false,
+    ),
+    col(
+        h::SUBJECT_UNIT_CODE,
+        &[
+            "ma to chuc dang duoc kiem tra",
+            "subject unit",
+            "subject unit code",
+        ],
+        false,
+    ),
+    col(
+        h::SUBJECT_CARD,
+        &["so the dang vien", "card number", "subject card", "so the"],
+        false,
+    ),
+    col(h::RESULT, &["ket qua", "result"], false),
+    col(h::PERIOD_FROM, &["tu ngay", "from"], false),
+    col(h::PERIOD_TO, &["den ngay", "to"], false),
+    col(h::DIRECTIVE_05, &["chi thi 05", "directive 05"], false),
+    col(h::CONCLUDED_ON, &["ngay ket luan", "concluded on"], false),
+    col(h::NOTE, &["ghi chu", "note"], false),
+];
+
+/// Vietnamese headers of an inspection file, in template order.
+pub const INSPECTION_HEADERS: [&str; 14] = [
+    INSPECTION_COLUMNS[0].name,
+    INSPECTION_COLUMNS[1].name,
+    INSPECTION_COLUMNS[2].name,
+    INSPECTION_COLUMNS[3].name,
+    INSPECTION_COLUMNS[4].name,
+    INSPECTION_COLUMNS[5].name,
+    INSPECTION_COLUMNS[6].name,
+    INSPECTION_COLUMNS[7].name,
+    INSPECTION_COLUMNS[8].name,
+    INSPECTION_COLUMNS[9].name,
+    INSPECTION_COLUMNS[10].name,
+    INSPECTION_COLUMNS[11].name,
+    INSPECTION_COLUMNS[12].name,
+    INSPECTION_COLUMNS[13].name,
+];
+
 /// Vietnamese headers of a unit file, in template/export order.
 pub const UNIT_HEADERS: [&str; 6] = [
     UNIT_COLUMNS[0].name,
@@ -294,7 +381,11 @@ mod tests {
 
     #[test]
     fn every_alias_is_a_header_key() {
-        for spec in UNIT_COLUMNS.iter().chain(MEMBER_COLUMNS.iter()) {
+        for spec in UNIT_COLUMNS
+            .iter()
+            .chain(MEMBER_COLUMNS.iter())
+            .chain(INSPECTION_COLUMNS.iter())
+        {
             assert_eq!(header_key(spec.name), spec.aliases[0], "{}", spec.name);
             for a in spec.aliases {
                 assert_eq!(&header_key(a), a);

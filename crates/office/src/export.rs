@@ -97,7 +97,7 @@ pub fn units_csv(rows: &[UnitRow]) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------------
 // XLSX
 
-fn header_format() -> Format {
+pub(crate) fn header_format() -> Format {
     Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7))
@@ -106,12 +106,12 @@ fn header_format() -> Format {
 }
 
 /// "@": Excel keeps what is typed as text (no lost leading zeros, no locale date guessing).
-fn text_format() -> Format {
+pub(crate) fn text_format() -> Format {
     Format::new().set_num_format("@")
 }
 
 /// Sheet with a bold, frozen, filterable header and text-formatted columns.
-fn write_sheet(
+pub(crate) fn write_sheet(
     sheet: &mut Worksheet,
     name: &str,
     headers: &[&str],
@@ -193,7 +193,7 @@ pub fn units_xlsx(rows: &[UnitRow]) -> Result<Vec<u8>, OfficeError> {
 // Templates
 
 /// The "Hướng dẫn" sheet: one line per column (name, required, how to fill it) and general notes.
-fn write_guide(
+pub(crate) fn write_guide(
     sheet: &mut Worksheet,
     columns: &[(&str, &str, &str)],
     notes: &[&str],
@@ -223,7 +223,7 @@ fn write_guide(
     Ok(())
 }
 
-const COMMON_NOTES: [&str; 5] = [
+pub(crate) const COMMON_NOTES: [&str; 5] = [
     "• Dòng 1 là tên cột: giữ nguyên (có thể đổi thứ tự cột; cũng nhận tên cột tiếng Anh ghi trong ngoặc ở cột “Cách ghi”).",
     "• Từ dòng 2, mỗi dòng ghi một đảng viên (hoặc một đơn vị, với tệp đơn vị). Xóa dòng ví dụ trước khi nhập.",
     "• Ngày ghi theo dạng dd/mm/yyyy, ví dụ 03/02/2010. Các cột đã được định dạng Văn bản (Text) để Excel không tự đổi ngày và không bỏ số 0 ở đầu.",

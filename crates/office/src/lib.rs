@@ -24,6 +24,7 @@ mod bulletin;
 mod columns;
 mod export;
 mod images;
+mod inspections;
 mod members;
 mod read;
 mod registrations;
@@ -41,9 +42,10 @@ pub use bounds::{
     MAX_XLSX_CELLS, MAX_XML_RUN, MAX_ZIP_ENTRIES,
 };
 pub use bulletin::{bulletin_docx, qr_png};
-pub use columns::{MEMBER_HEADERS, UNIT_HEADERS};
+pub use columns::{INSPECTION_HEADERS, MEMBER_HEADERS, UNIT_HEADERS};
 pub use domain::import::{
-    cap_errors, unknown_parent_errors, unknown_unit_errors, MemberRow, Parsed, RowError, UnitRow,
+    cap_errors, unknown_parent_errors, unknown_unit_errors, InspectionRow, MemberRow, Parsed,
+    RowError, UnitRow,
 };
 pub use domain::photo::CheckedPhoto;
 pub use export::{
@@ -53,6 +55,7 @@ pub use images::{
     check_photo, photo_format, solid_png, PhotoError, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,
     THUMBNAIL_WIDTH,
 };
+pub use inspections::{inspections_template_xlsx, parse_inspections};
 pub use members::{member_rows, parse_members};
 pub use read::{read_table, Table, TableRow, MAX_TABLE_TEXT};
 pub use registrations::{

@@ -34,6 +34,9 @@ pub struct RegistrationPrint {
     pub exemplary: Vec<PrintItem>,
     /// (code "A1", title) of the manifestations of degradation pledged against.
     pub pledges: Vec<(String, String)>,
+    /// The day the pledge was added when later than the registration was written (a registration written
+    /// before Nghị quyết Trung ương 4 khóa XII, 30/10/2016); None: pledged when written, no line printed.
+    pub pledged_on: Option<NaiveDate>,
     /// Display name of the approver.
     pub approved_by: Option<String>,
     pub approved_on: Option<NaiveDate>,
@@ -677,6 +680,13 @@ fn document_xml(r: &RegistrationPrint) -> String {
     for p in &pledges {
         push_para(&mut out, item_para, &[(p, PLAIN.size(SMALL))]);
     }
+    if r.pledged_on.is_some() {
+        let line = format!(
+            "Cam kết bổ sung ngày {} (Nghị quyết Trung ương 4 khóa XII ban hành ngày 30/10/2016).",
+            date_text(r.pledged_on)
+        );
+        push_para(&mut out, intro_para, &[(&line, ITALIC)]);
+    }
 
     push_blank(&mut out);
     push_signature_table(&mut out, r);
@@ -877,7 +887,7 @@ fn zip_package(parts: &[(&str, &str)]) -> Result<Vec<u8>, OfficeError> {
 ///   warning flags small under each item's content; the header row repeats on every page.
 /// * "II. NỘI DUNG NÊU GƯƠNG", the same table, only when there are such items.
 /// * "CAM KẾT" (III, or II without "nêu gương"): the pledge and the manifestations pledged against
-///   (11 pt).
+///   (11 pt); when the pledge was added later, "Cam kết bổ sung ngày dd/mm/yyyy …" (italic) under them.
 /// * Signatures: "XÁC NHẬN CỦA CHI BỘ / BÍ THƯ" and the approver; "NGƯỜI ĐĂNG KÝ" and the member.
 /// * Footer: year, member, status and version, "Trang n/N".
 ///

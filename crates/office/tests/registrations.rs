@@ -137,6 +137,7 @@ fn registration() -> RegistrationPrint {
         items: vec![road, poor, study],
         exemplary,
         pledges: pledges(),
+        pledged_on: None,
         approved_by: Some("Trần Văn Bình".into()),
         approved_on: Some(d(2019, 3, 20)),
         place: "Bến Tre".into(),
@@ -318,6 +319,27 @@ fn docx_without_exemplary_items_has_no_section_ii() {
     assert!(!text.contains("III."));
 }
 
+#[test]
+fn docx_gives_the_day_a_later_pledge_was_added() {
+    // Pledged when written: no date line.
+    let text = visible_text(&document_xml(&registration_docx(&registration()).unwrap()));
+    assert!(!text.contains("Cam kết bổ sung"), "{text}");
+    // A 2016 registration written before Nghị quyết Trung ương 4 khóa XII: the pledge added at the
+    // year-end review, its day under the manifestations.
+    let mut r = registration();
+    r.year = 2016;
+    r.pledged_on = Some(d(2016, 12, 5));
+    let xml = document_xml(&registration_docx(&r).unwrap());
+    assert_well_formed(&xml);
+    let text = visible_text(&xml);
+    let line = "Cam kết bổ sung ngày 05/12/2016 (Nghị quyết Trung ương 4 khóa XII ban hành ngày 30/10/2016).";
+    assert_eq!(text.matches(line).count(), 1, "{text}");
+    let last_pledge = text.find("\nC9. ").unwrap();
+    let signatures = text.find("XÁC NHẬN CỦA CHI BỘ").unwrap();
+    let at = text.find(line).unwrap();
+    assert!(last_pledge < at && at < signatures, "{text}");
+}
+
 /// A draft with nothing but the name and the cell.
 fn empty_registration() -> RegistrationPrint {
     RegistrationPrint {
@@ -333,6 +355,7 @@ fn empty_registration() -> RegistrationPrint {
         items: Vec::new(),
         exemplary: Vec::new(),
         pledges: Vec::new(),
+        pledged_on: None,
         approved_by: None,
         approved_on: None,
         place: String::new(),

@@ -1001,12 +1001,22 @@ impl Campaign<'_> {
         }
     }
 
-    /// The settings of `year` of the units along `unit_path`, root first.
-    async fn calendar_rows_along(self, unit_path: &str, year: i32) -> Result<Vec<CalendarRow>> {
+    /// The settings of `year` of the units along `unit_path` (root first), and with `subtree` also those of
+    /// the units below it: the one reader of calendar rows.
+    async fn calendar_rows(
+        self,
+        unit_path: &str,
+        subtree: bool,
+        year: i32,
+    ) -> Result<Vec<CalendarRow>> {
         let mut q = Sql::new(CALENDAR_SELECT);
-        q.lit(i64::from(year)).push(" AND ");
+        q.lit(i64::from(year)).push(" AND (");
         push_in_paths(&mut q, "u.path", &ancestor_paths(unit_path));
-        q.push(" ORDER BY u.depth, u.path");
+        if subtree {
+            q.push(" OR ");
+            q.subtree("u.path", unit_path);
+        }
+        q.push(") ORDER BY u.depth, u.path");
         let rows = q.query().fetch_all(&self.db.pool).await?;
         rows.iter().map(sql::read::<CalendarCols>).collect()
     }
@@ -1021,7 +1031,7 @@ impl Campaign<'_> {
         fields(op = "campaign.calendar")
     )]
     pub async fn calendar(self, unit_path: &str, year: i32) -> Result<Calendar> {
-        let rows = self.calendar_rows_along(unit_path, year).await?;
+        let rows = self.calendar_rows(unit_path, false, year).await?;
         let settings: Vec<CalendarSetting> = rows.iter().map(|r| r.setting).collect();
         Ok(cal::resolve(year, &settings))
     }
@@ -1035,17 +1045,12 @@ impl Campaign<'_> {
         fields(op = "campaign.calendars")
     )]
     pub async fn calendars(self, root_path: &str, year: i32) -> Result<CalendarBook> {
-        let mut q = Sql::new(CALENDAR_SELECT);
-        q.lit(i64::from(year)).push(" AND (");
-        q.subtree("u.path", root_path).push(" OR ");
-        push_in_paths(&mut q, "u.path", &ancestor_paths(root_path));
-        q.push(")");
-        let rows = q.query().fetch_all(&self.db.pool).await?;
-        let mut by_path = HashMap::new();
-        for r in &rows {
-            let c = sql::read::<CalendarCols>(r)?;
-            by_path.insert(c.unit_path, c.setting);
-        }
+        let by_path = self
+            .calendar_rows(root_path, true, year)
+            .await?
+            .into_iter()
+            .map(|r| (r.unit_path, r.setting))
+            .collect();
         Ok(CalendarBook {
             year,
             by_path,
@@ -1071,7 +1076,7 @@ impl Campaign<'_> {
     }
 
     async fn calendar_view_of(self, unit: &domain::Unit, year: i32) -> Result<CalendarView> {
-        let rows = self.calendar_rows_along(&unit.path, year).await?;
+        let rows = self.calendar_rows(&unit.path, false, year).await?;
         let (own, above): (Vec<CalendarRow>, Vec<CalendarRow>) =
             rows.into_iter().partition(|r| r.unit_id == unit.id);
         let above_settings: Vec<CalendarSetting> = above.iter().map(|r| r.setting).collect();
@@ -1134,7 +1139,7 @@ impl Campaign<'_> {
                 "Năm không hợp lệ",
             )]));
         }
-        let rows = self.calendar_rows_along(&unit.path, year).await?;
+        let rows = self.calendar_rows(&unit.path, false, year).await?;
         let above: Vec<CalendarSetting> = rows
             .iter()
             .filter(|r| r.unit_id != unit.id)

@@ -203,6 +203,11 @@ impl Imports<'_> {
                             break;
                         }
                         match in_file.get(code.as_str()) {
+                            // A new root in the same file: only an unscoped import (the CLI) adds roots.
+                            Some(r) if r.code != row.code && r.parent_code.is_none() => {
+                                ok = p.is_none();
+                                break;
+                            }
                             Some(r) if r.code != row.code => cur = r.parent_code.clone(),
                             _ => break,
                         }
@@ -943,17 +948,16 @@ impl Imports<'_> {
                     .iter()
                     .enumerate()
                     .map(move |(k, p)| {
-                        (
-                            *id,
-                            Position::classify(&p.title, &p.duties, &chain, key_cadres),
-                            k as i64,
-                        )
+                        let mut pos = Position::classify(&p.title, &p.duties, &chain, key_cadres);
+                        // The days the post was held, when the input carries them.
+                        (pos.from, pos.to) = (p.from, p.to);
+                        (*id, pos, k as i64)
                     })
                     .collect::<Vec<_>>()
             })
             .collect();
         run_pipelined(tx, &pos_rows, crate::sql::rows_per_statement(2), |chunk| {
-            let mut q = Sql::bulk(backend, "INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order, post, body, unit_id) VALUES ");
+            let mut q = Sql::bulk(backend, "INSERT INTO positions (member_id, title, duties, head, key_cadre, sort_order, post, body, unit_id, from_date, to_date) VALUES ");
             for (i, (m, pos, k)) in chunk.iter().enumerate() {
                 if i > 0 {
                     q.push(", ");
@@ -965,6 +969,8 @@ impl Imports<'_> {
                     Some(u) => q.lit(u),
                     None => q.push("NULL"),
                 };
+                q.push(", ").safe_opt(crate::opt_date_str(pos.from).as_deref());
+                q.push(", ").safe_opt(crate::opt_date_str(pos.to).as_deref());
                 q.push(")");
             }
             q

@@ -10,9 +10,14 @@
 mod accounts;
 mod audit;
 mod campaign;
+mod disciplines;
 mod feedback;
 pub mod heavy;
 mod import;
+mod inspections;
+mod inspections_import;
+#[cfg(feature = "bulk-load")]
+mod inspections_load;
 mod meetings;
 #[cfg(feature = "bulk-load")]
 mod meetings_load;
@@ -38,10 +43,23 @@ pub use audit::{action, AuditEntry, AuditFilter, FileAudit};
 pub use campaign::{
     CalendarBook, CalendarRow, CalendarView, Directive, Plan, PlanInput, Theme, TopicStatus,
 };
+pub use disciplines::{
+    Appeal, AppealResultInput, Discipline, DisciplineFilter, DisciplineInput, DisciplineState,
+    StrikeOff, StrikeOffCandidate, StrikeOffInput,
+};
 #[cfg(feature = "bulk-load")]
 pub use feedback::NewDemoFeedback;
 pub use feedback::{FeedbackCounts, FeedbackItem, FeedbackView};
 pub use import::{ImportOutcome, ImportReport, NewMemberFull};
+pub use inspections::{
+    Case, CaseDetail, CaseFilter, CaseInput, ConclusionInput, FindingInput, InspectionSummary,
+    OwnFinding, Programme, ProgrammeInput, Remedy, RemedyInput, Subject,
+};
+#[cfg(feature = "bulk-load")]
+pub use inspections_load::{
+    InspectionLoad, InspectionLoadCounts, NewCase, NewDiscipline, NewProgramme, NewRemedy,
+    NewStrikeOff, NewSubject,
+};
 pub use meetings::{
     document_type, Absentee, Checkin, CheckinFailure, DocumentInfo, MarkRow, Meeting,
     MeetingFilter, MeetingInput, MemberMark, UnitRef, UnitTally, MAX_DOCUMENT_BYTES,
@@ -234,6 +252,9 @@ handles! {
     feedback -> Feedback;
     /// Spreadsheet imports of units and members (`import.rs`).
     imports -> Imports;
+    /// Inspection and supervision cases, discipline, appeals, xóa tên — confidential (`inspections.rs`,
+    /// `disciplines.rs`).
+    inspections -> Inspections;
     /// Study sessions and cell meetings: marks, self check-in, documents, tallies (`meetings.rs`).
     attendance -> Attendance;
     /// Party members: search, records, transfers, statuses, membership history (`members.rs`).

@@ -932,57 +932,18 @@ impl Members<'_> {
             )]));
         }
         let mut w = self.db.write().await?;
-        sqlx::query(
-            "UPDATE members SET status = $1, status_since = $2, updated_at = $3 WHERE id = $4",
-        )
-        .bind(status.as_str())
-        .bind(date_str(date))
-        .bind(ts(self.db.now()))
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-        sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
-            .bind(id).bind(status.as_str()).bind(date_str(date)).bind(ts(self.db.now())).execute(&mut *w.tx).await?;
-        let after = Member {
-            status,
-            ..before.clone()
-        };
-        let mut aj = member_json(&after);
-        aj["status_date"] = serde_json::json!(date);
-        audit::record(
+        let after = write_status(
             &mut w.tx,
             self.db.now(),
             actor,
-            &audit::AuditEvent::new("status", "member", id)
-                .label(&after.full_name)
-                .unit(&path)
-                .before(&member_json(&before))
-                .after(&aj),
+            &before,
+            &path,
+            status,
+            date,
         )
         .await?;
         w.commit().await?;
-        // Every unit the member belonged to since `date` may hold meetings whose list changes.
-        let mut paths = vec![path];
-        let rows = sqlx::query(
-            "SELECT u.path FROM memberships ms JOIN units u ON u.id = ms.unit_id \
-             WHERE ms.member_id = $1 AND (ms.to_date IS NULL OR ms.to_date > $2)",
-        )
-        .bind(id)
-        .bind(date_str(date))
-        .fetch_all(&self.db.pool)
-        .await?;
-        for r in &rows {
-            paths.push(get(r, "path")?);
-        }
-        if let Err(e) = self
-            .db
-            .attendance()
-            .refresh_meetings(actor, &paths, date)
-            .await
-        {
-            // The change itself is saved; a failed refresh is logged and can be redone from the session page.
-            tracing::error!(error = %e, "refreshing expected lists of meetings failed");
-        }
+        refresh_after_status(self.db, actor, id, path, date).await?;
         Ok(after)
     }
 
@@ -1074,6 +1035,78 @@ impl Members<'_> {
             "n",
         )
     }
+}
+
+/// Writes a dated status change of the member `before` (whose current unit has `path`) in the caller's
+/// transaction: the member row, a `member_status_history` row from `date`, the audit row. The one write
+/// path of status changes (the status page and API, discipline, xóa tên); callers check permissions first
+/// and call [`refresh_after_status`] after committing.
+pub(crate) async fn write_status(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    before: &Member,
+    path: &str,
+    status: MemberStatus,
+    date: NaiveDate,
+) -> Result<Member> {
+    let id = before.id;
+    sqlx::query("UPDATE members SET status = $1, status_since = $2, updated_at = $3 WHERE id = $4")
+        .bind(status.as_str())
+        .bind(date_str(date))
+        .bind(ts(now))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO member_status_history (member_id, status, from_date, recorded_at) VALUES ($1, $2, $3, $4)")
+        .bind(id).bind(status.as_str()).bind(date_str(date)).bind(ts(now)).execute(&mut **tx).await?;
+    let after = Member {
+        status,
+        ..before.clone()
+    };
+    let mut aj = member_json(&after);
+    aj["status_date"] = serde_json::json!(date);
+    audit::record(
+        tx,
+        now,
+        actor,
+        &audit::AuditEvent::new("status", "member", id)
+            .label(&after.full_name)
+            .unit(path)
+            .before(&member_json(before))
+            .after(&aj),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// After a committed status change from `date`: refreshes the expected lists of later meetings of every
+/// unit the member belonged to since then.
+pub(crate) async fn refresh_after_status(
+    db: &crate::Db,
+    actor: &Actor,
+    id: i64,
+    path: String,
+    date: NaiveDate,
+) -> Result<()> {
+    // Every unit the member belonged to since `date` may hold meetings whose list changes.
+    let mut paths = vec![path];
+    let rows = sqlx::query(
+        "SELECT u.path FROM memberships ms JOIN units u ON u.id = ms.unit_id \
+         WHERE ms.member_id = $1 AND (ms.to_date IS NULL OR ms.to_date > $2)",
+    )
+    .bind(id)
+    .bind(date_str(date))
+    .fetch_all(&db.pool)
+    .await?;
+    for r in &rows {
+        paths.push(get(r, "path")?);
+    }
+    if let Err(e) = db.attendance().refresh_meetings(actor, &paths, date).await {
+        // The change itself is saved; a failed refresh is logged and can be redone from the session page.
+        tracing::error!(error = %e, "refreshing expected lists of meetings failed");
+    }
+    Ok(())
 }
 
 /// A UNIQUE violation on an identifier (two people saving the same card number at once) becomes the same

@@ -38,31 +38,6 @@ impl RowInto for PartyPostRow {
     }
 }
 
-/// The party posts `member_id` holds on `on` (bí thư, phó bí thư, ủy viên ban thường vụ … of a party unit).
-pub(crate) async fn party_posts(
-    pool: &sqlx::AnyPool,
-    member_id: i64,
-    on: NaiveDate,
-) -> Result<Vec<PartyPost>> {
-    let rows = sqlx::query(
-        "SELECT p.post, p.unit_id, u.path, u.unit_type, p.from_date, p.to_date \
-         FROM positions p JOIN units u ON u.id = p.unit_id \
-         WHERE p.member_id = $1 AND p.body = 'party' AND p.post IS NOT NULL AND p.post <> 'unknown' \
-         ORDER BY u.depth, p.sort_order",
-    )
-    .bind(member_id)
-    .fetch_all(pool)
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let post = read::<PartyPostRow>(row)?;
-        if post.held_on(on) {
-            out.push(post);
-        }
-    }
-    Ok(out)
-}
-
 #[derive(sqlx::FromRow)]
 struct UnitRefRow {
     id: i64,
@@ -196,6 +171,34 @@ impl UnitIndex {
             }
         }
         Ok(UnitIndex { by_id })
+    }
+
+    /// The units with these ids and every unit above them: the ids' paths (one query per 500 ids), then
+    /// [`UnitIndex::load`]. Unknown ids are skipped.
+    pub(crate) async fn load_ids(conn: &mut sqlx::AnyConnection, ids: &[i64]) -> Result<UnitIndex> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut paths: Vec<String> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut q = Sql::new("SELECT path FROM units WHERE id IN (");
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.lit(*id);
+            }
+            q.push(")");
+            for row in q.query().fetch_all(&mut *conn).await? {
+                paths.push(crate::get(&row, "path")?);
+            }
+        }
+        UnitIndex::load(conn, paths.iter().map(String::as_str)).await
+    }
+
+    /// The unit with this id, when loaded.
+    pub(crate) fn get(&self, id: i64) -> Option<&UnitRefWithName> {
+        self.by_id.get(&id)
     }
 
     /// The chain of the unit with `path`, root first.
@@ -336,6 +339,10 @@ pub(crate) async fn reclassify_members(
 /// Rows classified per transaction when the database is opened.
 const CLASSIFY_BATCH: i64 = 2000;
 
+/// The `settings` key of the key-cadre list the stored flags were last computed under (folded titles, sorted,
+/// one a line; empty for lamtheo's own list).
+const KEY_CADRES_SETTING: &str = "key_cadre_titles";
+
 impl crate::Db {
     /// Classifies the positions not yet classified (post NULL: rows written before positions were structured),
     /// in batches, each in its own transaction. Idempotent: a second run finds nothing to do. Returns the number
@@ -352,6 +359,14 @@ impl crate::Db {
                 return Ok(done);
             }
             classify_rows(&mut w.tx, &rows, &self.key_cadres).await?;
+            if done == 0 {
+                // Flags just written under this handle's list: the next `refresh_key_cadres` runs whatever it
+                // remembers.
+                sqlx::query("DELETE FROM settings WHERE key = $1")
+                    .bind(KEY_CADRES_SETTING)
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
             w.commit().await?;
             done += rows.len() as u64;
         }
@@ -359,8 +374,37 @@ impl crate::Db {
 
     /// Recomputes the key-cadre flag of stored positions under this handle's list (`with_key_cadres`): every
     /// position when the installation extends the list, else only those flagged (an extension since removed).
-    /// Returns the number of rows changed.
+    /// Runs only when the list differs from the one the flags were last computed under (the `settings` row
+    /// `key_cadre_titles`, written when a run completes); else does nothing. Returns the number of rows changed.
     pub async fn refresh_key_cadres(&self) -> Result<u64> {
+        let list = self.key_cadres.extra_titles().join("\n");
+        let last = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(KEY_CADRES_SETTING)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = last {
+            if crate::get::<String>(&row, "value")? == list {
+                return Ok(0);
+            }
+        }
+        let changed = self.recompute_key_cadres().await?;
+        let mut w = self.write_quiet().await?;
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(KEY_CADRES_SETTING)
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)")
+            .bind(KEY_CADRES_SETTING)
+            .bind(list)
+            .bind(crate::ts(self.now()))
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(changed)
+    }
+
+    /// `refresh_key_cadres`' work, in batches each in its own transaction.
+    async fn recompute_key_cadres(&self) -> Result<u64> {
         let mut changed = 0u64;
         let mut after = 0i64;
         loop {

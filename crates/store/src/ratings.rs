@@ -1,10 +1,10 @@
 //! Annual ratings in two steps (docs/DOMAIN.md § Rating): the cell proposes (`rating_proposals`), the
 //! grassroots committee decides (`member_ratings`). Who proposes and who decides is `domain::rating`'s rule
-//! over the chain of units above the rating unit (`positions::unit_chain`) and the member's party posts
-//! (`positions::party_posts`); the 20 % warning is counted within the grassroots organisation
+//! over the chain of units above the rating unit and the member's party posts (`positions::party_posts_of`,
+//! read for many members at once); the 20 % warning is counted within the grassroots organisation
 //! (`domain::org::comparison_scope`), as in the report.
 
-use crate::positions::{party_posts, unit_chain};
+use crate::positions::{party_posts_of, unit_chain, UnitIndex};
 use crate::sql::Sql;
 use crate::{audit, get, ts, Actor, FieldError, Registrations, Result, StoreError};
 use chrono::NaiveDate;
@@ -68,23 +68,55 @@ pub struct RatingSheet {
     pub warning: Option<String>,
 }
 
-/// Everything the two steps need about one member and year.
-struct Facts {
-    unit_id: i64,
-    unit_path: String,
-    suggested: Option<Rating>,
+/// Who proposes and who decides a member's rating, with the two units' names.
+struct NamedSteps {
     steps: RatingSteps,
     proposer_name: String,
     decider_name: String,
 }
 
-impl Facts {
+impl NamedSteps {
     fn names(&self) -> StepNames<'_> {
         StepNames {
             proposer: &self.proposer_name,
             decider: &self.decider_name,
         }
     }
+}
+
+/// Everything the two steps need about one member and year.
+struct Facts {
+    unit_id: i64,
+    unit_path: String,
+    suggested: Option<Rating>,
+    steps: NamedSteps,
+}
+
+/// The table each step is recorded in, with its "by whom" and "when" columns.
+#[derive(Clone, Copy)]
+enum Step {
+    Proposal,
+    Decision,
+}
+
+impl Step {
+    fn table(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Step::Proposal => ("rating_proposals", "proposed_by", "proposed_at"),
+            Step::Decision => ("member_ratings", "rated_by", "rated_at"),
+        }
+    }
+}
+
+/// One step's row: the member's rating of a year, held at the facts' unit.
+struct StepRow<'a> {
+    step: Step,
+    member_id: i64,
+    year: i32,
+    facts: &'a Facts,
+    rating: Rating,
+    /// Trimmed.
+    reason: &'a str,
 }
 
 fn refused(e: RatingError) -> StoreError {
@@ -117,7 +149,7 @@ fn posts_on(year: i32, today: NaiveDate) -> NaiveDate {
 }
 
 impl Registrations<'_> {
-    /// The name of a unit of the chain (empty when gone).
+    /// The name of a unit (empty when gone).
     async fn unit_name(self, id: i64) -> Result<String> {
         Ok(self
             .db
@@ -128,21 +160,39 @@ impl Registrations<'_> {
             .unwrap_or_default())
     }
 
-    /// Who proposes and decides, for a member whose rating is held at `unit_path` (chains cached per path).
-    async fn steps_at(
-        self,
-        chains: &mut HashMap<String, Vec<UnitRef>>,
-        member_id: i64,
-        unit_path: &str,
-        year: i32,
-    ) -> Result<RatingSteps> {
-        if !chains.contains_key(unit_path) {
-            let chain = unit_chain(&self.db.pool, unit_path).await?;
-            chains.insert(unit_path.to_string(), chain);
+    /// Who proposes and decides for each member (member, unit the rating is held at), by the party posts each
+    /// holds at the end of `year` (today while it runs), with the units' names: the units' paths, their chains
+    /// with names and the members' posts, a fixed number of queries whatever the number of members.
+    async fn steps_of(self, held: &[(i64, i64)], year: i32) -> Result<Vec<NamedSteps>> {
+        if held.is_empty() {
+            return Ok(Vec::new());
         }
-        let chain = chains.get(unit_path).map(Vec::as_slice).unwrap_or_default();
-        let posts = party_posts(&self.db.pool, member_id, posts_on(year, self.db.today())).await?;
-        rt::rating_steps(chain, &posts).ok_or(StoreError::NotFound)
+        let unit_ids: Vec<i64> = held.iter().map(|(_, u)| *u).collect();
+        let index = {
+            let mut conn = self.db.pool.acquire().await?;
+            UnitIndex::load_ids(&mut conn, &unit_ids).await?
+        };
+        let member_ids: Vec<i64> = held.iter().map(|(m, _)| *m).collect();
+        let posts =
+            party_posts_of(&self.db.pool, &member_ids, posts_on(year, self.db.today())).await?;
+        let name = |id: i64| index.get(id).map(|u| u.name.clone()).unwrap_or_default();
+        let mut out = Vec::with_capacity(held.len());
+        for (member_id, unit_id) in held {
+            let unit = index.get(*unit_id).ok_or(StoreError::NotFound)?;
+            let chain: Vec<UnitRef> = index
+                .chain(&unit.unit.path)
+                .into_iter()
+                .map(|u| u.unit)
+                .collect();
+            let held_posts = posts.get(member_id).map(Vec::as_slice).unwrap_or_default();
+            let steps = rt::rating_steps(&chain, held_posts).ok_or(StoreError::NotFound)?;
+            out.push(NamedSteps {
+                proposer_name: name(steps.proposer.id),
+                decider_name: name(steps.decider.id),
+                steps,
+            });
+        }
+        Ok(out)
     }
 
     /// The member (read through `p`'s scope: out of scope is "not found"), the unit the rating of the year is
@@ -177,16 +227,54 @@ impl Registrations<'_> {
             }
         };
         let steps = self
-            .steps_at(&mut HashMap::new(), member_id, &unit_path, year)
-            .await?;
+            .steps_of(&[(member_id, unit_id)], year)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)?;
         Ok(Facts {
             unit_id,
             unit_path,
             suggested,
-            proposer_name: self.unit_name(steps.proposer.id).await?,
-            decider_name: self.unit_name(steps.decider.id).await?,
             steps,
         })
+    }
+
+    /// Replaces the member's row of the year in the step's table and records `event` with it, in one
+    /// transaction. Returns when (the row's timestamp).
+    async fn write_step(
+        self,
+        actor: &Actor,
+        row: StepRow<'_>,
+        event: audit::AuditEvent,
+    ) -> Result<String> {
+        let (table, by, at) = row.step.table();
+        let now = self.db.now();
+        let mut w = self.db.write().await?;
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE member_id = $1 AND year = $2"
+        ))
+        .bind(row.member_id)
+        .bind(i64::from(row.year))
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO {table} (member_id, year, unit_id, unit_path, suggested, rating, reason, {by}, {at}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(row.member_id)
+        .bind(i64::from(row.year))
+        .bind(row.facts.unit_id)
+        .bind(row.facts.unit_path.clone())
+        .bind(row.facts.suggested.map(|s| s.as_str()))
+        .bind(row.rating.as_str())
+        .bind(row.reason.to_string())
+        .bind(actor.username.clone())
+        .bind(ts(now))
+        .execute(&mut *w.tx)
+        .await?;
+        audit::record(&mut w.tx, now, actor, &event.unit(&row.facts.unit_path)).await?;
+        w.commit().await?;
+        Ok(ts(now))
     }
 
     async fn proposal_of(self, member_id: i64, year: i32) -> Result<Option<RatingProposal>> {
@@ -258,11 +346,11 @@ impl Registrations<'_> {
             suggested: f.suggested,
             proposal: self.proposal_of(member_id, year).await?,
             decision,
-            one_step: f.steps.one_step(),
-            can_propose: rt::may_propose(p, &f.steps, member_id, f.names()).is_ok(),
-            can_decide: rt::may_decide(p, &f.steps, member_id, f.names()).is_ok(),
-            proposer_name: f.proposer_name,
-            decider_name: f.decider_name,
+            one_step: f.steps.steps.one_step(),
+            can_propose: rt::may_propose(p, &f.steps.steps, member_id, f.steps.names()).is_ok(),
+            can_decide: rt::may_decide(p, &f.steps.steps, member_id, f.steps.names()).is_ok(),
+            proposer_name: f.steps.proposer_name,
+            decider_name: f.steps.decider_name,
         })
     }
 
@@ -289,57 +377,40 @@ impl Registrations<'_> {
             return Err(StoreError::Forbidden);
         }
         check_reason(reason)?;
-        rt::may_propose(p, &f.steps, member_id, f.names()).map_err(refused)?;
-        // Discipline records come with the inspection module (docs/DOMAIN.md § Rating): not yet known.
-        let disciplined_in_year = false;
+        rt::may_propose(p, &f.steps.steps, member_id, f.steps.names()).map_err(refused)?;
+        // A member disciplined in the year is not rated above "hoàn thành nhiệm vụ" (docs/DOMAIN.md § Rating).
+        let disciplined_in_year = self
+            .db
+            .inspections()
+            .disciplined_in_year(member_id, year)
+            .await?;
         rt::check_proposal(f.suggested, rating, reason, disciplined_in_year).map_err(refused)?;
         let before = self.proposal_of(member_id, year).await?;
-        let now = ts(self.db.now());
-        let mut w = self.db.write().await?;
-        sqlx::query("DELETE FROM rating_proposals WHERE member_id = $1 AND year = $2")
-            .bind(member_id)
-            .bind(i64::from(year))
-            .execute(&mut *w.tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO rating_proposals (member_id, year, unit_id, unit_path, suggested, rating, reason, proposed_by, proposed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(member_id)
-        .bind(i64::from(year))
-        .bind(f.unit_id)
-        .bind(f.unit_path.clone())
-        .bind(f.suggested.map(|s| s.as_str()))
-        .bind(rating.as_str())
-        .bind(reason.trim().to_string())
-        .bind(actor.username.clone())
-        .bind(now.clone())
-        .execute(&mut *w.tx)
-        .await?;
         let before_json = before.as_ref().map(|b| {
             serde_json::json!({ "rating": b.rating.as_str(), "reason": b.reason, "proposed_by": b.proposed_by })
         });
-        audit::record(
-            &mut w.tx,
-            self.db.now(),
-            actor,
-            &audit::AuditEvent::new("propose_rating", "member", member_id)
-                .label(format!("Đề xuất xếp loại năm {year}"))
-                .unit(&f.unit_path)
-                .before(before_json.as_ref())
-                .after(&serde_json::json!({
-                    "rating": rating.as_str(),
-                    "suggested": f.suggested.map(|s| s.as_str()),
-                    "reason": reason.trim(),
-                })),
-        )
-        .await?;
-        w.commit().await?;
+        let event = audit::AuditEvent::new("propose_rating", "member", member_id)
+            .label(format!("Đề xuất xếp loại năm {year}"))
+            .before(before_json.as_ref())
+            .after(&serde_json::json!({
+                "rating": rating.as_str(),
+                "suggested": f.suggested.map(|s| s.as_str()),
+                "reason": reason.trim(),
+            }));
+        let row = StepRow {
+            step: Step::Proposal,
+            member_id,
+            year,
+            facts: &f,
+            rating,
+            reason: reason.trim(),
+        };
+        let proposed_at = self.write_step(actor, row, event).await?;
         Ok(RatingProposal {
             rating,
             reason: reason.trim().to_string(),
             proposed_by: actor.username.clone(),
-            proposed_at: now,
+            proposed_at,
         })
     }
 
@@ -367,62 +438,45 @@ impl Registrations<'_> {
             return Err(StoreError::Forbidden);
         }
         check_reason(reason)?;
-        rt::may_decide(p, &f.steps, member_id, f.names()).map_err(refused)?;
+        rt::may_decide(p, &f.steps.steps, member_id, f.steps.names()).map_err(refused)?;
         let proposal = self.proposal_of(member_id, year).await?;
-        // Discipline records come with the inspection module (docs/DOMAIN.md § Rating): not yet known.
-        let disciplined_in_year = false;
+        // A member disciplined in the year is not rated above "hoàn thành nhiệm vụ" (docs/DOMAIN.md § Rating).
+        let disciplined_in_year = self
+            .db
+            .inspections()
+            .disciplined_in_year(member_id, year)
+            .await?;
         rt::check_decision(
-            &f.steps,
+            &f.steps.steps,
             f.suggested,
             proposal.as_ref().map(|x| x.rating),
             rating,
             reason,
             disciplined_in_year,
-            f.names(),
+            f.steps.names(),
         )
         .map_err(refused)?;
-        let now = ts(self.db.now());
-        let mut w = self.db.write().await?;
-        sqlx::query("DELETE FROM member_ratings WHERE member_id = $1 AND year = $2")
-            .bind(member_id)
-            .bind(i64::from(year))
-            .execute(&mut *w.tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO member_ratings (member_id, year, unit_id, unit_path, suggested, rating, reason, rated_by, rated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(member_id)
-        .bind(i64::from(year))
-        .bind(f.unit_id)
-        .bind(f.unit_path.clone())
-        .bind(f.suggested.map(|s| s.as_str()))
-        .bind(rating.as_str())
-        .bind(reason.trim().to_string())
-        .bind(actor.username.clone())
-        .bind(now)
-        .execute(&mut *w.tx)
-        .await?;
         // The proposal the decision was taken on is recorded with it.
         let proposed = proposal.as_ref().map(|x| {
             serde_json::json!({ "rating": x.rating.as_str(), "reason": x.reason, "proposed_by": x.proposed_by })
         });
-        audit::record(
-            &mut w.tx,
-            self.db.now(),
-            actor,
-            &audit::AuditEvent::new("rate", "member", member_id)
-                .label(format!("Xếp loại năm {year}"))
-                .unit(&f.unit_path)
-                .after(&serde_json::json!({
-                    "rating": rating.as_str(),
-                    "suggested": f.suggested.map(|s| s.as_str()),
-                    "proposed": proposed,
-                    "reason": reason.trim(),
-                })),
-        )
-        .await?;
-        w.commit().await?;
+        let event = audit::AuditEvent::new("rate", "member", member_id)
+            .label(format!("Xếp loại năm {year}"))
+            .after(&serde_json::json!({
+                "rating": rating.as_str(),
+                "suggested": f.suggested.map(|s| s.as_str()),
+                "proposed": proposed,
+                "reason": reason.trim(),
+            }));
+        let row = StepRow {
+            step: Step::Decision,
+            member_id,
+            year,
+            facts: &f,
+            rating,
+            reason: reason.trim(),
+        };
+        self.write_step(actor, row, event).await?;
         let scope = self.scope_of(&f.unit_path).await?;
         Ok(self.excellent_counts(&scope.path, year).await?.2)
     }
@@ -467,43 +521,16 @@ impl Registrations<'_> {
         for r in q.query().fetch_all(&self.db.pool).await? {
             reasons.insert(get(&r, "member_id")?, get(&r, "reason")?);
         }
-        let mut chains: HashMap<String, Vec<UnitRef>> = HashMap::new();
-        let mut names: HashMap<i64, String> = HashMap::new();
-        let mut paths: HashMap<i64, String> = HashMap::new();
-        let mut lines = Vec::new();
-        for s in summaries {
-            if !matches!(s.status, Status::Approved | Status::Published) {
-                continue;
-            }
-            let unit_path = match paths.get(&s.unit_id) {
-                Some(path) => path.clone(),
-                None => {
-                    let u = self
-                        .db
-                        .units()
-                        .unit_unscoped(s.unit_id)
-                        .await?
-                        .ok_or(StoreError::NotFound)?;
-                    paths.insert(s.unit_id, u.path.clone());
-                    u.path
-                }
-            };
-            let steps = self
-                .steps_at(&mut chains, s.member_id, &unit_path, year)
-                .await?;
-            for id in [steps.proposer.id, steps.decider.id] {
-                if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
-                    e.insert(self.unit_name(id).await?);
-                }
-            }
-            let proposer_name = names.get(&steps.proposer.id).cloned().unwrap_or_default();
-            let decider_name = names.get(&steps.decider.id).cloned().unwrap_or_default();
-            let n = StepNames {
-                proposer: &proposer_name,
-                decider: &decider_name,
-            };
-            let can_propose = rt::may_propose(p, &steps, s.member_id, n).is_ok();
-            let can_decide = rt::may_decide(p, &steps, s.member_id, n).is_ok();
+        let rated: Vec<_> = summaries
+            .into_iter()
+            .filter(|s| matches!(s.status, Status::Approved | Status::Published))
+            .collect();
+        let held: Vec<(i64, i64)> = rated.iter().map(|s| (s.member_id, s.unit_id)).collect();
+        let all_steps = self.steps_of(&held, year).await?;
+        let mut lines = Vec::with_capacity(rated.len());
+        for (s, named) in rated.into_iter().zip(all_steps) {
+            let can_propose = rt::may_propose(p, &named.steps, s.member_id, named.names()).is_ok();
+            let can_decide = rt::may_decide(p, &named.steps, s.member_id, named.names()).is_ok();
             lines.push(RatingLine {
                 registration_id: s.id,
                 member_name: s.member_name,
@@ -517,11 +544,11 @@ impl Registrations<'_> {
                     decision: s
                         .rating
                         .map(|x| (x, reasons.remove(&s.member_id).unwrap_or_default())),
-                    one_step: steps.one_step(),
+                    one_step: named.steps.one_step(),
                     can_propose,
                     can_decide,
-                    proposer_name,
-                    decider_name,
+                    proposer_name: named.proposer_name,
+                    decider_name: named.decider_name,
                 },
             });
         }

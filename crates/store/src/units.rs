@@ -445,6 +445,7 @@ impl Units<'_> {
         }
         crate::models::move_paths(&mut w.tx, &unit.path, &new_path).await?;
         crate::registrations::move_paths(&mut w.tx, &unit.path, &new_path).await?;
+        crate::inspections::move_paths(&mut w.tx, &unit.path, &new_path).await?;
         sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
             .bind(parent.id)
             .bind(id)
@@ -489,48 +490,65 @@ impl Units<'_> {
         if !p.can_write_unit(&unit.path) {
             return Err(StoreError::NotFound);
         }
-        let n: i64 = get(
-            &sqlx::query(
-                "SELECT COUNT(*) AS n FROM members m JOIN units u ON u.id = m.unit_id \
-                 WHERE u.path >= $1 AND u.path < $2 AND m.status IN ('active','exempt')",
-            )
-            .bind(unit.path.clone())
-            .bind(format!("{}~", unit.path))
-            .fetch_one(&self.db.pool)
-            .await?,
-            "n",
-        )?;
-        if n > 0 {
-            return Err(StoreError::Invalid(vec![FieldError::new(
-                "valid_to",
-                format!("Đơn vị còn {} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước khi giải thể", text::format_int(n)),
-            )]));
-        }
         let mut w = self.db.write().await?;
-        sqlx::query("UPDATE units SET valid_to = $1, updated_at = $2 WHERE id = $3")
-            .bind(date_str(date))
-            .bind(ts(self.db.now()))
-            .bind(id)
-            .execute(&mut *w.tx)
-            .await?;
-        let after = Unit {
-            valid_to: Some(date),
-            ..unit.clone()
-        };
-        audit::record(
-            &mut w.tx,
-            self.db.now(),
-            actor,
-            &audit::AuditEvent::new("close", "unit", id)
-                .label(&unit.name)
-                .unit(&unit.path)
-                .before(&unit_json(&unit))
-                .after(&unit_json(&after)),
-        )
-        .await?;
+        let after = close_unit_tx(&mut w.tx, self.db.now(), actor, &unit, date).await?;
         w.commit().await?;
         Ok(after)
     }
+}
+
+/// Closes `unit` from `date` in the caller's transaction, with its audit row. Refused while members of its
+/// subtree are still active or exempt (they must be transferred first). The one write path of closing a unit
+/// (the unit page and API, dissolution as discipline); callers check permissions first.
+pub(crate) async fn close_unit_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    unit: &Unit,
+    date: NaiveDate,
+) -> Result<Unit> {
+    let n: i64 = get(
+        &sqlx::query(
+            "SELECT COUNT(*) AS n FROM members m JOIN units u ON u.id = m.unit_id \
+             WHERE u.path >= $1 AND u.path < $2 AND m.status IN ('active','exempt')",
+        )
+        .bind(unit.path.clone())
+        .bind(format!("{}~", unit.path))
+        .fetch_one(&mut **tx)
+        .await?,
+        "n",
+    )?;
+    if n > 0 {
+        return Err(StoreError::Invalid(vec![FieldError::new(
+            "valid_to",
+            format!(
+                "Đơn vị còn {} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước khi giải thể",
+                text::format_int(n)
+            ),
+        )]));
+    }
+    sqlx::query("UPDATE units SET valid_to = $1, updated_at = $2 WHERE id = $3")
+        .bind(date_str(date))
+        .bind(ts(now))
+        .bind(unit.id)
+        .execute(&mut **tx)
+        .await?;
+    let after = Unit {
+        valid_to: Some(date),
+        ..unit.clone()
+    };
+    audit::record(
+        tx,
+        now,
+        actor,
+        &audit::AuditEvent::new("close", "unit", unit.id)
+            .label(&unit.name)
+            .unit(&unit.path)
+            .before(&unit_json(unit))
+            .after(&unit_json(&after)),
+    )
+    .await?;
+    Ok(after)
 }
 
 pub(crate) fn validate_unit_input(input: &UnitInput) -> Vec<FieldError> {

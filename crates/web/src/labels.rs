@@ -37,6 +37,79 @@ pub fn search_subtitle(doc: &store::SearchDoc) -> String {
     }
 }
 
+/// The Vietnamese name of a kind of inspection or supervision case.
+pub fn case_kind(k: domain::inspection::CaseKind) -> &'static str {
+    use domain::inspection::CaseKind as K;
+    match k {
+        K::RegularSupervision => "Giám sát thường xuyên",
+        K::ThematicSupervision => "Giám sát chuyên đề",
+        K::Inspection => "Kiểm tra",
+        K::ViolationInspection => "Kiểm tra khi có dấu hiệu vi phạm",
+        K::FinanceInspection => "Kiểm tra tài chính đảng",
+        K::Denunciation => "Giải quyết tố cáo",
+        K::DisciplineAppeal => "Giải quyết khiếu nại kỷ luật",
+    }
+}
+
+/// Who conducts a case or decides discipline.
+pub fn inspection_body(b: domain::inspection::Body) -> &'static str {
+    match b {
+        domain::inspection::Body::Committee => "Cấp ủy",
+        domain::inspection::Body::Commission => "Ủy ban kiểm tra",
+    }
+}
+
+/// The conclusion about one subject.
+pub fn finding(f: domain::inspection::Finding) -> &'static str {
+    use domain::inspection::Finding as F;
+    match f {
+        F::NoViolation => "Không vi phạm",
+        F::Shortcomings => "Có ưu điểm, khuyết điểm",
+        F::Violation => "Có vi phạm",
+    }
+}
+
+/// A form of discipline.
+pub fn discipline_form(f: domain::inspection::DisciplineForm) -> &'static str {
+    use domain::inspection::DisciplineForm as D;
+    match f {
+        D::Reprimand => "Khiển trách",
+        D::Warning => "Cảnh cáo",
+        D::Dismissal => "Cách chức",
+        D::Expulsion => "Khai trừ",
+        D::Dissolution => "Giải tán",
+    }
+}
+
+/// The result of an appeal against discipline.
+pub fn appeal_outcome(o: domain::inspection::AppealOutcome) -> &'static str {
+    use domain::inspection::AppealOutcome as O;
+    match o {
+        O::Upheld => "Giữ nguyên hình thức kỷ luật",
+        O::ChangedForm => "Thay đổi hình thức kỷ luật",
+        O::Annulled => "Hủy quyết định kỷ luật",
+    }
+}
+
+/// Where a remedy stands.
+pub fn remedy_state(s: domain::inspection::RemedyState) -> &'static str {
+    use domain::inspection::RemedyState as R;
+    match s {
+        R::Open => "Đúng hạn",
+        R::Overdue => "Quá hạn",
+        R::Done => "Đã khắc phục",
+    }
+}
+
+/// Where a discipline decision stands after appeals.
+pub fn discipline_state(s: store::DisciplineState) -> &'static str {
+    match s {
+        store::DisciplineState::InForce => "Đang có hiệu lực",
+        store::DisciplineState::Changed => "Đã thay đổi hình thức",
+        store::DisciplineState::Annulled => "Đã hủy",
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

@@ -77,6 +77,8 @@ pub const UPLOAD_ROUTES: &[(&str, &str)] = &[
     // A meeting's documents and its marks filled in on the sheet.
     ("POST", "/{section}/{id}/tai-lieu"),
     ("POST", "/{section}/{id}/nhap-diem-danh"),
+    // Documents of an inspection or supervision case.
+    ("POST", "/kiem-tra/{id}/tai-lieu"),
     // Photos of a model.
     ("POST", "/mo-hinh/{id}/anh"),
     ("POST", "/api/v1/models/{id}/photos"),

@@ -16,6 +16,10 @@ pub struct UserNav {
     pub is_member: bool,
     /// May moderate and answer citizens' feedback.
     pub can_feedback: bool,
+    /// Confidential inspection records: cases, discipline, xóa tên (inspector, office, admin).
+    pub can_inspect: bool,
+    /// A secretary: concluded findings about their units, xóa tên proposals.
+    pub is_secretary: bool,
 }
 
 /// Page context for `base.html`.
@@ -46,6 +50,8 @@ impl Ctx {
                 can_audit: p.has(Capability::ReadAudit),
                 is_member: p.role == domain::Role::Member,
                 can_feedback: p.has(Capability::AnswerFeedback),
+                can_inspect: p.has(Capability::ReadInspections),
+                is_secretary: p.role == domain::Role::Secretary,
             }),
             flash: None,
         }

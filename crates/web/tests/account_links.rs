@@ -6,25 +6,10 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{each_backend, Browser, TestApp, PASSWORD};
+use common::{each_backend, submitted, TestApp, PASSWORD};
 use domain::Role;
 use serde_json::json;
-use store::{Actor, ItemInput, NewAccount};
-
-async fn form(app: &TestApp, b: &Browser, uri: &str, fields: &[(&str, &str)]) -> common::Resp {
-    let mut all: Vec<(&str, &str)> = vec![("csrf", b.csrf.as_str())];
-    all.extend_from_slice(fields);
-    app.post_form(uri, Some(&b.cookie), &all).await
-}
-
-async fn account(app: &TestApp, username: &str) -> store::Account {
-    app.db
-        .accounts()
-        .account_by_username(username)
-        .await
-        .unwrap()
-        .unwrap()
-}
+use store::{Actor, NewAccount};
 
 /// Creates an account straight in the store (no scope).
 async fn make_account(app: &TestApp, username: &str, role: Role, unit: &str) -> store::Account {
@@ -54,7 +39,7 @@ async fn office_links_a_secretary_by_card_number_and_she_can_no_longer_approve_h
         let mai = app.fx.member("Trần Thị Mai").clone();
         let office = app.browser("office.tu").await;
         let sec_before = app.browser("bithu.p1c1").await;
-        let sec = account(&app, "bithu.p1c1").await;
+        let sec = app.account("bithu.p1c1").await;
 
         let page = app.page("/tai-khoan", Some(&office.cookie)).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -65,13 +50,13 @@ async fn office_links_a_secretary_by_card_number_and_she_can_no_longer_approve_h
         );
         assert!(!page.text().contains("Gắn với: Trần Thị Mai"));
 
-        let r = form(
-            &app,
-            &office,
-            &format!("/tai-khoan/{}/dang-vien", sec.id),
-            &[("card_number", &format!(" {} ", mai.card))],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                &format!("/tai-khoan/{}/dang-vien", sec.id),
+                &[("card_number", &format!(" {} ", mai.card))],
+            )
+            .await;
         assert!(r.status.is_redirection(), "{}: {}", r.status, r.text());
         let page = app
             .page(r.header("location").unwrap(), Some(&office.cookie))
@@ -82,7 +67,7 @@ async fn office_links_a_secretary_by_card_number_and_she_can_no_longer_approve_h
             html.contains(&format!("Gắn với: Trần Thị Mai (số thẻ {})", mai.card)),
             "{html}"
         );
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, Some(mai.id));
+        assert_eq!(app.account("bithu.p1c1").await.member_id, Some(mai.id));
 
         // The secretary's open session carried the old link: it has ended.
         let old = app.page("/dang-vien", Some(&sec_before.cookie)).await;
@@ -91,40 +76,15 @@ async fn office_links_a_secretary_by_card_number_and_she_can_no_longer_approve_h
 
         // Signed in again, she cannot approve her own registration.
         let browser = app.browser("bithu.p1c1").await;
-        let p = account(&app, "bithu.p1c1").await.principal();
-        let items = vec![ItemInput::new(
-            "Vận động 12 hộ trong khu phố lắp đèn chiếu sáng hẻm 5 trước Tết",
-            "Công tác dân vận",
-            "12 hộ",
-            Some(common::d(2026, 12, 31)),
-        )];
-        let cli = Actor::system("test");
-        let reg = app
-            .db
-            .registrations()
-            .create_registration(&cli, &p, mai.id, 2026, &items)
-            .await
-            .unwrap();
-        let reg = app
-            .db
-            .registrations()
-            .registration_action(
-                &cli,
-                &p,
-                reg.id,
-                domain::registration::Action::Submit,
-                "",
-                &[],
+        let p = app.account("bithu.p1c1").await.principal();
+        let reg = submitted(&app, &p, mai.id).await;
+        let resp = app
+            .form(
+                &browser,
+                &format!("/dang-ky/{}/xu-ly", reg.id),
+                &[("action", "approve"), ("comment", "")],
             )
-            .await
-            .unwrap();
-        let resp = form(
-            &app,
-            &browser,
-            &format!("/dang-ky/{}/xu-ly", reg.id),
-            &[("action", "approve"), ("comment", "")],
-        )
-        .await;
+            .await;
         assert_eq!(
             resp.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -146,15 +106,15 @@ async fn office_links_a_secretary_by_card_number_and_she_can_no_longer_approve_h
         assert_eq!(after.status, domain::registration::Status::Submitted);
 
         // An empty card number unlinks.
-        let r = form(
-            &app,
-            &office,
-            &format!("/tai-khoan/{}/dang-vien", sec.id),
-            &[("card_number", "")],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                &format!("/tai-khoan/{}/dang-vien", sec.id),
+                &[("card_number", "")],
+            )
+            .await;
         assert!(r.status.is_redirection(), "{}: {}", r.status, r.text());
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, None);
+        assert_eq!(app.account("bithu.p1c1").await.member_id, None);
         let html = app.page("/tai-khoan", Some(&office.cookie)).await.text();
         assert!(!html.contains("Gắn với: Trần Thị Mai"), "{html}");
     })
@@ -165,16 +125,16 @@ async fn office_links_a_secretary_by_card_number_and_she_can_no_longer_approve_h
 async fn an_unknown_card_is_refused_in_vietnamese_and_the_input_kept() {
     each_backend(|app| async move {
         let office = app.browser("office.tu").await;
-        let sec = account(&app, "bithu.p1c1").await;
+        let sec = app.account("bithu.p1c1").await;
         let audit = app.audit_total().await;
 
-        let r = form(
-            &app,
-            &office,
-            &format!("/tai-khoan/{}/dang-vien", sec.id),
-            &[("card_number", "0999999")],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                &format!("/tai-khoan/{}/dang-vien", sec.id),
+                &[("card_number", "0999999")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         let html = r.text();
         assert!(
@@ -182,24 +142,24 @@ async fn an_unknown_card_is_refused_in_vietnamese_and_the_input_kept() {
             "{html}"
         );
         assert!(html.contains("value=\"0999999\""), "{html}");
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, None);
+        assert_eq!(app.account("bithu.p1c1").await.member_id, None);
         assert_eq!(app.audit_total().await, audit);
 
         // The create form: the card number is resolved, and an unknown one is shown with the input kept.
-        let r = form(
-            &app,
-            &office,
-            "/tai-khoan",
-            &[
-                ("username", "bithu.p1c2"),
-                ("display_name", "Bí thư Khu phố Một B"),
-                ("role", "secretary"),
-                ("unit_code", "P1-C2"),
-                ("card_number", "0888888"),
-                ("password", "MatKhau2026moi"),
-            ],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                "/tai-khoan",
+                &[
+                    ("username", "bithu.p1c2"),
+                    ("display_name", "Bí thư Khu phố Một B"),
+                    ("role", "secretary"),
+                    ("unit_code", "P1-C2"),
+                    ("card_number", "0888888"),
+                    ("password", "MatKhau2026moi"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         let html = r.text();
         assert!(
@@ -217,22 +177,22 @@ async fn an_unknown_card_is_refused_in_vietnamese_and_the_input_kept() {
             .is_none());
 
         let hong = app.fx.member("Nguyễn Thị Hồng").clone();
-        let r = form(
-            &app,
-            &office,
-            "/tai-khoan",
-            &[
-                ("username", "bithu.p1c2"),
-                ("display_name", "Bí thư Khu phố Một B"),
-                ("role", "secretary"),
-                ("unit_code", "P1-C2"),
-                ("card_number", &hong.card),
-                ("password", "MatKhau2026moi"),
-            ],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                "/tai-khoan",
+                &[
+                    ("username", "bithu.p1c2"),
+                    ("display_name", "Bí thư Khu phố Một B"),
+                    ("role", "secretary"),
+                    ("unit_code", "P1-C2"),
+                    ("card_number", &hong.card),
+                    ("password", "MatKhau2026moi"),
+                ],
+            )
+            .await;
         assert!(r.status.is_redirection(), "{}: {}", r.status, r.text());
-        assert_eq!(account(&app, "bithu.p1c2").await.member_id, Some(hong.id));
+        assert_eq!(app.account("bithu.p1c2").await.member_id, Some(hong.id));
         let html = app.page("/tai-khoan", Some(&office.cookie)).await.text();
         assert!(
             html.contains(&format!("Gắn với: Nguyễn Thị Hồng (số thẻ {})", hong.card)),
@@ -246,19 +206,19 @@ async fn an_unknown_card_is_refused_in_vietnamese_and_the_input_kept() {
 async fn a_member_outside_the_scope_or_the_unit_is_refused() {
     each_backend(|app| async move {
         let lan = app.fx.member("Võ Thị Lan").clone();
-        let sec = account(&app, "bithu.p1c1").await;
+        let sec = app.account("bithu.p1c1").await;
         // An office over ward P1 only.
         make_account(&app, "vanphong.p1", Role::Office, "P1").await;
         let ward_office = app.browser("vanphong.p1").await;
 
         // Lan belongs to ward P2: her card is not found, and her name is not shown.
-        let r = form(
-            &app,
-            &ward_office,
-            &format!("/tai-khoan/{}/dang-vien", sec.id),
-            &[("card_number", &lan.card)],
-        )
-        .await;
+        let r = app
+            .form(
+                &ward_office,
+                &format!("/tai-khoan/{}/dang-vien", sec.id),
+                &[("card_number", &lan.card)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         let html = r.text();
         assert!(
@@ -266,17 +226,17 @@ async fn a_member_outside_the_scope_or_the_unit_is_refused() {
             "{html}"
         );
         assert!(!html.contains("Võ Thị Lan"), "{html}");
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, None);
+        assert_eq!(app.account("bithu.p1c1").await.member_id, None);
 
         // The city office may read Lan, but she is not a member of the cell the account is over.
         let office = app.browser("office.tu").await;
-        let r = form(
-            &app,
-            &office,
-            &format!("/tai-khoan/{}/dang-vien", sec.id),
-            &[("card_number", &lan.card)],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                &format!("/tai-khoan/{}/dang-vien", sec.id),
+                &[("card_number", &lan.card)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         assert!(
             r.text()
@@ -284,19 +244,19 @@ async fn a_member_outside_the_scope_or_the_unit_is_refused() {
             "{}",
             r.text()
         );
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, None);
+        assert_eq!(app.account("bithu.p1c1").await.member_id, None);
 
         // An account outside the ward office's scope does not exist for it.
         let other = make_account(&app, "bithu.p2c1", Role::Secretary, "P2-C1").await;
-        let r = form(
-            &app,
-            &ward_office,
-            &format!("/tai-khoan/{}/dang-vien", other.id),
-            &[("card_number", &lan.card)],
-        )
-        .await;
+        let r = app
+            .form(
+                &ward_office,
+                &format!("/tai-khoan/{}/dang-vien", other.id),
+                &[("card_number", &lan.card)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-        assert_eq!(account(&app, "bithu.p2c1").await.member_id, None);
+        assert_eq!(app.account("bithu.p2c1").await.member_id, None);
 
         // The API refuses the same, by card number and by member id.
         let token = app.token("vanphong.p1").await;
@@ -324,7 +284,7 @@ async fn a_member_outside_the_scope_or_the_unit_is_refused() {
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, None);
+        assert_eq!(app.account("bithu.p1c1").await.member_id, None);
     })
     .await;
 }
@@ -333,7 +293,7 @@ async fn a_member_outside_the_scope_or_the_unit_is_refused() {
 async fn the_api_links_and_unlinks_an_account() {
     each_backend(|app| async move {
         let mai = app.fx.member("Trần Thị Mai").clone();
-        let sec = account(&app, "bithu.p1c1").await;
+        let sec = app.account("bithu.p1c1").await;
         let token = app.token("office.tu").await;
         let uri = format!("/api/v1/accounts/{}/member", sec.id);
         let put = |body: serde_json::Value| {
@@ -362,10 +322,10 @@ async fn the_api_links_and_unlinks_an_account() {
         let r = put(json!({"member_id": null})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert!(r.json()["member_id"].is_null());
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, None);
+        assert_eq!(app.account("bithu.p1c1").await.member_id, None);
         let r = put(json!({"member_id": mai.id})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, Some(mai.id));
+        assert_eq!(app.account("bithu.p1c1").await.member_id, Some(mai.id));
 
         // Refusals, in Vietnamese, that change nothing.
         for (body, words) in [
@@ -386,10 +346,10 @@ async fn the_api_links_and_unlinks_an_account() {
             let p = r.assert_problem(&body.to_string());
             assert!(p["detail"].as_str().unwrap().contains(words), "{body}: {p}");
         }
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, Some(mai.id));
+        assert_eq!(app.account("bithu.p1c1").await.member_id, Some(mai.id));
 
         // A member account always keeps its member.
-        let member = account(&app, "dangvien.p1c1").await;
+        let member = app.account("dangvien.p1c1").await;
         let r = app
             .api(
                 Method::PUT,
@@ -414,7 +374,7 @@ async fn the_api_links_and_unlinks_an_account() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-        assert_eq!(account(&app, "bithu.p1c1").await.member_id, Some(mai.id));
+        assert_eq!(app.account("bithu.p1c1").await.member_id, Some(mai.id));
     })
     .await;
 }

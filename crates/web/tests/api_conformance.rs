@@ -546,6 +546,57 @@ async fn every_route_answers_as_documented() {
         k.call(del.clone(), &format!("/api/v1/models/{mid}/adoptions/P1-C2"), w, None).await;
         k.call(del.clone(), &format!("/api/v1/models/{mid}/photos/{pid}"), w, None).await;
 
+        // ---- inspection, supervision, discipline, xóa tên
+        let insp = app.token("kiemtra.tu").await;
+        let i = Some(insp.as_str());
+        k.call(p.clone(), "/api/v1/inspections/programmes", i, Some(json!({"unit_code": "P1", "year": 2026, "body": "commission", "title": "Chương trình kiểm tra, giám sát năm 2026", "content": "Kiểm tra 2 chi bộ", "decision_number": "01-CTr/UBKT", "decided_on": "2026-01-10"}))).await;
+        k.call(p.clone(), "/api/v1/inspections/programmes", i, Some(json!({"unit_code": "P1", "year": 1800, "title": "x"}))).await;
+        k.call(g.clone(), "/api/v1/inspections/programmes?unit=P1&year=2026", i, None).await;
+        let case = k
+            .call(p.clone(), "/api/v1/inspections", i, Some(json!({"kind": "inspection", "conducted_by": "P1", "body": "commission", "title": "Kiểm tra chi bộ Khu phố Một A", "decision_number": "12-QĐ/UBKT", "decided_on": "2026-05-04", "from": "2025-01-01", "to": "2025-12-31", "directive_05": true, "team": ["Nguyễn Văn Kiểm"], "subject_units": ["P1-C1"], "subject_members": [own]})))
+            .await;
+        let case_id = id(&case);
+        k.call(p.clone(), "/api/v1/inspections", i, Some(json!({"kind": "inspection", "conducted_by": "P1", "title": "x", "decision_number": "1", "decided_on": "2026-05-04", "subject_units": ["P2-C1"]}))).await;
+        k.call(p.clone(), "/api/v1/inspections", c, Some(json!({"kind": "inspection", "conducted_by": "P1", "title": "x", "decision_number": "1", "decided_on": "2026-05-04", "subject_units": ["P1-C1"]}))).await;
+        k.call(put.clone(), &format!("/api/v1/inspections/{case_id}"), i, Some(json!({"kind": "inspection", "conducted_by": "P1", "body": "commission", "title": "Kiểm tra chi bộ Khu phố Một A (sửa)", "decision_number": "12-QĐ/UBKT", "decided_on": "2026-05-04", "subject_units": ["P1-C1"], "subject_members": [own]}))).await;
+        k.call(g.clone(), "/api/v1/inspections?unit=P1&kind=inspection&year=2026&page=1&per_page=10", i, None).await;
+        k.call(g.clone(), "/api/v1/inspections?kind=zz", i, None).await;
+        k.call(g.clone(), "/api/v1/inspections", w, None).await;
+        let concluded = k
+            .call(put.clone(), &format!("/api/v1/inspections/{case_id}/conclusion"), i, Some(json!({"concluded_on": "2026-06-15", "conclusion": "Thực hiện cơ bản tốt", "findings": [
+                {"unit_code": "P1-C1", "result": "shortcomings", "manifestations": [], "note": "Sinh hoạt chưa đều", "remedies": [{"text": "Sinh hoạt đủ 12 kỳ", "due": "2026-12-31"}]},
+                {"member_id": own, "result": "violation", "manifestations": ["B3"], "note": "Chưa gương mẫu", "remedies": []}]})))
+            .await;
+        k.call(put.clone(), &format!("/api/v1/inspections/{case_id}/conclusion"), i, Some(json!({"concluded_on": "2026-06-15", "findings": [{"unit_code": "P1-C1", "result": "zz"}]}))).await;
+        let remedy = concluded["subjects"].as_array().and_then(|s| s.iter().find_map(|x| x["remedies"][0]["id"].as_i64())).unwrap_or(0);
+        k.call(put.clone(), &format!("/api/v1/inspections/remedies/{remedy}/done"), c, Some(json!({"done_on": "2026-11-20", "note": "Đã sinh hoạt đủ"}))).await;
+        k.call(put.clone(), "/api/v1/inspections/remedies/999999/done", c, Some(json!({"done_on": "2026-11-20"}))).await;
+        k.call(g.clone(), &format!("/api/v1/inspections/{case_id}"), i, None).await;
+        k.call(g.clone(), &format!("/api/v1/inspections/{case_id}"), c, None).await;
+        k.call(g.clone(), "/api/v1/inspections/findings?year=2026", c, None).await;
+        k.call(g.clone(), "/api/v1/inspections/findings", m, None).await;
+        let d = k
+            .call(p.clone(), "/api/v1/disciplines", i, Some(json!({"member_id": own, "form": "warning", "decided_by": "P1", "body": "committee", "decision_number": "20-QĐ/ĐU", "decided_on": "2026-11-10", "reason": "Vi phạm quy chế làm việc", "inspection_id": case_id})))
+            .await;
+        let did = id(&d);
+        k.call(p.clone(), "/api/v1/disciplines", i, Some(json!({"unit_code": "P1-C2", "form": "expulsion", "decided_by": "P1", "decision_number": "21", "decided_on": "2026-11-10", "reason": "x"}))).await;
+        k.call(g.clone(), "/api/v1/disciplines?unit=P1&year=2026", i, None).await;
+        k.call(g.clone(), "/api/v1/disciplines", m, None).await;
+        k.call(g.clone(), &format!("/api/v1/disciplines/{did}"), m, None).await;
+        let appeal = k
+            .call(p.clone(), &format!("/api/v1/disciplines/{did}/appeal"), m, Some(json!({"filed_on": "2026-11-20"})))
+            .await;
+        k.call(p.clone(), &format!("/api/v1/disciplines/{did}/appeal"), m, Some(json!({"filed_on": "2026-11-21"}))).await;
+        k.call(put.clone(), &format!("/api/v1/disciplines/appeals/{}/result", id(&appeal)), i, Some(json!({"outcome": "changed_form", "new_form": "reprimand", "decided_on": "2026-11-25"}))).await;
+        k.call(put.clone(), &format!("/api/v1/disciplines/appeals/{}/result", id(&appeal)), i, Some(json!({"outcome": "zz", "decided_on": "2026-11-25"}))).await;
+        k.call(g.clone(), "/api/v1/inspections/summary?unit=TU&from=2026-01-01&to=2026-12-31", i, None).await;
+        k.call(g.clone(), "/api/v1/inspections/summary?unit=TU&from=2026-12-31&to=2026-01-01", i, None).await;
+        k.call(g.clone(), "/api/v1/inspections/summary", w, None).await;
+        k.call(g.clone(), "/api/v1/inspections/strike-off-candidates?unit=P1&year=2026", w, None).await;
+        k.call(p.clone(), "/api/v1/strike-offs", w, Some(json!({"member_id": c2[2], "decided_by": "P1", "decision_number": "15-QĐ/ĐU", "decided_on": "2026-11-05", "reason": "Bỏ sinh hoạt chi bộ ba tháng không có lý do"}))).await;
+        k.call(p.clone(), "/api/v1/strike-offs", w, Some(json!({"member_id": c2[2], "decided_by": "KHONG-CO"}))).await;
+        k.call(g.clone(), "/api/v1/strike-offs?unit=P1&year=2026", w, None).await;
+
         // ---- public feedback
         let pubreg = common::published(&app).await;
         for body in [

@@ -7,14 +7,8 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{each_backend, Browser, Resp, TestApp};
+use common::each_backend;
 use serde_json::json;
-
-async fn post(app: &TestApp, b: &Browser, uri: &str, fields: &[(&str, &str)]) -> Resp {
-    let mut all = vec![("csrf", b.csrf.as_str())];
-    all.extend_from_slice(fields);
-    app.post_form(uri, Some(&b.cookie), &all).await
-}
 
 /// The row of the calendar table whose label is `label`: (in force, source).
 fn row(html: &str, label: &str) -> (String, String) {
@@ -51,18 +45,18 @@ async fn the_plan_page_sets_and_shows_the_calendar() {
 
         // The city gives until 15/04/2027.
         let tu_s = tu.to_string();
-        let r = post(
-            &app,
-            &office,
-            "/ke-hoach/lich",
-            &[
-                ("unit_id", tu_s.as_str()),
-                ("year", "2027"),
-                ("cal_registration_deadline", "15/04/2027"),
-                ("cal_topic_day", "18"),
-            ],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                "/ke-hoach/lich",
+                &[
+                    ("unit_id", tu_s.as_str()),
+                    ("year", "2027"),
+                    ("cal_registration_deadline", "15/04/2027"),
+                    ("cal_topic_day", "18"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         assert_eq!(
             r.header("location").unwrap(),
@@ -101,32 +95,32 @@ async fn the_plan_page_sets_and_shows_the_calendar() {
         assert_eq!(row(&page, "Ngày mở tự đánh giá giữa năm").0, "01/06/2027");
         assert!(!page.contains("Lưu lịch"));
         let p1_s = p1.to_string();
-        let r = post(
-            &app,
-            &ward,
-            "/ke-hoach/lich",
-            &[
-                ("unit_id", p1_s.as_str()),
-                ("year", "2027"),
-                ("cal_topic_day", "25"),
-            ],
-        )
-        .await;
+        let r = app
+            .form(
+                &ward,
+                "/ke-hoach/lich",
+                &[
+                    ("unit_id", p1_s.as_str()),
+                    ("year", "2027"),
+                    ("cal_topic_day", "25"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
 
         // The office sets the ward's window; a deadline after it is refused and the typed values kept.
-        let r = post(
-            &app,
-            &office,
-            "/ke-hoach/lich",
-            &[
-                ("unit_id", p1_s.as_str()),
-                ("year", "2027"),
-                ("cal_registration_deadline", "10/07/2027"),
-                ("cal_yearend_report_due", "31/02/2027"),
-            ],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                "/ke-hoach/lich",
+                &[
+                    ("unit_id", p1_s.as_str()),
+                    ("year", "2027"),
+                    ("cal_registration_deadline", "10/07/2027"),
+                    ("cal_yearend_report_due", "31/02/2027"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text();
         assert!(
@@ -135,17 +129,17 @@ async fn the_plan_page_sets_and_shows_the_calendar() {
             "{html}"
         );
         assert!(html.contains("value=\"10/07/2027\""), "typed value kept");
-        let r = post(
-            &app,
-            &office,
-            "/ke-hoach/lich",
-            &[
-                ("unit_id", p1_s.as_str()),
-                ("year", "2027"),
-                ("cal_registration_deadline", "10/07/2027"),
-            ],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                "/ke-hoach/lich",
+                &[
+                    ("unit_id", p1_s.as_str()),
+                    ("year", "2027"),
+                    ("cal_registration_deadline", "10/07/2027"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text();
         assert!(
@@ -154,17 +148,17 @@ async fn the_plan_page_sets_and_shows_the_calendar() {
                 && html.contains("field-error"),
             "{html}"
         );
-        let r = post(
-            &app,
-            &office,
-            "/ke-hoach/lich",
-            &[
-                ("unit_id", p1_s.as_str()),
-                ("year", "2027"),
-                ("cal_midyear_review_opens", "01/07/2027"),
-            ],
-        )
-        .await;
+        let r = app
+            .form(
+                &office,
+                "/ke-hoach/lich",
+                &[
+                    ("unit_id", p1_s.as_str()),
+                    ("year", "2027"),
+                    ("cal_midyear_review_opens", "01/07/2027"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let page = app
             .page("/ke-hoach?nam=2027", Some(&ward.cookie))

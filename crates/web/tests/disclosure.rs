@@ -276,7 +276,7 @@ async fn a_dry_run_stores_no_upload_and_is_audited() {
 
 /// Every route that hands out a file, with the source file that builds it. Model photos (shown inline
 /// in pages, not exports) and the blank import templates (no data) are the only downloads left out.
-const FILE_ROUTES: [(&str, &str); 12] = [
+const FILE_ROUTES: [(&str, &str); 13] = [
     (
         "GET /xuat/dang-vien?don_vi=P1&dinh_dang=csv",
         "pages/members/export.rs",
@@ -313,6 +313,10 @@ const FILE_ROUTES: [(&str, &str); 12] = [
     ("GET /ban-tin/P1/thong-bao.docx", "pages/bulletin.rs"),
     ("GET /ban-tin/P1/kich-ban.txt", "pages/bulletin.rs"),
     ("GET /ban-tin/P1/am-thanh.wav", "pages/bulletin.rs"),
+    (
+        "GET /kiem-tra/{case}/tai-lieu/{casedoc}",
+        "pages/inspections/documents.rs",
+    ),
 ];
 
 /// `Content-Disposition` sites per source file that are not in `FILE_ROUTES` on purpose.
@@ -427,6 +431,39 @@ async fn every_file_route_leaves_an_audit_row() {
             .unwrap()
             .id;
         let ward = app.fx.unit("P1").id;
+        let case = app
+            .db
+            .inspections()
+            .create_case(
+                &cli,
+                &admin_p,
+                &store::CaseInput {
+                    kind: domain::inspection::CaseKind::Inspection,
+                    unit_id: app.fx.unit("TU").id,
+                    body: domain::inspection::Body::Commission,
+                    programme_id: None,
+                    title: "Kiểm tra việc thực hiện Chỉ thị 05".into(),
+                    decision_number: "15-QĐ/UBKT".into(),
+                    decided_on: common::d(2026, 10, 1),
+                    from: None,
+                    to: None,
+                    directive_05: true,
+                    team: Vec::new(),
+                    subject_units: vec![ward],
+                    subject_members: Vec::new(),
+                },
+            )
+            .await
+            .unwrap()
+            .case
+            .id;
+        let casedoc = app
+            .db
+            .inspections()
+            .add_case_document(&cli, &admin_p, case, "ket-luan.pdf", b"%PDF-1.4\n%%EOF\n")
+            .await
+            .unwrap()
+            .id;
 
         for (route, _) in FILE_ROUTES {
             let uri = route
@@ -435,7 +472,9 @@ async fn every_file_route_leaves_an_audit_row() {
                 .replace("{meeting}", &meeting.to_string())
                 .replace("{doc}", &doc.to_string())
                 .replace("{registration}", &registration.to_string())
-                .replace("{ward}", &ward.to_string());
+                .replace("{ward}", &ward.to_string())
+                .replace("{casedoc}", &casedoc.to_string())
+                .replace("{case}", &case.to_string());
             let before = audit(&app, "export").await.len();
             let r: Resp = if uri.starts_with("/api/") {
                 app.get(&uri, Some(&office_token)).await

@@ -311,7 +311,6 @@ async fn inspector_and_member_get_no_form_they_cannot_submit() {
             format!("/dang-vien/{}/chuyen", other.id),
             "/dang-vien/moi".to_string(),
             "/tai-khoan".to_string(),
-            "/nhap-du-lieu".to_string(),
             "/hoc-tap/moi".to_string(),
             "/sinh-hoat/moi".to_string(),
             "/mo-hinh/moi".to_string(),

@@ -730,3 +730,98 @@ async fn a_member_who_withdrew_is_labelled_and_leaves_the_list() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn unit_pages_count_the_members_of_the_whole_subtree() {
+    each_backend(|app| async move {
+        let admin = app.browser("admin.tu").await;
+        let unit_page = |code: &'static str, cookie: String| {
+            let app = app.clone();
+            async move {
+                let r = app
+                    .page(&format!("/don-vi/{}", app.fx.unit(code).id), Some(&cookie))
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{code}: {}", r.text());
+                r.text()
+            }
+        };
+        // A đảng bộ has no member of its own: its count is that of everything under it.
+        let tu = unit_page("TU", admin.cookie.clone()).await;
+        assert!(
+            tu.contains("<dt>Đảng viên (cả đơn vị trực thuộc)</dt><dd>9</dd>"),
+            "{tu}"
+        );
+        let p1 = unit_page("P1", admin.cookie.clone()).await;
+        assert!(
+            p1.contains("<dt>Đảng viên (cả đơn vị trực thuộc)</dt><dd>6</dd>"),
+            "{p1}"
+        );
+        let cell = unit_page("P1-C1", admin.cookie.clone()).await;
+        assert!(cell.contains("<dt>Đảng viên</dt><dd>3</dd>"), "{cell}");
+        // A member sees the size of their cell, not only themselves.
+        let member = app.browser("dangvien.p1c1").await;
+        let cell = unit_page("P1-C1", member.cookie.clone()).await;
+        assert!(cell.contains("<dt>Đảng viên</dt><dd>3</dd>"), "{cell}");
+
+        // An organisation (Mặt trận) under the ward: no "0 members", no member list or member actions.
+        let actor = store::Actor::system("test");
+        let front = app
+            .db
+            .units()
+            .create_unit(
+                &actor,
+                None,
+                store::UnitInput {
+                    code: "P1-MT".into(),
+                    name: "Ủy ban MTTQ Phường Một".into(),
+                    unit_type: domain::UnitType::Front,
+                    parent_code: Some("P1".into()),
+                    sort_order: 9,
+                    valid_from: Some(common::d(2000, 1, 1)),
+                },
+            )
+            .await
+            .unwrap();
+        let r = app
+            .page(&format!("/don-vi/{}", front.id), Some(&admin.cookie))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let org = r.text();
+        assert!(
+            org.contains("Không có: đảng viên sinh hoạt ở chi bộ, không ở tổ chức này"),
+            "{org}"
+        );
+        assert!(!org.contains("<dd>0</dd>"), "{org}");
+        assert!(!org.contains("Danh sách đảng viên"), "{org}");
+        assert!(!org.contains("Không có đảng viên nào"), "{org}");
+
+        // A member attached to the ward's committee itself: counted, and shown as "trực tiếp".
+        let p = app.principal(&app.token("admin.tu").await).await;
+        let input = store::MemberInput {
+            full_name: "Trương Văn Tâm".into(),
+            card_number: Some("0100099".into()),
+            birth_date: Some(common::d(1975, 6, 1)),
+            joined_on: Some(common::d(2001, 5, 19)),
+            official_on: Some(common::d(2002, 5, 19)),
+            ..Default::default()
+        };
+        app.db
+            .members()
+            .create_member(&actor, &p, &input, "P1", None)
+            .await
+            .unwrap();
+        let p1 = unit_page("P1", admin.cookie.clone()).await;
+        assert!(
+            p1.contains(
+                "<dt>Đảng viên (cả đơn vị trực thuộc)</dt><dd>7 <span class=\"muted\">(trực tiếp: 1)</span></dd>"
+            ),
+            "{p1}"
+        );
+        let tu = unit_page("TU", admin.cookie.clone()).await;
+        assert!(
+            tu.contains("<dt>Đảng viên (cả đơn vị trực thuộc)</dt><dd>10</dd>"),
+            "{tu}"
+        );
+    })
+    .await;
+}

@@ -537,3 +537,51 @@ async fn other_wards_and_members_get_not_found() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_page_gives_the_day_a_later_pledge_was_added() {
+    testkit::each_backend(|url, backend| async move {
+        let (app, id) = common::pledged_later(&url, backend).await;
+        let b = app.browser("admin.db").await;
+        let page = app.page(&format!("/dang-ky/{id}"), Some(&b.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let text = strip(&page.text());
+        assert!(
+            text.contains("Cam kết không vi phạm 27 biểu hiện suy thoái"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Cam kết bổ sung ngày 05/12/2016 (Nghị quyết Trung ương 4 khóa XII ban hành ngày 30/10/2016)"
+            ),
+            "{text}"
+        );
+        app.db.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pledge_made_when_written_has_no_date_line() {
+    each_backend(|app| async move {
+        let admin = app.token("admin.tu").await;
+        let id = create(
+            &app,
+            &admin,
+            "Trần Thị Mai",
+            mai_items(),
+            &[false, false, true],
+        )
+        .await;
+        let b = app.browser("admin.tu").await;
+        let page = app.page(&format!("/dang-ky/{id}"), Some(&b.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let text = strip(&page.text());
+        assert!(
+            text.contains("Cam kết không vi phạm 27 biểu hiện suy thoái"),
+            "{text}"
+        );
+        assert!(!text.contains("Cam kết bổ sung"), "{text}");
+    })
+    .await;
+}

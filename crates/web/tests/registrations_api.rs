@@ -40,6 +40,9 @@ async fn registration_contract_and_workflow() {
         }
         assert!(looks_vietnamese(v["items"][2]["flags"][0]["message"].as_str().unwrap()));
         assert_eq!(v["items"][0]["target_number"], 15.0);
+        // Pledged against the 27 manifestations when written: no later pledge date.
+        assert_eq!(v["pledges"].as_array().unwrap().len(), 27);
+        assert_eq!(v.get("pledged_at"), Some(&Value::Null), "{v}");
         // Bad input: a deadline that is not a date.
         let bad = post(&app, "/api/v1/registrations", &me, json!({"member_id": own, "year": 2020, "items": [{"content": "x", "deadline": "30/09/2019"}]})).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -170,6 +173,28 @@ async fn manifestation_titles_are_editable_codes_fixed() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+/// A 2016 registration whose pledge was added on 05/12/2016 (`common::pledged_later`): the API gives the day.
+#[tokio::test]
+async fn a_later_pledge_gives_its_day() {
+    testkit::each_backend(|url, backend| async move {
+        let (app, id) = common::pledged_later(&url, backend).await;
+        let token = app.token("admin.db").await;
+        let got = app
+            .get(&format!("/api/v1/registrations/{id}"), Some(&token))
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+        let v = got.json();
+        assert_eq!(v["pledged_at"], "2016-12-05", "{v}");
+        assert_eq!(v["pledges"].as_array().unwrap().len(), 27);
+        // The document describes the field: a date or null.
+        let doc = app.get("/api/openapi.json", None).await.json();
+        let field = &doc["components"]["schemas"]["Registration"]["properties"]["pledged_at"];
+        assert!(field.to_string().contains("date"), "{field}");
+        app.db.close().await;
     })
     .await;
 }

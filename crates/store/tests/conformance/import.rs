@@ -560,3 +560,60 @@ pub async fn unit_import(env: &Env) {
     );
 }
 on_every_backend!(env: unit_import);
+
+/// The command line imports a whole tree into an empty database: a new root and units under it in the same
+/// file (an unscoped import); a scoped caller's parentless row goes under the caller's unit.
+pub async fn a_whole_tree_into_an_empty_database(db: &Db) {
+    let file = [
+        "P1-KP1,Chi bộ Khu phố 1,Chi bộ,P1,1",
+        "TU2,Thành ủy Thử,party_committee,,1",
+        "P1,Đảng bộ Phường 1,Đảng bộ cơ sở,TU2,1",
+    ];
+    let r = done(
+        db.imports()
+            .import_units(&cli(), None, units_file(&file), false)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(r, report(3, 3, 0, 0));
+    let root = db
+        .units()
+        .unit_by_code_unscoped("TU2")
+        .await
+        .unwrap()
+        .unwrap();
+    let cell = db
+        .units()
+        .unit_by_code_unscoped("P1-KP1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        cell.path.starts_with(&root.path),
+        "{} under {}",
+        cell.path,
+        root.path
+    );
+    // A scoped caller's row without a parent goes under the caller's own unit: no second root.
+    let admin = principal(domain::Role::Admin, &root, None);
+    let again = [
+        "TU3,Thành ủy Khác,party_committee,,1",
+        "P3,Đảng bộ Phường 3,Đảng bộ cơ sở,TU3,1",
+    ];
+    let r = done(
+        db.imports()
+            .import_units(&cli(), Some(&admin), units_file(&again), false)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(r, report(2, 2, 0, 0));
+    let tu3 = db
+        .units()
+        .unit_by_code_unscoped("TU3")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tu3.parent_id, Some(root.id));
+}
+
+on_every_backend!(db: a_whole_tree_into_an_empty_database);

@@ -330,11 +330,74 @@ pub async fn the_installation_extends_the_key_cadres(env: &Env) {
     assert!(!env.db.members().member(&admin, id).await.unwrap().key_cadre);
 }
 
+/// The key-cadre refresh at every start recomputes the stored flags only when the configured list changed since
+/// its last run (however the same list is spelled), and after positions were classified when the database opened.
+pub async fn the_key_cadre_refresh_runs_only_when_the_list_changed(env: &Env) {
+    let t = tree(&env.db).await;
+    let admin = t.admin();
+    let key_cadre = |id: i64| {
+        let admin = admin.clone();
+        async move { env.db.members().member(&admin, id).await.unwrap().key_cadre }
+    };
+    let first = add_member(
+        &env.db,
+        &admin,
+        with_titles("Lê Văn Khu", "920041", &["Trưởng khu phố 1"]),
+        &t.cell_a1,
+    )
+    .await;
+    let extended = env
+        .db
+        .clone()
+        .with_key_cadres(KeyCadres::parse("Trưởng khu phố"));
+    assert_eq!(extended.refresh_key_cadres().await.unwrap(), 1);
+    assert!(key_cadre(first).await);
+    // Written afterwards under lamtheo's own list: not flagged.
+    let second = add_member(
+        &env.db,
+        &admin,
+        with_titles("Lê Văn Ấp", "920042", &["Trưởng khu phố 2"]),
+        &t.cell_a2,
+    )
+    .await;
+    assert!(!key_cadre(second).await);
+
+    // The same list, spelled otherwise: nothing is recomputed.
+    let same = env
+        .db
+        .clone()
+        .with_key_cadres(KeyCadres::parse(" trưởng  khu phố ; Trưởng khu phố;"));
+    assert_eq!(same.refresh_key_cadres().await.unwrap(), 0);
+    assert!(!key_cadre(second).await);
+
+    // A changed list: recomputed.
+    let changed = env
+        .db
+        .clone()
+        .with_key_cadres(KeyCadres::parse("Trưởng khu phố; Trưởng ấp"));
+    assert_eq!(changed.refresh_key_cadres().await.unwrap(), 1);
+    assert!(key_cadre(first).await && key_cadre(second).await);
+    assert_eq!(changed.refresh_key_cadres().await.unwrap(), 0);
+
+    // A row written by an older version is classified at the next opening under lamtheo's own list: the next
+    // refresh runs again, although the list is unchanged.
+    let mut c = env.raw().await;
+    c.execute("UPDATE positions SET post = NULL").await.unwrap();
+    drop(c);
+    let again = env.open_another().await;
+    assert!(!key_cadre(first).await);
+    let again = again.with_key_cadres(KeyCadres::parse("Trưởng khu phố; Trưởng ấp"));
+    assert_eq!(again.refresh_key_cadres().await.unwrap(), 2);
+    assert!(key_cadre(first).await && key_cadre(second).await);
+    again.close().await;
+}
+
 on_every_backend!(db: posts_are_stored_with_their_unit);
 on_every_backend!(env: legacy_rows_are_classified_when_opened);
 on_every_backend!(env: heads_late_take_the_cells_secretary);
 on_every_backend!(db: unmapped_titles_are_listed_within_scope);
 on_every_backend!(env: the_installation_extends_the_key_cadres);
+on_every_backend!(env: the_key_cadre_refresh_runs_only_when_the_list_changed);
 
 /// The days a position was held are written with it and read back; a post that has ended does not make its
 /// holder the head the approval chain skips today, one still held does.

@@ -366,6 +366,268 @@ pub async fn twenty_percent_within_the_grassroots_organisation(db: &Db) {
     assert_eq!(warned, ["P7", "THPT"]);
 }
 
+/// `member`'s registration of the year written and submitted by the admin, approved by the unit the chain
+/// names (one of `units`).
+async fn approved(db: &Db, admin: &Principal, member: i64, units: &[&Unit]) {
+    let items = vec![ItemInput::new(
+        "Vận động 15 hộ dân hiến đất mở rộng hẻm 3, khu phố 1",
+        "Công tác dân vận",
+        "15 hộ",
+        Some(d(YEAR, 11, 30)),
+    )];
+    let r = db
+        .registrations()
+        .create_registration(&web(admin), admin, member, YEAR, &items)
+        .await
+        .unwrap();
+    let r = db
+        .registrations()
+        .registration_action(&web(admin), admin, r.id, Action::Submit, "", &[])
+        .await
+        .unwrap();
+    let unit = units
+        .iter()
+        .find(|u| u.path == r.approver_path)
+        .unwrap_or_else(|| panic!("approver {} of {member}", r.approver_path));
+    let p = principal(Role::Secretary, unit, None);
+    db.registrations()
+        .registration_action(&web(&p), &p, r.id, Action::Approve, "", &[])
+        .await
+        .unwrap_or_else(|e| panic!("approve for {member}: {e:?}"));
+}
+
+/// A sheet over several cells names, for each line, the units that propose and decide by that member's own
+/// chain and posts — the same as the member's rating state — and what the reader may do on it.
+pub async fn the_sheet_reads_each_members_chain(db: &Db) {
+    let t = tree(db).await;
+    let admin = t.admin();
+    let part = unit(
+        db,
+        &admin,
+        "P7-BP",
+        "Đảng bộ bộ phận Khu phố 3",
+        UnitType::PartialCommittee,
+        "P7",
+    )
+    .await;
+    let deep = unit(
+        db,
+        &admin,
+        "P7-BP-C1",
+        "Chi bộ Tổ 3",
+        UnitType::Cell,
+        "P7-BP",
+    )
+    .await;
+    let school = unit(
+        db,
+        &admin,
+        "THPT",
+        "Chi bộ Trường THPT Lạc Long Quân",
+        UnitType::GrassrootsCell,
+        "TU",
+    )
+    .await;
+    let an = add_member(db, &admin, person("Nguyễn Văn An", "940001"), &t.cell_a1).await;
+    let binh = add_member(db, &admin, person("Trần Văn Bình", "940002"), &t.cell_a2).await;
+    let mut input = person("Lê Thị Cúc", "940003");
+    input.positions = vec![domain::member::PositionInput::new(
+        "Phó Bí thư Đảng ủy Phường 7",
+        "",
+    )];
+    let cuc = add_member(db, &admin, input, &t.cell_a1).await;
+    let xuan = add_member(db, &admin, person("Võ Văn Xuân", "940004"), &deep).await;
+    let mai = add_member(db, &admin, person("Trần Thị Mai", "940005"), &school).await;
+    let units = [
+        &t.root, &t.ward_a, &t.cell_a1, &t.cell_a2, &part, &deep, &school,
+    ];
+    for m in [an, binh, cuc, xuan, mai] {
+        approved(db, &admin, m, &units).await;
+    }
+
+    let ward = principal(Role::Secretary, &t.ward_a, None);
+    let sheet = db
+        .registrations()
+        .rating_sheet(&ward, t.ward_a.id, YEAR)
+        .await
+        .unwrap();
+    let mut lines: Vec<(i64, &str, &str, bool, bool, bool)> = sheet
+        .lines
+        .iter()
+        .map(|l| {
+            let s = &l.state;
+            (
+                s.member_id,
+                s.proposer_name.as_str(),
+                s.decider_name.as_str(),
+                s.one_step,
+                s.can_propose,
+                s.can_decide,
+            )
+        })
+        .collect();
+    lines.sort_unstable();
+    let mut want = vec![
+        (
+            an,
+            "Chi bộ Khu phố 1",
+            "Đảng bộ Phường 7",
+            false,
+            false,
+            true,
+        ),
+        (
+            binh,
+            "Chi bộ Khu phố 2",
+            "Đảng bộ Phường 7",
+            false,
+            false,
+            true,
+        ),
+        // A deputy secretary of the ward: the ward proposes, the city decides.
+        (
+            cuc,
+            "Đảng bộ Phường 7",
+            "Thành ủy Bến Tre",
+            false,
+            true,
+            false,
+        ),
+        // Under an đảng bộ bộ phận: still decided by the đảng bộ cơ sở.
+        (xuan, "Chi bộ Tổ 3", "Đảng bộ Phường 7", false, false, true),
+    ];
+    want.sort_unstable();
+    assert_eq!(lines, want);
+    for l in &sheet.lines {
+        let one = db
+            .registrations()
+            .rating_state(&ward, l.state.member_id, YEAR)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                &one.proposer_name,
+                &one.decider_name,
+                one.one_step,
+                one.can_propose,
+                one.can_decide
+            ),
+            (
+                &l.state.proposer_name,
+                &l.state.decider_name,
+                l.state.one_step,
+                l.state.can_propose,
+                l.state.can_decide
+            ),
+            "member {}",
+            l.state.member_id
+        );
+    }
+
+    // The city's sheet holds every line, the chi bộ cơ sở's in one step.
+    let city = db
+        .registrations()
+        .rating_sheet(&admin, t.root.id, YEAR)
+        .await
+        .unwrap();
+    assert_eq!(city.lines.len(), 5);
+    let school_line = city
+        .lines
+        .iter()
+        .find(|l| l.state.member_id == mai)
+        .unwrap();
+    assert!(school_line.state.one_step);
+    assert_eq!(
+        (
+            school_line.state.proposer_name.as_str(),
+            school_line.state.decider_name.as_str()
+        ),
+        (
+            "Chi bộ Trường THPT Lạc Long Quân",
+            "Chi bộ Trường THPT Lạc Long Quân"
+        )
+    );
+    assert_eq!(school_line.unit_name, "Chi bộ Trường THPT Lạc Long Quân");
+}
+
 on_every_backend!(db: cell_proposes_and_the_ward_decides);
 on_every_backend!(env: own_rating_is_refused_for_a_linked_account);
 on_every_backend!(db: twenty_percent_within_the_grassroots_organisation);
+on_every_backend!(db: the_sheet_reads_each_members_chain);
+
+/// A member disciplined in the year (a decision in force dated that year) is not proposed or rated above
+/// "hoàn thành nhiệm vụ"; a decision of another year does not cap, and an annulled one no longer does.
+pub async fn a_disciplined_member_is_capped_at_completed(db: &Db) {
+    use domain::inspection::{AppealOutcome, Body, DisciplineForm};
+    let t = tree(db).await;
+    let admin = t.admin();
+    let an = add_member(db, &admin, person("Trần Văn An", "930001"), &t.cell_a1).await;
+    let binh = add_member(db, &admin, person("Phạm Thị Bình", "930002"), &t.cell_a1).await;
+    approved(db, &admin, an, &[&t.cell_a1, &t.ward_a]).await;
+    approved(db, &admin, binh, &[&t.cell_a1, &t.ward_a]).await;
+    let record = |member: i64, on: chrono::NaiveDate| store::DisciplineInput {
+        member_id: Some(member),
+        unit_id: None,
+        form: DisciplineForm::Reprimand,
+        decided_by: t.ward_a.id,
+        body: Body::Committee,
+        decision_number: format!("{member}-QĐ/ĐU"),
+        decided_on: on,
+        reason: "Vi phạm quy định về sinh hoạt đảng".into(),
+        case_id: None,
+    };
+    let an_decision = db
+        .inspections()
+        .record_discipline(&web(&admin), &admin, &record(an, d(YEAR, 2, 10)))
+        .await
+        .unwrap();
+    // Bình's decision is of the year before: no cap this year.
+    db.inspections()
+        .record_discipline(&web(&admin), &admin, &record(binh, d(YEAR - 1, 11, 20)))
+        .await
+        .unwrap();
+    let cell = principal(Role::Secretary, &t.cell_a1, None);
+    let ward = principal(Role::Secretary, &t.ward_a, None);
+    let e = db
+        .registrations()
+        .propose_rating(&web(&cell), &cell, an, YEAR, Rating::Good, WHY)
+        .await
+        .unwrap_err();
+    assert!(
+        invalid(e).contains("Hoàn thành nhiệm vụ"),
+        "the cap names the highest level allowed"
+    );
+    propose(db, &cell, an, Rating::Completed).await;
+    propose(db, &cell, binh, Rating::Good).await;
+    decide(db, &ward, binh, Rating::Good).await;
+    let e = db
+        .registrations()
+        .rate_member(&web(&ward), &ward, an, YEAR, Rating::Good, WHY)
+        .await
+        .unwrap_err();
+    assert!(invalid(e).contains("Hoàn thành nhiệm vụ"));
+    decide(db, &ward, an, Rating::Completed).await;
+    // The decision annulled on appeal: the cap is lifted.
+    let appeal = db
+        .inspections()
+        .file_appeal(&web(&admin), &admin, an_decision.id, d(YEAR, 2, 20))
+        .await
+        .unwrap();
+    db.inspections()
+        .decide_appeal(
+            &web(&admin),
+            &admin,
+            appeal.id,
+            &store::AppealResultInput {
+                outcome: AppealOutcome::Annulled,
+                new_form: None,
+                decided_on: d(YEAR, 3, 15),
+            },
+        )
+        .await
+        .unwrap();
+    propose(db, &cell, an, Rating::Good).await;
+    decide(db, &ward, an, Rating::Good).await;
+}
+
+on_every_backend!(db: a_disciplined_member_is_capped_at_completed);

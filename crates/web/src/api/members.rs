@@ -101,6 +101,7 @@ pub enum MemberStatusName {
     Deceased,
     Expelled,
     Withdrawn,
+    StruckOff,
 }
 
 // One row of the member search.

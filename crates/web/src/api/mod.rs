@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1. Routes are declared once in `table()`, each module giving its own
-//! (`auth`, `units`, `members`, `accounts`, `audit`, `imports`, `attendance`, `registrations`, `models`):
+//! (`auth`, `units`, `members`, `accounts`, `audit`, `imports`, `attendance`, `registrations`, `models`,
+//! `inspections`, `disciplines`):
 //! the router and the OpenAPI document (`openapi.rs`) are both built from it, so a route cannot go
 //! undocumented. Bodies are structs deriving `ToSchema`; the builder methods of `ApiRoute` tie them to the
 //! route. Doc comments on the fields of those types (and of query structs) become the descriptions API users
@@ -9,7 +10,9 @@ pub mod accounts;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod disciplines;
 pub mod imports;
+pub mod inspections;
 pub mod members;
 pub mod models;
 pub mod openapi;
@@ -252,6 +255,8 @@ pub fn table() -> Vec<ApiRoute> {
     routes.extend(attendance::routes());
     routes.extend(registrations::routes());
     routes.extend(models::routes());
+    routes.extend(inspections::routes());
+    routes.extend(disciplines::routes());
     routes.push(public::route());
     routes
 }

@@ -26,6 +26,8 @@ struct ImportPage {
     ctx: Ctx,
     csrf: String,
     can_units: bool,
+    can_members: bool,
+    can_inspections: bool,
     upload_id: i64,
     filename: String,
     kind_label: String,
@@ -46,6 +48,8 @@ fn page(user: &WebUser) -> ImportPage {
         ctx: Ctx::new(user, "Nhập dữ liệu", "import"),
         csrf: user.csrf.clone(),
         can_units: user.principal.has(Capability::ImportUnits),
+        can_members: user.principal.has(Capability::ImportMembers),
+        can_inspections: user.principal.has(Capability::ManageInspections),
         upload_id: 0,
         filename: String::new(),
         kind_label: String::new(),
@@ -60,18 +64,24 @@ fn page(user: &WebUser) -> ImportPage {
     }
 }
 
+/// The page is for whoever may import something: members, or inspection cases.
+fn may_import(user: &WebUser) -> bool {
+    user.principal.has(Capability::ImportMembers)
+        || user.principal.has(Capability::ManageInspections)
+}
+
 pub async fn show(user: WebUser) -> PageResult {
-    if !user.principal.has(Capability::ImportMembers) {
+    if !may_import(&user) {
         return Err(PageError::not_found(&user));
     }
     Ok(render(&page(&user)))
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    if kind == "units" {
-        "đơn vị"
-    } else {
-        "đảng viên"
+    match kind {
+        "units" => "đơn vị",
+        "inspections" => "các cuộc kiểm tra, giám sát",
+        _ => "đảng viên",
     }
 }
 
@@ -108,7 +118,28 @@ async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool
                 );
             }
         }
+    } else if upload.kind == "inspections" {
+        if !p.has(Capability::ManageInspections) {
+            return Err(PageError::not_found(user));
+        }
+        match crate::heavy::run(move || office::parse_inspections(&content, &name)).await {
+            Ok(parsed) => {
+                st.db
+                    .inspections()
+                    .import_inspections(&actor, Some(p), parsed, dry_run)
+                    .await
+            }
+            Err(e) => {
+                view.problem = e.to_string();
+                return Ok(
+                    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response(),
+                );
+            }
+        }
     } else {
+        if !p.has(Capability::ImportMembers) {
+            return Err(PageError::not_found(user));
+        }
         match crate::heavy::run(move || office::parse_members(&name, &content, today)).await {
             Ok(parsed) => {
                 st.db
@@ -125,6 +156,19 @@ async fn run(st: &AppState, user: &WebUser, upload: store::Upload, dry_run: bool
         }
     };
     match outcome {
+        Ok(ImportOutcome::Done(r)) if upload.kind == "inspections" => {
+            view.report_text = format!(
+                "{}{} dòng: {} cuộc kiểm tra, giám sát.",
+                if r.dry_run {
+                    "Kiểm tra xong, chưa ghi gì vào cơ sở dữ liệu. "
+                } else {
+                    "Đã nhập xong. "
+                },
+                num(r.rows as i64),
+                num(r.created as i64)
+            );
+            view.report = Some(r);
+        }
         Ok(ImportOutcome::Done(r)) => {
             view.report_text = format!(
                 "{}{} dòng: thêm mới {}, cập nhật {}, không đổi {}.",
@@ -166,7 +210,7 @@ pub async fn upload(
     user: WebUser,
     mut form: CsrfMultipart,
 ) -> PageResult {
-    if !user.principal.has(Capability::ImportMembers) {
+    if !may_import(&user) {
         return Err(PageError::not_found(&user));
     }
     let kind = form.text("kind").to_string();
@@ -178,7 +222,11 @@ pub async fn upload(
     };
     let filename = file.filename.unwrap_or_else(|| "tep.csv".into());
     let bytes = file.bytes;
-    let kind = if kind == "units" { "units" } else { "members" };
+    let kind = match kind.as_str() {
+        "units" => "units",
+        "inspections" => "inspections",
+        _ => "members",
+    };
     if dry_run {
         // A dry run only reads the file: it is checked from memory and not kept (no stored copy, no quota).
         let upload = store::Upload {
@@ -266,6 +314,10 @@ pub async fn template(user: WebUser, Path(kind): Path<String>) -> PageResult {
     let (build, name): (fn() -> _, _) = match kind.as_str() {
         "dang-vien.xlsx" => (office::members_template_xlsx, "mau-nhap-dang-vien.xlsx"),
         "don-vi.xlsx" => (office::units_template_xlsx, "mau-nhap-don-vi.xlsx"),
+        "kiem-tra-giam-sat.xlsx" if user.principal.has(Capability::ManageInspections) => (
+            office::inspections_template_xlsx,
+            "mau-nhap-kiem-tra-giam-sat.xlsx",
+        ),
         _ => return Err(PageError::not_found(&user)),
     };
     // Building the XLSX is CPU work: off the async workers.

@@ -10,6 +10,7 @@ mod bulletin;
 mod feedback;
 mod home;
 mod import;
+mod inspections;
 mod login;
 mod members;
 mod models;
@@ -50,6 +51,7 @@ pub fn routes() -> PageRoutes {
         .merge(attendance::routes())
         .merge(registrations::routes())
         .merge(models::routes())
+        .merge(inspections::routes())
 }
 
 pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {

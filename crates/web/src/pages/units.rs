@@ -52,7 +52,19 @@ struct UnitPage {
     children: Vec<UnitSummary>,
     child_members: Vec<String>,
     members: Vec<MemberRowView>,
+    /// Active members of the whole subtree, counted as the dashboard counts them (not limited to the
+    /// members the viewer may list).
     members_total: String,
+    /// Members attached to the unit itself when it also has party units under it and some members
+    /// directly; empty otherwise.
+    members_direct: String,
+    /// The unit has party units under it (the count is "cả đơn vị trực thuộc").
+    has_party_children: bool,
+    /// An organisation (Mặt trận, đoàn thể, khối vận…) with no party member in it: no member count, no
+    /// member list, no member actions.
+    organisation: bool,
+    /// How many members the viewer may list (the "see all" link).
+    listed_total: String,
     more_members: bool,
     can_add_member: bool,
     can_export: bool,
@@ -124,10 +136,15 @@ async fn unit_page(
                 },
             )
             .await?;
-        Ok::<_, store::StoreError>((unit, crumbs, children, members, total))
+        let stats = st.db.units().scope_stats(p, &unit.path).await?;
+        Ok::<_, store::StoreError>((unit, crumbs, children, members, total, stats.members))
     }
     .await;
-    let (unit, crumbs, children, members, total) = loaded.page(user)?;
+    let (unit, crumbs, children, members, total, subtree) = loaded.page(user)?;
+    // Children's counts are of their whole subtrees, so what is left is attached to the unit itself.
+    let in_children: i64 = children.iter().map(|c| c.member_count).sum();
+    let has_party_children = children.iter().any(|c| c.unit.unit_type.is_party());
+    let direct = subtree - in_children;
     let can_manage = p.can_write_unit(&unit.path);
     let (form_kind, form) = match posted {
         Some((k, f)) => (k, f),
@@ -169,7 +186,15 @@ async fn unit_page(
         children,
         more_members: total > members.len() as i64,
         members: members.iter().map(MemberRowView::from).collect(),
-        members_total: num(total),
+        members_total: num(subtree),
+        members_direct: if has_party_children && direct > 0 {
+            num(direct)
+        } else {
+            String::new()
+        },
+        has_party_children,
+        organisation: !unit.unit_type.is_party() && subtree == 0,
+        listed_total: num(total),
         can_add_member: p.can_write_member(&unit.path)
             && unit.unit_type.is_party()
             && unit.valid_to.is_none(),

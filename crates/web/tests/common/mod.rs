@@ -370,6 +370,23 @@ impl TestApp {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// A form POST from a signed-in browser: its session cookie and CSRF field, then `fields`.
+    pub async fn form(&self, b: &Browser, uri: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", b.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(uri, Some(&b.cookie), &all).await
+    }
+
+    /// An account as stored now.
+    pub async fn account(&self, username: &str) -> store::Account {
+        self.db
+            .accounts()
+            .account_by_username(username)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {username}"))
+    }
+
     /// The login form: (prelogin cookie, csrf field).
     pub async fn login_form(&self) -> (String, String) {
         let r = self.page("/dang-nhap", None).await;
@@ -572,6 +589,28 @@ async fn load_fixture(db: &Db) -> Fixture {
     Fixture { units, members }
 }
 
+/// A 2026 registration of `member_id` with one item, entered and submitted by `p` (waiting for approval).
+pub async fn submitted(app: &TestApp, p: &Principal, member_id: i64) -> store::Registration {
+    let items = vec![store::ItemInput::new(
+        "Vận động 12 hộ trong khu phố lắp đèn chiếu sáng hẻm 5 trước Tết",
+        "Công tác dân vận",
+        "12 hộ",
+        Some(d(2026, 12, 31)),
+    )];
+    let cli = Actor::system("test");
+    let r = app
+        .db
+        .registrations()
+        .create_registration(&cli, p, member_id, 2026, &items)
+        .await
+        .unwrap();
+    app.db
+        .registrations()
+        .registration_action(&cli, p, r.id, domain::registration::Action::Submit, "", &[])
+        .await
+        .unwrap()
+}
+
 /// Publishes a 2019 registration of "Nguyễn Văn Bình" (cell P1-C1); returns its id.
 pub async fn published(app: &TestApp) -> i64 {
     let db = app
@@ -657,4 +696,114 @@ where
         }
     })
     .await;
+}
+
+/// A database of its own with one cell, one member and an admin, and a 2016 registration of that member
+/// whose pledge against the 27 manifestations was added on 05/12/2016, after Nghị quyết Trung ương 4 khóa
+/// XII (30/10/2016), like the demo's 2016 registrations. The date is written straight into the table:
+/// only the demo loader sets it. Returns the app and the registration's id.
+pub async fn pledged_later(url: &str, backend: &'static str) -> (TestApp, i64) {
+    use domain::{Role, UnitType};
+    let db = store::Db::open(url, std::sync::Arc::new(FixedClock))
+        .await
+        .unwrap();
+    let actor = Actor::system("test");
+    let mut units = std::collections::HashMap::new();
+    for (code, name, unit_type, parent) in [
+        (
+            "DB",
+            "Đảng bộ Phường Bảy",
+            UnitType::GrassrootsCommittee,
+            None,
+        ),
+        ("DB-C1", "Chi bộ Khu phố Một", UnitType::Cell, Some("DB")),
+    ] {
+        let u = db
+            .units()
+            .create_unit(
+                &actor,
+                None,
+                store::UnitInput {
+                    code: code.into(),
+                    name: name.into(),
+                    unit_type,
+                    parent_code: parent.map(str::to_string),
+                    sort_order: 0,
+                    valid_from: Some(d(2000, 1, 1)),
+                },
+            )
+            .await
+            .unwrap();
+        units.insert(code.to_string(), u);
+    }
+    let root = &units["DB"];
+    let admin = domain::policy::Principal {
+        user_id: 0,
+        username: "test".into(),
+        role: Role::Admin,
+        unit_id: root.id,
+        unit_path: root.path.clone(),
+        member_id: None,
+    };
+    let input = store::MemberInput {
+        full_name: "Trần Thị Thu Hà".into(),
+        card_number: Some("0200001".into()),
+        birth_date: Some(d(1980, 5, 1)),
+        joined_on: Some(d(2005, 3, 1)),
+        official_on: Some(d(2006, 3, 1)),
+        ..Default::default()
+    };
+    let m = db
+        .members()
+        .create_member(&actor, &admin, &input, "DB-C1", None)
+        .await
+        .unwrap();
+    db.accounts()
+        .create_account(
+            &actor,
+            None,
+            &store::NewAccount {
+                username: "admin.db".into(),
+                password: PASSWORD.into(),
+                role: Role::Admin,
+                unit_code: "DB".into(),
+                member_id: None,
+                display_name: "Quản trị".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let items = [store::ItemInput::new(
+        "Vận động 15 hộ dân hiến đất mở rộng hẻm 3, khu phố 1",
+        "Công tác dân vận",
+        "15 hộ",
+        Some(d(2016, 12, 31)),
+    )];
+    let r = db
+        .registrations()
+        .create_registration(&actor, &admin, m.id, 2016, &items)
+        .await
+        .unwrap();
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    // 05/12/2016 in Vietnam.
+    sqlx::query("UPDATE registrations SET pledged_at = $1 WHERE id = $2")
+        .bind("2016-12-05T02:00:00Z")
+        .bind(r.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let fx = Fixture {
+        units,
+        members: Vec::new(),
+    };
+    let router = web::router(db.clone(), web::WebConfig::default());
+    let app = TestApp {
+        db,
+        router,
+        fx,
+        backend,
+    };
+    (app, r.id)
 }

@@ -12,6 +12,26 @@ use std::io::Read;
 /// other file under `src/` declares one.
 pub const ROUTE_SOURCES: [(&str, &str); 1] = [("src/lib.rs", include_str!("../../src/lib.rs"))];
 
+/// Path prefixes of the confidential routes (inspection, supervision, discipline, xóa tên): the one place
+/// that says which routes `inspection_matrix.rs` covers; `access_matrix.rs` leaves them to it.
+pub const CONFIDENTIAL_PREFIXES: [&str; 8] = [
+    "/api/v1/inspections",
+    "/api/v1/disciplines",
+    "/api/v1/strike-offs",
+    "/api/v1/import/inspections",
+    "/kiem-tra",
+    "/ky-luat",
+    "/xoa-ten",
+    "/ket-qua-kiem-tra",
+];
+
+/// Whether `path` is one of the confidential routes (`CONFIDENTIAL_PREFIXES`).
+pub fn confidential(path: &str) -> bool {
+    CONFIDENTIAL_PREFIXES
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// `(METHOD, path)` of every `.route("path", get(…).post(…))` in `src`, comments skipped.

@@ -245,6 +245,9 @@ pub struct RegistrationOut {
     approved_by: Option<String>,
     published_at: Option<String>,
     pledges: Vec<String>,
+    /// Ngày đảng viên cam kết bổ sung không vi phạm 27 biểu hiện suy thoái (Nghị quyết Trung ương 4 khóa
+    /// XII), khi cam kết sau ngày viết bản đăng ký; null: cam kết ngay khi viết.
+    pledged_at: Option<NaiveDate>,
     items: Vec<RegistrationItem>,
     created_at: String,
     updated_at: String,
@@ -305,6 +308,7 @@ fn registration_out(r: &Registration) -> RegistrationOut {
         approved_by: r.approved_by.clone(),
         published_at: r.published_at.clone(),
         pledges: r.pledges.clone(),
+        pledged_at: r.pledged_at.map(domain::registration::vn_date),
         items,
         created_at: r.created_at.clone(),
         updated_at: r.updated_at.clone(),

@@ -65,6 +65,13 @@ pub(super) async fn rename_manifestation(
     Ok(Json(m.into()))
 }
 
+/// The rating a body names, or 422 in Vietnamese.
+fn rating_named(name: &str) -> Result<Rating, ApiError> {
+    Rating::parse(name).ok_or_else(|| {
+        ApiError::unprocessable("\"rating\" phải là excellent, good, completed hoặc not_completed")
+    })
+}
+
 /// A member's annual rating: the decision of the grassroots committee (docs/DOMAIN.md § Rating), following
 /// the cell's proposal or another level with a reason; for a chi bộ cơ sở's members, without a proposal.
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -99,9 +106,7 @@ pub(super) async fn rate(
     ApiJson(b): ApiJson<RatingBody>,
 ) -> Result<Json<RatingOut>, ApiError> {
     let p = &user.principal;
-    let rating = Rating::parse(&b.rating).ok_or_else(|| {
-        ApiError::unprocessable("\"rating\" phải là excellent, good, completed hoặc not_completed")
-    })?;
+    let rating = rating_named(&b.rating)?;
     let warning = st
         .db
         .registrations()
@@ -149,9 +154,7 @@ pub(super) async fn propose(
     ApiJson(b): ApiJson<ProposalBody>,
 ) -> Result<Json<ProposalOut>, ApiError> {
     let p = &user.principal;
-    let rating = Rating::parse(&b.rating).ok_or_else(|| {
-        ApiError::unprocessable("\"rating\" phải là excellent, good, completed hoặc not_completed")
-    })?;
+    let rating = rating_named(&b.rating)?;
     let x = st
         .db
         .registrations()

@@ -83,6 +83,7 @@ pub async fn docx(
             .filter(|m| r.pledges.contains(&m.code))
             .map(|m| (m.code.clone(), m.title.clone()))
             .collect(),
+        pledged_on: r.pledged_at.map(reg::vn_date),
         approved_by: r.approved_by.clone(),
         approved_on: date_of(r.approved_at.as_deref()),
         place: String::new(),
