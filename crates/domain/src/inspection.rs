@@ -93,14 +93,6 @@ impl CaseKind {
         ];
         names.into_iter().find(|(n, _)| *n == f).map(|(_, k)| k)
     }
-
-    /// Supervision (giám sát) rather than inspection (kiểm tra).
-    pub fn is_supervision(self) -> bool {
-        matches!(
-            self,
-            CaseKind::RegularSupervision | CaseKind::ThematicSupervision
-        )
-    }
 }
 
 /// Who conducts a case: the party committee (cấp ủy) or its inspection commission (ủy ban kiểm tra).

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::sql::{self, read, RowInto, Sql};
 use crate::{
-    audit, check_length, date_str, document_type, get, opt_date_str, parse_opt_date, ts, Actor,
+    audit, check_length, date_str, documents, get, opt_date_str, parse_opt_date, ts, Actor,
     DocumentInfo, FieldError, Result, StoreError,
 };
 
@@ -998,24 +998,18 @@ impl crate::Inspections<'_> {
         bytes: &[u8],
     ) -> Result<DocumentInfo> {
         let c = self.managed_case(p, case_id).await?;
-        let filename = sanitize_filename(filename);
-        let content_type = document_type(&filename, bytes).map_err(|m| invalid("file", m))?;
-        let now = ts(self.db.now());
+        let file = documents::check(filename, bytes)?;
         let mut w = self.db.write().await?;
-        let row = sqlx::query(
-            "INSERT INTO inspection_documents (case_id, filename, content_type, size, content, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        let doc = documents::insert(
+            &mut w.tx,
+            documents::CASE,
+            case_id,
+            &file,
+            bytes,
+            &actor.username,
+            ts(self.db.now()),
         )
-        .bind(case_id)
-        .bind(filename.clone())
-        .bind(content_type)
-        .bind(bytes.len() as i64)
-        .bind(bytes.to_vec())
-        .bind(actor.username.clone())
-        .bind(now.clone())
-        .fetch_one(&mut *w.tx)
         .await?;
-        let id: i64 = get(&row, "id")?;
         audit::record(
             &mut w.tx,
             self.db.now(),
@@ -1023,18 +1017,11 @@ impl crate::Inspections<'_> {
             &audit::AuditEvent::new("add_document", "inspection_case", case_id)
                 .label(&c.case.title)
                 .unit(&c.path)
-                .after(&serde_json::json!({ "document_id": id, "filename": filename, "size": bytes.len() })),
+                .after(&serde_json::json!({ "document_id": doc.id, "filename": doc.filename, "size": doc.size })),
         )
         .await?;
         w.commit().await?;
-        Ok(DocumentInfo {
-            id,
-            filename,
-            content_type: content_type.to_string(),
-            size: bytes.len() as i64,
-            uploaded_by: actor.username.clone(),
-            uploaded_at: now,
-        })
+        Ok(doc)
     }
 
     /// A case's document and its bytes, for whoever may read the case.
@@ -1051,15 +1038,7 @@ impl crate::Inspections<'_> {
         document_id: i64,
     ) -> Result<(DocumentInfo, Vec<u8>)> {
         let _ = self.readable_case(p, case_id).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {DOC_COLS}, content FROM inspection_documents WHERE id = $1 AND case_id = $2"
-        ))
-        .bind(document_id)
-        .bind(case_id)
-        .fetch_optional(&self.db.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok((sql::from_row::<DocumentInfo>(&row)?, get(&row, "content")?))
+        documents::fetch(&self.db.pool, documents::CASE, case_id, document_id).await
     }
 
     /// The figures of the subtree of `unit_id`: cases conducted inside it whose decision date is in
@@ -1225,8 +1204,6 @@ const PROGRAMME_COLS: &str =
     "pg.id, pg.unit_id, u.code AS unit_code, u.name AS unit_name, pg.unit_path, pg.year, \
     pg.body, pg.title, pg.content, pg.decision_number, pg.decided_on, \
     (SELECT COUNT(*) FROM inspection_cases c WHERE c.programme_id = pg.id) AS cases";
-
-const DOC_COLS: &str = "id, filename, content_type, size, uploaded_by, uploaded_at";
 
 fn corrupt(what: &str, v: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} không hợp lệ: {v}"))
@@ -1518,21 +1495,6 @@ fn team_text(team: &[String]) -> String {
         .join("\n")
 }
 
-fn sanitize_filename(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | ':' | '*' | '?'))
-        .take(200)
-        .collect();
-    let cleaned = text::normalize(cleaned.trim());
-    if cleaned.is_empty() {
-        "tai-lieu".to_string()
-    } else {
-        cleaned
-    }
-}
-
 fn case_json(c: &Case) -> serde_json::Value {
     serde_json::to_value(c).unwrap_or(serde_json::Value::Null)
 }
@@ -1677,13 +1639,7 @@ impl crate::Inspections<'_> {
     }
 
     async fn documents_of(self, case_id: i64) -> Result<Vec<DocumentInfo>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DOC_COLS} FROM inspection_documents WHERE case_id = $1 ORDER BY id"
-        ))
-        .bind(case_id)
-        .fetch_all(&self.db.pool)
-        .await?;
-        rows.iter().map(sql::from_row::<DocumentInfo>).collect()
+        documents::list(&self.db.pool, documents::CASE, case_id).await
     }
 
     /// Everything on a case's page (no audit row).

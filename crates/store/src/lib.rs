@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod campaign;
 mod disciplines;
+mod documents;
 mod feedback;
 pub mod heavy;
 mod import;
@@ -47,6 +48,7 @@ pub use disciplines::{
     Appeal, AppealResultInput, Discipline, DisciplineFilter, DisciplineInput, DisciplineState,
     StrikeOff, StrikeOffCandidate, StrikeOffInput,
 };
+pub use documents::{document_type, DocumentInfo, MAX_DOCUMENT_BYTES};
 #[cfg(feature = "bulk-load")]
 pub use feedback::NewDemoFeedback;
 pub use feedback::{FeedbackCounts, FeedbackItem, FeedbackView};
@@ -61,8 +63,8 @@ pub use inspections_load::{
     NewStrikeOff, NewSubject,
 };
 pub use meetings::{
-    document_type, Absentee, Checkin, CheckinFailure, DocumentInfo, MarkRow, Meeting,
-    MeetingFilter, MeetingInput, MemberMark, UnitRef, UnitTally, MAX_DOCUMENT_BYTES,
+    Absentee, Checkin, CheckinFailure, MarkRow, Meeting, MeetingFilter, MeetingInput, MemberMark,
+    UnitRef, UnitTally,
 };
 #[cfg(feature = "bulk-load")]
 pub use meetings_load::{NewMark, NewMeeting, NewTopic};

@@ -7,7 +7,10 @@
 
 use crate::campaign::{ancestor_paths, push_in_paths};
 use crate::sql::{self, parse_ts, RowInto, Sql};
-use crate::{audit, date_str, get, ts, Actor, Attendance, FieldError, Result, StoreError};
+use crate::{
+    audit, date_str, documents, get, ts, Actor, Attendance, DocumentInfo, FieldError, Result,
+    StoreError,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::{
     check_checkin, check_mark, checkin_mark, made_up_from, normalize_code, parse_time,
@@ -19,9 +22,6 @@ use domain::{text, Role};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, HashMap};
-
-/// Largest document attached to a meeting.
-pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct UnitRef {
@@ -213,16 +213,6 @@ struct AbsenteeRow {
     held_on: String,
     title: String,
     status: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct DocumentInfo {
-    pub id: i64,
-    pub filename: String,
-    pub content_type: String,
-    pub size: i64,
-    pub uploaded_by: String,
-    pub uploaded_at: String,
 }
 
 const MEETING_COLS: &str = "mt.id, mt.kind, mt.unit_id, u.code AS unit_code, u.name AS unit_name, mt.unit_path, \
@@ -1559,27 +1549,18 @@ impl Attendance<'_> {
         if !p.can_manage_meeting(&m.unit_path) {
             return Err(StoreError::Forbidden);
         }
-        let filename = sanitize_filename(filename);
-        let content_type = match document_type(&filename, content) {
-            Ok(t) => t,
-            Err(msg) => return Err(StoreError::Invalid(vec![FieldError::new("file", msg)])),
-        };
-        let now = ts(self.db.now());
+        let file = documents::check(filename, content)?;
         let mut w = self.db.write().await?;
-        let row = sqlx::query(
-            "INSERT INTO meeting_documents (meeting_id, filename, content_type, size, content, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        let doc = documents::insert(
+            &mut w.tx,
+            documents::MEETING,
+            meeting_id,
+            &file,
+            content,
+            &actor.username,
+            ts(self.db.now()),
         )
-        .bind(meeting_id)
-        .bind(filename.clone())
-        .bind(content_type)
-        .bind(content.len() as i64)
-        .bind(content.to_vec())
-        .bind(actor.username.clone())
-        .bind(now.clone())
-        .fetch_one(&mut *w.tx)
         .await?;
-        let id: i64 = get(&row, "id")?;
         audit::record(
             &mut w.tx,
             self.db.now(),
@@ -1587,18 +1568,11 @@ impl Attendance<'_> {
             &audit::AuditEvent::new("add_document", meeting_object(m.kind), meeting_id)
                 .label(&m.title)
                 .unit(&m.unit_path)
-                .after(&serde_json::json!({ "document_id": id, "filename": filename, "size": content.len() })),
+                .after(&serde_json::json!({ "document_id": doc.id, "filename": doc.filename, "size": doc.size })),
         )
         .await?;
         w.commit().await?;
-        Ok(DocumentInfo {
-            id,
-            size: content.len() as i64,
-            filename,
-            content_type: content_type.to_string(),
-            uploaded_by: actor.username.clone(),
-            uploaded_at: now,
-        })
+        Ok(doc)
     }
 
     #[tracing::instrument(
@@ -1609,13 +1583,7 @@ impl Attendance<'_> {
     )]
     pub async fn documents(self, p: &Principal, meeting_id: i64) -> Result<Vec<DocumentInfo>> {
         let _ = self.meeting(p, meeting_id).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {DOC_COLS} FROM meeting_documents WHERE meeting_id = $1 ORDER BY id"
-        ))
-        .bind(meeting_id)
-        .fetch_all(&self.db.pool)
-        .await?;
-        rows.iter().map(document_from_row).collect()
+        documents::list(&self.db.pool, documents::MEETING, meeting_id).await
     }
 
     /// A document's bytes, for download (only through a meeting the principal may see).
@@ -1632,15 +1600,7 @@ impl Attendance<'_> {
         doc_id: i64,
     ) -> Result<(DocumentInfo, Vec<u8>)> {
         let _ = self.meeting(p, meeting_id).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {DOC_COLS}, content FROM meeting_documents WHERE id = $1 AND meeting_id = $2"
-        ))
-        .bind(doc_id)
-        .bind(meeting_id)
-        .fetch_optional(&self.db.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok((document_from_row(&row)?, get(&row, "content")?))
+        documents::fetch(&self.db.pool, documents::MEETING, meeting_id, doc_id).await
     }
 
     /// Brings the expected lists of meetings on or after `since` that concern the given unit paths up to
@@ -1877,12 +1837,6 @@ impl Attendance<'_> {
     }
 }
 
-const DOC_COLS: &str = "id, filename, content_type, size, uploaded_by, uploaded_at";
-
-fn document_from_row(r: &AnyRow) -> Result<DocumentInfo> {
-    sql::from_row(r)
-}
-
 /// Why a self check-in failed.
 #[derive(Debug)]
 pub enum CheckinFailure {
@@ -2071,83 +2025,4 @@ async fn meeting_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> 
     .fetch_one(&mut **tx)
     .await?;
     meeting_from_row(&row)
-}
-
-fn sanitize_filename(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | ':' | '*' | '?'))
-        .take(200)
-        .collect();
-    let cleaned = text::normalize(cleaned.trim());
-    if cleaned.is_empty() {
-        "tai-lieu".to_string()
-    } else {
-        cleaned
-    }
-}
-
-/// The content type of an accepted document, decided from its bytes (the name's extension must agree).
-pub fn document_type(filename: &str, content: &[u8]) -> std::result::Result<&'static str, String> {
-    if content.is_empty() {
-        return Err("Tệp rỗng".to_string());
-    }
-    if content.len() > MAX_DOCUMENT_BYTES {
-        return Err(format!(
-            "Tệp lớn quá {} MB (giới hạn {} MB)",
-            content.len() / (1024 * 1024),
-            MAX_DOCUMENT_BYTES / (1024 * 1024)
-        ));
-    }
-    let ext = filename
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let by_magic = if content.starts_with(b"%PDF-") {
-        Some("pdf")
-    } else if content.starts_with(b"PK\x03\x04") {
-        Some("zip")
-    } else if content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Some("ole")
-    } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else if content.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else {
-        None
-    };
-    let t = match (ext.as_str(), by_magic) {
-        ("pdf", Some("pdf")) => "application/pdf",
-        ("docx", Some("zip")) => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ("xlsx", Some("zip")) => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ("pptx", Some("zip")) => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ("doc", Some("ole")) => "application/msword",
-        ("xls", Some("ole")) => "application/vnd.ms-excel",
-        ("ppt", Some("ole")) => "application/vnd.ms-powerpoint",
-        ("jpg" | "jpeg", Some("jpg")) => "image/jpeg",
-        ("png", Some("png")) => "image/png",
-        ("txt", None) if std::str::from_utf8(content).is_ok() => "text/plain; charset=utf-8",
-        (_, _) => {
-            return Err(format!(
-                "Tệp \"{filename}\" không đúng loại: chỉ nhận PDF, Word, Excel, PowerPoint, JPG, PNG hoặc TXT, và nội dung phải đúng với phần mở rộng"
-            ))
-        }
-    };
-    Ok(t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::document_type;
-
-    #[test]
-    fn documents_are_typed_by_content() {
-        assert!(document_type("a.pdf", b"%PDF-1.7 ...").is_ok());
-        assert!(document_type("a.pdf", b"MZ\x90\x00").is_err());
-        assert!(document_type("a.docx", b"%PDF-1.7").is_err());
-        assert!(document_type("a.exe", b"PK\x03\x04").is_err());
-        assert!(document_type("a.txt", "Nội dung".as_bytes()).is_ok());
-        assert!(document_type("a.txt", b"").is_err());
-    }
 }

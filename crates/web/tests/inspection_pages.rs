@@ -350,6 +350,19 @@ async fn a_secretary_sees_only_findings_about_their_units() {
             .await
             .text();
         assert!(t.contains("Đã khắc phục ngày 25/11/2026"), "{t}");
+        // Without a year the page shows the year of the newest conclusion; another year shows its own.
+        assert!(
+            t.contains("value=\"2026\""),
+            "the newest year is chosen: {t}"
+        );
+        let t = app
+            .page("/ket-qua-kiem-tra?nam=2025", Some(&sec.cookie))
+            .await
+            .text();
+        assert!(
+            !t.contains("Tổ chức lại sinh hoạt chuyên đề hằng quý"),
+            "{t}"
+        );
         // The other ward's secretary's cell sees nothing of it.
         let other = app.browser("bithu.p1c1").await;
         let t = app

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use chrono::Datelike;
 use serde::Deserialize;
 use store::{Actor, StoreError};
 
@@ -69,7 +70,11 @@ async fn page(
     if p.role == domain::Role::Member {
         return Err(crate::respond::PageError::not_found(user));
     }
-    let list = st.db.inspections().own_findings(p, year).await.page(user)?;
+    // Without a year, the year of the newest conclusion: a ward's findings over several years make a page
+    // no one can scroll.
+    let mut list = st.db.inspections().own_findings(p, year).await.page(user)?;
+    let year = year.or_else(|| list.first().map(|f| f.concluded_on.year()));
+    list.retain(|f| Some(f.concluded_on.year()) == year);
     let rows = list
         .iter()
         .map(|f| FindingRow {
