@@ -262,15 +262,42 @@ struct Conductor {
     committee_sign: &'static str,
 }
 
+/// The annual ratings of the demo's registrations, by (member index, year): the generator keeps discipline
+/// away from members rated above "hoàn thành nhiệm vụ" that year. The loader collects them while it loads the
+/// registrations ([`Ratings::note`]); [`ratings`] generates them again for callers that load nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Ratings(HashMap<(u64, i32), Rating>);
+
+impl Ratings {
+    /// Records the rating of one generated registration, if it has one.
+    pub fn note(&mut self, reg: &crate::DemoRegistration) {
+        if let Some(rt) = &reg.rating {
+            self.0.insert((reg.member_index, reg.year), rt.rating);
+        }
+    }
+}
+
+/// The ratings of every registration the demo generates (a full pass over the registrations generator).
+pub fn ratings(scale: Scale, seed: u64, units: &[DemoUnit]) -> Ratings {
+    let mut r = Ratings::default();
+    for batch in crate::registrations(scale, seed, units) {
+        for reg in &batch {
+            r.note(reg);
+        }
+    }
+    r
+}
+
 /// The records of the demo (see the module comment). `today` is the store's today: the few recent cases,
-/// still open, are dated a few weeks before it.
+/// still open, are dated a few weeks before it. `ratings` are the registrations' ratings ([`ratings`]).
 pub fn inspections(
     scale: Scale,
     seed: u64,
     units: &[DemoUnit],
     today: NaiveDate,
+    ratings: Ratings,
 ) -> DemoInspections {
-    Generator::new(scale, seed, units, today).run()
+    Generator::new(scale, seed, units, today, ratings).run()
 }
 
 struct Generator<'a> {
@@ -281,7 +308,7 @@ struct Generator<'a> {
     absences: HashMap<usize, BTreeMap<i32, Vec<NaiveDate>>>,
     /// The date of each member's last expected cell meeting.
     last_meeting: HashMap<usize, NaiveDate>,
-    ratings: HashMap<(u64, i32), Rating>,
+    ratings: Ratings,
     rng: ChaCha8Rng,
     today: NaiveDate,
     conductors: Vec<Conductor>,
@@ -293,7 +320,13 @@ struct Generator<'a> {
 }
 
 impl<'a> Generator<'a> {
-    fn new(scale: Scale, seed: u64, units: &'a [DemoUnit], today: NaiveDate) -> Generator<'a> {
+    fn new(
+        scale: Scale,
+        seed: u64,
+        units: &'a [DemoUnit],
+        today: NaiveDate,
+        ratings: Ratings,
+    ) -> Generator<'a> {
         let index: HashMap<&str, u32> = units
             .iter()
             .enumerate()
@@ -332,7 +365,7 @@ impl<'a> Generator<'a> {
             recs: Vec::new(),
             absences: HashMap::new(),
             last_meeting: HashMap::new(),
-            ratings: HashMap::new(),
+            ratings,
             rng: ChaCha8Rng::seed_from_u64(seed ^ SALT),
             today,
             conductors: Vec::new(),
@@ -345,7 +378,6 @@ impl<'a> Generator<'a> {
             return g;
         }
         g.read_members(scale, seed, &index);
-        g.read_ratings(scale, seed);
         g
     }
 
@@ -421,23 +453,10 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn read_ratings(&mut self, scale: Scale, seed: u64) {
-        let wanted: HashSet<u64> = self.recs.iter().map(|r| r.index).collect();
-        for batch in crate::registrations(scale, seed, self.tree.units) {
-            for reg in batch {
-                if let Some(rt) = &reg.rating {
-                    if wanted.contains(&reg.member_index) {
-                        self.ratings.insert((reg.member_index, reg.year), rt.rating);
-                    }
-                }
-            }
-        }
-    }
-
     /// Rated at most "hoàn thành nhiệm vụ" in `year` (or not rated).
     fn may_discipline(&self, r: usize, year: i32) -> bool {
         !matches!(
-            self.ratings.get(&(self.recs[r].index, year)),
+            self.ratings.0.get(&(self.recs[r].index, year)),
             Some(Rating::Excellent | Rating::Good)
         )
     }
@@ -1506,7 +1525,13 @@ mod tests {
     fn city_records_give_the_report_figures() {
         let seed = 2020;
         let us = units(Scale::City, seed);
-        let d = inspections(Scale::City, seed, &us, ymd(2026, 12, 7));
+        let d = inspections(
+            Scale::City,
+            seed,
+            &us,
+            ymd(2026, 12, 7),
+            ratings(Scale::City, seed, &us),
+        );
         let f = figures(&d);
         for (kind, u, m) in REPORT_FIGURES {
             assert_eq!(f.get(&kind).copied(), Some((u, m)), "{kind:?}");
@@ -1540,7 +1565,13 @@ mod tests {
         }
         assert_eq!(
             d,
-            inspections(Scale::City, seed, &us, ymd(2026, 12, 7)),
+            inspections(
+                Scale::City,
+                seed,
+                &us,
+                ymd(2026, 12, 7),
+                ratings(Scale::City, seed, &us)
+            ),
             "deterministic"
         );
     }

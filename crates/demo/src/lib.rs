@@ -31,8 +31,8 @@ use std::str::FromStr;
 
 pub use attendance::{Calendar, DemoMark, DemoMeeting, DemoTopic};
 pub use inspections::{
-    inspections, DemoCase, DemoDiscipline, DemoInspections, DemoProgramme, DemoRemedy,
-    DemoStrikeOff, DemoSubject, DemoTarget,
+    inspections, ratings, DemoCase, DemoDiscipline, DemoInspections, DemoProgramme, DemoRemedy,
+    DemoStrikeOff, DemoSubject, DemoTarget, Ratings,
 };
 pub use members::Members;
 pub use registrations::{

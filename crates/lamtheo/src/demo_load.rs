@@ -160,8 +160,19 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         }
     }
     load_campaign(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
-    load_registrations(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
-    inspections::load_inspections(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
+    let ratings =
+        load_registrations(db, &actor, scale, seed, &units, &by_code, &member_ids).await?;
+    inspections::load_inspections(
+        db,
+        &actor,
+        scale,
+        seed,
+        &units,
+        ratings,
+        &by_code,
+        &member_ids,
+    )
+    .await?;
     let n = crate::demo_models::load_demo_models(db, &actor, &units)
         .await
         .context("nạp mô hình mẫu")?;
@@ -425,7 +436,7 @@ async fn load_campaign(
 
 /// The registrations of 2016–2020 with their items, workflow, reviews and ratings (see
 /// `demo::registrations`), then the "copied" flags of each year. The registrations are generated on a
-/// thread of their own while the database writes the previous batch.
+/// thread of their own while the database writes the previous batch. Returns their ratings.
 async fn load_registrations(
     db: &Db,
     actor: &Actor,
@@ -434,21 +445,26 @@ async fn load_registrations(
     units: &[demo::DemoUnit],
     by_code: &HashMap<String, domain::Unit>,
     member_ids: &MemberIds,
-) -> Result<()> {
+) -> Result<demo::Ratings> {
     let started = Instant::now();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<demo::DemoRegistration>>(4);
     let owned: Vec<demo::DemoUnit> = units.to_vec();
+    // The ratings are kept for the inspection records, which must not discipline a member rated above
+    // "hoàn thành nhiệm vụ" that year (so the generator need not run again).
     let producer = tokio::task::spawn_blocking(move || {
+        let mut ratings = demo::Ratings::default();
         let mut batch: Vec<demo::DemoRegistration> = Vec::with_capacity(REG_BATCH + 2_000);
         for regs in demo::registrations(scale, seed, &owned) {
+            regs.iter().for_each(|r| ratings.note(r));
             batch.extend(regs);
             if batch.len() >= REG_BATCH && tx.blocking_send(std::mem::take(&mut batch)).is_err() {
-                return;
+                return ratings;
             }
         }
         if !batch.is_empty() {
             let _ = tx.blocking_send(batch);
         }
+        ratings
     });
     let (mut loaded, mut items, mut rated) = (0usize, 0usize, 0usize);
     let mut last_report = Instant::now();
@@ -473,7 +489,7 @@ async fn load_registrations(
             last_report = Instant::now();
         }
     }
-    producer.await.context("tạo bản đăng ký mẫu")?;
+    let ratings = producer.await.context("tạo bản đăng ký mẫu")?;
     let mut copied = 0;
     for year in demo::registrations::FIRST_YEAR..=demo::registrations::LAST_YEAR {
         copied += db
@@ -492,7 +508,7 @@ async fn load_registrations(
         demo::registrations::LAST_YEAR,
         started.elapsed().as_secs_f64()
     );
-    Ok(())
+    Ok(ratings)
 }
 
 /// A generated registration as a store input.

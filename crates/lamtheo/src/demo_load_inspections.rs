@@ -15,12 +15,14 @@ use store::{
     NewSubject,
 };
 
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn load_inspections(
     db: &Db,
     actor: &Actor,
     scale: demo::Scale,
     seed: u64,
     units: &[demo::DemoUnit],
+    ratings: demo::Ratings,
     by_code: &HashMap<String, domain::Unit>,
     member_ids: &MemberIds,
 ) -> Result<()> {
@@ -31,7 +33,7 @@ pub(super) async fn load_inspections(
     let owned: Vec<demo::DemoUnit> = units.to_vec();
     let today = db.today();
     let records =
-        tokio::task::spawn_blocking(move || demo::inspections(scale, seed, &owned, today))
+        tokio::task::spawn_blocking(move || demo::inspections(scale, seed, &owned, today, ratings))
             .await
             .context("tạo hồ sơ kiểm tra, giám sát mẫu")?;
     let load = to_load(&records, by_code, member_ids)?;
