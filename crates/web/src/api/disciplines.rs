@@ -4,9 +4,9 @@
 //! inspector, office and admin accounts over the deciding unit or the subject; any other account sees only
 //! the decisions about its own member record (`GET /disciplines`).
 
-use super::inspections::{
-    require, unit_field, unit_param, year_param, DisciplineFormName, Faults, InspectionBodyName,
-    InspectionSubjectType, BODIES, FORMS,
+use super::fields::{require, unit_field, unit_param, year_param, Faults};
+use super::inspections::names::{
+    DisciplineFormName, InspectionBodyName, InspectionSubjectType, BODIES, FORMS,
 };
 use super::{r, ApiJson, ApiRoute, Items};
 use crate::auth::ApiUser;

@@ -11,6 +11,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod disciplines;
+pub(crate) mod fields;
 pub mod imports;
 pub mod inspections;
 pub mod members;
