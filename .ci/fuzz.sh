@@ -2,7 +2,7 @@
 # Fuzzes every parser of outside input for a bounded time: .ci/fuzz.sh [SECONDS_PER_TARGET]
 #
 # Targets are the [[bin]]s of crates/office/fuzz (a separate cargo workspace): CSV/XLSX reading, the
-# ZIP pre-check, member/unit/marks imports, photo checks and the domain's parsers of typed text.
+# ZIP pre-check, member/unit/marks/criteria imports, photo checks and the domain's parsers of typed text.
 #
 # * Stable toolchain: `-s none` turns off the sanitizer (AddressSanitizer needs nightly's -Zsanitizer);
 #   coverage instrumentation and libFuzzer work on stable. Should a cargo-fuzz release ever pass a

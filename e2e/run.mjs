@@ -585,6 +585,75 @@ try {
     await phone.screenshot({ path: join(shots, '77-danh-sach-dien-thoai.png'), fullPage: false });
     await pctx.close();
   });
+  await journey('bí thư xã đề nghị khen thưởng, văn phòng ghi quyết định; bộ tiêu chí nông thôn mới và văn minh đô thị; trang công khai của xã', async () => {
+    // Today in Asia/Ho_Chi_Minh (the product's day), as dd/mm/yyyy.
+    const dmy = new Date().toLocaleDateString('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
+    // The ward secretary of Sơn Đông proposes a certificate for one of the commune's members.
+    const sctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    const sec = await sctx.newPage();
+    await login(sec, 'bithu.sd', accounts['bithu.sd']);
+    await sec.goto(`${base}/khen-thuong`);
+    assert((await sec.textContent('h1')).includes('Khen thưởng'), 'the list opens for a secretary');
+    await sec.screenshot({ path: join(shots, '80-khen-thuong-dien-thoai.png'), fullPage: false });
+    await sec.goto(`${base}/khen-thuong/moi`);
+    await sec.selectOption('#kind', 'certificate');
+    await sec.fill('#reason', 'Có thành tích xuất sắc trong học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh, vận động nhân dân hiến đất làm đường');
+    await sec.locator('#chon-dang-vien input[type=checkbox]').first().check();
+    await sec.screenshot({ path: join(shots, '81-de-nghi-dien-thoai.png'), fullPage: false });
+    await Promise.all([sec.waitForNavigation(), sec.click('#form-khen-thuong button[type=submit]:not([name])')]);
+    assert((await sec.textContent('#trang-thai')).includes('chưa quyết định'), 'the proposal waits for a decision');
+    const proposalUrl = sec.url().split('?')[0];
+    await sctx.close();
+    // The city office sees it waiting and records the decision.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await login(page, 'vanphong', accounts['vanphong']);
+    await page.click('nav.main a[href="/khen-thuong"]');
+    assert((await page.textContent('main')).includes('Đề nghị chờ quyết định'), 'the office sees the proposals waiting');
+    await page.screenshot({ path: join(shots, '82-khen-thuong-van-phong.png'), fullPage: false });
+    await page.goto(proposalUrl);
+    await page.fill('#decision_number', '412-QĐ/TU');
+    await page.fill('#decided_on', dmy);
+    await Promise.all([page.waitForNavigation(), page.click('#form-quyet-dinh button[type=submit]')]);
+    const decided = await page.textContent('main');
+    assert(decided.includes('412-QĐ/TU') && decided.includes('Đã quyết định'), 'the decision is recorded');
+    await page.screenshot({ path: join(shots, '83-quyet-dinh.png'), fullPage: false });
+    await page.goto(`${base}/khen-thuong/tong-hop?tu=01/01/2016&den=20/05/2020`);
+    assert((await page.textContent('main')).includes('Giấy khen'), 'the summary counts by kind');
+    await page.screenshot({ path: join(shots, '84-khen-thuong-tong-hop.png'), fullPage: true });
+    // Criteria: the communes' new-rural standard and the city's 35 criteria as of the report's date.
+    await page.click('nav.main a[href="/tieu-chi"]');
+    const sets = await page.textContent('main');
+    assert(sets.includes('NTM-2016') && sets.includes('VMDT-BT'), 'the demo sets are listed');
+    await page.screenshot({ path: join(shots, '85-bo-tieu-chi.png'), fullPage: false });
+    await page.goto(`${base}/tieu-chi/NTM-2016?ngay=20/05/2020`);
+    assert((await page.textContent('.crit-headline')).includes('100'), 'every commune meets the new-rural standard on 20/05/2020');
+    await page.screenshot({ path: join(shots, '86-nong-thon-moi.png'), fullPage: true });
+    await page.goto(`${base}/tieu-chi/VMDT-BT/don-vi/TU-BT?ngay=20/05/2020`);
+    assert((await page.textContent('main')).includes('35/35'), 'the city meets 35/35 civilised-urban criteria');
+    await page.screenshot({ path: join(shots, '87-van-minh-do-thi.png'), fullPage: false });
+    await page.goto(`${base}/phan-loai`);
+    assert((await page.textContent('main')).includes('Đô thị loại II'), 'the urban class is recorded');
+    await ctx.close();
+    // On a phone: the set page and a commune against the set; then the commune's public page.
+    const pctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    const phone = await pctx.newPage();
+    await login(phone, 'vanphong', accounts['vanphong']);
+    await phone.goto(`${base}/tieu-chi/NTM-2016?ngay=20/05/2020`);
+    await phone.screenshot({ path: join(shots, '88-nong-thon-moi-dien-thoai.png'), fullPage: false });
+    await phone.goto(`${base}/tieu-chi/NTM-2016/don-vi/SD?ngay=31/12/2017`);
+    await phone.screenshot({ path: join(shots, '89-xa-theo-tieu-chi-dien-thoai.png'), fullPage: false });
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert(width <= 392, `the commune's criteria page fits a phone (${width} px)`);
+    const citizen = await pctx.newPage();
+    await citizen.goto(`${base}/cong-khai/don-vi/SD`);
+    const pub = await citizen.textContent('main');
+    assert(pub.includes('nông thôn mới'), 'the public page shows the recognition');
+    assert(!pub.includes('chưa quyết định'), 'the public page shows no proposal');
+    await citizen.locator('#danh-hieu').scrollIntoViewIfNeeded();
+    await citizen.screenshot({ path: join(shots, '90-cong-khai-danh-hieu.png'), fullPage: false });
+    await pctx.close();
+  });
 } finally {
   await browser.close();
   server.kill('SIGINT');

@@ -45,6 +45,8 @@ AREAS: dict[str, tuple[str, str]] = {
     "accounts": ("Accounts", "accounts"),
     "audit": ("Audit", "audit"),
     "campaign": ("Campaign", "campaign"),
+    "commendations": ("Commendations", "commendations"),
+    "criteria": ("Criteria", "criteria"),
     "feedback": ("Feedback", "feedback"),
     "import": ("Imports", "imports"),
     "inspections": ("Inspections", "inspections"),

@@ -21,6 +21,7 @@ mod members;
 pub mod models;
 mod names;
 mod places;
+pub mod recognition;
 pub mod registrations;
 mod units;
 

@@ -44,7 +44,8 @@ pub struct DemoModel {
     pub participants: &'static str,
     pub participants_count: Option<i64>,
     /// The status after the adoptions are recorded (an adopted model "đang triển khai" becomes "nhân
-    /// rộng" by itself, see `domain::models`).
+    /// rộng" by itself, see `domain::models`). Never "được biểu dương": that comes from the commendations
+    /// naming the model (`crate::recognition::model_commendations`).
     pub status: ModelStatus,
     pub public: bool,
     /// Named in the Bến Tre report.
@@ -142,7 +143,7 @@ fn seed_models() -> Vec<DemoModel> {
     );
     m.participants = "Ban công tác Mặt trận 6 ấp, hội viên các đoàn thể và nhân dân";
     m.participants_count = Some(240);
-    m.status = ModelStatus::Commended;
+    m.status = ModelStatus::Replicated;
     m.from_seed = true;
     m.results = yearly(
         "Số hộ có nhà tiêu hợp vệ sinh",
@@ -223,7 +224,7 @@ fn seed_models() -> Vec<DemoModel> {
     );
     m.participants = "Hội viên Cựu chiến binh các xã, phường";
     m.participants_count = Some(705);
-    m.status = ModelStatus::Commended;
+    m.status = ModelStatus::Replicated;
     m.from_seed = true;
     m.results = yearly(
         "Số hội viên nghèo, cận nghèo được giúp đỡ",
@@ -344,7 +345,7 @@ fn seed_models() -> Vec<DemoModel> {
     );
     m.participants = "Tổ Dân vận, Công an phường và các hộ dân Khu phố 1";
     m.participants_count = Some(140);
-    m.status = ModelStatus::Commended;
+    m.status = ModelStatus::Replicated;
     m.from_seed = true;
     m.results = yearly(
         "Số camera đã lắp",
@@ -442,7 +443,7 @@ fn other_models() -> Vec<DemoModel> {
     );
     m.participants = "Cán bộ, công chức bộ phận một cửa";
     m.participants_count = Some(18);
-    m.status = ModelStatus::Commended;
+    m.status = ModelStatus::Replicated;
     m.results = yearly(
         "Tỷ lệ hồ sơ giải quyết đúng hạn",
         "%",
@@ -713,6 +714,8 @@ mod tests {
                 assert!(r.measured_on <= d(2019, 12, 31));
             }
             assert!(!m.results.is_empty(), "{}", m.name);
+            // Nobody sets "được biểu dương" by hand: it comes from a commendation.
+            assert_ne!(m.status, ModelStatus::Commended, "{}", m.name);
             // The adoption rule: adopted models are never "đang triển khai".
             assert!(
                 m.adoptions.is_empty() || m.status != ModelStatus::InProgress,

@@ -4,6 +4,8 @@
 pub mod attendance;
 pub mod bulletin;
 pub mod calendar;
+pub mod commendation;
+pub mod criteria;
 pub mod feedback;
 pub mod import;
 pub mod inspection;

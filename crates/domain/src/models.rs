@@ -6,12 +6,14 @@
 //! adoption ("nhân rộng": unit B takes up unit A's model) belongs to the *adopting* unit and is recorded by
 //! someone who manages that unit (`Principal::can_adopt_model`).
 //!
-//! **Status.** "Đang triển khai" → "Đã nhân rộng" → "Được biểu dương". The only automatic change is the
-//! first one: when a model still "đang triển khai" is adopted by another unit it becomes "nhân rộng"
+//! **Status.** "Đang triển khai" → "Đã nhân rộng" → "Được biểu dương". A person sets the first two; when
+//! a model still "đang triển khai" is adopted by another unit it becomes "nhân rộng" by itself
 //! ([`status_after_adoption`]), because that is what the word means and it is what a clerk would set by
-//! hand. Nothing lowers a status automatically: removing the last adoption (a record entered by mistake)
-//! leaves "nhân rộng" as it is, since a model may also have spread outside what lamtheo records, and
-//! "được biểu dương" follows a commendation decision, so only a person sets or clears it.
+//! hand. Removing the last adoption (a record entered by mistake) leaves "nhân rộng" as it is, since a model
+//! may also have spread outside what lamtheo records. "Được biểu dương" is never set by hand: a model has it
+//! exactly while a decided commendation (`domain::commendation`) names it, and when the last such decision
+//! goes (deleted as a mistake) the model falls back to its adoption-driven status, "nhân rộng" when another
+//! unit took it up, else "đang triển khai" ([`status_from_records`]).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -324,6 +326,21 @@ pub fn suggested_status(current: ModelStatus, adoptions: usize) -> ModelStatus {
     }
 }
 
+/// The status of a model from what lamtheo records: "được biểu dương" exactly when a decided commendation
+/// names it (`commended`); otherwise the adoption-driven status — the current one raised to "nhân rộng" when
+/// `adoptions` were recorded ([`suggested_status`]), and a model that was "được biểu dương" starts again
+/// from "đang triển khai".
+pub fn status_from_records(current: ModelStatus, adoptions: usize, commended: bool) -> ModelStatus {
+    if commended {
+        return ModelStatus::Commended;
+    }
+    let base = match current {
+        ModelStatus::Commended => ModelStatus::InProgress,
+        other => other,
+    };
+    suggested_status(base, adoptions)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -473,6 +490,17 @@ mod tests {
         assert_eq!(suggested_status(InProgress, 2), Replicated);
         assert_eq!(suggested_status(Replicated, 0), Replicated);
         assert_eq!(suggested_status(Commended, 3), Commended);
+    }
+
+    #[test]
+    fn commended_follows_the_decisions_and_falls_back_to_adoptions() {
+        use ModelStatus::*;
+        assert_eq!(status_from_records(InProgress, 0, true), Commended);
+        assert_eq!(status_from_records(Commended, 0, false), InProgress);
+        assert_eq!(status_from_records(Commended, 2, false), Replicated);
+        // A status set by hand without a decision stays as it is (raised by adoptions only).
+        assert_eq!(status_from_records(Replicated, 0, false), Replicated);
+        assert_eq!(status_from_records(InProgress, 1, false), Replicated);
     }
 }
 

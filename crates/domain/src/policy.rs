@@ -49,6 +49,14 @@ pub enum Capability {
     ReadInspections,
     /// Open and conclude cases, record discipline decisions and appeals.
     ManageInspections,
+    /// Propose (đề nghị) a commendation of members and units of one's subtree.
+    ProposeCommendations,
+    /// Record commendation decisions issued by a unit of one's subtree, decline proposals.
+    DecideCommendations,
+    /// Define criteria sets, record recognition decisions and classifications of units.
+    ManageCriteria,
+    /// Record dated assessments of a unit against a criteria set.
+    AssessCriteria,
 }
 
 /// Which members a principal may see, for SQL filtering.
@@ -85,6 +93,8 @@ impl Principal {
                     | MarkAttendance
                     | ManageModels
                     | AnswerFeedback
+                    | ProposeCommendations
+                    | AssessCriteria
             ),
             Role::Inspector => matches!(
                 cap,
@@ -284,6 +294,48 @@ impl Principal {
         self.can_read_cases(decided_path)
             || self.can_read_cases(subject_path)
             || (member_id.is_some() && self.member_id == member_id)
+    }
+
+    /// May see a commendation (decided, proposed or declined) issued or recorded by the unit with
+    /// `issuer_path` naming recipients at `recipient_paths` (a unit's path, a member's unit's path) and the
+    /// members `member_ids`: staff over the issuing unit or over any recipient; a member account only the
+    /// ones naming its own member record. Commendations are not confidential, but a ward sees only its own.
+    pub fn can_read_commendation(
+        &self,
+        issuer_path: &str,
+        recipient_paths: &[&str],
+        member_ids: &[i64],
+    ) -> bool {
+        if self.role == Role::Member {
+            return self.member_id.is_some_and(|m| member_ids.contains(&m));
+        }
+        self.has(Capability::ReadUnits)
+            && (self.covers(issuer_path) || recipient_paths.iter().any(|p| self.covers(p)))
+    }
+
+    /// May propose a commendation naming a recipient at `recipient_path` (each recipient is checked).
+    pub fn can_propose_commendation(&self, recipient_path: &str) -> bool {
+        self.has(Capability::ProposeCommendations) && self.covers(recipient_path)
+    }
+
+    /// May record (or decline) a decision issued by the unit with `issuer_path`: its office and admin.
+    pub fn can_decide_commendation(&self, issuer_path: &str) -> bool {
+        self.has(Capability::DecideCommendations) && self.covers(issuer_path)
+    }
+
+    /// May define and edit a criteria set owned by the unit with `owner_path`.
+    pub fn can_manage_criteria(&self, owner_path: &str) -> bool {
+        self.has(Capability::ManageCriteria) && self.covers(owner_path)
+    }
+
+    /// May record an assessment of the unit with `unit_path` against a criteria set.
+    pub fn can_assess_criteria(&self, unit_path: &str) -> bool {
+        self.has(Capability::AssessCriteria) && self.covers(unit_path)
+    }
+
+    /// May record (or withdraw) a recognition decision or a classification of the unit with `unit_path`.
+    pub fn can_recognise(&self, unit_path: &str) -> bool {
+        self.has(Capability::ManageCriteria) && self.covers(unit_path)
     }
 
     /// Audit rows carry the path of the unit the object belonged to.

@@ -291,6 +291,37 @@ pub enum ImportWhat {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Nhập một bộ tiêu chí (mỗi dòng một tiêu chí: mã, tên, nhóm, cách đánh giá, chỉ tiêu)
+    Criteria(CriteriaImport),
+}
+
+/// `lamtheo import criteria`: a criteria set from a file, created or replaced (same code) all at once.
+#[derive(Args, Debug)]
+pub struct CriteriaImport {
+    /// Tệp CSV hoặc XLSX
+    #[arg(value_name = "TỆP")]
+    pub file: PathBuf,
+    /// Mã bộ tiêu chí (ví dụ NTM-2016)
+    #[arg(long = "set", value_name = "MÃ")]
+    pub set: String,
+    /// Tên bộ tiêu chí
+    #[arg(long, value_name = "TÊN")]
+    pub title: String,
+    /// Phiên bản (ví dụ 2016-2020)
+    #[arg(long = "version", value_name = "PHIÊN_BẢN")]
+    pub set_version: Option<String>,
+    /// Áp dụng cho mọi đơn vị thuộc loại này (ví dụ grassroots_committee hoặc "Đảng bộ cơ sở")
+    #[arg(long, value_name = "LOẠI", conflicts_with = "units")]
+    pub unit_type: Option<String>,
+    /// Áp dụng cho các đơn vị này (mã đơn vị, cách nhau bằng dấu phẩy)
+    #[arg(long, value_name = "MÃ,MÃ", value_delimiter = ',')]
+    pub units: Vec<String>,
+    /// Đơn vị sở hữu bộ tiêu chí (mặc định: đơn vị gốc)
+    #[arg(long, value_name = "MÃ")]
+    pub owner: Option<String>,
+    /// Chỉ kiểm tra, không ghi
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -173,10 +173,18 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         &member_ids,
     )
     .await?;
-    let n = crate::demo_models::load_demo_models(db, &actor, &units)
+    let model_ids = crate::demo_models::load_demo_models(db, &actor, &units)
         .await
         .context("nạp mô hình mẫu")?;
-    println!("Đã nạp {n} mô hình, cách làm hay.");
+    println!("Đã nạp {} mô hình, cách làm hay.", model_ids.len());
+    // Commendations link models (their "được biểu dương" comes from them) and registrations.
+    let n = crate::demo_load_recognition::load_model_commendations(db, &actor, &units, &model_ids)
+        .await
+        .context("nạp khen thưởng mô hình mẫu")?;
+    println!("Đã nạp {n} quyết định khen thưởng mô hình, cách làm hay.");
+    crate::demo_load_recognition::load_recognition(db, &actor, seed, &units, &by_code)
+        .await
+        .context("nạp bộ tiêu chí, công nhận đạt chuẩn và khen thưởng mẫu")?;
     let (feedback, answers) = crate::demo_feedback::load_demo_feedback(db, &actor, seed)
         .await
         .context("nạp phản ánh mẫu")?;
@@ -823,6 +831,7 @@ mod tests {
         assert!(!audit.is_empty() && audit.len() < 10, "{}", audit.len());
         check_city_registrations(db, &admin, &root).await;
         inspections::tests::check_city_inspections(db, &admin, &root).await;
+        crate::demo_load_recognition::tests::check_city_recognition(db, &admin, &root).await;
     }
 
     /// The registrations of the city demo as a user sees them: everyone registered, shortcomings at

@@ -6,10 +6,16 @@
 use anyhow::{Context, Result};
 use store::{Actor, Db, ModelInput, ResultInput};
 
-/// Loads the models whose owner units are in `units` (already in the database); returns how many.
-// Called from `demo_load::load` once the lead wires it in; until then only the tests call it.
-pub async fn load_demo_models(db: &Db, actor: &Actor, units: &[demo::DemoUnit]) -> Result<usize> {
+/// Loads the models whose owner units are in `units` (already in the database); returns their ids in the
+/// order of `demo::models::models(units)`. Their "được biểu dương" status comes afterwards from the
+/// commendations naming them (`demo_load_recognition::load_model_commendations`).
+pub async fn load_demo_models(
+    db: &Db,
+    actor: &Actor,
+    units: &[demo::DemoUnit],
+) -> Result<Vec<i64>> {
     let list = demo::models::models(units);
+    let mut ids = Vec::with_capacity(list.len());
     for m in &list {
         let input = ModelInput {
             unit_code: m.owner_code.to_string(),
@@ -27,6 +33,7 @@ pub async fn load_demo_models(db: &Db, actor: &Actor, units: &[demo::DemoUnit]) 
             .create_model(actor, None, &input)
             .await
             .with_context(|| format!("nạp mô hình mẫu \"{}\"", m.name))?;
+        ids.push(created.id);
         for r in &m.results {
             let result = ResultInput {
                 measured_on: Some(r.measured_on),
@@ -71,7 +78,7 @@ pub async fn load_demo_models(db: &Db, actor: &Actor, units: &[demo::DemoUnit]) 
                 .with_context(|| format!("nạp ảnh của mô hình \"{}\"", m.name))?;
         }
     }
-    Ok(list.len())
+    Ok(ids)
 }
 
 #[cfg(test)]
@@ -107,13 +114,27 @@ mod tests {
             .load_units_into(&actor, &crate::demo_load::unit_inputs(&units), &mut by_code)
             .await
             .unwrap();
-        let n = load_demo_models(&db, &actor, &units).await.unwrap();
+        let ids = load_demo_models(&db, &actor, &units).await.unwrap();
+        let n = ids.len();
         assert_eq!(n, demo::models::models(&units).len());
-        let all = db
-            .models()
-            .public_models(&store::PublicModelFilter::default())
-            .await
-            .unwrap();
+        let public = || async {
+            db.models()
+                .public_models(&store::PublicModelFilter::default())
+                .await
+                .unwrap()
+        };
+        // Before any commendation: the adoption-driven statuses, nobody "được biểu dương".
+        let before = public().await;
+        assert!(before.iter().all(|m| m.status != ModelStatus::Commended));
+        // An adoption moved the road model of Bình Thạnh to "nhân rộng".
+        let road = before.iter().find(|m| m.unit.code == "BP-A1").unwrap();
+        assert_eq!(road.status, ModelStatus::Replicated);
+        let decisions =
+            crate::demo_load_recognition::load_model_commendations(&db, &actor, &units, &ids)
+                .await
+                .unwrap();
+        assert!(decisions >= 5, "{decisions}");
+        let all = public().await;
         let private = demo::models::models(&units)
             .iter()
             .filter(|m| !m.public)
@@ -128,9 +149,17 @@ mod tests {
         let detail = db.models().public_model(sd.id).await.unwrap();
         assert_eq!(detail.results.len(), 8);
         assert_eq!(detail.photos.len(), 1);
-        // An adoption moved the road model of Bình Thạnh to "nhân rộng".
-        let road = all.iter().find(|m| m.unit.code == "BP-A1").unwrap();
-        assert_eq!(road.status, ModelStatus::Replicated);
+        // The seven models of the seed are "được biểu dương" through their commendations; a model nobody
+        // commended keeps its adoption-driven status.
+        let seed_owners = [
+            "SD-MTTQ", "BP-A1", "BT-CCB", "P7", "P4-TDV2", "P7-KV", "P8-TDV1",
+        ];
+        for owner in seed_owners {
+            let m = all.iter().find(|m| m.unit.code == owner).unwrap();
+            assert_eq!(m.status, ModelStatus::Commended, "{owner}");
+        }
+        let books = all.iter().find(|m| m.unit.code == "BT-S01").unwrap();
+        assert_eq!(books.status, ModelStatus::Replicated);
         db.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -5,7 +5,9 @@ mod bench;
 mod cli;
 mod demo_feedback;
 mod demo_load;
+mod demo_load_recognition;
 mod demo_models;
+mod import_criteria;
 
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, FromArgMatches};
@@ -284,6 +286,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ImportWhat::Units { file, dry_run } => (file, *dry_run, "units"),
                 ImportWhat::Members { file, dry_run } => (file, *dry_run, "members"),
                 ImportWhat::Inspections { file, dry_run } => (file, *dry_run, "inspections"),
+                ImportWhat::Criteria(args) => return import_criteria::run(&db, args).await,
             };
             let bytes = std::fs::read(file)
                 .with_context(|| format!("không đọc được tệp {}", file.display()))?;

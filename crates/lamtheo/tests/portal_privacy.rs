@@ -3,13 +3,16 @@
 //! every portal unit, published registration and public model is reached, and no page or search result
 //! holds anything private: members' birth dates, card and citizen numbers and phones, the name and contact
 //! citizens left, hidden or spam feedback and hiding reasons, accounts, or links to unpublished
-//! registrations and non-public models.
+//! registrations and non-public models. Commendation sections hold only decided commendations (no
+//! proposal, declined proposal or decline note, no assessment evidence or internal note), and every
+//! decided commendation the portal may show is on its page: a portal unit's own, a public model's, and a
+//! member's on each of their published registrations.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use sqlx::{Connection, Row};
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::process::Command;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -119,6 +122,52 @@ struct Private {
     tokens: HashSet<String>,
     texts: Vec<String>,
     links: HashSet<String>,
+    /// Public pages and the decision numbers of the decided commendations each must show.
+    commended: HashMap<String, BTreeSet<String>>,
+}
+
+/// The decided commendations the portal must show, by page (written here independently of the store):
+/// those naming an open portal unit, those linked to a public model, and those naming a member with a
+/// published registration (on each of those registrations' pages).
+async fn commended_pages(c: &mut sqlx::AnyConnection) -> HashMap<String, BTreeSet<String>> {
+    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let queries = [
+        "SELECT '/cong-khai/don-vi/' || u.code AS page, c.decision_number FROM commendations c \
+         JOIN commendation_recipients r ON r.commendation_id = c.id JOIN units u ON u.id = r.unit_id \
+         WHERE c.state = 'decided' AND u.valid_to IS NULL \
+         AND u.unit_type IN ('party_committee', 'grassroots_committee', 'grassroots_cell')"
+            .to_string(),
+        "SELECT '/cong-khai/mo-hinh/' || CAST(m.id AS TEXT) AS page, c.decision_number FROM commendations c \
+         JOIN commendation_models l ON l.commendation_id = c.id JOIN models m ON m.id = l.model_id \
+         WHERE c.state = 'decided' AND m.is_public = 1"
+            .to_string(),
+        format!(
+            "SELECT '/cong-khai/dang-ky/' || CAST(r.id AS TEXT) AS page, c.decision_number FROM commendations c \
+             JOIN commendation_recipients x ON x.commendation_id = c.id \
+             JOIN registrations r ON r.member_id = x.member_id AND {PUBLISHED} \
+             WHERE c.state = 'decided'"
+        ),
+    ];
+    for q in queries {
+        for r in sqlx::query(&q).fetch_all(&mut *c).await.unwrap() {
+            out.entry(r.try_get("page").unwrap())
+                .or_default()
+                .insert(r.try_get("decision_number").unwrap());
+        }
+    }
+    out
+}
+
+/// The texts of a page as a reader sees them (the entities askama writes turned back into characters).
+fn unescaped(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 async fn private_data(url: &str) -> Private {
@@ -204,6 +253,35 @@ async fn private_data(url: &str) -> Private {
         let id: i64 = r.try_get("id").unwrap();
         links.insert(format!("/cong-khai/mo-hinh/{id}"));
     }
+    // Commendations: what is not a decision (proposals, declined proposals and why), and the internal
+    // records of criteria (assessment evidence and notes, classification notes, withdrawals); a text that
+    // is also public (a decision's reason, a set's title) is not private.
+    let public: HashSet<String> = sqlx::query(
+        "SELECT reason AS t FROM commendations WHERE state = 'decided' \
+         UNION SELECT title AS t FROM criteria_sets UNION SELECT title AS t FROM unit_classifications",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.try_get("t").unwrap())
+    .collect();
+    for q in [
+        "SELECT reason AS t FROM commendations WHERE state <> 'decided'",
+        "SELECT decline_note AS t FROM commendations",
+        "SELECT evidence AS t FROM criteria_marks",
+        "SELECT note AS t FROM criteria_assessments",
+        "SELECT note AS t FROM unit_classifications",
+        "SELECT withdrawal_reason AS t FROM criteria_recognitions",
+    ] {
+        for r in sqlx::query(q).fetch_all(&mut c).await.unwrap() {
+            let t: String = r.try_get("t").unwrap();
+            if !t.trim().is_empty() && !public.contains(&t) {
+                texts.push(t);
+            }
+        }
+    }
+    let commended = commended_pages(&mut c).await;
     texts.sort();
     texts.dedup();
     texts.retain(|t| t.chars().count() >= 6);
@@ -211,6 +289,7 @@ async fn private_data(url: &str) -> Private {
         tokens,
         texts,
         links,
+        commended,
     }
 }
 
@@ -288,6 +367,7 @@ async fn walk(url: &str) {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut queue: VecDeque<String> = VecDeque::from(["/cong-khai".to_string()]);
     let mut pages = 0;
+    let mut shown_commended = 0;
     while let Some(uri) = queue.pop_front() {
         if !seen.insert(uri.clone()) {
             continue;
@@ -300,12 +380,37 @@ async fn walk(url: &str) {
         pages += 1;
         let html = String::from_utf8(body).unwrap();
         check(&uri, &html, &private);
+        if let Some(numbers) = private.commended.get(&uri) {
+            let text = unescaped(&html);
+            assert!(
+                text.contains("Khen thưởng, biểu dương"),
+                "{uri}: no commendations"
+            );
+            for n in numbers {
+                assert!(
+                    text.contains(n.as_str()),
+                    "{uri} does not show decision {n}"
+                );
+            }
+            shown_commended += 1;
+        }
         for l in links(&html) {
             if !seen.contains(&l) {
                 queue.push_back(l);
             }
         }
     }
+    // Every page that must show a decided commendation was reached (and showed it).
+    for page in private.commended.keys() {
+        assert!(
+            seen.contains(page),
+            "{page} (with a commendation) not reachable"
+        );
+    }
+    assert!(
+        !private.commended.is_empty() && shown_commended == private.commended.len(),
+        "the demo's commendations are on the portal ({shown_commended} pages)"
+    );
     // Everything public was reached from the home page.
     let portal = db.portal();
     let mut c = sqlx::AnyConnection::connect(url).await.unwrap();

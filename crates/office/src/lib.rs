@@ -8,6 +8,7 @@
 //! * [`members_csv`], [`members_xlsx`], [`units_csv`], [`units_xlsx`] export rows so that they import back
 //!   unchanged; [`members_template_xlsx`] and [`units_template_xlsx`] give users an empty form with an
 //!   example row and a "Hướng dẫn" sheet.
+//! * [`parse_criteria`] reads a criteria set, one criterion a row (`lamtheo import criteria`).
 //! * [`signin_sheet_xlsx`] prints a session's sign-in sheet; [`marks_xlsx`] exports its marks and
 //!   [`parse_marks`] reads them back.
 //! * [`registration_docx`] prints a member's registration "học tập và làm theo" as a Word document
@@ -22,6 +23,7 @@ mod audio;
 mod bounds;
 mod bulletin;
 mod columns;
+pub mod criteria;
 mod export;
 mod images;
 mod inspections;
@@ -43,6 +45,7 @@ pub use bounds::{
 };
 pub use bulletin::{bulletin_docx, qr_png};
 pub use columns::{INSPECTION_HEADERS, MEMBER_HEADERS, UNIT_HEADERS};
+pub use criteria::{parse_criteria, CriterionRow, CRITERIA_HEADERS};
 pub use domain::import::{
     cap_errors, unknown_parent_errors, unknown_unit_errors, InspectionRow, MemberRow, Parsed,
     RowError, UnitRow,

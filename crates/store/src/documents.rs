@@ -38,6 +38,11 @@ pub(crate) const CASE: Owner = Owner {
     column: "case_id",
 };
 
+pub(crate) const ASSESSMENT: Owner = Owner {
+    table: "criteria_documents",
+    column: "assessment_id",
+};
+
 const DOC_COLS: &str = "id, filename, content_type, size, uploaded_by, uploaded_at";
 
 /// A file accepted for storing: a safe name and the type read from its bytes.

@@ -10,6 +10,8 @@
 mod accounts;
 mod audit;
 mod campaign;
+mod commendations;
+mod criteria;
 mod disciplines;
 mod documents;
 mod feedback;
@@ -43,6 +45,16 @@ pub use accounts::{
 pub use audit::{action, AuditEntry, AuditFilter, FileAudit};
 pub use campaign::{
     CalendarBook, CalendarRow, CalendarView, Directive, Plan, PlanInput, Theme, TopicStatus,
+};
+pub use commendations::{
+    Commendation, CommendationCounts, CommendationFilter, CommendationInput, CommendationSummary,
+    CommendedMember, CommendedModel, CommendedRegistration, KindLine, LevelLine,
+    PublicCommendation,
+};
+pub use criteria::{
+    AppliesTo, Assessment, AssessmentInput, Classification, ClassificationInput, CriteriaSet,
+    CriteriaSetInput, CriteriaStatus, Criterion, ItemStatus, Mark, MarkInput, RecognitionInput,
+    RecognitionRecord, Rollup, RollupLine, WithdrawalInput,
 };
 pub use disciplines::{
     Appeal, AppealResultInput, Discipline, DisciplineFilter, DisciplineInput, DisciplineState,
@@ -79,8 +91,9 @@ pub use models::{
 };
 pub use portal::{
     CitizenAnswerOutcome, FeedbackReceipt, FeedbackRefusal, FeedbackSubmission, FeedbackTracking,
-    Portal, PortalModelPage, PortalRegistrationPage, PortalUnit, PortalUnitPage, PublicFeedback,
-    PublicItem, PublicRegistration, SearchDoc, PORTAL_UNIT_TYPES,
+    MemberCommendation, Portal, PortalModelPage, PortalRegistrationPage, PortalUnit,
+    PortalUnitPage, PublicClassification, PublicFeedback, PublicItem, PublicRecognition,
+    PublicRegistration, SearchDoc, PORTAL_UNIT_TYPES,
 };
 pub use ratings::{RatingLine, RatingProposal, RatingSheet, RatingState};
 pub use registrations::{
@@ -250,6 +263,11 @@ handles! {
     audit -> Audit;
     /// Directives, plans, themes and monthly topics (`campaign.rs`).
     campaign -> Campaign;
+    /// Commendations: decisions, proposals, what earned them, their figures and public view
+    /// (`commendations.rs`).
+    commendations -> Commendations;
+    /// Criteria sets, assessments, recognition decisions and classifications of units (`criteria.rs`).
+    criteria -> Criteria;
     /// Citizens' feedback inside the office: moderation and answers (`feedback.rs`).
     feedback -> Feedback;
     /// Spreadsheet imports of units and members (`import.rs`).

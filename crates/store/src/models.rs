@@ -16,8 +16,8 @@ use crate::sql::{self, RowInto, Sql};
 use crate::{audit, date_str, get, ts, Actor, FieldError, Models, Result, StoreError};
 use chrono::NaiveDate;
 use domain::models::{
-    check_adoption, check_model, check_result, parse_field, status_after_adoption, ModelFields,
-    ModelStatus, ResultFields,
+    check_adoption, check_model, check_result, parse_field, status_after_adoption,
+    status_from_records, ModelFields, ModelStatus, ResultFields,
 };
 use domain::policy::Principal;
 use domain::text;
@@ -439,6 +439,14 @@ fn field_errors(errors: Vec<(&'static str, String)>) -> Vec<FieldError> {
         .collect()
 }
 
+/// The refusal of "được biểu dương" set by hand (it follows commendation decisions).
+fn commended_by_hand() -> FieldError {
+    FieldError::new(
+        "status",
+        "Trạng thái \"Được biểu dương\" có khi có quyết định khen thưởng, biểu dương gắn với mô hình",
+    )
+}
+
 fn invalid(field: &str, message: impl Into<String>) -> StoreError {
     StoreError::Invalid(vec![FieldError::new(field, message)])
 }
@@ -543,6 +551,9 @@ impl Models<'_> {
                 None
             }
         };
+        if input.status == ModelStatus::Commended {
+            errors.push(commended_by_hand());
+        }
         let (Some(unit), Some(c), true) = (unit, checked, errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
@@ -617,10 +628,20 @@ impl Models<'_> {
                 None
             }
         };
+        // "Được biểu dương" comes from commendations: a form may re-send it unchanged, never set it.
+        if input.status == ModelStatus::Commended && before.status != ModelStatus::Commended {
+            errors.push(commended_by_hand());
+        }
         let (Some(c), true) = (checked, errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
         let mut w = self.db.write().await?;
+        let status = if commended_by_decision(&mut w.tx, id).await? {
+            ModelStatus::Commended
+        } else {
+            // Unchanged "commended" without a decision (set by hand before decisions drove it) stays.
+            input.status
+        };
         sqlx::query(
             "UPDATE models SET name = $1, field = $2, description = $3, started_on = $4, participants = $5, \
              participants_count = $6, status = $7, is_public = $8, search_fold = $9, updated_by = $10, updated_at = $11 \
@@ -632,7 +653,7 @@ impl Models<'_> {
         .bind(date_str(c.started_on))
         .bind(c.participants.clone())
         .bind(input.participants_count)
-        .bind(input.status.as_str())
+        .bind(status.as_str())
         .bind(i64::from(input.public))
         .bind(search_fold(&c.name, c.field, &c.description))
         .bind(actor.username.clone())
@@ -1538,6 +1559,59 @@ async fn model_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Re
         .fetch_one(&mut **tx)
         .await?;
     model_from_row(&row)
+}
+
+/// Whether a decided commendation names the model.
+async fn commended_by_decision(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    model_id: i64,
+) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM commendation_models cm \
+         JOIN commendations c ON c.id = cm.commendation_id \
+         WHERE cm.model_id = $1 AND c.state = 'decided'",
+    )
+    .bind(model_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let n: i64 = get(&row, "n")?;
+    Ok(n > 0)
+}
+
+/// Recomputes a model's status after a commendation naming it changed (`domain::models::
+/// status_from_records`): "được biểu dương" while a decided commendation names it, else the adoption-driven
+/// status. Returns the change (from, to), if any; the caller audits it with the commendation.
+pub(crate) async fn refresh_status(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    model_id: i64,
+) -> Result<Option<(ModelStatus, ModelStatus)>> {
+    let Some(row) = sqlx::query(
+        "SELECT m.status, (SELECT COUNT(*) FROM model_adoptions a WHERE a.model_id = m.id) AS adoptions \
+         FROM models m WHERE m.id = $1",
+    )
+    .bind(model_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let current = model_status(get(&row, "status")?)?;
+    let adoptions: i64 = get(&row, "adoptions")?;
+    let commended = commended_by_decision(tx, model_id).await?;
+    let status = status_from_records(
+        current,
+        usize::try_from(adoptions).unwrap_or_default(),
+        commended,
+    );
+    if status == current {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE models SET status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(model_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Some((current, status)))
 }
 
 /// When a unit moves (`Units::move_unit`), its models, adoptions and the feedback routed to it follow it: rewrites the `unit_path`

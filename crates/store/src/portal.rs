@@ -9,6 +9,7 @@
 //! its subtree but not inside a lower portal unit ("own area"), so a ward shows its cells' heads and a
 //! city shows its own organs, while each ward has its own page.
 
+use crate::commendations::PublicCommendation;
 use crate::models::{PublicModel, PublicModelDetail, PublicModelFilter};
 use crate::sql::{self, parse_ts, RowInto, Sql};
 use crate::{get, parse_opt_date, ts, Db, Result, StoreError};
@@ -120,6 +121,12 @@ pub struct PortalUnitPage {
     pub registrations: Vec<PublicRegistration>,
     pub models: Vec<PublicModel>,
     pub feedback: Vec<PublicFeedback>,
+    /// Decided commendations naming the unit itself as a recipient, newest first.
+    pub commendations: Vec<PublicCommendation>,
+    /// Recognition decisions (đạt chuẩn) of the unit in force today, newest first.
+    pub recognitions: Vec<PublicRecognition>,
+    /// Classification decisions of the unit (đô thị loại II, …) taken by today, newest first.
+    pub classifications: Vec<PublicClassification>,
 }
 
 /// A public model with the answered feedback on it.
@@ -128,6 +135,8 @@ pub struct PortalModelPage {
     pub model: PublicModelDetail,
     pub portal_unit: Option<PortalUnit>,
     pub feedback: Vec<PublicFeedback>,
+    /// Decided commendations linked to the model, newest first.
+    pub commendations: Vec<PublicCommendation>,
 }
 
 /// A published registration with the answered feedback on it.
@@ -135,6 +144,38 @@ pub struct PortalModelPage {
 pub struct PortalRegistrationPage {
     pub registration: PublicRegistration,
     pub feedback: Vec<PublicFeedback>,
+    /// Decided commendations naming the registration's member, newest first (only a published
+    /// registration has a page, so only a disclosed member's commendations are shown).
+    pub commendations: Vec<MemberCommendation>,
+}
+
+/// A decided commendation of a member as their public registration page shows it: the decision, and how
+/// many other members it names (never who they are).
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberCommendation {
+    #[serde(flatten)]
+    pub commendation: PublicCommendation,
+    pub other_members: i64,
+}
+
+/// A recognition decision (công nhận đạt chuẩn) in force, as the portal shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicRecognition {
+    /// The criteria set's title ("Bộ tiêu chí quốc gia về xã nông thôn mới").
+    pub set_title: String,
+    pub decision_number: String,
+    pub decided_on: NaiveDate,
+    /// The body that issued it ("" when not recorded).
+    pub issued_by: String,
+}
+
+/// A classification decision of a unit, as the portal shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicClassification {
+    pub title: String,
+    pub decision_number: String,
+    pub decided_on: NaiveDate,
+    pub issued_by: String,
 }
 
 /// Something the portal search can find.
@@ -580,6 +621,13 @@ impl Portal {
         self.count_into(&mut children, latest).await?;
         self.count_into(std::slice::from_mut(&mut unit), latest)
             .await?;
+        let unit_id: i64 = sqlx::query("SELECT id FROM units WHERE path = $1 AND valid_to IS NULL")
+            .bind(unit.path.clone())
+            .fetch_one(&self.db.pool)
+            .await
+            .map(|r| get(&r, "id"))??;
+        let commendations = self.db.commendations().public_of_unit(unit_id).await?;
+        let (recognitions, classifications) = self.unit_decisions(unit_id).await?;
         Ok(PortalUnitPage {
             unit,
             ancestors,
@@ -589,7 +637,92 @@ impl Portal {
             registrations,
             models,
             feedback,
+            commendations,
+            recognitions,
+            classifications,
         })
+    }
+
+    /// A unit's recognitions in force today and its classifications decided by today, newest first: set
+    /// title (or classification title), decision number, day and issuing body, nothing else.
+    async fn unit_decisions(
+        &self,
+        unit_id: i64,
+    ) -> Result<(Vec<PublicRecognition>, Vec<PublicClassification>)> {
+        let today = crate::date_str(self.db.today());
+        let rows = sqlx::query(
+            "SELECT s.title, r.decision_number, r.decided_on, r.issued_by \
+             FROM criteria_recognitions r JOIN criteria_sets s ON s.id = r.set_id \
+             WHERE r.unit_id = $1 AND r.decided_on <= $2 AND (r.withdrawn_on IS NULL OR r.withdrawn_on > $2) \
+             ORDER BY r.decided_on DESC, r.id DESC",
+        )
+        .bind(unit_id)
+        .bind(today.clone())
+        .fetch_all(&self.db.pool)
+        .await?;
+        let mut recognitions = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(decided_on) = parse_opt_date(get(&r, "decided_on")?)? else {
+                continue;
+            };
+            recognitions.push(PublicRecognition {
+                set_title: get(&r, "title")?,
+                decision_number: get(&r, "decision_number")?,
+                decided_on,
+                issued_by: get(&r, "issued_by")?,
+            });
+        }
+        let rows = sqlx::query(
+            "SELECT title, decision_number, decided_on, issued_by FROM unit_classifications \
+             WHERE unit_id = $1 AND decided_on <= $2 ORDER BY decided_on DESC, id DESC",
+        )
+        .bind(unit_id)
+        .bind(today)
+        .fetch_all(&self.db.pool)
+        .await?;
+        let mut classifications = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(decided_on) = parse_opt_date(get(&r, "decided_on")?)? else {
+                continue;
+            };
+            classifications.push(PublicClassification {
+                title: get(&r, "title")?,
+                decision_number: get(&r, "decision_number")?,
+                decided_on,
+                issued_by: get(&r, "issued_by")?,
+            });
+        }
+        Ok((recognitions, classifications))
+    }
+
+    /// A member's decided commendations for their published registration page, each with the number of
+    /// other members it names.
+    async fn member_commendations(&self, member_id: i64) -> Result<Vec<MemberCommendation>> {
+        let list = self.db.commendations().public_of_member(member_id).await?;
+        let mut others: HashMap<i64, i64> = HashMap::new();
+        for chunk in list.chunks(400) {
+            let ids = chunk
+                .iter()
+                .map(|c| c.id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Ids are integers read from the database: safe to inline.
+            let q = format!(
+                "SELECT commendation_id, COUNT(*) AS n FROM commendation_recipients \
+                 WHERE member_id IS NOT NULL AND member_id <> {member_id} AND commendation_id IN ({ids}) \
+                 GROUP BY commendation_id"
+            );
+            for r in sqlx::query(&q).fetch_all(&self.db.pool).await? {
+                others.insert(get(&r, "commendation_id")?, get(&r, "n")?);
+            }
+        }
+        Ok(list
+            .into_iter()
+            .map(|c| MemberCommendation {
+                other_members: others.get(&c.id).copied().unwrap_or(0),
+                commendation: c,
+            })
+            .collect())
     }
 
     async fn model_paths(&self, models: &[PublicModel]) -> Result<HashMap<i64, String>> {
@@ -742,9 +875,16 @@ impl Portal {
         let feedback = self
             .answered_feedback(FeedbackWhere::Subject(SubjectType::Registration, id))
             .await?;
+        let member_id: i64 = sqlx::query("SELECT member_id FROM registrations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await
+            .map(|r| get(&r, "member_id"))??;
+        let commendations = self.member_commendations(member_id).await?;
         Ok(PortalRegistrationPage {
             registration,
             feedback,
+            commendations,
         })
     }
 
@@ -944,10 +1084,12 @@ impl Portal {
         let feedback = self
             .answered_feedback(FeedbackWhere::Subject(SubjectType::Model, id))
             .await?;
+        let commendations = self.db.commendations().public_of_model(id).await?;
         Ok(PortalModelPage {
             model,
             portal_unit,
             feedback,
+            commendations,
         })
     }
 

@@ -446,6 +446,8 @@ impl Units<'_> {
         crate::models::move_paths(&mut w.tx, &unit.path, &new_path).await?;
         crate::registrations::move_paths(&mut w.tx, &unit.path, &new_path).await?;
         crate::inspections::move_paths(&mut w.tx, &unit.path, &new_path).await?;
+        crate::commendations::move_paths(&mut w.tx, &unit.path, &new_path).await?;
+        crate::criteria::move_paths(&mut w.tx, &unit.path, &new_path).await?;
         sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
             .bind(parent.id)
             .bind(id)

@@ -79,6 +79,10 @@ pub const UPLOAD_ROUTES: &[(&str, &str)] = &[
     ("POST", "/{section}/{id}/nhap-diem-danh"),
     // Documents of an inspection or supervision case.
     ("POST", "/kiem-tra/{id}/tai-lieu"),
+    // Evidence documents of a criteria assessment, and the criteria set form (a CSV/XLSX list).
+    ("POST", "/tieu-chi/danh-gia/{id}/tai-lieu"),
+    ("POST", "/tieu-chi/moi"),
+    ("POST", "/tieu-chi/{code}/sua"),
     // Photos of a model.
     ("POST", "/mo-hinh/{id}/anh"),
     ("POST", "/api/v1/models/{id}/photos"),

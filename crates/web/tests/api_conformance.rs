@@ -518,7 +518,7 @@ async fn every_route_answers_as_documented() {
         let mid = id(&md);
         k.call(p.clone(), "/api/v1/models", w, Some(json!({"unit_code": "P1", "name": "x", "field": "Dân vận", "started_on": "2017-03-01", "status": "zz"}))).await;
         k.call(p.clone(), &format!("/api/v1/models/{mid}/adoptions"), w, Some(json!({"unit_code": "P1-C2", "adopted_on": "2018-03-01", "note": "Làm ở 2 tổ"}))).await;
-        k.call(put.clone(), &format!("/api/v1/models/{mid}"), w, Some(json!({"status": "commended", "participants_count": 60}))).await;
+        k.call(put.clone(), &format!("/api/v1/models/{mid}"), w, Some(json!({"status": "replicated", "participants_count": 60}))).await;
         let res = k
             .call(p.clone(), &format!("/api/v1/models/{mid}/results"), w, Some(json!({"measured_on": "2018-06-01", "indicator": "Số hộ", "value": 12.5, "unit": "hộ", "note": "n"})))
             .await;
@@ -596,6 +596,64 @@ async fn every_route_answers_as_documented() {
         k.call(p.clone(), "/api/v1/strike-offs", w, Some(json!({"member_id": c2[2], "decided_by": "P1", "decision_number": "15-QĐ/ĐU", "decided_on": "2026-11-05", "reason": "Bỏ sinh hoạt chi bộ ba tháng không có lý do"}))).await;
         k.call(p.clone(), "/api/v1/strike-offs", w, Some(json!({"member_id": c2[2], "decided_by": "KHONG-CO"}))).await;
         k.call(g.clone(), "/api/v1/strike-offs?unit=P1&year=2026", w, None).await;
+
+        // ---- commendations
+        let thang = app.fx.member("Nguyễn Hữu Thắng").id;
+        let cm = k
+            .call(p.clone(), "/api/v1/commendations", o, Some(json!({"kind": "certificate", "issued_by": "TU", "decision_number": "125-QĐ/TU", "decided_on": "2026-05-19", "reason": "Thành tích xuất sắc", "recipients": {"member_ids": [own, thang], "unit_codes": ["P1-C1"]}, "model_ids": [mid]})))
+            .await;
+        let cm_id = id(&cm);
+        let prop = k
+            .call(p.clone(), "/api/v1/commendations", w, Some(json!({"kind": "title", "label": "Chi bộ trong sạch vững mạnh", "issued_by": "TU", "reason": "Ba năm liền", "recipients": {"unit_codes": ["P1-C2"]}})))
+            .await;
+        let prop_id = id(&prop);
+        let prop2 = id(&k.call(p.clone(), "/api/v1/commendations", w, Some(json!({"kind": "praise", "issued_by": "P1", "reason": "Gương mẫu", "recipients": {"member_ids": [own]}, "registration_ids": [rid]}))).await);
+        let prop3 = id(&k.call(p.clone(), "/api/v1/commendations", w, Some(json!({"kind": "praise", "issued_by": "P1", "reason": "Nhập nhầm", "recipients": {"member_ids": [own]}}))).await);
+        k.call(p.clone(), "/api/v1/commendations", w, Some(json!({"kind": "zz", "issued_by": "TU", "recipients": {"member_ids": [thang]}}))).await;
+        k.call(p.clone(), "/api/v1/commendations", m, Some(json!({"kind": "praise", "issued_by": "P1", "reason": "x", "recipients": {"member_ids": [own]}}))).await;
+        k.call(g.clone(), "/api/v1/commendations?unit=P1&year=2026&state=decided&kind=certificate&page=1&per_page=5", w, None).await;
+        k.call(g.clone(), &format!("/api/v1/commendations?member={own}&model={mid}&q=xuat"), m, None).await;
+        k.call(g.clone(), "/api/v1/commendations?state=zz", w, None).await;
+        k.call(g.clone(), &format!("/api/v1/commendations/{cm_id}"), w, None).await;
+        k.call(put.clone(), &format!("/api/v1/commendations/{prop_id}/decision"), o, Some(json!({"decision_number": "9-QĐ/TU", "decided_on": "2026-11-27", "level": "district"}))).await;
+        k.call(put.clone(), &format!("/api/v1/commendations/{prop_id}/decision"), o, Some(json!({"decided_on": "2026-11-27"}))).await;
+        k.call(put.clone(), &format!("/api/v1/commendations/{prop2}/decline"), o, Some(json!({"note": "Chưa đủ thành tích"}))).await;
+        k.call(put.clone(), &format!("/api/v1/commendations/{prop2}/decline"), w, Some(json!({"note": "x"}))).await;
+        k.call(del.clone(), &format!("/api/v1/commendations/{prop3}"), w, None).await;
+        k.call(del.clone(), &format!("/api/v1/commendations/{prop3}"), w, None).await;
+        k.call(g.clone(), "/api/v1/commendations/summary?unit=TU&from=2026-01-01&to=2026-12-31", o, None).await;
+        k.call(g.clone(), "/api/v1/commendations/summary", w, None).await;
+        k.call(g.clone(), "/api/v1/commendations/summary?from=2026-12-31&to=2026-01-01", o, None).await;
+
+        // ---- criteria sets, assessments, recognitions, classifications
+        k.call(p.clone(), "/api/v1/criteria/sets", o, Some(json!({"code": "NTM-T", "title": "Bộ tiêu chí thử", "version": "2016–2020", "description": "Bản thử", "owner": "TU", "applies_to": {"unit_type": "grassroots_committee"}, "items": [{"code": "1", "title": "Quy hoạch", "group": "Quy hoạch", "measure": "Có quy hoạch", "target": "Đạt"}, {"code": "2", "title": "Giao thông", "group": "Hạ tầng"}]}))).await;
+        k.call(p.clone(), "/api/v1/criteria/sets", o, Some(json!({"code": "NTM-T", "title": "Bộ tiêu chí thử (sửa)", "applies_to": {"unit_type": "grassroots_committee"}, "items": [{"code": "1", "title": "Quy hoạch", "group": "Quy hoạch"}, {"code": "2", "title": "Giao thông", "group": "Hạ tầng"}]}))).await;
+        k.call(p.clone(), "/api/v1/criteria/sets", o, Some(json!({"code": "VMDT-T", "title": "Văn minh đô thị (thử)", "applies_to": {"unit_codes": ["TU"]}, "items": [{"code": "VMĐT-01", "title": "Trật tự", "group": "Đô thị"}]}))).await;
+        k.call(p.clone(), "/api/v1/criteria/sets", o, Some(json!({"code": "X", "title": "x", "applies_to": {}, "items": []}))).await;
+        k.call(p.clone(), "/api/v1/criteria/sets", w, Some(json!({"code": "X", "title": "x", "applies_to": {"unit_type": "cell"}, "items": [{"code": "1", "title": "x", "group": ""}]}))).await;
+        k.call(g.clone(), "/api/v1/criteria/sets", w, None).await;
+        k.call(g.clone(), "/api/v1/criteria/sets/NTM-T", w, None).await;
+        k.call(g.clone(), "/api/v1/criteria/sets/KHONG-CO", w, None).await;
+        k.call(put.clone(), "/api/v1/criteria/assessments", w, Some(json!({"set": "NTM-T", "unit_code": "P1", "as_of": "2018-06-30", "note": "Đợt 1", "items": [{"code": "1", "state": "met", "evidence": "Quyết định"}, {"code": "2", "state": "partly", "evidence": ""}]}))).await;
+        k.call(put.clone(), "/api/v1/criteria/assessments", w, Some(json!({"set": "NTM-T", "unit_code": "P1", "as_of": "2019-06-30", "items": [{"code": "2", "state": "met", "evidence": "Đã làm đường"}]}))).await;
+        k.call(put.clone(), "/api/v1/criteria/assessments", w, Some(json!({"set": "NTM-T", "unit_code": "P1", "as_of": "x", "items": [{"code": "2", "state": "maybe"}]}))).await;
+        k.call(g.clone(), "/api/v1/criteria/assessments?set=NTM-T&unit=P1", w, None).await;
+        k.call(g.clone(), "/api/v1/criteria/status?set=NTM-T&unit=P1&as_of=2018-12-31", w, None).await;
+        k.call(g.clone(), "/api/v1/criteria/status?unit=P1", w, None).await;
+        k.call(p.clone(), "/api/v1/criteria/recognitions", o, Some(json!({"set": "NTM-T", "unit_code": "P1", "decision_number": "1/QĐ-UBND", "decided_on": "2018-12-31"}))).await;
+        let rec = k
+            .call(p.clone(), "/api/v1/criteria/recognitions", o, Some(json!({"set": "NTM-T", "unit_code": "P1", "decision_number": "2/QĐ-UBND", "decided_on": "2019-12-20", "issued_by": "UBND tỉnh"})))
+            .await;
+        k.call(g.clone(), "/api/v1/criteria/status?set=NTM-T&unit=P1&as_of=2020-01-01", w, None).await;
+        k.call(g.clone(), "/api/v1/criteria/rollup?set=NTM-T&unit=TU&as_of=2020-01-01", o, None).await;
+        k.call(g.clone(), "/api/v1/criteria/rollup?set=NTM-T&as_of=x", o, None).await;
+        k.call(p.clone(), &format!("/api/v1/criteria/recognitions/{}/withdrawal", id(&rec)), o, Some(json!({"decision_number": "3/QĐ-UBND", "withdrawn_on": "2020-03-01", "reason": "Không còn đạt"}))).await;
+        k.call(p.clone(), &format!("/api/v1/criteria/recognitions/{}/withdrawal", id(&rec)), o, Some(json!({"withdrawn_on": "2020-03-01"}))).await;
+        k.call(g.clone(), "/api/v1/criteria/recognitions?set=NTM-T&unit=P1", w, None).await;
+        k.call(p.clone(), "/api/v1/classifications", o, Some(json!({"unit_code": "TU", "title": "Đô thị loại II", "decision_number": "1254/QĐ-BXD", "decided_on": "2019-05-20", "issued_by": "Bộ Xây dựng", "note": "Ghi chú"}))).await;
+        k.call(p.clone(), "/api/v1/classifications", w, Some(json!({"unit_code": "TU", "title": "x"}))).await;
+        k.call(g.clone(), "/api/v1/classifications?unit=TU", o, None).await;
+        k.call(g.clone(), "/api/v1/classifications", w, None).await;
 
         // ---- public feedback
         let pubreg = common::published(&app).await;

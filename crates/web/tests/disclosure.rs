@@ -276,7 +276,7 @@ async fn a_dry_run_stores_no_upload_and_is_audited() {
 
 /// Every route that hands out a file, with the source file that builds it. Model photos (shown inline
 /// in pages, not exports) and the blank import templates (no data) are the only downloads left out.
-const FILE_ROUTES: [(&str, &str); 13] = [
+const FILE_ROUTES: [(&str, &str); 14] = [
     (
         "GET /xuat/dang-vien?don_vi=P1&dinh_dang=csv",
         "pages/members/export.rs",
@@ -316,6 +316,10 @@ const FILE_ROUTES: [(&str, &str); 13] = [
     (
         "GET /kiem-tra/{case}/tai-lieu/{casedoc}",
         "pages/inspections/documents.rs",
+    ),
+    (
+        "GET /tieu-chi/tai-lieu/{critdoc}",
+        "pages/criteria/documents.rs",
     ),
 ];
 
@@ -465,6 +469,58 @@ async fn every_file_route_leaves_an_audit_row() {
             .unwrap()
             .id;
 
+        let (_, fresh) = app
+            .db
+            .criteria()
+            .save_set(
+                &admin_p,
+                &cli,
+                &store::CriteriaSetInput {
+                    code: "TC-P1".into(),
+                    title: "Bộ tiêu chí thử".into(),
+                    unit_codes: vec!["P1".into()],
+                    items: vec![store::Criterion {
+                        code: "1".into(),
+                        title: "Quy hoạch".into(),
+                        group: String::new(),
+                        measure: String::new(),
+                        target: String::new(),
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(fresh);
+        let assessment = app
+            .db
+            .criteria()
+            .assess(
+                &admin_p,
+                &cli,
+                &store::AssessmentInput {
+                    set_code: "TC-P1".into(),
+                    unit_code: "P1".into(),
+                    as_of: common::d(2026, 10, 1),
+                    note: String::new(),
+                    items: vec![store::MarkInput {
+                        code: "1".into(),
+                        state: domain::criteria::CriterionState::Met,
+                        evidence: "Có quy hoạch được duyệt".into(),
+                    }],
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        let critdoc = app
+            .db
+            .criteria()
+            .add_document(&admin_p, &cli, assessment, "bien-ban-danh-gia.pdf", b"%PDF-1.4\n%%EOF\n")
+            .await
+            .unwrap()
+            .id;
+
         for (route, _) in FILE_ROUTES {
             let uri = route
                 .trim_start_matches("GET ")
@@ -474,6 +530,7 @@ async fn every_file_route_leaves_an_audit_row() {
                 .replace("{registration}", &registration.to_string())
                 .replace("{ward}", &ward.to_string())
                 .replace("{casedoc}", &casedoc.to_string())
+                .replace("{critdoc}", &critdoc.to_string())
                 .replace("{case}", &case.to_string());
             let before = audit(&app, "export").await.len();
             let r: Resp = if uri.starts_with("/api/") {

@@ -295,6 +295,14 @@ fn every_text_box_in_the_templates_takes_its_limit_from_the_domain() {
         // The member form's position rows: dd/mm/yyyy dates, parsed.
         "position_from_{{ r.index }}",
         "position_to_{{ r.index }}",
+        // Commendations and criteria: dd/mm/yyyy dates, parsed.
+        "decided_on",
+        "ngay",
+        "as_of",
+        "withdrawn_on",
+        // Criterion codes: `domain::criteria::valid_code` (letters, digits, . - _, at most 20).
+        "code",
+        "c_code_{{ loop.index0 }}",
     ];
     const TYPED_NUMBERS_ALLOWED: &[&str] = &["ma", "deadline_{{ c.index }}"];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");

@@ -141,10 +141,16 @@ async fn models_of_a_subtree_with_owner_and_replications() {
         r.assert_problem("member edit");
 
         // Edit, results, validation.
+        // "Được biểu dương" comes from a commendation decision, never from an edit.
         let r = app.api(Method::PUT, &format!("/api/v1/models/{id}"), Some(&ward),
                         Some(&json!({"status": "commended", "participants_count": 60}))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let v = r.assert_problem("commended by hand");
+        assert_eq!(v["errors"][0]["field"], "status");
+        let r = app.api(Method::PUT, &format!("/api/v1/models/{id}"), Some(&ward),
+                        Some(&json!({"status": "replicated", "participants_count": 60}))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        assert_eq!(r.json()["status"], "commended");
+        assert_eq!(r.json()["status"], "replicated");
         assert_eq!(r.json()["name"], "“Dân vận khéo” nhà tiêu hợp vệ sinh");
         let r = app.api(Method::PUT, &format!("/api/v1/models/{id}"), Some(&ward),
                         Some(&json!({"name": "", "field": "Thể thao"}))).await;
@@ -506,6 +512,10 @@ async fn staff_pages_for_office_secretary_and_member() {
             .page(&format!("/mo-hinh/{id}/sua"), Some(&ward.cookie))
             .await;
         assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            !r.text().contains("value=\"commended\""),
+            "\"Được biểu dương\" is not offered on the form"
+        );
         let r = form(
             &app,
             &ward,
@@ -519,6 +529,23 @@ async fn staff_pages_for_office_secretary_and_member() {
             ],
         )
         .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r
+            .text()
+            .contains("có khi có quyết định khen thưởng, biểu dương gắn với mô hình"));
+        let r = form(
+            &app,
+            &ward,
+            &format!("/mo-hinh/{id}/sua"),
+            &[
+                ("name", "Heo đất tiết kiệm, tổ hụi tương trợ"),
+                ("field", "An sinh xã hội"),
+                ("started_on", "2016-10-01"),
+                ("status", "in_progress"),
+                ("public", "1"),
+            ],
+        )
+        .await;
         assert!(r.status.is_redirection(), "{}: {}", r.status, r.text());
 
         // Lists with filters and counts; the adopting cell's list.
@@ -527,7 +554,7 @@ async fn staff_pages_for_office_secretary_and_member() {
         let html = r.text();
         assert!(
             html.contains("Heo đất tiết kiệm, tổ hụi tương trợ")
-                && html.contains("Được biểu dương")
+                && html.contains(">Đang triển khai</span>")
         );
         assert!(html.contains("id=\"so-mo-hinh\">1<"));
         let r = app

@@ -144,7 +144,7 @@ pub async fn create_edit_and_scope(db: &Db) {
     }
     // Writing: the owner's managers only.
     let mut edit = ModelInput::from_model(&m);
-    edit.status = ModelStatus::Commended;
+    edit.status = ModelStatus::Replicated;
     edit.description = "Dòng một\n\n\n  Dòng hai  ".into();
     assert!(matches!(
         db.models().update_model(&actor, &cell, m.id, &edit).await,
@@ -165,8 +165,38 @@ pub async fn create_edit_and_scope(db: &Db) {
         .update_model(&actor, &ward, m.id, &edit)
         .await
         .unwrap();
-    assert_eq!(after.status, ModelStatus::Commended);
+    assert_eq!(after.status, ModelStatus::Replicated);
     assert_eq!(after.description, "Dòng một\n\nDòng hai");
+    // "Được biểu dương" follows commendation decisions: never set by hand, on an edit or a new model.
+    let by_hand = ModelInput {
+        status: ModelStatus::Commended,
+        ..edit.clone()
+    };
+    assert_eq!(
+        message(
+            db.models()
+                .update_model(&actor, &ward, m.id, &by_hand)
+                .await
+                .unwrap_err()
+        ),
+        "Trạng thái \"Được biểu dương\" có khi có quyết định khen thưởng, biểu dương gắn với mô hình"
+    );
+    assert_eq!(
+        fields(
+            db.models()
+                .create_model(
+                    &actor,
+                    Some(&ward),
+                    &ModelInput {
+                        status: ModelStatus::Commended,
+                        ..input("P7", "Tuyến đường nở hoa", "Môi trường")
+                    }
+                )
+                .await
+                .unwrap_err()
+        ),
+        ["status"]
+    );
     // The owner unit cannot be changed by an edit.
     let moved = ModelInput {
         unit_code: "P7-KP2".into(),
@@ -231,7 +261,7 @@ pub async fn create_edit_and_scope(db: &Db) {
     );
     assert_eq!(
         list(ModelFilter {
-            status: Some(ModelStatus::Commended),
+            status: Some(ModelStatus::Replicated),
             ..Default::default()
         })
         .await
@@ -270,7 +300,9 @@ pub async fn create_edit_and_scope(db: &Db) {
         && e.before
             .as_ref()
             .is_some_and(|b| b["status"] == "in_progress")
-        && e.after.as_ref().is_some_and(|a| a["status"] == "commended")));
+        && e.after
+            .as_ref()
+            .is_some_and(|a| a["status"] == "replicated")));
 }
 
 pub async fn adoption_rules(db: &Db) {
@@ -403,15 +435,29 @@ pub async fn adoption_rules(db: &Db) {
         db.models().model(&ward, m.id).await.unwrap().status,
         ModelStatus::Replicated
     );
-    // A commended model stays commended when adopted.
+    // A commended model (a city decision names it) stays commended when adopted.
     let c = db
         .models()
         .create_model(
             &cli(),
             None,
-            &ModelInput {
-                status: ModelStatus::Commended,
-                ..input("P8", "Camera an ninh", "An ninh trật tự")
+            &input("P8", "Camera an ninh", "An ninh trật tự"),
+        )
+        .await
+        .unwrap();
+    db.commendations()
+        .create(
+            &t.admin(),
+            &cli(),
+            &store::CommendationInput {
+                kind: Some(domain::commendation::CommendationKind::Certificate),
+                issuer_code: "TU".into(),
+                decision_number: "15-QĐ/TU".into(),
+                decided_on: Some(d(2017, 12, 20)),
+                reason: "Mô hình camera an ninh hiệu quả".into(),
+                unit_codes: vec!["P8".into()],
+                model_ids: vec![c.id],
+                ..Default::default()
             },
         )
         .await

@@ -1,6 +1,6 @@
 //! The JSON API under /api/v1. Routes are declared once in `table()`, each module giving its own
 //! (`auth`, `units`, `members`, `accounts`, `audit`, `imports`, `attendance`, `registrations`, `models`,
-//! `inspections`, `disciplines`):
+//! `inspections`, `disciplines`, `commendations`, `criteria`):
 //! the router and the OpenAPI document (`openapi.rs`) are both built from it, so a route cannot go
 //! undocumented. Bodies are structs deriving `ToSchema`; the builder methods of `ApiRoute` tie them to the
 //! route. Doc comments on the fields of those types (and of query structs) become the descriptions API users
@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod commendations;
+pub mod criteria;
 pub mod disciplines;
 pub(crate) mod fields;
 pub mod imports;
@@ -258,6 +260,8 @@ pub fn table() -> Vec<ApiRoute> {
     routes.extend(models::routes());
     routes.extend(inspections::routes());
     routes.extend(disciplines::routes());
+    routes.extend(commendations::routes());
+    routes.extend(criteria::routes());
     routes.push(public::route());
     routes
 }

@@ -81,6 +81,7 @@ pub enum UnitTypeName {
     PartyCommittee,
     GrassrootsCommittee,
     GrassrootsCell,
+    PartialCommittee,
     Cell,
     Front,
     MassOrganisation,

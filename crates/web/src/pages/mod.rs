@@ -7,6 +7,8 @@ mod accounts;
 mod attendance;
 mod audit;
 mod bulletin;
+pub(crate) mod commendations;
+mod criteria;
 mod feedback;
 mod home;
 mod import;
@@ -52,6 +54,8 @@ pub fn routes() -> PageRoutes {
         .merge(registrations::routes())
         .merge(models::routes())
         .merge(inspections::routes())
+        .merge(criteria::routes())
+        .merge(commendations::routes())
 }
 
 pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {

@@ -80,6 +80,8 @@ struct UnitPage {
     cur_order: String,
     f: UnitForm,
     errors: FormErrors,
+    /// "Tiêu chí và phân loại": the criteria sets that apply to the unit and its classifications.
+    criteria: super::criteria::UnitSection,
 }
 
 /// What a unit-management form posted (all strings, re-shown with errors).
@@ -141,6 +143,9 @@ async fn unit_page(
     }
     .await;
     let (unit, crumbs, children, members, total, subtree) = loaded.page(user)?;
+    let criteria = super::criteria::unit_section(st, p, &unit)
+        .await
+        .page(user)?;
     // Children's counts are of their whole subtrees, so what is left is attached to the unit itself.
     let in_children: i64 = children.iter().map(|c| c.member_count).sum();
     let has_party_children = children.iter().any(|c| c.unit.unit_type.is_party());
@@ -211,6 +216,7 @@ async fn unit_page(
         cur_order: unit.sort_order.to_string(),
         f: form,
         errors,
+        criteria,
     };
     Ok((status, render(&page)).into_response())
 }

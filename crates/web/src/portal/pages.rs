@@ -3,7 +3,8 @@
 
 use super::cache::cached;
 use super::views::{
-    FeedbackFormView, FeedbackView, ModelCard, PhotoView, RegView, ResultView, UnitLink,
+    CommendationView, DecisionView, FeedbackFormView, FeedbackView, ModelCard, PhotoView, RegView,
+    ResultView, UnitLink,
 };
 use super::{rendered, PortalCtx, PortalError, PortalResult};
 use crate::extract::PagePath;
@@ -34,6 +35,9 @@ struct UnitPage {
     registrations: Vec<RegView>,
     models: Vec<ModelCard>,
     feedback: Vec<FeedbackView>,
+    commendations: Vec<CommendationView>,
+    /// Recognitions in force, then classifications.
+    decisions: Vec<DecisionView>,
 }
 
 #[derive(Template)]
@@ -42,6 +46,7 @@ struct RegistrationPage {
     ctx: PortalCtx,
     r: RegView,
     feedback: Vec<FeedbackView>,
+    commendations: Vec<CommendationView>,
     form: FeedbackFormView,
     answers: Vec<(&'static str, &'static str)>,
 }
@@ -59,6 +64,7 @@ struct ModelPage {
     photos: Vec<PhotoView>,
     spread: Vec<(String, String)>,
     feedback: Vec<FeedbackView>,
+    commendations: Vec<CommendationView>,
     form: FeedbackFormView,
 }
 
@@ -106,6 +112,21 @@ pub(super) async fn unit(
             registrations: page.registrations.iter().map(RegView::of).collect(),
             models: page.models.iter().map(ModelCard::of).collect(),
             feedback: page.feedback.iter().map(FeedbackView::of).collect(),
+            commendations: page
+                .commendations
+                .iter()
+                .map(CommendationView::of)
+                .collect(),
+            decisions: page
+                .recognitions
+                .iter()
+                .map(DecisionView::recognition)
+                .chain(
+                    page.classifications
+                        .iter()
+                        .map(DecisionView::classification),
+                )
+                .collect(),
         })
     })
     .await
@@ -129,6 +150,11 @@ pub(super) async fn registration_view(
         ctx: PortalCtx::new(format!("{} — bản đăng ký năm {}", r.name, r.year)),
         r,
         feedback: page.feedback.iter().map(FeedbackView::of).collect(),
+        commendations: page
+            .commendations
+            .iter()
+            .map(CommendationView::of_member)
+            .collect(),
         form,
         answers: ANSWERS.to_vec(),
     })
@@ -198,6 +224,11 @@ pub(super) async fn model_view(
             .map(|a| (a.unit.name.clone(), domain::text::format_date(a.adopted_on)))
             .collect(),
         feedback: page.feedback.iter().map(FeedbackView::of).collect(),
+        commendations: page
+            .commendations
+            .iter()
+            .map(CommendationView::of)
+            .collect(),
         form,
     })
 }

@@ -4,7 +4,10 @@
 use crate::respond::FormErrors;
 use crate::view;
 use domain::feedback::{self as fb, Confirmation};
-use store::{PortalUnit, PublicFeedback, PublicRegistration};
+use store::{
+    MemberCommendation, PortalUnit, PublicClassification, PublicCommendation, PublicFeedback,
+    PublicRecognition, PublicRegistration,
+};
 
 pub struct UnitLink {
     pub code: String,
@@ -222,4 +225,78 @@ pub struct Hit {
     pub href: String,
     pub title: String,
     pub subtitle: String,
+}
+
+/// A decided commendation as the portal shows it: what, which level, who issued it, the decision, for what.
+pub struct CommendationView {
+    pub heading: String,
+    pub level: &'static str,
+    pub issuer: String,
+    /// "Quyết định số 12-QĐ/TU ngày 20/12/2019".
+    pub decision: String,
+    pub reason: String,
+    /// On a member's page: "Cùng 3 người khác" when the decision names other members ("" otherwise).
+    pub others: String,
+}
+
+impl CommendationView {
+    pub(super) fn of(c: &PublicCommendation) -> CommendationView {
+        CommendationView {
+            heading: c.heading.clone(),
+            level: c.level.label(),
+            issuer: c.issuer.clone(),
+            decision: decision_words(&c.decision_number, c.decided_on),
+            reason: c.reason.clone(),
+            others: String::new(),
+        }
+    }
+
+    pub(super) fn of_member(c: &MemberCommendation) -> CommendationView {
+        let mut v = CommendationView::of(&c.commendation);
+        if c.other_members > 0 {
+            v.others = format!("Cùng {} người khác", view::num(c.other_members));
+        }
+        v
+    }
+}
+
+/// A recognition or classification decision on a unit's page: "Đạt chuẩn … từ 20/12/2019".
+pub struct DecisionView {
+    pub title: String,
+    pub since: String,
+    pub decision: String,
+    pub issuer: String,
+}
+
+impl DecisionView {
+    pub(super) fn recognition(r: &PublicRecognition) -> DecisionView {
+        DecisionView {
+            // "Đạt chuẩn theo bộ tiêu chí …": the set's title reads on inside the sentence.
+            title: match r.set_title.strip_prefix("Bộ ") {
+                Some(rest) => format!("Đạt chuẩn theo bộ {rest}"),
+                None => format!("Đạt chuẩn theo {}", r.set_title),
+            },
+            since: domain::text::format_date(r.decided_on),
+            decision: decision_words(&r.decision_number, r.decided_on),
+            issuer: r.issued_by.clone(),
+        }
+    }
+
+    pub(super) fn classification(c: &PublicClassification) -> DecisionView {
+        DecisionView {
+            title: c.title.clone(),
+            since: domain::text::format_date(c.decided_on),
+            decision: decision_words(&c.decision_number, c.decided_on),
+            issuer: c.issued_by.clone(),
+        }
+    }
+}
+
+fn decision_words(number: &str, day: chrono::NaiveDate) -> String {
+    let day = domain::text::format_date(day);
+    if number.trim().is_empty() {
+        format!("Quyết định ngày {day}")
+    } else {
+        format!("Quyết định số {} ngày {day}", number.trim())
+    }
 }

@@ -32,6 +32,25 @@ pub fn confidential(path: &str) -> bool {
         .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
+/// Path prefixes of the recognition routes (commendations, criteria sets and their assessments and
+/// recognitions, classifications): the one place that says which routes `recognition_matrix.rs` covers;
+/// `access_matrix.rs` leaves them to it.
+pub const RECOGNITION_PREFIXES: [&str; 6] = [
+    "/api/v1/commendations",
+    "/api/v1/criteria",
+    "/api/v1/classifications",
+    "/khen-thuong",
+    "/tieu-chi",
+    "/phan-loai",
+];
+
+/// Whether `path` is one of the recognition routes (`RECOGNITION_PREFIXES`).
+pub fn recognition(path: &str) -> bool {
+    RECOGNITION_PREFIXES
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// `(METHOD, path)` of every `.route("path", get(…).post(…))` in `src`, comments skipped.

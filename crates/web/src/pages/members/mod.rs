@@ -175,6 +175,7 @@ struct MemberPage {
     csrf: String,
     status_options: Vec<(&'static str, &'static str)>,
     today: String,
+    commendations: crate::pages::commendations::Section,
 }
 
 pub async fn show(
@@ -193,6 +194,14 @@ pub async fn show(
     .await;
     let (m, hist, statuses, unit) = loaded.page(&user)?;
     let can_write = unit.as_ref().is_some_and(|u| p.can_write_member(&u.path));
+    let commendations = crate::pages::commendations::member_section(
+        &st,
+        p,
+        m.id,
+        unit.as_ref().map(|u| u.path.as_str()).unwrap_or(""),
+    )
+    .await
+    .page(&user)?;
     let page = MemberPage {
         ctx: Ctx::new(&user, m.full_name.clone(), "members")
             .with_flash(crate::view::flash_message(fq.tb.as_deref())),
@@ -250,6 +259,7 @@ pub async fn show(
             .map(|s| (s.as_str(), s.label()))
             .collect(),
         today: iso(Some(st.db.today())),
+        commendations,
     };
     Ok(render(&page))
 }

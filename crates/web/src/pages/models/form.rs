@@ -170,8 +170,10 @@ async fn form_page(
         csrf: user.csrf.clone(),
         units,
         fields: FIELDS.to_vec(),
+        // "Được biểu dương" follows commendation decisions: shown read-only, never offered.
         statuses: ModelStatus::ALL
             .iter()
+            .filter(|s| **s != ModelStatus::Commended)
             .map(|s| (s.as_str(), s.label()))
             .collect(),
         v,

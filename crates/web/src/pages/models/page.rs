@@ -68,6 +68,9 @@ struct ModelPage {
     photo_caption: String,
     photo_error: String,
     updated: String,
+    /// The commendations linked to the model, and the decisions that make it "được biểu dương".
+    commendations: crate::pages::commendations::Section,
+    commended_by: Vec<(i64, String)>,
 }
 
 /// What a failed form on the model page brings back (typed values and errors beside the fields).
@@ -91,6 +94,10 @@ pub(super) async fn model_page(
     let d = st.db.models().model_detail(p, id).await.page(user)?;
     let m = &d.model;
     let can_manage = p.can_manage_model(&m.unit_path);
+    let (commendations, commended_by) =
+        crate::pages::commendations::model_section(st, p, m.id, &m.unit_path)
+            .await
+            .page(user)?;
     let adopt_units = if p.has(Capability::ManageModels) {
         st.db
             .units()
@@ -208,6 +215,8 @@ pub(super) async fn model_page(
             m.updated_by,
             crate::view::timestamp(&m.updated_at)
         ),
+        commendations,
+        commended_by,
     };
     let status = if failed {
         StatusCode::UNPROCESSABLE_ENTITY
