@@ -1532,20 +1532,14 @@ pub(crate) async fn move_paths(
     old: &str,
     new: &str,
 ) -> Result<()> {
-    for (table, col) in [
-        ("commendations", "issuer_path"),
-        ("commendation_recipients", "recipient_path"),
-    ] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET {col} = $1 || SUBSTR({col}, CAST($2 AS INTEGER)) \
-             WHERE {col} >= $3 AND {col} < $4"
-        ))
-        .bind(new.to_string())
-        .bind(old.len() as i64 + 1)
-        .bind(old.to_string())
-        .bind(format!("{old}~"))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+    crate::sql::move_paths_in(
+        tx,
+        &[
+            ("commendations", "issuer_path"),
+            ("commendation_recipients", "recipient_path"),
+        ],
+        old,
+        new,
+    )
+    .await
 }

@@ -1848,22 +1848,16 @@ pub(crate) async fn move_paths(
     old: &str,
     new: &str,
 ) -> Result<()> {
-    for (table, col) in [
-        ("criteria_sets", "owner_path"),
-        ("criteria_assessments", "unit_path"),
-        ("criteria_recognitions", "unit_path"),
-        ("unit_classifications", "unit_path"),
-    ] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET {col} = $1 || SUBSTR({col}, CAST($2 AS INTEGER)) \
-             WHERE {col} >= $3 AND {col} < $4"
-        ))
-        .bind(new.to_string())
-        .bind(old.len() as i64 + 1)
-        .bind(old.to_string())
-        .bind(format!("{old}~"))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+    crate::sql::move_paths_in(
+        tx,
+        &[
+            ("criteria_sets", "owner_path"),
+            ("criteria_assessments", "unit_path"),
+            ("criteria_recognitions", "unit_path"),
+            ("unit_classifications", "unit_path"),
+        ],
+        old,
+        new,
+    )
+    .await
 }

@@ -1944,24 +1944,18 @@ pub(crate) async fn move_paths(
     old: &str,
     new: &str,
 ) -> Result<()> {
-    for (table, col) in [
-        ("inspection_programmes", "unit_path"),
-        ("inspection_cases", "unit_path"),
-        ("inspection_subjects", "subject_path"),
-        ("disciplines", "subject_path"),
-        ("disciplines", "decided_path"),
-        ("strike_offs", "unit_path"),
-    ] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET {col} = $1 || SUBSTR({col}, CAST($2 AS INTEGER)) \
-             WHERE {col} >= $3 AND {col} < $4"
-        ))
-        .bind(new.to_string())
-        .bind(old.len() as i64 + 1)
-        .bind(old.to_string())
-        .bind(format!("{old}~"))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+    crate::sql::move_paths_in(
+        tx,
+        &[
+            ("inspection_programmes", "unit_path"),
+            ("inspection_cases", "unit_path"),
+            ("inspection_subjects", "subject_path"),
+            ("disciplines", "subject_path"),
+            ("disciplines", "decided_path"),
+            ("strike_offs", "unit_path"),
+        ],
+        old,
+        new,
+    )
+    .await
 }

@@ -222,3 +222,26 @@ pub(crate) fn date(s: String) -> crate::Result<chrono::NaiveDate> {
 pub(crate) fn year(v: i64) -> i32 {
     i32::try_from(v).unwrap_or_default()
 }
+
+/// Keeps materialised paths stored in `columns` (table, column) in step when the subtree at `old` moves to
+/// `new`, in the moving transaction: every value under `old` gets `new` as its prefix.
+pub(crate) async fn move_paths_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    columns: &[(&str, &str)],
+    old: &str,
+    new: &str,
+) -> crate::Result<()> {
+    for (table, col) in columns {
+        sqlx::query(&format!(
+            "UPDATE {table} SET {col} = $1 || SUBSTR({col}, CAST($2 AS INTEGER)) \
+             WHERE {col} >= $3 AND {col} < $4"
+        ))
+        .bind(new.to_string())
+        .bind(old.len() as i64 + 1)
+        .bind(old.to_string())
+        .bind(format!("{old}~"))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
