@@ -1,6 +1,6 @@
-//! Documents attached to records — a meeting's (minutes, sign-in sheets) and an inspection case's
-//! (decision, report, conclusion): one check of the file, one table shape, one writer and one reader. The
-//! caller checks access and writes its own audit row in the same transaction.
+//! Documents attached to records — a meeting's (minutes, sign-in sheets), an inspection case's (decision,
+//! report, conclusion) and a criteria assessment's (evidence): one check of the file, one table shape, one
+//! writer (`attach`: check, store and audit in one transaction) and one reader. The caller checks access.
 
 use domain::text;
 use serde::Serialize;
@@ -53,7 +53,7 @@ pub(crate) struct Checked {
 
 /// Cleans the name and types the file by its content (`document_type`); a refusal is a Vietnamese error on
 /// the form field `file`.
-pub(crate) fn check(filename: &str, content: &[u8]) -> Result<Checked> {
+fn check(filename: &str, content: &[u8]) -> Result<Checked> {
     let filename = sanitize_filename(filename);
     let content_type = document_type(&filename, content)
         .map_err(|m| StoreError::Invalid(vec![FieldError::new("file", m)]))?;
@@ -63,8 +63,53 @@ pub(crate) fn check(filename: &str, content: &[u8]) -> Result<Checked> {
     })
 }
 
+/// The record a document is attached to, as the audit log names it.
+pub(crate) struct Record<'a> {
+    pub owner: Owner,
+    pub id: i64,
+    /// The audit entity ("inspection_case", "criteria_assessment", …).
+    pub entity: &'static str,
+    pub label: &'a str,
+    pub unit_path: &'a str,
+}
+
+/// Checks a file (`check`), stores it for `record` and writes the `add_document` audit row, in one
+/// transaction. The caller has checked that `actor` may add documents to the record.
+pub(crate) async fn attach(
+    db: &crate::Db,
+    actor: &crate::Actor,
+    record: Record<'_>,
+    filename: &str,
+    content: &[u8],
+) -> Result<DocumentInfo> {
+    let file = check(filename, content)?;
+    let mut w = db.write().await?;
+    let doc = insert(
+        &mut w.tx,
+        record.owner,
+        record.id,
+        &file,
+        content,
+        &actor.username,
+        crate::ts(db.now()),
+    )
+    .await?;
+    crate::audit::record(
+        &mut w.tx,
+        db.now(),
+        actor,
+        &crate::audit::AuditEvent::new("add_document", record.entity, record.id)
+            .label(record.label)
+            .unit(record.unit_path)
+            .after(&serde_json::json!({ "document_id": doc.id, "filename": doc.filename, "size": doc.size })),
+    )
+    .await?;
+    w.commit().await?;
+    Ok(doc)
+}
+
 /// Stores a checked file for the record `owner_id`.
-pub(crate) async fn insert(
+async fn insert(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     owner: Owner,
     owner_id: i64,

@@ -998,30 +998,20 @@ impl crate::Inspections<'_> {
         bytes: &[u8],
     ) -> Result<DocumentInfo> {
         let c = self.managed_case(p, case_id).await?;
-        let file = documents::check(filename, bytes)?;
-        let mut w = self.db.write().await?;
-        let doc = documents::insert(
-            &mut w.tx,
-            documents::CASE,
-            case_id,
-            &file,
-            bytes,
-            &actor.username,
-            ts(self.db.now()),
-        )
-        .await?;
-        audit::record(
-            &mut w.tx,
-            self.db.now(),
+        documents::attach(
+            self.db,
             actor,
-            &audit::AuditEvent::new("add_document", "inspection_case", case_id)
-                .label(&c.case.title)
-                .unit(&c.path)
-                .after(&serde_json::json!({ "document_id": doc.id, "filename": doc.filename, "size": doc.size })),
+            documents::Record {
+                owner: documents::CASE,
+                id: case_id,
+                entity: "inspection_case",
+                label: &c.case.title,
+                unit_path: &c.path,
+            },
+            filename,
+            bytes,
         )
-        .await?;
-        w.commit().await?;
-        Ok(doc)
+        .await
     }
 
     /// A case's document and its bytes, for whoever may read the case.

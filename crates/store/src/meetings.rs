@@ -1549,30 +1549,20 @@ impl Attendance<'_> {
         if !p.can_manage_meeting(&m.unit_path) {
             return Err(StoreError::Forbidden);
         }
-        let file = documents::check(filename, content)?;
-        let mut w = self.db.write().await?;
-        let doc = documents::insert(
-            &mut w.tx,
-            documents::MEETING,
-            meeting_id,
-            &file,
-            content,
-            &actor.username,
-            ts(self.db.now()),
-        )
-        .await?;
-        audit::record(
-            &mut w.tx,
-            self.db.now(),
+        documents::attach(
+            self.db,
             actor,
-            &audit::AuditEvent::new("add_document", meeting_object(m.kind), meeting_id)
-                .label(&m.title)
-                .unit(&m.unit_path)
-                .after(&serde_json::json!({ "document_id": doc.id, "filename": doc.filename, "size": doc.size })),
+            documents::Record {
+                owner: documents::MEETING,
+                id: meeting_id,
+                entity: meeting_object(m.kind),
+                label: &m.title,
+                unit_path: &m.unit_path,
+            },
+            filename,
+            content,
         )
-        .await?;
-        w.commit().await?;
-        Ok(doc)
+        .await
     }
 
     #[tracing::instrument(

@@ -13,12 +13,32 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-/// A path parameter for the API; an unparsable id is a 404 problem (no such object).
+/// The refusal of a text holding the NUL character (`%00`, `\u0000`): PostgreSQL cannot store it, so every
+/// extractor refuses it before a handler or the database sees it.
+pub(crate) const NUL_MESSAGE: &str = "Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận";
+
+/// Whether the request's path or query carries a NUL character (percent-encoded; a raw one is not a valid
+/// URI).
+fn nul_in_uri(parts: &Parts) -> bool {
+    parts
+        .uri
+        .path_and_query()
+        .is_some_and(|pq| pq.as_str().contains("%00"))
+}
+
+/// A path parameter for the API; an unparsable id (or one holding NUL) is a 404 problem (no such object).
 pub struct ApiPath<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if nul_in_uri(parts) {
+            return Err(problem(
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy đối tượng yêu cầu",
+                &[],
+            ));
+        }
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
             Err(_) => Err(problem(
@@ -36,6 +56,9 @@ pub struct ApiQuery<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if nul_in_uri(parts) {
+            return Err(problem(StatusCode::BAD_REQUEST, NUL_MESSAGE, &[]));
+        }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
             Err(e) => {
@@ -72,6 +95,9 @@ pub struct PagePath<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PagePath<T> {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if nul_in_uri(parts) {
+            return Err(crate::respond::not_found(None));
+        }
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(PagePath(v)),
             Err(_) => Err(crate::respond::not_found(None)),
@@ -85,6 +111,9 @@ pub struct PageQuery<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if nul_in_uri(parts) {
+            return Err((StatusCode::BAD_REQUEST, crate::respond::bad_address()).into_response());
+        }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(PageQuery(v)),
             Err(_) => Err((StatusCode::BAD_REQUEST, crate::respond::bad_address()).into_response()),
@@ -116,6 +145,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .unwrap_or_default();
         if !user.csrf_ok(&token) {
             return Err(crate::respond::csrf_failure());
+        }
+        if url::form_urlencoded::parse(&bytes).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return Err(wrong_body(&user, StatusCode::UNPROCESSABLE_ENTITY));
         }
         serde_urlencoded::from_bytes::<T>(&bytes)
             .map(CsrfForm)
@@ -229,6 +261,14 @@ impl FromRequest<AppState> for CsrfMultipart {
         }
         if !user.csrf_ok(form.text("csrf")) {
             return Err(crate::respond::csrf_failure());
+        }
+        // Text fields only: a file's bytes are the file's business (checked by content where stored).
+        if form
+            .texts
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(wrong_body(&user, StatusCode::UNPROCESSABLE_ENTITY));
         }
         Ok(form)
     }

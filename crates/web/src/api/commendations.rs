@@ -303,26 +303,6 @@ fn opt_text(v: Option<String>) -> String {
     v.unwrap_or_default().trim().to_string()
 }
 
-/// Refuses control characters in a text field (NUL above all, which PostgreSQL cannot store); line breaks
-/// and tabs are text.
-pub(super) fn printable(f: &mut Faults, field: &str, v: &str) {
-    if v.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        f.push(
-            field,
-            format!("Trường \"{field}\" có ký tự điều khiển không hợp lệ"),
-        );
-    }
-}
-
-/// `printable` for query parameters and path segments: a 422 naming the parameter.
-pub(super) fn printable_param(field: &str, v: Option<&str>) -> Result<(), ApiError> {
-    let mut f = Faults::default();
-    printable(&mut f, field, v.unwrap_or_default());
-    f.done()
-}
-
 fn optional<T>(
     f: &mut Faults,
     field: &str,
@@ -388,18 +368,6 @@ async fn create(
     let label = opt_text(b.label);
     let issuer_name = opt_text(b.issuer_name);
     let reason = opt_text(b.reason);
-    for (field, v) in [
-        ("label", &label),
-        ("issued_by", &issuer_code),
-        ("issuer_name", &issuer_name),
-        ("decision_number", &decision_number),
-        ("reason", &reason),
-    ] {
-        printable(&mut f, field, v);
-    }
-    for code in &recipients.unit_codes {
-        printable(&mut f, "recipients.unit_codes", code);
-    }
     f.done()?;
     let input = CommendationInput {
         kind,
@@ -460,8 +428,6 @@ async fn list(
 ) -> Result<Json<Page<CommendationOut>>, ApiError> {
     let p = &user.principal;
     let mut f = Faults::default();
-    printable(&mut f, "unit", q.unit.as_deref().unwrap_or_default());
-    printable(&mut f, "q", q.q.as_deref().unwrap_or_default());
     let state = optional(
         &mut f,
         "state",
@@ -536,7 +502,6 @@ async fn decide(
     require(p, Capability::DecideCommendations)?;
     let mut f = Faults::default();
     let decision_number = f.text("decision_number", b.decision_number);
-    printable(&mut f, "decision_number", &decision_number);
     let decided_on = f.date("decided_on", b.decided_on.as_deref());
     let level = optional(
         &mut f,
@@ -580,7 +545,6 @@ async fn decline(
     require(p, Capability::DecideCommendations)?;
     let mut f = Faults::default();
     let note = f.text("note", b.note);
-    printable(&mut f, "note", &note);
     f.done()?;
     let c = st
         .db
@@ -719,7 +683,6 @@ async fn summary(
         return Err(ApiError::forbidden());
     }
     let mut f = Faults::default();
-    printable(&mut f, "unit", q.unit.as_deref().unwrap_or_default());
     let from = f.opt_date("from", q.from.as_deref());
     let to = f.opt_date("to", q.to.as_deref());
     f.done()?;

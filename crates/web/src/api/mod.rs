@@ -355,21 +355,50 @@ impl<T: ToSchema> ToSchema for Page<T> {
     }
 }
 
-/// JSON body extractor whose rejections are Vietnamese problem documents.
+/// JSON body extractor whose rejections are Vietnamese problem documents. A text holding the NUL character
+/// (`\u0000`, which PostgreSQL cannot store) is refused here with 422, once for every route.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(problem(
-                StatusCode::BAD_REQUEST,
-                &format!("Nội dung JSON không hợp lệ: {}", e.body_text()),
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(e) => {
+                return Err(problem(
+                    StatusCode::BAD_REQUEST,
+                    &format!("Nội dung JSON không hợp lệ: {}", e.body_text()),
+                    &[],
+                ))
+            }
+        };
+        if holds_nul(&value) {
+            return Err(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::extract::NUL_MESSAGE,
                 &[],
-            )),
+            ));
         }
+        serde_json::from_value::<T>(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                problem(
+                    StatusCode::BAD_REQUEST,
+                    &format!("Nội dung JSON không hợp lệ: {e}"),
+                    &[],
+                )
+            })
+    }
+}
+
+/// Whether a string (or an object key) anywhere in `v` holds the NUL character.
+fn holds_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(holds_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
     }
 }
 

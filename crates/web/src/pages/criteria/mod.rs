@@ -12,6 +12,8 @@ mod form;
 mod list;
 mod set;
 mod unit;
+mod unit_forms;
+mod unit_section;
 
 use crate::auth::WebUser;
 use crate::respond::PageError;
@@ -21,7 +23,7 @@ use chrono::NaiveDate;
 use domain::criteria::CriterionState;
 use store::{AppliesTo, CriteriaSet, StoreError};
 
-pub use unit::{unit_section, UnitSection};
+pub use unit_section::{unit_section, UnitSection};
 
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
@@ -32,12 +34,15 @@ pub fn routes() -> PageRoutes {
         .get("/tieu-chi/{code}/sua", form::edit_form)
         .post("/tieu-chi/{code}/sua", form::update)
         .get("/tieu-chi/{code}/don-vi/{unit_code}", unit::show)
-        .post("/tieu-chi/{code}/don-vi/{unit_code}/danh-gia", unit::assess)
+        .post(
+            "/tieu-chi/{code}/don-vi/{unit_code}/danh-gia",
+            unit_forms::assess,
+        )
         .post(
             "/tieu-chi/{code}/don-vi/{unit_code}/cong-nhan",
-            unit::recognise,
+            unit_forms::recognise,
         )
-        .post("/tieu-chi/cong-nhan/{id}/thu-hoi", unit::withdraw)
+        .post("/tieu-chi/cong-nhan/{id}/thu-hoi", unit_forms::withdraw)
         .post("/tieu-chi/danh-gia/{id}/tai-lieu", documents::upload)
         .get("/tieu-chi/tai-lieu/{id}", documents::download)
         .get("/phan-loai", classifications::list)
