@@ -65,6 +65,8 @@ AREAS: dict[str, tuple[str, str]] = {
     "registrations_review": ("Registrations", "registrations"),
     "registrations_export": ("Registrations", "registrations"),
     "registrations_load": ("Registrations", "registrations"),
+    "reports": ("Reports", "reports"),
+    "report_figures": ("Reports", "reports"),
     "units": ("Units", "units"),
 }
 # Handles that own a `Db` clone and are not forwarded by compat.rs (they were handles already); they only get spans.

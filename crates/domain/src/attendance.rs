@@ -131,7 +131,7 @@ pub fn made_up_from(
 }
 
 /// Counts for a session, a unit or a period. Sums of tallies are tallies.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Tally {
     pub expected: i64,
     pub present: i64,

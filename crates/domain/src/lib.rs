@@ -21,6 +21,7 @@ pub mod position;
 pub mod quality;
 pub mod rating;
 pub mod registration;
+pub mod report;
 pub mod similarity;
 pub mod speech;
 pub mod text;

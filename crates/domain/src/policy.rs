@@ -57,6 +57,9 @@ pub enum Capability {
     ManageCriteria,
     /// Record dated assessments of a unit against a criteria set.
     AssessCriteria,
+    /// Write a unit's period report and submit it; set reporting rounds for the sub-units and accept or
+    /// return their reports.
+    WriteReports,
 }
 
 /// Which members a principal may see, for SQL filtering.
@@ -95,6 +98,7 @@ impl Principal {
                     | AnswerFeedback
                     | ProposeCommendations
                     | AssessCriteria
+                    | WriteReports
             ),
             Role::Inspector => matches!(
                 cap,
@@ -336,6 +340,24 @@ impl Principal {
     /// May record (or withdraw) a recognition decision or a classification of the unit with `unit_path`.
     pub fn can_recognise(&self, unit_path: &str) -> bool {
         self.has(Capability::ManageCriteria) && self.covers(unit_path)
+    }
+
+    /// May read the period report of the unit with `unit_path` (its figures; the confidential sections
+    /// only with `can_read_cases`).
+    pub fn can_read_report(&self, unit_path: &str) -> bool {
+        self.can_read_rates(unit_path)
+    }
+
+    /// May write, submit or issue the report of the unit with `unit_path`.
+    pub fn can_write_report(&self, unit_path: &str) -> bool {
+        self.has(Capability::WriteReports) && self.covers(unit_path)
+    }
+
+    /// May set a reporting round owned by the unit with `round_unit_path` and accept or return the
+    /// reports submitted in it. A writer never reviews their own unit's report: the round belongs to the
+    /// unit above it.
+    pub fn can_review_reports(&self, round_unit_path: &str) -> bool {
+        self.has(Capability::WriteReports) && self.covers(round_unit_path)
     }
 
     /// Audit rows carry the path of the unit the object belonged to.

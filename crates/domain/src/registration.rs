@@ -679,7 +679,7 @@ pub fn item_tied(flags: &[Flag]) -> bool {
 
 /// The registration figures of a unit for a year (the unit table and the committee's report). Counts are
 /// added registration by registration; the shares are the report's columns.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct RegStats {
     /// Members who should register: active in the unit's subtree on the deadline, and anyone in it who
     /// registered after joining later.

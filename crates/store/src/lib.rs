@@ -38,6 +38,8 @@ mod registrations_export;
 #[cfg(feature = "bulk-load")]
 mod registrations_load;
 mod registrations_review;
+mod report_figures;
+mod reports;
 mod sql;
 mod units;
 
@@ -110,6 +112,9 @@ pub use registrations_load::{
     CopyFlags, NewRating, NewRegistration, NewRegistrationEvent, NewRegistrationItem,
 };
 pub use registrations_review::{HeadLate, RegReport, RegSummary, RegUnitLine, ReviewInput};
+pub use reports::{
+    ReportEvent, ReportSummary, RoundDetail, RoundInput, RoundSummary, StoredReport,
+};
 pub use units::{ScopeStats, UnitInput, UnitSummary};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -287,6 +292,8 @@ handles! {
     models -> Models;
     /// Registrations: writing, review, approval, reports, exports (`registrations*.rs`).
     registrations -> Registrations;
+    /// Period reports: figures (`report_figures.rs`), rounds, writing and sign-off (`reports.rs`).
+    reports -> Reports;
     /// The unit tree: listing, creating, moving and closing units (`units.rs`).
     units -> Units;
 }
