@@ -24,6 +24,7 @@ mod bounds;
 mod bulletin;
 mod columns;
 pub mod criteria;
+pub mod report;
 mod export;
 mod images;
 mod inspections;
@@ -65,6 +66,7 @@ pub use registrations::{
     registration_docx, registrations_xlsx, PrintItem, RegistrationPrint, RegistrationRow,
     UnitSheet, REGISTRATION_DETAIL_HEADERS, REGISTRATION_SUMMARY_HEADERS,
 };
+pub use report::{limitation_sentence, report_docx, report_file_stem, report_xlsx};
 pub use units::parse_units;
 
 /// A file that cannot be read at all (as opposed to [`RowError`]s, which are about single rows).
