@@ -3,7 +3,7 @@
 // Usage: node run.mjs [path-to-lamtheo-binary]
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -653,6 +653,140 @@ try {
     await citizen.locator('#danh-hieu').scrollIntoViewIfNeeded();
     await citizen.screenshot({ path: join(shots, '90-cong-khai-danh-hieu.png'), fullPage: false });
     await pctx.close();
+  });
+  await journey('văn phòng xem báo cáo sơ kết của thành phố: số liệu dẫn tới hồ sơ, sắp xếp đơn vị, tải Word và Excel', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
+    const page = await ctx.newPage();
+    await login(page, 'vanphong', accounts['vanphong']);
+    await page.goto(`${base}/bao-cao`);
+    await page.selectOption('#don-vi', 'TU-BT');
+    await page.fill('#tu', '21/06/2016');
+    await page.fill('#den', '20/05/2020');
+    await Promise.all([page.waitForNavigation(), page.click('form.report-form button[type=submit]')]);
+    assert((await page.textContent('.report-head')).includes('21/06/2016'), 'the period is the one typed');
+    const inspection = await page.textContent('#bang-kiem-tra');
+    assert(inspection.includes('206') && inspection.includes('3.520'), `206 party organisations and 3.520 members inspected: ${inspection}`);
+    assert((await page.textContent('#bang-tieu-chi')).includes('35/35'), 'the city meets 35/35 civilised-urban criteria');
+    assert((await page.locator('.report-chart svg[role=img]').count()) >= 3, 'the report draws its charts');
+    await page.screenshot({ path: join(shots, '91-bao-cao-thanh-pho.png'), fullPage: true });
+    const reportUrl = page.url();
+    // A figure leads to the records it counts: the inspected organisations to the list of inspections.
+    await Promise.all([page.waitForNavigation(), page.locator('#bang-kiem-tra a', { hasText: /^206$/ }).click()]);
+    assert(new URL(page.url()).pathname === '/kiem-tra', `the figure opens the inspection list (${page.url()})`);
+    assert((await page.locator('#danh-sach-cuoc tbody tr').count()) > 0, 'the list shows the inspections');
+    await page.screenshot({ path: join(shots, '92-bao-cao-lan-theo-so-lieu.png'), fullPage: false });
+    // Sort the sub-unit table by members, ascending then descending.
+    await page.goto(reportUrl);
+    const members = async () => (await page.locator('#bang-don-vi tbody tr td:nth-of-type(1)').allTextContents())
+      .map((t) => Number(t.trim().replace(/\./g, '')));
+    await Promise.all([page.waitForNavigation(), page.click('#bang-don-vi thead a[href*="sap-xep=dang-vien"]')]);
+    assert(page.url().includes('chieu=tang'), `sorted ascending (${page.url()})`);
+    assert((await page.getAttribute('#bang-don-vi thead th[aria-sort="ascending"]', 'aria-sort')) === 'ascending', 'the column says it is sorted');
+    const up = await members();
+    assert(up.length > 5 && up.every((v, i) => i === 0 || up[i - 1] <= v), `members ascending: ${up}`);
+    await Promise.all([page.waitForNavigation(), page.click('#bang-don-vi thead a[href*="sap-xep=dang-vien"]')]);
+    const down = await members();
+    assert(page.url().includes('chieu=giam') && down.every((v, i) => i === 0 || down[i - 1] >= v), `members descending: ${down}`);
+    await page.locator('#don-vi-truc-thuoc').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '93-bao-cao-sap-xep-don-vi.png'), fullPage: false });
+    // The Word and Excel files of the same report.
+    for (const [label, ext] of [['Tải bản Word', '.docx'], ['Tải bản Excel', '.xlsx']]) {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`.actions a:has-text("${label}")`)]);
+      const name = dl.suggestedFilename();
+      assert(name.endsWith(ext), `${label} gives a ${ext} file (${name})`);
+      const bytes = readFileSync(await dl.path());
+      assert(bytes.length > 2000 && bytes[0] === 0x50 && bytes[1] === 0x4b, `${name} is a zip file (${bytes.length} bytes)`);
+    }
+    await ctx.close();
+  });
+  await journey('đợt báo cáo: phường 7 viết và nộp trên điện thoại, thành phố trả lại kèm ý kiến, phường nộp lại, thành phố chấp nhận và chốt số liệu', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+    const fits = async (p, what) => {
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(width <= 392, `${what} fits a phone (${width} px)`);
+    };
+    const sctx = await browser.newContext(phone);
+    const sec = await sctx.newPage();
+    sec.on('dialog', (d) => d.accept());
+    await login(sec, 'bithu.p7', accounts['bithu.p7']);
+    // The ward's own live report on a phone.
+    await sec.goto(`${base}/bao-cao?tu=21/06/2016&den=20/05/2020`);
+    assert((await sec.textContent('h1')).includes('Phường 7'), 'the ward report opens');
+    await fits(sec, 'the live report');
+    await sec.screenshot({ path: join(shots, '94-bao-cao-phuong-dien-thoai.png'), fullPage: true });
+    // The city's round, then the ward's draft in it.
+    await sec.goto(`${base}/bao-cao/dot`);
+    await Promise.all([sec.waitForNavigation(), sec.click('#danh-sach-dot a:has-text("Sơ kết 4 năm thực hiện Chỉ thị 05-CT/TW")')]);
+    assert((await sec.textContent('#han-nop')).includes('10/05/2020'), 'the round shows its due day');
+    await fits(sec, 'the round page');
+    await sec.screenshot({ path: join(shots, '95-dot-bao-cao-dien-thoai.png'), fullPage: true });
+    const ownRow = sec.locator('#bao-cao-don-vi tr', { hasText: '(P7)' });
+    assert((await ownRow.textContent()).includes('Nháp'), 'the ward report is a draft');
+    await Promise.all([sec.waitForNavigation(), ownRow.locator('a:has-text("Xem báo cáo")').click()]);
+    const reportUrl = sec.url().split('?')[0];
+    await sec.fill('#number', '45-BC/ĐU');
+    await sec.fill('#results', 'Đảng bộ Phường 7 tổ chức học tập chuyên đề hằng năm đầy đủ; các chi bộ khu phố đưa việc làm theo vào sinh hoạt định kỳ; nhiều đảng viên nhận giúp đỡ hộ khó khăn trong khu phố.');
+    await sec.fill('#limitations', 'Một số bản đăng ký làm theo còn chung chung, chưa gắn với chức trách; việc tự kiểm điểm cuối năm ở vài chi bộ còn hình thức.');
+    await Promise.all([sec.waitForNavigation(), sec.click('#form-bao-cao button[type=submit]')]);
+    assert((await sec.textContent('.flash.ok')).includes('Đã lưu báo cáo'), 'the draft is saved');
+    assert((await sec.inputValue('#limitations')).includes('tự kiểm điểm'), 'the narrative is kept');
+    await fits(sec, 'the report form');
+    await sec.screenshot({ path: join(shots, '96-viet-bao-cao-dien-thoai.png'), fullPage: false });
+    await sec.locator('#form-bao-cao').screenshot({ path: join(shots, '96b-noi-dung-bao-cao-dien-thoai.png') });
+    await Promise.all([sec.waitForNavigation(), sec.click('#form-nop button[type=submit]')]);
+    assert((await sec.textContent('#trang-thai')).includes('Đã nộp'), 'the report is submitted');
+    assert((await sec.locator('#form-bao-cao').count()) === 0, 'a submitted report is no longer editable');
+
+    // The city office sees it submitted and returns it; an empty comment is refused.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    page.on('dialog', (d) => d.accept());
+    await login(page, 'vanphong', accounts['vanphong']);
+    await page.goto(`${base}/bao-cao/dot`);
+    await Promise.all([page.waitForNavigation(), page.click('#danh-sach-dot a:has-text("Sơ kết 4 năm thực hiện Chỉ thị 05-CT/TW")')]);
+    const row = page.locator('#bao-cao-don-vi tr', { hasText: '(P7)' });
+    assert((await row.textContent()).includes('Đã nộp'), 'the city sees Phường 7 submitted');
+    await page.screenshot({ path: join(shots, '97-dot-bao-cao-van-phong.png'), fullPage: false });
+    await Promise.all([page.waitForNavigation(), row.locator('a:has-text("Xem báo cáo")').click()]);
+    assert(page.url().split('?')[0] === reportUrl, 'the row opens the ward report');
+    await Promise.all([page.waitForNavigation(), page.click('#form-tra-lai button[type=submit]')]);
+    assert((await page.textContent('#form-tra-lai .error-text')).includes('Ghi ý kiến khi trả lại'), 'a return needs a comment');
+    assert((await page.textContent('#trang-thai')).includes('Đã nộp'), 'still submitted');
+    await page.locator('#ky-duyet').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '97b-tra-lai-thieu-y-kien.png'), fullPage: false });
+    const comment = 'Đề nghị bổ sung số liệu nhân rộng mô hình "Dân vận khéo" của phường và nêu nguyên nhân của các hạn chế.';
+    await page.fill('#comment', comment);
+    await Promise.all([page.waitForNavigation(), page.click('#form-tra-lai button[type=submit]')]);
+    assert((await page.textContent('.flash.ok')).includes('Đã trả lại'), 'returned');
+    assert((await page.textContent('#trang-thai')).includes('Trả lại'), 'the status says returned');
+
+    // The ward sees the comment, completes the report and sends it again.
+    await sec.goto(reportUrl);
+    assert((await sec.textContent('#y-kien-tra-lai')).includes('Dân vận khéo'), 'the ward sees the comment');
+    await sec.fill('#causes', 'Một số cấp ủy chi bộ chưa thường xuyên kiểm tra việc đăng ký làm theo; nhiều đảng viên cao tuổi.');
+    await sec.screenshot({ path: join(shots, '98-y-kien-tra-lai-dien-thoai.png'), fullPage: false });
+    await Promise.all([sec.waitForNavigation(), sec.click('#form-bao-cao button[type=submit]')]);
+    assert((await sec.textContent('.flash.ok')).includes('Đã lưu báo cáo'), 'saved again');
+    await Promise.all([sec.waitForNavigation(), sec.click('#form-nop button[type=submit]')]);
+    assert((await sec.textContent('#trang-thai')).includes('Đã nộp'), 'submitted again');
+
+    // The city accepts: the figures are frozen and the report can no longer change.
+    await page.goto(reportUrl);
+    await Promise.all([page.waitForNavigation(), page.click('#form-chap-nhan button[type=submit]')]);
+    assert((await page.textContent('.flash.ok')).includes('Đã chấp nhận'), 'accepted');
+    assert((await page.textContent('#trang-thai')).includes('Đã chấp nhận'), 'the status says accepted');
+    assert((await page.textContent('#so-lieu-da-chot')).includes('Số liệu đã chốt'), 'the figures are frozen');
+    assert((await page.locator('#ky-duyet').count()) === 0 && (await page.locator('#form-bao-cao').count()) === 0, 'nothing left to do');
+    const history = await page.textContent('#qua-trinh');
+    assert(history.includes('Trả lại') && history.includes('Chấp nhận') && history.includes('Dân vận khéo'), 'the history shows the return and the acceptance');
+    await page.screenshot({ path: join(shots, '99-bao-cao-da-chap-nhan.png'), fullPage: false });
+    await ctx.close();
+    await sec.goto(reportUrl);
+    assert((await sec.textContent('#noi-dung-bao-cao')).includes('tự kiểm điểm'), 'the ward reads its accepted report');
+    assert((await sec.locator('#form-bao-cao, #form-nop').count()) === 0, 'the ward cannot change it any more');
+    await fits(sec, 'the accepted report');
+    await sec.screenshot({ path: join(shots, '99b-bao-cao-da-chap-nhan-dien-thoai.png'), fullPage: false });
+    await sctx.close();
   });
 } finally {
   await browser.close();

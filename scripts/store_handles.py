@@ -66,7 +66,9 @@ AREAS: dict[str, tuple[str, str]] = {
     "registrations_export": ("Registrations", "registrations"),
     "registrations_load": ("Registrations", "registrations"),
     "reports": ("Reports", "reports"),
+    "reports_read": ("Reports", "reports"),
     "report_figures": ("Reports", "reports"),
+    "report_figures_sub": ("Reports", "reports"),
     "units": ("Units", "units"),
 }
 # Handles that own a `Db` clone and are not forwarded by compat.rs (they were handles already); they only get spans.

@@ -8,7 +8,9 @@ use serde::Serialize;
 use crate::model::UnitType;
 
 /// The kind of a commendation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CommendationKind {
     /// Biểu dương (a praise at a conference or in a notice).
@@ -76,7 +78,9 @@ impl CommendationKind {
 /// The level that issued a commendation. Defaults to the level of the issuing unit's type
 /// ([`CommendationLevel::of_unit_type`]); a clerk records a higher one when the decision came from outside
 /// the tree (a provincial bằng khen recorded by the city's office).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CommendationLevel {
     /// Trung ương.

@@ -59,6 +59,13 @@ pub const INDICATOR: usize = 200;
 pub const MEASURE_UNIT: usize = 50;
 /// A note on a model result or adoption, a photo caption.
 pub const MODEL_NOTE: usize = 1000;
+/// A field of a period report's header (issuer, number, subject, signer, one recipient line).
+pub const REPORT_HEADER: usize = 300;
+/// Lines of a period report's "Nơi nhận", and the box that holds them (every line at its limit, with breaks).
+pub const REPORT_RECIPIENT_LINES: usize = 30;
+pub const REPORT_RECIPIENTS: usize = REPORT_RECIPIENT_LINES * (REPORT_HEADER + 1);
+/// One narrative section of a period report (kết quả, ưu điểm, hạn chế, nguyên nhân, phương hướng).
+pub const REPORT_NARRATIVE: usize = 20_000;
 /// A citizen's feedback.
 pub const FEEDBACK_CONTENT: usize = 2000;
 /// A citizen's contact (phone or e-mail).

@@ -528,7 +528,7 @@ impl NarrativeSection {
 }
 
 /// The longest narrative section (characters).
-pub const MAX_NARRATIVE_CHARS: usize = 20_000;
+pub const MAX_NARRATIVE_CHARS: usize = crate::limits::REPORT_NARRATIVE;
 
 /// The writer's text per section (missing = empty).
 pub type Narratives = BTreeMap<NarrativeSection, String>;
@@ -557,8 +557,8 @@ pub struct ReportHeader {
 }
 
 /// The longest header field (characters); recipients have at most `MAX_RECIPIENTS` lines.
-pub const MAX_HEADER_CHARS: usize = 300;
-pub const MAX_RECIPIENTS: usize = 30;
+pub const MAX_HEADER_CHARS: usize = crate::limits::REPORT_HEADER;
+pub const MAX_RECIPIENTS: usize = crate::limits::REPORT_RECIPIENT_LINES;
 
 /// The abbreviation of the issuing body after "BC/" in a report number (Hướng dẫn 36-HD/VPTW, Phụ lục):
 /// TU for a city or provincial committee, ĐU for a grassroots or partial committee, CB for a cell.

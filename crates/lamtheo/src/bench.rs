@@ -483,3 +483,115 @@ pub async fn registrations(db: &Db, samples: usize, year: i32) -> Result<()> {
     );
     Ok(())
 }
+
+/// Times one period report `samples` times; returns the sorted times and the last report.
+async fn time_report(
+    db: &Db,
+    p: Option<&Principal>,
+    unit_id: i64,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    samples: usize,
+) -> Result<(Vec<Duration>, domain::report::PeriodReport)> {
+    let mut times = Vec::with_capacity(samples);
+    let mut last = None;
+    for _ in 0..samples.max(1) {
+        let t = Instant::now();
+        let r = match p {
+            Some(p) => db.reports().period_report(p, unit_id, from, to).await?,
+            None => {
+                db.reports()
+                    .period_report_unscoped(unit_id, from, to)
+                    .await?
+            }
+        };
+        times.push(t.elapsed());
+        last = Some(r);
+    }
+    times.sort();
+    let last = last.context("no sample")?;
+    Ok((times, last))
+}
+
+fn report_line(what: &str, times: &[Duration], r: &domain::report::PeriodReport) {
+    println!(
+        "{what}: median {} (min {}, max {}, n={}); {} sub-units, {} study places, {} models",
+        ms(percentile(times, 0.5)),
+        ms(times[0]),
+        ms(times[times.len() - 1]),
+        times.len(),
+        r.sub_units.len(),
+        r.study.total.expected,
+        r.models.total
+    );
+}
+
+/// Period reports on an existing database with the demo: the city's four-year report (21/06/2016 –
+/// 20/05/2020) unscoped, as the city's administrator and as a ward's secretary (inspection sections cut),
+/// and, when the root is a province (the province demo), its one-year report.
+pub async fn report(db: &Db, samples: usize, year: i32) -> Result<()> {
+    let root = db
+        .units()
+        .root_units()
+        .await?
+        .into_iter()
+        .next()
+        .context("empty database")?;
+    println!(
+        "database: {} backend, {} members, {} units",
+        db.backend().as_str(),
+        db.members().member_count().await?,
+        db.units().unit_count().await?
+    );
+    let (from, to) = demo::inspections::period();
+    match db.units().unit_by_code_unscoped("TU-BT").await? {
+        Some(city) => {
+            let (t, r) = time_report(db, None, city.id, from, to, samples).await?;
+            report_line(&format!("{} {from}–{to}, unscoped", city.name), &t, &r);
+            let admin = Principal {
+                user_id: 0,
+                username: "bench".into(),
+                role: Role::Admin,
+                unit_id: city.id,
+                unit_path: city.path.clone(),
+                member_id: None,
+            };
+            let (t, r) = time_report(db, Some(&admin), city.id, from, to, samples).await?;
+            report_line(&format!("{} {from}–{to}, as its admin", city.name), &t, &r);
+            if let Some(ward) = db.units().unit_by_code_unscoped("P7").await? {
+                let secretary = Principal {
+                    role: Role::Secretary,
+                    unit_id: ward.id,
+                    unit_path: ward.path.clone(),
+                    ..admin.clone()
+                };
+                let (t, r) = time_report(db, Some(&secretary), ward.id, from, to, samples).await?;
+                report_line(
+                    &format!("{} {from}–{to}, as its secretary", ward.name),
+                    &t,
+                    &r,
+                );
+            }
+        }
+        None => println!("no city TU-BT: the city's report is skipped"),
+    }
+    if root.code == "TU-BT" {
+        println!("the root is the city: no province report (load the province demo for it)");
+        return Ok(());
+    }
+    let yfrom = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
+    let yto = chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
+    let (t, r) = time_report(db, None, root.id, yfrom, yto, samples).await?;
+    report_line(&format!("{} {year}, unscoped", root.name), &t, &r);
+    let admin = Principal {
+        user_id: 0,
+        username: "bench".into(),
+        role: Role::Admin,
+        unit_id: root.id,
+        unit_path: root.path.clone(),
+        member_id: None,
+    };
+    let (t, r) = time_report(db, Some(&admin), root.id, yfrom, yto, samples).await?;
+    report_line(&format!("{} {year}, as its admin", root.name), &t, &r);
+    Ok(())
+}

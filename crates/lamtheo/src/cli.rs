@@ -128,6 +128,25 @@ pub enum Command {
         #[arg(long, value_name = "TỆP")]
         docx: Option<PathBuf>,
     },
+    /// Lập báo cáo sơ kết, tổng kết của một đơn vị (tính cả các đơn vị trực thuộc) cho một khoảng thời gian,
+    /// số liệu tính từ dữ liệu: Word, Excel hoặc JSON (như API)
+    Report {
+        /// Mã đơn vị
+        #[arg(long, value_name = "MÃ")]
+        unit: String,
+        /// Từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd)
+        #[arg(long, value_name = "NGÀY")]
+        from: String,
+        /// Đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd)
+        #[arg(long, value_name = "NGÀY")]
+        to: String,
+        /// Định dạng: docx, xlsx hoặc json
+        #[arg(long, default_value = "docx", value_name = "ĐỊNH_DẠNG")]
+        format: String,
+        /// Tệp ghi ra
+        #[arg(long, value_name = "TỆP")]
+        output: PathBuf,
+    },
     /// Nạp bộ dữ liệu mẫu vào cơ sở dữ liệu trống
     Demo {
         /// Quy mô: city (thành phố Bến Tre), province (tỉnh) hoặc national (toàn quốc)
@@ -356,6 +375,15 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 200)]
         samples: usize,
         /// Năm
+        #[arg(long, default_value_t = 2019)]
+        year: i32,
+    },
+    /// Báo cáo sơ kết: 4 năm của Thành ủy Bến Tre và một năm của đơn vị gốc cấp tỉnh, trên dữ liệu có sẵn
+    Report {
+        /// Số lần đo mỗi báo cáo
+        #[arg(long, default_value_t = 5)]
+        samples: usize,
+        /// Năm của báo cáo cấp tỉnh
         #[arg(long, default_value_t = 2019)]
         year: i32,
     },

@@ -189,6 +189,12 @@ pub async fn load(db: &Db, scale: demo::Scale, seed: u64, print_accounts: bool) 
         .await
         .context("nạp phản ánh mẫu")?;
     println!("Đã nạp {feedback} phản ánh của nhân dân và {answers} ý kiến về kết quả thực hiện.");
+    if let Some((n, _)) = crate::demo_load_reports::load_reports(db, scale, seed, &units)
+        .await
+        .context("nạp báo cáo sơ kết mẫu")?
+    {
+        println!("Đã nạp đợt báo cáo sơ kết với {n} báo cáo của cơ sở và báo cáo của Thành ủy.");
+    }
     Ok(())
 }
 
@@ -832,6 +838,7 @@ mod tests {
         check_city_registrations(db, &admin, &root).await;
         inspections::tests::check_city_inspections(db, &admin, &root).await;
         crate::demo_load_recognition::tests::check_city_recognition(db, &admin, &root).await;
+        crate::demo_load_reports::tests::check_city_report(db, &admin, &root).await;
     }
 
     /// The registrations of the city demo as a user sees them: everyone registered, shortcomings at

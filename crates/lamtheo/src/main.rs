@@ -6,8 +6,10 @@ mod cli;
 mod demo_feedback;
 mod demo_load;
 mod demo_load_recognition;
+mod demo_load_reports;
 mod demo_models;
 mod import_criteria;
+mod report;
 
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, FromArgMatches};
@@ -412,6 +414,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 BenchWhat::Registrations { samples, year } => {
                     bench::registrations(&db, *samples, *year).await?
                 }
+                BenchWhat::Report { samples, year } => bench::report(&db, *samples, *year).await?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -476,6 +479,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            unit,
+            from,
+            to,
+            format,
+            output,
+        } => {
+            let db = open_db(&cli).await?;
+            report::run(&db, unit, from, to, format, output).await
         }
         Command::Demo { scale, seed } => {
             let scale = demo::Scale::parse(scale).with_context(|| {

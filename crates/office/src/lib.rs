@@ -24,13 +24,13 @@ mod bounds;
 mod bulletin;
 mod columns;
 pub mod criteria;
-pub mod report;
 mod export;
 mod images;
 mod inspections;
 mod members;
 mod read;
 mod registrations;
+pub mod report;
 mod units;
 
 pub use attendance::{

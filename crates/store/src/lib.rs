@@ -39,7 +39,9 @@ mod registrations_export;
 mod registrations_load;
 mod registrations_review;
 mod report_figures;
+mod report_figures_sub;
 mod reports;
+mod reports_read;
 mod sql;
 mod units;
 
@@ -392,6 +394,15 @@ impl Db {
 
     pub fn answer_days(&self) -> i64 {
         self.answer_days
+    }
+
+    /// The same database (pool, write lock, generation) read through another clock: the demo loader
+    /// writes back-dated sign-off steps with it.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Db {
+        Db {
+            clock,
+            ..self.clone()
+        }
     }
 
     /// A number that changes after every committed write through this handle (and its clones). Caches of

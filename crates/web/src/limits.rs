@@ -55,6 +55,18 @@ pub const HEAVY_ROUTES: &[(&str, &str)] = &[
     // Member exports.
     ("GET", "/xuat/dang-vien"),
     ("GET", "/api/v1/export/members"),
+    // Period reports over a subtree and their Word and Excel files (pages and API).
+    ("GET", "/bao-cao"),
+    ("GET", "/bao-cao/word"),
+    ("GET", "/bao-cao/excel"),
+    ("GET", "/bao-cao/ban/{id}"),
+    ("GET", "/bao-cao/ban/{id}/word"),
+    ("GET", "/bao-cao/ban/{id}/excel"),
+    ("GET", "/api/v1/reports/period"),
+    ("GET", "/api/v1/reports/period.docx"),
+    ("GET", "/api/v1/reports/period.xlsx"),
+    ("GET", "/api/v1/reports/{id}/docx"),
+    ("GET", "/api/v1/reports/{id}/xlsx"),
     // Attendance rates over a subtree and the meeting files.
     ("GET", "/chuyen-can"),
     ("GET", "/api/v1/attendance/summary"),

@@ -655,6 +655,33 @@ async fn every_route_answers_as_documented() {
         k.call(g.clone(), "/api/v1/classifications?unit=TU", o, None).await;
         k.call(g.clone(), "/api/v1/classifications", w, None).await;
 
+        // ---- period reports, rounds, stored reports
+        k.call(g.clone(), "/api/v1/reports/period?unit=TU&from=2026-01-01&to=2026-11-27", o, None).await;
+        k.call(g.clone(), "/api/v1/reports/period?from=2026-01-01&to=2026-11-27", w, None).await;
+        k.call(g.clone(), "/api/v1/reports/period?from=2026-11-27&to=2026-01-01", o, None).await;
+        k.call(g.clone(), "/api/v1/reports/period?from=2026-01-01&to=2026-11-27", m, None).await;
+        k.call(g.clone(), "/api/v1/reports/period.docx?unit=P1&from=2026-01-01&to=2026-11-27", o, None).await;
+        k.call(g.clone(), "/api/v1/reports/period.xlsx?unit=P1&from=2026-01-01&to=2026-11-27", o, None).await;
+        let round = k
+            .call(p.clone(), "/api/v1/reports/rounds", o, Some(json!({"unit": "TU", "title": "Sơ kết 6 tháng", "from": "2026-01-01", "to": "2026-06-30", "due_on": "2026-07-15", "note": "Ghi chú"})))
+            .await;
+        k.call(p.clone(), "/api/v1/reports/rounds", o, Some(json!({"unit": "TU", "title": "", "from": "x"}))).await;
+        k.call(g.clone(), "/api/v1/reports/rounds", w, None).await;
+        let round_id = round["round"]["id"].as_i64().unwrap();
+        k.call(g.clone(), &format!("/api/v1/reports/rounds/{round_id}"), o, None).await;
+        let sub = round["reports"][0]["report_id"].as_i64().unwrap();
+        k.call(g.clone(), "/api/v1/reports?unit=P1", w, None).await;
+        k.call(put.clone(), &format!("/api/v1/reports/{sub}"), w, Some(json!({"header": {"issuer": "ĐẢNG ỦY PHƯỜNG MỘT", "number": "12-BC/ĐU", "dated": "2026-07-10", "recipients": ["Thành ủy"]}, "narratives": {"results": "Kết quả"}}))).await;
+        k.call(p.clone(), &format!("/api/v1/reports/{sub}/actions"), w, Some(json!({"action": "submit"}))).await;
+        k.call(p.clone(), &format!("/api/v1/reports/{sub}/actions"), o, Some(json!({"action": "return"}))).await;
+        k.call(p.clone(), &format!("/api/v1/reports/{sub}/actions"), o, Some(json!({"action": "accept", "comment": ""}))).await;
+        k.call(g.clone(), &format!("/api/v1/reports/{sub}"), o, None).await;
+        k.call(g.clone(), &format!("/api/v1/reports/{sub}/docx"), o, None).await;
+        k.call(g.clone(), &format!("/api/v1/reports/{sub}/xlsx"), o, None).await;
+        k.call(g.clone(), "/api/v1/reports/999999", o, None).await;
+        k.call(p.clone(), "/api/v1/reports", c, Some(json!({"unit": "P1-C1", "from": "2026-01-01", "to": "2026-11-27"}))).await;
+        k.call(p.clone(), "/api/v1/reports", c, Some(json!({"unit": "P1-C1", "from": "2026-13-01"}))).await;
+
         // ---- public feedback
         let pubreg = common::published(&app).await;
         for body in [

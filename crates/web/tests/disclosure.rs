@@ -276,7 +276,7 @@ async fn a_dry_run_stores_no_upload_and_is_audited() {
 
 /// Every route that hands out a file, with the source file that builds it. Model photos (shown inline
 /// in pages, not exports) and the blank import templates (no data) are the only downloads left out.
-const FILE_ROUTES: [(&str, &str); 14] = [
+const FILE_ROUTES: [(&str, &str); 20] = [
     (
         "GET /xuat/dang-vien?don_vi=P1&dinh_dang=csv",
         "pages/members/export.rs",
@@ -321,6 +321,15 @@ const FILE_ROUTES: [(&str, &str); 14] = [
         "GET /tieu-chi/tai-lieu/{critdoc}",
         "pages/criteria/documents.rs",
     ),
+    ("GET /bao-cao/word?don-vi=P1", "pages/reports/live.rs"),
+    ("GET /bao-cao/excel?don-vi=P1", "pages/reports/live.rs"),
+    ("GET /bao-cao/ban/{report}/word", "pages/reports/stored.rs"),
+    ("GET /bao-cao/ban/{report}/excel", "pages/reports/stored.rs"),
+    (
+        "GET /api/v1/reports/period.docx?unit=P1&from=2026-01-01&to=2026-11-27",
+        "api/reports/mod.rs",
+    ),
+    ("GET /api/v1/reports/{report}/xlsx", "api/reports/mod.rs"),
 ];
 
 /// `Content-Disposition` sites per source file that are not in `FILE_ROUTES` on purpose.
@@ -521,6 +530,12 @@ async fn every_file_route_leaves_an_audit_row() {
             .unwrap()
             .id;
 
+        let report = app
+            .db
+            .reports()
+            .create_report(&admin_p, &cli, "P1", common::d(2026, 1, 1), common::d(2026, 11, 27))
+            .await
+            .unwrap();
         for (route, _) in FILE_ROUTES {
             let uri = route
                 .trim_start_matches("GET ")
@@ -531,6 +546,7 @@ async fn every_file_route_leaves_an_audit_row() {
                 .replace("{ward}", &ward.to_string())
                 .replace("{casedoc}", &casedoc.to_string())
                 .replace("{critdoc}", &critdoc.to_string())
+                .replace("{report}", &report.to_string())
                 .replace("{case}", &case.to_string());
             let before = audit(&app, "export").await.len();
             let r: Resp = if uri.starts_with("/api/") {

@@ -300,6 +300,12 @@ fn every_text_box_in_the_templates_takes_its_limit_from_the_domain() {
         "ngay",
         "as_of",
         "withdrawn_on",
+        // Period reports and reporting rounds: dd/mm/yyyy dates, parsed (`domain::report::check_period`).
+        "tu_ngay",
+        "den_ngay",
+        "from",
+        "to",
+        "due_on",
         // Criterion codes: `domain::criteria::valid_code` (letters, digits, . - _, at most 20).
         "code",
         "c_code_{{ loop.index0 }}",

@@ -28,6 +28,8 @@ mod positions;
 mod ratings;
 mod registration_reviews;
 mod registrations;
+mod report_figures;
+mod reports;
 mod scope;
 mod search;
 mod units;

@@ -21,6 +21,7 @@ pub mod models;
 pub mod openapi;
 pub mod public;
 pub mod registrations;
+pub mod reports;
 pub mod units;
 
 use crate::error::{problem, ApiError};
@@ -262,6 +263,7 @@ pub fn table() -> Vec<ApiRoute> {
     routes.extend(disciplines::routes());
     routes.extend(commendations::routes());
     routes.extend(criteria::routes());
+    routes.extend(reports::routes());
     routes.push(public::route());
     routes
 }

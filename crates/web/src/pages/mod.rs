@@ -17,6 +17,7 @@ mod login;
 mod members;
 mod models;
 mod registrations;
+pub(crate) mod reports;
 mod units;
 
 use crate::routes::{Guard, PageRoutes};
@@ -56,6 +57,7 @@ pub fn routes() -> PageRoutes {
         .merge(inspections::routes())
         .merge(criteria::routes())
         .merge(commendations::routes())
+        .merge(reports::routes())
 }
 
 pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {

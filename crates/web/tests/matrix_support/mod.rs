@@ -51,6 +51,18 @@ pub fn recognition(path: &str) -> bool {
         .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
+/// Path prefixes of the period report routes (the live report, reporting rounds, stored reports and their
+/// files): the one place that says which routes `report_matrix.rs` covers; `access_matrix.rs` leaves them
+/// to it.
+pub const REPORT_PREFIXES: [&str; 2] = ["/bao-cao", "/api/v1/reports"];
+
+/// Whether `path` is one of the period report routes (`REPORT_PREFIXES`).
+pub fn report(path: &str) -> bool {
+    REPORT_PREFIXES
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// `(METHOD, path)` of every `.route("path", get(…).post(…))` in `src`, comments skipped.

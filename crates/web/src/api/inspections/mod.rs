@@ -33,7 +33,7 @@ use utoipa::{IntoParams, ToSchema};
 mod follow_up;
 pub(crate) mod names;
 mod programmes;
-mod summary;
+pub(crate) mod summary;
 
 use super::fields::{date_message, require, unit_field, unit_param, year_param, Faults};
 use follow_up::*;
