@@ -22,7 +22,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 LAMTHEO_LOG=warn target/debug/lamtheo --data-dir "$work/data" demo >"$work/demo.log" 2>&1 \
   || { cat "$work/demo.log" >&2; exit 1; }
-target/debug/lamtheo --data-dir "$work/data" report --unit TU-BT --from 2016-06-21 --to 2020-05-20 \
+LAMTHEO_LOG=error target/debug/lamtheo --data-dir "$work/data" report --unit TU-BT --from 2016-06-21 --to 2020-05-20 \
   --format docx --output "$work/bao-cao.docx"
 (cd "$work" && HOME="$work" soffice --headless --convert-to pdf bao-cao.docx >/dev/null 2>&1)
 test -s "$work/bao-cao.pdf" || { echo "LibreOffice did not convert the report" >&2; exit 1; }

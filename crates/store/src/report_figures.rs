@@ -9,7 +9,6 @@
 //! (`report_figures_sub.rs`) are grouped queries over the subtree, bucketed into the sub-units in memory.
 
 use crate::report_figures_sub as sub;
-use crate::units::{unit_from_row, UNIT_COLS};
 use crate::{Db, FieldError, Reports, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::MeetingKind;
@@ -143,17 +142,10 @@ fn clip(year: i32, from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
 
 /// The party sub-units open during the period (the unit itself when it has none), in tree order.
 async fn sub_units(db: &Db, unit: &Unit, from: NaiveDate, to: NaiveDate) -> Result<Vec<Unit>> {
-    let mut q = crate::sql::Sql::new(&format!(
-        "SELECT {UNIT_COLS} FROM units u WHERE u.parent_id = "
-    ));
-    q.int(unit.id).push(" ORDER BY u.sort_order, u.name, u.id");
-    let children: Vec<Unit> = q
-        .query()
-        .fetch_all(&db.pool)
+    let children: Vec<Unit> = db
+        .reports()
+        .child_units(unit.id)
         .await?
-        .iter()
-        .map(unit_from_row)
-        .collect::<Result<Vec<_>>>()?
         .into_iter()
         .filter(|u| {
             u.unit_type.is_party()

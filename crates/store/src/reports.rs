@@ -776,8 +776,15 @@ impl Reports<'_> {
     // Helpers shared with reports_read.rs
     // --------------------------------------------------------------------------------------------
 
-    /// Direct children of a unit (every type, open or not), in tree order.
-    async fn child_units(self, unit_id: i64) -> Result<Vec<Unit>> {
+    /// Direct children of a unit (every type, open or not), in tree order: the sub-units a round expects and
+    /// the report's sub-unit table (`report_figures::sub_units`) list.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "reports.child_units")
+    )]
+    pub(crate) async fn child_units(self, unit_id: i64) -> Result<Vec<Unit>> {
         let rows = sqlx::query(&format!(
             "SELECT {UNIT_COLS} FROM units u WHERE u.parent_id = $1 ORDER BY u.sort_order, u.id"
         ))

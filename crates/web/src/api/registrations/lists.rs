@@ -2,6 +2,7 @@
 //! the copy clusters.
 
 use super::{FlagName, RatingName, RegistrationStatusName};
+use crate::api::fields::year_param;
 use crate::api::models::UnitRef;
 use crate::api::{subtree_of, Items};
 use crate::auth::ApiUser;
@@ -119,7 +120,7 @@ pub(super) async fn list(
     let path = subtree_of(&st, p, q.unit.as_deref())
         .await?
         .unwrap_or_else(|| p.unit_path.clone());
-    let year = q.year.unwrap_or_else(|| st.db.today().year());
+    let year = year_param(q.year)?.unwrap_or_else(|| st.db.today().year());
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(Status::parse(s).ok_or_else(|| {
             ApiError::unprocessable(
@@ -284,7 +285,8 @@ pub(super) async fn report(
         Some(code) => st.db.units().unit_by_code(p, code).await?.id,
         None => p.unit_id,
     };
-    let year = q.year.unwrap_or_else(|| st.db.today().year());
+    // A year far outside the campaign would name a deadline no date type can write ("+69233-03-31").
+    let year = year_param(q.year)?.unwrap_or_else(|| st.db.today().year());
     let rep = st
         .db
         .registrations()
@@ -366,7 +368,7 @@ pub(super) async fn copy_clusters(
     let path = subtree_of(&st, p, q.unit.as_deref())
         .await?
         .unwrap_or_else(|| p.unit_path.clone());
-    let year = q.year.unwrap_or_else(|| st.db.today().year());
+    let year = year_param(q.year)?.unwrap_or_else(|| st.db.today().year());
     let clusters: Vec<CopyCluster> = st
         .db
         .registrations()
