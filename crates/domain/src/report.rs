@@ -27,12 +27,16 @@ pub const DEFAULT_ATTENDANCE_TARGET_PERMILLE: i64 = 900;
 /// unit's registrations of a year are in copy groups.
 pub const COPIED_SHARE_PERMILLE: i64 = 500;
 
-/// Why a period cannot be reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a period cannot be reported; the message is what every page, the API and the command line show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
     /// `from` after `to`.
+    #[error("Ngày cuối kỳ không được trước ngày đầu kỳ")]
     Reversed,
     /// Longer than `MAX_PERIOD_DAYS`.
+    #[error(
+        "Kỳ báo cáo không được dài quá 6 năm: hãy chọn một kỳ ngắn hơn (một nhiệm kỳ, một năm…)"
+    )]
     TooLong,
 }
 
@@ -571,6 +575,21 @@ pub fn issuer_abbreviation(t: UnitType) -> &'static str {
         | UnitType::MassOrganisation
         | UnitType::MassMobilisationTeam
         | UnitType::MassMobilisationBloc => "BC",
+    }
+}
+
+/// The line above the signature by the issuing unit's type (Hướng dẫn 36-HD/VPTW: signing on behalf of the
+/// collective): "T/M BAN THƯỜNG VỤ" for a party committee, "T/M ĐẢNG ỦY" for a grassroots or partial committee,
+/// "T/M CHI BỘ" for a cell; none for other units.
+pub fn on_behalf_of(t: UnitType) -> &'static str {
+    match t {
+        UnitType::PartyCommittee => "T/M BAN THƯỜNG VỤ",
+        UnitType::GrassrootsCommittee | UnitType::PartialCommittee => "T/M ĐẢNG ỦY",
+        UnitType::GrassrootsCell | UnitType::Cell => "T/M CHI BỘ",
+        UnitType::Front
+        | UnitType::MassOrganisation
+        | UnitType::MassMobilisationTeam
+        | UnitType::MassMobilisationBloc => "",
     }
 }
 

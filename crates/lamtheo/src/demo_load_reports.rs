@@ -41,7 +41,7 @@ pub(crate) const RETURNED: &str = "PT";
 /// Submitted after the due day, then accepted.
 pub(crate) const LATE: &[&str] = &["P6", "NT", "BT-YT"];
 /// The comment of the return.
-pub(crate) const RETURN_COMMENT: &str = "Đề nghị bổ sung kết quả nhân rộng các mô hình \"Dân vận khéo\" của phường và làm rõ nguyên nhân của những hạn chế trong đăng ký làm theo; gửi lại trước ngày 15/5/2020.";
+pub(crate) const RETURN_COMMENT: &str = "Đề nghị bổ sung kết quả nhân rộng các mô hình \"Dân vận khéo\" của phường và làm rõ nguyên nhân của những hạn chế trong đăng ký làm theo; gửi lại trước ngày 15/05/2020.";
 
 const SALT: u64 = 0x6261_6f63_616f;
 
@@ -246,8 +246,8 @@ pub(crate) async fn load_reports(
                 from: Some(from),
                 to: Some(to),
                 due_on: Some(due),
-                note: "Các tổ chức cơ sở đảng trực thuộc báo cáo sơ kết 4 năm (từ ngày 21/6/2016 \
-                       đến ngày 20/5/2020), gửi về Thành ủy qua Văn phòng Thành ủy."
+                note: "Các tổ chức cơ sở đảng trực thuộc báo cáo sơ kết 4 năm (từ ngày 21/06/2016 \
+                       đến ngày 20/05/2020), gửi về Thành ủy qua Văn phòng Thành ủy."
                     .into(),
             },
         )
@@ -527,7 +527,7 @@ fn city_narratives() -> Narratives {
     let mut n = Narratives::new();
     n.insert(
         NarrativeSection::Results,
-        "Ban Thường vụ Thành ủy ban hành Kế hoạch 43-KH/TU ngày 21/6/2016 thực hiện Chỉ thị 05-CT/TW; \
+        "Ban Thường vụ Thành ủy ban hành Kế hoạch 43-KH/TU ngày 21/06/2016 thực hiện Chỉ thị 05-CT/TW; \
          hằng năm chỉ đạo học tập chuyên đề, đưa việc làm theo vào sinh hoạt chi bộ và đăng ký làm theo \
          của đảng viên. Nhiều mô hình, cách làm hay được nhân dân hưởng ứng: \"Dân vận khéo\" xây dựng nhà \
          tiêu hợp vệ sinh của Ủy ban MTTQ xã Sơn Đông, làm đường giao thông nông thôn của Chi bộ ấp Bình \

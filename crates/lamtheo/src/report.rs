@@ -25,13 +25,8 @@ pub async fn run(
     output: &Path,
 ) -> Result<ExitCode> {
     let (from, to) = (date("--from", from)?, date("--to", to)?);
-    match domain::report::check_period(from, to) {
-        Ok(()) => {}
-        Err(domain::report::PeriodError::Reversed) => bail!("--from không được sau --to"),
-        Err(domain::report::PeriodError::TooLong) => bail!(
-            "kỳ báo cáo dài quá {} ngày",
-            domain::report::MAX_PERIOD_DAYS
-        ),
+    if let Err(e) = domain::report::check_period(from, to) {
+        bail!("--from {from}, --to {to}: {e}");
     }
     if !matches!(format, "docx" | "xlsx" | "json") {
         bail!("định dạng \"{format}\" không có; dùng docx, xlsx hoặc json");

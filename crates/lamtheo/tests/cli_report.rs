@@ -122,7 +122,7 @@ fn report_writes_json_docx_and_xlsx_and_refuses_bad_dates() {
             "2020-05-20",
             "2020-01-01",
             "json",
-            "--from không được sau --to",
+            "Ngày cuối kỳ không được trước ngày đầu kỳ",
         ),
         (
             "2020-01-01",

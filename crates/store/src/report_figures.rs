@@ -9,16 +9,16 @@
 //! (`report_figures_sub.rs`) are grouped queries over the subtree, bucketed into the sub-units in memory.
 
 use crate::report_figures_sub as sub;
-use crate::{Db, FieldError, Reports, Result, StoreError};
+use crate::reports::report_unit;
+use crate::{Db, Reports, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::attendance::MeetingKind;
 use domain::policy::Principal;
 use domain::report::{
     check_period, draft_limitations, years_of, CampaignSection, CellMeetingSection,
     ClassificationLine, CommendationCount, CommendationSection, CriteriaLine, CriteriaSection,
-    DisciplineSection, InspectionSection, PeriodError, PeriodReport, RegistrationSection,
-    ReportUnit, StudySection, SubUnitRow, YearAttendance, YearRegistrations,
-    DEFAULT_ATTENDANCE_TARGET_PERMILLE,
+    DisciplineSection, InspectionSection, PeriodReport, RegistrationSection, StudySection,
+    SubUnitRow, YearAttendance, YearRegistrations, DEFAULT_ATTENDANCE_TARGET_PERMILLE,
 };
 use domain::{Role, Unit};
 use futures_util::future::try_join_all;
@@ -98,15 +98,9 @@ impl Reports<'_> {
     }
 }
 
-/// `check_period` as the store's validation error.
+/// `check_period` as the store's validation error (the same message as rounds and stored reports).
 fn check(from: NaiveDate, to: NaiveDate) -> Result<()> {
-    check_period(from, to).map_err(|e| {
-        let message = match e {
-            PeriodError::Reversed => "Ngày cuối kỳ không được trước ngày đầu kỳ",
-            PeriodError::TooLong => "Kỳ báo cáo không được dài quá 6 năm",
-        };
-        StoreError::Invalid(vec![FieldError::new("to", message)])
-    })
+    check_period(from, to).map_err(crate::reports::period_error)
 }
 
 /// The principal the areas' own queries run with: every capability over the report's unit only. It never
@@ -119,15 +113,6 @@ fn internal_principal(unit: &Unit) -> Principal {
         unit_id: unit.id,
         unit_path: unit.path.clone(),
         member_id: None,
-    }
-}
-
-fn report_unit(u: &Unit) -> ReportUnit {
-    ReportUnit {
-        id: u.id,
-        code: u.code.clone(),
-        name: u.name.clone(),
-        unit_type: u.unit_type,
     }
 }
 

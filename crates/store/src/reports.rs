@@ -265,20 +265,9 @@ fn invalid(field: &str, message: impl Into<String>) -> StoreError {
     StoreError::Invalid(vec![FieldError::new(field, message)])
 }
 
-/// The Vietnamese message of a refused period.
+/// A refused period as the store's validation error on `to`.
 pub(crate) fn period_error(e: PeriodError) -> StoreError {
-    match e {
-        PeriodError::Reversed => {
-            invalid("to", "Ngày kết thúc kỳ báo cáo phải từ ngày bắt đầu trở đi")
-        }
-        PeriodError::TooLong => invalid(
-            "from",
-            format!(
-                "Kỳ báo cáo dài quá {} ngày",
-                text::format_int(domain::report::MAX_PERIOD_DAYS)
-            ),
-        ),
-    }
+    invalid("to", e.to_string())
 }
 
 // ------------------------------------------------------------------------------------------------

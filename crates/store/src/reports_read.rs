@@ -17,7 +17,7 @@ use domain::report::{
     check_period, completeness, differences, issuer_abbreviation, Narratives, PeriodReport,
     ReportAction, ReportDocument, ReportHeader, ReportStatus, SubReportStatus,
 };
-use domain::{text, Unit, UnitType};
+use domain::{text, Unit};
 use std::collections::BTreeMap;
 
 /// A report of a round as the round's table shows it.
@@ -94,19 +94,6 @@ pub(crate) fn place_of(root_name: &str) -> String {
     }
 }
 
-/// "T/M BAN THƯỜNG VỤ", "T/M ĐẢNG ỦY" or "T/M CHI BỘ" by the issuing unit's type.
-pub(crate) fn on_behalf_of(t: UnitType) -> &'static str {
-    match t {
-        UnitType::PartyCommittee => "T/M BAN THƯỜNG VỤ",
-        UnitType::GrassrootsCommittee | UnitType::PartialCommittee => "T/M ĐẢNG ỦY",
-        UnitType::GrassrootsCell | UnitType::Cell => "T/M CHI BỘ",
-        UnitType::Front
-        | UnitType::MassOrganisation
-        | UnitType::MassMobilisationTeam
-        | UnitType::MassMobilisationBloc => "",
-    }
-}
-
 /// The header a new report of `unit` starts with (see `Reports::default_header`).
 pub(crate) fn header_for(
     unit: &Unit,
@@ -132,7 +119,7 @@ pub(crate) fn header_for(
             text::format_date(from),
             text::format_date(to)
         ),
-        on_behalf: on_behalf_of(unit.unit_type).to_string(),
+        on_behalf: domain::report::on_behalf_of(unit.unit_type).to_string(),
         signer_title: "BÍ THƯ".to_string(),
         signer_name: String::new(),
         recipients,
@@ -274,6 +261,18 @@ impl Reports<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// The writer's narrative of a report the reader may read (same readers as `report`), without computing
+    /// its figures: what a parent's report quotes from its sub-units' reports.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "reports.narratives")
+    )]
+    pub async fn narratives(self, p: &Principal, id: i64) -> Result<domain::report::Narratives> {
+        Ok(self.readable_report(p, id).await?.narratives)
     }
 
     /// A stored report. Readers: `can_read_report` on its unit, or `can_review_reports` on its round's

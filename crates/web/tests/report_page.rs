@@ -235,7 +235,10 @@ async fn bad_dates_show_the_form_again_with_a_message() {
         let office = app.browser("office.tu").await;
         for (query, message) in [
             ("tu=32/13/2026", "Ngày không hợp lệ"),
-            ("tu=01/06/2026&den=01/01/2026", "phải sau ngày đầu kỳ"),
+            (
+                "tu=01/06/2026&den=01/01/2026",
+                "không được trước ngày đầu kỳ",
+            ),
             ("tu=01/01/2000&den=01/01/2026", "dài quá 6 năm"),
         ] {
             let r = app

@@ -307,7 +307,9 @@ async fn a_unit_stores_its_own_report_and_issues_it() {
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-        assert!(r.text().contains("Ngày cuối kỳ phải sau ngày đầu kỳ"));
+        assert!(r
+            .text()
+            .contains("Ngày cuối kỳ không được trước ngày đầu kỳ"));
         // The live page's parameter names are accepted too.
         let r = app
             .form(

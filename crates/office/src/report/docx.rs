@@ -199,7 +199,13 @@ fn push_header(out: &mut String, doc: &ReportDocument) {
     left = left
         .para(tight, &[(&issuer.to_uppercase(), BOLD)])
         .para(tight, &[("*", PLAIN)])
-        .para(tight, &[(&number_line(&h.number), PLAIN.size(PT14))]);
+        .para(
+            tight,
+            &[(
+                &number_line(&h.number, doc.figures.unit.unit_type),
+                PLAIN.size(PT14),
+            )],
+        );
     let party = Look {
         underline: true,
         ..BOLD.size(PT15)
@@ -785,7 +791,7 @@ fn push_signature(out: &mut String, doc: &ReportDocument) {
     }
     let mut on_behalf = trimmed(&h.on_behalf);
     if on_behalf.is_empty() {
-        on_behalf = "T/M BAN THƯỜNG VỤ".to_string();
+        on_behalf = domain::report::on_behalf_of(doc.figures.unit.unit_type).to_string();
     }
     let mut right = Cell::new(W[1]).para(centre, &[(&on_behalf.to_uppercase(), BOLD.size(PT14))]);
     let title = trimmed(&h.signer_title);

@@ -159,11 +159,14 @@ pub(crate) fn report_day(doc: &ReportDocument) -> NaiveDate {
 
 /// "Số 125-BC/TU"; "Số    -BC/TU" when only the suffix is set (the number is written by hand); "Số" and
 /// room for both when nothing is set.
-pub(crate) fn number_line(number: &str) -> String {
+pub(crate) fn number_line(number: &str, issuer: domain::UnitType) -> String {
     let number = crate::registrations::clean(number);
     let number = number.trim();
     if number.is_empty() {
-        "Số       -BC/".to_string()
+        format!(
+            "Số       -BC/{}",
+            domain::report::issuer_abbreviation(issuer)
+        )
     } else if number.starts_with('-') {
         format!("Số    {number}")
     } else {
@@ -405,9 +408,15 @@ mod tests {
 
     #[test]
     fn number_lines() {
-        assert_eq!(number_line("125-BC/TU"), "Số 125-BC/TU");
-        assert_eq!(number_line("-BC/TU"), "Số    -BC/TU");
-        assert!(number_line("").starts_with("Số "));
+        assert_eq!(
+            number_line("125-BC/TU", domain::UnitType::PartyCommittee),
+            "Số 125-BC/TU"
+        );
+        assert_eq!(
+            number_line("-BC/TU", domain::UnitType::PartyCommittee),
+            "Số    -BC/TU"
+        );
+        assert_eq!(number_line("", domain::UnitType::Cell), "Số       -BC/CB");
     }
 
     fn lim(

@@ -96,18 +96,8 @@ fn period_fields(
     let (from, to) = (from?, to?);
     match domain::report::check_period(from, to) {
         Ok(()) => Some((from, to)),
-        Err(domain::report::PeriodError::Reversed) => {
-            f.push("to", "Ngày kết thúc không thể trước ngày bắt đầu");
-            None
-        }
-        Err(domain::report::PeriodError::TooLong) => {
-            f.push(
-                "to",
-                format!(
-                    "Kỳ báo cáo dài quá {} ngày",
-                    domain::report::MAX_PERIOD_DAYS
-                ),
-            );
+        Err(e) => {
+            f.push("to", e.to_string());
             None
         }
     }

@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
-use domain::report::{check_period, PeriodError};
+use domain::report::check_period;
 use serde::Deserialize;
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -62,18 +62,9 @@ fn period_of(q: &LiveQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), 
     let first = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let from = parse_form_date(&q.tu)?.unwrap_or(first);
     let to = parse_form_date(&q.den)?.unwrap_or(today);
-    match check_period(from, to) {
-        Ok(()) => Ok((from, to)),
-        Err(PeriodError::Reversed) => Err(format!(
-            "Ngày cuối kỳ ({}) phải sau ngày đầu kỳ ({}).",
-            date(Some(to)),
-            date(Some(from))
-        )),
-        Err(PeriodError::TooLong) => Err(
-            "Kỳ báo cáo dài quá 6 năm: hãy chọn một kỳ ngắn hơn (một nhiệm kỳ, một năm…)."
-                .to_string(),
-        ),
-    }
+    check_period(from, to)
+        .map_err(|e| format!("{e} (từ {} đến {}).", date(Some(from)), date(Some(to))))?;
+    Ok((from, to))
 }
 
 #[derive(Template)]

@@ -166,15 +166,8 @@ pub async fn create(
     let to = day("to", &f.to, "Ghi ngày cuối kỳ báo cáo");
     let due_on = day("due_on", &f.due_on, "Ghi hạn nộp báo cáo");
     if let (Some(a), Some(b)) = (from, to) {
-        match domain::report::check_period(a, b) {
-            Ok(()) => {}
-            Err(domain::report::PeriodError::Reversed) => {
-                errors.push("to", "Ngày cuối kỳ phải sau ngày đầu kỳ")
-            }
-            Err(domain::report::PeriodError::TooLong) => errors.push(
-                "to",
-                "Kỳ báo cáo dài quá 6 năm: hãy chọn một nhiệm kỳ hoặc ngắn hơn",
-            ),
+        if let Err(e) = domain::report::check_period(a, b) {
+            errors.push("to", e.to_string());
         }
     }
     if errors.any() {

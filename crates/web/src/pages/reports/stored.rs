@@ -428,15 +428,8 @@ pub async fn create(
         unit
     };
     if let (Some(a), Some(b)) = (from, to) {
-        match domain::report::check_period(a, b) {
-            Ok(()) => {}
-            Err(domain::report::PeriodError::Reversed) => {
-                errors.push("den_ngay", "Ngày cuối kỳ phải sau ngày đầu kỳ")
-            }
-            Err(domain::report::PeriodError::TooLong) => errors.push(
-                "den_ngay",
-                "Kỳ báo cáo dài quá 6 năm: hãy chọn một nhiệm kỳ hoặc ngắn hơn",
-            ),
+        if let Err(e) = domain::report::check_period(a, b) {
+            errors.push("den_ngay", e.to_string());
         }
     }
     let (Some(from), Some(to)) = (from, to) else {
@@ -1027,12 +1020,16 @@ async fn quotes(st: &AppState, user: &WebUser, subs: &[SubReportStatus]) -> Vec<
         .filter(|s| s.status == ReportStatus::Accepted)
         .take(QUOTES_MAX)
     {
-        let Ok(sub) = st.db.reports().report(&user.principal, s.report_id).await else {
+        // Only the narrative: `report` would compute each sub-report's figures again.
+        let Ok(narratives) = st
+            .db
+            .reports()
+            .narratives(&user.principal, s.report_id)
+            .await
+        else {
             continue;
         };
-        let text = sub
-            .document
-            .narratives
+        let text = narratives
             .get(&NarrativeSection::Limitations)
             .cloned()
             .unwrap_or_default();
