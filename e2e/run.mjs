@@ -462,9 +462,20 @@ try {
     assert((await sec.textContent('.flash.ok')).includes('Đã trả lời'), 'answered');
     await sctx.close();
 
+    // Days later the citizen comes back with the code written on paper, in small letters with a space,
+    // and types it into the portal home's "Tra cứu phản ánh" box.
+    assert((await citizen.locator('.tracking-qr').count()) === 1, 'the receipt has a QR code of its address');
+    await citizen.goto(`${base}/cong-khai`);
+    await citizen.fill('#trang-chu-ma', `${code.slice(0, 5).toLowerCase()} ${code.slice(5).toLowerCase()}`);
+    await citizen.screenshot({ path: join(shots, '36a-tra-cuu-phan-anh.png'), fullPage: false });
+    await Promise.all([citizen.waitForNavigation(), citizen.click('.lookup-card button[type=submit]')]);
+    assert(citizen.url() === trackUrl, `the box opens the tracking page: ${citizen.url()}`);
     // The citizen sees the answer on the tracking page and on the public registration page.
-    await citizen.goto(trackUrl);
     assert((await citizen.textContent('main')).includes('tháng 01/2027'), 'the tracking page shows the answer');
+    await citizen.screenshot({ path: join(shots, '36b-theo-doi-phan-anh.png'), fullPage: true });
+    // A mistyped code (O for 0 is impossible: codes have neither) is refused with the reason, input kept.
+    await citizen.goto(`${base}/cong-khai/phan-anh?ma=${code.slice(0, 9)}O`);
+    assert((await citizen.textContent('#tra-cuu-ma-err')).includes('không phải là mã theo dõi'), 'a mistyped code says why');
     await citizen.goto(regUrl);
     const fb = citizen.locator('#phan-anh article', { hasText: 'cầu Cái Cối' });
     await fb.first().waitFor();

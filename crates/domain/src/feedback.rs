@@ -224,6 +224,25 @@ pub fn check_feedback(
     }
 }
 
+/// The letters and digits of a tracking code: capitals and digits without the look-alikes 0/O and 1/I, so a
+/// code read aloud or copied by hand cannot be mistaken.
+pub const TRACKING_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/// Characters in a tracking code.
+pub const TRACKING_LEN: usize = 10;
+
+/// A tracking code as a citizen typed it, in its stored form: case does not matter, and spaces, dashes and
+/// dots between the characters are dropped. `None` when what is left is not `TRACKING_LEN` characters of
+/// `TRACKING_ALPHABET`.
+pub fn normalize_tracking_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '_'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let valid = code.len() == TRACKING_LEN && code.bytes().all(|b| TRACKING_ALPHABET.contains(&b));
+    valid.then_some(code)
+}
+
 /// Hours within which a near-identical feedback on the same subject is folded into the earlier one.
 pub const DUPLICATE_WINDOW_HOURS: i64 = 24;
 /// Shingle resemblance from which two feedback texts count as near-identical.
@@ -513,6 +532,32 @@ impl Completion {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn tracking_codes_as_typed() {
+        assert_eq!(
+            normalize_tracking_code(" ql9k-7bty.j6 ").as_deref(),
+            Some("QL9K7BTYJ6")
+        );
+        assert_eq!(
+            normalize_tracking_code("QL9K7BTYJ6").as_deref(),
+            Some("QL9K7BTYJ6")
+        );
+        // Look-alikes are not in codes: a code with O, 0, I or 1 was mistyped.
+        for bad in [
+            "QL9K7BTYJO",
+            "QL9K7BTYJ0",
+            "QL9K7BTYJ1",
+            "QL9K7BTYJI",
+            "QL9K7BTYJ",
+            "QL9K7BTYJ66",
+            "",
+            "ĐL9K7BTYJ6",
+        ] {
+            assert_eq!(normalize_tracking_code(bad), None, "{bad}");
+        }
+        assert!(!TRACKING_ALPHABET.iter().any(|b| b"0O1I".contains(b)));
+    }
 
     #[test]
     fn subject_names() {

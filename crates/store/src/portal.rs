@@ -1787,11 +1787,11 @@ fn common_prefix<'a>(paths: impl Iterator<Item = &'a str>) -> String {
 
 /// A code a citizen can keep to follow their feedback: 10 letters and digits without look-alikes.
 fn tracking_code() -> String {
+    use domain::feedback::{TRACKING_ALPHABET as ALPHABET, TRACKING_LEN};
     let raw = crate::accounts::random_token();
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     raw.as_bytes()
         .chunks(2)
-        .take(10)
+        .take(TRACKING_LEN)
         .map(|c| {
             let v = c.iter().fold(0usize, |a, b| a * 31 + usize::from(*b));
             char::from(ALPHABET[v % ALPHABET.len()])
@@ -1810,7 +1810,8 @@ mod tests {
         assert_eq!(common_prefix(["/1/2/", "/10/"].into_iter()), "/");
         assert!(in_lower("/1/2/5/", &["/1/2/".to_string()]));
         assert!(!in_lower("/1/20/", &["/1/2/".to_string()]));
-        assert_eq!(tracking_code().len(), 10);
+        let code = tracking_code();
+        assert_eq!(domain::feedback::normalize_tracking_code(&code), Some(code));
         assert!(natural_key("Phường 4") < natural_key("Phường 10"));
         assert!(natural_key("Đảng bộ An Hội") < natural_key("Đảng bộ Bình Phú"));
     }

@@ -98,6 +98,15 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
     )
 }
 
+/// The scheme and host of printed addresses (QR codes on paper): `--public-url` when set, else `origin`.
+pub fn public_origin(st: &crate::AppState, headers: &HeaderMap) -> String {
+    if st.config.public_url.is_empty() {
+        origin(headers, st.config.secure_cookies, st.config.trust_proxy)
+    } else {
+        st.config.public_url.trim_end_matches('/').to_string()
+    }
+}
+
 /// This server's address as the browser sees it ("https://host"): the request's host, or behind a trusted
 /// proxy the forwarded host and scheme. Used for absolute links (QR codes) and to check form origins.
 pub fn origin(headers: &HeaderMap, secure: bool, trust_proxy: bool) -> String {

@@ -82,6 +82,24 @@ pub fn iso(d: Option<NaiveDate>) -> String {
         .unwrap_or_default()
 }
 
+/// A QR code of `text` as an SVG `data:` URI for an `<img>` at least `size` pixels square; empty when the
+/// text is too long for a QR code.
+pub fn qr_data_uri(text: &str, size: u32) -> String {
+    use base64::Engine;
+    qrcode::QrCode::new(text.as_bytes())
+        .map(|c| {
+            let svg = c
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(size, size)
+                .build();
+            format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(svg)
+            )
+        })
+        .unwrap_or_default()
+}
+
 pub fn num(n: i64) -> String {
     domain::text::format_int(n)
 }

@@ -675,6 +675,7 @@ fn expectations() -> BTreeMap<(String, String), Spec> {
     );
     put("GET", "/cong-khai/tim-kiem", public(None, any));
     put("POST", "/cong-khai/phan-anh", public(None, any));
+    put("GET", "/cong-khai/phan-anh", public(None, any));
     put(
         "GET",
         "/cong-khai/phan-anh/{code}",

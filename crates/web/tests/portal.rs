@@ -578,3 +578,132 @@ async fn behind_a_proxy_the_limit_uses_the_address_the_proxy_saw() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn citizen_looks_a_tracking_code_up() {
+    each_backend(|app| async move {
+        let id = published(&app).await;
+        let sid = id.to_string();
+        let r = app
+            .post_form(
+                "/cong-khai/phan-anh",
+                None,
+                &[
+                    ("subject_type", "registration"),
+                    ("subject_id", &sid),
+                    ("content", TEXT),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let track = location(&r);
+        let code = track
+            .strip_prefix("/cong-khai/phan-anh/")
+            .and_then(|s| s.split('?').next())
+            .unwrap()
+            .to_string();
+        let canonical = format!("/cong-khai/phan-anh/{code}");
+
+        // The box is on the home page and in every portal page's footer.
+        let home = app.page("/cong-khai", None).await.text();
+        assert!(home.contains("Đã gửi phản ánh?") && home.contains("id=\"trang-chu-ma\""));
+        assert!(
+            home.contains("id=\"chan-trang-ma\"")
+                && home.contains("action=\"/cong-khai/phan-anh\"")
+        );
+        let form = app.page("/cong-khai/phan-anh", None).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.text().contains("<h1>Tra cứu phản ánh</h1>")
+                && !form.text().contains("role=\"alert\"")
+        );
+
+        // Typed in small letters with a dash and spaces: found.
+        let typed = format!(
+            " {}-{} ",
+            code[..5].to_lowercase(),
+            code[5..].to_lowercase()
+        );
+        let r = app
+            .page(
+                &format!("/cong-khai/phan-anh?ma={}", typed.replace(' ', "+")),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(location(&r), canonical);
+        // The same from the search box.
+        let r = app
+            .page(
+                &format!("/cong-khai/tim-kiem?q={}", code.to_lowercase()),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(location(&r), canonical);
+        // The address typed in small letters: one canonical page.
+        let r = app
+            .page(
+                &format!("/cong-khai/phan-anh/{}", code.to_lowercase()),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(location(&r), canonical);
+
+        // The page carries the code, a QR code of its own address, and how to come back.
+        let page = app.page(&canonical, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        assert!(html.contains(&format!("<strong class=\"track-code\">{code}</strong>")));
+        assert!(html.contains("class=\"tracking-qr\" src=\"data:image/svg+xml;base64,"));
+        assert!(
+            html.contains(&format!("http://localhost{canonical}")),
+            "{html}"
+        );
+
+        // Mistyped, unknown and empty codes re-show the form with why.
+        let wrong = [
+            ("QL9K7BTYJO", "không phải là mã theo dõi"),
+            ("abc", "không phải là mã theo dõi"),
+            ("", "Hãy nhập mã theo dõi"),
+        ];
+        for (typed, why) in wrong {
+            let r = app
+                .page(&format!("/cong-khai/phan-anh?ma={typed}"), None)
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{typed}");
+            let html = r.text();
+            assert!(
+                html.contains(why) && html.contains("aria-invalid=\"true\""),
+                "{html}"
+            );
+            assert!(looks_vietnamese(&html));
+        }
+        // A well-formed code nobody was given: said so (never a code of the same shape as a real one).
+        let unknown = if code == "ABCDEFGHJK" {
+            "ZZZZZZZZZZ"
+        } else {
+            "ABCDEFGHJK"
+        };
+        let r = app
+            .page(&format!("/cong-khai/phan-anh?ma={unknown}"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r
+            .text()
+            .contains(&format!("Không có phản ánh nào mang mã {unknown}")));
+        assert_eq!(
+            app.page(&format!("/cong-khai/phan-anh/{unknown}"), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // A search for a code-shaped word nobody was given is an ordinary search.
+        let r = app
+            .page(&format!("/cong-khai/tim-kiem?q={unknown}"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    })
+    .await;
+}

@@ -26,12 +26,10 @@ pub struct PeriodQuery {
 /// The absolute address of a unit's public page, for the QR code: `--public-url`, or the address the
 /// browser used (behind a trusted proxy, the forwarded one).
 pub fn portal_url(st: &AppState, headers: &HeaderMap, code: &str) -> String {
-    let base = if st.config.public_url.is_empty() {
-        crate::auth::origin(headers, st.config.secure_cookies, st.config.trust_proxy)
-    } else {
-        st.config.public_url.trim_end_matches('/').to_string()
-    };
-    format!("{base}/cong-khai/don-vi/{code}")
+    format!(
+        "{}/cong-khai/don-vi/{code}",
+        crate::auth::public_origin(st, headers)
+    )
 }
 
 struct Loaded {
@@ -139,19 +137,7 @@ pub async fn show(
     headers: HeaderMap,
 ) -> PageResult {
     let l = load(&st, &user, &code, &q, &headers).await?;
-    let qr = qrcode::QrCode::new(l.bulletin.portal_url.as_bytes())
-        .map(|c| {
-            let svg = c
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(160, 160)
-                .build();
-            use base64::Engine;
-            format!(
-                "data:image/svg+xml;base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(svg)
-            )
-        })
-        .unwrap_or_default();
+    let qr = crate::view::qr_data_uri(&l.bulletin.portal_url, 160);
     Ok(render(&BulletinPage {
         ctx: Ctx::new(
             &user,

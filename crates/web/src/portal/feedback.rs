@@ -5,13 +5,14 @@
 
 use super::pages::{model_view, registration_view};
 use super::views::FeedbackFormView;
-use super::{failure, message, MessagePage, PortalCtx, PortalError, PortalResult};
+use super::{failure, message, PortalCtx, PortalError, PortalResult};
 use crate::auth::client_address;
 use crate::extract::PagePath;
 use crate::public_input::{foreign_origin, media_type, opt};
 use crate::respond::render;
 use crate::view;
 use crate::AppState;
+use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -20,7 +21,7 @@ use axum::Form;
 use domain::feedback::CitizenAnswer;
 use serde::Deserialize;
 use std::collections::HashMap;
-use store::{FeedbackRefusal, FeedbackSubmission};
+use store::{FeedbackRefusal, FeedbackSubmission, StoreError};
 
 /// The cookie that identifies a device for citizens' answers on items (random, not personal).
 const DEVICE_COOKIE: &str = "lamtheo_thiet_bi";
@@ -140,12 +141,92 @@ pub(super) async fn feedback_form(
     }
 }
 
-pub(super) async fn tracking(
+#[derive(Template)]
+#[template(path = "portal_tracking.html")]
+struct TrackingPage {
+    ctx: PortalCtx,
+    heading: String,
+    text: String,
+    code: String,
+    /// The page's absolute address (what the QR code holds).
+    url: String,
+    /// The QR code as a `data:` URI (empty when it cannot be drawn).
+    qr: String,
+    detail: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "portal_lookup.html")]
+struct LookupPage {
+    ctx: PortalCtx,
+    typed: String,
+    error: Option<String>,
+}
+
+/// `GET /cong-khai/phan-anh[?ma=…]`: the "Tra cứu phản ánh" page. A code typed in any case, with spaces or
+/// dashes, goes to its tracking page; a malformed or unknown code re-shows the form with why.
+pub(super) async fn lookup(
     State(st): State<AppState>,
-    PagePath(code): PagePath<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> PortalResult {
-    let t = st.db.portal().tracking(code.trim()).await?;
+    let typed: String = q
+        .get("ma")
+        .map(|s| s.trim().chars().take(40).collect())
+        .unwrap_or_default();
+    let error = if typed.is_empty() {
+        if q.contains_key("ma") {
+            Some("Hãy nhập mã theo dõi.".to_string())
+        } else {
+            None
+        }
+    } else {
+        match domain::feedback::normalize_tracking_code(&typed) {
+            None => Some(format!(
+                "\"{typed}\" không phải là mã theo dõi: mã gồm {} chữ và số (không có O, I, 0, 1), \
+                 ví dụ QL9K7BTYJ6.",
+                domain::feedback::TRACKING_LEN
+            )),
+            Some(code) => match st.db.portal().tracking(&code).await {
+                Ok(_) => return Ok(Redirect::to(&tracking_path(&code)).into_response()),
+                Err(StoreError::NotFound) => Some(format!(
+                    "Không có phản ánh nào mang mã {code}. Hãy xem lại mã trên giấy hoặc tin nhắn đã lưu."
+                )),
+                Err(e) => return Err(e.into()),
+            },
+        }
+    };
+    let status = match &error {
+        Some(_) => StatusCode::NOT_FOUND,
+        None => StatusCode::OK,
+    };
+    let page = LookupPage {
+        ctx: PortalCtx::new("Tra cứu phản ánh"),
+        typed,
+        error,
+    };
+    let mut resp = (status, render(&page)).into_response();
+    resp.headers_mut()
+        .insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    Ok(resp)
+}
+
+/// The tracking page of a code in its stored form.
+pub(super) fn tracking_path(code: &str) -> String {
+    format!("/cong-khai/phan-anh/{code}")
+}
+
+pub(super) async fn tracking(
+    State(st): State<AppState>,
+    PagePath(typed): PagePath<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> PortalResult {
+    let code = domain::feedback::normalize_tracking_code(&typed).ok_or(PortalError::NotFound)?;
+    if code != typed {
+        // Typed by hand in another case or with separators: the one address of the page.
+        return Ok(Redirect::permanent(&tracking_path(&code)).into_response());
+    }
+    let t = st.db.portal().tracking(&code).await?;
     let fresh = q.contains_key("moi");
     let mut detail = vec![
         ("Về".to_string(), t.subject_name.label()),
@@ -173,7 +254,12 @@ pub(super) async fn tracking(
             t.answer.clone(),
         ));
     }
-    let page = MessagePage {
+    let url = format!(
+        "{}{}",
+        crate::auth::public_origin(&st, &headers),
+        tracking_path(&t.tracking_code)
+    );
+    let page = TrackingPage {
         ctx: PortalCtx::new("Theo dõi phản ánh"),
         heading: if fresh {
             "Đã gửi phản ánh".to_string()
@@ -183,7 +269,7 @@ pub(super) async fn tracking(
         text: if t.folded && fresh {
             format!(
                 "Cảm ơn bạn. {} (đơn vị thấy số người cùng phản ánh); đơn vị cần trả lời trong {} ngày. \
-                 Hãy giữ mã theo dõi dưới đây (hoặc lưu địa chỉ trang này) để xem tình trạng và câu trả lời.",
+                 Hãy giữ mã theo dõi dưới đây để xem tình trạng và câu trả lời.",
                 domain::feedback::FOLDED_NOTE,
                 st.db.answer_days()
             )
@@ -192,15 +278,16 @@ pub(super) async fn tracking(
         } else if fresh {
             format!(
                 "Cảm ơn bạn. Phản ánh đã được chuyển tới đơn vị phụ trách; đơn vị cần trả lời trong {} ngày. \
-                 Hãy giữ mã theo dõi dưới đây (hoặc lưu địa chỉ trang này) để xem câu trả lời.",
+                 Hãy giữ mã theo dõi dưới đây để xem câu trả lời.",
                 st.db.answer_days()
             )
         } else {
             "Tình trạng phản ánh bạn đã gửi.".to_string()
         },
+        qr: crate::view::qr_data_uri(&url, 120),
         code: t.tracking_code,
+        url,
         detail,
-        back: "/cong-khai".into(),
     };
     let mut resp = render(&page);
     resp.headers_mut()

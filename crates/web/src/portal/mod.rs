@@ -46,6 +46,7 @@ pub fn routes() -> PageRoutes {
         .get("/cong-khai/mo-hinh/{id}/anh-nho/{photo}", media::thumbnail)
         .get("/cong-khai/tim-kiem", search::search)
         .public_post("/cong-khai/phan-anh", feedback::feedback_form)
+        .get("/cong-khai/phan-anh", feedback::lookup)
         .get("/cong-khai/phan-anh/{code}", feedback::tracking)
         .public_post("/cong-khai/y-kien", feedback::answer_item)
 }
@@ -108,7 +109,6 @@ struct MessagePage {
     ctx: PortalCtx,
     heading: String,
     text: String,
-    code: String,
     detail: Vec<(String, String)>,
     back: String,
 }
@@ -119,7 +119,6 @@ fn message(status: StatusCode, heading: &str, text: &str, back: &str) -> Respons
         ctx: PortalCtx::new(heading),
         heading: heading.to_string(),
         text: text.to_string(),
-        code: String::new(),
         detail: Vec::new(),
         back: back.to_string(),
     };

@@ -8,6 +8,7 @@ use crate::respond::render;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect};
 use std::collections::HashMap;
 use store::SearchDoc;
 
@@ -25,6 +26,16 @@ pub(super) async fn search(
 ) -> PortalResult {
     let text = q.get("q").cloned().unwrap_or_default();
     let text: String = text.chars().take(200).collect();
+    // A citizen's tracking code typed into the search box goes to its tracking page.
+    if let Some(code) = domain::feedback::normalize_tracking_code(&text) {
+        match st.db.portal().tracking(&code).await {
+            Ok(_) => {
+                return Ok(Redirect::to(&super::feedback::tracking_path(&code)).into_response())
+            }
+            Err(store::StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let terms: Vec<String> = domain::text::fold(&text)
         .split_whitespace()
         .map(str::to_string)
