@@ -494,6 +494,13 @@ try {
     const body = await page.textContent('main');
     assert(body.includes('THÔNG BÁO') && body.includes('Kính thưa'), 'the notice is composed');
     assert((await page.locator('.notice-qr img').count()) === 1, 'the notice has a QR code');
+    assert(/Sơn Đông, ngày \d{2} tháng \d{1,2} năm \d{4}/.test(await page.textContent('.notice-head em')), 'the notice is dated in words');
+    assert((await page.locator('label[for=tu]').textContent()).includes('Từ ngày'), 'the period boxes are labelled');
+    // CI installs espeak-ng: the WAV button is there and gives a WAV.
+    const wavLink = page.locator('a[href*="am-thanh.wav"]');
+    assert((await wavLink.count()) === 1, 'the WAV button shows when the server can speak');
+    const wav = await page.request.get(await wavLink.getAttribute('href'));
+    assert(wav.ok() && wav.headers()['content-type'] === 'audio/wav', `WAV: ${wav.status()}`);
     await page.click('summary');
     await page.screenshot({ path: join(shots, '37-ban-tin.png'), fullPage: false });
     const docx = await page.request.get(`${base}/ban-tin/SD/thong-bao.docx`);

@@ -362,8 +362,13 @@ impl Bulletin {
         place_name(&self.unit_name)
     }
 
+    /// The notice's place-and-date line: "Sơn Đông, ngày 07 tháng 12 năm 2026".
+    pub fn dated_line(&self) -> String {
+        crate::text::place_date_line(&self.place(), self.issued_on)
+    }
+
     /// Plain text of the written form: title, subtitle, opening, sections with their headings,
-    /// closing and "{unit}, ngày dd/mm/yyyy"; blank lines between blocks.
+    /// closing and the place-and-date line; blank lines between blocks.
     pub fn written(&self) -> String {
         let mut blocks = vec![
             format!("{}\n{}", self.title, self.subtitle),
@@ -380,11 +385,7 @@ impl Bulletin {
             blocks.push(block);
         }
         blocks.push(self.closing.clone());
-        blocks.push(format!(
-            "{}, ngày {}",
-            self.unit_name,
-            format_date(self.issued_on)
-        ));
+        blocks.push(self.dated_line());
         blocks.join("\n\n")
     }
 
@@ -562,7 +563,7 @@ mod tests {
             "\n\n1. Đồng chí Nguyễn Văn An – Bí thư Đảng ủy phường\n{P1}\n\n"
         )));
         assert!(written.contains(URL));
-        assert!(written.ends_with("\n\nPhường 7, ngày 02/04/2026"));
+        assert!(written.ends_with("\n\nPhường 7, ngày 02 tháng 4 năm 2026"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use unicode_normalization::char::{decompose_canonical, decompose_compatible, is_combining_mark};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -457,6 +457,24 @@ pub fn format_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// The place-and-date line of a party or administrative document (Hướng dẫn 36-HD/VPTW): "Bến Tre, ngày 05
+/// tháng 3 năm 2019" — a day below 10 and the months 1 and 2 take a leading zero. Without a place: "Ngày 05
+/// tháng 3 năm 2019".
+pub fn place_date_line(place: &str, date: NaiveDate) -> String {
+    let day = format!("{:02}", date.day());
+    let month = if date.month() <= 2 {
+        format!("{:02}", date.month())
+    } else {
+        date.month().to_string()
+    };
+    let place = place.trim();
+    if place.is_empty() {
+        format!("Ngày {day} tháng {month} năm {}", date.year())
+    } else {
+        format!("{place}, ngày {day} tháng {month} năm {}", date.year())
+    }
+}
+
 /// Vietnamese integer: dot as thousands separator. 3520 → "3.520", -1234567 → "-1.234.567".
 pub fn format_int(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -637,6 +655,22 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn place_date_line_pads_small_days_and_january_february() {
+        assert_eq!(
+            place_date_line("Bến Tre", NaiveDate::from_ymd_opt(2019, 3, 15).unwrap()),
+            "Bến Tre, ngày 15 tháng 3 năm 2019"
+        );
+        assert_eq!(
+            place_date_line(" Bến Tre ", NaiveDate::from_ymd_opt(2019, 2, 5).unwrap()),
+            "Bến Tre, ngày 05 tháng 02 năm 2019"
+        );
+        assert_eq!(
+            place_date_line("", NaiveDate::from_ymd_opt(2019, 12, 31).unwrap()),
+            "Ngày 31 tháng 12 năm 2019"
+        );
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

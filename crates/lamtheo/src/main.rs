@@ -474,6 +474,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     }
                     Err(e) => {
                         eprintln!("{e}");
+                        if let Some(hint) = e.admin_hint() {
+                            eprintln!("{hint}");
+                        }
                         return Ok(ExitCode::from(3));
                     }
                 }

@@ -8,13 +8,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Why no audio could be made. Messages are Vietnamese: they are shown to the user as they are.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AudioError {
     /// The speech program is not installed (or not where it was said to be).
-    #[error("Máy chủ chưa cài phần mềm đọc tiếng Việt espeak-ng nên chưa tạo được tệp âm thanh. Cài bằng lệnh: apt-get install espeak-ng (hoặc đặt LAMTHEO_ESPEAK tới chương trình). Bản tin dạng chữ vẫn dùng được.")]
+    #[error("Máy chủ chưa có phần mềm đọc tiếng Việt nên chưa làm được tệp âm thanh; hãy báo người quản trị hệ thống. Phát thanh viên vẫn đọc theo kịch bản, bản thông báo vẫn in được.")]
     NotInstalled,
     /// The program runs but has no Vietnamese voice.
-    #[error("Phần mềm espeak-ng trên máy chủ không có giọng đọc tiếng Việt nên chưa tạo được tệp âm thanh. Hãy cài bản espeak-ng đầy đủ (có giọng \"vi\"). Bản tin dạng chữ vẫn dùng được.")]
+    #[error("Phần mềm đọc trên máy chủ chưa có giọng tiếng Việt nên chưa làm được tệp âm thanh; hãy báo người quản trị hệ thống. Phát thanh viên vẫn đọc theo kịch bản, bản thông báo vẫn in được.")]
     NoVietnameseVoice,
     /// The program failed or gave something that is not a WAV file.
     #[error("Không tạo được tệp âm thanh: {0}. Bản tin dạng chữ vẫn dùng được.")]
@@ -22,6 +22,58 @@ pub enum AudioError {
     /// There is nothing to read.
     #[error("Bản tin không có nội dung để đọc thành tệp âm thanh.")]
     Empty,
+}
+
+impl AudioError {
+    /// What the server's administrator does about it: for the command line and administrators' pages,
+    /// never for ward staff.
+    pub fn admin_hint(&self) -> Option<&'static str> {
+        match self {
+            AudioError::NotInstalled => Some(
+                "Cài espeak-ng (Debian/Ubuntu: apt-get install espeak-ng), hoặc đặt --espeak / LAMTHEO_ESPEAK \
+                 tới chương trình.",
+            ),
+            AudioError::NoVietnameseVoice => Some(
+                "Cài bản espeak-ng có giọng tiếng Việt \"vi\" (gói espeak-ng-data của Debian có sẵn).",
+            ),
+            AudioError::Failed(_) | AudioError::Empty => None,
+        }
+    }
+}
+
+/// Whether `program` can read Vietnamese: it runs and lists a voice of language "vi" (`--voices=vi`). A
+/// cheap check (no speech) for deciding whether to offer audio at all.
+pub fn check_speech(program: &Path) -> Result<(), AudioError> {
+    let out = Command::new(program)
+        .arg("--voices=vi")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                AudioError::NotInstalled
+            }
+            _ => AudioError::Failed(format!("không chạy được chương trình đọc ({e})")),
+        })?;
+    if !out.status.success() {
+        return Err(AudioError::Failed(format!(
+            "chương trình đọc kết thúc với mã lỗi {}",
+            out.status
+        )));
+    }
+    // The listing: a header line, then "Pty Language Age/Gender VoiceName File …" per voice.
+    let listed = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .any(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|lang| lang == "vi" || lang.starts_with("vi-"))
+        });
+    if listed {
+        Ok(())
+    } else {
+        Err(AudioError::NoVietnameseVoice)
+    }
 }
 
 /// The speech program used when none is configured: `espeak-ng`, looked up on `PATH`. (Callers

@@ -36,7 +36,7 @@ mod units;
 pub use attendance::{
     marks_xlsx, parse_marks, signin_sheet_xlsx, MarkImportRow, SheetHeader, SheetRow, MARK_HEADERS,
 };
-pub use audio::{default_espeak, speak_wav, AudioError};
+pub use audio::{check_speech, default_espeak, speak_wav, AudioError};
 pub use bounds::{
     check_zip, ZipStats, MAX_CELL_CHARS, MAX_CELL_XML, MAX_DEFINED_NAMES, MAX_ENTRY_UNPACKED,
     MAX_IMPORT_ROWS, MAX_RELATIONSHIPS, MAX_ROW_ERRORS, MAX_SHARED_STRINGS,

@@ -125,22 +125,9 @@ fn date_text(d: Option<NaiveDate>) -> String {
     d.map(domain::text::format_date).unwrap_or_default()
 }
 
-/// "Bến Tre, ngày 05 tháng 3 năm 2019": as in administrative documents, a day below 10 and the months
-/// 1 and 2 take a leading zero. Without a place: "Ngày 05 tháng 3 năm 2019".
+/// `domain::text::place_date_line` of a place cleaned for XML.
 pub(crate) fn place_date_line(place: &str, date: NaiveDate) -> String {
-    let day = format!("{:02}", date.day());
-    let month = if date.month() <= 2 {
-        format!("{:02}", date.month())
-    } else {
-        date.month().to_string()
-    };
-    let place = clean(place);
-    let place = place.trim();
-    if place.is_empty() {
-        format!("Ngày {day} tháng {month} năm {}", date.year())
-    } else {
-        format!("{place}, ngày {day} tháng {month} năm {}", date.year())
-    }
+    domain::text::place_date_line(&clean(place), date)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1243,26 +1230,6 @@ fn write_detail_sheet(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn place_date_line_pads_small_days_and_january_february() {
-        assert_eq!(
-            place_date_line("Bến Tre", d(2019, 3, 15)),
-            "Bến Tre, ngày 15 tháng 3 năm 2019"
-        );
-        assert_eq!(
-            place_date_line(" Bến Tre ", d(2019, 2, 5)),
-            "Bến Tre, ngày 05 tháng 02 năm 2019"
-        );
-        assert_eq!(
-            place_date_line("", d(2019, 12, 31)),
-            "Ngày 31 tháng 12 năm 2019"
-        );
-    }
 
     #[test]
     fn clean_drops_what_xml_cannot_hold() {

@@ -4,22 +4,39 @@
 use std::path::Path;
 use std::process::Command;
 
-use office::{default_espeak, speak_wav, AudioError};
+use office::{check_speech, default_espeak, speak_wav, AudioError};
 
 #[test]
 fn a_missing_program_is_not_installed() {
-    let err = speak_wav(
-        "Kính thưa bà con nhân dân.",
-        Path::new("/nonexistent/lamtheo/espeak-ng-khong-co"),
-    )
-    .unwrap_err();
+    let missing = Path::new("/nonexistent/lamtheo/espeak-ng-khong-co");
+    let err = speak_wav("Kính thưa bà con nhân dân.", missing).unwrap_err();
     assert!(matches!(err, AudioError::NotInstalled), "{err:?}");
+    assert!(matches!(
+        check_speech(missing),
+        Err(AudioError::NotInstalled)
+    ));
+    // Ward staff are told what to do in their words; the command is for the administrator.
     assert_eq!(
         err.to_string(),
-        "Máy chủ chưa cài phần mềm đọc tiếng Việt espeak-ng nên chưa tạo được tệp âm thanh. Cài bằng \
-         lệnh: apt-get install espeak-ng (hoặc đặt LAMTHEO_ESPEAK tới chương trình). Bản tin dạng chữ \
-         vẫn dùng được."
+        "Máy chủ chưa có phần mềm đọc tiếng Việt nên chưa làm được tệp âm thanh; hãy báo người quản trị hệ \
+         thống. Phát thanh viên vẫn đọc theo kịch bản, bản thông báo vẫn in được."
     );
+    assert!(err
+        .admin_hint()
+        .is_some_and(|h| h.contains("apt-get install espeak-ng")));
+}
+
+#[test]
+fn a_program_without_a_vietnamese_voice_is_told_apart() {
+    // `true` runs, succeeds and lists no voice.
+    if Command::new("true").output().is_err() {
+        println!("no `true` program: skipped");
+        return;
+    }
+    assert!(matches!(
+        check_speech(Path::new("true")),
+        Err(AudioError::NoVietnameseVoice)
+    ));
 }
 
 #[test]
@@ -57,6 +74,7 @@ fn espeak_speaks_vietnamese_when_installed() {
         println!("espeak-ng không có trên PATH: bỏ qua kiểm tra tạo tệp WAV");
         return;
     }
+    check_speech(&default_espeak()).unwrap();
     let text = "Kính thưa bà con nhân dân Phường bảy, đài truyền thanh xin thông báo.";
     let wav = speak_wav(text, &default_espeak()).unwrap();
     assert_eq!(&wav[0..4], b"RIFF");

@@ -14,6 +14,10 @@ use axum::http::{HeaderMap, StatusCode};
 use chrono::{Datelike, NaiveDate};
 use domain::bulletin::{compose, Bulletin};
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 #[derive(Deserialize, Default)]
 pub struct PeriodQuery {
@@ -116,8 +120,11 @@ struct BulletinPage {
     from: String,
     to: String,
     query: String,
-    issued: String,
     spoken: String,
+    /// Why there is no audio button (no Vietnamese speech on the server), in words for ward staff.
+    no_audio: Option<String>,
+    /// What the administrator does about it (shown to administrators only).
+    audio_hint: Option<&'static str>,
     qr: String,
     errors: Vec<String>,
 }
@@ -138,6 +145,7 @@ pub async fn show(
 ) -> PageResult {
     let l = load(&st, &user, &code, &q, &headers).await?;
     let qr = crate::view::qr_data_uri(&l.bulletin.portal_url, 160);
+    let audio = speech_ready(&st).await.err();
     Ok(render(&BulletinPage {
         ctx: Ctx::new(
             &user,
@@ -148,9 +156,13 @@ pub async fn show(
         from: domain::text::format_date(l.from),
         to: domain::text::format_date(l.to),
         query: query(&l),
-        issued: domain::text::format_date(l.bulletin.issued_on),
         spoken: l.bulletin.spoken(),
         qr,
+        no_audio: audio.as_ref().map(ToString::to_string),
+        audio_hint: audio
+            .as_ref()
+            .filter(|_| user.principal.role == domain::Role::Admin)
+            .and_then(office::AudioError::admin_hint),
         errors: l.errors,
         b: l.bulletin,
     }))
@@ -229,6 +241,38 @@ pub async fn file(
             Ok(r)
         }
     }
+}
+
+/// Whether the server can read Vietnamese aloud (`office::check_speech`), checked at most every ten minutes
+/// per program, so that installing espeak-ng needs no restart and a page view runs no program.
+async fn speech_ready(st: &AppState) -> Result<(), office::AudioError> {
+    type Checks = HashMap<PathBuf, (Instant, Result<(), office::AudioError>)>;
+    static CHECKS: OnceLock<Mutex<Checks>> = OnceLock::new();
+    const FRESH: Duration = Duration::from_secs(600);
+    let program = st.config.espeak.clone();
+    let checks = CHECKS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(map) = checks.lock() {
+        if let Some((at, result)) = map.get(&program) {
+            if at.elapsed() < FRESH {
+                return result.clone();
+            }
+        }
+    }
+    let p = program.clone();
+    let result = tokio::task::spawn_blocking(move || office::check_speech(&p))
+        .await
+        .unwrap_or_else(|e| {
+            Err(office::AudioError::Failed(format!(
+                "không kiểm tra được chương trình đọc ({e})"
+            )))
+        });
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, hint = e.admin_hint().unwrap_or(""), "bulletin audio unavailable");
+    }
+    if let Ok(mut map) = checks.lock() {
+        map.insert(program, (Instant::now(), result.clone()));
+    }
+    result
 }
 
 /// Reads the script aloud, one bulletin at a time (espeak-ng takes a core for seconds).
