@@ -345,6 +345,13 @@ try {
     await Promise.all([mem.waitForNavigation(), mem.click('button[value=save]')]);
     assert((await mem.textContent('.flash.ok')).includes('Đã lưu bản nháp'), 'draft saved');
     assert((await mem.textContent('[data-flags-for="1"]')).includes('Chung chung'), 'the saved draft shows the vague warning');
+    // Submitting with a warning on the page asks first; "Hủy" keeps the draft where it is.
+    let asked = '';
+    mem.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    const before = mem.url();
+    await mem.click('button[value=submit]');
+    await mem.waitForTimeout(500);
+    assert(asked.includes('Vẫn nộp?') && mem.url() === before, `submitting with warnings asks first: ${asked}`);
     // Fix it: a concrete task tied to the member's life in the cell, with a number and a date.
     await mem.fill('#content_1', 'Tham gia đầy đủ các buổi sinh hoạt chi bộ, mỗi quý đóng góp ít nhất 01 ý kiến bằng văn bản');
     await mem.fill('#duty_1', 'Sinh hoạt chi bộ');

@@ -544,9 +544,17 @@ pub fn format_decimal(x: f64, decimals: usize) -> String {
 }
 
 /// Percentage of a ratio with one decimal, trailing ",0" dropped:
-/// 0.985 → "98,5%", 0.98456 → "98,5%", 1.0 → "100%", 0.0 → "0%".
+/// 0.985 → "98,5%", 0.98456 → "98,5%", 1.0 → "100%", 0.0 → "0%". Rounding never turns "some" into none or
+/// "not all" into all: 1 of 5.969 is "<0,1%", 5.968 of 5.969 is ">99,9%".
 pub fn format_percent(ratio: f64) -> String {
-    let mut s = format_decimal(ratio * 100.0, 1);
+    let percent = ratio * 100.0;
+    if percent > 0.0 && percent < 0.05 {
+        return "<0,1%".to_string();
+    }
+    if (99.95..100.0).contains(&percent) {
+        return ">99,9%".to_string();
+    }
+    let mut s = format_decimal(percent, 1);
     if s.ends_with(",0") {
         s.truncate(s.len() - 2);
     }
@@ -913,6 +921,10 @@ mod tests {
         assert_eq!(format_percent(0.5), "50%");
         assert_eq!(format_percent(12.345), "1.234,5%");
         assert_eq!(format_percent(-0.0001), "0%");
+        assert_eq!(format_percent(1.0 / 5969.0), "<0,1%");
+        assert_eq!(format_percent(5968.0 / 5969.0), ">99,9%");
+        assert_eq!(format_percent(0.0005), "0,1%");
+        assert_eq!(format_percent(0.9994), "99,9%");
         assert_eq!(format_decimal(1234.5, 1), "1.234,5");
         assert_eq!(format_decimal(1234.5, 0), "1.235");
         assert_eq!(format_decimal(-1234.5, 2), "-1.234,50");

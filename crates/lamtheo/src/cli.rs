@@ -177,6 +177,14 @@ pub struct ServeArgs {
     /// Lấy địa chỉ người dùng từ X-Forwarded-For (chỉ khi chạy sau proxy tin cậy)
     #[arg(long, env = "LAMTHEO_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Nơi liên hệ khi quên mật khẩu, hiện ở trang đăng nhập, ví dụ "Văn phòng Thành ủy, điện thoại 0275 3822 xxx"
+    #[arg(
+        long,
+        env = "LAMTHEO_SUPPORT_CONTACT",
+        default_value = "",
+        value_name = "LIÊN_HỆ"
+    )]
+    pub support_contact: String,
     /// Số kết nối mở cùng lúc tối đa (kết nối vượt quá phải chờ; luôn giữ dưới giới hạn số tệp mở của
     /// hệ điều hành)
     #[arg(

@@ -128,6 +128,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 secure_cookies: args.secure_cookies,
                 trust_proxy: args.trust_proxy,
                 public_url: cli.public_url.clone(),
+                support_contact: args.support_contact.trim().to_string(),
                 espeak: cli.espeak.clone(),
                 request_timeout: secs("--request-timeout", args.request_timeout)?,
                 long_request_timeout: secs("--long-request-timeout", args.long_request_timeout)?,

@@ -214,8 +214,12 @@ pub struct RegistrationEvent {
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: String,
+    /// The account's user name.
     #[sqlx(rename = "by_user")]
     pub by: String,
+    /// The person behind the account: the linked member's full name, else the account's display name,
+    /// else the user name.
+    pub by_name: String,
     pub at: String,
     pub comment: String,
 }
@@ -1653,7 +1657,10 @@ impl Registrations<'_> {
             versions.push(v);
         }
         let mut q = Sql::new(
-            "SELECT action, from_status, to_status, by_user, at, comment FROM registration_events WHERE registration_id IN (",
+            "SELECT e.action, e.from_status, e.to_status, e.by_user, e.at, e.comment, \
+             COALESCE(m.full_name, NULLIF(u.display_name, ''), e.by_user) AS by_name \
+             FROM registration_events e LEFT JOIN users u ON u.username = e.by_user \
+             LEFT JOIN members m ON m.id = u.member_id WHERE e.registration_id IN (",
         );
         for (k, i) in ids.iter().enumerate() {
             if k > 0 {
@@ -1661,7 +1668,7 @@ impl Registrations<'_> {
             }
             q.lit(*i);
         }
-        q.push(") ORDER BY id");
+        q.push(") ORDER BY e.id");
         let events = q
             .query()
             .fetch_all(&self.db.pool)

@@ -40,6 +40,9 @@ pub struct WebConfig {
     /// The address citizens use to reach this server (for QR codes on printed bulletins), e.g.
     /// `https://lamtheo.bentre.gov.vn`; empty = taken from the request's Host header.
     pub public_url: String,
+    /// Whom to ask about a forgotten password (the office's name and phone), shown on the login page;
+    /// empty = the page names the office in general terms.
+    pub support_contact: String,
     /// The espeak-ng program that reads bulletins aloud.
     pub espeak: std::path::PathBuf,
     /// Longest time to answer an ordinary request (body included).
@@ -66,6 +69,7 @@ impl Default for WebConfig {
             trust_proxy: false,
             max_upload: 32 * 1024 * 1024,
             public_url: String::new(),
+            support_contact: String::new(),
             espeak: std::path::PathBuf::from("espeak-ng"),
             request_timeout: std::time::Duration::from_secs(60),
             // Generous for a 32 MB upload on a slow link: trickling bodies are cut by the idle timeout.

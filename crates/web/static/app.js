@@ -5,10 +5,56 @@
     var b = e.target.closest ? e.target.closest('[data-print]') : null;
     if (b) { e.preventDefault(); window.print(); }
   });
-  // Ask before destructive actions marked with data-confirm.
+  // Ask before destructive actions marked with data-confirm (on the form, or on the button pressed).
   document.addEventListener('submit', function (e) {
-    var msg = e.target.getAttribute('data-confirm');
+    var msg = e.target.getAttribute('data-confirm') ||
+      (e.submitter && e.submitter.getAttribute('data-confirm-submit'));
     if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+  // Uploads and slow forms: the buttons say the work is under way and cannot be pressed twice. Disabled
+  // only after the submission has started, so the pressed button's name and value still go with it.
+  document.addEventListener('submit', function (e) {
+    var f = e.target;
+    if (e.defaultPrevented) { return; }
+    var multipart = (f.getAttribute('enctype') || '').indexOf('multipart/') === 0;
+    if (!multipart && !f.hasAttribute('data-busy')) { return; }
+    var msg = f.getAttribute('data-busy') || 'Đang tải lên, xin chờ…';
+    f.setAttribute('aria-busy', 'true');
+    setTimeout(function () {
+      f.querySelectorAll('button').forEach(function (b) {
+        if (!b.hasAttribute('data-label')) { b.setAttribute('data-label', b.textContent); }
+        b.disabled = true;
+      });
+      var pressed = e.submitter || f.querySelector('button[type=submit]');
+      if (pressed) { pressed.textContent = msg; }
+    }, 0);
+  });
+  // Slow downloads (Word and Excel made on request): the link says so until the file has had time to come.
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('a[data-busy]') : null;
+    if (!a || a.getAttribute('aria-busy') === 'true') {
+      if (a) { e.preventDefault(); }
+      return;
+    }
+    var label = a.textContent;
+    a.setAttribute('aria-busy', 'true');
+    a.classList.add('busy');
+    a.textContent = a.getAttribute('data-busy');
+    setTimeout(function () {
+      a.removeAttribute('aria-busy');
+      a.classList.remove('busy');
+      a.textContent = label;
+    }, 8000);
+  });
+  // Back to a page left while busy (the browser's cache keeps it as it was): usable again.
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('form[aria-busy=true]').forEach(function (f) {
+      f.removeAttribute('aria-busy');
+      f.querySelectorAll('button[data-label]').forEach(function (b) {
+        b.disabled = false;
+        b.textContent = b.getAttribute('data-label');
+      });
+    });
   });
   // Submit the unit filter as soon as it changes.
   document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
@@ -72,5 +118,12 @@
   form.addEventListener('input', function () {
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(check, 700);
+  });
+  // "Lưu và nộp" with warnings on the page: ask first (a vague item is usually returned).
+  form.addEventListener('submit', function (e) {
+    if (!e.submitter || e.submitter.value !== 'submit') { return; }
+    var n = form.querySelectorAll('[data-flags-for] li').length;
+    if (n && !window.confirm('Còn ' + n + ' cảnh báo về nội dung (chung chung, chưa gắn với chức trách…). ' +
+      'Nội dung như vậy thường bị trả lại. Vẫn nộp?')) { e.preventDefault(); }
   });
 })();

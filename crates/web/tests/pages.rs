@@ -162,6 +162,32 @@ async fn wrong_password_shows_the_vietnamese_message() {
             .await;
         assert!(r.cookie(web::auth::SESSION_COOKIE).is_none());
         assert!(r.text().contains("Biểu mẫu đã hết hạn"));
+        // A forgotten password: the page says whom to ask, with the configured contact when there is one.
+        let page = app.page("/dang-nhap", None).await.text();
+        assert!(
+            page.contains("<summary>Quên mật khẩu?</summary>") && page.contains("văn phòng cấp ủy")
+        );
+        assert!(!page.contains("Liên hệ:"));
+        let router = web::router(
+            app.db.clone(),
+            web::WebConfig {
+                support_contact: "Văn phòng Thành ủy, điện thoại 0275 3822 123".into(),
+                ..Default::default()
+            },
+        );
+        let resp = router
+            .oneshot(
+                axum::http::Request::get("/dang-nhap")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert!(String::from_utf8_lossy(&body)
+            .contains("Liên hệ: <strong>Văn phòng Thành ủy, điện thoại 0275 3822 123</strong>"));
     })
     .await;
 }

@@ -205,6 +205,8 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
             .await
             .text();
         assert!(item.contains("Lê Văn Tư") && item.contains("0909000111"));
+        // Sent today: said in words, never "0 ngày".
+        assert!(item.contains("gửi hôm nay, chưa trả lời") && !item.contains("0 ngày"), "{item}");
         // What answering does, in plain words; the portal called by its one name.
         assert!(
             item.contains("Khi trả lời, phản ánh được duyệt và hiện trên Cổng thông tin công khai cùng câu trả lời"),
@@ -241,6 +243,16 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let item = app
+            .page(&format!("/phan-anh/{real}"), Some(&office.cookie))
+            .await
+            .text();
+        assert!(
+            item.contains("Đã trả lời</span> <span class=\"muted\">ngày ")
+                && item.contains(", ngay trong ngày nhận</span>"),
+            "{item}"
+        );
+        assert!(!item.contains("Đã trả lời</span> <span class=\"muted\">trả lời"));
         let r = app
             .post_form(
                 &format!("/phan-anh/{junk}/kiem-duyet"),

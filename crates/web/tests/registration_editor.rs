@@ -134,6 +134,10 @@ async fn member_writes_fixes_and_gets_approved() {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let page = app.page(&format!("/dang-ky/{id}"), Some(&me.cookie)).await.text();
         assert!(page.contains("Đã duyệt") && page.contains("Trả lại để sửa"), "{page}");
+        // The history names people, not bare accounts: the member by the linked record's name, the
+        // secretary by the account's display name, each with the account.
+        assert!(page.contains("<td>Nguyễn Văn Bình (dangvien.p1c1)</td>"), "{page}");
+        assert!(page.contains("<td>Tài khoản bithu.p1 (bithu.p1)</td>"), "{page}");
 
         // Year-end self-review (open from 01/11; the test clock is 27/11/2026), the ward's assessment and rating.
         assert!(page.contains("Tự đánh giá cuối năm"), "{page}");

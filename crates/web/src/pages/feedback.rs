@@ -34,7 +34,11 @@ pub struct Row {
     pub status: &'static str,
     pub status_tone: &'static str,
     pub overdue: bool,
+    /// After "Gửi dd/mm/yyyy; ": how long it waited ("3 ngày chưa trả lời", "trả lời ngày …, sau 3 ngày");
+    /// empty for hidden or spam feedback that was never answered.
     pub age: String,
+    /// After the badge "Đã trả lời": "ngày dd/mm/yyyy, sau 3 ngày"; empty when not answered.
+    pub answered_when: String,
     pub name: String,
     pub contact: String,
     pub answer: String,
@@ -43,6 +47,15 @@ pub struct Row {
     pub tracking_code: String,
     /// "3 lần gửi nội dung tương tự được gộp vào đây", or empty.
     pub duplicates: String,
+}
+
+/// "sau 3 ngày", or "ngay trong ngày nhận" for an answer on the day the feedback came.
+fn after_days(days: i64) -> String {
+    if days <= 0 {
+        "ngay trong ngày nhận".to_string()
+    } else {
+        format!("sau {} ngày", crate::view::num(days))
+    }
 }
 
 impl Row {
@@ -78,9 +91,15 @@ impl Row {
                 _ => "gold",
             },
             overdue: f.overdue,
-            age: match (f.response_days, answered.as_ref()) {
-                (Some(d), Some(on)) => format!("trả lời ngày {on}, sau {d} ngày"),
-                _ => format!("{} ngày chưa trả lời", f.age_days),
+            age: match (f.response_days, answered.as_ref(), f.status) {
+                (Some(d), Some(on), _) => format!("trả lời ngày {on}, {}", after_days(d)),
+                (_, _, FeedbackStatus::Hidden | FeedbackStatus::Spam) => String::new(),
+                _ if f.age_days <= 0 => "gửi hôm nay, chưa trả lời".to_string(),
+                _ => format!("{} ngày chưa trả lời", crate::view::num(f.age_days)),
+            },
+            answered_when: match (f.response_days, answered.as_ref()) {
+                (Some(d), Some(on)) => format!("ngày {on}, {}", after_days(d)),
+                _ => String::new(),
             },
             name: f.name.clone().unwrap_or_default(),
             contact: f.contact.clone().unwrap_or_default(),

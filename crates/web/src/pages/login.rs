@@ -24,6 +24,7 @@ struct LoginPage {
     next: String,
     csrf: String,
     error: String,
+    support_contact: String,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +40,7 @@ fn login_page(st: &AppState, username: &str, next: &str, error: &str) -> Respons
         next: next.into(),
         csrf: csrf.clone(),
         error: error.into(),
+        support_contact: st.config.support_contact.clone(),
     };
     let mut resp = render(&page);
     if let Ok(v) = set_cookie(PRELOGIN_COOKIE, &csrf, 3600, st.config.secure_cookies).parse() {

@@ -104,6 +104,15 @@ struct ShowPage {
     pledged: String,
 }
 
+/// "Nguyễn Văn An (bithu.p7)": the person behind an account named in the history, with the account so that
+/// two people of the same name stay apart; the account alone when no person is known.
+fn person(events: &[store::RegistrationEvent], username: &str) -> String {
+    match events.iter().find(|e| e.by == username) {
+        Some(e) if e.by_name != e.by => format!("{} ({})", e.by_name, e.by),
+        _ => username.to_string(),
+    }
+}
+
 fn outcome_label(o: Option<Outcome>) -> String {
     o.map(|o| o.label().to_string()).unwrap_or_default()
 }
@@ -278,7 +287,7 @@ pub async fn show(
         on_time: reg::on_time(&r.calendar, first),
         deadline: date(Some(r.calendar.registration_deadline)),
         approved: match (&r.approved_at, &r.approved_by) {
-            (Some(at), Some(by)) => format!("{} — {by}", timestamp(at)),
+            (Some(at), Some(by)) => format!("{} — {}", timestamp(at), person(&events, by)),
             (Some(at), None) => timestamp(at),
             _ => String::new(),
         },
@@ -341,7 +350,7 @@ pub async fn show(
             .iter()
             .map(|e| EventView {
                 at: timestamp(&e.at),
-                by: e.by.clone(),
+                by: person(&events, &e.by),
                 label: event_label(&e.action).to_string(),
                 comment: e.comment.clone(),
             })
