@@ -330,6 +330,15 @@ try {
     const mem = await mctx.newPage();
     await login(mem, 'dangvien.p7', accounts['dangvien.p7']);
     await mem.goto(`${base}/dang-ky`);
+    // On a phone the menu folds: a short header that names the current section, opened by a tap.
+    const header = await mem.locator('.topbar').boundingBox();
+    assert(header.height < 130, `the phone header is short: ${header.height} px`);
+    assert(!(await mem.locator('nav.main').isVisible()), 'the menu is folded');
+    assert((await mem.textContent('.menu-toggle')).includes('Đăng ký làm theo'), 'the folded menu names the section');
+    await mem.click('.menu-toggle');
+    assert(await mem.locator('nav.main a.active', { hasText: 'Đăng ký làm theo' }).isVisible(), 'opened, the current item is marked');
+    await mem.screenshot({ path: join(shots, '20a-menu-dien-thoai.png'), fullPage: false });
+    await mem.click('.menu-toggle');
     await Promise.all([mem.waitForNavigation(), mem.click(`text=Viết bản đăng ký năm ${year}`)]);
     await mem.fill('#content_0', 'Vận động 15 hộ dân trong tổ đóng góp ngày công làm đường bê tông hẻm 5, Khu phố 1');
     await mem.fill('#duty_0', 'Công tác dân vận');

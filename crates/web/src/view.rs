@@ -66,6 +66,33 @@ impl Ctx {
         }
     }
 
+    /// The menu item of the page, as the phone's collapsed menu names it ("" for none).
+    pub fn active_label(&self) -> &'static str {
+        match self.active {
+            "home" => "Tổng quan",
+            "members" => "Đảng viên",
+            "attendance" => "Học tập",
+            "cells" => "Sinh hoạt chi bộ",
+            "registrations" => "Đăng ký làm theo",
+            "checkin" => "Tự điểm danh",
+            "rates" => "Tỷ lệ tham dự",
+            "models" => "Mô hình",
+            "commendations" => "Khen thưởng",
+            "feedback" => "Phản ánh",
+            "campaign" => "Kế hoạch",
+            "inspections" => "Kiểm tra, giám sát",
+            "discipline" => "Kỷ luật",
+            "findings" => "Kết quả kiểm tra",
+            "strike-off" => "Xóa tên",
+            "criteria" => "Tiêu chí",
+            "reports" => "Báo cáo",
+            "import" => "Nhập dữ liệu",
+            "accounts" => "Tài khoản",
+            "audit" => "Nhật ký",
+            _ => "",
+        }
+    }
+
     pub fn with_flash(mut self, flash: Option<String>) -> Ctx {
         self.flash = flash;
         self

@@ -450,6 +450,9 @@ async fn loudspeaker_bulletin() {
             "{dated}: {html}"
         );
         assert!(html.contains("<label for=\"tu\">Từ ngày") && html.contains("<label for=\"den\">Đến ngày"));
+        // The menu marks where the bulletin lives (citizens' oversight), also in the phone's folded menu.
+        assert!(html.contains("href=\"/phan-anh\" class=\"active\""));
+        assert!(html.contains("Chức năng: <strong>Phản ánh</strong>"));
         assert!(
             html.contains("mười hai hộ"),
             "the script spells numbers out"

@@ -150,7 +150,7 @@ pub async fn show(
         ctx: Ctx::new(
             &user,
             format!("Bản tin phát thanh — {}", l.bulletin.unit_name),
-            "home",
+            "feedback",
         ),
         code: l.code.clone(),
         from: domain::text::format_date(l.from),
