@@ -438,6 +438,13 @@ try {
     await Promise.all([citizen.waitForNavigation(), citizen.click('.portal-search button')]);
     assert((await citizen.textContent('.hits li >> nth=0')).includes('Mô hình'), 'search without diacritics puts the model named so first');
     await citizen.screenshot({ path: join(shots, '38-tim-kiem-khong-dau.png'), fullPage: false });
+    // "son dong": the commune first, only places where the two words stand together, 20 to a page.
+    await citizen.goto(`${base}/cong-khai/tim-kiem?q=son+dong`);
+    const hits = await citizen.locator('.hits li').allTextContents();
+    assert(hits.length > 0 && hits.length <= 20, `one page of results: ${hits.length}`);
+    assert(hits[0].includes('Đơn vị') && hits[0].includes('Sơn Đông'), `the commune first: ${hits[0]}`);
+    assert(!hits.some((h) => /—\s*$/.test(h.trim().split('\n')[0])), 'no title ends in a dangling dash');
+    await citizen.screenshot({ path: join(shots, '38a-tim-kiem-son-dong.png'), fullPage: false });
     await Promise.all([citizen.waitForNavigation(), citizen.click('.hits a[href^="/cong-khai/mo-hinh/"] >> nth=0')]);
     assert((await citizen.textContent('main')).includes('Gửi phản ánh'), 'a model page takes feedback');
     await citizen.screenshot({ path: join(shots, '39-mo-hinh-cong-khai.png'), fullPage: true });

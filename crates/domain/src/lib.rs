@@ -22,6 +22,7 @@ pub mod quality;
 pub mod rating;
 pub mod registration;
 pub mod report;
+pub mod search;
 pub mod similarity;
 pub mod speech;
 pub mod text;

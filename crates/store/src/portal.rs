@@ -1189,7 +1189,12 @@ impl Portal {
                     kind: "registration",
                     href: format!("/cong-khai/dang-ky/{}", r.id),
                     fold: domain::text::fold(&text),
-                    title: format!("{} — {}", r.name, r.position),
+                    // Without a post the unit says who the person is (never a dangling dash).
+                    title: if r.position.trim().is_empty() {
+                        format!("{} — {}", r.name, r.portal_unit_name)
+                    } else {
+                        format!("{} — {}", r.name, r.position)
+                    },
                     year: Some(r.year),
                     unit_name: r.portal_unit_name.clone(),
                 });

@@ -52,6 +52,21 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
             app.page("/cong-khai/don-vi/P1?nam=abc", None).await.status,
             StatusCode::NOT_FOUND
         );
+        // Words side by side rank first: the unit named so, then what mentions it; a page past the last
+        // shows the last; a query of punctuation finds nothing and says so.
+        let s = app.page("/cong-khai/tim-kiem?q=phuong+mot&trang=99", None).await;
+        assert_eq!(s.status, StatusCode::OK);
+        let html = s.text();
+        let first = html.find("<li class=\"card\">").unwrap();
+        assert!(
+            html[first..].starts_with("<li class=\"card\"><span class=\"badge\">Đơn vị</span> <a href=\"/cong-khai/don-vi/P1\">"),
+            "{html}"
+        );
+        let s = app.page("/cong-khai/tim-kiem?q=%E2%80%94+.", None).await.text();
+        assert!(s.contains("Không tìm thấy kết quả"), "{s}");
+        // Words match from their start: "inh" is inside "Bình" but starts no word.
+        let s = app.page("/cong-khai/tim-kiem?q=inh", None).await.text();
+        assert!(!s.contains("Nguyễn Văn Bình"), "{s}");
         // Search ignores diacritics and "đ".
         let s = app.page("/cong-khai/tim-kiem?q=den+chieu+sang", None).await;
         assert!(
