@@ -294,6 +294,38 @@ try {
     await ward.screenshot({ path: join(shots, '17-ty-le-don-vi.png'), fullPage: true });
     await wctx.close();
   });
+  await journey('bí thư phường tìm một đảng viên trên phiếu điểm danh cả phường bằng tên không dấu, lọc theo chi bộ', async () => {
+    const token = await apiToken('bithu.p7', accounts['bithu.p7']);
+    const today = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+    const r = await fetch(`${base}/api/v1/study-sessions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ unit_code: 'P7', date: today, title: 'Học tập chuyên đề toàn phường (kiểm thử)' }) });
+    assert(r.status === 201, `a ward session: ${r.status}`);
+    const id = (await r.json()).id;
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await login(page, 'bithu.p7', accounts['bithu.p7']);
+    await page.goto(`${base}/hoc-tap/${id}`);
+    const total = await page.locator('.sheet-row').count();
+    assert(total > 200, `the whole ward is on the sheet (${total} rows)`);
+    assert((await page.locator('h3.sheet-group').count()) > 3, 'one titled list per cell');
+    const name = (await page.locator('.sheet-row .name').nth(Math.floor(total / 2)).textContent()).trim();
+    const plain = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+    await page.fill('#loc-tim', plain);
+    await Promise.all([page.waitForNavigation(), page.click('.sheet-filter button[type=submit]')]);
+    const names = await page.locator('.sheet-row .name').allTextContents();
+    assert(names.length >= 1 && names.length < 10 && names.some((n) => n.trim() === name), `found by the name without diacritics: ${names}`);
+    assert((await page.textContent('#bang-diem-danh')).includes('đang xem'), 'the heading says how many are shown');
+    await page.screenshot({ path: join(shots, '15a-tim-tren-phieu-diem-danh.png'), fullPage: true });
+    // One cell only.
+    await page.goto(`${base}/hoc-tap/${id}`);
+    const option = page.locator('#loc-chi-bo option').nth(2);
+    const cellLabel = (await option.textContent()).split(' (')[0];
+    await page.selectOption('#loc-chi-bo', await option.getAttribute('value'));
+    await Promise.all([page.waitForNavigation(), page.click('.sheet-filter button[type=submit]')]);
+    const groups = await page.locator('h3.sheet-group').allTextContents();
+    assert(groups.length === 1 && groups[0].includes(cellLabel), `one cell shown: ${groups}`);
+    await ctx.close();
+  });
   await journey('văn phòng xem tỷ lệ học tập năm 2019 toàn thành phố, sổ sinh hoạt chi bộ và kế hoạch', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await ctx.newPage();

@@ -440,6 +440,34 @@ async fn marking_sheet_writes_only_what_changed() {
             .page(&format!("/hoc-tap/{id}"), Some(&ward.cookie))
             .await;
         assert!(page.text().contains("data-status=\"absent\""));
+        // The ward's sheet: one titled list per cell with its counts, and a filter by cell and by name.
+        let html = page.text();
+        assert!(html.contains("<h3 class=\"sheet-group\">Chi bộ Khu phố Một A <span class=\"muted\">3 người · 3 đã điểm danh · 1 có mặt</span></h3>"), "{html}");
+        assert!(html.contains("Chi bộ Khu phố Một B (3 · đã điểm danh đủ)"));
+        let c2_unit = app.fx.unit("P1-C2").id;
+        let page = app
+            .page(&format!("/hoc-tap/{id}?chi-bo={c2_unit}"), Some(&ward.cookie))
+            .await
+            .text();
+        assert!(page.contains("đang xem 3/6") && page.contains("Phạm Quốc Dũng") && !page.contains("Trần Thị Mai"));
+        // By name without diacritics, "đ" typed as "d".
+        let page = app
+            .page(&format!("/hoc-tap/{id}?tim=dang+minh"), Some(&ward.cookie))
+            .await
+            .text();
+        assert!(page.contains("đang xem 1/6") && page.contains("Đặng Minh Khôi") && !page.contains("Phạm Quốc Dũng"), "{page}");
+        let page = app
+            .page(&format!("/hoc-tap/{id}?tim=khong+co+ai"), Some(&ward.cookie))
+            .await
+            .text();
+        assert!(page.contains("Không có ai khớp bộ lọc."));
+        // Saving a filtered sheet comes back to the same filter.
+        let d0 = format!("m{}", c2[0]);
+        let r = post(&app, &ward, &sheet, &[("chi-bo", &c2_unit.to_string()), ("tim", ""), (&d0, "late")]).await;
+        assert_eq!(
+            location(&r),
+            format!("/hoc-tap/{id}?chi-bo={c2_unit}&tb=da-diem-danh#bang-diem-danh")
+        );
     })
     .await;
 }

@@ -1,6 +1,6 @@
 //! The POST of the marking sheet on a session's page.
 
-use super::show::{problem_page, session_page};
+use super::show::{problem_page, session_page, SheetFilter};
 use super::{kind_of, session_href};
 use crate::auth::WebUser;
 use crate::extract::{CsrfForm, PagePath};
@@ -23,6 +23,7 @@ pub(super) async fn mark(
     let kind = kind_of(&prefix).found(&user)?;
     let p = &user.principal;
     let all_present = fields.iter().any(|(k, _)| k == "tat_ca");
+    let filter = SheetFilter::from_fields(&fields);
     let mut marks: Vec<(i64, Mark)> = Vec::new();
     if all_present {
         let rows = st.db.attendance().meeting_marks(p, id).await.page(&user)?;
@@ -66,8 +67,12 @@ pub(super) async fn mark(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!(
-            "{}?tb=da-diem-danh#bang-diem-danh",
-            session_href(kind, id)
+            "{}{}#bang-diem-danh",
+            session_href(kind, id),
+            match filter.query() {
+                q if q.is_empty() => "?tb=da-diem-danh".to_string(),
+                q => format!("{q}&tb=da-diem-danh"),
+            }
         ))
         .into_response()),
         Err(StoreError::Invalid(list)) => {
@@ -92,6 +97,7 @@ pub(super) async fn mark(
                 format!("Chưa lưu điểm danh: {}", super::messages(&list)),
                 row_errors,
                 None,
+                &filter,
             )
             .await
         }

@@ -181,10 +181,3 @@ pub struct ListQuery {
     #[serde(default)]
     tb: Option<String>,
 }
-
-/// The query of a page that only shows a flash message after a redirect.
-#[derive(Deserialize, Default)]
-pub struct FlashQuery {
-    #[serde(default)]
-    tb: Option<String>,
-}

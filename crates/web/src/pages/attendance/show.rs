@@ -2,7 +2,7 @@
 //! form; also shown again with a message at the top when an upload, import or edit was refused.
 
 use super::sessions::SessionFields;
-use super::{base, quality_options, theme_options, FlashQuery, TallyView};
+use super::{base, quality_options, theme_options, TallyView};
 use crate::auth::WebUser;
 use crate::extract::{PagePath, PageQuery};
 use crate::respond::{render, PageError, PageResult, StoreResultExt};
@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 pub struct SheetRow {
     pub member_id: i64,
+    pub unit_id: i64,
     pub full_name: String,
     pub unit_name: String,
     pub status: String,
@@ -26,6 +27,168 @@ pub struct SheetRow {
     pub note: String,
     pub can_mark: bool,
     pub error: String,
+}
+
+/// The session page's query: the flash after a redirect, and the marking sheet's filter.
+#[derive(serde::Deserialize, Default)]
+pub(super) struct SheetQuery {
+    #[serde(default)]
+    tb: Option<String>,
+    #[serde(flatten)]
+    filter: SheetFilter,
+}
+
+/// Which rows of the marking sheet are shown: one cell (`chi-bo`, a unit id) and/or names containing `tim`
+/// (folded: no diacritics, any case). A sheet of a whole ward has hundreds of rows.
+#[derive(serde::Deserialize, Default, Clone)]
+pub(super) struct SheetFilter {
+    #[serde(default, rename = "chi-bo")]
+    pub unit: String,
+    #[serde(default)]
+    pub tim: String,
+}
+
+impl SheetFilter {
+    /// From the marking form's hidden fields (kept across a save).
+    pub(super) fn from_fields(fields: &[(String, String)]) -> SheetFilter {
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(f, _)| f == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        SheetFilter {
+            unit: get("chi-bo"),
+            tim: get("tim"),
+        }
+    }
+
+    fn unit_id(&self) -> Option<i64> {
+        self.unit.trim().parse().ok()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.unit_id().is_none() && self.tim.trim().is_empty()
+    }
+
+    /// "?chi-bo=…&tim=…" (empty when no filter), for the redirect after a save.
+    pub(super) fn query(&self) -> String {
+        crate::respond::query_string(&[("chi-bo", self.unit.trim()), ("tim", self.tim.trim())])
+    }
+}
+
+/// The rows of one cell on the sheet, with its counts ("24 người · 20 đã điểm danh · 18 có mặt").
+pub struct SheetGroup {
+    pub unit_name: String,
+    pub summary: String,
+    pub rows: Vec<SheetRow>,
+}
+
+/// A cell in the sheet's filter: its id, "Chi bộ Khu phố 1 (24 · 4 chưa điểm danh)", and whether chosen.
+pub struct CellOption {
+    pub unit_id: i64,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// "Khu phố 2" before "Khu phố 10": digits compare as numbers.
+fn natural_key(s: &str) -> Vec<(String, u64)> {
+    let folded = domain::text::fold(s);
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut digits = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                out.push((
+                    std::mem::take(&mut text),
+                    digits.parse().unwrap_or(u64::MAX),
+                ));
+                digits.clear();
+            }
+            text.push(c);
+        }
+    }
+    out.push((text, digits.parse().unwrap_or(0)));
+    out
+}
+
+/// Groups the sheet by cell (cells in natural order, rows keeping their name order), and the filter's
+/// options with every cell's counts over the whole sheet; then keeps only the rows the filter asks for.
+fn group_sheet(
+    rows: Vec<SheetRow>,
+    filter: &SheetFilter,
+) -> (Vec<SheetGroup>, Vec<CellOption>, usize) {
+    let mut cells: Vec<(i64, String, usize, usize, usize)> = Vec::new();
+    for r in &rows {
+        let pos = match cells.iter().position(|c| c.0 == r.unit_id) {
+            Some(i) => i,
+            None => {
+                cells.push((r.unit_id, r.unit_name.clone(), 0, 0, 0));
+                cells.len() - 1
+            }
+        };
+        let c = &mut cells[pos];
+        c.2 += 1;
+        if !r.status.is_empty() {
+            c.3 += 1;
+        }
+        if matches!(r.status.as_str(), "present" | "late" | "makeup") {
+            c.4 += 1;
+        }
+    }
+    cells.sort_by_cached_key(|c| natural_key(&c.1));
+    let n = |k: usize| crate::view::num(i64::try_from(k).unwrap_or(i64::MAX));
+    let chosen = filter.unit_id();
+    let options = cells
+        .iter()
+        .map(|(id, name, total, marked, _)| CellOption {
+            unit_id: *id,
+            label: if total > marked {
+                format!(
+                    "{name} ({} · {} chưa điểm danh)",
+                    n(*total),
+                    n(total - marked)
+                )
+            } else {
+                format!("{name} ({} · đã điểm danh đủ)", n(*total))
+            },
+            selected: chosen == Some(*id),
+        })
+        .collect();
+    let needle = domain::text::fold(filter.tim.trim());
+    let mut groups: Vec<SheetGroup> = cells
+        .iter()
+        .filter(|c| chosen.is_none_or(|u| u == c.0))
+        .map(|(_, name, total, marked, present)| SheetGroup {
+            unit_name: name.clone(),
+            summary: format!(
+                "{} người · {} đã điểm danh · {} có mặt",
+                n(*total),
+                n(*marked),
+                n(*present)
+            ),
+            rows: Vec::new(),
+        })
+        .collect();
+    let mut shown = 0;
+    for r in rows {
+        if chosen.is_some_and(|u| u != r.unit_id) {
+            continue;
+        }
+        if !needle.is_empty() && !domain::text::fold(&r.full_name).contains(&needle) {
+            continue;
+        }
+        if let Some(g) = groups.iter_mut().find(|g| g.unit_name == r.unit_name) {
+            g.rows.push(r);
+            shown += 1;
+        }
+    }
+    groups.retain(|g| !g.rows.is_empty());
+    (groups, options, shown)
 }
 
 #[derive(Template)]
@@ -46,10 +209,16 @@ struct SessionPage {
     minutes: String,
     quality: String,
     tally: TallyView,
-    rows: Vec<SheetRow>,
+    /// The sheet's rows (after the filter) grouped by cell; `total_rows` before the filter.
+    groups: Vec<SheetGroup>,
+    cells: Vec<CellOption>,
+    filter: SheetFilter,
+    filtered: bool,
+    shown_rows: usize,
+    total_rows: usize,
+    can_mark_any: bool,
     marks: Vec<(&'static str, &'static str, &'static str)>,
     can_manage: bool,
-    can_mark_any: bool,
     is_member: bool,
     own_status: String,
     checkin_code: String,
@@ -83,6 +252,7 @@ pub(super) async fn session_page(
     problem: String,
     row_errors: HashMap<i64, String>,
     flash: Option<String>,
+    filter: &SheetFilter,
 ) -> PageResult {
     let p = &user.principal;
     let m = st.db.attendance().meeting(p, id).await.page(user)?;
@@ -115,6 +285,7 @@ pub(super) async fn session_page(
         .iter()
         .map(|r| SheetRow {
             member_id: r.member_id,
+            unit_id: r.unit_id,
             full_name: r.full_name.clone(),
             unit_name: r.unit_name.clone(),
             status: r.status.map(|s| s.as_str()).unwrap_or("").to_string(),
@@ -144,6 +315,9 @@ pub(super) async fn session_page(
             error: row_errors.get(&r.member_id).cloned().unwrap_or_default(),
         })
         .collect();
+    let total_rows = rows.len();
+    let can_mark_any = rows.iter().any(|r| r.can_mark);
+    let (groups, cells, shown_rows) = group_sheet(rows, filter);
     let checkin = m.checkin.as_ref().filter(|c| c.closes_at >= now);
     let can_manage = p.can_manage_meeting(&m.unit_path);
     let page = SessionPage {
@@ -174,8 +348,13 @@ pub(super) async fn session_page(
         minutes: m.minutes.clone(),
         quality: m.quality.map(|q| q.label().to_string()).unwrap_or_default(),
         tally: TallyView::new(&m.tally, target),
-        can_mark_any: rows.iter().any(|r| r.can_mark),
-        rows,
+        can_mark_any,
+        groups,
+        cells,
+        filtered: !filter.is_empty(),
+        filter: filter.clone(),
+        shown_rows,
+        total_rows,
         marks: Mark::ALL
             .iter()
             .map(|k| (k.as_str(), short(*k), k.label()))
@@ -239,14 +418,24 @@ pub(super) async fn problem_page(
     kind: MeetingKind,
     message: String,
 ) -> PageResult {
-    session_page(st, user, id, kind, message, HashMap::new(), None).await
+    session_page(
+        st,
+        user,
+        id,
+        kind,
+        message,
+        HashMap::new(),
+        None,
+        &SheetFilter::default(),
+    )
+    .await
 }
 
 pub(super) async fn show_study(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<FlashQuery>,
+    PageQuery(q): PageQuery<SheetQuery>,
 ) -> PageResult {
     show(&st, &user, id, MeetingKind::Study, q).await
 }
@@ -255,7 +444,7 @@ pub(super) async fn show_cell(
     State(st): State<AppState>,
     user: WebUser,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<FlashQuery>,
+    PageQuery(q): PageQuery<SheetQuery>,
 ) -> PageResult {
     show(&st, &user, id, MeetingKind::Cell, q).await
 }
@@ -265,7 +454,7 @@ async fn show(
     user: &WebUser,
     id: i64,
     kind: MeetingKind,
-    q: FlashQuery,
+    q: SheetQuery,
 ) -> PageResult {
     session_page(
         st,
@@ -275,6 +464,7 @@ async fn show(
         String::new(),
         HashMap::new(),
         crate::view::flash_message(q.tb.as_deref()),
+        &q.filter,
     )
     .await
 }
