@@ -96,8 +96,7 @@ pub(super) async fn mark(
                 kind,
                 format!("Chưa lưu điểm danh: {}", super::messages(&list)),
                 row_errors,
-                None,
-                &filter,
+                (None, &filter),
             )
             .await
         }

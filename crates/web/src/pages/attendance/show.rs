@@ -243,7 +243,8 @@ fn short(m: Mark) -> &'static str {
 }
 
 /// The session page; with a `problem` it answers 422 and shows the message at the top, and
-/// `row_errors` (member id → message) mark rows of the sheet that could not be saved.
+/// `row_errors` (member id → message) mark rows of the sheet that could not be saved; the flash after a
+/// redirect and the sheet's filter come as a pair.
 pub(super) async fn session_page(
     st: &AppState,
     user: &WebUser,
@@ -251,8 +252,7 @@ pub(super) async fn session_page(
     kind: MeetingKind,
     problem: String,
     row_errors: HashMap<i64, String>,
-    flash: Option<String>,
-    filter: &SheetFilter,
+    (flash, filter): (Option<String>, &SheetFilter),
 ) -> PageResult {
     let p = &user.principal;
     let m = st.db.attendance().meeting(p, id).await.page(user)?;
@@ -425,8 +425,7 @@ pub(super) async fn problem_page(
         kind,
         message,
         HashMap::new(),
-        None,
-        &SheetFilter::default(),
+        (None, &SheetFilter::default()),
     )
     .await
 }
@@ -463,8 +462,7 @@ async fn show(
         kind,
         String::new(),
         HashMap::new(),
-        crate::view::flash_message(q.tb.as_deref()),
-        &q.filter,
+        (crate::view::flash_message(q.tb.as_deref()), &q.filter),
     )
     .await
 }
