@@ -331,12 +331,14 @@ try {
     const page = await ctx.newPage();
     await login(page, 'vanphong', accounts['vanphong']);
     assert((await page.textContent('#ty-le-theo-nam')).includes('Năm 2016'), 'the dashboard lists the yearly rates');
+    assert((await page.locator('svg[aria-labelledby=bd-ty-le-nam] rect').count()) > 8, 'and draws them as bars by year');
     await page.screenshot({ path: join(shots, '18a-tong-quan-ty-le.png'), fullPage: true });
     await page.goto(`${base}/chuyen-can?tu=2019-01-01&den=2019-12-31`);
     const rate = (await page.textContent('#ty-le-don-vi')).trim();
     const value = Number(rate.replace('%', '').replace(',', '.'));
     assert(value > 98 && value < 100, `the city's 2019 study attendance is above 98% (${rate})`);
     assert((await page.textContent('.stat-label')).includes('43-KH/TU'), 'the plan target is shown');
+    assert((await page.locator('svg[aria-labelledby=bd-ty-le-don-vi] text', { hasText: 'Phường 7' }).count()) === 1, 'the rates page draws each ward');
     await page.screenshot({ path: join(shots, '18-ty-le-2019-thanh-pho.png'), fullPage: true });
     // Drill down into a ward.
     await Promise.all([page.waitForNavigation(), page.click('#bang-don-vi a >> text=Phường 7')]);

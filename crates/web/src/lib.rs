@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub(crate) mod charts;
 pub mod error;
 pub mod extract;
 pub mod heavy;

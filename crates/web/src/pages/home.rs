@@ -52,6 +52,8 @@ struct HomePage {
     organisations: Vec<OrgNode>,
     /// Per year with sessions: (year, study rate, study attended/expected, cell rate, below target).
     rates: Vec<(i32, String, String, String, bool)>,
+    /// The same rates as bars by year (oldest first), with the plan's target line.
+    rates_chart: Option<crate::charts::VChart>,
     /// Citizens' feedback waiting for this user's units: (open, overdue), when they answer feedback.
     feedback: Option<(i64, i64)>,
 }
@@ -126,6 +128,8 @@ pub async fn dashboard(
             tree.push(node(&child, grand, orgs));
         }
         let mut rates = Vec::new();
+        let mut bars: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+        let mut last_target = None;
         if p.can_read_rates(&root.path) {
             use chrono::Datelike;
             use domain::attendance::MeetingKind;
@@ -161,6 +165,8 @@ pub async fn dashboard(
                         .map(domain::text::format_percent)
                         .unwrap_or_else(|| "—".into())
                 };
+                bars.push((format!("Năm {year}"), vec![study.rate(), cell.rate()]));
+                last_target = last_target.or(target);
                 rates.push((
                     year,
                     pct(&study),
@@ -176,10 +182,34 @@ pub async fn dashboard(
         } else {
             None
         };
-        Ok::<_, store::StoreError>((root, stats, tree, organisations, rates, feedback))
+        bars.reverse();
+        let rates_chart = (bars.len() > 1).then(|| {
+            crate::charts::year_bars(
+                &bars,
+                &[
+                    crate::charts::Series {
+                        name: "Học tập chuyên đề",
+                        fill: crate::charts::RED,
+                    },
+                    crate::charts::Series {
+                        name: "Sinh hoạt chi bộ",
+                        fill: crate::charts::BLUE,
+                    },
+                ],
+                last_target,
+            )
+        });
+        Ok::<_, store::StoreError>((
+            root,
+            stats,
+            tree,
+            organisations,
+            (rates, rates_chart),
+            feedback,
+        ))
     }
     .await;
-    let (root, stats, tree, organisations, rates, feedback) = result.page(&user)?;
+    let (root, stats, tree, organisations, (rates, rates_chart), feedback) = result.page(&user)?;
     let ctx = Ctx::new(&user, "Tổng quan", "home")
         .with_flash(crate::view::flash_message(q.tb.as_deref()));
     Ok(render(&HomePage {
@@ -193,6 +223,7 @@ pub async fn dashboard(
         tree,
         organisations,
         rates,
+        rates_chart,
         feedback,
     }))
 }

@@ -34,6 +34,8 @@ struct TablePage {
     kind_label: &'static str,
     years: Vec<i32>,
     rows: Vec<UnitRow>,
+    /// Each sub-unit's attended / expected as bars (the table has the same figures).
+    chart: Option<crate::charts::HChart>,
     total: TallyView,
     target: String,
     plan: String,
@@ -144,6 +146,18 @@ pub(super) async fn table(
         kind: kind.as_str(),
         kind_label: kind.label(),
         years: (2016..=today.year()).rev().collect(),
+        chart: (rows.len() > 1).then(|| {
+            crate::charts::rate_bars(
+                &rows
+                    .iter()
+                    .map(|r| (r.unit.name.clone(), r.tally.attended(), r.tally.expected))
+                    .collect::<Vec<_>>(),
+                &crate::charts::Series {
+                    name: "Tỷ lệ tham dự",
+                    fill: crate::charts::RED,
+                },
+            )
+        }),
         rows: rows
             .iter()
             .map(|r| UnitRow {

@@ -4,7 +4,7 @@
 //! (`/bao-cao`) and the pages of stored reports both build a `FiguresView` and include the template
 //! partial `report_figures.html`, which reads it from a template field named `fig`.
 
-use super::charts::{self, HChart, VChart};
+use crate::charts::{self, HChart, VChart};
 use crate::labels;
 use crate::respond::query_string;
 use crate::view::{date, num};

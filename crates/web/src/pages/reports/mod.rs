@@ -3,7 +3,6 @@
 //! template partial `report_figures.html`) and its charts (`charts`). Readers: `can_read_report` on the
 //! unit; the confidential sections come cut by the store for readers without `can_read_cases`.
 
-pub(crate) mod charts;
 pub(crate) mod figures;
 mod live;
 mod rounds;

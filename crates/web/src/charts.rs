@@ -1,5 +1,6 @@
-//! The SVG charts of a period report, drawn on the server: pure functions from figures to the coordinates
-//! the template draws (`report_figures.html`). Two shapes: vertical bars grouped by year on a 0–100 %
+//! The SVG charts of the pages (the period report, the dashboard, the rates page, the registration report),
+//! drawn on the server: pure functions from figures to the coordinates the macros of `chart_macros.html`
+//! draw; readable without JavaScript. Two shapes: vertical bars grouped by year on a 0–100 %
 //! scale (attendance with its target line, registration quality) and horizontal bars per label (inspection
 //! and supervision by kind, models by field, criteria progress). Coordinates are in a fixed view box; the
 //! CSS scales the picture to the screen. The numbers are also in the tables next to each chart.
@@ -270,6 +271,19 @@ pub fn progress_bars(rows: &[(String, i64, i64)], series: &Series) -> HChart {
     )
 }
 
+/// Rates per row: the bar is `part` of `whole`, the text "98,5%" (the counts are in the table beside it).
+pub fn rate_bars(rows: &[(String, i64, i64)], series: &Series) -> HChart {
+    h_rows(
+        rows.iter()
+            .map(|(label, part, whole)| {
+                let ratio = (*whole > 0).then(|| *part as f64 / *whole as f64);
+                (label.clone(), vec![(*part, *whole, pct_text(ratio))])
+            })
+            .collect(),
+        std::slice::from_ref(series),
+    )
+}
+
 // ------------------------------------------------------------------------------------------------
 // The five charts of a report
 // ------------------------------------------------------------------------------------------------
@@ -367,6 +381,28 @@ pub fn criteria(sets: &[(String, i64, i64)]) -> HChart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rate_bars_are_shares_of_their_own_whole() {
+        let s = Series {
+            name: "Tỷ lệ tham dự",
+            fill: RED,
+        };
+        let c = rate_bars(
+            &[
+                ("Phường 7".to_string(), 3520, 3574),
+                ("Xã Sơn Đông".to_string(), 0, 0),
+            ],
+            &s,
+        );
+        let a = &c.rows[0].bars[0];
+        assert_eq!(a.text, "98,5%");
+        assert_eq!(a.w, 3520 * a.track / 3574);
+        assert_eq!(a.title, "Phường 7 — Tỷ lệ tham dự: 98,5%");
+        // No one expected: no bar and a dash, never a division by zero.
+        let b = &c.rows[1].bars[0];
+        assert_eq!((b.w, b.text.as_str()), (0, "—"));
+    }
 
     #[test]
     fn year_bars_scale_to_percent_and_draw_the_target() {
