@@ -271,16 +271,23 @@ pub fn progress_bars(rows: &[(String, i64, i64)], series: &Series) -> HChart {
     )
 }
 
-/// Rates per row: the bar is `part` of `whole`, the text "98,5%" (the counts are in the table beside it).
-pub fn rate_bars(rows: &[(String, i64, i64)], series: &Series) -> HChart {
+/// Rates per row, one bar per series: each bar is its `part` of its `whole`, the text "98,5%" (the counts
+/// are in the table beside it).
+pub fn rate_bars(rows: &[(String, Vec<(i64, i64)>)], series: &[Series]) -> HChart {
     h_rows(
         rows.iter()
-            .map(|(label, part, whole)| {
-                let ratio = (*whole > 0).then(|| *part as f64 / *whole as f64);
-                (label.clone(), vec![(*part, *whole, pct_text(ratio))])
+            .map(|(label, rates)| {
+                let bars = rates
+                    .iter()
+                    .map(|(part, whole)| {
+                        let ratio = (*whole > 0).then(|| *part as f64 / *whole as f64);
+                        (*part, *whole, pct_text(ratio))
+                    })
+                    .collect();
+                (label.clone(), bars)
             })
             .collect(),
-        std::slice::from_ref(series),
+        series,
     )
 }
 
@@ -390,10 +397,10 @@ mod tests {
         };
         let c = rate_bars(
             &[
-                ("Phường 7".to_string(), 3520, 3574),
-                ("Xã Sơn Đông".to_string(), 0, 0),
+                ("Phường 7".to_string(), vec![(3520, 3574)]),
+                ("Xã Sơn Đông".to_string(), vec![(0, 0)]),
             ],
-            &s,
+            &[s],
         );
         let a = &c.rows[0].bars[0];
         assert_eq!(a.text, "98,5%");

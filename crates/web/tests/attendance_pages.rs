@@ -802,8 +802,14 @@ async fn unit_table_and_member_history() {
         );
         assert!(html.contains(">2/6<"), "attended / expected");
         // The same rates drawn per cell, named for screen readers.
-        assert!(html.contains("<svg viewBox=\"0 0 520 ") && html.contains("aria-labelledby=\"bd-ty-le-don-vi\""));
-        assert!(html.contains("<title>Chi bộ Khu phố Một A — Tỷ lệ tham dự: "), "{html}");
+        assert!(
+            html.contains("<svg viewBox=\"0 0 520 ")
+                && html.contains("aria-labelledby=\"bd-ty-le-don-vi\"")
+        );
+        assert!(
+            html.contains("<title>Chi bộ Khu phố Một A — Tỷ lệ tham dự: "),
+            "{html}"
+        );
         // Outside the period: nothing.
         let t = app
             .page(

@@ -250,6 +250,17 @@ async fn report_counts_drill_down_and_list() {
         let html = r.text();
         assert!(html.contains("Đăng ký học tập và làm theo năm 2026 — Đảng bộ Phường Một"));
         assert!(html.contains("31/03/2026"), "deadline");
+        // Each cell drawn: on time and specific; the table's less used columns wait behind a toggle.
+        assert!(html.contains("aria-labelledby=\"bd-dang-ky-don-vi\""));
+        assert!(
+            html.contains("<title>Chi bộ Khu phố Một A — Đăng ký đúng hạn: "),
+            "{html}"
+        );
+        assert!(html.contains("<title>Chi bộ Khu phố Một A — Nội dung cụ thể: "));
+        assert!(
+            html.contains("<label for=\"hien-du-cot\"")
+                && html.contains("<th class=\"num extra\">Chờ duyệt</th>")
+        );
         // Columns: unit, should register, registered, on time, specific, tied, copied, done, submitted,
         // returned, drafts, excellent, good, completed, not completed, heads late.
         let a = row(&html, "bang-dang-ky", "Chi bộ Khu phố Một A");

@@ -150,12 +150,17 @@ pub(super) async fn table(
             crate::charts::rate_bars(
                 &rows
                     .iter()
-                    .map(|r| (r.unit.name.clone(), r.tally.attended(), r.tally.expected))
+                    .map(|r| {
+                        (
+                            r.unit.name.clone(),
+                            vec![(r.tally.attended(), r.tally.expected)],
+                        )
+                    })
                     .collect::<Vec<_>>(),
-                &crate::charts::Series {
+                &[crate::charts::Series {
                     name: "Tỷ lệ tham dự",
                     fill: crate::charts::RED,
-                },
+                }],
             )
         }),
         rows: rows

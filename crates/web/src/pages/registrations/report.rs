@@ -239,6 +239,8 @@ struct ReportPage {
     /// The table has one line per party sub-unit (false: the unit itself, a cell).
     has_subunits: bool,
     lines: Vec<LineView>,
+    /// Per sub-unit: % registered on time and % specific items, as bars.
+    chart: Option<crate::charts::HChart>,
     warning: String,
     heads_late: Vec<HeadLateView>,
     specific_min: String,
@@ -294,6 +296,32 @@ pub(super) async fn report(
         deadline: date(rep.deadline),
         total: StatsView::new(&rep.total, rep.heads_late.len() as i64),
         has_subunits,
+        chart: (rep.lines.len() > 1).then(|| {
+            crate::charts::rate_bars(
+                &rep.lines
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.unit.name.clone(),
+                            vec![
+                                (l.stats.on_time, l.stats.members),
+                                (l.stats.specific_items, l.stats.items),
+                            ],
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+                &[
+                    crate::charts::Series {
+                        name: "Đăng ký đúng hạn",
+                        fill: crate::charts::BLUE,
+                    },
+                    crate::charts::Series {
+                        name: "Nội dung cụ thể",
+                        fill: crate::charts::GREEN,
+                    },
+                ],
+            )
+        }),
         lines: rep
             .lines
             .iter()
