@@ -472,6 +472,9 @@ try {
     await Promise.all([citizen.waitForNavigation(), citizen.click('.portal-search button')]);
     assert((await citizen.textContent('.hits li >> nth=0')).includes('Mô hình'), 'search without diacritics puts the model named so first');
     await citizen.screenshot({ path: join(shots, '38-tim-kiem-khong-dau.png'), fullPage: false });
+    await Promise.all([citizen.waitForNavigation(), citizen.click('.hits a[href^="/cong-khai/mo-hinh/"] >> nth=0')]);
+    assert((await citizen.textContent('main')).includes('Gửi phản ánh'), 'a model page takes feedback');
+    await citizen.screenshot({ path: join(shots, '39-mo-hinh-cong-khai.png'), fullPage: true });
     // "son dong": the commune first, only places where the two words stand together, 20 to a page.
     await citizen.goto(`${base}/cong-khai/tim-kiem?q=son+dong`);
     const hits = await citizen.locator('.hits li').allTextContents();
@@ -479,9 +482,6 @@ try {
     assert(hits[0].includes('Đơn vị') && hits[0].includes('Sơn Đông'), `the commune first: ${hits[0]}`);
     assert(!hits.some((h) => /—\s*$/.test(h.trim().split('\n')[0])), 'no title ends in a dangling dash');
     await citizen.screenshot({ path: join(shots, '38a-tim-kiem-son-dong.png'), fullPage: false });
-    await Promise.all([citizen.waitForNavigation(), citizen.click('.hits a[href^="/cong-khai/mo-hinh/"] >> nth=0')]);
-    assert((await citizen.textContent('main')).includes('Gửi phản ánh'), 'a model page takes feedback');
-    await citizen.screenshot({ path: join(shots, '39-mo-hinh-cong-khai.png'), fullPage: true });
     await citizen.goto(`${base}/cong-khai/don-vi/SD`);
     await Promise.all([citizen.waitForNavigation(), citizen.click('.pub-reg h3 a >> nth=0')]);
     const regUrl = citizen.url();
@@ -556,7 +556,7 @@ try {
     // CI installs espeak-ng: the WAV button is there and gives a WAV.
     const wavLink = page.locator('a[href*="am-thanh.wav"]');
     assert((await wavLink.count()) === 1, 'the WAV button shows when the server can speak');
-    const wav = await page.request.get(await wavLink.getAttribute('href'));
+    const wav = await page.request.get(`${base}${await wavLink.getAttribute('href')}`);
     assert(wav.ok() && wav.headers()['content-type'] === 'audio/wav', `WAV: ${wav.status()}`);
     await page.click('summary');
     await page.screenshot({ path: join(shots, '37-ban-tin.png'), fullPage: false });
