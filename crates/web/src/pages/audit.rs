@@ -1,5 +1,7 @@
-//! The audit log browser (admin and standing office): filter by user, object and dates. Read only.
+//! The audit log browser (admin and standing office): filter by user, object kind and dates, every entry in
+//! Vietnamese (`audit_labels`). Read only.
 
+use super::audit_labels as labels;
 use crate::auth::WebUser;
 use crate::extract::PageQuery;
 use crate::respond::{query_string, render, PageError, PageResult, StoreResultExt};
@@ -44,78 +46,13 @@ pub struct EntryView {
 struct AuditPage {
     ctx: Ctx,
     q: AuditQuery,
+    /// The object kinds of the filter: (code, Vietnamese name).
+    kinds: Vec<(&'static str, String)>,
     entries: Vec<EntryView>,
     total: String,
     page: i64,
     prev_link: String,
     next_link: String,
-}
-
-fn action_label(a: &str) -> String {
-    match a {
-        "create" => "Tạo mới",
-        "update" => "Sửa",
-        "transfer" => "Chuyển sinh hoạt",
-        "status" => "Đổi trạng thái",
-        "import" => "Nhập từ tệp",
-        "move" => "Chuyển đơn vị cấp trên",
-        "close" => "Giải thể",
-        "password" => "Đổi mật khẩu",
-        "enable" => "Mở khóa",
-        "disable" => "Khóa",
-        "demo" => "Dữ liệu mẫu",
-        "export" => "Xuất tệp",
-        "dry_run" => "Nhập thử",
-        "identifier_clash" => "Trùng số định danh ngoài phạm vi",
-        other => other,
-    }
-    .to_string()
-}
-
-fn type_label(t: &str) -> &str {
-    match t {
-        "member" => "Đảng viên",
-        "unit" => "Đơn vị",
-        "account" => "Tài khoản",
-        "file" => "Tệp",
-        "import" => "Tệp nhập",
-        other => other,
-    }
-}
-
-fn show_value(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => "—".into(),
-        Some(serde_json::Value::String(s)) => {
-            // Dates are stored ISO; show them the Vietnamese way.
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(domain::text::format_date)
-                .unwrap_or_else(|_| s.clone())
-        }
-        Some(serde_json::Value::Array(a)) => a
-            .iter()
-            .map(|x| show_value(Some(x)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// Field-by-field differences between the before and after snapshots.
-fn changes(
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-) -> Vec<(String, String, String)> {
-    let empty = serde_json::Map::new();
-    let b = before.and_then(|v| v.as_object()).unwrap_or(&empty);
-    let a = after.and_then(|v| v.as_object()).unwrap_or(&empty);
-    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| b.get(*k) != a.get(*k))
-        .map(|k| (k.clone(), show_value(b.get(k)), show_value(a.get(k))))
-        .collect()
 }
 
 pub async fn list(
@@ -164,18 +101,18 @@ pub async fn list(
             at: timestamp(&e.at),
             username: e.username.clone(),
             source: e.source.clone(),
-            action: action_label(&e.action),
-            object: format!("{}: {}", type_label(&e.object_type), e.object_label),
-            link: match e.object_type.as_str() {
-                "member" => format!("/dang-vien/{}", e.object_id),
-                "unit" => format!("/don-vi/{}", e.object_id),
-                _ => String::new(),
-            },
-            changes: changes(e.before.as_ref(), e.after.as_ref()),
+            action: labels::action(&e.action),
+            object: format!("{}: {}", labels::kind(&e.object_type), e.object_label),
+            link: labels::link(&e.object_type, &e.object_id).unwrap_or_default(),
+            changes: labels::changes(e.before.as_ref(), e.after.as_ref()),
         })
         .collect();
     Ok(render(&AuditPage {
         ctx: Ctx::new(&user, "Nhật ký thay đổi", "audit"),
+        kinds: labels::FILTER_KINDS
+            .iter()
+            .map(|k| (*k, labels::kind(k)))
+            .collect(),
         entries,
         total: num(total),
         page,

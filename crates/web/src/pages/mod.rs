@@ -6,6 +6,7 @@
 mod accounts;
 mod attendance;
 mod audit;
+mod audit_labels;
 mod bulletin;
 pub(crate) mod commendations;
 mod criteria;
