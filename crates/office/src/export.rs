@@ -176,6 +176,31 @@ pub fn members_xlsx(rows: &[MemberRow]) -> Result<Vec<u8>, OfficeError> {
 }
 
 /// Units as XLSX, same conventions as [`members_xlsx`].
+/// The columns of the audit log's Excel file.
+pub const AUDIT_HEADERS: [&str; 7] = [
+    "Thời gian",
+    "Người thực hiện",
+    "Nguồn",
+    "Thao tác",
+    "Đối tượng",
+    "Mã đối tượng",
+    "Thay đổi",
+];
+
+/// The audit log as the inspection commission reads it: one row per entry, already in words
+/// (`AUDIT_HEADERS` order), the changes one per line in the last cell.
+pub fn audit_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, OfficeError> {
+    let mut wb = Workbook::new();
+    write_sheet(
+        wb.add_worksheet(),
+        "Nhật ký",
+        &AUDIT_HEADERS,
+        rows,
+        &[17.0, 18.0, 8.0, 16.0, 30.0, 10.0, 50.0],
+    )?;
+    Ok(wb.save_to_buffer()?)
+}
+
 pub fn units_xlsx(rows: &[UnitRow]) -> Result<Vec<u8>, OfficeError> {
     let data: Vec<Vec<String>> = rows.iter().map(|r| unit_cells(r).to_vec()).collect();
     let mut wb = Workbook::new();

@@ -53,7 +53,8 @@ pub use domain::import::{
 };
 pub use domain::photo::CheckedPhoto;
 pub use export::{
-    members_csv, members_template_xlsx, members_xlsx, units_csv, units_template_xlsx, units_xlsx,
+    audit_xlsx, members_csv, members_template_xlsx, members_xlsx, units_csv, units_template_xlsx,
+    units_xlsx, AUDIT_HEADERS,
 };
 pub use images::{
     check_photo, photo_format, solid_png, PhotoError, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,

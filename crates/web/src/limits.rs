@@ -52,8 +52,9 @@ pub const HEAVY_ROUTES: &[(&str, &str)] = &[
     ("GET", "/dang-ky"),
     ("GET", "/api/v1/registrations"),
     ("GET", "/api/v1/registrations/queue"),
-    // Member exports.
+    // Member exports, and the audit log's Excel file.
     ("GET", "/xuat/dang-vien"),
+    ("GET", "/nhat-ky.xlsx"),
     ("GET", "/api/v1/export/members"),
     // Period reports over a subtree and their Word and Excel files (pages and API).
     ("GET", "/bao-cao"),

@@ -437,6 +437,11 @@ fn expectations() -> BTreeMap<(String, String), Spec> {
         spec(Account, account_manage),
     );
     put("GET", "/nhat-ky", spec(None, has(Capability::ReadAudit)));
+    put(
+        "GET",
+        "/nhat-ky.xlsx",
+        spec(None, has(Capability::ReadAudit)),
+    );
 
     // Campaign, sessions, meetings, attendance.
     put("GET", "/ke-hoach", spec(None, any));

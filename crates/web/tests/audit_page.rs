@@ -57,6 +57,35 @@ async fn the_log_reads_in_vietnamese_with_links() {
             at.len() == 16 && &at[2..3] == "/" && &at[13..14] == ":" && digits(at) == 12,
             "{at}"
         );
+
+        // The same entries as an Excel file for the inspection commission, in the same words.
+        assert!(html.contains("href=\"/nhat-ky.xlsx?loai=registration\""));
+        let file = app
+            .page("/nhat-ky.xlsx?loai=registration", Some(&office.cookie))
+            .await;
+        assert_eq!(file.status, StatusCode::OK);
+        let table = office::read_table("nhat-ky.xlsx", &file.body).unwrap();
+        assert_eq!(
+            table.headers,
+            office::AUDIT_HEADERS.map(String::from).to_vec()
+        );
+        assert!(!table.rows.is_empty());
+        assert!(table
+            .rows
+            .iter()
+            .all(|r| r.cells[4].starts_with("Bản đăng ký: ") && !r.cells[3].contains("create")));
+        // Handing the file out is itself in the log.
+        let page = app
+            .page("/nhat-ky?loai=file", Some(&office.cookie))
+            .await
+            .text();
+        assert!(page.contains("Tệp xuất: Nhật ký thay đổi"), "{page}");
+        // Not for a secretary.
+        let ward_b = app.browser("bithu.p1").await;
+        assert_eq!(
+            app.page("/nhat-ky.xlsx", Some(&ward_b.cookie)).await.status,
+            StatusCode::NOT_FOUND
+        );
     })
     .await;
 }

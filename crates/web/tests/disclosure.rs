@@ -276,7 +276,8 @@ async fn a_dry_run_stores_no_upload_and_is_audited() {
 
 /// Every route that hands out a file, with the source file that builds it. Model photos (shown inline
 /// in pages, not exports) and the blank import templates (no data) are the only downloads left out.
-const FILE_ROUTES: [(&str, &str); 20] = [
+const FILE_ROUTES: [(&str, &str); 21] = [
+    ("GET /nhat-ky.xlsx?loai=member", "pages/audit.rs"),
     (
         "GET /xuat/dang-vien?don_vi=P1&dinh_dang=csv",
         "pages/members/export.rs",

@@ -46,6 +46,8 @@ pub struct EntryView {
 struct AuditPage {
     ctx: Ctx,
     q: AuditQuery,
+    /// The Excel file of what the filter selects.
+    xlsx_href: String,
     /// The object kinds of the filter: (code, Vietnamese name).
     kinds: Vec<(&'static str, String)>,
     entries: Vec<EntryView>,
@@ -53,6 +55,111 @@ struct AuditPage {
     page: i64,
     prev_link: String,
     next_link: String,
+}
+
+/// Entries one Excel file holds; a longer log is filtered first (by dates, kind or person).
+const EXPORT_MAX: i64 = 50_000;
+
+fn filter(q: &AuditQuery, page: i64, per_page: i64) -> AuditFilter {
+    AuditFilter {
+        username: Some(q.nguoi.trim().to_string()),
+        object_type: Some(q.loai.clone()),
+        object_id: Some(q.ma.trim().to_string()),
+        action: None,
+        from: parse_form_date(&q.tu).ok().flatten(),
+        to: parse_form_date(&q.den).ok().flatten(),
+        page,
+        per_page,
+    }
+}
+
+/// `GET /nhat-ky.xlsx`: the entries the page's filter selects, in words, for the inspection commission.
+pub async fn export(
+    State(st): State<AppState>,
+    user: WebUser,
+    PageQuery(q): PageQuery<AuditQuery>,
+) -> PageResult {
+    if !user.principal.has(Capability::ReadAudit) {
+        return Err(PageError::not_found(&user));
+    }
+    let (entries, total) = st
+        .db
+        .audit()
+        .list_audit(&user.principal, &filter(&q, 1, EXPORT_MAX))
+        .await
+        .page(&user)?;
+    let back = format!("/nhat-ky{}", filter_query(&q));
+    if total > EXPORT_MAX {
+        return Err(PageError::bad_form(
+            &user,
+            back,
+            &format!(
+                "Bộ lọc chọn {} mục, quá {} mục một tệp Excel giữ được: hãy lọc theo khoảng ngày, loại \
+                 đối tượng hoặc người thực hiện rồi tải lại.",
+                num(total),
+                num(EXPORT_MAX)
+            ),
+        ));
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                timestamp(&e.at),
+                e.username.clone(),
+                e.source.clone(),
+                labels::action(&e.action),
+                format!("{}: {}", labels::kind(&e.object_type), e.object_label),
+                e.object_id.clone(),
+                labels::changes(e.before.as_ref(), e.after.as_ref())
+                    .iter()
+                    .map(|(k, b, a)| {
+                        if b == "—" {
+                            format!("{k}: {a}")
+                        } else {
+                            format!("{k}: {b} → {a}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ]
+        })
+        .collect();
+    let bytes = crate::heavy::run(move || office::audit_xlsx(&rows))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "audit xlsx failed");
+            PageError::bad_form(&user, back.clone(), "Không tạo được tệp Excel của nhật ký.")
+        })?;
+    let filename = format!("Nhat ky {}.xlsx", st.db.today().format("%d-%m-%Y"));
+    crate::respond::audit_file(
+        &st,
+        &user,
+        store::FileAudit {
+            kind: "audit.xlsx",
+            label: "Nhật ký thay đổi",
+            unit_path: &user.principal.unit_path,
+            filename: &filename,
+            rows: Some(entries.len()),
+        },
+    )
+    .await?;
+    Ok(crate::respond::file_response(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &filename,
+        bytes,
+    ))
+}
+
+/// The page's filter as a query string (without the page number).
+fn filter_query(q: &AuditQuery) -> String {
+    query_string(&[
+        ("nguoi", &q.nguoi),
+        ("loai", &q.loai),
+        ("ma", &q.ma),
+        ("tu", &q.tu),
+        ("den", &q.den),
+    ])
 }
 
 pub async fn list(
@@ -64,16 +171,7 @@ pub async fn list(
         return Err(PageError::not_found(&user));
     }
     let page = q.trang.unwrap_or(1).max(1);
-    let f = AuditFilter {
-        username: Some(q.nguoi.trim().to_string()),
-        object_type: Some(q.loai.clone()),
-        object_id: Some(q.ma.trim().to_string()),
-        action: None,
-        from: parse_form_date(&q.tu).ok().flatten(),
-        to: parse_form_date(&q.den).ok().flatten(),
-        page,
-        per_page: PER_PAGE,
-    };
+    let f = filter(&q, page, PER_PAGE);
     let (entries, total) = st
         .db
         .audit()
@@ -108,6 +206,7 @@ pub async fn list(
         })
         .collect();
     Ok(render(&AuditPage {
+        xlsx_href: format!("/nhat-ky.xlsx{}", filter_query(&q)),
         ctx: Ctx::new(&user, "Nhật ký thay đổi", "audit"),
         kinds: labels::FILTER_KINDS
             .iter()

@@ -46,6 +46,7 @@ pub fn routes() -> PageRoutes {
         .get("/nhap-du-lieu/mau/{kind}", import::template)
         .merge(accounts::routes())
         .get("/nhat-ky", audit::list)
+        .get("/nhat-ky.xlsx", audit::export)
         .get("/ban-tin/{code}", bulletin::show)
         .get("/ban-tin/{code}/{file}", bulletin::file)
         .get("/phan-anh", feedback::queue)
