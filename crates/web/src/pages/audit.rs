@@ -93,7 +93,7 @@ pub async fn export(
         return Err(PageError::bad_form(
             &user,
             back,
-            &format!(
+            format!(
                 "Bộ lọc chọn {} mục, quá {} mục một tệp Excel giữ được: hãy lọc theo khoảng ngày, loại \
                  đối tượng hoặc người thực hiện rồi tải lại.",
                 num(total),
