@@ -863,6 +863,44 @@ try {
     await sec.screenshot({ path: join(shots, '99b-bao-cao-da-chap-nhan-dien-thoai.png'), fullPage: false });
     await sctx.close();
   });
+  // Five key pages on a phone, checked by axe-core (WCAG 2.2 AA: labels, names, contrast, target size…)
+  // and for sideways scrolling. Any violation fails the journey and is printed with its elements.
+  await journey('trợ năng trên điện thoại: năm trang chính đạt WCAG 2.2 AA theo axe-core, không cuộn ngang', async () => {
+    const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+    const token = await apiToken('bithu.p7kp1', accounts['bithu.p7kp1']);
+    const today = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+    const made = await fetch(`${base}/api/v1/study-sessions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ unit_code: 'P7-KP1', date: today, title: 'Học tập chuyên đề (kiểm tra trợ năng)' }) });
+    assert(made.status === 201, `a session to check: ${made.status}`);
+    const sessionId = (await made.json()).id;
+    const pages = [
+      [null, '/dang-nhap', 'đăng nhập'],
+      ['bithu.p7', '/', 'tổng quan của bí thư phường'],
+      ['bithu.p7kp1', `/hoc-tap/${sessionId}`, 'phiếu điểm danh'],
+      ['dangvien.p7', '/dang-ky', 'đăng ký làm theo của đảng viên'],
+      [null, '/cong-khai/don-vi/SD', 'trang công khai của xã'],
+    ];
+    const problems = [];
+    for (const [who, path, name] of pages) {
+      // The checker is injected as a script the page's own policy would refuse.
+      const ctx = await browser.newContext({ ...phone, bypassCSP: true });
+      const page = await ctx.newPage();
+      if (who) { await login(page, who, accounts[who]); }
+      await page.goto(`${base}${path}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390) { problems.push(`${name}: cuộn ngang (${width} px)`); }
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => {
+        // eslint-disable-next-line no-undef
+        const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      });
+      for (const v of result) { problems.push(`${name}: ${v}`); }
+      await page.screenshot({ path: join(shots, `a11y-${pages.findIndex((x) => x[1] === path) + 1}.png`), fullPage: false });
+      await ctx.close();
+    }
+    assert(problems.length === 0, `accessibility:\n    ${problems.join('\n    ')}`);
+  });
 } finally {
   await browser.close();
   server.kill('SIGINT');
