@@ -466,6 +466,9 @@ try {
     const unitText = await citizen.textContent('main');
     assert(unitText.includes('Sơn Đông') && unitText.includes('Bản đăng ký làm theo được công khai'), 'the commune page lists published registrations');
     assert(unitText.includes('nội dung đã hoàn thành'), 'progress is shown');
+    const unitHeight = await citizen.evaluate(() => document.documentElement.scrollHeight);
+    console.log(`    (trang công khai xã Sơn Đông trên điện thoại: ${unitHeight} px, ${(unitHeight / 844).toFixed(1)} màn hình)`);
+    assert((await citizen.locator('nav.jump a').count()) === 3, 'a jump bar to the page\'s parts');
     await citizen.screenshot({ path: join(shots, '31-cong-khai-xa-son-dong.png'), fullPage: false });
     // Search without diacritics finds the commune's models.
     await citizen.fill('#portal-q', 'dan van kheo');

@@ -30,6 +30,9 @@ async fn citizen_reads_sends_feedback_and_sees_the_answer() {
         assert_eq!(unit.status, StatusCode::OK);
         let html = unit.text();
         assert!(html.contains("Nguyễn Văn Bình") && html.contains("lắp đèn chiếu sáng hẻm 5"));
+        // A long page folds: a jump bar, and each registration's items open in place.
+        assert!(html.contains("<nav class=\"jump\" aria-label=\"Trên trang này\"><a href=\"#dang-ky\">Bản đăng ký (1)</a>"));
+        assert!(html.contains("<details class=\"pub-items-box\"><summary>Xem "));
         assert!(html.contains(&format!("href=\"/cong-khai/dang-ky/{id}\"")));
         assert!(
             !html.contains("Trần Thị Mai"),
