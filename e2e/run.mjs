@@ -866,6 +866,24 @@ try {
     await sec.screenshot({ path: join(shots, '99b-bao-cao-da-chap-nhan-dien-thoai.png'), fullPage: false });
     await sctx.close();
   });
+  await journey('trình duyệt tiếng Anh: ngày gõ 07/12/2026 vẫn là 7 tháng 12, có lịch để chọn', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await ctx.newPage();
+    await login(page, 'vanphong', accounts['vanphong']);
+    await page.goto(`${base}/kiem-tra`);
+    assert((await page.getAttribute('#tu', 'placeholder')) === 'dd/mm/yyyy', 'the box asks for dd/mm/yyyy');
+    assert((await page.locator('#tu + .date-pick').count()) === 1, 'with a calendar button');
+    await page.fill('#tu', '07/12/2026');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/kiem-tra"] button[type=submit]')]);
+    assert(page.url().includes('tu=2026-12-07'), `sent as 7 December: ${page.url()}`);
+    assert((await page.inputValue('#tu')) === '07/12/2026', 'and shown back as 07/12/2026');
+    // A day that does not exist is refused in the box, before anything is sent.
+    await page.fill('#tu', '31/02/2026');
+    const valid = await page.evaluate(() => document.getElementById('tu').checkValidity());
+    assert(!valid, 'an impossible date is refused');
+    await page.screenshot({ path: join(shots, '78-ngay-trinh-duyet-tieng-anh.png'), fullPage: false });
+    await ctx.close();
+  });
   // Five key pages on a phone, checked by axe-core (WCAG 2.2 AA: labels, names, contrast, target size…)
   // and for sideways scrolling. Any violation fails the journey and is printed with its elements.
   await journey('trợ năng trên điện thoại: năm trang chính đạt WCAG 2.2 AA theo axe-core, không cuộn ngang', async () => {

@@ -127,3 +127,73 @@
       'Nội dung như vậy thường bị trả lại. Vẫn nộp?')) { e.preventDefault(); }
   });
 })();
+// Dates: every date box shows and takes dd/mm/yyyy whatever the browser's language (a browser in English
+// would show 12/07/2026 for 7 December). The native date input stays in the form with its name and ISO
+// value, hidden, and opens as the picker; the visible box is text. Without this file the native input works.
+(function () {
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function toDmy(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+    return m ? m[3] + '/' + m[2] + '/' + m[1] : '';
+  }
+  // dd/mm/yyyy (also with - or .), or a pasted yyyy-mm-dd, as the server reads dates.
+  function toIso(text) {
+    var d, mo, y;
+    var m = /^\s*(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})\s*$/.exec(text || '');
+    var iso = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/.exec(text || '');
+    if (m) {
+      d = parseInt(m[1], 10); mo = parseInt(m[2], 10); y = parseInt(m[3], 10);
+    } else if (iso) {
+      y = parseInt(iso[1], 10); mo = parseInt(iso[2], 10); d = parseInt(iso[3], 10);
+    } else {
+      return null;
+    }
+    var dt = new Date(Date.UTC(y, mo - 1, d));
+    if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) { return null; }
+    return y + '-' + pad(mo) + '-' + pad(d);
+  }
+  document.querySelectorAll('input[type=date]').forEach(function (native) {
+    var text = document.createElement('input');
+    text.type = 'text';
+    text.inputMode = 'numeric';
+    text.autocomplete = 'off';
+    text.placeholder = 'dd/mm/yyyy';
+    text.className = native.className;
+    text.required = native.required;
+    ['aria-invalid', 'aria-describedby', 'title'].forEach(function (a) {
+      if (native.hasAttribute(a)) { text.setAttribute(a, native.getAttribute(a)); }
+    });
+    if (native.id) { text.id = native.id; native.id = native.id + '-lich'; }
+    text.value = toDmy(native.value);
+    native.tabIndex = -1;
+    native.setAttribute('aria-hidden', 'true');
+    native.classList.add('date-native');
+    var box = document.createElement('span');
+    box.className = 'date-field';
+    var pick = document.createElement('button');
+    pick.type = 'button';
+    pick.className = 'date-pick secondary';
+    pick.setAttribute('aria-label', 'Chọn ngày trên lịch');
+    // A drawn calendar (an emoji needs a font many office machines lack).
+    pick.innerHTML = '<svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+      '<rect x="3" y="5" width="18" height="16" rx="2" fill="none" stroke="currentColor" stroke-width="2"/>' +
+      '<path d="M3 10h18M8 3v4M16 3v4" stroke="currentColor" stroke-width="2" fill="none"/></svg>';
+    native.parentNode.insertBefore(box, native);
+    box.appendChild(text);
+    box.appendChild(pick);
+    box.appendChild(native);
+    text.addEventListener('input', function () {
+      if (!text.value.trim()) { native.value = ''; text.setCustomValidity(''); return; }
+      var iso = toIso(text.value);
+      native.value = iso || '';
+      text.setCustomValidity(iso ? '' : 'Ngày viết theo dạng ngày/tháng/năm, ví dụ 07/12/2026');
+    });
+    pick.addEventListener('click', function () {
+      try { native.showPicker(); } catch (e) { native.focus(); }
+    });
+    native.addEventListener('change', function () {
+      text.value = toDmy(native.value);
+      text.setCustomValidity('');
+    });
+  });
+})();
