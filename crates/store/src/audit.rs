@@ -31,6 +31,17 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
     pub page: i64,
     pub per_page: i64,
+    /// Only the rows written together with this row: the same moment, person, source, action and kind
+    /// (one import of 3.000 members is one such group).
+    pub group_of: Option<i64>,
+}
+
+/// Rows written together — one moment, person, source, action and object kind, such as the 3.000 members
+/// of one import — shown as one entry: the group's latest row and how many rows it holds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditGroup {
+    pub entry: AuditEntry,
+    pub rows: i64,
 }
 
 /// Audit actions that record reading or checking rather than a change (OWASP ASVS V7.1: sensitive data
@@ -265,27 +276,7 @@ impl Audit<'_> {
         if !p.has(Capability::ReadAudit) {
             return Err(crate::StoreError::Forbidden);
         }
-        let mut w = Sql::new(" FROM audit_log a WHERE ");
-        w.subtree("a.unit_path", p.unit_prefix());
-        if let Some(u) = f.username.as_ref().filter(|s| !s.is_empty()) {
-            w.push(" AND a.username = ").text(u.clone());
-        }
-        if let Some(t) = f.object_type.as_ref().filter(|s| !s.is_empty()) {
-            w.push(" AND a.object_type = ").text(t.clone());
-        }
-        if let Some(t) = f.object_id.as_ref().filter(|s| !s.is_empty()) {
-            w.push(" AND a.object_id = ").text(t.clone());
-        }
-        if let Some(t) = f.action.as_ref().filter(|s| !s.is_empty()) {
-            w.push(" AND a.action = ").text(t.clone());
-        }
-        if let Some(d) = f.from {
-            w.push(" AND a.at >= ").text(crate::date_str(d));
-        }
-        if let Some(d) = f.to {
-            w.push(" AND a.at < ")
-                .text(crate::date_str(d + chrono::Duration::days(1)));
-        }
+        let w = where_of(p, f);
         let mut count = Sql::new("SELECT COUNT(*) AS n");
         count.push(&w.sql);
         let total: i64 = get(&w_query(&count, &w).fetch_one(&self.db.pool).await?, "n")?;
@@ -307,6 +298,89 @@ impl Audit<'_> {
             .collect::<Result<Vec<_>>>()?;
         Ok((out, total))
     }
+
+    /// `list_audit` with the rows written together (`AuditGroup`) as one entry each, newest first; the
+    /// total counts entries. Open a group with `AuditFilter::group_of`.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "audit.list_audit_groups")
+    )]
+    pub async fn list_audit_groups(
+        self,
+        p: &Principal,
+        f: &AuditFilter,
+    ) -> Result<(Vec<AuditGroup>, i64)> {
+        if !p.has(Capability::ReadAudit) {
+            return Err(crate::StoreError::Forbidden);
+        }
+        let w = where_of(p, f);
+        const GROUP: &str = " GROUP BY a.at, a.username, a.source, a.action, a.object_type";
+        let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT MAX(a.id) AS last_id");
+        count.push(&w.sql);
+        count.push(GROUP);
+        count.push(") x");
+        let total: i64 = get(&w_query(&count, &w).fetch_one(&self.db.pool).await?, "n")?;
+        let per_page = f.per_page.clamp(1, 500);
+        let page = f.page.clamp(1, 1_000_000);
+        let mut list = Sql::new(
+            "SELECT g.rows_n, a.id, a.at, a.user_id, a.username, a.source, a.action, a.object_type, \
+             a.object_id, a.object_label, a.before_json, a.after_json FROM (SELECT MAX(a.id) AS last_id, \
+             COUNT(*) AS rows_n",
+        );
+        list.push(&w.sql);
+        list.push(GROUP);
+        list.push(&format!(
+            " ORDER BY MAX(a.id) DESC LIMIT {} OFFSET {}) g JOIN audit_log a ON a.id = g.last_id \
+             ORDER BY a.id DESC",
+            per_page,
+            (page - 1) * per_page
+        ));
+        let rows = w_query(&list, &w).fetch_all(&self.db.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(AuditGroup {
+                rows: get(r, "rows_n")?,
+                entry: crate::sql::read::<AuditRow>(r)?,
+            });
+        }
+        Ok((out, total))
+    }
+}
+
+/// The rows a reader may see that the filter selects: `FROM audit_log a WHERE …`.
+fn where_of(p: &Principal, f: &AuditFilter) -> Sql {
+    let mut w = Sql::new(" FROM audit_log a WHERE ");
+    w.subtree("a.unit_path", p.unit_prefix());
+    if let Some(u) = f.username.as_ref().filter(|s| !s.is_empty()) {
+        w.push(" AND a.username = ").text(u.clone());
+    }
+    if let Some(t) = f.object_type.as_ref().filter(|s| !s.is_empty()) {
+        w.push(" AND a.object_type = ").text(t.clone());
+    }
+    if let Some(t) = f.object_id.as_ref().filter(|s| !s.is_empty()) {
+        w.push(" AND a.object_id = ").text(t.clone());
+    }
+    if let Some(t) = f.action.as_ref().filter(|s| !s.is_empty()) {
+        w.push(" AND a.action = ").text(t.clone());
+    }
+    if let Some(d) = f.from {
+        w.push(" AND a.at >= ").text(crate::date_str(d));
+    }
+    if let Some(d) = f.to {
+        w.push(" AND a.at < ")
+            .text(crate::date_str(d + chrono::Duration::days(1)));
+    }
+    if let Some(id) = f.group_of {
+        w.push(" AND EXISTS (SELECT 1 FROM audit_log g WHERE g.id = ");
+        w.int(id);
+        w.push(
+            " AND g.at = a.at AND g.username = a.username AND g.source = a.source \
+             AND g.action = a.action AND g.object_type = a.object_type)",
+        );
+    }
+    w
 }
 
 /// An audit row as `list_audit` selects it.

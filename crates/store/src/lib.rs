@@ -50,7 +50,7 @@ pub use accounts::{
     Account, LinkedMember, LoginOutcome, NewAccount, SessionInfo, SessionKind, Upload,
     UPLOADS_KEPT_PER_USER, UPLOAD_BYTES_PER_USER, UPLOAD_DAYS,
 };
-pub use audit::{action, AuditEntry, AuditFilter, FileAudit};
+pub use audit::{action, AuditEntry, AuditFilter, AuditGroup, FileAudit};
 pub use campaign::{
     CalendarBook, CalendarRow, CalendarView, Directive, Plan, PlanInput, Theme, TopicStatus,
 };

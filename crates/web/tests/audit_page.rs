@@ -80,6 +80,27 @@ async fn the_log_reads_in_vietnamese_with_links() {
             .await
             .text();
         assert!(page.contains("Tệp xuất: Nhật ký thay đổi"), "{page}");
+        // The fixture's units were written together: one entry that opens to its rows.
+        let page = app
+            .page("/nhat-ky?loai=unit", Some(&office.cookie))
+            .await
+            .text();
+        let at = page.find("đối tượng</strong>").expect("a grouped entry");
+        let href = page[at..]
+            .split("<a href=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(href.starts_with("/nhat-ky?nhom="), "{href}");
+        let rows = app
+            .page(&href.replace("&amp;", "&"), Some(&office.cookie))
+            .await
+            .text();
+        assert!(rows.contains("Các dòng được ghi cùng một lần"));
+        assert!(rows.matches("<a href=\"/don-vi/").count() > 3, "{rows}");
         // Not for a secretary.
         let ward_b = app.browser("bithu.p1").await;
         assert_eq!(

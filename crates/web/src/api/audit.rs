@@ -93,6 +93,7 @@ async fn audit(
             .transpose()?,
         page: q.page.unwrap_or(1),
         per_page: q.per_page.unwrap_or(50),
+        group_of: None,
     };
     let (items, total) = st.db.audit().list_audit(p, &f).await?;
     let items = items

@@ -29,9 +29,16 @@ pub struct AuditQuery {
     den: String,
     #[serde(default)]
     trang: Option<i64>,
+    /// Open one group of rows written together (the id of its latest row).
+    #[serde(default)]
+    nhom: Option<i64>,
 }
 
 pub struct EntryView {
+    /// Rows written together that this entry stands for (1 for a single change), and the link that
+    /// lists them.
+    pub rows: String,
+    pub group_link: String,
     pub at: String,
     pub username: String,
     pub source: String,
@@ -48,6 +55,8 @@ struct AuditPage {
     q: AuditQuery,
     /// The Excel file of what the filter selects.
     xlsx_href: String,
+    /// An opened group of rows written together.
+    group_view: bool,
     /// The object kinds of the filter: (code, Vietnamese name).
     kinds: Vec<(&'static str, String)>,
     entries: Vec<EntryView>,
@@ -70,6 +79,7 @@ fn filter(q: &AuditQuery, page: i64, per_page: i64) -> AuditFilter {
         to: parse_form_date(&q.den).ok().flatten(),
         page,
         per_page,
+        group_of: q.nhom,
     }
 }
 
@@ -153,12 +163,14 @@ pub async fn export(
 
 /// The page's filter as a query string (without the page number).
 fn filter_query(q: &AuditQuery) -> String {
+    let group = q.nhom.map(|g| g.to_string()).unwrap_or_default();
     query_string(&[
         ("nguoi", &q.nguoi),
         ("loai", &q.loai),
         ("ma", &q.ma),
         ("tu", &q.tu),
         ("den", &q.den),
+        ("nhom", &group),
     ])
 }
 
@@ -172,12 +184,32 @@ pub async fn list(
     }
     let page = q.trang.unwrap_or(1).max(1);
     let f = filter(&q, page, PER_PAGE);
-    let (entries, total) = st
-        .db
-        .audit()
-        .list_audit(&user.principal, &f)
-        .await
-        .page(&user)?;
+    // The log lists rows written together (an import) as one entry; an opened group lists its rows.
+    let groups: Vec<store::AuditGroup>;
+    let total;
+    if q.nhom.is_some() {
+        let (entries, n) = st
+            .db
+            .audit()
+            .list_audit(&user.principal, &f)
+            .await
+            .page(&user)?;
+        groups = entries
+            .into_iter()
+            .map(|entry| store::AuditGroup { entry, rows: 1 })
+            .collect();
+        total = n;
+    } else {
+        let (g, n) = st
+            .db
+            .audit()
+            .list_audit_groups(&user.principal, &f)
+            .await
+            .page(&user)?;
+        groups = g;
+        total = n;
+    }
+    let group = q.nhom.map(|g| g.to_string()).unwrap_or_default();
     let link = |n: i64| {
         let n = n.to_string();
         format!(
@@ -188,14 +220,22 @@ pub async fn list(
                 ("ma", &q.ma),
                 ("tu", &q.tu),
                 ("den", &q.den),
+                ("nhom", &group),
                 ("trang", &n)
             ])
         )
     };
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let entries = entries
+    let entries = groups
         .iter()
-        .map(|e| EntryView {
+        .map(|g| (&g.entry, g.rows))
+        .map(|(e, rows)| EntryView {
+            rows: if rows > 1 { num(rows) } else { String::new() },
+            group_link: if rows > 1 {
+                format!("/nhat-ky?nhom={}", e.id)
+            } else {
+                String::new()
+            },
             at: timestamp(&e.at),
             username: e.username.clone(),
             source: e.source.clone(),
@@ -207,6 +247,7 @@ pub async fn list(
         .collect();
     Ok(render(&AuditPage {
         xlsx_href: format!("/nhat-ky.xlsx{}", filter_query(&q)),
+        group_view: q.nhom.is_some(),
         ctx: Ctx::new(&user, "Nhật ký thay đổi", "audit"),
         kinds: labels::FILTER_KINDS
             .iter()
