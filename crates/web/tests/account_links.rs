@@ -378,3 +378,83 @@ async fn the_api_links_and_unlinks_an_account() {
     })
     .await;
 }
+
+/// A member account is made by typing the person's name (no record number copied from an address): one
+/// match is taken, none is said, namesakes are offered to choose from; the unit box suggests the scope.
+#[tokio::test]
+async fn the_member_is_picked_by_name() {
+    each_backend(|app| async move {
+        let office = app.browser("office.tu").await;
+        let page = app.page("/tai-khoan", Some(&office.cookie)).await.text();
+        assert!(
+            page.contains("<datalist id=\"don-vi-goi-y\">")
+                && page.contains("<option value=\"P1-C1\">")
+        );
+        let form = |username: &'static str, name: &'static str, pick: String| {
+            let office = office.clone();
+            let app = app.clone();
+            async move {
+                app.form(
+                    &office,
+                    "/tai-khoan",
+                    &[
+                        ("username", username),
+                        ("display_name", ""),
+                        ("role", "member"),
+                        ("unit_code", "P1-C1"),
+                        ("member_id", name),
+                        ("member_pick", &pick),
+                        ("card_number", ""),
+                        ("password", "Hoc tap va lam theo 2026"),
+                    ],
+                )
+                .await
+            }
+        };
+        // One person of that name in scope, typed without diacritics.
+        let r = form("mai.p1c1", "tran thi mai", String::new()).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let mai = app.fx.member("Trần Thị Mai").id;
+        assert_eq!(app.account("mai.p1c1").await.member_id, Some(mai));
+        // Nobody of that name.
+        let r = form("khong.co", "Lý Văn Không", String::new()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r
+            .text()
+            .contains("Không tìm thấy đảng viên tên “Lý Văn Không” trong phạm vi của bạn"));
+        // Two people of one name: both offered, with their unit and birth year; the one chosen is taken.
+        let p = app.principal(&app.token("admin.tu").await).await;
+        let twin = app
+            .db
+            .members()
+            .create_member(
+                &Actor::system("test"),
+                &p,
+                &store::MemberInput {
+                    full_name: "Trần Thị Mai".into(),
+                    card_number: Some("0100098".into()),
+                    birth_date: Some(common::d(1990, 2, 3)),
+                    joined_on: Some(common::d(2015, 5, 19)),
+                    official_on: Some(common::d(2016, 5, 19)),
+                    ..Default::default()
+                },
+                "P1-C1",
+                None,
+            )
+            .await
+            .unwrap();
+        let r = form("mai2.p1c1", "Trần Thị Mai", String::new()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(html.contains("Có 2 người tên “Trần Thị Mai”"), "{html}");
+        assert!(html.contains(&format!(
+            "name=\"member_pick\" value=\"{}\"> Trần Thị Mai — ",
+            twin.id
+        )));
+        assert!(html.contains("sinh năm 1990"), "{html}");
+        let r = form("mai2.p1c1", "Trần Thị Mai", twin.id.to_string()).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(app.account("mai2.p1c1").await.member_id, Some(twin.id));
+    })
+    .await;
+}

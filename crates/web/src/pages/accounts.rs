@@ -56,8 +56,12 @@ pub struct AccountForm {
     pub role: String,
     #[serde(default)]
     pub unit_code: String,
+    /// The member's record number, or a name to search for.
     #[serde(default)]
     pub member_id: String,
+    /// The person chosen among several of the same name.
+    #[serde(default)]
+    pub member_pick: String,
     #[serde(default)]
     pub card_number: String,
     #[serde(default)]
@@ -78,6 +82,10 @@ struct AccountsPage {
     csrf: String,
     accounts: Vec<AccountView>,
     roles: Vec<(&'static str, &'static str)>,
+    /// The party units of the scope, suggested in the unit box: (code, "name (code)").
+    units: Vec<(String, String)>,
+    /// People of the name typed, to choose from: (record number, "name — unit, born …, card …").
+    candidates: Vec<(i64, String)>,
     f: AccountForm,
     errors: FormErrors,
 }
@@ -172,6 +180,22 @@ async fn page_with(
             })
             .collect(),
         roles,
+        units: st
+            .db
+            .units()
+            .list_units(p, None, Some(st.db.today()))
+            .await
+            .page(user)?
+            .iter()
+            .filter(|u| u.unit_type.is_party())
+            .take(3000)
+            .map(|u| (u.code.clone(), format!("{} ({})", u.name, u.code)))
+            .collect(),
+        candidates: if errors.has("member_id") && !f.member_id.trim().is_empty() {
+            same_name(st, user, &f.member_id).await?.1
+        } else {
+            Vec::new()
+        },
         f,
         errors,
     };
@@ -209,13 +233,36 @@ pub async fn create(
     if role.is_none() {
         errors.push("role", "Chọn vai trò");
     }
-    let mut member_id = if f.member_id.trim().is_empty() {
+    // The member: a person chosen among namesakes, a record number, or a name looked up in the scope.
+    let mut member_id = if let Ok(v) = f.member_pick.trim().parse::<i64>() {
+        Some(v)
+    } else if f.member_id.trim().is_empty() {
         None
+    } else if let Ok(v) = f.member_id.trim().parse::<i64>() {
+        Some(v)
     } else {
-        match f.member_id.trim().parse::<i64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                errors.push("member_id", "Mã hồ sơ đảng viên phải là một số");
+        let (total, found) = same_name(&st, &user, &f.member_id).await?;
+        match found.as_slice() {
+            [(id, _)] if total == 1 => Some(*id),
+            [] => {
+                errors.push(
+                    "member_id",
+                    format!(
+                        "Không tìm thấy đảng viên tên “{}” trong phạm vi của bạn",
+                        f.member_id.trim()
+                    ),
+                );
+                None
+            }
+            _ => {
+                errors.push(
+                    "member_id",
+                    format!(
+                        "Có {} người tên “{}”: chọn đúng người bên dưới (hoặc ghi số thẻ)",
+                        crate::view::num(total),
+                        f.member_id.trim()
+                    ),
+                );
                 None
             }
         }
@@ -344,6 +391,43 @@ pub async fn toggle(
 }
 
 /// The member with this party card number among those the user may read, or the message to show.
+/// Members of the scope whose name matches `name` (folded, as the member search does): how many, and up to
+/// ten as (record number, "name — unit, sinh năm …, thẻ …").
+async fn same_name(
+    st: &AppState,
+    user: &WebUser,
+    name: &str,
+) -> Result<(i64, Vec<(i64, String)>), PageError> {
+    let (items, total) = st
+        .db
+        .members()
+        .search_members(
+            &user.principal,
+            &store::MemberQuery {
+                q: Some(name.trim().to_string()),
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .page(user)?;
+    let list = items
+        .iter()
+        .map(|m| {
+            let mut label = format!("{} — {}", m.full_name, m.unit_name);
+            if let Some(b) = m.birth_date {
+                label.push_str(&format!(", sinh năm {}", chrono::Datelike::year(&b)));
+            }
+            if let Some(c) = &m.card_number {
+                label.push_str(&format!(", thẻ {c}"));
+            }
+            (m.id, label)
+        })
+        .collect();
+    Ok((total, list))
+}
+
 async fn card_member(
     st: &AppState,
     user: &WebUser,
