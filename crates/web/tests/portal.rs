@@ -678,32 +678,22 @@ async fn citizen_looks_a_tracking_code_up() {
             code[..5].to_lowercase(),
             code[5..].to_lowercase()
         );
-        let r = app
-            .page(
-                &format!("/cong-khai/phan-anh?ma={}", typed.replace(' ', "+")),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert_eq!(location(&r), canonical);
+        let goes_to_the_page = |uri: String, status: StatusCode| {
+            let app = app.clone();
+            let canonical = canonical.clone();
+            async move {
+                let r = app.page(&uri, None).await;
+                assert_eq!((r.status, location(&r)), (status, canonical), "{uri}");
+            }
+        };
+        let lookup = format!("/cong-khai/phan-anh?ma={}", typed.replace(' ', "+"));
+        goes_to_the_page(lookup, StatusCode::SEE_OTHER).await;
         // The same from the search box.
-        let r = app
-            .page(
-                &format!("/cong-khai/tim-kiem?q={}", code.to_lowercase()),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert_eq!(location(&r), canonical);
+        let search = format!("/cong-khai/tim-kiem?q={}", code.to_lowercase());
+        goes_to_the_page(search, StatusCode::SEE_OTHER).await;
         // The address typed in small letters: one canonical page.
-        let r = app
-            .page(
-                &format!("/cong-khai/phan-anh/{}", code.to_lowercase()),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
-        assert_eq!(location(&r), canonical);
+        let typed_address = format!("/cong-khai/phan-anh/{}", code.to_lowercase());
+        goes_to_the_page(typed_address, StatusCode::PERMANENT_REDIRECT).await;
 
         // The page carries the code, a QR code of its own address, and how to come back.
         let page = app.page(&canonical, None).await;
