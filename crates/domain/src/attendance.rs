@@ -343,6 +343,31 @@ pub enum CheckinError {
 /// Wrong codes one account may try on one session inside the login-throttle window before it is stopped.
 pub const CHECKIN_MAX_FAILURES: i64 = 5;
 
+/// Days after a session or cell meeting before it is closed (khóa sổ) to staff changes, unless the plan in
+/// force sets another number: the minutes and the marking sheet of a past meeting are a record, not a draft.
+pub const DEFAULT_LOCK_DAYS: i64 = 30;
+/// The fewest and most days a plan may set.
+pub const LOCK_DAYS_RANGE: (i64, i64) = (1, 366);
+/// Days a reopened meeting stays open for the corrections it was reopened for.
+pub const REOPEN_DAYS: i64 = 7;
+
+/// The day a meeting held on `held_on` closes with `lock_days`: changes are allowed up to and including
+/// `held_on + lock_days`; from the next day on it is closed.
+pub fn locks_on(held_on: NaiveDate, lock_days: i64) -> NaiveDate {
+    held_on + chrono::Duration::days(lock_days.max(0) + 1)
+}
+
+/// Whether a meeting is closed to staff changes on `today`: past its lock day and not reopened until a day
+/// on or after `today`.
+pub fn is_locked(
+    held_on: NaiveDate,
+    lock_days: i64,
+    reopened_until: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    today >= locks_on(held_on, lock_days) && reopened_until.is_none_or(|u| today > u)
+}
+
 /// The open check-in of a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckinWindow {
@@ -483,6 +508,20 @@ pub const ABSENTEE_LIMIT: i64 = 60_000;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meetings_close_after_the_plan_s_days_and_reopen_for_a_while() {
+        let held = d(2026, 11, 1);
+        // 30 days: the 1st of December is the last open day.
+        assert!(!is_locked(held, 30, None, d(2026, 12, 1)));
+        assert!(is_locked(held, 30, None, d(2026, 12, 2)));
+        assert_eq!(locks_on(held, 30), d(2026, 12, 2));
+        // Reopened until the 10th: open through the 10th, closed again on the 11th.
+        assert!(!is_locked(held, 30, Some(d(2026, 12, 10)), d(2026, 12, 10)));
+        assert!(is_locked(held, 30, Some(d(2026, 12, 10)), d(2026, 12, 11)));
+        // A meeting in the future or today is never closed.
+        assert!(!is_locked(d(2027, 1, 1), 1, None, d(2026, 12, 1)));
+    }
     use chrono::TimeZone;
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {

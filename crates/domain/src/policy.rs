@@ -191,6 +191,11 @@ impl Principal {
         self.has(Capability::ManageMeetings) && self.covers(meeting_unit_path)
     }
 
+    /// May reopen a closed meeting (khóa sổ) for corrections: the office of a unit above or at it.
+    pub fn can_reopen_meeting(&self, meeting_unit_path: &str) -> bool {
+        matches!(self.role, Role::Office | Role::Admin) && self.covers(meeting_unit_path)
+    }
+
     /// May set the mark of a member who belonged, on the meeting date, to the unit with this path: a cell
     /// secretary marks only their own cell's members, even at a session held by the ward.
     pub fn can_mark(&self, member_unit_path: &str) -> bool {

@@ -271,6 +271,7 @@ async fn load_campaign(
                 scope: format!("Các tổ chức đảng và đảng viên trực thuộc {}", issuer.name),
                 target_attendance: Some(att::PLAN_TARGET_ATTENDANCE),
                 target_registered: Some(att::PLAN_TARGET_REGISTERED),
+                lock_days: None,
             },
         )
         .await

@@ -40,6 +40,8 @@ pub struct Plan {
     pub target_attendance: i64,
     /// Target share registered in per-mille.
     pub target_registered: i64,
+    /// Days after a meeting before it closes to staff changes (`domain::attendance::is_locked`).
+    pub lock_days: i64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -52,6 +54,8 @@ pub struct PlanInput {
     pub scope: String,
     pub target_attendance: Option<i64>,
     pub target_registered: Option<i64>,
+    /// Days before a meeting closes; `domain::attendance::DEFAULT_LOCK_DAYS` when not given.
+    pub lock_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -193,7 +197,7 @@ const CALENDAR_SELECT: &str = "SELECT c.unit_id, u.name AS unit_name, u.path AS 
 
 const PLAN_COLS: &str = "p.id, p.number, p.title, p.issued_on, p.unit_id, u.code AS unit_code, \
     u.name AS unit_name, u.path AS unit_path, d.code AS directive_code, p.scope, p.target_attendance, \
-    p.target_registered";
+    p.target_registered, p.lock_days";
 
 /// A plan as `PLAN_COLS` selects it.
 #[derive(sqlx::FromRow)]
@@ -210,6 +214,7 @@ struct PlanRow {
     scope: String,
     target_attendance: i64,
     target_registered: i64,
+    lock_days: i64,
 }
 
 impl RowInto for PlanRow {
@@ -228,6 +233,7 @@ impl RowInto for PlanRow {
             scope: self.scope,
             target_attendance: self.target_attendance,
             target_registered: self.target_registered,
+            lock_days: self.lock_days,
         })
     }
 }
@@ -465,6 +471,16 @@ impl Campaign<'_> {
                 errors.push(FieldError::new(field, "Chỉ tiêu phải từ 0% đến 100%"));
             }
         }
+        let (min_lock, max_lock) = domain::attendance::LOCK_DAYS_RANGE;
+        if input
+            .lock_days
+            .is_some_and(|d| !(min_lock..=max_lock).contains(&d))
+        {
+            errors.push(FieldError::new(
+                "lock_days",
+                format!("Số ngày khóa sổ phải từ {min_lock} đến {max_lock}"),
+            ));
+        }
         let unit = self
             .db
             .units()
@@ -513,8 +529,8 @@ impl Campaign<'_> {
         };
         let mut w = self.db.write().await?;
         let row = sqlx::query(
-            "INSERT INTO plans (number, title, issued_on, unit_id, directive_id, scope, target_attendance, target_registered, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO plans (number, title, issued_on, unit_id, directive_id, scope, target_attendance, target_registered, lock_days, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(number.clone())
         .bind(title)
@@ -524,6 +540,11 @@ impl Campaign<'_> {
         .bind(input.scope.trim().to_string())
         .bind(input.target_attendance.unwrap_or(950))
         .bind(input.target_registered.unwrap_or(1000))
+        .bind(
+            input
+                .lock_days
+                .unwrap_or(domain::attendance::DEFAULT_LOCK_DAYS),
+        )
         .bind(ts(self.db.now()))
         .fetch_one(&mut *w.tx)
         .await

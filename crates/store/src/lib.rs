@@ -82,6 +82,7 @@ pub use inspections_load::{
     InspectionLoad, InspectionLoadCounts, NewCase, NewDiscipline, NewProgramme, NewRemedy,
     NewStrikeOff, NewSubject,
 };
+pub use meetings::Closing;
 pub use meetings::{
     Absentee, Checkin, CheckinFailure, MarkRow, Meeting, MeetingFilter, MeetingInput, MemberMark,
     UnitRef, UnitTally,

@@ -83,6 +83,24 @@ pub struct Meeting {
     pub checkin: Option<Checkin>,
     pub created_by: String,
     pub created_at: String,
+    /// Reopened by the office after it closed: open to changes through this day, and why.
+    #[serde(skip)]
+    pub reopened_until: Option<NaiveDate>,
+    #[serde(skip)]
+    pub reopen_reason: String,
+}
+
+/// Whether a meeting is closed to staff changes today (docs/DOMAIN.md § Closing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closing {
+    /// The plan's days (or `domain::attendance::DEFAULT_LOCK_DAYS`).
+    pub lock_days: i64,
+    /// The first day it is closed.
+    pub locks_on: NaiveDate,
+    pub locked: bool,
+    /// Reopened through this day (and still open).
+    pub reopened_until: Option<NaiveDate>,
+    pub reopen_reason: String,
 }
 
 impl Meeting {
@@ -218,7 +236,8 @@ struct AbsenteeRow {
 const MEETING_COLS: &str = "mt.id, mt.kind, mt.unit_id, u.code AS unit_code, u.name AS unit_name, mt.unit_path, \
     mt.held_on, mt.starts_at, mt.ends_at, mt.place, mt.online, mt.title, mt.theme_id, th.title AS theme_title, \
     mt.thematic, mt.minutes, mt.quality, mt.checkin_code, mt.checkin_opens_at, mt.checkin_closes_at, \
-    mt.expected, mt.present, mt.late, mt.excused, mt.absent, mt.makeup, mt.created_by, mt.created_at";
+    mt.expected, mt.present, mt.late, mt.excused, mt.absent, mt.makeup, mt.created_by, mt.created_at, \
+    mt.reopened_until, mt.reopen_reason";
 
 const MEETING_FROM: &str =
     "FROM meetings mt JOIN units u ON u.id = mt.unit_id LEFT JOIN themes th ON th.id = mt.theme_id";
@@ -296,6 +315,8 @@ struct MeetingRow {
     tally: TallyRow,
     created_by: String,
     created_at: String,
+    reopened_until: Option<String>,
+    reopen_reason: String,
 }
 
 impl RowInto for MeetingRow {
@@ -336,6 +357,8 @@ impl RowInto for MeetingRow {
             checkin,
             created_by: self.created_by,
             created_at: self.created_at,
+            reopened_until: crate::parse_opt_date(self.reopened_until)?,
+            reopen_reason: self.reopen_reason,
         })
     }
 }
@@ -451,6 +474,118 @@ fn validate_time(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<S
 }
 
 impl Attendance<'_> {
+    /// Whether `m` is closed to staff changes today: the plan in force on its day sets the days
+    /// (`domain::attendance::DEFAULT_LOCK_DAYS` without one); a reopening keeps it open for a while.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.closing")
+    )]
+    pub async fn closing(self, m: &Meeting) -> Result<Closing> {
+        let lock_days = self
+            .db
+            .campaign()
+            .plan_for(&m.unit_path, m.date)
+            .await?
+            .map(|p| p.lock_days)
+            .unwrap_or(domain::attendance::DEFAULT_LOCK_DAYS);
+        let today = self.db.today();
+        let reopened_until = m.reopened_until.filter(|u| *u >= today);
+        Ok(Closing {
+            lock_days,
+            locks_on: domain::attendance::locks_on(m.date, lock_days),
+            locked: domain::attendance::is_locked(m.date, lock_days, m.reopened_until, today),
+            reopen_reason: if reopened_until.is_some() {
+                m.reopen_reason.clone()
+            } else {
+                String::new()
+            },
+            reopened_until,
+        })
+    }
+
+    /// Refuses a change to a closed meeting, saying since when and who can reopen it.
+    async fn ensure_open(self, m: &Meeting) -> Result<()> {
+        let c = self.closing(m).await?;
+        if !c.locked {
+            return Ok(());
+        }
+        Err(StoreError::Invalid(vec![FieldError::new(
+            "closed",
+            format!(
+                "Buổi ngày {} đã khóa sổ từ ngày {} ({} ngày sau buổi, theo kế hoạch): điểm danh, biên bản và \
+                 tài liệu không sửa được nữa. Văn phòng cấp ủy có thể mở lại để sửa, có ghi lý do.",
+                text::format_date(m.date),
+                text::format_date(c.locks_on),
+                c.lock_days
+            ),
+        )]))
+    }
+
+    /// The office reopens a closed meeting for `domain::attendance::REOPEN_DAYS` days, with a reason that
+    /// goes into the audit log.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "attendance.reopen_meeting")
+    )]
+    pub async fn reopen_meeting(
+        self,
+        actor: &Actor,
+        p: &Principal,
+        id: i64,
+        reason: &str,
+    ) -> Result<Meeting> {
+        let m = self.meeting(p, id).await?;
+        if !p.can_reopen_meeting(&m.unit_path) {
+            return Err(StoreError::Forbidden);
+        }
+        let reason = text::normalize(reason.trim());
+        if reason.chars().count() < 5 {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "reason",
+                "Ghi lý do mở lại (ít nhất 5 ký tự), ví dụ: bổ sung điểm danh học bù theo đơn của đảng viên",
+            )]));
+        }
+        if reason.chars().count() > domain::limits::ANSWER {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "reason",
+                format!(
+                    "Lý do dài quá {} ký tự",
+                    text::format_int(domain::limits::ANSWER as i64)
+                ),
+            )]));
+        }
+        if !self.closing(&m).await?.locked {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "reason",
+                "Buổi này chưa khóa sổ: không cần mở lại",
+            )]));
+        }
+        let until = self.db.today() + chrono::Duration::days(domain::attendance::REOPEN_DAYS);
+        let mut w = self.db.write().await?;
+        sqlx::query("UPDATE meetings SET reopened_until = $1, reopen_reason = $2 WHERE id = $3")
+            .bind(date_str(until))
+            .bind(reason.clone())
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        audit::record(
+            &mut w.tx,
+            self.db.now(),
+            actor,
+            &audit::AuditEvent::new("reopen", meeting_object(m.kind), id)
+                .label(&m.title)
+                .unit(&m.unit_path)
+                .after(&serde_json::json!({"reason": reason, "valid_to": date_str(until)})),
+        )
+        .await?;
+        w.commit().await?;
+        self.meeting_unscoped(id).await
+    }
+
     /// Creates a study session or a cell meeting and fixes its expected attendees from membership history
     /// on the date. `p` None = system (CLI, demo).
     #[tracing::instrument(
@@ -657,6 +792,7 @@ impl Attendance<'_> {
         if !p.can_manage_meeting(&before.unit_path) {
             return Err(StoreError::Forbidden);
         }
+        self.ensure_open(&before).await?;
         let mut errors = Vec::new();
         let title = text::normalize(input.title.trim());
         if title.is_empty() {
@@ -885,6 +1021,10 @@ impl Attendance<'_> {
         if p.is_some_and(|p| !p.has(Capability::MarkAttendance)) {
             return Err(StoreError::Forbidden);
         }
+        // Staff cannot re-mark a closed meeting; the command line (the server's administrator) can, audited.
+        if p.is_some() {
+            self.ensure_open(&m).await?;
+        }
         let today = self.db.today();
         let mut w = self.db.write().await?;
         lock_meeting(self.db.backend(), &mut w.tx, meeting_id).await?;
@@ -1011,6 +1151,7 @@ impl Attendance<'_> {
         if !p.can_manage_meeting(&m.unit_path) {
             return Err(StoreError::Forbidden);
         }
+        self.ensure_open(&m).await?;
         if closes_at <= opens_at {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "closes_at",
@@ -1549,6 +1690,7 @@ impl Attendance<'_> {
         if !p.can_manage_meeting(&m.unit_path) {
             return Err(StoreError::Forbidden);
         }
+        self.ensure_open(&m).await?;
         documents::attach(
             self.db,
             actor,
@@ -1719,6 +1861,7 @@ impl Attendance<'_> {
         if !p.can_manage_meeting(&m.unit_path) {
             return Err(StoreError::Forbidden);
         }
+        self.ensure_open(&m).await?;
         self.refresh_meeting(actor, id).await
     }
 

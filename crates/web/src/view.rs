@@ -177,6 +177,7 @@ pub fn flash_message(code: Option<&str>) -> Option<String> {
             "Đã bỏ gắn tài khoản với đảng viên; người dùng tài khoản đó cần đăng nhập lại."
         }
         "da-diem-danh" => "Đã lưu điểm danh.",
+        "da-mo-lai" => "Đã mở lại buổi để sửa; lý do được ghi vào nhật ký.",
         "da-mo-diem-danh" => "Đã mở tự điểm danh: đọc mã hoặc cho đảng viên quét mã QR.",
         "da-dong-diem-danh" => "Đã đóng tự điểm danh.",
         "da-tai-len" => "Đã tải tài liệu lên.",

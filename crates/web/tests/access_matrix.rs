@@ -254,6 +254,9 @@ fn meeting_read(p: &Principal, t: &Tgt) -> Access {
 fn meeting_manage(p: &Principal, t: &Tgt) -> Access {
     write(meeting_visible(p, t), p.can_manage_meeting(&t.path))
 }
+fn meeting_reopen(p: &Principal, t: &Tgt) -> Access {
+    write(meeting_visible(p, t), p.can_reopen_meeting(&t.path))
+}
 fn meeting_mark(p: &Principal, t: &Tgt) -> Access {
     write(meeting_visible(p, t), p.has(Capability::MarkAttendance))
 }
@@ -511,6 +514,11 @@ fn expectations() -> BTreeMap<(String, String), Spec> {
         "POST",
         "/{section}/{id}/cap-nhat-danh-sach",
         spec(Study, meeting_manage),
+    );
+    put(
+        "POST",
+        "/{section}/{id}/mo-lai",
+        spec(Study, meeting_reopen),
     );
     put(
         "POST",

@@ -958,3 +958,98 @@ async fn attendance_forms_refuse_a_request_without_the_token() {
     })
     .await;
 }
+
+/// A meeting past its plan's days is closed on the page: no marking, no editing, who can reopen; the office
+/// reopens it with a reason and the sheet takes marks again; the API refuses a closed sheet in words.
+#[tokio::test]
+async fn a_closed_meeting_is_read_only_until_the_office_reopens_it() {
+    each_backend(|app| async move {
+        let ward = app.browser("bithu.p1").await;
+        // 27/11/2026 is the test's today: a session of 20/09/2026 closed on 21/10/2026.
+        let id = study_by_form(&app, &ward, "P1", "2026-09-20", "Học tập chuyên đề tháng 9").await;
+        let page = app
+            .page(&format!("/hoc-tap/{id}"), Some(&ward.cookie))
+            .await
+            .text();
+        assert!(
+            page.contains("Đã khóa sổ từ ngày 21/10/2026</strong> (30 ngày sau buổi"),
+            "{page}"
+        );
+        assert!(page.contains("đề nghị văn phòng cấp ủy mở lại"));
+        assert!(!page.contains("type=\"radio\"") && !page.contains("id=\"luu-diem-danh\""));
+        assert!(!page.contains("/mo-lai"), "a secretary cannot reopen");
+        let c1 = ids(&app, "P1-C1");
+        let f0 = format!("m{}", c1[0]);
+        let sheet = format!("/hoc-tap/{id}/diem-danh");
+        let r = post(&app, &ward, &sheet, &[(&f0, "present")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text().contains("đã khóa sổ từ ngày 21/10/2026"),
+            "{}",
+            r.text()
+        );
+        let token = app.token("bithu.p1").await;
+        let api = app
+            .api(
+                Method::PUT,
+                &format!("/api/v1/study-sessions/{id}/attendance"),
+                Some(&token),
+                Some(&json!({"marks": [{"member_id": c1[0], "status": "present"}]})),
+            )
+            .await;
+        assert_eq!(
+            api.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            api.text()
+        );
+        assert!(api.text().contains("khóa sổ"));
+
+        // The city office reopens with a reason; the sheet takes marks for a week.
+        let office = app.browser("office.tu").await;
+        let page = app
+            .page(&format!("/hoc-tap/{id}"), Some(&office.cookie))
+            .await
+            .text();
+        assert!(page.contains(&format!("action=\"/hoc-tap/{id}/mo-lai\"")));
+        let r = post(
+            &app,
+            &office,
+            &format!("/hoc-tap/{id}/mo-lai"),
+            &[("reason", "")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("Ghi lý do mở lại"));
+        let r = post(
+            &app,
+            &office,
+            &format!("/hoc-tap/{id}/mo-lai"),
+            &[("reason", "Bổ sung điểm danh theo biên bản của chi bộ")],
+        )
+        .await;
+        assert_eq!(location(&r), format!("/hoc-tap/{id}?tb=da-mo-lai"));
+        let page = app
+            .page(&format!("/hoc-tap/{id}"), Some(&ward.cookie))
+            .await
+            .text();
+        assert!(
+            page.contains(
+                "mở lại để sửa đến hết ngày 04/12/2026. Lý do: Bổ sung điểm danh theo biên bản"
+            ),
+            "{page}"
+        );
+        let r = post(&app, &ward, &sheet, &[(&f0, "present")]).await;
+        assert!(r.status.is_redirection(), "{}", r.text());
+        // The reopening is in the audit log, in words.
+        let log = app
+            .page("/nhat-ky?loai=study_session", Some(&office.cookie))
+            .await
+            .text();
+        assert!(
+            log.contains("<td>Mở lại</td>") && log.contains("Bổ sung điểm danh theo biên bản"),
+            "{log}"
+        );
+    })
+    .await;
+}

@@ -283,6 +283,8 @@ fn every_text_box_in_the_templates_takes_its_limit_from_the_domain() {
         "sort_order",
         "target_attendance",
         "target_registered",
+        // A plan's days before meetings close: an integer, range-checked by the store.
+        "lock_days",
         "year",
         "value",
         "participants_count",

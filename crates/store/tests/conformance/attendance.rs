@@ -155,7 +155,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     db.attendance()
         .set_marks(
             &cli(),
-            Some(&admin),
+            None,
             ward.id,
             &[
                 (w.a1[0], Mark::Present),
@@ -183,7 +183,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     assert_eq!(m.tally.unmarked(), 1);
     // Make-up turns the absence into attendance and keeps what it replaced.
     db.attendance()
-        .set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[3], Mark::Makeup)])
+        .set_marks(&cli(), None, ward.id, &[(w.a1[3], Mark::Makeup)])
         .await
         .unwrap();
     let rows = db
@@ -199,7 +199,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
     // Make-up over an attended mark is refused with the reason.
     let e = invalid(
         db.attendance()
-            .set_marks(&cli(), Some(&admin), ward.id, &[(w.a1[0], Mark::Makeup)])
+            .set_marks(&cli(), None, ward.id, &[(w.a1[0], Mark::Makeup)])
             .await
             .unwrap_err(),
     );
@@ -209,7 +209,7 @@ pub async fn marks_rates_and_rollup(db: &Db) {
         db.attendance()
             .set_marks(
                 &cli(),
-                Some(&admin),
+                None,
                 ward.id,
                 &[(w.a1[2], Mark::Present), (w.b1[0], Mark::Present)],
             )
@@ -305,6 +305,16 @@ pub async fn scope_of_marking(db: &Db) {
             &cli(),
             None,
             MeetingInput::new(MeetingKind::Study, "P7", d(2019, 6, 1), "Chuyên đề 2019"),
+        )
+        .await
+        .unwrap();
+    // Long closed (khóa sổ): the city office reopens it for the corrections this scenario makes.
+    db.attendance()
+        .reopen_meeting(
+            &cli(),
+            &w.t.admin(),
+            s.id,
+            "Bổ sung điểm danh theo biên bản",
         )
         .await
         .unwrap();
@@ -1012,3 +1022,152 @@ pub async fn late_entry_joins_past_lists(db: &Db) {
 }
 
 on_every_backend!(db: late_entry_joins_past_lists);
+
+/// Closing (khóa sổ): staff changes stop the day after the plan's days have passed (30 without a plan that
+/// says otherwise); the office reopens for `REOPEN_DAYS` with a reason in the audit log; a secretary cannot
+/// reopen; the command line is not locked.
+pub async fn meetings_close_and_the_office_reopens(env: &Env) {
+    let db = &env.db;
+    let w = world(db).await;
+    let admin = w.t.admin();
+    let today = db.today();
+    let made = |days_ago: i64, title: &'static str| {
+        let input = MeetingInput::new(
+            MeetingKind::Study,
+            "P7",
+            today - Duration::days(days_ago),
+            title,
+        );
+        async move {
+            db.attendance()
+                .create_meeting(&cli(), None, input)
+                .await
+                .unwrap()
+        }
+    };
+    let recent = made(30, "Học tập tháng trước").await;
+    let old = made(31, "Học tập hai tháng trước").await;
+    let cell_sec = principal(Role::Secretary, &w.t.cell_a1, None);
+    let mark = |id: i64| {
+        let p = cell_sec.clone();
+        let who = w.a1[0];
+        async move {
+            db.attendance()
+                .set_marks(&cli(), Some(&p), id, &[(who, Mark::Present)])
+                .await
+        }
+    };
+    // The 30th day after is still open; the 31st is closed, with the day it closed and who can help.
+    assert!(!db.attendance().closing(&recent).await.unwrap().locked);
+    mark(recent.id).await.unwrap();
+    let closing = db.attendance().closing(&old).await.unwrap();
+    assert!(closing.locked);
+    assert_eq!(closing.locks_on, old.date + Duration::days(31));
+    let e = invalid(mark(old.id).await.unwrap_err());
+    assert_eq!(e[0].field, "closed");
+    assert!(e[0].message.contains("đã khóa sổ") && e[0].message.contains("Văn phòng cấp ủy"));
+    // Editing and documents are refused the same way.
+    let edit = db
+        .attendance()
+        .update_meeting(
+            &cli(),
+            &admin,
+            old.id,
+            MeetingInput::new(MeetingKind::Study, "P7", old.date, "Đổi tên"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(invalid(edit)[0].field, "closed");
+    // The command line (the server's administrator) is not locked.
+    db.attendance()
+        .set_marks(&cli(), None, old.id, &[(w.a1[1], Mark::Excused)])
+        .await
+        .unwrap();
+    // A secretary cannot reopen; the office can, with a reason.
+    let ward_sec = principal(Role::Secretary, &w.t.ward_a, None);
+    assert!(matches!(
+        db.attendance()
+            .reopen_meeting(&cli(), &ward_sec, old.id, "Bổ sung điểm danh")
+            .await,
+        Err(StoreError::Forbidden)
+    ));
+    assert_eq!(
+        invalid(
+            db.attendance()
+                .reopen_meeting(&cli(), &admin, old.id, " ")
+                .await
+                .unwrap_err()
+        )[0]
+        .field,
+        "reason"
+    );
+    let reopened = db
+        .attendance()
+        .reopen_meeting(&cli(), &admin, old.id, "Bổ sung điểm danh học bù theo đơn")
+        .await
+        .unwrap();
+    let c = db.attendance().closing(&reopened).await.unwrap();
+    assert!(!c.locked);
+    assert_eq!(
+        c.reopened_until,
+        Some(today + Duration::days(domain::attendance::REOPEN_DAYS))
+    );
+    assert_eq!(c.reopen_reason, "Bổ sung điểm danh học bù theo đơn");
+    mark(old.id).await.unwrap();
+    let (audit, _) = db
+        .audit()
+        .list_audit(
+            &admin,
+            &store::AuditFilter {
+                action: Some("reopen".into()),
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(
+        audit[0].after.as_ref().unwrap()["reason"],
+        "Bổ sung điểm danh học bù theo đơn"
+    );
+    // After the reopening runs out, closed again.
+    env.clock
+        .advance(Duration::days(domain::attendance::REOPEN_DAYS + 1));
+    assert!(mark(old.id).await.is_err());
+    // A plan may give longer: 90 days keeps the older meeting open.
+    db.campaign()
+        .create_plan(
+            &cli(),
+            None,
+            PlanInput {
+                number: "01-KH/ĐU".into(),
+                title: "Kế hoạch của Đảng ủy".into(),
+                issued_on: Some(today - Duration::days(400)),
+                unit_code: "P7".into(),
+                lock_days: Some(90),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!db.attendance().closing(&old).await.unwrap().locked);
+    let bad = db
+        .campaign()
+        .create_plan(
+            &cli(),
+            None,
+            PlanInput {
+                number: "02-KH/ĐU".into(),
+                title: "x".into(),
+                issued_on: Some(today),
+                unit_code: "P7".into(),
+                lock_days: Some(0),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(invalid(bad)[0].field, "lock_days");
+}
+on_every_backend!(env: meetings_close_and_the_office_reopens);

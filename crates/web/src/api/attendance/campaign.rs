@@ -98,6 +98,8 @@ pub struct PlanOut {
     target_attendance: i64,
     /// Target share registered in per-mille.
     target_registered: i64,
+    /// Days after a meeting before it closes to changes (khóa sổ).
+    lock_days: i64,
 }
 
 impl From<store::Plan> for PlanOut {
@@ -114,6 +116,7 @@ impl From<store::Plan> for PlanOut {
             scope: p.scope,
             target_attendance: p.target_attendance,
             target_registered: p.target_registered,
+            lock_days: p.lock_days,
         }
     }
 }
@@ -149,6 +152,9 @@ pub struct PlanBody {
     /// Share between 0 and 1.
     #[schema(minimum = 0, maximum = 1)]
     target_registered: Option<f64>,
+    /// Days after a meeting before it closes to changes (khóa sổ); 30 when not given.
+    #[schema(minimum = 1, maximum = 366)]
+    lock_days: Option<i64>,
 }
 
 fn share(name: &str, v: Option<f64>) -> Result<Option<i64>, ApiError> {
@@ -180,6 +186,7 @@ pub(super) async fn create_plan(
         scope: b.scope.unwrap_or_default(),
         target_attendance: share("target_attendance", b.target_attendance)?,
         target_registered: share("target_registered", b.target_registered)?,
+        lock_days: b.lock_days,
     };
     let plan = st
         .db

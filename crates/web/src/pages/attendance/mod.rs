@@ -3,6 +3,7 @@
 //! history, the cell-meeting register with monthly topics, and the campaign (directives, plans, themes).
 
 mod checkin;
+mod closing;
 mod documents;
 mod marks;
 mod plans;
@@ -40,6 +41,7 @@ pub fn routes() -> PageRoutes {
         .get("/{section}/{id}/qr.svg", checkin::qr)
         .post("/{section}/{id}/sua", sessions::edit)
         .post("/{section}/{id}/cap-nhat-danh-sach", sessions::refresh_list)
+        .post("/{section}/{id}/mo-lai", closing::reopen)
         .post("/{section}/{id}/tai-lieu", documents::upload_document)
         .get(
             "/{section}/{id}/tai-lieu/{doc}",

@@ -202,6 +202,8 @@ pub(super) struct PlanFields {
     target_attendance: String,
     #[serde(default)]
     target_registered: String,
+    #[serde(default)]
+    lock_days: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -476,6 +478,16 @@ pub(super) async fn create_plan(
         scope: f.scope.clone(),
         target_attendance: percent_field("target_attendance", &f.target_attendance, &mut errors),
         target_registered: percent_field("target_registered", &f.target_registered, &mut errors),
+        lock_days: match f.lock_days.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errors.push("lock_days", "Số ngày khóa sổ là một số nguyên, ví dụ 30");
+                    None
+                }
+            },
+        },
     };
     if errors.any() {
         return campaign_page(&st, &user, f, ThemeFields::default(), errors, None, None).await;

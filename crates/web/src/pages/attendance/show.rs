@@ -219,6 +219,15 @@ struct SessionPage {
     can_mark_any: bool,
     marks: Vec<(&'static str, &'static str, &'static str)>,
     can_manage: bool,
+    /// The sheet's files and exports (also for a closed meeting).
+    can_export: bool,
+    /// Closed to changes (khóa sổ): since when, after how many days; or reopened until a day, and why.
+    locked: bool,
+    locks_on: String,
+    lock_days: i64,
+    reopened_until: String,
+    reopen_reason: String,
+    can_reopen: bool,
     is_member: bool,
     own_status: String,
     checkin_code: String,
@@ -315,11 +324,20 @@ pub(super) async fn session_page(
             error: row_errors.get(&r.member_id).cloned().unwrap_or_default(),
         })
         .collect();
+    let closing = st.db.attendance().closing(&m).await.page(user)?;
+    let mut rows = rows;
+    let can_export = rows.iter().any(|r| r.can_mark) || p.can_manage_meeting(&m.unit_path);
+    if closing.locked {
+        // A closed meeting is read only: the sheet shows the marks, nothing can be changed.
+        for r in &mut rows {
+            r.can_mark = false;
+        }
+    }
     let total_rows = rows.len();
     let can_mark_any = rows.iter().any(|r| r.can_mark);
     let (groups, cells, shown_rows) = group_sheet(rows, filter);
     let checkin = m.checkin.as_ref().filter(|c| c.closes_at >= now);
-    let can_manage = p.can_manage_meeting(&m.unit_path);
+    let can_manage = p.can_manage_meeting(&m.unit_path) && !closing.locked;
     let page = SessionPage {
         ctx: Ctx::new(user, m.title.clone(), "attendance").with_flash(flash),
         base: base(kind),
@@ -360,6 +378,13 @@ pub(super) async fn session_page(
             .map(|k| (k.as_str(), short(*k), k.label()))
             .collect(),
         can_manage,
+        can_export,
+        locked: closing.locked,
+        locks_on: date(Some(closing.locks_on)),
+        lock_days: closing.lock_days,
+        reopened_until: date(closing.reopened_until),
+        reopen_reason: closing.reopen_reason.clone(),
+        can_reopen: closing.locked && p.can_reopen_meeting(&m.unit_path),
         is_member: p.member_id.is_some(),
         own_status,
         checkin_code: checkin.map(|c| c.code.clone()).unwrap_or_default(),
