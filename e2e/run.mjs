@@ -866,6 +866,31 @@ try {
     await sec.screenshot({ path: join(shots, '99b-bao-cao-da-chap-nhan-dien-thoai.png'), fullPage: false });
     await sctx.close();
   });
+  await journey('ủy ban kiểm tra đọc nhật ký bằng tiếng Việt: thao tác, đối tượng, giá trị; một lần nhập là một dòng; tải Excel', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
+    const page = await ctx.newPage();
+    await login(page, 'admin', accounts.admin);
+    await page.goto(`${base}/nhat-ky`);
+    const body = await page.textContent('main table');
+    for (const raw of ['birth_date', 'card_number', 'gender:', 'add_result', 'registration:', 'submitted →']) {
+      assert(!body.includes(raw), `no stored code on the page: ${raw}`);
+    }
+    assert(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/.test(body), 'times as dd/mm/yyyy HH:mm');
+    const options = await page.locator('#loai option').allTextContents();
+    assert(options.includes('Buổi học tập') && options.includes('Cuộc kiểm tra, giám sát') && options.length > 15, `a filter for every kind: ${options.length}`);
+    // The demo's loads are batches: one entry each, opening to their rows.
+    await page.selectOption('#loai', 'member');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/nhat-ky"] button[type=submit]')]);
+    const group = page.locator('a', { hasText: 'Xem từng dòng' }).first();
+    assert((await group.count()) === 1, 'a batch is one entry');
+    await page.screenshot({ path: join(shots, '79-nhat-ky.png'), fullPage: false });
+    await Promise.all([page.waitForNavigation(), group.click()]);
+    assert((await page.textContent('main')).includes('Các dòng được ghi cùng một lần'), 'the batch opens to its rows');
+    await page.screenshot({ path: join(shots, '79a-nhat-ky-mot-lan-ghi.png'), fullPage: false });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#tai-nhat-ky')]);
+    assert(download.suggestedFilename().endsWith('.xlsx'), `an Excel file: ${download.suggestedFilename()}`);
+    await ctx.close();
+  });
   await journey('trình duyệt tiếng Anh: ngày gõ 07/12/2026 vẫn là 7 tháng 12, có lịch để chọn', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await ctx.newPage();
