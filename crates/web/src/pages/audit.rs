@@ -117,7 +117,7 @@ pub async fn export(
             vec![
                 timestamp(&e.at),
                 e.username.clone(),
-                e.source.clone(),
+                labels::source(&e.source),
                 labels::action(&e.action),
                 format!("{}: {}", labels::kind(&e.object_type), e.object_label),
                 e.object_id.clone(),
@@ -238,7 +238,7 @@ pub async fn list(
             },
             at: timestamp(&e.at),
             username: e.username.clone(),
-            source: e.source.clone(),
+            source: labels::source(&e.source),
             action: labels::action(&e.action),
             object: format!("{}: {}", labels::kind(&e.object_type), e.object_label),
             link: labels::link(&e.object_type, &e.object_id).unwrap_or_default(),

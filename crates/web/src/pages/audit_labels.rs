@@ -67,6 +67,20 @@ pub fn action(code: &str) -> String {
     s.to_string()
 }
 
+/// Where a change came from, in words ("trang web", "API"…); an unknown source is shown as it is.
+pub fn source(code: &str) -> String {
+    match code {
+        "web" => "trang web",
+        "api" => "API",
+        "cli" => "dòng lệnh",
+        "import" => "nhập tệp",
+        "demo" => "dữ liệu mẫu",
+        "bench" => "đo hiệu năng",
+        other => other,
+    }
+    .to_string()
+}
+
 /// The Vietnamese name of an audited object kind.
 pub fn kind(code: &str) -> String {
     let s = match code {
