@@ -475,6 +475,25 @@ pub fn place_date_line(place: &str, date: NaiveDate) -> String {
     }
 }
 
+/// A sort key that orders numbers inside names by value ("Phường 4" before "Phường 10").
+pub fn natural_key(name: &str) -> String {
+    let folded = fold(name);
+    let mut out = String::with_capacity(folded.len() + 8);
+    let mut digits = String::new();
+    for c in folded.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(&format!("{digits:0>8}"));
+            digits.clear();
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Vietnamese integer: dot as thousands separator. 3520 → "3.520", -1234567 → "-1.234.567".
 pub fn format_int(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -663,6 +682,13 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_keys_order_numbers_by_value() {
+        assert!(natural_key("Phường 4") < natural_key("Phường 10"));
+        assert!(natural_key("Khu phố 2") < natural_key("Khu phố 10"));
+        assert!(natural_key("Đảng bộ An Hội") < natural_key("Đảng bộ Bình Phú"));
+    }
 
     #[test]
     fn place_date_line_pads_small_days_and_january_february() {

@@ -282,21 +282,49 @@ impl Audit<'_> {
         let total: i64 = get(&w_query(&count, &w).fetch_one(&self.db.pool).await?, "n")?;
         let per_page = f.per_page.clamp(1, 500);
         let page = f.page.clamp(1, 1_000_000);
+        let out = self.rows_of(&w, per_page, (page - 1) * per_page).await?;
+        Ok((out, total))
+    }
+
+    /// Every row the filter selects, newest first, for a file handed to an inspection commission; when
+    /// there are more than `max`, none (the caller asks for a narrower filter). Returns the rows and the
+    /// total.
+    #[tracing::instrument(
+        name = "db",
+        level = "debug",
+        skip_all,
+        fields(op = "audit.export_audit")
+    )]
+    pub async fn export_audit(
+        self,
+        p: &Principal,
+        f: &AuditFilter,
+        max: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
+        if !p.has(Capability::ReadAudit) {
+            return Err(crate::StoreError::Forbidden);
+        }
+        let w = where_of(p, f);
+        let mut count = Sql::new("SELECT COUNT(*) AS n");
+        count.push(&w.sql);
+        let total: i64 = get(&w_query(&count, &w).fetch_one(&self.db.pool).await?, "n")?;
+        if total > max {
+            return Ok((Vec::new(), total));
+        }
+        Ok((self.rows_of(&w, max.max(1), 0).await?, total))
+    }
+
+    /// The rows of `w`, newest first.
+    async fn rows_of(self, w: &Sql, limit: i64, offset: i64) -> Result<Vec<AuditEntry>> {
         let mut list = Sql::new(
             "SELECT a.id, a.at, a.user_id, a.username, a.source, a.action, a.object_type, a.object_id, a.object_label, a.before_json, a.after_json",
         );
         list.push(&w.sql);
         list.push(&format!(
-            " ORDER BY a.id DESC LIMIT {} OFFSET {}",
-            per_page,
-            (page - 1) * per_page
+            " ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
         ));
-        let rows = w_query(&list, &w).fetch_all(&self.db.pool).await?;
-        let out = rows
-            .iter()
-            .map(crate::sql::read::<AuditRow>)
-            .collect::<Result<Vec<_>>>()?;
-        Ok((out, total))
+        let rows = w_query(&list, w).fetch_all(&self.db.pool).await?;
+        rows.iter().map(crate::sql::read::<AuditRow>).collect()
     }
 
     /// `list_audit` with the rows written together (`AuditGroup`) as one entry each, newest first; the

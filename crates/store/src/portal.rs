@@ -435,7 +435,12 @@ impl Portal {
         }
         // Committees (wards, communes, agencies' committees) before grassroots cells; "Phường 4" before
         // "Phường 10".
-        out.sort_by_cached_key(|u| (u.unit_type == "grassroots_cell", natural_key(&u.name)));
+        out.sort_by_cached_key(|u| {
+            (
+                u.unit_type == "grassroots_cell",
+                domain::text::natural_key(&u.name),
+            )
+        });
         Ok(out)
     }
 
@@ -1749,25 +1754,6 @@ impl AnsweredCols {
     }
 }
 
-/// A sort key that orders numbers inside names by value ("Phường 4" before "Phường 10").
-fn natural_key(name: &str) -> String {
-    let folded = domain::text::fold(name);
-    let mut out = String::with_capacity(folded.len() + 8);
-    let mut digits = String::new();
-    for c in folded.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        if !digits.is_empty() {
-            out.push_str(&format!("{digits:0>8}"));
-            digits.clear();
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn common_prefix<'a>(paths: impl Iterator<Item = &'a str>) -> String {
     let mut out: Option<String> = None;
     for p in paths {
@@ -1817,7 +1803,5 @@ mod tests {
         assert!(!in_lower("/1/20/", &["/1/2/".to_string()]));
         let code = tracking_code();
         assert_eq!(domain::feedback::normalize_tracking_code(&code), Some(code));
-        assert!(natural_key("Phường 4") < natural_key("Phường 10"));
-        assert!(natural_key("Đảng bộ An Hội") < natural_key("Đảng bộ Bình Phú"));
     }
 }

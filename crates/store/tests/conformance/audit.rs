@@ -107,5 +107,11 @@ pub async fn rows_written_together_are_one_entry(env: &Env) {
         .unwrap();
     assert_eq!(page2.len(), 1);
     assert_eq!(page2[0].rows, 7);
+    // The commission's file holds every row, not a page of them; past its cap, none and the count.
+    let (rows, total) = db.audit().export_audit(&admin, &all, 50_000).await.unwrap();
+    assert_eq!((rows.len(), total), (9, 9));
+    assert!(rows.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    let (rows, total) = db.audit().export_audit(&admin, &all, 5).await.unwrap();
+    assert_eq!((rows.len(), total), (0, 9));
 }
 on_every_backend!(env: rows_written_together_are_one_entry);

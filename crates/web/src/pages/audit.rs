@@ -95,7 +95,7 @@ pub async fn export(
     let (entries, total) = st
         .db
         .audit()
-        .list_audit(&user.principal, &filter(&q, 1, EXPORT_MAX))
+        .export_audit(&user.principal, &filter(&q, 1, EXPORT_MAX), EXPORT_MAX)
         .await
         .page(&user)?;
     let back = format!("/nhat-ky{}", filter_query(&q));

@@ -92,30 +92,6 @@ pub struct CellOption {
     pub selected: bool,
 }
 
-/// "Khu phố 2" before "Khu phố 10": digits compare as numbers.
-fn natural_key(s: &str) -> Vec<(String, u64)> {
-    let folded = domain::text::fold(s);
-    let mut out = Vec::new();
-    let mut text = String::new();
-    let mut digits = String::new();
-    for c in folded.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-        } else {
-            if !digits.is_empty() {
-                out.push((
-                    std::mem::take(&mut text),
-                    digits.parse().unwrap_or(u64::MAX),
-                ));
-                digits.clear();
-            }
-            text.push(c);
-        }
-    }
-    out.push((text, digits.parse().unwrap_or(0)));
-    out
-}
-
 /// Groups the sheet by cell (cells in natural order, rows keeping their name order), and the filter's
 /// options with every cell's counts over the whole sheet; then keeps only the rows the filter asks for.
 fn group_sheet(
@@ -140,7 +116,7 @@ fn group_sheet(
             c.4 += 1;
         }
     }
-    cells.sort_by_cached_key(|c| natural_key(&c.1));
+    cells.sort_by_cached_key(|c| domain::text::natural_key(&c.1));
     let n = |k: usize| crate::view::num(i64::try_from(k).unwrap_or(i64::MAX));
     let chosen = filter.unit_id();
     let options = cells
