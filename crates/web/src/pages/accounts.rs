@@ -255,10 +255,18 @@ pub async fn create(
                 None
             }
             _ => {
+                let shown = if total > found.len() as i64 {
+                    format!(
+                        "; dưới đây là {} người đầu — gõ đủ họ tên để thu hẹp",
+                        found.len()
+                    )
+                } else {
+                    String::new()
+                };
                 errors.push(
                     "member_id",
                     format!(
-                        "Có {} người tên “{}”: chọn đúng người bên dưới (hoặc ghi số thẻ)",
+                        "Có {} người tên “{}”: chọn đúng người bên dưới (hoặc ghi số thẻ){shown}",
                         crate::view::num(total),
                         f.member_id.trim()
                     ),
